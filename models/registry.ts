@@ -1,0 +1,14 @@
+/**
+ * Every model family the engine can run. The order here is the order of sections in a scenario.
+ * To add a model: import its definition and append it. The engine knows models only through this list.
+ */
+import type { ModelDefinition } from './types.ts';
+
+export const models: ModelDefinition[] = [];
+
+/** Look a model up by id; throws with the known ids when missing. */
+export function getModel(id: string): ModelDefinition {
+  const m = models.find((x) => x.id === id);
+  if (!m) throw new Error(`unknown model "${id}"; known: ${models.map((x) => x.id).join(', ') || '(none)'}`);
+  return m;
+}

@@ -1,0 +1,84 @@
+/**
+ * The contract between the engine and every model family.
+ *
+ * Models are pure: `(params, inputs, job, rng) → ModelOutput`. They never import `engine/`; the engine imports
+ * this file and `models/registry.ts` and knows nothing else about a model. Jobs and outputs are plain data so
+ * they cross worker threads (structured clone) and could later cross machines.
+ */
+import type { z } from 'zod';
+import type { Rng } from './lib/rng.ts';
+
+export type { Rng } from './lib/rng.ts';
+
+/** One unit of work the engine hands to a worker. */
+export interface JobSpec {
+  /** Model id, e.g. `rollout`. */
+  model: string;
+  /** Simulation years this job covers (one year for grain `year`, the whole plan period for grain `run`). */
+  years: number[];
+  /** Replication index, 0-based. */
+  replication: number;
+  /** Attempt number, 1 on the first try (the engine retries a job whose worker died). */
+  attempt: number;
+  /** 32-bit seed derived by the engine from (master seed, scenario hash, model, year, replication). */
+  seed: number;
+}
+
+/**
+ * One result series of a job: a metric for one entity over periods.
+ * `period` strings are ISO-like: `2019` (year), `2019-06` (month), `2019-06-15` (day).
+ * `entity` is `city`, a division code (`370303`), a link id (`link:123`), a site id, ... whatever the metric is about.
+ */
+export interface SeriesOut {
+  metric: string;
+  entity: string;
+  periods: string[];
+  values: ArrayLike<number>;
+}
+
+/** What a job returns. */
+export interface ModelOutput {
+  series: SeriesOut[];
+  /**
+   * Larger outputs for the viewer (trajectories, per-hour climate of one day, ...). The engine stores artifacts of
+   * replication 0 only; values must be structured-clone-able (plain objects, typed arrays).
+   */
+  artifacts?: Record<string, unknown>;
+}
+
+/** Metadata of a metric, for tables, charts and exports. */
+export interface MetricInfo {
+  id: string;
+  unit: string;
+  title: string;
+  /** How replications of this metric are combined; default `quantiles` (P10/P50/P90/mean). */
+  description?: string;
+}
+
+/**
+ * A model family as the engine sees it.
+ *
+ * @example
+ * const model: ModelDefinition<{ k: number }, null> = {
+ *   id: 'demo', title: 'Demo', grain: 'year', paramsSchema: z.object({ k: z.number().default(1) }),
+ *   loadInputs: () => null,
+ *   run: (p, _in, job, rng) => ({ series: [{ metric: 'x', entity: 'city', periods: [String(job.years[0])], values: [p.k * rng.next()] }] }),
+ * };
+ */
+export interface ModelDefinition<P = any, I = any> {
+  id: string;
+  title: string;
+  /** `year`: one job per (year, replication); `run`: one job per replication covering all years (e.g. a schedule). */
+  grain: 'year' | 'run';
+  /** zod schema of this model's scenario section; every field has a default, a unit and a source in `.describe()`. */
+  paramsSchema: z.ZodType<P>;
+  /** Metric catalogue (ids used in `series`). */
+  metrics?: MetricInfo[];
+  /**
+   * Reads the data the model needs (road network, divisions, sites). Runs in the worker, once per worker and
+   * params hash; the only impure step. Return plain data.
+   */
+  loadInputs: (params: P) => I;
+  /** The pure model. Must use `rng` only, never `Math.random`. */
+  run: (params: P, inputs: I, job: JobSpec, rng: Rng) => ModelOutput;
+}
