@@ -1,0 +1,331 @@
+/**
+ * Runs a scenario: plan jobs → dispatch on the pool (retrying jobs whose worker died) → store each finished job →
+ * aggregate replications into P10/P50/P90/mean → evaluate targets → store.
+ *
+ * Determinism: each job's seed derives from (master seed, scenario hash, model, year, replication) and results are
+ * aggregated by replication index, never by completion order, so thread count and scheduling cannot change a bit.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { quantileSorted } from 'simple-statistics';
+import { mixSeed } from '../models/lib/rng.ts';
+import type { JobSpec } from '../models/types.ts';
+import type { SeriesRow, TargetDef, TargetEval } from './bundle.ts';
+import type { JobPool } from './pool.ts';
+import { ENGINE_ROOT } from './paths.ts';
+import { scenarioModels, type LoadedScenario, type Scenario } from './scenario.ts';
+import type { JobRow, Store } from './store.ts';
+import { evaluateTarget, loadTargets, type Trajectory } from './targets.ts';
+
+/** Attempts per job before the run fails (the first try plus 2 retries). */
+export const MAX_ATTEMPTS = 3;
+
+export interface Progress {
+  runId: number;
+  done: number;
+  total: number;
+  /** Jobs retried after their worker died, so far. */
+  retries: number;
+  elapsedMs: number;
+  /** Estimated time to finish from the rate so far; null until a job of this session finished. */
+  etaMs: number | null;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Log lines for humans (retries, phases). */
+  onLog?: (line: string) => void;
+  targets?: TargetDef[];
+}
+
+export interface RunOutcome {
+  runId: number;
+  status: 'done' | 'failed' | 'cancelled';
+  error?: string;
+}
+
+/** The code version stored with each run: `git describe`, else the package version. */
+export function codeVersion(): string {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty', '--tags'], { cwd: ENGINE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    const pkg = JSON.parse(readFileSync(path.join(ENGINE_ROOT, 'package.json'), 'utf8'));
+    return `v${pkg.version}`;
+  }
+}
+
+/**
+ * The job list of a scenario, in a fixed order: model (registry order) × year × replication, or model × replication
+ * for whole-period models. Seeds derive from the master seed and the job's identity only.
+ * @example planJobs(loaded, 10).length // → Σ over models of (years × 10 | 10)
+ */
+export function planJobs(l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash'>, seed: number, replications: number): JobRow[] {
+  const jobs: JobRow[] = [];
+  const byId = new Map(scenarioModels().map((m) => [m.id, m]));
+  for (const id of l.modelIds) {
+    const m = byId.get(id)!;
+    const years = m.grain === 'year' ? l.years : [l.years[0]!];
+    for (const y of years) {
+      for (let r = 0; r < replications; r++) {
+        jobs.push({
+          idx: jobs.length,
+          model: id,
+          year: m.grain === 'year' ? y : null,
+          replication: r,
+          seed: mixSeed(seed, l.hash, id, m.grain === 'year' ? y : 0, r),
+          status: 'pending',
+          attempts: 0,
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/**
+ * Start a new run of a loaded scenario.
+ * @example const out = await startRun(loaded, store, pool, { replications: 20 }); out.status // → 'done'
+ */
+export async function startRun(
+  l: LoadedScenario,
+  store: Store,
+  pool: JobPool,
+  opts: RunOptions & { replications?: number; seed?: number } = {},
+): Promise<RunOutcome> {
+  const seed = opts.seed ?? l.scenario.seed;
+  const replications = opts.replications ?? l.scenario.replications;
+  const scenario: Scenario = { ...l.scenario, seed, replications };
+  const jobs = planJobs(l, seed, replications);
+  const runId = store.createRun(
+    {
+      scenarioName: scenario.name,
+      scenarioFile: path.relative(ENGINE_ROOT, l.file),
+      scenarioHash: l.hash,
+      scenario: { scenario, modelIds: l.modelIds, years: l.years },
+      seed,
+      replications,
+      codeVersion: codeVersion(),
+      threads: pool.threads,
+    },
+    jobs,
+  );
+  return executeRun(runId, store, pool, opts);
+}
+
+/**
+ * Continue a run that was killed, cancelled or failed: finished jobs are kept, the rest run, nothing is duplicated.
+ * @throws Error when the run does not exist or already finished.
+ */
+export async function resumeRun(runId: number, store: Store, pool: JobPool, opts: RunOptions = {}): Promise<RunOutcome> {
+  const run = store.run(runId);
+  if (!run) throw new Error(`no run ${runId} in ${store.file}; list runs with \`twin list\``);
+  if (run.status === 'done') throw new Error(`run ${runId} already finished; nothing to resume`);
+  store.setRunStatus(runId, 'running');
+  store.setRunThreads(runId, pool.threads);
+  return executeRun(runId, store, pool, opts);
+}
+
+async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunOptions): Promise<RunOutcome> {
+  const run = store.run(runId)!;
+  const stored = JSON.parse(run.scenarioJson) as { scenario: Scenario; modelIds: string[]; years: number[] };
+  const all = store.jobs(runId);
+  const pending = all.filter((j) => j.status !== 'done');
+  const total = all.length;
+  let done = total - pending.length;
+  let retries = 0;
+  const t0 = performance.now();
+  const doneAtStart = done;
+  const log = opts.onLog ?? (() => {});
+  const emit = () => {
+    const elapsedMs = performance.now() - t0;
+    const rate = (done - doneAtStart) / elapsedMs;
+    opts.onProgress?.({ runId, done, total, retries, elapsedMs, etaMs: rate > 0 ? (total - done) / rate : null });
+  };
+  emit();
+
+  const byId = new Map(scenarioModels().map((m) => [m.id, m]));
+  const inner = new AbortController();
+  const onAbort = () => inner.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: string | null = null;
+
+  const runOne = async (j: JobRow): Promise<void> => {
+    const model = byId.get(j.model);
+    if (!model) {
+      failure = `job ${describeJob(j)}: model "${j.model}" is no longer registered`;
+      inner.abort();
+      return;
+    }
+    const spec: JobSpec = {
+      model: j.model,
+      years: j.year === null ? stored.years : [j.year],
+      replication: j.replication,
+      attempt: j.attempts + 1,
+      seed: j.seed,
+    };
+    for (;;) {
+      if (inner.signal.aborted) return;
+      spec.attempt = j.attempts + 1;
+      j.attempts = spec.attempt;
+      try {
+        const res = await pool.run({ job: spec, params: stored.scenario[j.model] }, inner.signal);
+        if (!res.ok) {
+          failure = `job ${describeJob(j)} failed in the model: ${res.message}`;
+          store.markJobAttempt(runId, j.idx, j.attempts, res.message, true);
+          inner.abort();
+          return;
+        }
+        const arts =
+          j.replication === 0 && res.output.artifacts
+            ? Object.entries(res.output.artifacts)
+                .filter(([, v]) => v !== undefined)
+                .map(([name, data]) => ({ model: j.model, name, year: spec.years[0]!, data }))
+            : undefined;
+        store.finishJob(runId, j.idx, j.attempts, res.ms, res.output, arts);
+        done++;
+        emit();
+        return;
+      } catch (e) {
+        if (inner.signal.aborted) return;
+        const msg = (e as Error)?.message ?? String(e);
+        if (j.attempts >= MAX_ATTEMPTS) {
+          failure = `job ${describeJob(j)} failed ${j.attempts} times (worker died: ${msg})`;
+          store.markJobAttempt(runId, j.idx, j.attempts, msg, true);
+          inner.abort();
+          return;
+        }
+        retries++;
+        store.markJobAttempt(runId, j.idx, j.attempts, msg);
+        log(`retrying job ${describeJob(j)} (attempt ${j.attempts + 1} of ${MAX_ATTEMPTS}) after: ${msg}`);
+      }
+    }
+  };
+
+  // Keep a bounded number of tasks in flight: enough to keep every thread busy, few enough to cancel quickly.
+  const inFlight = Math.max(2, pool.threads * 2);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(inFlight, pending.length) }, async () => {
+    while (next < pending.length && !inner.signal.aborted) await runOne(pending[next++]!);
+  });
+  await Promise.all(lanes);
+  opts.signal?.removeEventListener('abort', onAbort);
+
+  if (failure) {
+    store.setRunStatus(runId, 'failed', failure);
+    return { runId, status: 'failed', error: failure };
+  }
+  if (opts.signal?.aborted || done < total) {
+    store.setRunStatus(runId, 'cancelled', 'cancelled by the user; finished jobs are kept, continue with --resume');
+    return { runId, status: 'cancelled' };
+  }
+  log('aggregating replications and evaluating targets');
+  const { rows, evals } = aggregateRun(store, runId, stored.modelIds, stored.scenario.replications, opts.targets ?? loadTargets());
+  store.writeResults(runId, rows, evals);
+  store.setRunStatus(runId, 'done');
+  return { runId, status: 'done' };
+}
+
+function describeJob(j: JobRow): string {
+  return `#${j.idx} (model ${j.model}${j.year !== null ? `, year ${j.year}` : ''}, replication ${j.replication})`;
+}
+
+/** Per-replication values of every (metric, entity, period) of one model. */
+export interface ReplicationMatrix {
+  keys: Array<{ metric: string; entity: string; period: string }>;
+  /** values[k * reps + r] = value of key k in replication r (NaN when missing). */
+  values: Float64Array;
+  reps: number;
+}
+
+/** Collect the stored job outputs of a model into a matrix indexed by replication. */
+export function replicationMatrix(store: Store, runId: number, model: string, reps: number): ReplicationMatrix {
+  const index = new Map<string, number>();
+  const keys: ReplicationMatrix['keys'] = [];
+  let values = new Float64Array(1024 * reps).fill(NaN);
+  for (const { replication, output } of store.jobOutputs(runId, model)) {
+    for (const s of output.series) {
+      for (let i = 0; i < s.periods.length; i++) {
+        const id = `${s.metric}\u0000${s.entity}\u0000${s.periods[i]}`;
+        let k = index.get(id);
+        if (k === undefined) {
+          k = keys.length;
+          index.set(id, k);
+          keys.push({ metric: s.metric, entity: s.entity, period: s.periods[i]! });
+          if ((k + 1) * reps > values.length) {
+            const grown = new Float64Array(values.length * 2).fill(NaN);
+            grown.set(values);
+            values = grown;
+          }
+        }
+        values[k * reps + replication] = s.values[i]!;
+      }
+    }
+  }
+  return { keys, values: values.subarray(0, keys.length * reps), reps };
+}
+
+/** Trajectories of one (metric, entity) per replication, periods in time order. */
+export function trajectories(m: ReplicationMatrix, metric: string, entity: string): Trajectory[] {
+  const ks = m.keys
+    .map((k, i) => ({ ...k, i }))
+    .filter((k) => k.metric === metric && k.entity === entity)
+    .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  if (ks.length === 0) return [];
+  const out: Trajectory[] = [];
+  for (let r = 0; r < m.reps; r++) {
+    const periods: string[] = [];
+    const values: number[] = [];
+    for (const k of ks) {
+      const v = m.values[k.i * m.reps + r]!;
+      if (!Number.isNaN(v)) {
+        periods.push(k.period);
+        values.push(v);
+      }
+    }
+    if (periods.length) out.push({ periods, values });
+  }
+  return out;
+}
+
+/** Aggregate all models of a run and evaluate the targets. */
+export function aggregateRun(store: Store, runId: number, modelIds: string[], reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
+  const rows: SeriesRow[] = [];
+  const evals: TargetEval[] = [];
+  const buf = new Float64Array(reps);
+  for (const model of modelIds) {
+    const m = replicationMatrix(store, runId, model, reps);
+    for (let k = 0; k < m.keys.length; k++) {
+      let n = 0;
+      let sum = 0;
+      for (let r = 0; r < reps; r++) {
+        const v = m.values[k * reps + r]!;
+        if (!Number.isNaN(v)) {
+          buf[n++] = v;
+          sum += v;
+        }
+      }
+      if (n === 0) continue;
+      const sorted = Array.from(buf.subarray(0, n)).sort((a, b) => a - b);
+      const key = m.keys[k]!;
+      rows.push({
+        model,
+        metric: key.metric,
+        entity: key.entity,
+        period: key.period,
+        p10: quantileSorted(sorted, 0.1),
+        p50: quantileSorted(sorted, 0.5),
+        p90: quantileSorted(sorted, 0.9),
+        mean: sum / n,
+        n,
+      });
+    }
+    for (const t of targets.filter((x) => x.model === model)) evals.push(evaluateTarget(t, trajectories(m, t.metric, t.entity)));
+  }
+  // Targets of models this run did not include are listed as no-data, so every target appears in every run.
+  for (const t of targets) if (!modelIds.includes(t.model)) evals.push(evaluateTarget(t, []));
+  return { rows, evals };
+}

@@ -1,0 +1,171 @@
+/**
+ * The local server: the built viewer as static files plus a small JSON API over the store, on 127.0.0.1.
+ *
+ * API (all JSON): GET /api/runs → RunSummary[]; GET /api/runs/:id/bundle → RunBundle;
+ * GET /api/runs/:id/artifacts/:model/:name/:year → the artifact (JSON; binary when it is bytes);
+ * GET /api/scenarios → [{ name, file }]; GET /api/targets → TargetDef[]; GET /api/health.
+ * Errors are JSON `{ error }` with a message a planner can act on.
+ */
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { RunBundle } from './bundle.ts';
+import { ENGINE_ROOT } from './paths.ts';
+import { listScenarioNames, scenarioModels } from './scenario.ts';
+import type { Store } from './store.ts';
+import { loadTargets } from './targets.ts';
+
+export const VIEWER_DIST = path.join(ENGINE_ROOT, 'viewer', 'dist');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.geojson': 'application/geo+json; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.glb': 'model/gltf-binary',
+  '.gltf': 'model/gltf+json',
+  '.ktx2': 'image/ktx2',
+  '.woff2': 'font/woff2',
+  '.xml': 'application/xml',
+  '.bin': 'application/octet-stream',
+};
+
+/** Build the bundle of one run from the store. */
+export function runBundle(store: Store, runId: number): RunBundle | undefined {
+  const run = store.run(runId);
+  if (!run) return undefined;
+  const metrics: RunBundle['metrics'] = {};
+  for (const m of scenarioModels()) for (const mi of m.metrics ?? []) metrics[mi.id] = { unit: mi.unit, title: mi.title, model: m.id };
+  const { scenarioFile: _f, scenarioJson, error: _e, ...summary } = run;
+  return {
+    run: summary,
+    scenario: JSON.parse(scenarioJson).scenario,
+    series: store.series(runId),
+    targets: loadTargets(),
+    evaluations: store.targetEvals(runId),
+    metrics,
+    artifacts: store.artifactList(runId),
+  };
+}
+
+/** JSON with typed arrays written as plain arrays. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x));
+}
+
+/** A route handler; returns true when it handled the request. Lets later features add routes without touching this file's core. */
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+export interface ServeOptions {
+  store: Store;
+  host?: string;
+  port?: number;
+  viewerDir?: string;
+  routes?: Route[];
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = toJson(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/**
+ * Start the server; resolves when listening.
+ * @example const s = await serve({ store, port: 0 }); console.log(s.url); await s.close();
+ */
+export async function serve(opts: ServeOptions): Promise<{ url: string; port: number; close: () => Promise<void>; server: http.Server }> {
+  const host = opts.host ?? '127.0.0.1';
+  const viewerDir = opts.viewerDir ?? VIEWER_DIST;
+  const store = opts.store;
+  const routes: Route[] = [...(opts.routes ?? [])];
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      for (const r of routes) if (await r(req, res, url)) return;
+      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'only GET is allowed for static files' });
+      serveStatic(res, viewerDir, url.pathname);
+    } catch (e) {
+      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(e as Error).message}` });
+      else res.destroy();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8080, host, () => resolve());
+  });
+  const addr = server.address() as { port: number };
+  return {
+    url: `http://${host}:${addr.port}/`,
+    port: addr.port,
+    server,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, store: Store): void {
+  if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not supported on ${url.pathname}` });
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[1] === 'health') return sendJson(res, 200, { ok: true });
+  if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
+  if (parts[1] === 'scenarios' && parts.length === 2) return sendJson(res, 200, listScenarioNames().map((name) => ({ name, file: `scenarios/${name}.yaml` })));
+  if (parts[1] === 'targets' && parts.length === 2) return sendJson(res, 200, loadTargets());
+  if (parts[1] === 'runs' && parts.length >= 4) {
+    const id = Number(parts[2]);
+    if (!Number.isInteger(id) || id <= 0) return sendJson(res, 400, { error: `run id must be a positive integer, got "${parts[2]}"` });
+    if (!store.run(id)) return sendJson(res, 404, { error: `no run ${id}; GET /api/runs lists the runs` });
+    if (parts[3] === 'bundle' && parts.length === 4) return sendJson(res, 200, runBundle(store, id));
+    if (parts[3] === 'artifacts' && parts.length === 7) {
+      const year = Number(parts[6]);
+      const a = store.artifact(id, parts[4]!, parts[5]!, year);
+      if (a === undefined) return sendJson(res, 404, { error: `run ${id} has no artifact ${parts[4]}/${parts[5]} for ${parts[6]}` });
+      if (a instanceof Uint8Array) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+        return void res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+      }
+      return sendJson(res, 200, a);
+    }
+  }
+  sendJson(res, 404, { error: `no API route ${url.pathname}` });
+}
+
+const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zibo twin</title>
+<link rel="icon" href="data:,"><style>body{font:16px system-ui;background:#0b1220;color:#dbe4f0;margin:3em}</style></head>
+<body><h1>Zibo smart-city twin</h1><p>The viewer is not built yet. Results are in the store; the API is at
+<a href="/api/runs" style="color:#7cc4ff">/api/runs</a>.</p></body></html>`;
+
+function serveStatic(res: http.ServerResponse, root: string, pathname: string): void {
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname);
+  } catch {
+    return sendJson(res, 400, { error: 'malformed URL encoding' });
+  }
+  if (rel.includes('\0')) return sendJson(res, 400, { error: 'malformed path' });
+  if (!existsSync(path.join(root, 'index.html'))) {
+    if (rel === '/' || rel === '/index.html') {
+      res.writeHead(200, { 'content-type': MIME['.html']! });
+      return void res.end(PLACEHOLDER);
+    }
+    return sendJson(res, 404, { error: `not found: ${pathname}` });
+  }
+  const rootReal = realpathSync(root);
+  let file = path.resolve(rootReal, '.' + path.posix.normalize('/' + rel));
+  if (rel.endsWith('/')) file = path.join(file, 'index.html');
+  if (!existsSync(file)) return sendJson(res, 404, { error: `not found: ${pathname}` });
+  const real = realpathSync(file);
+  // No path traversal: the resolved real path must stay inside the viewer folder.
+  if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return sendJson(res, 403, { error: 'forbidden path' });
+  const st = statSync(real);
+  if (st.isDirectory()) return serveStatic(res, root, pathname.replace(/\/?$/, '/'));
+  res.writeHead(200, { 'content-type': MIME[path.extname(real).toLowerCase()] ?? 'application/octet-stream', 'content-length': st.size });
+  createReadStream(real).pipe(res);
+}

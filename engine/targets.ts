@@ -1,0 +1,158 @@
+/**
+ * Plan targets: load `data/plan/targets.yaml` and evaluate a run's replications against them.
+ *
+ * Rule (documented in README "Targets"):
+ * - A replication *meets* a target when its value in the last period that ends on or before the deadline satisfies
+ *   the comparator (`>=` or `<=` threshold). P(met) = share of replications that meet it.
+ * - Its *projected date* is the end of the first period from which the threshold holds. P50/P90 of projected dates are
+ *   taken over replications, counting "never within the simulated period" as later than any date (then null).
+ * - Status: `met` when P(met) ≥ 0.8, `at-risk` when 0.2 ≤ P(met) < 0.8, `missed` below 0.2; `no-data` when the run has
+ *   no series for the target or the deadline falls outside the simulated periods.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import type { TargetDef, TargetEval } from './bundle.ts';
+import { ENGINE_ROOT } from './paths.ts';
+
+export const TARGETS_FILE = path.join(ENGINE_ROOT, 'data', 'plan', 'targets.yaml');
+
+/** P(met) at or above which a target counts as met (on track). */
+export const MET_THRESHOLD = 0.8;
+/** P(met) below which a target counts as missed. */
+export const MISSED_THRESHOLD = 0.2;
+
+const targetSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  title: z.string().min(1),
+  titleZh: z.string().optional(),
+  metric: z.string().min(1),
+  scope: z.string().regex(/^(city|37\d{4})$/, 'city or a 6-digit district code'),
+  entity: z.string().min(1),
+  comparator: z.enum(['>=', '<=']),
+  threshold: z.number(),
+  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'ISO date YYYY-MM-DD'),
+  source: z.enum(['plan', 'assumption']),
+  sourceText: z.string().min(1),
+  unit: z.string(),
+  model: z.string().min(1),
+});
+
+/**
+ * Load and validate the targets file.
+ * @throws Error naming the file, the target index/id and the field.
+ * @example loadTargets().find((t) => t.id === 'extranet-3-levels')?.deadline // → '2018-12-31'
+ */
+export function loadTargets(file = TARGETS_FILE): TargetDef[] {
+  let doc: any;
+  try {
+    doc = parse(readFileSync(file, 'utf8'), { schema: 'core', customTags: [] });
+  } catch (e) {
+    throw new Error(`${file}: cannot read targets: ${(e as Error).message}`);
+  }
+  const list = z.strictObject({ targets: z.array(targetSchema).min(1) }).safeParse(doc);
+  if (!list.success) {
+    const i = list.error.issues[0]!;
+    const idx = typeof i.path[1] === 'number' ? i.path[1] : undefined;
+    const id = idx !== undefined ? doc?.targets?.[idx]?.id : undefined;
+    throw new Error(`${file}: targets${idx !== undefined ? `[${idx}]${id ? ` (${id})` : ''}` : ''}: ${i.path.slice(2).join('.') || 'file'}: ${i.message}`);
+  }
+  const ids = new Set<string>();
+  for (const t of list.data.targets) {
+    if (ids.has(t.id)) throw new Error(`${file}: duplicate target id "${t.id}"; ids must be unique`);
+    ids.add(t.id);
+  }
+  return list.data.targets;
+}
+
+/**
+ * Last day of a period string: `2019` → 2019-12-31, `2019-02` → 2019-02-28, `2019-06-15` → itself.
+ * @example periodEnd('2020-02') // → '2020-02-29'
+ */
+export function periodEnd(period: string): string {
+  if (/^\d{4}$/.test(period)) return `${period}-12-31`;
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (m) {
+    const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+    return `${period}-${String(last).padStart(2, '0')}`;
+  }
+  return period;
+}
+
+/** One replication's trajectory of a metric: periods in time order with their values. */
+export interface Trajectory {
+  periods: string[];
+  values: ArrayLike<number>;
+}
+
+/**
+ * Evaluate one target over replications.
+ * @example evaluateTarget(t, [{ periods: ['2018-12'], values: [1] }]).pMet // → 1
+ */
+export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: ArrayLike<number>): TargetEval {
+  const empty: TargetEval = { targetId: t.id, pMet: NaN, dateP50: null, dateP90: null, valueP10: null, valueP50: null, valueP90: null, status: 'no-data' };
+  if (reps.length === 0) return empty;
+  const ok = (v: number) => (t.comparator === '>=' ? v >= t.threshold - 1e-12 : v <= t.threshold + 1e-12);
+  const atDeadline: Array<{ v: number; w: number }> = [];
+  const dates: Array<{ d: string | null; w: number }> = [];
+  let wMet = 0;
+  let wSum = 0;
+  for (let r = 0; r < reps.length; r++) {
+    const { periods, values } = reps[r]!;
+    const w = weights ? weights[r]! : 1;
+    let k = -1;
+    for (let i = 0; i < periods.length; i++) if (periodEnd(periods[i]!) <= t.deadline) k = i;
+    if (k < 0) return empty;
+    // Deadline beyond the simulated periods: only evaluable if the last period ends exactly at or after it is not known.
+    if (periodEnd(periods[periods.length - 1]!) < t.deadline) return empty;
+    const v = values[k]!;
+    atDeadline.push({ v, w });
+    wSum += w;
+    if (ok(v)) wMet += w;
+    // First period from which the threshold holds to the end of the simulation.
+    let first: string | null = null;
+    for (let i = periods.length - 1; i >= 0; i--) {
+      if (ok(values[i]!)) first = periodEnd(periods[i]!);
+      else break;
+    }
+    dates.push({ d: first, w });
+  }
+  const pMet = wSum > 0 ? wMet / wSum : NaN;
+  const vq = weightedQuantiles(atDeadline.map((x) => ({ key: x.v, w: x.w })), [0.1, 0.5, 0.9]);
+  // Never-met replications sort after every date.
+  const dq = weightedQuantiles(
+    dates.map((x) => ({ key: x.d ?? '9999-12-31', w: x.w })),
+    [0.5, 0.9],
+  );
+  const fix = (d: string | number | null) => (d === null || d === '9999-12-31' ? null : String(d).slice(0, 7));
+  const status: TargetEval['status'] = pMet >= MET_THRESHOLD ? 'met' : pMet >= MISSED_THRESHOLD ? 'at-risk' : 'missed';
+  return {
+    targetId: t.id,
+    pMet,
+    dateP50: fix(dq[0] ?? null),
+    dateP90: fix(dq[1] ?? null),
+    valueP10: (vq[0] as number) ?? null,
+    valueP50: (vq[1] as number) ?? null,
+    valueP90: (vq[2] as number) ?? null,
+    status,
+  };
+}
+
+/**
+ * Weighted quantiles by the lower empirical CDF (the smallest key whose cumulative weight reaches p); with equal
+ * weights this is the classic "inverted CDF" quantile, which keeps dates as real dates.
+ */
+export function weightedQuantiles<K extends string | number>(items: Array<{ key: K; w: number }>, ps: number[]): Array<K | null> {
+  const sorted = items.filter((x) => x.w > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const total = sorted.reduce((s, x) => s + x.w, 0);
+  if (total <= 0) return ps.map(() => null);
+  return ps.map((p) => {
+    let acc = 0;
+    for (const x of sorted) {
+      acc += x.w;
+      if (acc >= p * total - 1e-12) return x.key;
+    }
+    return sorted[sorted.length - 1]!.key;
+  });
+}

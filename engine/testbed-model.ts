@@ -1,0 +1,67 @@
+/**
+ * The engine's self-test model: small but real job functions (a Monte Carlo estimate of π and a seeded random walk),
+ * plus fault injection used only by the engine's tests (a worker that exits on a chosen job attempt, a job that takes
+ * a chosen time). It is not a model of Zibo; scenarios run it only when they list it under `models:`.
+ */
+import { z } from 'zod';
+import type { ModelDefinition } from '../models/types.ts';
+
+const schema = z.strictObject({
+  samples: z.number().int().min(1).max(100_000_000).default(20_000).describe('Monte Carlo draws per job for the π estimate; count.'),
+  walkSteps: z.number().int().min(1).max(1000).default(12).describe('Months of the random walk series per job; count.'),
+  burnIterations: z.number().int().min(0).max(1_000_000_000).default(0).describe('Extra floating-point iterations per job (CPU load for benchmarks); count.'),
+  delayMs: z.number().min(0).max(60_000).default(0).describe('Wall-clock delay per job (for kill/resume tests); ms.'),
+  exitOn: z
+    .array(z.strictObject({ year: z.number().int(), replication: z.number().int().min(0), attempt: z.number().int().min(1) }))
+    .default([])
+    .describe('Fault injection: the worker process exits when it starts one of these (year, replication, attempt).'),
+});
+export type TestbedParams = z.infer<typeof schema>;
+
+/** Scratch buffer reused by every job in this thread, so the delay costs no allocation. */
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+export const testbedModel: ModelDefinition<TestbedParams, null> = {
+  id: 'testbed',
+  title: 'Engine self-test',
+  grain: 'year',
+  paramsSchema: schema,
+  metrics: [
+    { id: 'testbed.pi', unit: '1', title: 'Monte Carlo estimate of π' },
+    { id: 'testbed.walk', unit: '1', title: 'Seeded random walk' },
+    { id: 'testbed.burn', unit: '1', title: 'Checksum of the CPU burn loop' },
+  ],
+  loadInputs: () => null,
+  run(p, _inputs, job, rng) {
+    const year = job.years[0]!;
+    if (p.exitOn.some((e) => e.year === year && e.replication === job.replication && e.attempt === job.attempt)) {
+      // Simulates a crashed worker (segfault, OOM): the engine must retry the job on a fresh worker.
+      process.exit(3);
+    }
+    if (p.delayMs > 0) Atomics.wait(sleepCell, 0, 0, p.delayMs);
+    let inside = 0;
+    for (let i = 0; i < p.samples; i++) {
+      const x = rng.next();
+      const y = rng.next();
+      if (x * x + y * y < 1) inside++;
+    }
+    let acc = 0;
+    for (let i = 0; i < p.burnIterations; i++) acc += Math.sqrt(i + acc * 1e-9);
+    const periods: string[] = [];
+    const walk: number[] = [];
+    let level = 0;
+    for (let m = 0; m < p.walkSteps; m++) {
+      level += rng.normal();
+      periods.push(`${year}-${String((m % 12) + 1).padStart(2, '0')}`);
+      walk.push(level);
+    }
+    return {
+      series: [
+        { metric: 'testbed.pi', entity: 'city', periods: [String(year)], values: [(4 * inside) / p.samples] },
+        { metric: 'testbed.walk', entity: 'city', periods, values: walk },
+        { metric: 'testbed.burn', entity: 'city', periods: [String(year)], values: [acc] },
+      ],
+      artifacts: job.replication === 0 ? { summary: { year, inside } } : undefined,
+    };
+  },
+};

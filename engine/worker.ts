@@ -1,0 +1,40 @@
+/**
+ * The worker thread: a thin dispatcher. It finds the model, loads its inputs once per (model, params), seeds the RNG
+ * and calls the pure model. Errors are returned as data (`ok: false`), because piscina flattens custom error classes.
+ */
+import { createRng } from '../models/lib/rng.ts';
+import type { JobSpec, ModelOutput } from '../models/types.ts';
+import { scenarioModels } from './scenario.ts';
+
+export interface WorkerTask {
+  job: JobSpec;
+  params: unknown;
+}
+
+export type WorkerResult =
+  | { ok: true; output: ModelOutput; ms: number }
+  | { ok: false; code: string; message: string; stack?: string };
+
+const inputsCache = new Map<string, unknown>();
+const modelsById = new Map(scenarioModels().map((m) => [m.id, m]));
+
+export default function runTask(task: WorkerTask): WorkerResult {
+  const t0 = performance.now();
+  const model = modelsById.get(task.job.model);
+  if (!model) return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${task.job.model}" is not registered in this worker` };
+  try {
+    const key = `${model.id}:${JSON.stringify(task.params)}`;
+    let inputs = inputsCache.get(key);
+    if (inputs === undefined) {
+      inputs = model.loadInputs(task.params);
+      // Bounded: a worker serves one scenario at a time in practice; keep the last few.
+      if (inputsCache.size > 8) inputsCache.delete(inputsCache.keys().next().value!);
+      inputsCache.set(key, inputs);
+    }
+    const output = model.run(task.params, inputs, task.job, createRng(task.job.seed));
+    return { ok: true, output, ms: performance.now() - t0 };
+  } catch (e) {
+    const err = e as Error;
+    return { ok: false, code: 'MODEL_ERROR', message: err?.message ?? String(e), stack: err?.stack };
+  }
+}
