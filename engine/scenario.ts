@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { models } from '../models/registry.ts';
 import type { ModelDefinition } from '../models/types.ts';
 import { testbedModel } from './testbed-model.ts';
-import { ENGINE_ROOT } from './paths.ts';
+import { SCENARIOS_ROOT } from './paths.ts';
 
 /** Largest scenario file accepted, in bytes (a real scenario is a few KB). */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
@@ -24,7 +24,7 @@ export const MAX_SCENARIO_BYTES = 256 * 1024;
 export const MAX_EXTENDS_DEPTH = 8;
 
 /** The folder `extends:` names resolve in. */
-export const SCENARIOS_DIR = path.join(ENGINE_ROOT, 'scenarios');
+export const SCENARIOS_DIR = SCENARIOS_ROOT;
 
 /** Models a scenario may configure: the production registry plus the engine's own self-test model. */
 export function scenarioModels(): ModelDefinition[] {
@@ -274,10 +274,10 @@ function describeAllowed(t: any): string {
   const parts: string[] = [];
   const type = t.def.type;
   if (type === 'number') {
-    const bag = t._zod?.bag ?? {};
-    const lo = bag.minimum ?? bag.exclusiveMinimum;
-    const hi = bag.maximum ?? bag.exclusiveMaximum;
-    parts.push(`${bag.format === 'safeint' || t.isInt ? 'an integer' : 'a number'}${lo !== undefined ? ` ≥ ${lo}` : ''}${hi !== undefined ? ` ≤ ${hi}` : ''}`);
+    const lo = t.minValue;
+    const hi = t.maxValue;
+    const bounded = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
+    parts.push(`${t.isInt ? 'an integer' : 'a number'}${bounded(lo) ? ` ≥ ${lo}` : ''}${bounded(hi) ? ` ≤ ${hi}` : ''}`);
   } else if (type === 'enum') parts.push(`one of ${Object.values(t.def.entries).map((v) => JSON.stringify(v)).join(', ')}`);
   else if (type === 'boolean') parts.push('true or false');
   else if (type === 'string') parts.push('a string');

@@ -1,7 +1,7 @@
 /**
  * The engine's self-test model: small but real job functions (a Monte Carlo estimate of π and a seeded random walk),
- * plus fault injection used only by the engine's tests (a worker that exits on a chosen job attempt, a job that takes
- * a chosen time). It is not a model of Zibo; scenarios run it only when they list it under `models:`.
+ * plus fault injection used only by the engine's tests (a worker that exits on a chosen job attempt, set by the
+ * environment variable TWIN_TESTBED_EXIT_ON; a job that takes a chosen time). It is not a model of Zibo; scenarios run it only when they list it under `models:`.
  */
 import { z } from 'zod';
 import type { ModelDefinition } from '../models/types.ts';
@@ -11,10 +11,6 @@ const schema = z.strictObject({
   walkSteps: z.number().int().min(1).max(1000).default(12).describe('Months of the random walk series per job; count.'),
   burnIterations: z.number().int().min(0).max(1_000_000_000).default(0).describe('Extra floating-point iterations per job (CPU load for benchmarks); count.'),
   delayMs: z.number().min(0).max(60_000).default(0).describe('Wall-clock delay per job (for kill/resume tests); ms.'),
-  exitOn: z
-    .array(z.strictObject({ year: z.number().int(), replication: z.number().int().min(0), attempt: z.number().int().min(1) }))
-    .default([])
-    .describe('Fault injection: the worker process exits when it starts one of these (year, replication, attempt).'),
 });
 export type TestbedParams = z.infer<typeof schema>;
 
@@ -34,7 +30,10 @@ export const testbedModel: ModelDefinition<TestbedParams, null> = {
   loadInputs: () => null,
   run(p, _inputs, job, rng) {
     const year = job.years[0]!;
-    if (p.exitOn.some((e) => e.year === year && e.replication === job.replication && e.attempt === job.attempt)) {
+    // Fault injection comes from the environment, not the scenario, so a faulty run and a clean run share the scenario
+    // hash and therefore every seed: TWIN_TESTBED_EXIT_ON="2018:2:1,2019:5:1" (year:replication:attempt).
+    const exitOn = process.env.TWIN_TESTBED_EXIT_ON ?? '';
+    if (exitOn && exitOn.split(',').includes(`${year}:${job.replication}:${job.attempt}`)) {
       // Simulates a crashed worker (segfault, OOM): the engine must retry the job on a fresh worker.
       process.exit(3);
     }

@@ -1,0 +1,172 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPool } from './pool.ts';
+import { planJobs, resumeRun, startRun } from './run.ts';
+import { loadScenario } from './scenario.ts';
+import { openStore, type Store } from './store.ts';
+import { loadTargets } from './targets.ts';
+import { tmpDir, twin, twinAsync } from './test/helpers.ts';
+
+const dir = tmpDir('twin-engine-');
+const targets = loadTargets();
+
+function scenarioFile(name: string, body: string): string {
+  const f = path.join(dir, `${name}.yaml`);
+  writeFileSync(f, `name: ${name}\nmodels: [testbed]\nperiod: { startYear: 2017, endYear: 2019 }\n${body}`);
+  return f;
+}
+
+/** Every stored aggregate of a run, as text with full precision (bit-level comparison via exact decimal round trip). */
+function dump(store: Store, runId: number): string {
+  return JSON.stringify(store.series(runId).map((r) => [r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n]));
+}
+
+const pools: Array<ReturnType<typeof createPool>> = [];
+function pool(threads: number) {
+  const p = createPool({ threads });
+  pools.push(p);
+  return p;
+}
+/** Run with a fresh pool whose workers see the fault-injection variable (workers copy the environment at start). */
+async function withExitOn<T>(spec: string, fn: (p: ReturnType<typeof createPool>) => Promise<T>): Promise<T> {
+  process.env.TWIN_TESTBED_EXIT_ON = spec;
+  try {
+    const p = createPool({ threads: 2 });
+    try {
+      return await fn(p);
+    } finally {
+      await p.close();
+    }
+  } finally {
+    delete process.env.TWIN_TESTBED_EXIT_ON;
+  }
+}
+
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+});
+
+describe('engine', () => {
+  it('plans jobs with seeds that depend on identity only, not on the replication count', () => {
+    const l = loadScenario(scenarioFile('plan', 'replications: 4\n'));
+    const a = planJobs(l, 1, 4);
+    const b = planJobs(l, 1, 8);
+    expect(a.length).toBe(3 * 4);
+    const seedOf = (js: typeof a, y: number, r: number) => js.find((j) => j.year === y && j.replication === r)!.seed;
+    expect(seedOf(a, 2018, 3)).toBe(seedOf(b, 2018, 3));
+    expect(new Set(b.map((j) => j.seed)).size).toBe(b.length);
+    expect(planJobs(l, 2, 4)[0]!.seed).not.toBe(a[0]!.seed);
+  });
+
+  it('gives bit-identical stored results with 1 and 2 threads', async () => {
+    const l = loadScenario(scenarioFile('det', 'replications: 12\ntestbed: { samples: 20000, walkSteps: 12 }\n'));
+    const s1 = openStore(path.join(dir, 'det1.sqlite'));
+    const s2 = openStore(path.join(dir, 'det2.sqlite'));
+    const o1 = await startRun(l, s1, pool(1), { targets });
+    const o2 = await startRun(l, s2, pool(2), { targets });
+    expect(o1.status).toBe('done');
+    expect(o2.status).toBe('done');
+    const d1 = dump(s1, o1.runId);
+    expect(d1).toBe(dump(s2, o2.runId));
+    // Not trivially equal: the π estimates vary across replications and are close to π.
+    const pi = s1.series(o1.runId, { metric: 'testbed.pi' })[0]!;
+    expect(pi.n).toBe(12);
+    expect(pi.p90).toBeGreaterThan(pi.p10);
+    expect(Math.abs(pi.mean - Math.PI)).toBeLessThan(0.02);
+    // A different master seed changes results.
+    const o3 = await startRun(l, s2, pool(2), { targets, seed: 7 });
+    expect(dump(s2, o3.runId)).not.toBe(d1);
+  });
+
+  it('retries a job whose worker died and ends with the same results as a clean run', async () => {
+    const l = loadScenario(scenarioFile('crashy', 'replications: 6\n'));
+    const store = openStore(path.join(dir, 'retry.sqlite'));
+    const clean = await startRun(l, store, pool(2), { targets });
+    const logs: string[] = [];
+    const b = await withExitOn('2018:2:1,2018:2:2,2019:5:1', (p) => startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }));
+    expect(b.status).toBe('done');
+    const retried = store.jobs(b.runId).filter((j) => j.attempts > 1);
+    expect(retried.map((j) => [j.year, j.replication, j.attempts])).toEqual([
+      [2018, 2, 3],
+      [2019, 5, 2],
+    ]);
+    expect(logs.filter((x) => x.startsWith('retrying job')).length).toBe(3);
+    expect(dump(store, b.runId)).toBe(dump(store, clean.runId));
+  });
+
+  it('fails the run naming the job when its worker dies 3 times', async () => {
+    const l = loadScenario(scenarioFile('doomed', 'replications: 3\n'));
+    const store = openStore(path.join(dir, 'doomed.sqlite'));
+    const out = await withExitOn('2017:1:1,2017:1:2,2017:1:3', (p) => startRun(l, store, p, { targets }));
+    expect(out.status).toBe('failed');
+    expect(out.error).toMatch(/job #1 \(model testbed, year 2017, replication 1\) failed 3 times \(worker died/);
+    expect(store.run(out.runId)!.status).toBe('failed');
+  });
+
+  it('cancels on abort, keeps finished jobs, and resume completes with results equal to a clean run', async () => {
+    const l = loadScenario(scenarioFile('slow', 'replications: 10\ntestbed: { delayMs: 40 }\n'));
+    const store = openStore(path.join(dir, 'cancel.sqlite'));
+    const p = pool(2);
+    const ac = new AbortController();
+    const out = await startRun(l, store, p, {
+      targets,
+      signal: ac.signal,
+      onProgress: (pr) => {
+        if (pr.done >= 6) ac.abort();
+      },
+    });
+    expect(out.status).toBe('cancelled');
+    const kept = store.jobCounts(out.runId).done;
+    expect(kept).toBeGreaterThanOrEqual(6);
+    expect(kept).toBeLessThan(30);
+    const resumed = await resumeRun(out.runId, store, p, { targets });
+    expect(resumed.status).toBe('done');
+    const ref = await startRun(l, store, p, { targets });
+    expect(dump(store, out.runId)).toBe(dump(store, ref.runId));
+    expect(store.jobs(out.runId).every((j) => j.status === 'done')).toBe(true);
+  });
+
+  it('survives SIGKILL of the CLI mid-run: --resume finishes with identical results and no duplicate rows', async () => {
+    const f = scenarioFile('killme', 'replications: 10\ntestbed: { delayMs: 60 }\n');
+    const db = path.join(dir, 'kill.sqlite');
+    const child = twinAsync(['run', f, '--db', db, '--threads', '2']);
+    // Wait until some jobs are stored, then kill -9.
+    const store = openStore(db);
+    await new Promise<void>((resolve, reject) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        const run = store.latestRun();
+        const n = run ? store.jobCounts(run.id).done : 0;
+        if (n >= 5) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+          resolve();
+        } else if (Date.now() - t0 > 60_000) {
+          clearInterval(poll);
+          reject(new Error('no job finished within 60 s'));
+        }
+      }, 20);
+    });
+    await new Promise((r) => child.once('exit', r));
+    const run = store.latestRun()!;
+    expect(run.status).toBe('running');
+    const before = store.jobCounts(run.id);
+    expect(before.done).toBeGreaterThanOrEqual(5);
+    expect(before.done).toBeLessThan(before.total);
+    const r = twin(['run', '--resume', String(run.id), '--db', db, '--threads', '2']);
+    expect(r.status, r.stderr).toBe(0);
+    const ref = twin(['run', f, '--db', db, '--threads', '1']);
+    expect(ref.status, ref.stderr).toBe(0);
+    const refId = store.latestRun()!.id;
+    expect(refId).not.toBe(run.id);
+    expect(dump(store, run.id)).toBe(dump(store, refId));
+    const dupJobs = store.db.prepare(`SELECT COUNT(*) c FROM job_outputs WHERE run_id=?`).get(run.id) as { c: number };
+    expect(dupJobs.c).toBe(before.total);
+    expect(store.series(run.id).length).toBe(store.series(refId).length);
+    // Resuming a finished run is refused with exit code 2.
+    expect(twin(['run', '--resume', String(run.id), '--db', db]).status).toBe(2);
+    store.close();
+    expect(existsSync(db)).toBe(true);
+  });
+});

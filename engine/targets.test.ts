@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { TargetDef } from './bundle.ts';
+import { SHARED_DIR } from './paths.ts';
+import { evaluateTarget, loadTargets, periodEnd, weightedQuantiles } from './targets.ts';
+import { tmpDir } from './test/helpers.ts';
+
+const base: TargetDef = {
+  id: 't', title: 't', metric: 'm', scope: 'city', entity: 'city', comparator: '>=', threshold: 1, deadline: '2018-12-31',
+  source: 'plan', sourceText: 's', unit: 'share', model: 'rollout',
+};
+const months = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${from + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+
+describe('targets', () => {
+  it('period ends handle years, months and leap years', () => {
+    expect(periodEnd('2019')).toBe('2019-12-31');
+    expect(periodEnd('2020-02')).toBe('2020-02-29');
+    expect(periodEnd('2019-02')).toBe('2019-02-28');
+  });
+
+  it('P(met), projected dates and status follow the documented rule', () => {
+    const ps = months(2017, 36);
+    // Replication r reaches 100% in month 12 + 3r (r = 0..9): months 2018-01 ... 2020-04.
+    const reps = Array.from({ length: 10 }, (_, r) => ({ periods: ps, values: ps.map((_, i) => (i >= 12 + 3 * r ? 1 : i / 40)) }));
+    const e = evaluateTarget(base, reps);
+    // Met by 2018-12 (index 23): 12 + 3r ≤ 23 → r ≤ 3 → 4 of 10.
+    expect(e.pMet).toBeCloseTo(0.4, 12);
+    expect(e.status).toBe('at-risk');
+    // Lower-CDF quantiles of first months 12+3r: P50 → 5th value r=4 → index 24 → 2019-01; P90 → r=8 → index 36 (beyond: never) → null.
+    expect(e.dateP50).toBe('2019-01');
+    expect(e.dateP90).toBeNull();
+    expect(evaluateTarget({ ...base, deadline: '2019-12-31' }, reps).status).toBe('met'); // r ≤ 7 → 0.8
+    expect(evaluateTarget({ ...base, deadline: '2018-03-31' }, reps).status).toBe('missed'); // r = 0 only → 0.1
+  });
+
+  it('handles <= targets, weights and no data', () => {
+    const reps = [
+      { periods: ['2020', '2021'], values: [1.6, 1.4] },
+      { periods: ['2020', '2021'], values: [1.6, 1.7] },
+    ];
+    const t = { ...base, comparator: '<=' as const, threshold: 1.5, deadline: '2021-12-31' };
+    expect(evaluateTarget(t, reps).pMet).toBe(0.5);
+    expect(evaluateTarget(t, reps, [3, 1]).pMet).toBe(0.75);
+    expect(evaluateTarget(t, []).status).toBe('no-data');
+    expect(evaluateTarget({ ...t, deadline: '2016-12-31' }, reps).status).toBe('no-data');
+    expect(weightedQuantiles([{ key: 3, w: 1 }, { key: 1, w: 1 }, { key: 2, w: 2 }], [0.25, 0.5, 1])).toEqual([1, 2, 3]);
+  });
+
+  it('targets.yaml is valid, unique and matches PLAN-FACTS deadlines', () => {
+    const ts = loadTargets();
+    expect(ts.length).toBeGreaterThanOrEqual(20);
+    const byId = new Map(ts.map((t) => [t.id, t]));
+    expect(byId.get('extranet-3-levels')).toMatchObject({ deadline: '2018-12-31', source: 'plan' });
+    expect(byId.get('collab-office')).toMatchObject({ deadline: '2018-03-31', source: 'plan' });
+    expect(byId.get('two-clouds')).toMatchObject({ deadline: '2020-12-31', source: 'assumption' });
+    expect(byId.get('five-level-villages')).toMatchObject({ deadline: '2019-12-31', source: 'assumption' });
+    for (const code of ['370302', '370303', '370304', '370305', '370306', '370321', '370322', '370323']) {
+      expect(byId.get(`online-${code}-70`)).toMatchObject({ threshold: 0.7, source: 'plan', scope: code });
+    }
+    // Plan-sourced targets quote the article: their source sentence must appear in it (ellipses mark omissions).
+    const article = path.join(SHARED_DIR, 'plan', 'zibo-smart-city-2017-review.txt');
+    let text = '';
+    try {
+      text = readFileSync(article, 'utf8').replace(/\s+/g, '');
+    } catch {
+      if (process.env.CI === 'true') throw new Error(`${article} is missing; CI must have ../shared beside the clone`);
+      return;
+    }
+    for (const t of ts.filter((x) => x.source === 'plan')) {
+      for (const piece of t.sourceText.replace(/\s*\(.*\)$/, '').replace(/(.*)$/, '').split('……')) {
+        expect(text, `${t.id}: "${piece}"`).toContain(piece.replace(/\s+/g, ''));
+      }
+    }
+  });
+
+  it('a malformed targets file is named with the target and field', () => {
+    const f = path.join(tmpDir(), 'targets.yaml');
+    writeFileSync(f, 'targets:\n  - id: x\n    title: x\n    metric: m\n    scope: nowhere\n    entity: city\n    comparator: ">="\n    threshold: 1\n    deadline: "2018-12-31"\n    source: plan\n    sourceText: s\n    unit: u\n    model: rollout\n');
+    expect(() => loadTargets(f)).toThrow(/targets\[0\] \(x\): scope: city or a 6-digit district code/);
+  });
+});
