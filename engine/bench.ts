@@ -1,0 +1,114 @@
+/**
+ * Engine benchmark (`npm run bench:engine`): per-task overhead of the pool and the speed-up of CPU-bound jobs from
+ * 1 to N threads. Prints medians over rounds; no assertions (benchmarks are scripts).
+ *
+ * Overhead = (pool wall time per task, 1 thread, tasks pipelined) − (the same job called in-process), for a job of
+ * about 10 ms. Targets (issue 2): overhead < 1 % of a 10 ms job; speed-up ≥ 1.8× on 2 idle cores.
+ */
+import os from 'node:os';
+import { createRng } from '../models/lib/rng.ts';
+import type { JobSpec } from '../models/types.ts';
+// @ts-expect-error plain ESM build script without types
+import { buildWorker } from './build-worker.mjs';
+import { createPool, type JobPool } from './pool.ts';
+import { testbedModel, type TestbedParams } from './testbed-model.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const rounds = Number(process.env.ROUNDS ?? 5);
+
+function params(burn: number): TestbedParams {
+  return { samples: 1000, walkSteps: 12, burnIterations: burn, delayMs: 0 };
+}
+function job(i: number): JobSpec {
+  return { model: 'testbed', years: [2017 + (i % 5)], replication: i, attempt: 1, seed: i };
+}
+
+/** Calibrate burnIterations so one job takes about `ms` in this thread. */
+function calibrate(ms: number): number {
+  let burn = 200_000;
+  for (let k = 0; k < 6; k++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 5; i++) testbedModel.run(params(burn), null, job(i), createRng(i));
+    const per = (performance.now() - t0) / 5;
+    burn = Math.max(1000, Math.round((burn * ms) / per));
+  }
+  return burn;
+}
+
+async function runAll(pool: JobPool, n: number, burn: number, inFlight: number): Promise<number> {
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < n) {
+        const i = next++;
+        const r = await pool.run({ job: job(i), params: params(burn) });
+        if (!r.ok) throw new Error(r.message);
+      }
+    }),
+  );
+  return performance.now() - t0;
+}
+
+await buildWorker();
+const cores = os.availableParallelism();
+console.log(`engine bench — Node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`);
+
+// 1. Per-task overhead on ~10 ms jobs.
+const burn10 = calibrate(10);
+const N = 100;
+const direct: number[] = [];
+const pooled: number[] = [];
+const pool1 = createPool({ threads: 1 });
+await runAll(pool1, 10, burn10, 2); // warm-up: worker start and JIT
+for (let r = 0; r < rounds; r++) {
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) testbedModel.run(params(burn10), null, job(i), createRng(job(i).seed));
+  direct.push((performance.now() - t0) / N);
+  pooled.push((await runAll(pool1, N, burn10, 2)) / N);
+}
+// Empty jobs (1 sample, no burn): the pool's own cost per task, without the job's CPU time competing for the core.
+const empty: number[] = [];
+const emptyDirect: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const t0 = performance.now();
+  for (let i = 0; i < 2000; i++) testbedModel.run({ ...params(0), samples: 1 }, null, job(i), createRng(i));
+  emptyDirect.push((performance.now() - t0) / 2000);
+  const t1 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < 2000) {
+        const i = next++;
+        await pool1.run({ job: job(i), params: { ...params(0), samples: 1 } });
+      }
+    }),
+  );
+  empty.push((performance.now() - t1) / 2000);
+}
+await pool1.close();
+const overheadMs = median(pooled) - median(direct);
+const emptyOverheadMs = median(empty) - median(emptyDirect);
+console.log(`\nper-task overhead (1 thread, ${N} jobs of ~10 ms, ${rounds} rounds, medians):`);
+console.log(`  in-process  ${median(direct).toFixed(3)} ms/job`);
+console.log(`  via pool    ${median(pooled).toFixed(3)} ms/job`);
+console.log(`  difference  ${(overheadMs * 1000).toFixed(0)} µs/job = ${((100 * overheadMs) / median(direct)).toFixed(2)} % of the job (includes CPU contention on a busy machine)`);
+console.log(`  empty job   ${(emptyOverheadMs * 1000).toFixed(0)} µs/task via pool (pipelined, 2000 tasks) = ${((100 * emptyOverheadMs) / 10).toFixed(2)} % of a 10 ms job (target < 1 %)`);
+
+// 2. Speed-up of CPU-bound jobs, 1 → N threads.
+const burn100 = calibrate(100);
+const jobs = 16;
+const times = new Map<number, number[]>();
+const threadCounts = [...new Set([1, 2, cores])].filter((t) => t <= Math.max(2, cores));
+for (const t of threadCounts) {
+  const p = createPool({ threads: t });
+  await runAll(p, t * 2, burn100, t * 2);
+  const xs: number[] = [];
+  for (let r = 0; r < rounds; r++) xs.push(await runAll(p, jobs, burn100, t * 2));
+  times.set(t, xs);
+  await p.close();
+}
+console.log(`\nspeed-up, ${jobs} CPU-bound jobs of ~100 ms (${rounds} rounds, median wall time):`);
+const t1 = median(times.get(1)!);
+for (const [t, xs] of times) console.log(`  ${t} thread${t > 1 ? 's' : ' '}  ${median(xs).toFixed(0).padStart(6)} ms  speed-up ${(t1 / median(xs)).toFixed(2)}×`);
+console.log(`\nbench-engine overhead-pct=${((100 * emptyOverheadMs) / 10).toFixed(2)} diff-pct=${((100 * overheadMs) / median(direct)).toFixed(2)} speedup-${cores}=${(t1 / median(times.get(cores) ?? times.get(2)!)).toFixed(2)}`);
