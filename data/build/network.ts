@@ -184,6 +184,40 @@ function segIntersect(a: LonLat, b: LonLat, c: LonLat, d: LonLat): { t: number; 
   return { t, u };
 }
 
+/**
+ * Cuts a road where it leaves Zibo: waypoints outside every county outline at either end are replaced by the
+ * crossing with the outline, so the road ends in a gateway node on the city boundary.
+ * @example
+ * clipToZibo([[117.70, 36.84], [117.90, 36.85]], districts, 'g20') // first point moved onto the boundary
+ */
+export function clipToZibo(line: LonLat[], districts: readonly DistrictIn[], id: string): LonLat[] {
+  const inside = (p: LonLat) => districts.some((d) => turf.booleanPointInPolygon(p, d.polygon));
+  const clipStart = (l: LonLat[]): LonLat[] => {
+    let k = 0;
+    while (k < l.length && !inside(l[k]!)) k++;
+    if (k === 0) return l;
+    if (k === l.length) throw new Error(`data/build/roads.ts: road ${id} lies wholly outside Zibo`);
+    // The crossing farthest from the first inside point is where the road first enters Zibo (a segment may
+    // cross internal county borders too).
+    const seg = turf.lineString([l[k - 1]!, l[k]!]);
+    let far: LonLat | null = null;
+    let fd = -1;
+    for (const d of districts) {
+      for (const f of turf.lineIntersect(seg, d.polygon).features) {
+        const p = f.geometry.coordinates as LonLat;
+        const dd = distM(p, l[k]!);
+        if (dd > fd) {
+          fd = dd;
+          far = p;
+        }
+      }
+    }
+    if (!far) throw new Error(`data/build/roads.ts: road ${id} leaves Zibo but no boundary crossing was found`);
+    return [[round(far[0], 5), round(far[1], 5)], ...l.slice(k)];
+  };
+  return clipStart(clipStart(line).reverse()).reverse();
+}
+
 /** Which district a point falls in (nearest outline when it lies just outside all of them). */
 export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string {
   for (const d of districts) if (turf.booleanPointInPolygon(p, d.polygon)) return d.code;
@@ -216,7 +250,7 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
     if (!a) throw new Error(`data/build/roads.ts: unknown anchor ${name}`);
     return a;
   };
-  const lines = ROADS.map((r) => r.points.map((p) => gcjToWgs(typeof p === 'string' ? anchor(p) : p)));
+  const lines = ROADS.map((r) => clipToZibo(r.points.map((p) => gcjToWgs(typeof p === 'string' ? anchor(p) : p)), districts, r.id));
 
   // ---- stations along each road: waypoints + crossings (never with expressways: grade-separated) ----
   type Station = { seg: number; t: number; p: LonLat };
