@@ -15,6 +15,7 @@ import { formatIssue, listScenarioNames, loadScenario, scenarioJsonSchema, Scena
 import { runBundle, serve, toJson } from './server.ts';
 import { openStore, type Store } from './store.ts';
 import { loadTargets } from './targets.ts';
+import { ActualsError, importActuals, listActuals, metricUnits, reforecast } from './actuals.ts';
 
 /** An error caused by the user's input: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -260,6 +261,69 @@ export async function main(argv: string[]): Promise<number> {
       }
     });
 
+  const actuals = program.command('actuals').description('observed progress: import, list, metrics');
+  actuals
+    .command('import')
+    .description('validate every row of a CSV of actuals and store them (nothing is stored if any row is bad)')
+    .argument('<file>')
+    .option('--db <path>', 'SQLite store', DEFAULT_DB)
+    .action((file: string, o) => {
+      const store = openDb(o.db);
+      try {
+        const n = importActuals(store, file);
+        process.stdout.write(`imported ${n} actual${n === 1 ? '' : 's'} from ${file}\n`);
+      } finally {
+        store.close();
+      }
+    });
+  actuals
+    .command('list')
+    .description('list stored actuals')
+    .option('--metric <id>', 'only this metric')
+    .option('--db <path>', 'SQLite store', DEFAULT_DB)
+    .action((o) => {
+      const store = openDb(o.db);
+      try {
+        const rows = listActuals(store).filter((r) => !o.metric || r.metric === o.metric);
+        if (!rows.length) process.stdout.write('(no actuals; import with `twin actuals import FILE`)\n');
+        for (const r of rows) process.stdout.write(`${r.date}  ${r.metric.padEnd(26)} ${r.scope.padEnd(12)} ${r.bound === '=' ? ' ' : r.bound}${r.value} ${r.unit}  — ${r.source}\n`);
+      } finally {
+        store.close();
+      }
+    });
+  actuals
+    .command('metrics')
+    .description('metric ids and units that actuals can refer to')
+    .action(() => {
+      for (const [id, unit] of metricUnits()) process.stdout.write(`${id.padEnd(32)} ${unit}\n`);
+    });
+
+  program
+    .command('reforecast')
+    .description('re-forecast a finished run conditioned on the stored actuals up to a date (importance weights)')
+    .argument('[run]', 'run id (default: the latest finished run)')
+    .option('--until <date>', 'use actuals observed up to this ISO date', '2021-12-31')
+    .option('--json', 'print the re-forecast as JSON')
+    .option('--db <path>', 'SQLite store', DEFAULT_DB)
+    .action((run: string | undefined, o) => {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until)) throw new UsageError(`--until must be an ISO date YYYY-MM-DD, got "${o.until}"`);
+      const store = openDb(o.db);
+      try {
+        const id = run === undefined ? store.latestRun('done')?.id : int('run', 1)(run);
+        if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run ?? '(finished)'} in ${store.file}`);
+        if (store.run(id)!.status !== 'done') throw new UsageError(`run ${id} is ${store.run(id)!.status}; re-forecast needs a finished run`);
+        const rf = reforecast(store, id, loadTargets(), o.until);
+        if (o.json) return void process.stdout.write(toJson(rf) + '\n');
+        process.stdout.write(`re-forecast of run ${id} on ${rf.used} actuals up to ${rf.until} (${rf.unmatched} without a matching series); effective replications ${rf.ess.toFixed(1)} of ${rf.replications}\n`);
+        if (rf.warning) process.stderr.write(`warning: ${rf.warning}\n`);
+        for (const e of rf.evaluations) {
+          process.stdout.write(`  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
   program
     .command('schema')
     .description('write the JSON Schema of scenario files (scenarios/scenario.schema.json) for editor autocompletion')
@@ -310,6 +374,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof ScenarioError) {
       for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
+      return 2;
+    }
+    if (e instanceof ActualsError) {
+      for (const i of e.issues) process.stderr.write(`${i.file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
+      process.stderr.write('nothing was imported\n');
       return 2;
     }
     if (e instanceof UsageError) {

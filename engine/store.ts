@@ -71,6 +71,20 @@ CREATE TABLE IF NOT EXISTS target_evals (
   status TEXT NOT NULL,
   PRIMARY KEY (run_id, target_id)
 );
+CREATE TABLE IF NOT EXISTS actuals (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  metric TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  date TEXT NOT NULL,
+  value REAL NOT NULL,
+  unit TEXT NOT NULL,
+  source TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  bound TEXT NOT NULL DEFAULT '=' CHECK (bound IN ('=','>=','<=')),
+  file TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  UNIQUE (metric, scope, date, bound)
+);
 CREATE TABLE IF NOT EXISTS artifacts (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   model TEXT NOT NULL,
