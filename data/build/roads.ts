@@ -53,9 +53,9 @@ export const ANCHORS: Readonly<Record<string, LonLat>> = {
 
 /** Zhangdian arterial grid (research note §1.4, Amap anchors). */
 const ZHANGDIAN: RoadDef[] = [
-  { id: 'lutai', name: 'Lutai Ave', nameZh: '鲁泰大道', type: 'arterial', grade: 'D', note: 'anchors Lutai 51/99 at lat 36.848', points: [[118.03, 36.848], [118.07, 36.848]] },
-  { id: 'zhengtong', name: 'Zhengtong Rd', nameZh: '政通路', type: 'arterial', grade: 'D', note: 'anchor Liuquan/Zhengtong corner; extent E', points: [[118.03, 36.841], [118.066, 36.841]] },
-  { id: 'zhongrun', name: 'Zhongrun Ave', nameZh: '中润大道', type: 'arterial', grade: 'D', note: 'anchors Zhongrun 1/33/39, Zhongrun×Xiwu', points: [[118.03, 36.838], [118.037, 36.8355], [118.063, 36.8355]] },
+  { id: 'lutai', name: 'Lutai Ave', nameZh: '鲁泰大道', type: 'arterial', grade: 'D', note: 'anchors Lutai 51/99 at lat 36.848; west end at Shiji Rd E', points: [[118.026, 36.848], [118.07, 36.848]] },
+  { id: 'zhengtong', name: 'Zhengtong Rd', nameZh: '政通路', type: 'arterial', grade: 'D', note: 'anchor Liuquan/Zhengtong corner; extent E', points: [[118.026, 36.841], [118.066, 36.841]] },
+  { id: 'zhongrun', name: 'Zhongrun Ave', nameZh: '中润大道', type: 'arterial', grade: 'D', note: 'anchors Zhongrun 1/33/39, Zhongrun×Xiwu; west end at Shiji Rd E', points: [[118.026, 36.8385], [118.03, 36.838], [118.037, 36.8355], [118.063, 36.8355]] },
   { id: 'liantong', name: 'Liantong Rd', nameZh: '联通路', type: 'arterial', grade: 'D', note: 'anchors Nos.190/266/290; east extension (2018) E', points: [[117.99, 36.83], [118.015, 36.83], [118.06, 36.83]] },
   { id: 'huaguang', name: 'Huaguang Rd', nameZh: '华光路', type: 'arterial', grade: 'D', note: 'anchor Huaguang 60, Huaguang×Xiliu; west extension (2018) E', points: [[117.99, 36.822], [118.032, 36.822], [118.05, 36.821], [118.062, 36.821]] },
   { id: 'renmin', name: 'Renmin Rd', nameZh: '人民路', type: 'arterial', grade: 'D', note: 'historic central artery; anchors Renmin W 12/32/43/222', points: ['road:renmin:w', [118.026, 36.8165], [118.05, 36.815], 'road:renmin:e'] },
@@ -65,8 +65,8 @@ const ZHANGDIAN: RoadDef[] = [
   { id: 'beijing', name: 'Beijing Rd', nameZh: '北京路', type: 'arterial', grade: 'D', note: 'anchors Nos.29/33/77; south extent E', points: [[117.9955, 36.8], [117.9955, 36.845]] },
   { id: 'nanjing', name: 'Nanjing Rd', nameZh: '南京路', type: 'arterial', grade: 'D', note: 'anchors No.11, Liantong corner', points: [[118.0125, 36.79], [118.012, 36.81], [118.015, 36.83], [118.015, 36.845]] },
   { id: 'shiji', name: 'Shiji Rd', nameZh: '世纪路', type: 'arterial', grade: 'D', note: 'anchors No.106, No.218; south extent E', points: [[118.026, 36.79], [118.026, 36.813], [118.028, 36.849]] },
-  { id: 'xiliu', name: 'Xiliu Rd', nameZh: '西六路', type: 'collector', grade: 'D', note: 'anchor Huaguang×Xiliu; extent E', points: [[118.032, 36.805], [118.032, 36.849]] },
-  { id: 'xiwu', name: 'Xiwu Rd', nameZh: '西五路', type: 'collector', grade: 'D', note: 'anchor Zhongrun×Xiwu; extent E', points: [[118.037, 36.805], [118.037, 36.849]] },
+  { id: 'xiliu', name: 'Xiliu Rd', nameZh: '西六路', type: 'collector', grade: 'D', note: 'anchor Huaguang×Xiliu; extent E', points: [[118.032, 36.799], [118.032, 36.849]] },
+  { id: 'xiwu', name: 'Xiwu Rd', nameZh: '西五路', type: 'collector', grade: 'D', note: 'anchor Zhongrun×Xiwu; extent E', points: [[118.037, 36.799], [118.037, 36.849]] },
   { id: 'liuquan', name: 'Liuquan Rd', nameZh: '柳泉路', type: 'arterial', grade: 'D', note: 'main N–S axis; anchors Liuquan 17/45/49/168/230/256/268', points: ['road:liuquan:s', [118.047, 36.796], [118.052, 36.813], [118.057, 36.833], 'road:liuquan:n'] },
   { id: 'jinjing', name: 'Jinjing Ave', nameZh: '金晶大道', type: 'arterial', grade: 'D', note: 'anchors Nos.100/130/146/158; north extent E', points: [[118.0615, 36.79], [118.0615, 36.813], [118.064, 36.849]] },
   { id: 'zhangnan', name: 'Zhangnan Rd', nameZh: '张南路', type: 'arterial', grade: 'D', note: 'southern radial; anchor Zhangnan 13 @118.047,36.750', points: ['road:liuquan:s', 'road:zhangnan:s'] },
