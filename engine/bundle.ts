@@ -79,4 +79,16 @@ export interface RunBundle {
   metrics: Record<string, { unit: string; title: string; model: string }>;
   /** Artifacts stored for replication 0: list only; fetch with `GET /api/runs/:id/artifacts/:model/:name/:year` or `data/run-<id>/<model>-<name>-<year>.json` in the static export. */
   artifacts: Array<{ model: string; name: string; year: number }>;
+  /** Observed progress stored with `twin actuals import` (all of them; the viewer filters by metric and entity). */
+  actuals?: Array<{ metric: string; scope: string; date: string; value: number; unit: string; source: string; note: string; bound: '=' | '>=' | '<=' }>;
+  /** The run re-forecast on all stored actuals (null when there are none or the run is not finished). */
+  reforecast?: {
+    until: string;
+    ess: number;
+    replications: number;
+    used: number;
+    warning: string | null;
+    evaluations: Array<TargetEval & { pMetPrior: number }>;
+    bands: Array<{ metric: string; entity: string; period: string; p10: number; p50: number; p90: number }>;
+  } | null;
 }

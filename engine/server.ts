@@ -14,6 +14,7 @@ import { ENGINE_ROOT } from './paths.ts';
 import { listScenarioNames, scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
 import { loadTargets } from './targets.ts';
+import { listActuals, reforecast } from './actuals.ts';
 
 export const VIEWER_DIST = path.join(ENGINE_ROOT, 'viewer', 'dist');
 
@@ -43,14 +44,18 @@ export function runBundle(store: Store, runId: number): RunBundle | undefined {
   const metrics: RunBundle['metrics'] = {};
   for (const m of scenarioModels()) for (const mi of m.metrics ?? []) metrics[mi.id] = { unit: mi.unit, title: mi.title, model: m.id };
   const { scenarioFile: _f, scenarioJson, error: _e, ...summary } = run;
+  const targets = loadTargets();
+  const actuals = listActuals(store);
   return {
     run: summary,
     scenario: JSON.parse(scenarioJson).scenario,
     series: store.series(runId),
-    targets: loadTargets(),
+    targets,
     evaluations: store.targetEvals(runId),
     metrics,
     artifacts: store.artifactList(runId),
+    actuals,
+    reforecast: actuals.length && run.status === 'done' ? reforecast(store, runId, targets) : null,
   };
 }
 
