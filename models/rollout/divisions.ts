@@ -1,0 +1,91 @@
+/**
+ * The division tree the rollout runs on: city → 8 districts/counties → 88 towns/streets → 2,931 villages/communities.
+ * The model needs counts, codes and names only, so the tree is reduced to a `Hierarchy` (no per-village objects).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** One town/street with its number of villages/communities. */
+export interface TownInfo {
+  code: string;
+  name: string;
+  villages: number;
+}
+
+/** One district/county. */
+export interface CountyInfo {
+  code: string;
+  name: string;
+  nameEn: string;
+  towns: TownInfo[];
+}
+
+/** The reduced division tree of Zibo. */
+export interface Hierarchy {
+  source: string;
+  counties: CountyInfo[];
+}
+
+/** Default location of the division tree (data issue); resolved from this file so it works from any cwd. */
+export const DIVISIONS_FILE = fileURLToPath(new URL('../../data/zibo/divisions.json', import.meta.url));
+
+/**
+ * Reduce a divisions document to a Hierarchy. Accepts the tree written by the data build
+ * (`{ children: [ city { children: [ county { code, name, nameEn, children: [ town { code, name, children: [village] } ] } ] } ] }`)
+ * rooted at the province or at the city. Throws naming the file and the field when the shape is wrong.
+ * @example hierarchyFromTree(JSON.parse(readFileSync('models/rollout/fixtures/divisions-small.json', 'utf8')), 'fixture').counties.length // → 2
+ */
+export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
+  const fail = (where: string, what: string): never => {
+    throw new Error(`${file}: ${where}: ${what} (expected the division tree written by the data build: province → city → county → town → village, each with code, name and children)`);
+  };
+  if (!doc || typeof doc !== 'object') fail('root', 'not a JSON object');
+  const root = doc as any;
+  // Province root (code 37) holds the city; a city root (code 3703) is accepted too.
+  const city = String(root.code) === '3703' ? root : Array.isArray(root.children) ? root.children.find((c: any) => String(c?.code) === '3703') : undefined;
+  if (!city) fail('children', 'no city node with code "3703" (Zibo)');
+  if (!Array.isArray(city.children) || city.children.length === 0) fail('3703.children', 'no districts/counties');
+  const counties: CountyInfo[] = city.children.map((c: any, ci: number) => {
+    if (!c || typeof c.code !== 'string' || !/^3703\d{2}$/.test(c.code)) fail(`3703.children[${ci}].code`, `"${c?.code}" is not a 6-digit Zibo county code`);
+    if (!Array.isArray(c.children)) fail(`${c.code}.children`, 'missing towns list');
+    const towns: TownInfo[] = c.children.map((t: any, ti: number) => {
+      if (!t || typeof t.code !== 'string' || !t.code.startsWith(c.code)) fail(`${c.code}.children[${ti}].code`, `"${t?.code}" is not a town code under ${c.code}`);
+      const villages = Array.isArray(t.children) ? t.children.length : 0;
+      return { code: t.code, name: String(t.name ?? t.code), villages };
+    });
+    return { code: c.code, name: String(c.name ?? c.code), nameEn: String(c.nameEn ?? c.code), towns };
+  });
+  return { source: String(root.source ?? file), counties };
+}
+
+/**
+ * Read the division tree from `data/zibo/divisions.json` (or another file) and reduce it.
+ * @throws naming the file when it is missing or malformed.
+ * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // → 88
+ */
+export function loadHierarchy(file: string = DIVISIONS_FILE): Hierarchy {
+  if (!existsSync(file)) {
+    throw new Error(`${file}: division tree not found; build it with the data scripts (data/build/) or pass a fixture such as models/rollout/fixtures/divisions-small.json`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return hierarchyFromTree(doc, file);
+}
+
+/**
+ * Totals of a hierarchy, for conservation checks and reports.
+ * @example hierarchyTotals(h) // → { counties: 8, towns: 88, villages: 2931 }
+ */
+export function hierarchyTotals(h: Hierarchy): { counties: number; towns: number; villages: number } {
+  let towns = 0;
+  let villages = 0;
+  for (const c of h.counties) {
+    towns += c.towns.length;
+    for (const t of c.towns) villages += t.villages;
+  }
+  return { counties: h.counties.length, towns, villages };
+}
