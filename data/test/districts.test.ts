@@ -69,19 +69,21 @@ describe('GCJ-02 → WGS-84', () => {
     }
   });
 
-  it.skipIf(!npmCached(ECHARTS_CITIES))('every committed vertex, converted back to GCJ-02, lies on the source outline (±150 m)', () => {
+  it.skipIf(!npmCached(ECHARTS_CITIES))('every 10th committed vertex, converted back to GCJ-02, lies on the source outline (±150 m); unconverted it does not', () => {
     const src = readSourceDistricts();
     for (const d of districts) {
       const s = src.find((f) => String(f.id) === d.code)!;
       const line = turf.polygonToLine(turf.polygon(s.geometry.coordinates)) as Feature<LineString>;
       let worst = 0;
-      let rawWorst = 0;
+      const raw: number[] = [];
       for (const p of d.polygon[0]!.filter((_, i) => i % 10 === 0)) {
         worst = Math.max(worst, turf.pointToLineDistance(wgsToGcj(p), line, { units: 'kilometers' }) * 1000);
-        rawWorst = Math.max(rawWorst, turf.pointToLineDistance(p, line, { units: 'kilometers' }) * 1000);
+        raw.push(turf.pointToLineDistance(p, line, { units: 'kilometers' }) * 1000);
       }
+      raw.sort((a, b) => a - b);
       expect(worst, d.code).toBeLessThan(150);
-      expect(rawWorst, `${d.code}: the WGS outline must not coincide with the GCJ source`).toBeGreaterThan(200);
+      // Unconverted, the median vertex is a few hundred metres off the source outline (shift ~0.5 km, any edge direction).
+      expect(raw[raw.length >> 1]!, `${d.code}: the WGS outline must not coincide with the GCJ source`).toBeGreaterThan(150);
     }
   });
 });
