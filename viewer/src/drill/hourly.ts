@@ -1,0 +1,63 @@
+/**
+ * Reads the greenhouse model's hourly artifact (one simulated day) into plain arrays. The artifact's exact shape
+ * belongs to the greenhouse model; this reader accepts column objects (`{ insideTempC: [...], ... }`), arrays of
+ * hourly records (`[{ hour, insideTempC, ... }]`), and either nested one level (e.g. per site), matching columns by
+ * name: inside temperature, outside temperature, PAR/light, blanket state.
+ */
+import { numArray } from '../data.ts';
+
+export interface HourlyDay {
+  hours: number[];
+  insideTempC: number[];
+  outsideTempC: number[];
+  /** Light at canopy (PAR µmol/m²/s or W/m², as the artifact gives it); `lightUnit` says which. */
+  light: number[];
+  lightUnit: string;
+  /** 1 = blanket down (closed), 0 = rolled up; empty when the artifact has none. */
+  blanketClosed: number[];
+  label: string;
+}
+
+const find = (o: Record<string, unknown>, re: RegExp) => Object.keys(o).find((k) => re.test(k));
+
+function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | null {
+  const kIn = find(o, /^(inside|indoor|in|air)[_]?(air)?[_]?temp|tIn|insideT|tempIn/i);
+  if (!kIn) return null;
+  const inside = numArray(o[kIn]);
+  const kOut = find(o, /^(outside|outdoor|out|ambient|ext)[_]?(air)?[_]?temp|tOut|outsideT|tempOut/i);
+  const kLight = find(o, /par|light|radiation|rad|ppfd/i);
+  const kBl = find(o, /blanket|cover|curtain/i);
+  const kH = find(o, /^hours?$|^hourOfDay$|^h$/i);
+  const n = inside.length;
+  return {
+    hours: kH ? numArray(o[kH]) : Array.from({ length: n }, (_, i) => i * (24 / n)),
+    insideTempC: inside,
+    outsideTempC: kOut ? numArray(o[kOut]) : [],
+    light: kLight ? numArray(o[kLight]) : [],
+    lightUnit: kLight ?? '',
+    blanketClosed: kBl ? numArray(o[kBl]).map((v) => (typeof v === 'boolean' ? Number(v) : v)) : [],
+    label,
+  };
+}
+
+/**
+ * @example readHourly({ insideTempC: [10, 11], outsideTempC: [-5, -4] }, 'site:linzi')?.insideTempC // [10, 11]
+ */
+export function readHourly(a: unknown, label = ''): HourlyDay | null {
+  if (Array.isArray(a) && a.length && typeof a[0] === 'object') {
+    const recs = a as Array<Record<string, unknown>>;
+    const cols: Record<string, unknown[]> = {};
+    for (const k of Object.keys(recs[0])) cols[k] = recs.map((r) => r[k]);
+    return fromColumns(cols, label);
+  }
+  if (a && typeof a === 'object') {
+    const o = a as Record<string, unknown>;
+    const direct = fromColumns(o, label);
+    if (direct) return direct;
+    for (const [k, v] of Object.entries(o)) {
+      const nested = readHourly(v, label ? `${label} · ${k}` : k);
+      if (nested) return nested;
+    }
+  }
+  return null;
+}

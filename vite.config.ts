@@ -1,0 +1,48 @@
+/**
+ * Vite build of the viewer (viewer/ → viewer/dist), fully offline.
+ *
+ * - Cesium is bundled as ESM; its static folders (Workers, ThirdParty, Assets, Widgets) are copied to
+ *   `dist/cesium/` by vite-plugin-static-copy and `CESIUM_BASE_URL` is defined as the relative `./cesium/`, so the
+ *   build is relocatable (`base: './'`): it works at `/`, under any sub-path, and from a static export folder.
+ * - uPlot's stylesheet is copied to `dist/vendor/`.
+ * - `geo/zibo.json` (districts, roads, sites) is generated from `data/zibo/` at build time by viewer/geo-plugin.ts.
+ * Recipe and measurements: ../shared/research/viewer.md.
+ */
+import { defineConfig, normalizePath } from 'vite';
+import { viteStaticCopy } from 'vite-plugin-static-copy';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { zibGeoPlugin } from './viewer/geo-plugin.ts';
+
+const repoRoot = path.dirname(fileURLToPath(import.meta.url));
+const cesiumBuild = normalizePath(path.join(repoRoot, 'node_modules/cesium/Build/Cesium'));
+
+export default defineConfig({
+  root: path.join(repoRoot, 'viewer'),
+  base: './',
+  publicDir: path.join(repoRoot, 'viewer/public'),
+  define: {
+    // Cesium's buildModuleUrl reads this free identifier; relative so the build can be moved anywhere.
+    CESIUM_BASE_URL: JSON.stringify('./cesium/'),
+  },
+  build: {
+    outDir: path.join(repoRoot, 'viewer/dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 6000,
+    target: 'es2022',
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+  plugins: [
+    viteStaticCopy({
+      targets: [
+        { src: `${cesiumBuild}/Workers`, dest: 'cesium' },
+        { src: `${cesiumBuild}/ThirdParty`, dest: 'cesium' },
+        { src: `${cesiumBuild}/Assets`, dest: 'cesium' },
+        { src: `${cesiumBuild}/Widgets`, dest: 'cesium' },
+        { src: normalizePath(path.join(repoRoot, 'node_modules/uplot/dist/uPlot.min.css')), dest: 'vendor' },
+      ],
+    }),
+    zibGeoPlugin(repoRoot),
+  ],
+});
