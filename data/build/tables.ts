@@ -65,7 +65,11 @@ export function districtPopulation2020(): Record<string, { value: number; grade:
   return out;
 }
 
-/** Population rows: district × year, the 2020 split scaled to each year's city total. */
+/**
+ * Population rows: district × year, the 2020 split scaled to each year's city total, plus the city row per year.
+ * @example
+ * populationRows().filter((r) => r.year === 2017).length // 9
+ */
 export function populationRows(): { code: string; year: number; population: number; grade: Grade; method: string }[] {
   const p2020 = districtPopulation2020();
   const codes = DISTRICTS.map((d) => d.code);
@@ -123,6 +127,11 @@ export function nationalCars(t: number): number {
   return a.cars * Math.exp(g * (t - a.t));
 }
 
+/**
+ * The car-ownership rows 2017–2021 (see VEHICLE_METHOD).
+ * @example
+ * vehicleRows()[0] // { year: 2017, cars: 1258200, ... }
+ */
 export function vehicleRows(): { year: number; cars: number; privateCars: number; carsPer1000: number; growth: number | null }[] {
   const end2017 = VEHICLE_METHOD.zibo2009 * VEHICLE_METHOD.ratio2009to2017;
   const base = nationalCars(2018.0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDivisions } from '../index.ts';
+import { loadDivisions, loadTowns } from '../index.ts';
 
 const tree = loadDivisions();
 const counties = tree.children[0].children;
@@ -61,5 +61,13 @@ describe('divisions.json', () => {
     expect(share('street')).toBeGreaterThan(0.3); // measured 0.44: suburban streets still hold villages
     expect(share('town')).toBeLessThan(0.2);
     expect(villages.filter((v) => v.kind === 'community').every((v) => /居|社区/.test(v.name))).toBe(true);
+  });
+
+  it('loadTowns flattens the tree with village and community counts', () => {
+    const flat = loadTowns();
+    expect(flat).toHaveLength(88);
+    expect(flat.filter((t) => t.countyCode === '370303')).toHaveLength(13);
+    expect(flat.reduce((a, t) => a + t.communities + t.villages, 0)).toBe(2931);
+    expect(flat.reduce((a, t) => a + t.communities, 0)).toBe(villages.filter((v) => v.kind === 'community').length);
   });
 });
