@@ -81,8 +81,8 @@ const INTERCITY: RoadDef[] = [
   },
   {
     id: 's29', name: 'S29 Binzhou–Laiwu (Binzhou–Boshan and Boshan–Laiwu sections)', nameZh: '滨莱高速(滨博高速/博莱高速)', type: 'expressway', grade: 'E',
-    note: 'N–S, crosses G20 west of Zhangdian, through Zichuan and Boshan toward Laiwu',
-    points: [[118.035, 37.16], [118.02, 37.05], [117.99, 36.93], 'ix:g20-s29', 'ix:s29-zhangdian', [117.985, 36.74], 'ix:s29-zichuan', [117.935, 36.56], 'ix:s29-boshan', [117.83, 36.4], [117.77, 36.34]],
+    note: 'N–S from Binzhou, crosses G20 west of Zhangdian, through Zichuan and Boshan toward Laiwu; cut at the city boundary',
+    points: [[118.05, 37.4], [118.035, 37.16], [118.02, 37.05], [117.99, 36.93], 'ix:g20-s29', 'ix:s29-zhangdian', [117.985, 36.74], 'ix:s29-zichuan', [117.935, 36.56], 'ix:s29-boshan', [117.83, 36.4], [117.77, 36.34]],
   },
   {
     id: 'g309w', name: 'G309 (Zhoucun–Zhangdian)', nameZh: '309国道', type: 'national', grade: 'E',
@@ -96,8 +96,8 @@ const INTERCITY: RoadDef[] = [
   },
   {
     id: 'g205n', name: 'G205 (Huantai–Zhangdian)', nameZh: '205国道', type: 'national', grade: 'E',
-    note: 'N–S national road from Binzhou through Huantai, joins Liuquan Rd at its north end',
-    points: [[118.125, 37.07], 'seat:370321', [118.08, 36.91], 'ix:g20-g205', 'road:liuquan:n'],
+    note: 'N–S national road from Binzhou through Huantai, joins Liuquan Rd at its north end; cut at the city boundary',
+    points: [[118.13, 37.2], [118.125, 37.07], 'seat:370321', [118.08, 36.91], 'ix:g20-g205', 'road:liuquan:n'],
   },
   {
     id: 'g205s', name: 'G205 (Zhangdian–Zichuan–Boshan–Yiyuan)', nameZh: '205国道', type: 'national', grade: 'E',
