@@ -1,0 +1,543 @@
+/**
+ * Hourly lumped energy balance of a Chinese solar greenhouse (日光温室), per m² of floor, three nodes:
+ *
+ *   Ca dTa/dt = f_air(1−f_w)·Iin + hw(Tw−Ta) + hs(Ts−Ta) − (Kcov + Gv)(Ta−To)
+ *   Cw dTw/dt = f_w·Iin − hw(Tw−Ta) − Uw(Tw−To)
+ *   Cs dTs/dt = (1−f_lat−f_air)(1−f_w)·Iin − hs(Ts−Ta) − ks(Ts−Tdeep)
+ *
+ *   Iin  = blanketOpen · τ_film · g(doy) · I_out (outside global horizontal, W m⁻²)
+ *   Kcov = roofToFloor · (U_film,day when the blanket is rolled up | U_blanket,night when it is down)
+ *   Gv   = ρ·cp·V·ACH/3600 (ventilation and leakage), V = volume per m² floor
+ *
+ * (research note §1c, after Xu et al. 2017/2024). With the control state held for a 15-minute step the system is
+ * linear with constant inputs, so each step is integrated exactly: T(t+Δ) = E·T(t) + F·u with E = exp(AΔ),
+ * F = ∫₀^Δ exp(As) ds, obtained once per (greenhouse type, blanket state, vent level) from the exponential of the
+ * augmented matrix [[A, I], [0, 0]]Δ. This makes the closed-box energy balance and the night-time exponential
+ * cooling exact, and costs ~20 multiplications per step.
+ *
+ * Control rule sets (their effect comes only through this physics):
+ * - manual: blanket on a fixed clock by month ("late opening, early closing", Zhang Junhua et al. 2022), opened
+ *   only 10:00–14:00 on wet/overcast days; in the blanket season vents checked once an hour, opened half at
+ *   Ta > 28 °C, fully at > 31 °C, stepped down (full → half → shut) below
+ *   22 °C (guides say vent tomato at 28–30 °C); outside it the front film is rolled up by day (To > 12 °C) and
+ *   vents stay half open on mild nights (To > 15 °C).
+ * - smart: blanket opened whenever the transmitted sunlight outweighs the extra heat loss of the bare film
+ *   (τ·I ≥ (K_day − K_night)(Ta − To), two-factor radiation/ΔT rule of Liu et al. 2023);
+ *   vents set every 15 min to the smallest opening that keeps Ta ≤ 28 °C by day and ≤ 18 °C at night
+ *   (proportional venting).
+ */
+
+/** A greenhouse design as a planner describes it. */
+export interface GreenhouseType {
+  id: string;
+  title: string;
+  spanM: number;
+  ridgeHeightM: number;
+  /** North wall height, m. */
+  northWallHeightM: number;
+  northWallThicknessM: number;
+  /** Effective thermal conductivity of the wall, W m⁻¹ K⁻¹ (rammed earth ≈ 0.5–0.8, brick 0.8, EPS board 0.04). */
+  northWallConductivityWPerMK: number;
+  /** Volumetric heat capacity of the wall, J m⁻³ K⁻¹ (earth/brick ≈ 1.4–1.7e6). */
+  northWallHeatCapacityJPerM3K: number;
+  /** Film + dust + condensation transmittance for global radiation at normal use, –. */
+  filmTransmittance: number;
+  /** Heat transfer of the bare film by day incl. sky radiation, W m⁻² K⁻¹ of roof. */
+  filmUDayWPerM2K: number;
+  /** Heat transfer of film + insulation blanket at night, W m⁻² K⁻¹ of roof. */
+  blanketUWPerM2K: number;
+  /** Leakage with everything closed, air changes per hour. */
+  leakAch: number;
+  /** Largest ventilation rate with top vents and the rolled-up front film fully open, h⁻¹. */
+  maxVentAch: number;
+}
+
+/** Physics parameters per m² floor, derived from a `GreenhouseType` (or set directly in tests). */
+export interface ClimateParams {
+  caJPerKM2: number;
+  cwJPerKM2: number;
+  csJPerKM2: number;
+  hwWPerKM2: number;
+  hsWPerKM2: number;
+  uwWPerKM2: number;
+  ksWPerKM2: number;
+  kDayWPerKM2: number;
+  kNightWPerKM2: number;
+  /** W K⁻¹ m⁻² per air change per hour (ρ cp V / 3600). */
+  ventWPerKM2PerAch: number;
+  leakAch: number;
+  ventAch: readonly number[];
+  filmTransmittance: number;
+  /** Radiation fractions: to air, latent (lost), the rest of the non-wall part to soil. */
+  fAir: number;
+  fLatent: number;
+  /** Wall share of transmitted light: mean and seasonal amplitude (max at winter solstice). */
+  fWallMean: number;
+  fWallAmp: number;
+  /** Roof geometry gain over a horizontal surface: amplitude of the seasonal cosine (max at winter solstice). */
+  geometryGainAmp: number;
+  /** Deep soil temperature: mean and amplitude (°C), warmest on day `tDeepPeakDoy`. */
+  tDeepMeanC: number;
+  tDeepAmpC: number;
+  tDeepPeakDoy: number;
+  /** Clear-sky radiative extra loss of the cover, expressed as a depression of the outside temperature seen by the
+   * cover conductance on dry (clear) days, °C (ASSUMPTION: sky ≈ 15–20 K below air, ~20 % of the cover conductance
+   * radiative → ≈ 3 K; 0 on overcast days when the sky is as warm as the air). */
+  skyDepressionC: number;
+}
+
+const RHO_CP_AIR = 1200; // J m⁻³ K⁻¹ (ρ 1.2 kg m⁻³ × cp 1005 J kg⁻¹ K⁻¹)
+
+/**
+ * The three designs of the baseline (ASSUMPTION: dimensions and materials typical of Shandong practice,
+ * research note §1c/§2c: span 8–12 m, ridge 3.5–5 m, earth/brick walls 0.5–1.0 m; film τ 0.78–0.90; blanket U 1.8–3.0).
+ */
+export const GREENHOUSE_TYPES: Record<string, GreenhouseType> = {
+  'shouguang-earth-wall': {
+    id: 'shouguang-earth-wall',
+    title: 'Standard Shandong (Shouguang-type) solar greenhouse, 1.0 m earth-brick north wall, straw/composite blanket',
+    spanM: 10,
+    ridgeHeightM: 4.5,
+    northWallHeightM: 3.5,
+    northWallThicknessM: 1.0,
+    northWallConductivityWPerMK: 0.6,
+    northWallHeatCapacityJPerM3K: 1.6e6,
+    filmTransmittance: 0.88,
+    filmUDayWPerM2K: 3.5,
+    blanketUWPerM2K: 1.3,
+    leakAch: 0.4,
+    maxVentAch: 60,
+  },
+  'insulated-brick': {
+    id: 'insulated-brick',
+    title: 'Energy-saving design: 0.5 m brick wall with 0.1 m EPS outside, PO film, thick composite blanket',
+    spanM: 10,
+    ridgeHeightM: 4.8,
+    northWallHeightM: 3.8,
+    northWallThicknessM: 0.6,
+    northWallConductivityWPerMK: 0.28,
+    northWallHeatCapacityJPerM3K: 1.5e6,
+    filmTransmittance: 0.9,
+    filmUDayWPerM2K: 3.5,
+    blanketUWPerM2K: 1.1,
+    leakAch: 0.3,
+    maxVentAch: 60,
+  },
+  'simple-earth': {
+    id: 'simple-earth',
+    title: 'Low-cost older design: 0.5 m earth wall, aged PE film, thin straw blanket',
+    spanM: 8,
+    ridgeHeightM: 3.5,
+    northWallHeightM: 2.5,
+    northWallThicknessM: 0.5,
+    northWallConductivityWPerMK: 0.7,
+    northWallHeatCapacityJPerM3K: 1.5e6,
+    filmTransmittance: 0.78,
+    filmUDayWPerM2K: 3.8,
+    blanketUWPerM2K: 2.3,
+    leakAch: 1.0,
+    maxVentAch: 50,
+  },
+};
+
+/**
+ * Derive per-floor-m² physics from a design. Geometry: curved roof length ≈ 1.12·√(span² + ridge²) per span;
+ * volume ≈ 0.65·ridge per m² floor; active wall layer = min(0.45 m, 0.6·thickness) (multi-day heat-penetration
+ * depth of brick/earth); wall loss U = λ/thickness scaled by wall/floor area. Soil store 1.6e6 J K⁻¹ m⁻² (≈ 0.9 m of
+ * soil at ρc 1.73 MJ m⁻³ K⁻¹, Vanthoor): the greenhouse soil profile that exchanges heat over days to weeks —
+ * CALIBRATED together with the standard design's blanket U (1.3) and leakage (0.4 h⁻¹) so that the design rules of
+ * research note §2c hold (see README; this is calibration, not independent validation).
+ * Remaining constants from the research note's prototype (§1c): Ca 1.5e4, hw 2.1 W K⁻¹ per m² floor scaled by wall
+ * area, hs 6, ks 2, f_air 0.55, f_lat 0.30.
+ * @example deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']).kNightWPerKM2 // ≈ 1.57
+ */
+export function deriveClimateParams(t: GreenhouseType): ClimateParams {
+  const roofToFloor = (1.12 * Math.hypot(t.spanM, t.ridgeHeightM)) / t.spanM;
+  const wallToFloor = t.northWallHeightM / t.spanM;
+  const active = Math.min(0.45, 0.6 * t.northWallThicknessM);
+  const heightMean = 0.65 * t.ridgeHeightM;
+  const ventPerAch = (RHO_CP_AIR * heightMean) / 3600;
+  const refWallToFloor = 0.35;
+  return {
+    caJPerKM2: 1.5e4 * (heightMean / (0.65 * 4.5)),
+    cwJPerKM2: t.northWallHeatCapacityJPerM3K * active * wallToFloor,
+    csJPerKM2: 1.6e6,
+    hwWPerKM2: 2.1 * (wallToFloor / refWallToFloor),
+    hsWPerKM2: 6,
+    uwWPerKM2: (t.northWallConductivityWPerMK / t.northWallThicknessM) * wallToFloor,
+    ksWPerKM2: 2,
+    kDayWPerKM2: t.filmUDayWPerM2K * roofToFloor,
+    kNightWPerKM2: t.blanketUWPerM2K * roofToFloor,
+    ventWPerKM2PerAch: ventPerAch,
+    leakAch: t.leakAch,
+    ventAch: [t.leakAch, 2, 5, 10, 20, t.maxVentAch],
+    filmTransmittance: t.filmTransmittance,
+    fAir: 0.55,
+    fLatent: 0.3,
+    fWallMean: 0.2,
+    fWallAmp: 0.1,
+    geometryGainAmp: 0.18,
+    tDeepMeanC: 15,
+    tDeepAmpC: 4,
+    tDeepPeakDoy: 240,
+    skyDepressionC: 3,
+  };
+}
+
+/** Control rule set and its setpoints. */
+export interface ControlRules {
+  kind: 'manual' | 'smart';
+  /** Blanket: fixed clock by month ('clock', manual) or light/ΔT rule ('light', smart). */
+  blanket: 'clock' | 'light';
+  /** Vents: hourly threshold checks ('hourly', manual) or proportional every 15 min ('proportional', smart). */
+  vent: 'hourly' | 'proportional';
+  /** Manual vent thresholds, °C (half open above, fully open above, closed below). */
+  manualVentHalfC: number;
+  manualVentFullC: number;
+  manualVentCloseC: number;
+  /** Interval between the grower's vent checks, h (multiples of 0.25). */
+  manualCheckH: number;
+  /** Smart vent setpoint by day, °C. */
+  smartVentC: number;
+  /** Smart vent setpoint at night (tomato night optimum 15–18 °C; warm nights only burn assimilates), °C. */
+  smartNightVentC: number;
+  /** Smart blanket: open when τI ≥ ratio·(Kday − Knight)(Ta − To). */
+  smartBlanketRatio: number;
+  /** Days of year (non-leap) when the blanket is used at night: from `blanketFromDoy` to `blanketToDoy` (wrapping). */
+  blanketFromDoy: number;
+  blanketToDoy: number;
+}
+
+/** Default manual practice (ASSUMPTION, research note §2b: late opening / early closing; hourly venting checks at 28/31 °C). */
+export const MANUAL_RULES: ControlRules = {
+  kind: 'manual',
+  blanket: 'clock',
+  vent: 'hourly',
+  manualVentHalfC: 28,
+  manualVentFullC: 31,
+  manualVentCloseC: 22,
+  manualCheckH: 1,
+  smartVentC: 28,
+  smartNightVentC: 18,
+  smartBlanketRatio: 1.0,
+  blanketFromDoy: 305,
+  blanketToDoy: 90,
+};
+
+/** Default smart control (ASSUMPTION anchored on Liu et al. 2023 two-factor blanket rule, proportional venting at 28 °C). */
+export const SMART_RULES: ControlRules = { ...MANUAL_RULES, kind: 'smart', blanket: 'light', vent: 'proportional' };
+
+/** Manual blanket clock (local solar hours) by month Jan…Dec: [open, close]. */
+const MANUAL_BLANKET_H: ReadonlyArray<readonly [number, number]> = [
+  [8.5, 16.0], [8.0, 16.5], [7.5, 17.0], [7.0, 17.5], [7.0, 17.5], [7.0, 17.5],
+  [7.0, 17.5], [7.0, 17.5], [7.0, 17.5], [7.5, 17.0], [8.0, 16.5], [8.5, 16.0],
+];
+const MONTH_START = [1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
+
+const STEPS_PER_HOUR = 4;
+const DT_S = 3600 / STEPS_PER_HOUR;
+
+/** Precomputed exact step matrices for one greenhouse: 2 blanket states × vent levels, 18 numbers each (E, F). */
+export interface ClimateKernel {
+  params: ClimateParams;
+  nVent: number;
+  /** [(blanket·nVent + vent)·18 + 0..8] = E row-major, [+9..17] = F row-major. */
+  mats: Float64Array;
+  /** Conductance to outside of the air node per regime (Kcov + Gv), W K⁻¹ m⁻². */
+  gOut: Float64Array;
+  /** Cover conductance per blanket state [open, closed], W K⁻¹ m⁻². */
+  kCov: Float64Array;
+}
+
+/**
+ * Matrix exponential of an n×n matrix (row-major) by scaling and squaring with a Taylor series (adequate for the
+ * small, well-conditioned matrices here; checked against the analytic 1-node solution in tests).
+ * @example expm(Float64Array.of(-1), 1)[0] // ≈ Math.exp(-1)
+ */
+export function expm(m: Float64Array, n: number): Float64Array {
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += Math.abs(m[i * n + j]);
+    if (s > norm) norm = s;
+  }
+  const sq = Math.max(0, Math.ceil(Math.log2(norm / 0.25)));
+  const scale = 2 ** -sq;
+  const a = m.map((v) => v * scale);
+  const res = new Float64Array(n * n);
+  const term = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    res[i * n + i] = 1;
+    term[i * n + i] = 1;
+  }
+  const tmp = new Float64Array(n * n);
+  for (let k = 1; k <= 18; k++) {
+    matmul(term, a, tmp, n);
+    for (let i = 0; i < n * n; i++) {
+      term[i] = tmp[i] / k;
+      res[i] += term[i];
+    }
+  }
+  for (let s = 0; s < sq; s++) {
+    matmul(res, res, tmp, n);
+    res.set(tmp);
+  }
+  return res;
+}
+
+function matmul(a: Float64Array, b: Float64Array, out: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];
+      out[i * n + j] = s;
+    }
+}
+
+/**
+ * Build the exact-step kernel of a greenhouse (run once per design; ~12 small matrix exponentials).
+ * @example const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
+ */
+export function buildKernel(p: ClimateParams, dtS = DT_S): ClimateKernel {
+  const nVent = p.ventAch.length;
+  const mats = new Float64Array(2 * nVent * 18);
+  const gOut = new Float64Array(2 * nVent);
+  const kCov = Float64Array.of(p.kDayWPerKM2, p.kNightWPerKM2);
+  const C = [p.caJPerKM2, p.cwJPerKM2, p.csJPerKM2];
+  for (let b = 0; b < 2; b++)
+    for (let v = 0; v < nVent; v++) {
+      const g = (b === 1 ? p.kNightWPerKM2 : p.kDayWPerKM2) + p.ventWPerKM2PerAch * p.ventAch[v];
+      gOut[b * nVent + v] = g;
+      // Conductance matrix G (W K⁻¹), A = −C⁻¹G
+      const G = [
+        [p.hwWPerKM2 + p.hsWPerKM2 + g, -p.hwWPerKM2, -p.hsWPerKM2],
+        [-p.hwWPerKM2, p.hwWPerKM2 + p.uwWPerKM2, 0],
+        [-p.hsWPerKM2, 0, p.hsWPerKM2 + p.ksWPerKM2],
+      ];
+      const M = new Float64Array(36);
+      for (let i = 0; i < 3; i++) {
+        for (let j = 0; j < 3; j++) M[i * 6 + j] = (-G[i][j] / C[i]) * dtS;
+        M[i * 6 + 3 + i] = dtS;
+      }
+      const X = expm(M, 6);
+      const o = (b * nVent + v) * 18;
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          mats[o + i * 3 + j] = X[i * 6 + j];
+          mats[o + 9 + i * 3 + j] = X[i * 6 + 3 + j];
+        }
+    }
+  return { params: p, nVent, mats, gOut, kCov };
+}
+
+/** Daily inside climate of a season; arrays preallocated by `allocClimate`. */
+export interface ClimateDaily {
+  n: number;
+  tinMaxC: Float64Array;
+  tinMinC: Float64Array;
+  tinMeanC: Float64Array;
+  /** Radiation reaching the canopy/floor (transmitted minus the wall's share), MJ m⁻² d⁻¹ — SIMPLE's SRAD. */
+  canopyMJPerM2: Float64Array;
+  /** Hours with inside air below 0 °C. */
+  frostH: Float64Array;
+  blanketOpenH: Float64Array;
+  /** Heat lost by ventilation, MJ m⁻² d⁻¹ (diagnostic). */
+  ventLossMJPerM2: Float64Array;
+  /** Optional hourly trace of one day: inside air °C and PAR at canopy µmol m⁻² s⁻¹, 24 values each. */
+  traceDay: number;
+  traceTinC: Float64Array;
+  traceParUmol: Float64Array;
+  traceToutC: Float64Array;
+  traceBlanketOpen: Uint8Array;
+  /** Energy bookkeeping for tests: total absorbed solar (J m⁻²) and final node temperatures. */
+  solarInJPerM2: number;
+  state: Float64Array;
+}
+
+/** Allocate climate outputs for n days. */
+export function allocClimate(n: number): ClimateDaily {
+  return {
+    n,
+    tinMaxC: new Float64Array(n),
+    tinMinC: new Float64Array(n),
+    tinMeanC: new Float64Array(n),
+    canopyMJPerM2: new Float64Array(n),
+    frostH: new Float64Array(n),
+    blanketOpenH: new Float64Array(n),
+    ventLossMJPerM2: new Float64Array(n),
+    traceDay: -1,
+    traceTinC: new Float64Array(24),
+    traceParUmol: new Float64Array(24),
+    traceToutC: new Float64Array(24),
+    traceBlanketOpen: new Uint8Array(24),
+    solarInJPerM2: 0,
+    state: new Float64Array(3),
+  };
+}
+
+/** PAR photons per joule of global radiation: 0.47 PAR fraction × 4.57 µmol J⁻¹ (McCree). */
+const PAR_UMOL_PER_J_GLOBAL = 0.47 * 4.57;
+
+const monthOf = (doy: number): number => {
+  let m = 11;
+  while (m > 0 && MONTH_START[m] > doy) m--;
+  return m;
+};
+
+/** Seasonal shape, 1 at the winter solstice (doy 355), −1 at the summer solstice. */
+const winterShape = (doy: number): number => Math.cos((2 * Math.PI * (doy - 355)) / 365);
+
+/** Options of a climate run. */
+export interface ClimateRunOptions {
+  /** Day of year of each day (1–365, non-leap), same length as `out.n`. */
+  doy: ArrayLike<number>;
+  /** Wet/overcast flag per day (manual practice keeps the blanket down longer). */
+  wet: ArrayLike<number>;
+  /** Hourly outside temperature °C and global horizontal W m⁻², 24·n values. */
+  toutC: ArrayLike<number>;
+  ghiWPerM2: ArrayLike<number>;
+  /** Initial [air, wall, soil] °C; default 20, 22, 20 (1 August). */
+  initialC?: readonly [number, number, number];
+  /** Day index to trace hourly (−1 = none). */
+  traceDay?: number;
+  /** Override: blanket forced closed all the time (tests: dark nights), or forced schedule off. */
+  forceBlanketClosed?: boolean;
+}
+
+/**
+ * Simulate a season hour by hour (4 exact sub-steps per hour) and fill daily inside-climate summaries.
+ * @example
+ * const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
+ * const out = simulateClimate(k, SMART_RULES, { doy, wet, toutC, ghiWPerM2 }, allocClimate(365));
+ * out.tinMinC[167]; // inside minimum on 15 January
+ */
+export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: ClimateRunOptions, out: ClimateDaily): ClimateDaily {
+  const p = k.params;
+  const mats = k.mats;
+  const nVent = k.nVent;
+  const ca = p.caJPerKM2;
+  const cw = p.cwJPerKM2;
+  const cs = p.csJPerKM2;
+  let ta = o.initialC?.[0] ?? 20;
+  let tw = o.initialC?.[1] ?? 22;
+  let ts = o.initialC?.[2] ?? 20;
+  const smartVent = rules.vent === 'proportional';
+  const smartBlanket = rules.blanket === 'light';
+  const checkSteps = Math.max(1, Math.round(rules.manualCheckH * STEPS_PER_HOUR));
+  const traceDay = o.traceDay ?? -1;
+  out.traceDay = traceDay;
+  out.traceTinC.fill(0);
+  out.traceParUmol.fill(0);
+  let solarIn = 0;
+  let vent = 0; // current vent level (manual keeps it between hourly checks)
+  const dKnight = p.kDayWPerKM2 - p.kNightWPerKM2;
+  for (let d = 0; d < out.n; d++) {
+    const doy = o.doy[d];
+    const m = monthOf(doy);
+    const ws = winterShape(doy);
+    const fw = p.fWallMean + p.fWallAmp * ws;
+    const tau = p.filmTransmittance * (1 + p.geometryGainAmp * ws);
+    const sAir = p.fAir * (1 - fw);
+    const sSoil = (1 - p.fLatent - p.fAir) * (1 - fw);
+    const tDeep = p.tDeepMeanC + p.tDeepAmpC * Math.cos((2 * Math.PI * (doy - p.tDeepPeakDoy)) / 365);
+    const blanketSeason = rules.blanketFromDoy <= rules.blanketToDoy ? doy >= rules.blanketFromDoy && doy <= rules.blanketToDoy : doy >= rules.blanketFromDoy || doy <= rules.blanketToDoy;
+    const wetDay = o.wet[d] === 1;
+    const skyDep = wetDay ? 0 : p.skyDepressionC;
+    const openH = wetDay ? 10 : MANUAL_BLANKET_H[m][0];
+    const closeH = wetDay ? 14 : MANUAL_BLANKET_H[m][1];
+    let tmax = -Infinity;
+    let tmin = Infinity;
+    let tsum = 0;
+    let canopy = 0;
+    let frost = 0;
+    let openCount = 0;
+    let ventLoss = 0;
+    for (let h = 0; h < 24; h++) {
+      const to = o.toutC[d * 24 + h];
+      const ghi = o.ghiWPerM2[d * 24 + h];
+      // Manual vent: one check per hour, on the hour.
+      for (let s = 0; s < STEPS_PER_HOUR; s++) {
+        const t = h + (s + 0.5) / STEPS_PER_HOUR;
+        // Manual vents: a check every `manualCheckSteps` quarter-hours.
+        if (!smartVent && (h * STEPS_PER_HOUR + s) % checkSteps === 0) {
+          if (ta > rules.manualVentFullC) vent = nVent - 1;
+          else if (ta > rules.manualVentHalfC) vent = Math.max(vent, nVent - 3);
+          else if (ta < rules.manualVentCloseC) vent = vent === nVent - 1 ? nVent - 3 : 0; // step down: full → half → shut
+          if (!blanketSeason) {
+            // Warm season practice: front film rolled up by day, vents half open on mild nights.
+            if (h >= 7 && h < 18 && to > 12) vent = nVent - 1;
+            else if (to > 15) vent = Math.max(vent, nVent - 3);
+          }
+        }
+        // Blanket decision
+        let open: boolean;
+        if (o.forceBlanketClosed) open = false;
+        else if (!blanketSeason) open = true;
+        else if (!smartBlanket) open = t >= openH && t < closeH;
+        else {
+          const gain = tau * ghi * (1 - p.fLatent * (1 - fw));
+          open = ghi > 0 && gain >= rules.smartBlanketRatio * dKnight * (ta - to + skyDep);
+        }
+        const iin = open ? tau * ghi : 0;
+        const b = open ? 0 : 1;
+        // Smart vent: smallest opening that keeps the next air temperature at or below the setpoint.
+        const ventSet = ghi > 0 ? rules.smartVentC : rules.smartNightVentC;
+        let v = vent;
+        if (smartVent) v = 0;
+        else if (blanketSeason && !open) v = 0; // vents are shut when the blanket goes down
+        let o18 = (b * nVent + v) * 18;
+        let na = 0;
+        let nw = 0;
+        let ns = 0;
+        for (;;) {
+          const g = k.gOut[b * nVent + v];
+          // u = C⁻¹ (sources + conductances × boundary temperatures)
+          const u0 = (sAir * iin + g * to - k.kCov[b] * skyDep) / ca;
+          const u1 = (fw * iin + p.uwWPerKM2 * to) / cw;
+          const u2 = (sSoil * iin + p.ksWPerKM2 * tDeep) / cs;
+          na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
+          if (smartVent && na > ventSet && v < nVent - 1) {
+            v++;
+            o18 = (b * nVent + v) * 18;
+            continue;
+          }
+          nw = mats[o18 + 3] * ta + mats[o18 + 4] * tw + mats[o18 + 5] * ts + mats[o18 + 12] * u0 + mats[o18 + 13] * u1 + mats[o18 + 14] * u2;
+          ns = mats[o18 + 6] * ta + mats[o18 + 7] * tw + mats[o18 + 8] * ts + mats[o18 + 15] * u0 + mats[o18 + 16] * u1 + mats[o18 + 17] * u2;
+          break;
+        }
+        const tMid = 0.5 * (ta + na);
+        ventLoss += p.ventWPerKM2PerAch * p.ventAch[v] * (tMid - to) * DT_S;
+        ta = na;
+        tw = nw;
+        ts = ns;
+        solarIn += (sAir + fw + sSoil) * iin * DT_S;
+        if (ta > tmax) tmax = ta;
+        if (ta < tmin) tmin = ta;
+        tsum += ta;
+        if (ta < 0) frost += 1 / STEPS_PER_HOUR;
+        if (open) openCount++;
+        canopy += (1 - fw) * iin * DT_S;
+        if (d === traceDay) {
+          out.traceTinC[h] += ta / STEPS_PER_HOUR;
+          out.traceParUmol[h] += ((1 - fw) * iin * PAR_UMOL_PER_J_GLOBAL) / STEPS_PER_HOUR;
+          if (s === 0) {
+            out.traceToutC[h] = to;
+            out.traceBlanketOpen[h] = open ? 1 : 0;
+          }
+        }
+      }
+    }
+    out.tinMaxC[d] = tmax;
+    out.tinMinC[d] = tmin;
+    out.tinMeanC[d] = tsum / (24 * STEPS_PER_HOUR);
+    out.canopyMJPerM2[d] = canopy / 1e6;
+    out.frostH[d] = frost;
+    out.blanketOpenH[d] = openCount / STEPS_PER_HOUR;
+    out.ventLossMJPerM2[d] = ventLoss / 1e6;
+  }
+  out.solarInJPerM2 = solarIn;
+  out.state[0] = ta;
+  out.state[1] = tw;
+  out.state[2] = ts;
+  return out;
+}
