@@ -3,8 +3,10 @@
  * To add a model: import its definition and append it. The engine knows models only through this list.
  */
 import type { ModelDefinition } from './types.ts';
+import { rolloutModel } from './rollout/index.ts';
+import { cloudsModel } from './clouds/index.ts';
 
-export const models: ModelDefinition[] = [];
+export const models: ModelDefinition[] = [rolloutModel, cloudsModel];
 
 /** Look a model up by id; throws with the known ids when missing. */
 export function getModel(id: string): ModelDefinition {
