@@ -2,8 +2,7 @@
  * The division tree the rollout runs on: city → 8 districts/counties → 88 towns/streets → 2,931 villages/communities.
  * The model needs counts, codes and names only, so the tree is reduced to a `Hierarchy` (no per-village objects).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadDivisions } from '../../data/index.ts';
 
 /** One town/street with its number of villages/communities. */
 export interface TownInfo {
@@ -26,14 +25,11 @@ export interface Hierarchy {
   counties: CountyInfo[];
 }
 
-/** Default location of the division tree (data issue); resolved from this file so it works from any cwd. */
-export const DIVISIONS_FILE = fileURLToPath(new URL('../../data/zibo/divisions.json', import.meta.url));
-
 /**
- * Reduce a divisions document to a Hierarchy. Accepts the tree written by the data build
- * (`{ children: [ city { children: [ county { code, name, nameEn, children: [ town { code, name, children: [village] } ] } ] } ] }`)
- * rooted at the province or at the city. Throws naming the file and the field when the shape is wrong.
- * @example hierarchyFromTree(JSON.parse(readFileSync('models/rollout/fixtures/divisions-small.json', 'utf8')), 'fixture').counties.length // → 2
+ * Reduce a division tree (province → city → county → town → village, as written by the data build and returned by
+ * `loadDivisions`) to a Hierarchy of counts. A city-rooted tree is accepted too. Throws naming `file` and the field
+ * when the shape is wrong.
+ * @example hierarchyFromTree(loadDivisions(), 'data/zibo/divisions.json').counties.length // → 8
  */
 export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
   const fail = (where: string, what: string): never => {
@@ -41,7 +37,6 @@ export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
   };
   if (!doc || typeof doc !== 'object') fail('root', 'not a JSON object');
   const root = doc as any;
-  // Province root (code 37) holds the city; a city root (code 3703) is accepted too.
   const city = String(root.code) === '3703' ? root : Array.isArray(root.children) ? root.children.find((c: any) => String(c?.code) === '3703') : undefined;
   if (!city) fail('children', 'no city node with code "3703" (Zibo)');
   if (!Array.isArray(city.children) || city.children.length === 0) fail('3703.children', 'no districts/counties');
@@ -59,21 +54,14 @@ export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
 }
 
 /**
- * Read the division tree from `data/zibo/divisions.json` (or another file) and reduce it.
- * @throws naming the file when it is missing or malformed.
+ * Read the division tree through the data layer (`data/index.ts` → `loadDivisions`, which validates
+ * data/zibo/divisions.json and names file and field on errors) and reduce it to counts.
+ * `dir` reads `divisions.json` from another folder (tests use models/rollout/fixtures/small/).
  * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // → 88
  */
-export function loadHierarchy(file: string = DIVISIONS_FILE): Hierarchy {
-  if (!existsSync(file)) {
-    throw new Error(`${file}: division tree not found; build it with the data scripts (data/build/) or pass a fixture such as models/rollout/fixtures/divisions-small.json`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return hierarchyFromTree(doc, file);
+export function loadHierarchy(dir?: string): Hierarchy {
+  const tree = loadDivisions(dir ? { dir } : {});
+  return hierarchyFromTree(tree, dir ? `${dir}/divisions.json` : 'data/zibo/divisions.json');
 }
 
 /**
