@@ -35,6 +35,8 @@ interface TwinHooks {
   targetIds(): string[];
   presentStep: number;
   pngCount: number;
+  /** Renders now and summarises the globe canvas on a 160×90 grid: distinct colours and mean RGB. */
+  canvasStats(): { distinctColours: number; mean: [number, number, number]; grid: number[] };
   bench?: { frameMs: number[]; jsMs: number[]; vehicles: number; active: number };
 }
 declare global { interface Window { __twin: TwinHooks } }
@@ -64,6 +66,25 @@ const app = {
 window.__twin = {
   ready: false, firstFrameMs: null, month: app.month, error: null, presentStep: -1, pngCount: 0,
   districtCss: () => Object.fromEntries(app.layers?.districtCss ?? []),
+  canvasStats: () => {
+    app.viewer.render();
+    const c = document.createElement('canvas');
+    c.width = 160; c.height = 90;
+    const ctx = c.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(app.viewer.scene.canvas, 0, 0, 160, 90);
+    const d = ctx.getImageData(0, 0, 160, 90).data;
+    const seen = new Set<number>();
+    const grid: number[] = [];
+    const mean: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < d.length; i += 4) {
+      const rgb = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+      seen.add(rgb);
+      grid.push(rgb);
+      mean[0] += d[i]; mean[1] += d[i + 1]; mean[2] += d[i + 2];
+    }
+    const n = d.length / 4;
+    return { distinctColours: seen.size, mean: [mean[0] / n, mean[1] / n, mean[2] / n], grid };
+  },
   targetIds: () => [...document.querySelectorAll<HTMLElement>('#targets-list .target')].map((e) => e.dataset.targetId ?? ''),
 };
 

@@ -1,0 +1,73 @@
+/**
+ * Page-level checks shared by the end-to-end tests (real baseline through the server; fixture static export).
+ */
+import { expect } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Newest mtime (ms) of the files under `dir`. */
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds viewer/dist when it is missing or older than the viewer sources (so tests never run a stale build).
+ * @example buildViewerIfStale();
+ */
+export function buildViewerIfStale(): void {
+  const dist = path.join(repoRoot, 'viewer/dist/index.html');
+  const src = Math.max(newest(path.join(repoRoot, 'viewer/src')), statSync(path.join(repoRoot, 'viewer/index.html')).mtimeMs,
+    statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs, newest(path.join(repoRoot, 'data/zibo')));
+  if (existsSync(dist) && statSync(dist).mtimeMs >= src) return;
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('vite build of the viewer failed');
+}
+
+/** Waits for the app to be ready and the globe to have drawn (tiles loaded or a timeout). */
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.firstFrameMs !== null, null, { timeout: 90_000 });
+  const err = await page.evaluate(() => window.__twin.error);
+  expect(err, 'viewer reported an error').toBeNull();
+}
+
+export async function canvasStats(page: Page): Promise<{ distinctColours: number; mean: [number, number, number]; grid: number[] }> {
+  return page.evaluate(() => window.__twin.canvasStats());
+}
+
+/** Fraction of grid cells whose colour differs by more than `tol` in any channel. */
+export function changedFraction(a: number[], b: number[], tol = 12): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (Math.abs(((x >> 16) & 255) - ((y >> 16) & 255)) > tol || Math.abs(((x >> 8) & 255) - ((y >> 8) & 255)) > tol || Math.abs((x & 255) - (y & 255)) > tol) n++;
+  }
+  return n / a.length;
+}
+
+/** Checks a downloaded PNG: signature and a plausible size; returns its byte length. */
+export function checkPng(file: string): number {
+  const buf = readFileSync(file);
+  expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(buf.length).toBeGreaterThan(20_000);
+  // IHDR width/height: the exported view is at least the globe canvas.
+  expect(buf.readUInt32BE(16)).toBeGreaterThan(300);
+  expect(buf.readUInt32BE(20)).toBeGreaterThan(200);
+  return buf.length;
+}
+
+/** Sets the timeline to a year through the UI (jump-to-year button) and waits for the month under the cursor. */
+export async function jumpToYear(page: Page, year: number): Promise<void> {
+  await page.click(`#year-buttons button[data-year="${year}"]`);
+  await page.waitForFunction((y) => window.__twin.month.startsWith(String(y)), year);
+  await page.waitForTimeout(1500); // let the per-instance colours reach the next frames
+}
