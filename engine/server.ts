@@ -4,12 +4,17 @@
  * API (all JSON): GET /api/runs → RunSummary[]; GET /api/runs/:id/bundle → RunBundle;
  * GET /api/runs/:id/artifacts/:model/:name/:year → the artifact (JSON; binary when it is bytes);
  * GET /api/scenarios → [{ name, file }]; GET /api/targets → TargetDef[]; GET /api/health.
- * Errors are JSON `{ error }` with a message a planner can act on.
+ * Runs, cancel, progress (SSE), saved what-ifs, parameters, model cards and sensitivity: engine/api/routes.ts.
+ * Errors are JSON `{ error }` with a message a planner can act on. Paths are checked segment by segment (no `..`,
+ * no encoded slashes) in the API, and by real path containment for static files.
  */
 import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { RunBundle } from './bundle.ts';
+import { createApi } from './api/routes.ts';
+import { ApiError, apiSegments, runIdOf, sendError } from './api/http.ts';
+import type { TaskQueueOptions } from './api/tasks.ts';
+import type { RunBundle, TargetDef } from './bundle.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { listScenarioNames, scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
@@ -67,12 +72,16 @@ export function toJson(v: unknown): string {
 /** A route handler; returns true when it handled the request. Lets later features add routes without touching this file's core. */
 export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
 
-export interface ServeOptions {
+export interface ServeOptions extends TaskQueueOptions {
   store: Store;
   host?: string;
   port?: number;
   viewerDir?: string;
   routes?: Route[];
+  /** Plan targets (default data/plan/targets.yaml); tests pass their own. */
+  targets?: TargetDef[];
+  /** Where scenarios are listed, read and saved (default scenarios/). */
+  scenariosDir?: string;
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -89,20 +98,28 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
   const host = opts.host ?? '127.0.0.1';
   const viewerDir = opts.viewerDir ?? VIEWER_DIST;
   const store = opts.store;
-  const routes: Route[] = [...(opts.routes ?? [])];
+  // One API (and so one task queue and one engine pool) per server.
+  const api = createApi({ store, targets: opts.targets, scenariosDir: opts.scenariosDir, threads: opts.threads, maxQueued: opts.maxQueued, pool: opts.pool });
+  const routes: Route[] = [...(opts.routes ?? []), api.route];
 
   const server = http.createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      // Concatenate rather than resolve, so `//name` stays a path instead of becoming a host name.
+      const rawUrl = req.url ?? '/';
+      const url = rawUrl.startsWith('/') ? new URL(`http://localhost${rawUrl}`) : new URL(rawUrl, 'http://localhost');
       for (const r of routes) if (await r(req, res, url)) return;
-      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store);
+      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'only GET is allowed for static files' });
+      // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
+      if (/%2e%2e|%2f|%5c/i.test(req.url ?? '')) return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
       serveStatic(res, viewerDir, url.pathname);
     } catch (e) {
-      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(e as Error).message}` });
-      else res.destroy();
+      sendError(res, e);
     }
   });
+  // A client must send its request within 30 s (a slow sender cannot hold a socket); responses (event streams) may last.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
@@ -112,34 +129,45 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
     url: `http://${host}:${addr.port}/`,
     port: addr.port,
     server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await api.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
   };
 }
 
-function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, store: Store): void {
-  if (req.method !== 'GET') return sendJson(res, 405, { error: `${req.method} is not supported on ${url.pathname}` });
-  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[1] === 'health') return sendJson(res, 200, { ok: true });
-  if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
-  if (parts[1] === 'scenarios' && parts.length === 2) return sendJson(res, 200, listScenarioNames().map((name) => ({ name, file: `scenarios/${name}.yaml` })));
-  if (parts[1] === 'targets' && parts.length === 2) return sendJson(res, 200, loadTargets());
-  if (parts[1] === 'runs' && parts.length >= 4) {
-    const id = Number(parts[2]);
-    if (!Number.isInteger(id) || id <= 0) return sendJson(res, 400, { error: `run id must be a positive integer, got "${parts[2]}"` });
-    if (!store.run(id)) return sendJson(res, 404, { error: `no run ${id}; GET /api/runs lists the runs` });
-    if (parts[3] === 'bundle' && parts.length === 4) return sendJson(res, 200, runBundle(store, id));
-    if (parts[3] === 'artifacts' && parts.length === 7) {
-      const year = Number(parts[6]);
-      const a = store.artifact(id, parts[4]!, parts[5]!, year);
-      if (a === undefined) return sendJson(res, 404, { error: `run ${id} has no artifact ${parts[4]}/${parts[5]} for ${parts[6]}` });
-      if (a instanceof Uint8Array) {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
-        return void res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-      }
-      return sendJson(res, 200, a);
+function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, store: Store, scenariosDir?: string): void {
+  try {
+    const parts = apiSegments(url.pathname);
+    if (req.method !== 'GET') throw new ApiError(405, `${req.method} is not supported on ${url.pathname}`);
+    if (parts[1] === 'health' && parts.length === 2) return sendJson(res, 200, { ok: true });
+    if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
+    if (parts[1] === 'scenarios' && parts.length === 2) {
+      return sendJson(res, 200, listScenarioNames(scenariosDir).map((name) => ({ name, file: `scenarios/${name}.yaml` })));
     }
+    if (parts[1] === 'targets' && parts.length === 2) return sendJson(res, 200, loadTargets());
+    if (parts[1] === 'runs' && parts.length >= 4) {
+      const id = runIdOf(parts[2]);
+      if (!store.run(id)) throw new ApiError(404, `no run ${id}; GET /api/runs lists the runs`);
+      if (parts[3] === 'bundle' && parts.length === 4) return sendJson(res, 200, runBundle(store, id));
+      if (parts[3] === 'artifacts' && parts.length === 7) {
+        const year = Number(parts[6]);
+        const a = store.artifact(id, parts[4]!, parts[5]!, year);
+        if (a === undefined) throw new ApiError(404, `run ${id} has no artifact ${parts[4]}/${parts[5]} for ${parts[6]}`);
+        if (a instanceof Uint8Array) {
+          res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+          return void res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+        }
+        return sendJson(res, 200, a);
+      }
+    }
+    throw new ApiError(404, `no API route ${url.pathname}`);
+  } catch (e) {
+    sendError(res, e);
   }
-  sendJson(res, 404, { error: `no API route ${url.pathname}` });
 }
 
 const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Zibo twin</title>

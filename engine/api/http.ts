@@ -1,0 +1,122 @@
+/**
+ * Small HTTP helpers for the API: JSON errors a planner can act on, bounded JSON bodies, safe path segments.
+ */
+import type http from 'node:http';
+import { sendJson } from '../server.ts';
+
+/** Largest JSON request body accepted, in bytes (a scenario is a few KB; the scenario file limit is 256 KB). */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+/** An error that becomes an HTTP answer `{ error, ...extra }` with the given status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly extra: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.extra = extra;
+    this.headers = headers;
+  }
+}
+
+/**
+ * Answer an error as JSON. `ApiError` keeps its status; anything else is a 500 with its message.
+ * @example sendError(res, new ApiError(404, 'no run 9; GET /api/runs lists the runs'))
+ */
+export function sendError(res: http.ServerResponse, e: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (e instanceof ApiError) {
+    for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+    sendJson(res, e.status, { error: e.message, ...e.extra });
+    return;
+  }
+  sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
+}
+
+/**
+ * Read a JSON request body of at most `limit` bytes.
+ * @throws ApiError 413 when too large (the connection is closed after the answer), 415 when not JSON, 400 when malformed.
+ * @example const body = await readJson(req); // → { scenario: 'baseline' }
+ */
+export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? 'application/json');
+  if (!/^application\/(json|[a-z.+-]*\+json)\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    drain(req);
+    throw new ApiError(415, `send the request body as JSON (content-type: application/json), got "${type}"`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    drain(req);
+    throw new ApiError(413, `request body is ${declared} bytes; the limit is ${limit} bytes`, {}, { connection: 'close' });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooBig = false;
+  await new Promise<void>((resolve, reject) => {
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) tooBig = true;
+      else chunks.push(c);
+    });
+    req.on('end', resolve);
+    req.on('error', reject);
+  });
+  if (tooBig) throw new ApiError(413, `request body is over the limit of ${limit} bytes`, {}, { connection: 'close' });
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) throw new ApiError(400, 'the request body is empty; send a JSON object');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(400, `the request body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Discard the rest of a request body we will not read (bounded, so a huge upload cannot keep the socket busy). */
+function drain(req: http.IncomingMessage): void {
+  let seen = 0;
+  req.on('data', (c: Buffer) => {
+    seen += c.length;
+    if (seen > 16 * MAX_BODY_BYTES) req.destroy();
+  });
+  req.resume();
+}
+
+/**
+ * Split an API path into decoded segments, rejecting malformed encoding and segments that could name a folder
+ * (`..`, `.`, empty, or containing `/`, `\` or NUL after decoding).
+ * @throws ApiError 400
+ * @example apiSegments('/api/runs/3/bundle') // → ['api', 'runs', '3', 'bundle']
+ */
+export function apiSegments(pathname: string): string[] {
+  const raw = pathname.split('/').filter(Boolean);
+  return raw.map((s) => {
+    let d: string;
+    try {
+      d = decodeURIComponent(s);
+    } catch {
+      throw new ApiError(400, `malformed URL encoding in "${s}"`);
+    }
+    if (d === '.' || d === '..' || /[/\\\0]/.test(d)) throw new ApiError(400, `path segment "${s}" is not allowed (no folders, no "..")`);
+    return d;
+  });
+}
+
+/**
+ * A positive integer run id from a path segment.
+ * @example runIdOf('12') // → 12
+ */
+export function runIdOf(s: string | undefined): number {
+  const id = Number(s);
+  if (!Number.isInteger(id) || id <= 0 || !/^\d+$/.test(s ?? '')) throw new ApiError(400, `run id must be a positive integer, got "${s}"`);
+  return id;
+}
+
+/** A plain object body or a 400. */
+export function objectBody(b: unknown): Record<string, unknown> {
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'the request body must be a JSON object');
+  return b as Record<string, unknown>;
+}

@@ -1,0 +1,99 @@
+/**
+ * The parameter catalogue: every leaf of every model's scenario section, read from its zod schema, with the default,
+ * the allowed range, and the `.describe()` text (unit and source). The what-if panel builds its controls from it and
+ * the sensitivity analysis picks its parameters from it; nothing here knows a model's internals.
+ */
+import type { ModelDefinition } from '../../models/types.ts';
+import { scenarioModels } from '../scenario.ts';
+
+export interface ParamInfo {
+  model: string;
+  /** Dotted path inside the model's section, e.g. `crews.perCounty`. */
+  path: string;
+  /** `threePoint` = an optimistic/most-likely/pessimistic triple `{a, m, b}` edited (and varied) as one. */
+  kind: 'number' | 'integer' | 'enum' | 'boolean' | 'string' | 'date' | 'list' | 'threePoint';
+  default: unknown;
+  min?: number;
+  max?: number;
+  options?: string[];
+  /** The schema's description: what it is, unit, source. */
+  description: string;
+  /** Descriptions of the enclosing objects, outermost first (for grouping in the panel). */
+  groups: string[];
+}
+
+const WRAPPERS = ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'];
+
+function unwrap(t: any): { t: any; description: string } {
+  let description = t?.description ?? '';
+  while (t?.def && (WRAPPERS.includes(t.def.type) || t.def.type === 'pipe')) {
+    t = t.def.type === 'pipe' ? t.def.in : t.def.innerType;
+    if (!description && t?.description) description = t.description;
+  }
+  return { t, description };
+}
+
+const finite = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER ? x : undefined);
+
+function isThreePoint(t: any): boolean {
+  if (t?.def?.type !== 'object') return false;
+  const keys = Object.keys(t.shape).sort().join(',');
+  return keys === 'a,b,m' && ['a', 'm', 'b'].every((k) => unwrap(t.shape[k]).t?.def?.type === 'number');
+}
+
+function walk(model: string, node: any, defaults: any, prefix: string[], groups: string[], out: ParamInfo[]): void {
+  const { t, description } = unwrap(node);
+  const type = t?.def?.type;
+  const p = prefix.join('.');
+  if (type === 'object' && !isThreePoint(t)) {
+    const g = prefix.length ? [...groups, description || prefix[prefix.length - 1]!] : groups;
+    for (const k of Object.keys(t.shape)) walk(model, t.shape[k], defaults?.[k], [...prefix, k], g, out);
+    return;
+  }
+  const base = { model, path: p, default: defaults, description, groups };
+  if (type === 'object') out.push({ ...base, kind: 'threePoint', min: finite(unwrap(t.shape.a).t.minValue) });
+  else if (type === 'number') out.push({ ...base, kind: t.isInt ? 'integer' : 'number', min: finite(t.minValue), max: finite(t.maxValue) });
+  else if (type === 'enum') out.push({ ...base, kind: 'enum', options: Object.values(t.def.entries).map(String) });
+  else if (type === 'boolean') out.push({ ...base, kind: 'boolean' });
+  else if (type === 'string') out.push({ ...base, kind: /\d{4}-/.test(String(defaults)) ? 'date' : 'string' });
+  else out.push({ ...base, kind: 'list' });
+}
+
+/**
+ * Parameters of one model (defaults from parsing an empty section, so they are exactly what a run would use).
+ * @example modelParams(testbedModel).find((p) => p.path === 'samples') // → { kind: 'integer', default: 20000, min: 1, ... }
+ */
+export function modelParams(m: ModelDefinition): ParamInfo[] {
+  const defaults = (m.paramsSchema as any).parse({});
+  const out: ParamInfo[] = [];
+  walk(m.id, m.paramsSchema, defaults, [], [], out);
+  return out;
+}
+
+/** The catalogue of every model a scenario may configure. */
+export function paramCatalogue(): Array<{ model: string; title: string; params: ParamInfo[] }> {
+  return scenarioModels().map((m) => ({ model: m.id, title: m.title, params: modelParams(m) }));
+}
+
+/** Numeric parameters a one-at-a-time sensitivity analysis can vary. */
+export function variableParams(m: ModelDefinition): ParamInfo[] {
+  return modelParams(m).filter((p) => p.kind === 'number' || p.kind === 'integer' || p.kind === 'threePoint');
+}
+
+/** Read a value at a dotted path. */
+export function getPath(obj: unknown, p: string): unknown {
+  let cur: any = obj;
+  for (const k of p.split('.')) cur = cur?.[k];
+  return cur;
+}
+
+/**
+ * A nested override object that sets one dotted path (for `loadScenario(..., { overrides })`).
+ * @example overrideAt('rollout', 'crews.perCounty', 3) // → { rollout: { crews: { perCounty: 3 } } }
+ */
+export function overrideAt(model: string, p: string, value: unknown): Record<string, unknown> {
+  let v: unknown = value;
+  const keys = [model, ...p.split('.')];
+  for (let i = keys.length - 1; i >= 0; i--) v = { [keys[i]!]: v };
+  return v as Record<string, unknown>;
+}
