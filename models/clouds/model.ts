@@ -84,6 +84,14 @@ export function nextCutover(day: number, weekday: number, freeze: Uint8Array): n
 const HOURS_PER_DAY = 24;
 
 /**
+ * Linear server power model P(u) = P_idle + (P_max − P_idle)·u (CloudSim PowerModelLinear).
+ * @example linearPowerW(0.5, 86, 117) // → 101.5 W (SPECpower table of the HP ML110 G4 says 102 W)
+ */
+export function linearPowerW(u: number, idleW: number, maxW: number): number {
+  return idleW + (maxW - idleW) * u;
+}
+
+/**
  * One replication of the clouds model.
  * @example const out = runClouds(params, prepareClouds(params, codes), job, createRng(1));
  */
@@ -110,7 +118,7 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
     const servers = Math.max(1, Math.ceil(demandCores / (pw.legacyCoresPerServer * uLegacy)));
     legacyServers[n] = servers;
     const uActual = demandCores / (servers * pw.legacyCoresPerServer);
-    legacyPowerW[n] = servers * (pw.legacyIdleW + (pw.legacyMaxW - pw.legacyIdleW) * uActual);
+    legacyPowerW[n] = servers * linearPowerW(uActual, pw.legacyIdleW, pw.legacyMaxW);
     n++;
   };
   for (let d = 0; d < inv.cityDepartments; d++) {
@@ -263,7 +271,7 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
       hosts[k]![m] = H;
       const u = H > 0 ? Math.min(1, dem[k]![m]! / (H * h.coresPerHost)) : 0;
       util[k]![m] = u;
-      kwh[k]![m] = H > 0 ? (pw.cloudPue * H * (pw.cloudIdleW + (pw.cloudMaxW - pw.cloudIdleW) * u) * hours) / 1000 : 0;
+      kwh[k]![m] = H > 0 ? (pw.cloudPue * H * linearPowerW(u, pw.cloudIdleW, pw.cloudMaxW) * hours) / 1000 : 0;
       demandAll += dem[k]![m]!;
       hostsAll += H;
     }
@@ -285,8 +293,8 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
     downtimeH[m] = downtimeS[m]! / 3600;
     const mStart = monthEndDay(gm - 1);
     if (m === 0 || gm % 12 === 0) {
-      // January: size for the load expected in December from the load seen now and the planned growth.
-      const planned = loadAt(mStart) * Math.pow(1 + fe.plannedGrowthPerYear, 11 / 12);
+      // January: size for the load expected at the end of the year from the load seen now and the planned growth.
+      const planned = loadAt(mStart) * (1 + fe.plannedGrowthPerYear);
       plannedC = serversFor(planned, fe.pWaitTarget);
     }
     feServers[m] = plannedC;
