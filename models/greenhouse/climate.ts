@@ -216,7 +216,7 @@ export const MANUAL_RULES: ControlRules = {
   manualVentHalfC: 28,
   manualVentFullC: 31,
   manualVentCloseC: 22,
-  manualCheckH: 1,
+  manualCheckH: 0.5,
   smartVentC: 28,
   smartNightVentC: 18,
   smartBlanketRatio: 1.0,

@@ -1,0 +1,31 @@
+/**
+ * Model family `greenhouse`: Zibo solar-greenhouse (日光温室) vegetable production under manual and smart (IoT)
+ * control — weather generator → hourly greenhouse energy balance → SIMPLE-type crops. See README.md.
+ */
+import type { MetricInfo, ModelDefinition } from '../types.ts';
+import { loadGreenhouseInputs, runGreenhouse, type GreenhouseInputs } from './model.ts';
+import { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
+
+export { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
+export { loadGreenhouseInputs, runGreenhouse, adoptionShare, type GreenhouseInputs } from './model.ts';
+
+export const greenhouseMetrics: MetricInfo[] = [
+  { id: 'greenhouse.yieldKgPerM2', unit: 'kg/m²', title: 'Marketable fresh yield per m² of greenhouse floor, per harvest year (city and site:*)' },
+  { id: 'greenhouse.productionT', unit: 't', title: 'Marketable fresh production per harvest year (city and site:*)' },
+  { id: 'greenhouse.smartShare', unit: 'share', title: 'Share of greenhouses under IoT monitoring and smart control (scenario input)' },
+  { id: 'greenhouse.smartGainPct', unit: '%', title: 'Yield gain of smart over manual control, same weather and greenhouse mix' },
+  { id: 'greenhouse.coldDamageDays', unit: 'd', title: 'Chilling days per greenhouse-season (inside Tmin below the crop threshold: tomato 5 °C, cucumber 8 °C)' },
+  { id: 'greenhouse.frostLossShare', unit: 'share', title: 'Share of greenhouse area whose crop was killed by frost (> 2 h below 0 °C inside)' },
+  { id: 'greenhouse.janInsideMinC', unit: '°C', title: 'Mean January inside minimum air temperature (greenhouse-weighted)' },
+  { id: 'greenhouse.cropYieldKgPerM2', unit: 'kg/m²', title: 'Marketable yield per crop (crop:tomato, crop:cucumber — cucumber uncalibrated)' },
+];
+
+export const greenhouseModel: ModelDefinition<GreenhouseParams, GreenhouseInputs> = {
+  id: 'greenhouse',
+  title: 'Solar-greenhouse vegetables with smart control',
+  grain: 'year',
+  paramsSchema: greenhouseParamsSchema,
+  metrics: greenhouseMetrics,
+  loadInputs: (params) => loadGreenhouseInputs(params),
+  run: runGreenhouse,
+};
