@@ -1,0 +1,854 @@
+/**
+ * Link transmission model (Yperman 2007, KU Leuven PhD; Newell 1993) with discrete vehicles.
+ *
+ * Each link a holds a FIFO queue of vehicles. With cumulative counts N_up (entries) and N_down (exits), a triangular
+ * fundamental diagram and step Δt, the LTM's sending and receiving flows are
+ *   S_a(t) = min( N_up(t + Δt − L/v_f) − N_down(t),  Q·Δt )        (who could have reached the end at free speed)
+ *   R_a(t) = min( N_down(t + Δt − L/w) + k_j·L − N_up(t),  Q·Δt )  (space freed by the backward wave)
+ * With discrete FIFO vehicles the first term of S is "the head vehicle entered at least L/v_f ago", checked per
+ * vehicle, so free-flow times are exact (a vehicle that becomes ready inside a step moves at its ready time). The Q·Δt
+ * terms are fractional credits that accrue at Q per second and are capped at max(1, Q·Δt) so they never bank bursts.
+ * N_down(t − L/w) comes from a per-link ring buffer that is written lazily (only when a link's exit count changes).
+ *
+ * Node model: at every node the in-links whose head vehicle is ready, whose signal shows effective green and whose
+ * sending credit is ≥ 1 move one vehicle each in round-robin order (rotating start per step), repeatedly, while the
+ * head's next link can receive. A head whose next link is full blocks its link (FIFO): this is spill-back. The
+ * round-robin makes competing in-links share a full out-link about equally per step (the discrete analogue of the
+ * capacity-proportional rule of Tampère et al. 2011 for equal capacities).
+ *
+ * Vehicles enter at their departure time from an origin queue on their first link (after the node transfers, so
+ * through traffic has priority, as SUMO's insertion does) and leave when they reach the end of their last link
+ * (sinks are free and ignore the signal). Conservation: released = waiting + on network + arrived, exactly.
+ *
+ * Nothing is allocated inside the time loop except amortised growth of the output buffers.
+ */
+import type { DynNetwork } from './network.ts';
+import { greenFraction, resplitWebster, type SignalPlan } from './signals.ts';
+import { GrowableF32, GrowableI32, GrowableU16 } from './buffers.ts';
+
+/** Discrete vehicles and their routes (paths shared between vehicles). */
+export interface VehicleSet {
+  count: number;
+  /** Desired departure time, s (any order). */
+  departS: Float64Array;
+  /** Path index of each vehicle. */
+  path: Int32Array;
+  /** Links of path p: pathLinks[pathStart[p] .. pathStart[p+1]). */
+  pathStart: Int32Array;
+  pathLinks: Int32Array;
+}
+
+/** Options of {@link simulate}. */
+export interface LoadingOptions {
+  /** Time step, s (1–5). */
+  dtS: number;
+  /** Simulation start, s. */
+  startS: number;
+  /** Hard end of the simulation, s: vehicles still travelling then are reported as unfinished. */
+  endS: number;
+  /** No vehicle moved for this long although every loaded link's head vehicle was ready → gridlock. */
+  gridlockTimeoutS: number;
+  /** `error`: throw a GridlockError; `stop`: end the run and report it in the result. */
+  onGridlock: 'error' | 'stop';
+  /** Interval of the per-link time series, s (60 = 1-minute series). */
+  seriesIntervalS: number;
+  /** Vehicles whose trajectories are recorded (1 = record); null = none. */
+  sampleMask: Uint8Array | null;
+  /** Signal plans (null = all nodes uncontrolled). Mutated when its mode is `adaptive`. */
+  signals: SignalPlan | null;
+  /** Check released = waiting + on network + arrived after every step (tests); always checked at the end. */
+  auditEveryStep?: boolean;
+}
+
+/**
+ * Per-link time series in sparse columnar form: row r describes link `link[r]` during interval k where
+ * intervalStart[k] ≤ r < intervalStart[k+1]. Only links with vehicles or exits in the interval have rows.
+ */
+export interface LinkSeries {
+  intervalS: number;
+  startS: number;
+  numIntervals: number;
+  intervalStart: Uint32Array;
+  link: Int32Array;
+  /** Vehicles leaving the link during the interval (flow = exits·3600/interval veh/h). */
+  exitsVeh: Uint16Array;
+  /** Mean number of vehicles on the link ×10 (density = value/10 / length). */
+  meanVehX10: Uint16Array;
+  /** Queued vehicles at the end of the interval: ready to leave (free-flow time passed) but not yet gone. */
+  queueVeh: Uint16Array;
+  /** Space-mean speed of the vehicles that left during the interval, km/h ×10 (free speed when none). */
+  speedKmPerHX10: Uint16Array;
+}
+
+/**
+ * Sampled trajectories, columnar, one row per link traversal, rows grouped by vehicle in time order (the shape the
+ * viewer's replay reads). A traversal is three space–time points on link `link[r]`: (0 m, enterSec), the point where the
+ * vehicle joined the queue (queuePosM, queueSec; NaN when it never queued) and (link length, exitSec); the vehicle moves
+ * linearly between them. exitSec is the end of the run for vehicles still travelling then.
+ */
+export interface Trajectories {
+  /** Input index of the vehicle of each row. */
+  vehicle: Int32Array;
+  /** Rows of the k-th sampled vehicle: offsets[k] .. offsets[k+1]). */
+  offsets: Uint32Array;
+  link: Int32Array;
+  enterSec: Float32Array;
+  exitSec: Float32Array;
+  queueSec: Float32Array;
+  queuePosM: Float32Array;
+}
+
+/** Gridlock diagnosis. */
+export interface GridlockInfo {
+  timeS: number;
+  stuckVehicles: number;
+  /** A cycle of full links each waiting for the next (link indices), or the blocked links found. */
+  links: number[];
+  message: string;
+}
+
+/** Thrown on gridlock when `onGridlock` is `error`. */
+export class GridlockError extends Error {
+  readonly info: GridlockInfo;
+  constructor(info: GridlockInfo) {
+    super(info.message);
+    this.name = 'GridlockError';
+    this.info = info;
+  }
+}
+
+/** What {@link simulate} returns. */
+export interface LoadingResult {
+  startS: number;
+  endS: number;
+  steps: number;
+  released: number;
+  entered: number;
+  arrived: number;
+  onNetwork: number;
+  waitingAtOrigin: number;
+  /** Vehicles whose departure time lies after the end of the simulation. */
+  notReleased: number;
+  /** Actual network entry time, s (NaN if never entered). */
+  enterS: Float64Array;
+  /** Arrival time, s (NaN if unfinished). */
+  arriveS: Float64Array;
+  /** Free-flow time of each vehicle's route, s. */
+  freeFlowS: Float64Array;
+  /** Σ over vehicles of time spent on the network (entry → arrival or end), vehicle·s. */
+  vehicleSeconds: number;
+  /** Σ over vehicles of time waiting at the origin before entering, vehicle·s. */
+  originWaitVehS: number;
+  gridlock: GridlockInfo | null;
+  series: LinkSeries;
+  trajectories: Trajectories | null;
+}
+
+/**
+ * Run the dynamic network loading.
+ *
+ * @example
+ * const r = simulate(net, vehicles, { dtS: 1, startS: 0, endS: 7200, gridlockTimeoutS: 600, onGridlock: 'error',
+ *   seriesIntervalS: 60, sampleMask: null, signals: buildSignalPlan(net, DEFAULT_SIGNALS) });
+ * r.arrived + r.onNetwork + r.waitingAtOrigin === r.released // → true
+ */
+export function simulate(net: DynNetwork, veh: VehicleSet, o: LoadingOptions): LoadingResult {
+  const st = new LtmRun(net, veh, o);
+  const stepsTotal = st.stepsTotal;
+  let s = 0;
+  for (; s < stepsTotal; s++) {
+    st.step(s);
+    if (o.auditEveryStep) st.audit(s);
+    if (st.arrived === veh.count) {
+      s++;
+      break;
+    }
+    // Gridlock watch: long stillness is only a gridlock if every loaded link's head is ready and stuck.
+    if ((s - st.lastMoveStep) * o.dtS >= o.gridlockTimeoutS && st.onNet > 0) {
+      const info = st.diagnoseGridlock(o.startS + (s + 1) * o.dtS);
+      if (info) {
+        st.gridlock = info;
+        if (o.onGridlock === 'error') throw new GridlockError(info);
+        s++;
+        break;
+      }
+      st.lastMoveStep = s;
+    }
+  }
+  return st.finish(s);
+}
+
+/** The state of one loading run; methods are the phases of a step (kept small so V8 optimises each). */
+class LtmRun {
+  readonly net: DynNetwork;
+  readonly veh: VehicleSet;
+  readonly o: LoadingOptions;
+  readonly dt: number;
+  readonly stepsTotal: number;
+  readonly plan: SignalPlan | null;
+  readonly adaptive: boolean;
+  // vehicles
+  readonly order: Int32Array;
+  readonly vPos: Int32Array;
+  readonly vLast: Int32Array;
+  readonly vNext: Int32Array;
+  readonly vEnter: Float64Array;
+  readonly enterS: Float64Array;
+  readonly arriveS: Float64Array;
+  readonly freeFlowS: Float64Array;
+  readonly sample: Uint8Array | null;
+  readonly vExitsAtEntry: Int32Array;
+  readonly vOrdinal: Int32Array;
+  readonly twVeh: GrowableI32;
+  readonly twLink: GrowableI32;
+  readonly twEnter: GrowableF32;
+  readonly twExit: GrowableF32;
+  readonly twQt: GrowableF32;
+  readonly twQx: GrowableF32;
+  // links
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly count: Int32Array;
+  readonly entries: Int32Array;
+  readonly exits: Int32Array;
+  readonly sendCredit: Float64Array;
+  readonly sendStep: Int32Array;
+  readonly recvCredit: Float64Array;
+  readonly recvStep: Int32Array;
+  readonly capStep: Float64Array;
+  readonly gfLink: Float64Array;
+  readonly lag: Int32Array;
+  readonly ringOff: Int32Array;
+  readonly ring: Int32Array;
+  readonly ringLast: Int32Array;
+  readonly oHead: Int32Array;
+  readonly oTail: Int32Array;
+  readonly oPending: Int32Array;
+  readonly isPending: Uint8Array;
+  nPending = 0;
+  readonly nodeLoad: Int32Array;
+  readonly rr: Int32Array;
+  readonly cand: Int32Array;
+  readonly candSlot: Int32Array;
+  readonly cycleEntries: Float64Array;
+  readonly lastCycle: Float64Array;
+  readonly demandScratch: Float64Array;
+  // series
+  readonly iv: number;
+  readonly numIntervals: number;
+  readonly intervalStart: Uint32Array;
+  readonly sLink = new GrowableI32(4096);
+  readonly sExits = new GrowableU16(4096);
+  readonly sMean = new GrowableU16(4096);
+  readonly sQueue = new GrowableU16(4096);
+  readonly sSpeed = new GrowableU16(4096);
+  readonly ivExits: Int32Array;
+  readonly ivTravelS: Float64Array;
+  readonly occVehS: Float64Array;
+  readonly occT: Float64Array;
+  readonly touched: Int32Array;
+  readonly isTouched: Uint8Array;
+  nTouched = 0;
+  ivIndex = 0;
+  ivEnd: number;
+  // counters
+  released = 0;
+  entered = 0;
+  arrived = 0;
+  onNet = 0;
+  waiting = 0;
+  nextDep = 0;
+  lastMoveStep = 0;
+  vehicleSeconds = 0;
+  originWaitVehS = 0;
+  gridlock: GridlockInfo | null = null;
+
+  constructor(net: DynNetwork, veh: VehicleSet, o: LoadingOptions) {
+    const dt = o.dtS;
+    if (!(dt > 0 && dt <= 10)) throw new Error(`time step ${dt} s: must be in (0, 10]`);
+    if (!(o.endS > o.startS)) throw new Error(`end ${o.endS} s must be after start ${o.startS} s`);
+    if (!(o.seriesIntervalS >= dt)) throw new Error(`series interval ${o.seriesIntervalS} s must be ≥ the time step ${dt} s`);
+    this.net = net;
+    this.veh = veh;
+    this.o = o;
+    this.dt = dt;
+    this.plan = o.signals;
+    this.adaptive = o.signals !== null && o.signals.opts.mode === 'adaptive';
+    const nL = net.numLinks;
+    const nN = net.numNodes;
+    const nV = veh.count;
+    const { from, to, freeTimeS, capacityVehPerS, lengthM } = net;
+    const { pathStart, pathLinks } = veh;
+    // Validate routes once, outside the loop: contiguous links, known indices.
+    for (let p = 0; p + 1 < pathStart.length; p++) {
+      const a0 = pathStart[p]!;
+      const a1 = pathStart[p + 1]!;
+      if (a1 <= a0) throw new Error(`path ${p} has no links`);
+      for (let k = a0; k < a1; k++) {
+        const a = pathLinks[k]!;
+        if (!(a >= 0 && a < nL)) throw new Error(`path ${p}: link index ${a} outside 0..${nL - 1}`);
+        if (k > a0 && from[a] !== to[pathLinks[k - 1]!]) throw new Error(`path ${p}: link ${net.linkIds[pathLinks[k - 1]!]} does not lead into ${net.linkIds[a]}`);
+      }
+    }
+    const dep = veh.departS;
+    for (let v = 0; v < nV; v++) if (!Number.isFinite(dep[v]!)) throw new Error(`vehicle ${v}: departure ${dep[v]} is not a finite time`);
+    this.order = new Int32Array(nV);
+    for (let v = 0; v < nV; v++) this.order[v] = v;
+    this.order.sort((x, y) => dep[x]! - dep[y]! || x - y);
+    this.vPos = new Int32Array(nV);
+    this.vLast = new Int32Array(nV);
+    this.vNext = new Int32Array(nV).fill(-1);
+    this.vEnter = new Float64Array(nV);
+    this.enterS = new Float64Array(nV).fill(NaN);
+    this.arriveS = new Float64Array(nV).fill(NaN);
+    this.freeFlowS = new Float64Array(nV);
+    for (let v = 0; v < nV; v++) {
+      const p = veh.path[v]!;
+      if (!(p >= 0 && p + 1 < pathStart.length)) throw new Error(`vehicle ${v}: path ${p} outside 0..${pathStart.length - 2}`);
+      this.vPos[v] = pathStart[p]!;
+      this.vLast[v] = pathStart[p + 1]! - 1;
+      let ff = 0;
+      for (let k = pathStart[p]!; k < pathStart[p + 1]!; k++) ff += freeTimeS[pathLinks[k]!]!;
+      this.freeFlowS[v] = ff;
+    }
+    this.sample = o.sampleMask;
+    if (this.sample && this.sample.length < nV) throw new Error(`sampleMask has ${this.sample.length} entries for ${nV} vehicles`);
+    this.vExitsAtEntry = new Int32Array(this.sample ? nV : 0);
+    this.vOrdinal = new Int32Array(this.sample ? nV : 0);
+    this.twVeh = new GrowableI32(this.sample ? 1024 : 1);
+    this.twLink = new GrowableI32(this.sample ? 1024 : 1);
+    this.twEnter = new GrowableF32(this.sample ? 1024 : 1);
+    this.twExit = new GrowableF32(this.sample ? 1024 : 1);
+    this.twQt = new GrowableF32(this.sample ? 1024 : 1);
+    this.twQx = new GrowableF32(this.sample ? 1024 : 1);
+
+    this.head = new Int32Array(nL).fill(-1);
+    this.tail = new Int32Array(nL).fill(-1);
+    this.count = new Int32Array(nL);
+    this.entries = new Int32Array(nL);
+    this.exits = new Int32Array(nL);
+    this.sendCredit = new Float64Array(nL);
+    this.sendStep = new Int32Array(nL).fill(-2);
+    this.recvCredit = new Float64Array(nL);
+    this.recvStep = new Int32Array(nL).fill(-2);
+    this.capStep = new Float64Array(nL);
+    this.gfLink = new Float64Array(nL);
+    for (let a = 0; a < nL; a++) this.capStep[a] = Math.max(1, capacityVehPerS[a]! * dt);
+    // Ring buffer of N_down at step starts. R uses N_down(t + Δt − L/w): lag = round(L/(w·Δt)) − 1 steps.
+    this.lag = new Int32Array(nL);
+    this.ringOff = new Int32Array(nL + 1);
+    for (let a = 0; a < nL; a++) {
+      this.lag[a] = Math.max(0, Math.round(lengthM[a]! / (net.waveSpeedMPerS[a]! * dt)) - 1);
+      this.ringOff[a + 1] = this.ringOff[a]! + (this.lag[a]! > 0 ? this.lag[a]! + 1 : 0);
+    }
+    this.ring = new Int32Array(this.ringOff[nL]!);
+    this.ringLast = new Int32Array(nL).fill(-1);
+    this.oHead = new Int32Array(nL).fill(-1);
+    this.oTail = new Int32Array(nL).fill(-1);
+    this.oPending = new Int32Array(nL);
+    this.isPending = new Uint8Array(nL);
+    this.nodeLoad = new Int32Array(nN);
+    this.rr = new Int32Array(nN);
+    this.cand = new Int32Array(Math.max(1, net.maxInDegree));
+    this.candSlot = new Int32Array(Math.max(1, net.maxInDegree));
+    this.cycleEntries = new Float64Array(this.adaptive ? nL : 0);
+    this.lastCycle = new Float64Array(this.adaptive ? nN : 0).fill(-1);
+    this.demandScratch = new Float64Array(this.adaptive ? nL : 0);
+
+    this.iv = o.seriesIntervalS;
+    this.stepsTotal = Math.ceil((o.endS - o.startS) / dt);
+    this.numIntervals = Math.ceil((this.stepsTotal * dt) / this.iv);
+    this.intervalStart = new Uint32Array(this.numIntervals + 1);
+    this.ivExits = new Int32Array(nL);
+    this.ivTravelS = new Float64Array(nL);
+    this.occVehS = new Float64Array(nL);
+    this.occT = new Float64Array(nL).fill(o.startS);
+    this.touched = new Int32Array(nL);
+    this.isTouched = new Uint8Array(nL);
+    this.ivEnd = o.startS + this.iv;
+  }
+
+  step(s: number): void {
+    const t = this.o.startS + s * this.dt;
+    const tEnd = t + this.dt;
+    this.release(tEnd);
+    if (this.adaptive) this.adaptSignals(t);
+    let moved = this.nodeTransfers(s, t, tEnd);
+    if (this.nPending > 0) moved += this.insertOrigins(s, t);
+    if (moved > 0) this.lastMoveStep = s;
+    if (tEnd >= this.ivEnd - 1e-9) {
+      this.flushInterval(this.ivEnd);
+      this.ivEnd += this.iv;
+    }
+  }
+
+  /** Move departures of this step into their origin queues. */
+  release(tEnd: number): void {
+    const { order, vNext, oHead, oTail, isPending, oPending, vPos } = this;
+    const dep = this.veh.departS;
+    const pathLinks = this.veh.pathLinks;
+    const nV = this.veh.count;
+    while (this.nextDep < nV && dep[order[this.nextDep]!]! < tEnd) {
+      const v = order[this.nextDep++]!;
+      const a = pathLinks[vPos[v]!]!;
+      vNext[v] = -1;
+      if (oTail[a]! >= 0) vNext[oTail[a]!] = v;
+      else oHead[a] = v;
+      oTail[a] = v;
+      if (isPending[a] === 0) {
+        isPending[a] = 1;
+        oPending[this.nPending++] = a;
+      }
+      this.released++;
+      this.waiting++;
+    }
+  }
+
+  /** Adaptive what-if: Webster re-split of every signal at its cycle boundary. */
+  adaptSignals(t: number): void {
+    const plan = this.plan!;
+    const net = this.net;
+    const { head, vEnter, vNext, cycleEntries, lastCycle, demandScratch } = this;
+    for (let nd = 0; nd < net.numNodes; nd++) {
+      const c = plan.cycleS[nd]!;
+      if (c === 0) continue;
+      const k = Math.floor((t - plan.offsetS[nd]!) / c);
+      if (k === lastCycle[nd]) continue;
+      if (lastCycle[nd]! >= 0) {
+        for (let q = net.inStart[nd]!; q < net.inStart[nd + 1]!; q++) {
+          const a = net.inLinks[q]!;
+          // Demand = arrivals over the cycle, or the standing queue if larger (so a queue is not forgotten).
+          let qn = 0;
+          const ft = net.freeTimeS[a]!;
+          for (let v = head[a]!; v >= 0 && vEnter[v]! + ft <= t; v = vNext[v]!) qn++;
+          demandScratch[a] = Math.max(cycleEntries[a]!, qn);
+          cycleEntries[a] = 0;
+        }
+        resplitWebster(plan, net, nd, demandScratch);
+      }
+      lastCycle[nd] = k;
+    }
+  }
+
+  /** The node model for all loaded nodes; returns vehicles moved. */
+  nodeTransfers(s: number, t: number, tEnd: number): number {
+    const net = this.net;
+    const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
+    const { head, vEnter, vPos, vLast, nodeLoad, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveS, enterS } = this;
+    const pathLinks = this.veh.pathLinks;
+    const plan = this.plan;
+    const dt = this.dt;
+    const sample = this.sample;
+    let moved = 0;
+    for (let nd = 0; nd < net.numNodes; nd++) {
+      if (nodeLoad[nd] === 0) continue;
+      const i0 = inStart[nd]!;
+      const i1 = inStart[nd + 1]!;
+      let nc = 0;
+      const deg = i1 - i0;
+      // Round robin by service: scan in-links starting after the one served last, so competing in-links take turns
+      // whatever the step pattern of the receiving credit (a step-count rotation aliases with 0.5 veh/step credits).
+      const rStart = rr[nd]!;
+      for (let q = 0; q < deg; q++) {
+        const slot = rStart + q < deg ? rStart + q : rStart + q - deg;
+        const a = inLinks[i0 + slot]!;
+        const h = head[a]!;
+        // Only links whose head vehicle can reach the stop line in this step matter now.
+        if (h < 0 || vEnter[h]! + freeTimeS[a]! >= tEnd) continue;
+        const gf = plan === null ? 1 : greenFraction(plan, a, nd, t, dt);
+        gfLink[a] = gf;
+        let c: number;
+        if (sendStep[a] === s - 1) c = sendCredit[a]!;
+        else {
+          // Not a candidate last step: its credit then was full if it had green, empty if red (credits never bank).
+          const gPrev = plan === null ? 1 : greenFraction(plan, a, nd, t - dt, dt);
+          c = gPrev > 0 ? capStep[a]! : 0;
+        }
+        c = gf === 0 ? 0 : Math.min(capStep[a]!, c + capacityVehPerS[a]! * dt * gf);
+        sendCredit[a] = c;
+        sendStep[a] = s;
+        candSlot[nc] = slot;
+        cand[nc++] = a;
+      }
+      if (nc === 0) continue;
+      let live = nc;
+      while (live > 0) {
+        let progress = false;
+        for (let qi = 0; qi < nc; qi++) {
+          const a = cand[qi]!;
+          if (a < 0) continue;
+          const h = head[a]!;
+          const ready = h >= 0 ? vEnter[h]! + freeTimeS[a]! : Infinity;
+          if (ready >= tEnd) {
+            cand[qi] = -1;
+            live--;
+            continue;
+          }
+          const tm = ready > t ? ready : t;
+          if (vPos[h] === vLast[h]) {
+            // Destination reached: leave at the link end (sinks are free and ignore the signal).
+            this.popLink(a, tm, s);
+            this.arrived++;
+            this.onNet--;
+            arriveS[h] = tm;
+            this.vehicleSeconds += tm - enterS[h]!;
+            progress = true;
+            moved++;
+            continue;
+          }
+          if (gfLink[a] === 0 || sendCredit[a]! < 1 - 1e-9) {
+            cand[qi] = -1;
+            live--;
+            continue;
+          }
+          const b = pathLinks[vPos[h]! + 1]!;
+          if (!this.recvOk(b, s)) {
+            cand[qi] = -1;
+            live--;
+            continue;
+          }
+          this.popLink(a, tm, s);
+          sendCredit[a]! -= 1;
+          vPos[h]!++;
+          this.pushLink(h, b, tm);
+          rr[nd] = candSlot[qi]! + 1 < deg ? candSlot[qi]! + 1 : 0;
+          progress = true;
+          moved++;
+        }
+        if (!progress) break;
+      }
+    }
+    return moved;
+  }
+
+  /** Put waiting vehicles on their first link (after the node transfers: through traffic has priority). */
+  insertOrigins(s: number, t: number): number {
+    const { oPending, oHead, oTail, vNext, isPending, enterS } = this;
+    const dep = this.veh.departS;
+    let moved = 0;
+    let m = 0;
+    for (let k = 0; k < this.nPending; k++) {
+      const a = oPending[k]!;
+      while (oHead[a]! >= 0 && this.recvOk(a, s)) {
+        const v = oHead[a]!;
+        oHead[a] = vNext[v]!;
+        if (oHead[a]! < 0) oTail[a] = -1;
+        const d = dep[v]!;
+        const te = d > t ? d : t;
+        this.pushLink(v, a, te);
+        enterS[v] = te;
+        this.originWaitVehS += te - d;
+        this.waiting--;
+        this.onNet++;
+        this.entered++;
+        moved++;
+      }
+      if (oHead[a]! >= 0) oPending[m++] = a;
+      else isPending[a] = 0;
+    }
+    this.nPending = m;
+    return moved;
+  }
+
+  syncRing(a: number, step: number): void {
+    const L = this.lag[a]!;
+    if (L === 0) return;
+    const R = L + 1;
+    const off = this.ringOff[a]!;
+    let k = this.ringLast[a]! + 1;
+    if (k < step - R + 1) k = step - R + 1;
+    const val = this.exits[a]!;
+    const ring = this.ring;
+    for (; k <= step; k++) ring[off + (k % R)] = val;
+    this.ringLast[a] = step;
+  }
+
+  /** Vehicles link a can still take now: storage freed by the backward wave (≥ 1 means one more fits). */
+  storageLeft(a: number, step: number): number {
+    const L = this.lag[a]!;
+    let down: number;
+    if (L === 0) down = this.exits[a]!;
+    else {
+      const ls = step - L;
+      if (ls < 0) down = 0;
+      else if (ls > this.ringLast[a]!) down = this.exits[a]!;
+      else down = this.ring[this.ringOff[a]! + (ls % (L + 1))]!;
+    }
+    return down + this.net.storageVeh[a]! - this.entries[a]!;
+  }
+
+  recvOk(a: number, step: number): boolean {
+    const recvCredit = this.recvCredit;
+    if (this.recvStep[a] !== step) {
+      recvCredit[a] = this.recvStep[a] === step - 1 ? Math.min(this.capStep[a]!, recvCredit[a]! + this.net.capacityVehPerS[a]! * this.dt) : this.capStep[a]!;
+      this.recvStep[a] = step;
+    }
+    return recvCredit[a]! >= 1 - 1e-9 && this.storageLeft(a, step) >= 1 - 1e-9;
+  }
+
+  pushLink(v: number, a: number, t: number): void {
+    this.occVehS[a]! += this.count[a]! * (t - this.occT[a]!);
+    this.occT[a] = t;
+    const vNext = this.vNext;
+    vNext[v] = -1;
+    const tl = this.tail[a]!;
+    if (tl >= 0) vNext[tl] = v;
+    else this.head[a] = v;
+    this.tail[a] = v;
+    this.count[a]!++;
+    this.entries[a]!++;
+    this.nodeLoad[this.net.to[a]!]!++;
+    this.vEnter[v] = t;
+    this.recvCredit[a]! -= 1;
+    if (this.isTouched[a] === 0) {
+      this.isTouched[a] = 1;
+      this.touched[this.nTouched++] = a;
+    }
+    if (this.adaptive) this.cycleEntries[a]!++;
+    const sample = this.sample;
+    if (sample !== null && sample[v]) {
+      this.vExitsAtEntry[v] = this.exits[a]!;
+      this.vOrdinal[v] = this.entries[a]! - 1;
+    }
+  }
+
+  /** Remove the head vehicle of link a at time t (to the next link or to the sink). */
+  popLink(a: number, t: number, step: number): number {
+    const v = this.head[a]!;
+    this.occVehS[a]! += this.count[a]! * (t - this.occT[a]!);
+    this.occT[a] = t;
+    this.syncRing(a, step);
+    const nx = this.vNext[v]!;
+    this.head[a] = nx;
+    if (nx < 0) this.tail[a] = -1;
+    this.count[a]!--;
+    this.exits[a]!++;
+    this.nodeLoad[this.net.to[a]!]!--;
+    this.ivExits[a]!++;
+    this.ivTravelS[a]! += t - this.vEnter[v]!;
+    const sample = this.sample;
+    if (sample !== null && sample[v]) this.recordTraversal(v, a, t);
+    return v;
+  }
+
+  /**
+   * Record a sampled vehicle's traversal of link a, with the point where it joined the queue if it was delayed: it
+   * drove at v_f from entry until it met the tail of the vehicles that were ahead of it at entry (assumed to leave at
+   * a constant rate until it reached the head, spaced 1/k_j apart).
+   */
+  recordTraversal(v: number, a: number, tOut: number): void {
+    const net = this.net;
+    const tIn = this.vEnter[v]!;
+    const D = tOut - tIn;
+    const L = net.lengthM[a]!;
+    const vf = net.freeSpeedMPerS[a]!;
+    let qt = NaN;
+    let qx = NaN;
+    if (D > net.freeTimeS[a]! + 0.5) {
+      const ahead = this.vOrdinal[v]! - this.vExitsAtEntry[v]!;
+      const q = Math.max(0, ahead) / net.jamDensityVehPerM[a]!;
+      const denom = vf - q / D;
+      let tj = denom > 1e-9 ? (L - (q * tOut) / D + vf * tIn) / denom : tIn + net.freeTimeS[a]!;
+      if (!(tj >= tIn)) tj = tIn;
+      if (tj > tOut) tj = tOut;
+      const xj = Math.min(L, vf * (tj - tIn));
+      if (xj < L - 0.5 && tj < tOut - 0.5) {
+        qt = tj;
+        qx = xj;
+      }
+    }
+    this.twVeh.push(v);
+    this.twLink.push(a);
+    this.twEnter.push(tIn);
+    this.twExit.push(tOut);
+    this.twQt.push(qt);
+    this.twQx.push(qx);
+  }
+
+  flushInterval(tB: number): void {
+    const { touched, head, vNext, vEnter, occVehS, occT, count, ivExits, ivTravelS, isTouched } = this;
+    const net = this.net;
+    const iv = this.iv;
+    for (let k = 0; k < this.nTouched; k++) {
+      const a = touched[k]!;
+      occVehS[a]! += count[a]! * (tB - occT[a]!);
+      occT[a] = tB;
+      // Queue at tB: the FIFO prefix of vehicles whose free-flow time has passed.
+      let qn = 0;
+      const ft = net.freeTimeS[a]!;
+      for (let v = head[a]!; v >= 0; v = vNext[v]!) {
+        if (vEnter[v]! + ft > tB) break;
+        qn++;
+      }
+      this.sLink.push(a);
+      this.sExits.push(Math.min(65535, ivExits[a]!));
+      this.sMean.push(Math.min(65535, Math.round((occVehS[a]! / iv) * 10)));
+      this.sQueue.push(Math.min(65535, qn));
+      const sp = ivExits[a]! > 0 && ivTravelS[a]! > 0 ? (ivExits[a]! * net.lengthM[a]!) / ivTravelS[a]! : net.freeSpeedMPerS[a]!;
+      this.sSpeed.push(Math.min(65535, Math.round(sp * 36)));
+      ivExits[a] = 0;
+      ivTravelS[a] = 0;
+      occVehS[a] = 0;
+    }
+    // Loaded links stay in the list for the next interval.
+    let m = 0;
+    for (let k = 0; k < this.nTouched; k++) {
+      const a = touched[k]!;
+      if (count[a]! > 0) touched[m++] = a;
+      else isTouched[a] = 0;
+    }
+    this.nTouched = m;
+    this.ivIndex++;
+    this.intervalStart[this.ivIndex] = this.sLink.length;
+  }
+
+  audit(s: number): void {
+    if (this.released !== this.waiting + this.onNet + this.arrived || this.entered !== this.onNet + this.arrived) {
+      throw new Error(`vehicle conservation broken at step ${s}: released ${this.released} ≠ waiting ${this.waiting} + on network ${this.onNet} + arrived ${this.arrived}`);
+    }
+    let onLinks = 0;
+    for (let a = 0; a < this.net.numLinks; a++) onLinks += this.count[a]!;
+    if (onLinks !== this.onNet) throw new Error(`vehicle conservation broken at step ${s}: ${onLinks} vehicles on links, counter says ${this.onNet}`);
+  }
+
+  diagnoseGridlock(tNow: number): GridlockInfo | null {
+    const net = this.net;
+    const { count, head, vEnter, vPos, vLast } = this;
+    const pathLinks = this.veh.pathLinks;
+    const nL = net.numLinks;
+    let stuck = 0;
+    const blocked: number[] = [];
+    for (let a = 0; a < nL; a++) {
+      if (count[a] === 0) continue;
+      const h = head[a]!;
+      if (vEnter[h]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
+      stuck += count[a]!;
+      if (vPos[h]! !== vLast[h]!) blocked.push(a);
+    }
+    if (blocked.length === 0) return null;
+    // Follow "the head of a waits for link b" from a blocked link until a link repeats: that is the jammed cycle.
+    const seen = new Map<number, number>();
+    const chain: number[] = [];
+    let a = blocked[0]!;
+    while (!seen.has(a) && chain.length <= nL) {
+      seen.set(a, chain.length);
+      chain.push(a);
+      const h = head[a]!;
+      if (h < 0 || vPos[h] === vLast[h]) break;
+      a = pathLinks[vPos[h]! + 1]!;
+    }
+    const isCycle = seen.has(a) && chain.length > 0 && head[a]! >= 0;
+    const cyc = isCycle ? chain.slice(seen.get(a)!) : blocked.slice(0, 10);
+    const names = cyc.slice(0, 10).map((x) => net.linkIds[x]);
+    const message =
+      `gridlock at t=${tNow.toFixed(0)} s: ${stuck} vehicles on ${blocked.length} links have not moved for ${this.o.gridlockTimeoutS} s ` +
+      `and every head vehicle waits for a full link; jammed ${isCycle ? 'cycle' : 'links'}: ${names.join(' → ')}` +
+      `${cyc.length > 10 ? ' …' : ''}. Lower the demand, lengthen the loading period, or check turn restrictions and link storage there.`;
+    return { timeS: tNow, stuckVehicles: stuck, links: cyc, message };
+  }
+
+  /** Counting sort of the exit-ordered traversal log into per-vehicle blocks (stable: time order kept per vehicle). */
+  groupTrajectories(nV: number): Trajectories {
+    const vs = this.twVeh.view();
+    const n = vs.length;
+    const cnt = new Uint32Array(nV + 1);
+    for (let r = 0; r < n; r++) cnt[vs[r]! + 1]!++;
+    let nv = 0;
+    for (let v = 0; v < nV; v++) if (cnt[v + 1]! > 0) nv++;
+    const slot = new Int32Array(nV).fill(-1);
+    const offsets = new Uint32Array(nv + 1);
+    let k = 0;
+    for (let v = 0; v < nV; v++) {
+      if (cnt[v + 1]! === 0) continue;
+      slot[v] = k;
+      offsets[k + 1] = offsets[k]! + cnt[v + 1]!;
+      k++;
+    }
+    const fill = offsets.slice(0, nv);
+    const out: Trajectories = {
+      vehicle: new Int32Array(n),
+      offsets,
+      link: new Int32Array(n),
+      enterSec: new Float32Array(n),
+      exitSec: new Float32Array(n),
+      queueSec: new Float32Array(n),
+      queuePosM: new Float32Array(n),
+    };
+    const ls = this.twLink.view();
+    const en = this.twEnter.view();
+    const ex = this.twExit.view();
+    const qt = this.twQt.view();
+    const qx = this.twQx.view();
+    for (let r = 0; r < n; r++) {
+      const j = fill[slot[vs[r]!]!]!++;
+      out.vehicle[j] = vs[r]!;
+      out.link[j] = ls[r]!;
+      out.enterSec[j] = en[r]!;
+      out.exitSec[j] = ex[r]!;
+      out.queueSec[j] = qt[r]!;
+      out.queuePosM[j] = qx[r]!;
+    }
+    return out;
+  }
+
+  finish(s: number): LoadingResult {
+    const o = this.o;
+    const tFinal = o.startS + s * this.dt;
+    if (this.ivIndex < this.numIntervals && this.nTouched > 0) this.flushInterval(Math.min(this.ivEnd, tFinal));
+    while (this.ivIndex < this.numIntervals) {
+      this.ivIndex++;
+      this.intervalStart[this.ivIndex] = this.sLink.length;
+    }
+    this.audit(s);
+    const nV = this.veh.count;
+    const { enterS, arriveS } = this;
+    // Time on network of vehicles still travelling at the end.
+    for (let v = 0; v < nV; v++) if (enterS[v]! === enterS[v]! && arriveS[v]! !== arriveS[v]!) this.vehicleSeconds += tFinal - enterS[v]!;
+    const series: LinkSeries = {
+      intervalS: this.iv,
+      startS: o.startS,
+      numIntervals: this.numIntervals,
+      intervalStart: this.intervalStart,
+      link: this.sLink.toArray(),
+      exitsVeh: this.sExits.toArray(),
+      meanVehX10: this.sMean.toArray(),
+      queueVeh: this.sQueue.toArray(),
+      speedKmPerHX10: this.sSpeed.toArray(),
+    };
+    if (this.sample) {
+      // Sampled vehicles still travelling: their current traversal ends at the end of the run.
+      for (let a = 0; a < this.net.numLinks; a++) {
+        for (let v = this.head[a]!; v >= 0; v = this.vNext[v]!) {
+          if (!this.sample[v]) continue;
+          this.twVeh.push(v);
+          this.twLink.push(a);
+          this.twEnter.push(this.vEnter[v]!);
+          this.twExit.push(tFinal);
+          this.twQt.push(NaN);
+          this.twQx.push(NaN);
+        }
+      }
+    }
+    const trajectories = this.sample ? this.groupTrajectories(nV) : null;
+    return {
+      startS: o.startS,
+      endS: tFinal,
+      steps: s,
+      released: this.released,
+      entered: this.entered,
+      arrived: this.arrived,
+      onNetwork: this.onNet,
+      waitingAtOrigin: this.waiting,
+      notReleased: nV - this.released,
+      enterS,
+      arriveS,
+      freeFlowS: this.freeFlowS,
+      vehicleSeconds: this.vehicleSeconds,
+      originWaitVehS: this.originWaitVehS,
+      gridlock: this.gridlock,
+      series,
+      trajectories,
+    };
+  }
+}
+
