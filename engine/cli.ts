@@ -14,6 +14,8 @@ import { resumeRun, startRun, type Progress, type RunOptions, type RunOutcome } 
 import { formatIssue, listScenarioNames, loadScenario, scenarioJsonSchema, ScenarioError, SCENARIOS_DIR } from './scenario.ts';
 import { runBundle, serve, toJson } from './server.ts';
 import { openStore, type Store } from './store.ts';
+import { EXPORT_FORMATS, exportRun } from './exports/index.ts';
+import { writeReport } from './report/report.ts';
 import { loadTargets } from './targets.ts';
 import { ActualsError, importActuals, listActuals, metricUnits, reforecast } from './actuals.ts';
 
@@ -234,15 +236,27 @@ export async function main(argv: string[]): Promise<number> {
     .command('export')
     .description('export a run as JSON (the viewer bundle) or CSV (one row per series value)')
     .argument('<run>', 'run id or "latest"')
-    .option('--format <f>', 'json or csv', 'json')
-    .option('--out <file>', 'output file (default: stdout)')
+    .option('--format <f>', 'json, csv, csv-dir (one CSV per metric), geojson (districts and links), czml (rollout timeline)', 'json')
+    .option('--out <file>', 'output file (default: stdout); a folder for csv-dir and geojson')
+    .option('--metric <id>', 'czml: district metric to animate (default: extranet.liveShare)')
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action((run: string, o) => {
-      if (!['json', 'csv'].includes(o.format)) throw new UsageError(`--format must be json or csv, got "${o.format}"`);
+      const other = (EXPORT_FORMATS as readonly string[]).includes(o.format);
+      if (!['json', 'csv'].includes(o.format) && !other) throw new UsageError(`--format must be json, csv, ${EXPORT_FORMATS.join(', ')}; got "${o.format}"`);
       const store = openDb(o.db);
       try {
         const id = run === 'latest' ? store.latestRun('done')?.id : int('run', 1)(run);
         if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
+        if (other) {
+          let files: string[];
+          try {
+            files = exportRun(store, id, o.format, o.out, { metric: o.metric });
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          process.stdout.write(`wrote ${files.length} file(s): ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}\n`);
+          return;
+        }
         const b = runBundle(store, id)!;
         let text: string;
         if (o.format === 'json') text = toJson(b);
@@ -319,6 +333,29 @@ export async function main(argv: string[]): Promise<number> {
         for (const e of rf.evaluations) {
           process.stdout.write(`  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`);
         }
+      } finally {
+        store.close();
+      }
+    });
+
+  program
+    .command('report')
+    .description('the report for the committee: targets table, key charts with bands, map snapshots, assumptions (PDF via headless Chromium, or HTML)')
+    .argument('<run>', 'run id or "latest"')
+    .option('--compare <run>', 'a second run to compare with', int('--compare', 1))
+    .requiredOption('--out <file>', 'report.pdf or report.html')
+    .option('--chromium <path>', 'Chromium/Chrome binary for PDF (default: $TWIN_CHROMIUM, /usr/bin/chromium, ...)')
+    .option('--db <path>', 'SQLite store', DEFAULT_DB)
+    .action(async (run: string, o) => {
+      const store = openDb(o.db);
+      try {
+        const id = run === 'latest' ? store.latestRun('done')?.id : int('run', 1)(run);
+        if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
+        if (o.compare !== undefined && !store.run(o.compare)) throw new UsageError(`no run ${o.compare} in ${store.file} to compare with`);
+        if (!/\.(pdf|html?)$/i.test(o.out)) throw new UsageError(`--out must end in .pdf or .html, got "${o.out}"`);
+        const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium });
+        if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
+        process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
       } finally {
         store.close();
       }

@@ -1,0 +1,83 @@
+/**
+ * CSV per series for spreadsheet users: one file per metric (`<model>/<metric>.csv`, rows entity × period with
+ * P10/P50/P90/mean/n), plus `targets.csv` (every target with its evaluation) and `README.txt` naming units.
+ * Files start with a UTF-8 byte-order mark so Excel shows the Chinese titles correctly.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SeriesRow, TargetDef } from '../bundle.ts';
+import { scenarioModels } from '../scenario.ts';
+import type { Store } from '../store.ts';
+import { loadTargets } from '../targets.ts';
+
+const BOM = '\uFEFF';
+
+/** One CSV cell (quoted when it holds a comma, quote or line break). @example csvCell('a,b') // → '"a,b"' */
+export function csvCell(v: unknown): string {
+  const s = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** A file-name-safe version of a metric id. @example safeName('traffic.linkVc') // → 'traffic.linkVc' */
+export function safeName(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+}
+
+/**
+ * Write the CSV folder of a run; returns the files written (relative to `outDir`).
+ * @example writeCsvDir(store, 3, 'out/run-3-csv') // → ['README.txt', 'targets.csv', 'rollout/extranet.liveShare.csv', ...]
+ */
+export function writeCsvDir(store: Store, runId: number, outDir: string, targets: TargetDef[] = loadTargets()): string[] {
+  const run = store.run(runId);
+  if (!run) throw new Error(`no run ${runId} in ${store.file}`);
+  const files: string[] = [];
+  const write = (rel: string, text: string) => {
+    const f = path.join(outDir, rel);
+    mkdirSync(path.dirname(f), { recursive: true });
+    writeFileSync(f, BOM + text);
+    files.push(rel);
+  };
+  const units = new Map(scenarioModels().flatMap((m) => (m.metrics ?? []).map((x) => [x.id, x] as const)));
+  const byMetric = new Map<string, SeriesRow[]>();
+  for (const r of store.series(runId)) {
+    const k = `${r.model}/${r.metric}`;
+    const a = byMetric.get(k);
+    if (a) a.push(r);
+    else byMetric.set(k, [r]);
+  }
+  const index: string[] = [];
+  for (const [k, rows] of byMetric) {
+    const [model, metric] = k.split('/') as [string, string];
+    const lines = ['entity,period,p10,p50,p90,mean,n'];
+    for (const r of rows) lines.push([r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n].map(csvCell).join(','));
+    const rel = `${safeName(model)}/${safeName(metric)}.csv`;
+    write(rel, lines.join('\r\n') + '\r\n');
+    const u = units.get(metric);
+    index.push(`${rel}\t${u?.unit ?? ''}\t${u?.title ?? ''}\t${rows.length} rows`);
+  }
+  const evals = new Map(store.targetEvals(runId).map((e) => [e.targetId, e]));
+  const tl = ['id,title,titleZh,source,metric,entity,comparator,threshold,unit,deadline,pMet,status,dateP50,dateP90,valueP10,valueP50,valueP90'];
+  for (const t of targets) {
+    const e = evals.get(t.id);
+    tl.push(
+      [t.id, t.title, t.titleZh ?? '', t.source, t.metric, t.entity, t.comparator, t.threshold, t.unit, t.deadline, e?.pMet, e?.status ?? 'no-data', e?.dateP50, e?.dateP90, e?.valueP10, e?.valueP50, e?.valueP90]
+        .map(csvCell)
+        .join(','),
+    );
+  }
+  write('targets.csv', tl.join('\r\n') + '\r\n');
+  write(
+    'README.txt',
+    [
+      `Zibo twin — run ${run.id} (${run.scenarioName}), scenario hash ${run.scenarioHash}, seed ${run.seed}, ${run.replications} replications, code ${run.codeVersion}.`,
+      'Each CSV: one row per entity and period; p10/p50/p90 = percentiles over replications, mean, n = replications with a value.',
+      'Periods: YYYY (year) or YYYY-MM (month). Entities: city, a district code (370302...), level:..., link:<id>, site:<id>.',
+      'targets.csv: P(met) = share of replications meeting the target at its deadline; status met >= 0.8, at-risk 0.2-0.8, missed < 0.2.',
+      '',
+      'file\tunit\ttitle\trows',
+      ...index,
+      '',
+    ].join('\r\n'),
+  );
+  return files;
+}

@@ -1,0 +1,107 @@
+/**
+ * GeoJSON of results for GIS tools (QGIS, ArcGIS, kepler.gl): district polygons and road links (WGS-84 lon/lat,
+ * RFC 7946) with the run's results as flat properties `<metric>.<year>.p50` (and `.p10`, `.p90`), the value of the
+ * last period of each year (December for monthly series), so one attribute table holds the whole plan period.
+ */
+import { loadDistricts, loadRoadNetwork } from '../../data/index.ts';
+import type { SeriesRow } from '../bundle.ts';
+import type { Store } from '../store.ts';
+
+interface Feature {
+  type: 'Feature';
+  id: string;
+  properties: Record<string, string | number | boolean | null>;
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'LineString'; coordinates: number[][] };
+}
+
+export interface FeatureCollection {
+  type: 'FeatureCollection';
+  name: string;
+  features: Feature[];
+  /** Run provenance (a foreign member; GIS tools ignore it). */
+  run: { id: number; scenarioName: string; scenarioHash: string; seed: number; replications: number };
+}
+
+/** Per entity: property name → value, for the last period of each year. */
+export function yearlyProperties(rows: SeriesRow[]): Map<string, Record<string, number>> {
+  // Keep only the last period of each (metric, entity, year).
+  const last = new Map<string, SeriesRow>();
+  for (const r of rows) {
+    const k = `${r.metric}\u0000${r.entity}\u0000${r.period.slice(0, 4)}`;
+    const cur = last.get(k);
+    if (!cur || r.period > cur.period) last.set(k, r);
+  }
+  const out = new Map<string, Record<string, number>>();
+  for (const r of last.values()) {
+    const p = out.get(r.entity) ?? {};
+    const y = r.period.slice(0, 4);
+    const round = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : x);
+    p[`${r.metric}.${y}.p10`] = round(r.p10);
+    p[`${r.metric}.${y}.p50`] = round(r.p50);
+    p[`${r.metric}.${y}.p90`] = round(r.p90);
+    out.set(r.entity, p);
+  }
+  return out;
+}
+
+function runInfo(store: Store, runId: number): FeatureCollection['run'] {
+  const r = store.run(runId);
+  if (!r) throw new Error(`no run ${runId} in ${store.file}`);
+  return { id: r.id, scenarioName: r.scenarioName, scenarioHash: r.scenarioHash, seed: r.seed, replications: r.replications };
+}
+
+/**
+ * The 8 districts with every district-level result.
+ * @example districtsGeoJson(store, 3).features[0].properties['services.onlineShare.2021.p50'] // → 0.93
+ */
+export function districtsGeoJson(store: Store, runId: number): FeatureCollection {
+  const run = runInfo(store, runId);
+  const props = yearlyProperties(store.series(runId).filter((r) => /^37\d{4}$/.test(r.entity)));
+  return {
+    type: 'FeatureCollection',
+    name: `zibo-districts-run-${runId}`,
+    run,
+    features: loadDistricts().map((d) => ({
+      type: 'Feature',
+      id: d.code,
+      properties: { code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, areaKm2: d.areaKm2, ...(props.get(d.code) ?? {}) },
+      geometry: { type: 'Polygon', coordinates: d.polygon },
+    })),
+  };
+}
+
+/**
+ * Every road link as a LineString (from-node → to-node) with its attributes and link-level results (`link:<id>`).
+ * @example linksGeoJson(store, 3).features.length // → number of links in data/zibo/network/link.csv
+ */
+export function linksGeoJson(store: Store, runId: number): FeatureCollection {
+  const run = runInfo(store, runId);
+  const props = yearlyProperties(store.series(runId).filter((r) => r.entity.startsWith('link:')));
+  const net = loadRoadNetwork();
+  const nodes = new Map(net.nodes.map((n) => [n.nodeId, n]));
+  return {
+    type: 'FeatureCollection',
+    name: `zibo-links-run-${runId}`,
+    run,
+    features: net.links.map((l) => {
+      const a = nodes.get(l.fromNodeId)!;
+      const b = nodes.get(l.toNodeId)!;
+      return {
+        type: 'Feature',
+        id: `link:${l.linkId}`,
+        properties: {
+          linkId: l.linkId,
+          name: l.name,
+          linkType: l.linkType,
+          lanes: l.lanes,
+          lengthM: l.lengthM,
+          capacityVehPerHPerLane: l.capacityVehPerHPerLane,
+          freeSpeedKmPerH: l.freeSpeedKmPerH,
+          districtCode: l.districtCode,
+          ...(props.get(`link:${l.linkId}`) ?? {}),
+        },
+        geometry: { type: 'LineString', coordinates: [[a.lon, a.lat], [b.lon, b.lat]] },
+      };
+    }),
+  };
+}
