@@ -10,7 +10,7 @@ import { createGlobe, flyHome, flyToPoint, midMonth, monthOf } from './globe.ts'
 import { MapLayers, isCloud, isGreenhouse, type PickId } from './layers.ts';
 import { css, diffColour, normalise, shareColour, STATUS_COLOUR, vcColour } from './colours.ts';
 import { renderChart } from './charts.ts';
-import { lang, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
+import { entityName, lang, metricName, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
 import { loadSettings, type SiteSettings } from './settings.ts';
 import { readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
 import { readHourly } from './drill/hourly.ts';
@@ -104,7 +104,8 @@ function fmt(v: number | null | undefined, unit: string): string {
   return a >= 1000 ? Math.round(v).toLocaleString() : a >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 const unitOf = (metric: string) => app.a?.bundle.metrics[metric]?.unit ?? '';
-const titleOf = (metric: string) => app.a?.bundle.metrics[metric]?.title ?? metric;
+const longTitleOf = (metric: string) => app.a?.bundle.metrics[metric]?.title ?? metric;
+const titleOf = (metric: string) => metricName(metric, longTitleOf(metric));
 function periodText(ym: string): string {
   const [y, m] = ym.split('-').map(Number);
   return lang() === 'zh-CN' ? `${y}年${m}月` : new Date(Date.UTC(y, m - 1, 15)).toLocaleDateString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -163,8 +164,8 @@ function fillSelects(): void {
   const dm = $<HTMLSelectElement>('district-metric'), rm = $<HTMLSelectElement>('road-metric');
   const dMetrics = app.a ? app.a.ix.metrics().filter((m) => app.a!.ix.entities(m).some((e) => DISTRICT_RE.test(e))) : [];
   const rMetrics = app.a ? app.a.ix.metrics().filter((m) => app.a!.ix.entities(m).some((e) => e.startsWith('link:'))) : [];
-  dm.innerHTML = dMetrics.map((m) => `<option value="${m}">${titleOf(m)}</option>`).join('') || `<option value="">${t().noData}</option>`;
-  rm.innerHTML = rMetrics.map((m) => `<option value="${m}">${titleOf(m)}</option>`).join('') || `<option value="">${t().noData}</option>`;
+  dm.innerHTML = dMetrics.map((m) => `<option value="${m}" title="${longTitleOf(m)}">${titleOf(m)}</option>`).join('') || `<option value="">${t().noData}</option>`;
+  rm.innerHTML = rMetrics.map((m) => `<option value="${m}" title="${longTitleOf(m)}">${titleOf(m)}</option>`).join('') || `<option value="">${t().noData}</option>`;
   if (!dMetrics.includes(app.districtMetric)) app.districtMetric = dMetrics.includes('extranet.liveShare') ? 'extranet.liveShare' : dMetrics[0] ?? '';
   if (!rMetrics.includes(app.roadMetric)) app.roadMetric = rMetrics.find((m) => /vc/i.test(m)) ?? rMetrics[0] ?? '';
   dm.value = app.districtMetric;
@@ -247,13 +248,15 @@ function renderCards(): void {
     const n = LEVEL_COUNT[e];
     const count = v && n && isShare(unitOf(m)) ? ` (${Math.round(v.p50 * n)}/${n})` : '';
     const diff = vb && v ? ` <span class="${v.p50 >= vb.p50 ? 'diff-up' : 'diff-down'}">${v.p50 >= vb.p50 ? '+' : ''}${fmt(v.p50 - vb.p50, unitOf(m))}</span>` : '';
-    return `<tr><td>${titleOf(m)}</td><td>${e === 'city' ? t().city : e.replace(/^(level|cloud):/, '')}</td><td class="num">${fmt(v?.p50, unitOf(m))}${count}${diff}</td></tr>`;
+    return `<tr><td title="${longTitleOf(m)}">${titleOf(m)}</td><td>${entityName(e)}</td><td class="num">${fmt(v?.p50, unitOf(m))}${count}${diff}</td></tr>`;
   })).join('');
-  const rollMetrics = a.ix.metrics().filter((m) => /^(extranet|platform|services|collab|sharing)\./.test(m));
+  // Cards show states (shares, counts), not dates: date metrics are in the district colouring and the charts.
+  const isState = (m: string) => !/year|decimal year|1\/yr/i.test(unitOf(m)) && !/Year$|waitDays$|GrowthPerYear$/.test(m);
+  const rollMetrics = a.ix.metrics().filter((m) => /^(extranet|platform|services|collab|sharing)\./.test(m) && isState(m));
   const levelEnts = (m: string) => a.ix.entities(m).filter((e) => e === 'city' || e.startsWith('level:')).sort();
   $('rollout-card').innerHTML = app.show.rollout && rollMetrics.length
     ? `<h3>${t().layerRollout}</h3><table>${rows(rollMetrics, levelEnts)}</table>` : '';
-  const cloudMetrics = a.ix.metrics().filter((m) => m.startsWith('clouds.'));
+  const cloudMetrics = a.ix.metrics().filter((m) => m.startsWith('clouds.') && isState(m) && !/standalone(Energy|Cost)|cutover|systems$/i.test(m));
   const cloudEnts = (m: string) => a.ix.entities(m).filter((e) => e === 'city' || e.startsWith('cloud:')).sort();
   $('clouds-card').innerHTML = app.show.clouds && cloudMetrics.length
     ? `<h3>${t().cloudCentre}</h3><table>${rows(cloudMetrics, cloudEnts)}</table><button id="open-racks">${t().openRackHall}</button>` : '';
@@ -376,7 +379,7 @@ function rackState(): { hosts: Array<{ cloud: string; hosts: number | null; util
     hosts: hostM ? ix.at(hostM, e, ym)?.p50 ?? null : null,
     utilisation: utilM ? ix.at(utilM, e, ym)?.p50 ?? ix.at(utilM, 'city', ym)?.p50 ?? null : null,
   }));
-  const hud = list.map((h) => `${h.cloud}: ${t().hosts} ${fmt(h.hosts, '')}, ${t().utilisation} ${fmt(h.utilisation, 'share')}`).join(' · ');
+  const hud = list.map((h) => `${entityName(h.cloud)}: ${t().hosts} ${fmt(h.hosts, '')}, ${t().utilisation} ${fmt(h.utilisation, 'share')}`).join(' · ');
   $('drill-hud').textContent = `${periodText(ym)} · ${hud}${hostM ? '' : ` · ${t().noData}`}`;
   return { hosts: list };
 }

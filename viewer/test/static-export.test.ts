@@ -70,7 +70,7 @@ describe('static export', () => {
     await page.click('#open-racks');
     await page.waitForSelector('#drill-canvas canvas');
     await page.waitForTimeout(800);
-    expect(await page.textContent('#drill-hud')).toMatch(/cloud:public/);
+    expect(await page.textContent('#drill-hud')).toMatch(/公共服务云|public cloud/);
     await page.click('#drill-close');
     await page.click('.target[data-target-id="greenhouse-yield"]');
     await page.waitForSelector('#chart-actions button');

@@ -89,3 +89,47 @@ export const en = {
 } as const;
 
 export type Strings = { [K in keyof typeof en]: string };
+
+/** Short metric names for selects, cards and chart titles (the catalogue's long title stays as the tooltip). */
+export const metricNamesEn: Record<string, string> = {
+  'extranet.liveShare': 'Extranet live',
+  'extranet.departmentsMergedShare': 'Dept. networks merged',
+  'extranet.finishYear': 'Extranet finished (date)',
+  'extranet.waitDays': 'Extranet task wait',
+  'platform.liveShare': 'Service platform linked',
+  'platform.finishYear': 'Platform finished (date)',
+  'services.onlineShare': 'A/B items online',
+  'services.reach90Year': 'A/B 90% reached (date)',
+  'services.reach100Year': 'A/B 100% reached (date)',
+  'collab.liveShare': 'Collaborative office live',
+  'collab.finishYear': 'Collab. office finished (date)',
+  'sharing.connectedShare': 'Connected to sharing platform',
+  'sharing.finishYear': 'Sharing finished (date)',
+  'clouds.migratedShare': 'Systems on the clouds',
+  'clouds.systemsMigrated': 'Systems migrated',
+  'clouds.hosts': 'Cloud hosts',
+  'clouds.utilisation': 'CPU utilisation',
+  'clouds.energyKwh': 'Electricity',
+  'clouds.costCny': 'Spend',
+  'clouds.savingShare': 'Saving vs stand-alone',
+  'clouds.legacyServers': 'Stand-alone servers left',
+  'clouds.frontendServers': 'Front-end workers',
+  'clouds.frontendPWait': 'P(wait) front end',
+  'clouds.finishYear': 'Migration finished (date)',
+  'greenhouse.yieldKgPerM2': 'Tomato yield',
+  'greenhouse.smartShare': 'Smart-controlled greenhouses',
+  'traffic.meanSpeedKmPerH': 'Peak mean speed',
+  'traffic.congestionIndex': 'Congestion index',
+  'traffic.vhtVehH': 'Vehicle hours',
+  'traffic.vktVehKm': 'Vehicle km',
+  'traffic.linkVc': 'Link v/c',
+  'traffic.linkSpeedKmPerH': 'Link speed',
+  'traffic.linkFlowVehPerH': 'Link flow',
+};
+
+/** Names of non-geographic entities. */
+export const entityNamesEn: Record<string, string> = {
+  city: 'city', 'level:province': 'province', 'level:city': 'city level', 'level:county': 'districts/counties',
+  'level:town': 'towns/streets', 'level:village': 'villages', 'cloud:public': 'public cloud', 'cloud:admin': 'admin cloud',
+  'domain:public': 'public domain', 'domain:admin': 'admin domain', standalone: 'stand-alone rooms', service: 'cloud service',
+};

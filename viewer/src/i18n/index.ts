@@ -1,6 +1,6 @@
 /** Language switching: zh-CN by default, English on toggle; strings live in one file per language. */
-import { en, type Strings } from './en.ts';
-import { zhCN } from './zh-CN.ts';
+import { en, entityNamesEn, metricNamesEn, type Strings } from './en.ts';
+import { entityNamesZh, metricNamesZh, zhCN } from './zh-CN.ts';
 
 export type Lang = 'zh-CN' | 'en';
 const tables: Record<Lang, Strings> = { 'zh-CN': zhCN, en };
@@ -19,3 +19,13 @@ export function setLang(l: Lang): void {
 }
 /** Re-render on language change. @example onLangChange(() => render()) */
 export function onLangChange(f: () => void): void { listeners.push(f); }
+
+/** Short name of a metric id in the current language (falls back to the catalogue title, then the id). @example metricName('clouds.hosts') */
+export function metricName(id: string, fallback?: string): string {
+  return (current === 'zh-CN' ? metricNamesZh[id] : metricNamesEn[id]) ?? fallback ?? id;
+}
+
+/** Name of a non-geographic entity ('level:town', 'cloud:public', ...). @example entityName('level:town') */
+export function entityName(id: string): string {
+  return (current === 'zh-CN' ? entityNamesZh[id] : entityNamesEn[id]) ?? id.replace(/^[a-z]+:/, '');
+}

@@ -89,3 +89,47 @@ export const zhCN: Strings = {
   settingsTiles: '本地三维瓦片',
   districtNames: '区县',
 };
+
+/** 指标简称（选择框、卡片、图表标题）。 */
+export const metricNamesZh: Record<string, string> = {
+  'extranet.liveShare': '外网节点开通率',
+  'extranet.departmentsMergedShare': '部门专网整合率',
+  'extranet.finishYear': '外网完成时间',
+  'extranet.waitDays': '外网任务等待',
+  'platform.liveShare': '政务服务平台联通率',
+  'platform.finishYear': '平台联通完成时间',
+  'services.onlineShare': 'AB级事项比率',
+  'services.reach90Year': 'AB级达90%时间',
+  'services.reach100Year': 'AB级达100%时间',
+  'collab.liveShare': '协同办公上线率',
+  'collab.finishYear': '协同办公完成时间',
+  'sharing.connectedShare': '共享平台接入率',
+  'sharing.finishYear': '共享接入完成时间',
+  'clouds.migratedShare': '系统上云率',
+  'clouds.systemsMigrated': '已迁移系统',
+  'clouds.hosts': '云主机数',
+  'clouds.utilisation': 'CPU利用率',
+  'clouds.energyKwh': '用电量',
+  'clouds.costCny': '支出',
+  'clouds.savingShare': '较分散机房节省',
+  'clouds.legacyServers': '剩余独立服务器',
+  'clouds.frontendServers': '前端服务实例',
+  'clouds.frontendPWait': '前端排队概率',
+  'clouds.finishYear': '迁移完成时间',
+  'greenhouse.yieldKgPerM2': '番茄产量',
+  'greenhouse.smartShare': '智能控制温室比例',
+  'traffic.meanSpeedKmPerH': '高峰平均车速',
+  'traffic.congestionIndex': '拥堵指数',
+  'traffic.vhtVehH': '车辆小时',
+  'traffic.vktVehKm': '车公里',
+  'traffic.linkVc': '路段饱和度',
+  'traffic.linkSpeedKmPerH': '路段车速',
+  'traffic.linkFlowVehPerH': '路段流量',
+};
+
+/** 非地理实体名称。 */
+export const entityNamesZh: Record<string, string> = {
+  city: '全市', 'level:province': '省级', 'level:city': '市级', 'level:county': '区县', 'level:town': '镇(街道)',
+  'level:village': '村(居)', 'cloud:public': '公共服务云', 'cloud:admin': '行政服务云', 'domain:public': '公共服务域',
+  'domain:admin': '行政服务域', standalone: '独立机房', service: '云服务',
+};
