@@ -1,0 +1,423 @@
+/**
+ * Static user-equilibrium assignment (Beckmann's convex program) by link-based Frank-Wolfe methods:
+ *  - FW: LeBlanc, Morlok & Pierskalla (1975) — direction d = y − x (y = all-or-nothing flows at current costs);
+ *  - CFW, BFW: Mitradjieva & Lindberg (2013), "The Stiff Is Moving — Conjugate Direction Frank-Wolfe Methods with
+ *    Applications to Traffic Assignment", Transportation Science 47(2): the target point s_k is a combination of y
+ *    and the previous target(s) made conjugate to the previous direction(s) with respect to the Hessian of the
+ *    Beckmann objective, H = diag(dc_a/dv_a). Coefficient formulas as in AequilibraE's `linear_approximation.py`.
+ * Step: exact line search λ* ∈ [0, 1] on the Beckmann objective, i.e. the root of
+ *   g(λ) = Σ_a d_a · c_a(x_a + λ d_a)       (safeguarded Newton inside a bisection bracket).
+ * Stop: relative gap  (Σ x·c(x) − Σ y·c(x)) / Σ x·c(x) ≤ target, evaluated for the flows that are returned.
+ *
+ * All-or-nothing loading is done per fixed block of origins into per-block buffers that are summed in block order,
+ * so a worker pool (`pool.ts`) computing blocks in any order on any thread gives bit-identical results.
+ */
+import { allOrNothing, buildCsr, ShortestPaths, type CsrGraph } from './graph.ts';
+import { beckmann, linkCostDerivatives, linkCosts, type Demand, type Network } from './network.ts';
+
+export type Algorithm = 'fw' | 'cfw' | 'bfw';
+
+export interface AssignOptions {
+  algorithm?: Algorithm;
+  /** Stop when the relative gap is at or below this. Default 1e-5. */
+  targetGap?: number;
+  /** Maximum number of all-or-nothing loadings (iterations). Default 1000. */
+  maxIterations?: number;
+  /** Number of origin blocks for all-or-nothing loading (fixes the summation order). Default min(zones, 16). */
+  blocks?: number;
+  /** Called after every iteration (for logs). */
+  onIteration?: (it: IterationLog) => void;
+  /** Keep the per-iteration log in the result. Default true. */
+  keepLog?: boolean;
+  /** Warm start from these link flows (must be feasible, e.g. a previous result for the same demand). */
+  initialFlow?: Float64Array;
+}
+
+/** One line of the convergence log. */
+export interface IterationLog {
+  iteration: number;
+  /** Relative gap of the flows at the start of this iteration (NaN for iteration 1: no flows yet). */
+  relativeGap: number;
+  /** Beckmann objective of those flows. */
+  objective: number;
+  /** Total system travel cost Σ v·c(v) of those flows. */
+  tstt: number;
+  /** Step size taken (1 at iteration 1). */
+  stepSize: number;
+  /** Which direction was used. */
+  direction: 'aon' | 'fw' | 'cfw' | 'bfw';
+}
+
+/** Result of an assignment. Link arrays are in network link order. */
+export interface AssignResult {
+  flow: Float64Array;
+  /** Link cost c_a(flow). */
+  cost: Float64Array;
+  relativeGap: number;
+  /** Average excess cost (Σ v·c − Σ y·c) / total demand. */
+  averageExcessCost: number;
+  objective: number;
+  tstt: number;
+  /** Shortest-path total travel cost at the final costs, Σ_od D·SP. */
+  sptt: number;
+  iterations: number;
+  converged: boolean;
+  algorithm: Algorithm;
+  log: IterationLog[];
+  /** Wall time spent, ms (measurement only; never feeds model outputs). */
+  elapsedMs: number;
+}
+
+/** How to run the all-or-nothing step: fill `blockFlows[b]` (zeroed by the caller) for every block. */
+export interface AonRunner {
+  blocks: number;
+  /** Origin range of block b is [blockStart[b], blockStart[b+1]). */
+  blockStart: Int32Array;
+}
+
+/**
+ * Split origins 0..numZones into `blocks` contiguous ranges of near-equal size.
+ * @example originBlocks(10, 3) // → Int32Array [0, 4, 7, 10]
+ */
+export function originBlocks(numZones: number, blocks: number): Int32Array {
+  const k = Math.max(1, Math.min(blocks, numZones));
+  const out = new Int32Array(k + 1);
+  for (let b = 0; b <= k; b++) out[b] = Math.round((b * numZones) / k);
+  return out;
+}
+
+/**
+ * The state of one Frank-Wolfe-family run, advanced one all-or-nothing result at a time. The sync (`assign`) and the
+ * pool (`assignParallel`) drivers feed it the same y and therefore produce identical results.
+ */
+export class EquilibriumState {
+  readonly net: Network;
+  readonly demand: Demand;
+  readonly algorithm: Algorithm;
+  readonly targetGap: number;
+  readonly maxIterations: number;
+  readonly log: IterationLog[] = [];
+  /** Current flows x. */
+  readonly x: Float64Array;
+  /** Costs at the current flows (free-flow before the first iteration). */
+  readonly cost: Float64Array;
+  iteration = 0;
+  relativeGap = NaN;
+  sptt = NaN;
+  done = false;
+  converged = false;
+  private readonly s: Float64Array;
+  private readonly sPrev: Float64Array;
+  private readonly dir: Float64Array;
+  private readonly der: Float64Array;
+  private readonly trial: Float64Array;
+  private prevStep = 1;
+  /** 0 = next direction FW, 1 = CFW, 2 = BFW. */
+  private conjugateLevel = 0;
+  private readonly keepLog: boolean;
+  private readonly onIteration: ((it: IterationLog) => void) | undefined;
+  private hasFlows = false;
+
+  constructor(net: Network, demand: Demand, opts: AssignOptions = {}) {
+    this.net = net;
+    this.demand = demand;
+    this.algorithm = opts.algorithm ?? 'bfw';
+    this.targetGap = opts.targetGap ?? 1e-5;
+    this.maxIterations = opts.maxIterations ?? 1000;
+    this.keepLog = opts.keepLog ?? true;
+    this.onIteration = opts.onIteration;
+    const m = net.numLinks;
+    this.x = new Float64Array(m);
+    this.cost = new Float64Array(m);
+    this.s = new Float64Array(m);
+    this.sPrev = new Float64Array(m);
+    this.dir = new Float64Array(m);
+    this.der = new Float64Array(m);
+    this.trial = new Float64Array(m);
+    if (opts.initialFlow) {
+      if (opts.initialFlow.length !== m) throw new Error(`initialFlow has ${opts.initialFlow.length} links, network has ${m}`);
+      this.x.set(opts.initialFlow);
+      this.hasFlows = true;
+    }
+    linkCosts(net, this.x, this.cost);
+  }
+
+  /**
+   * Feed the all-or-nothing flows y at the current costs. Updates x and costs; sets `done` when converged or out
+   * of iterations.
+   */
+  update(y: Float64Array): void {
+    if (this.done) return;
+    const m = this.net.numLinks;
+    const x = this.x;
+    const c = this.cost;
+    this.iteration++;
+    let direction: IterationLog['direction'] = 'aon';
+    let step = 1;
+    let objective = NaN;
+    let tstt = NaN;
+    if (!this.hasFlows) {
+      x.set(y);
+      this.hasFlows = true;
+      this.conjugateLevel = 0;
+    } else {
+      let xc = 0;
+      let yc = 0;
+      for (let a = 0; a < m; a++) {
+        xc += x[a]! * c[a]!;
+        yc += y[a]! * c[a]!;
+      }
+      tstt = xc;
+      this.sptt = yc;
+      this.relativeGap = xc > 0 ? (xc - yc) / xc : 0;
+      objective = beckmann(this.net, x);
+      if (this.relativeGap <= this.targetGap) {
+        this.converged = true;
+        this.done = true;
+        this.record({ iteration: this.iteration, relativeGap: this.relativeGap, objective, tstt, stepSize: 0, direction: 'fw' });
+        return;
+      }
+      direction = this.direction(y);
+      step = this.lineSearch();
+      if (direction !== 'fw' && !(step > 0)) {
+        // Conjugate direction gave no descent: fall back to plain FW for this iteration (AequilibraE does the same).
+        this.conjugateLevel = 0;
+        direction = this.direction(y);
+        step = this.lineSearch();
+      }
+      if (!(step > 0)) {
+        // Not strictly convex along d (e.g. all-B=0 links): take a small MSA-like step so x still moves.
+        step = 1e-2 / this.iteration;
+      }
+      const d = this.dir;
+      for (let a = 0; a < m; a++) x[a]! += step * d[a]!;
+      this.prevStep = step;
+      // A full step lands on s: conjugacy information is lost, restart with FW.
+      if (step >= 1 - 1e-12 || this.algorithm === 'fw') this.conjugateLevel = 0;
+      else this.conjugateLevel = Math.min(this.conjugateLevel + 1, this.algorithm === 'cfw' ? 1 : 2);
+    }
+    linkCosts(this.net, x, c);
+    this.record({ iteration: this.iteration, relativeGap: this.relativeGap, objective, tstt, stepSize: step, direction });
+    if (this.iteration >= this.maxIterations) this.done = true;
+  }
+
+  private record(it: IterationLog): void {
+    if (this.keepLog) this.log.push(it);
+    this.onIteration?.(it);
+  }
+
+  /** Compute the target point s and direction d = s − x; returns which kind was used. */
+  private direction(y: Float64Array): 'fw' | 'cfw' | 'bfw' {
+    const m = this.net.numLinks;
+    const x = this.x;
+    const s = this.s;
+    const sp = this.sPrev;
+    const d = this.dir;
+    let kind: 'fw' | 'cfw' | 'bfw' = 'fw';
+    if (this.conjugateLevel === 0) {
+      sp.set(s);
+      s.set(y);
+    } else {
+      const h = linkCostDerivatives(this.net, x, this.der);
+      if (this.conjugateLevel === 1) {
+        // CFW: α = (s−x)ᵀH(y−x) / (s−x)ᵀH(y−s), clamped to [0, 1−1e-5].
+        let num = 0;
+        let den = 0;
+        for (let a = 0; a < m; a++) {
+          const sx = s[a]! - x[a]!;
+          num += sx * h[a]! * (y[a]! - x[a]!);
+          den += sx * h[a]! * (y[a]! - s[a]!);
+        }
+        let alpha = den !== 0 ? num / den : 0;
+        if (!(alpha > 0)) alpha = 0;
+        else if (alpha > 0.99999) alpha = 0.99999;
+        for (let a = 0; a < m; a++) {
+          const v = alpha * s[a]! + (1 - alpha) * y[a]!;
+          sp[a] = s[a]!;
+          s[a] = v;
+        }
+        kind = 'cfw';
+      } else {
+        // BFW: s_k = β0·y + β1·s_{k−1} + β2·s_{k−2}.
+        const tau = this.prevStep;
+        let muNum = 0;
+        let muDen = 0;
+        let nuNum = 0;
+        let nuDen = 0;
+        for (let a = 0; a < m; a++) {
+          const ha = h[a]!;
+          if (ha === 0) continue;
+          const xa = x[a]!;
+          const xbar = tau * s[a]! + (1 - tau) * sp[a]! - xa;
+          const yx = y[a]! - xa;
+          const w = sp[a]! - s[a]!;
+          const z = s[a]! - xa;
+          muNum += xbar * ha * yx;
+          muDen += xbar * ha * w;
+          nuNum += z * ha * yx;
+          nuDen += z * ha * z;
+        }
+        let mu = muDen !== 0 ? -muNum / muDen : 0;
+        if (!(mu > 0)) mu = 0;
+        let nu = nuDen !== 0 ? -nuNum / nuDen + (mu * tau) / (1 - tau) : 0;
+        if (!(nu > 0)) nu = 0;
+        const b0 = 1 / (1 + mu + nu);
+        const b1 = nu * b0;
+        const b2 = mu * b0;
+        for (let a = 0; a < m; a++) {
+          const v = b0 * y[a]! + b1 * s[a]! + b2 * sp[a]!;
+          sp[a] = s[a]!;
+          s[a] = v;
+        }
+        kind = 'bfw';
+      }
+    }
+    for (let a = 0; a < m; a++) d[a] = s[a]! - x[a]!;
+    return kind;
+  }
+
+  /**
+   * Exact line search: root of g(λ) = Σ d·c(x+λd) on [0, 1] (g is non-decreasing because Z is convex).
+   * Safeguarded Newton: Newton steps with g' = Σ d²·c'(x+λd), bisection whenever Newton leaves the bracket.
+   */
+  private lineSearch(): number {
+    const g0 = this.slope(0);
+    if (!(g0 < 0)) return 0;
+    const g1 = this.slope(1);
+    if (g1 <= 0) return 1;
+    let lo = 0;
+    let hi = 1;
+    // Start from the secant root of the bracket: good for the near-linear g of FW steps.
+    let lam = g0 / (g0 - g1);
+    const tol = 1e-13 * Math.max(Math.abs(g0), Math.abs(g1));
+    for (let k = 0; k < 100; k++) {
+      const g = this.slope(lam);
+      if (Math.abs(g) <= tol) return lam;
+      if (g < 0) lo = lam;
+      else hi = lam;
+      if (hi - lo < 1e-15) return 0.5 * (lo + hi);
+      const gp = this.lastSlopeDerivative;
+      let next = gp > 0 ? lam - g / gp : NaN;
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      lam = next;
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  private lastSlopeDerivative = 0;
+
+  /** g(λ) = Σ d·c(x+λd); also stores g'(λ) in lastSlopeDerivative. Allocation-free. */
+  private slope(lam: number): number {
+    const { fft, b, power, capacity, fixedCost, numLinks } = this.net;
+    const x = this.x;
+    const d = this.dir;
+    let g = 0;
+    let gp = 0;
+    for (let a = 0; a < numLinks; a++) {
+      const da = d[a]!;
+      if (da === 0) continue;
+      const v = x[a]! + lam * da;
+      const cap = capacity[a]!;
+      const p = power[a]!;
+      const r = v / cap;
+      const bf = b[a]! * fft[a]!;
+      let rp1: number; // r^(p−1)
+      let rp: number;
+      if (p === 4) {
+        rp1 = r * r * r;
+        rp = rp1 * r;
+      } else {
+        rp = Math.pow(r, p);
+        rp1 = r > 0 ? rp / r : 0;
+      }
+      g += da * (fft[a]! + bf * rp + fixedCost[a]!);
+      if (p > 0 && v > 0) gp += da * da * ((bf * p * rp1) / cap);
+    }
+    this.lastSlopeDerivative = gp;
+    return g;
+  }
+
+  /** Package the state as a result. */
+  result(elapsedMs: number): AssignResult {
+    const tstt = dot(this.x, this.cost);
+    return {
+      flow: this.x,
+      cost: this.cost,
+      relativeGap: this.relativeGap,
+      averageExcessCost: this.demand.total > 0 ? (tstt - this.sptt) / this.demand.total : 0,
+      objective: beckmann(this.net, this.x),
+      tstt,
+      sptt: this.sptt,
+      iterations: this.iteration,
+      converged: this.converged,
+      algorithm: this.algorithm,
+      log: this.log,
+      elapsedMs,
+    };
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/**
+ * Single-thread all-or-nothing by origin blocks: each block into its own zeroed buffer, then summed in block order.
+ * This is the arithmetic the pool reproduces exactly.
+ * @example aonByBlocks(sp, demand.od, originBlocks(24, 4), blockBufs, y)
+ */
+export function aonByBlocks(sp: ShortestPaths, od: ArrayLike<number>, blockStart: Int32Array, blockFlows: Float64Array[], y: Float64Array): void {
+  const nb = blockStart.length - 1;
+  for (let b = 0; b < nb; b++) {
+    const buf = blockFlows[b]!;
+    buf.fill(0);
+    allOrNothing(sp, od, blockStart[b]!, blockStart[b + 1]!, buf);
+  }
+  sumBlocks(blockFlows, nb, y);
+}
+
+/** y = Σ_b blockFlows[b], in block order (deterministic). */
+export function sumBlocks(blockFlows: ArrayLike<number>[] | Float64Array, nb: number, y: Float64Array, stride = y.length): void {
+  const m = y.length;
+  if (Array.isArray(blockFlows)) {
+    y.set(blockFlows[0] as Float64Array);
+    for (let b = 1; b < nb; b++) {
+      const buf = blockFlows[b]!;
+      for (let a = 0; a < m; a++) y[a]! += buf[a]!;
+    }
+  } else {
+    const all = blockFlows as Float64Array;
+    for (let a = 0; a < m; a++) y[a] = all[a]!;
+    for (let b = 1; b < nb; b++) {
+      const off = b * stride;
+      for (let a = 0; a < m; a++) y[a]! += all[off + a]!;
+    }
+  }
+}
+
+/**
+ * Solve the static user equilibrium on one thread.
+ * @example
+ * const { net, demand } = readTntpFolder('../shared/validation/tntp/SiouxFalls');
+ * const r = assign(net, demand, { algorithm: 'bfw', targetGap: 1e-5 });
+ * r.relativeGap <= 1e-5 // → true; r.objective ≈ 4,231,335
+ */
+export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, graph?: CsrGraph): AssignResult {
+  const t0 = performance.now();
+  const g = graph ?? buildCsr(net);
+  if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);
+  const sp = new ShortestPaths(g);
+  const state = new EquilibriumState(net, demand, opts);
+  const blockStart = originBlocks(net.numZones, opts.blocks ?? 16);
+  const nb = blockStart.length - 1;
+  const bufs = Array.from({ length: nb }, () => new Float64Array(net.numLinks));
+  const y = new Float64Array(net.numLinks);
+  while (!state.done) {
+    sp.setCosts(state.cost);
+    aonByBlocks(sp, demand.od, blockStart, bufs, y);
+    state.update(y);
+  }
+  return state.result(performance.now() - t0);
+}

@@ -1,0 +1,297 @@
+/**
+ * Compact forward-star (CSR) graph, a binary-heap Dijkstra that allocates nothing per call, and all-or-nothing
+ * loading from the shortest-path trees.
+ *
+ * Why CSR ordered by tail node: Dijkstra scans out-links of one node at a time, so their heads and costs sit next
+ * to each other in memory. Costs are copied into CSR order once per assignment iteration (`setCosts`).
+ * Zones that may not be passed through (TNTP FIRST THRU NODE, GMNS centroids) are settled but never expanded
+ * unless they are the origin.
+ */
+import type { Network } from './network.ts';
+
+/** A directed graph in CSR form, plain typed arrays (structured-clone and SharedArrayBuffer friendly). */
+export interface CsrGraph {
+  numNodes: number;
+  numLinks: number;
+  /** Out-links of node u are CSR slots firstOut[u] .. firstOut[u+1]−1. */
+  firstOut: Int32Array;
+  /** Head node of each CSR slot. */
+  head: Int32Array;
+  /** Network link index of each CSR slot. */
+  link: Int32Array;
+  /** 1 = may not be passed through (still reachable as an origin or destination). */
+  noThrough: Uint8Array;
+  /** Node of each zone. */
+  zoneNode: Int32Array;
+  numZones: number;
+}
+
+/**
+ * Build the CSR graph of a network (counting sort by tail node; links with the same tail keep file order).
+ * @example const g = buildCsr(net); g.firstOut.length // → net.numNodes + 1
+ */
+export function buildCsr(net: Network): CsrGraph {
+  const n = net.numNodes;
+  const m = net.numLinks;
+  const firstOut = new Int32Array(n + 1);
+  for (let a = 0; a < m; a++) firstOut[net.from[a]! + 1]!++;
+  for (let u = 0; u < n; u++) firstOut[u + 1]! += firstOut[u]!;
+  const fill = firstOut.slice(0, n);
+  const head = new Int32Array(m);
+  const link = new Int32Array(m);
+  for (let a = 0; a < m; a++) {
+    const s = fill[net.from[a]!]!++;
+    head[s] = net.to[a]!;
+    link[s] = a;
+  }
+  return { numNodes: n, numLinks: m, firstOut, head, link, noThrough: net.noThrough, zoneNode: net.zoneNode, numZones: net.numZones };
+}
+
+/**
+ * Reusable shortest-path workspace for one graph: all buffers allocated once; `run` allocates nothing.
+ * After `run(origin)`: `dist[v]` (Infinity if unreached), `predLink[v]` (network link index into v, −1 at the origin
+ * or unreached), `order[0..settledCount)` the nodes in settling order (non-decreasing distance).
+ *
+ * @example
+ * const sp = new ShortestPaths(buildCsr(net));
+ * sp.setCosts(costs);      // per network link
+ * sp.run(net.zoneNode[0]);
+ * sp.dist[net.zoneNode[5]] // shortest cost zone 1 → zone 6
+ */
+export class ShortestPaths {
+  readonly g: CsrGraph;
+  readonly dist: Float64Array;
+  readonly predLink: Int32Array;
+  readonly predNode: Int32Array;
+  readonly order: Int32Array;
+  settledCount = 0;
+  /** Cost of each CSR slot (copied from per-link costs by setCosts). */
+  private readonly csrCost: Float64Array;
+  private readonly heap: Int32Array;
+  private readonly heapKey: Float64Array;
+  /** No-through zones reached (leaves of the tree, not in `order`). */
+  readonly sinks: Int32Array;
+  sinkCount = 0;
+  /** Position of a node in the heap, −1 = not in heap. */
+  private readonly pos: Int32Array;
+  /** Per-node load buffer for all-or-nothing accumulation. */
+  private readonly load: Float64Array;
+
+  constructor(g: CsrGraph) {
+    this.g = g;
+    const n = g.numNodes;
+    this.dist = new Float64Array(n);
+    this.predLink = new Int32Array(n);
+    this.predNode = new Int32Array(n);
+    this.order = new Int32Array(n);
+    this.csrCost = new Float64Array(g.numLinks);
+    this.heap = new Int32Array(n);
+    this.heapKey = new Float64Array(n);
+    this.sinks = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+    this.load = new Float64Array(n);
+  }
+
+  /**
+   * Copy per-link costs (network link order) into CSR order. Costs must be ≥ 0.
+   * @example sp.setCosts(costs)
+   */
+  setCosts(linkCost: ArrayLike<number>): void {
+    const { link } = this.g;
+    const c = this.csrCost;
+    for (let s = 0; s < c.length; s++) c[s] = linkCost[link[s]!]!;
+  }
+
+  /**
+   * Dijkstra from `origin` over the whole graph (binary heap with decrease-key).
+   * @example sp.run(0); sp.settledCount // nodes reached
+   */
+  run(origin: number): void {
+    const { firstOut, head, link, noThrough } = this.g;
+    const dist = this.dist;
+    const predLink = this.predLink;
+    const predNode = this.predNode;
+    const hNode = this.heap;
+    const hKey = this.heapKey;
+    const pos = this.pos;
+    const cost = this.csrCost;
+    const order = this.order;
+    dist.fill(Infinity);
+    dist[origin] = 0;
+    predLink[origin] = -1;
+    predNode[origin] = -1;
+    hNode[0] = origin;
+    hKey[0] = 0;
+    pos[origin] = 0;
+    let size = 1;
+    let settled = 0;
+    let sinks = 0;
+    const sinkList = this.sinks;
+    while (size > 0) {
+      // Pop the minimum; keys live in the heap array itself so sifting touches one contiguous buffer.
+      const u = hNode[0]!;
+      const du = hKey[0]!;
+      pos[u] = -2; // settled
+      size--;
+      if (size > 0) {
+        const last = hNode[size]!;
+        const kl = hKey[size]!;
+        let i = 0;
+        for (;;) {
+          let c = 2 * i + 1;
+          if (c >= size) break;
+          let kc = hKey[c]!;
+          const r = c + 1;
+          if (r < size) {
+            const kr = hKey[r]!;
+            if (kr < kc) {
+              c = r;
+              kc = kr;
+            }
+          }
+          if (kc >= kl) break;
+          const nc = hNode[c]!;
+          hNode[i] = nc;
+          hKey[i] = kc;
+          pos[nc] = i;
+          i = c;
+        }
+        hNode[i] = last;
+        hKey[i] = kl;
+        pos[last] = i;
+      }
+      order[settled++] = u;
+      const end = firstOut[u + 1]!;
+      for (let s = firstOut[u]!; s < end; s++) {
+        const v = head[s]!;
+        const nd = du + cost[s]!;
+        const dv = dist[v]!;
+        if (nd < dv) {
+          let i: number;
+          if (noThrough[v] === 1) {
+            // A zone that may not be passed through is a leaf: record its label, never queue it.
+            if (dv === Infinity) sinkList[sinks++] = v;
+            dist[v] = nd;
+            predLink[v] = link[s]!;
+            predNode[v] = u;
+            continue;
+          }
+          if (dv === Infinity) i = size++;
+          else {
+            i = pos[v]!;
+            // Settled already (only possible through zero-cost ties): its label is final.
+            if (i < 0) continue;
+          }
+          dist[v] = nd;
+          predLink[v] = link[s]!;
+          predNode[v] = u;
+          while (i > 0) {
+            const p = (i - 1) >> 1;
+            const kp = hKey[p]!;
+            if (kp <= nd) break;
+            const np = hNode[p]!;
+            hNode[i] = np;
+            hKey[i] = kp;
+            pos[np] = i;
+            i = p;
+          }
+          hNode[i] = v;
+          hKey[i] = nd;
+          pos[v] = i;
+        }
+      }
+    }
+    // Reset heap positions of the nodes touched (cheaper than a full fill on large graphs).
+    for (let k = 0; k < settled; k++) pos[order[k]!] = -1;
+    this.settledCount = settled;
+    this.sinkCount = sinks;
+    // The origin zone itself is excluded from sinks even if noThrough (it was expanded as the tree root).
+  }
+
+  /**
+   * Load the demand row of origin zone `o` all-or-nothing on the tree of the last `run(zoneNode[o])`, adding to
+   * `flow` (per network link). Walks settled nodes in reverse order so each link is touched once: O(nodes).
+   * Returns Σ_d demand·dist (the shortest-path travel cost of this origin) — the gap's lower bound term.
+   * Throws when a destination with demand is unreachable.
+   * @example sp.run(g.zoneNode[o]); sp.loadOrigin(o, demand.od, flows)
+   */
+  loadOrigin(o: number, od: ArrayLike<number>, flow: Float64Array): number {
+    const { zoneNode, numZones } = this.g;
+    const load = this.load;
+    const dist = this.dist;
+    let sptt = 0;
+    const row = o * numZones;
+    for (let d = 0; d < numZones; d++) {
+      if (d === o) continue;
+      const q = od[row + d]!;
+      if (q === 0) continue;
+      const node = zoneNode[d]!;
+      const c = dist[node]!;
+      if (c === Infinity) throw new Error(`zone ${d + 1} (node index ${node}) is unreachable from zone ${o + 1} but has demand ${q}`);
+      load[node]! += q;
+      sptt += q * c;
+    }
+    const order = this.order;
+    const predLink = this.predLink;
+    const predNode = this.predNode;
+    // Leaves first: zones that were labelled but never queued hand their load to their parent.
+    const sinks = this.sinks;
+    for (let k = 0; k < this.sinkCount; k++) {
+      const v = sinks[k]!;
+      const q = load[v]!;
+      if (q === 0) continue;
+      load[v] = 0;
+      flow[predLink[v]!]! += q;
+      load[predNode[v]!]! += q;
+    }
+    for (let k = this.settledCount - 1; k > 0; k--) {
+      const v = order[k]!;
+      const q = load[v]!;
+      if (q === 0) continue;
+      load[v] = 0;
+      flow[predLink[v]!]! += q;
+      load[predNode[v]!]! += q;
+    }
+    load[order[0]!] = 0;
+    return sptt;
+  }
+}
+
+/**
+ * All-or-nothing loading of origins [o0, o1) at fixed link costs, adding into `flow`. Returns Σ demand × shortest cost.
+ * @example const y = new Float64Array(net.numLinks); allOrNothing(sp, demand.od, 0, demand.numZones, y);
+ */
+export function allOrNothing(sp: ShortestPaths, od: ArrayLike<number>, o0: number, o1: number, flow: Float64Array): number {
+  const { zoneNode, numZones } = sp.g;
+  let sptt = 0;
+  for (let o = o0; o < o1; o++) {
+    // Skip origins without demand: no tree needed.
+    let any = false;
+    const row = o * numZones;
+    for (let d = 0; d < numZones; d++) {
+      if (d !== o && od[row + d]! > 0) {
+        any = true;
+        break;
+      }
+    }
+    if (!any) continue;
+    sp.run(zoneNode[o]!);
+    sptt += sp.loadOrigin(o, od, flow);
+  }
+  return sptt;
+}
+
+/**
+ * The node path (as network link indices, origin → destination) of the last tree to `destNode`, or null if unreached.
+ * @example sp.run(g.zoneNode[0]); shortestPathLinks(sp, g.zoneNode[3]) // → [0, 5, 17]
+ */
+export function shortestPathLinks(sp: ShortestPaths, destNode: number): number[] | null {
+  if (sp.dist[destNode] === Infinity) return null;
+  const out: number[] = [];
+  let v = destNode;
+  while (sp.predLink[v]! >= 0) {
+    out.push(sp.predLink[v]!);
+    v = sp.predNode[v]!;
+  }
+  return out.reverse();
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run validate:traffic [-- <tntp-folder> ...] [--algorithm bfw|cfw|fw] [--gap 1e-5]`
+ * Grades each TNTP folder (default: ../shared/validation/tntp/SiouxFalls) and exits 1 when a criterion fails or a
+ * folder has no `_flow` file to grade against (gap and objective are still reported).
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readTntpFolder } from './tntp.ts';
+import { formatGrade, gradeTntp } from './validate.ts';
+import type { Algorithm } from './assign.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const defaultFolder = path.resolve(repoRoot, '..', 'shared', 'validation', 'tntp', 'SiouxFalls');
+
+const args = process.argv.slice(2);
+const folders: string[] = [];
+let algorithm: Algorithm = 'bfw';
+let targetGap = 1e-5;
+for (let i = 0; i < args.length; i++) {
+  const a = args[i]!;
+  if (a === '--algorithm') algorithm = args[++i] as Algorithm;
+  else if (a === '--gap') targetGap = Number(args[++i]);
+  else if (a === '--help' || a === '-h') {
+    console.log('usage: npm run validate:traffic -- [tntp-folder ...] [--algorithm bfw|cfw|fw] [--gap 1e-5]');
+    process.exit(0);
+  } else folders.push(path.resolve(a));
+}
+if (!['fw', 'cfw', 'bfw'].includes(algorithm)) {
+  console.error(`--algorithm must be fw, cfw or bfw (got ${algorithm})`);
+  process.exit(2);
+}
+if (folders.length === 0) {
+  if (!existsSync(defaultFolder)) {
+    console.error(`${defaultFolder} is missing: pass a TNTP folder, or run models/traffic/scripts/fetch-tntp.sh to download SiouxFalls`);
+    process.exit(1);
+  }
+  folders.push(defaultFolder);
+}
+let ok = true;
+for (const f of folders) {
+  try {
+    const g = gradeTntp(readTntpFolder(f), { algorithm, targetGap });
+    console.log(formatGrade(g));
+    console.log('');
+    if (!g.pass) ok = false;
+  } catch (e) {
+    console.error(`${f}: ${(e as Error).message}`);
+    ok = false;
+  }
+}
+process.exit(ok ? 0 : 1);
