@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
-import { DurationSampler, gamma, pertMean, pertSd, triangularCdf, triangularInv, voseSd } from './pert.ts';
+import { betaQuantileTable, DurationSampler, gamma, TABLE_SIZE, pertMean, pertSd, triangularCdf, triangularInv, voseSd } from './pert.ts';
 
-function moments(s: DurationSampler, n: number, seed: number) {
+function moments(s: DurationSampler, n: number, seed: number, exact = false) {
   const rng = createRng(seed);
   let sum = 0;
   let sum2 = 0;
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {
-    const x = s.sample(rng);
+    const x = exact ? s.sampleExact(rng) : s.sample(rng);
     sum += x;
     sum2 += x * x;
     if (x < lo) lo = x;
@@ -35,6 +35,11 @@ describe('Beta-PERT sampling (100k draws)', () => {
       expect(r.lo).toBeGreaterThanOrEqual(t.a);
       expect(r.hi).toBeLessThanOrEqual(t.b);
     });
+    it(`classic (${t.a}, ${t.m}, ${t.b}), exact Gamma-ratio sampler: same moments within 1 %`, () => {
+      const r = moments(new DurationSampler(t, 'classic'), 100_000, 14, true);
+      expect(Math.abs(r.mean / pertMean(t) - 1)).toBeLessThan(0.01);
+      expect(Math.abs(r.sd / pertSd(t) - 1)).toBeLessThan(0.01);
+    });
     it(`vose (${t.a}, ${t.m}, ${t.b}): mean within 1 % of (a+4m+b)/6 and SD within 1 % of √((μ−a)(b−μ)/7)`, () => {
       const r = moments(new DurationSampler(t, 'vose'), 100_000, 12);
       expect(Math.abs(r.mean / pertMean(t) - 1)).toBeLessThan(0.01);
@@ -59,6 +64,16 @@ describe('Beta-PERT sampling (100k draws)', () => {
       expect(mean).toBeCloseTo(pertMean(t), 10);
       expect(sd).toBeCloseTo(pertSd(t), 10);
     }
+  });
+  it('the quantile table matches the exact Beta CDF: Beta(2, 2) has F(x) = 3x² − 2x³', () => {
+    const q = betaQuantileTable(2, 2);
+    for (let k = 0; k <= TABLE_SIZE; k += 64) {
+      const x = q[k]!;
+      expect(3 * x * x - 2 * x * x * x).toBeCloseTo(k / TABLE_SIZE, 6);
+    }
+    // α < 1 (J-shaped, unbounded density at 0): Beta(0.5, 1) has F(x) = √x.
+    const j = betaQuantileTable(0.5, 1);
+    for (let k = 64; k <= TABLE_SIZE; k += 64) expect(Math.sqrt(j[k]!)).toBeCloseTo(k / TABLE_SIZE, 3);
   });
   it('degenerate a = m = b returns the constant; a > m is rejected', () => {
     expect(new DurationSampler({ a: 4, m: 4, b: 4 }, 'classic').sample(createRng(1))).toBe(4);
