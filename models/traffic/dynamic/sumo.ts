@@ -54,6 +54,8 @@ export interface SumoStats {
   ups: number;
   /** Wall time of the whole process, s (includes loading the network and routes). */
   wallS: number;
+  /** User + system CPU time of the whole process, s (NaN without /usr/bin/time). */
+  cpuS: number;
   inserted: number;
   running: number;
   /** Mean trip duration of arrived vehicles, s. */
@@ -70,8 +72,12 @@ export function runSumo(net: string, routes: string, mode: 'micro' | 'meso' | 'm
   const args = ['-n', net, '-r', routes, '-b', '0', '--no-step-log', 'true', '--duration-log.statistics', 'true', '--seed', '42'];
   if (mode !== 'micro') args.push('--mesosim', 'true');
   if (mode === 'meso-jc') args.push('--meso-junction-control', 'true');
+  // Wrap in GNU time for the CPU seconds when it is there (Debian package `time`).
+  const timed = existsSync('/usr/bin/time');
   const t0 = performance.now();
-  const r = spawnSync('sumo', args, { encoding: 'utf8', env: { ...process.env, SUMO_HOME: sumoHome() }, maxBuffer: 64 << 20 });
+  const r = timed
+    ? spawnSync('/usr/bin/time', ['-f', 'ZCPU %U %S', 'sumo', ...args], { encoding: 'utf8', env: { ...process.env, SUMO_HOME: sumoHome() }, maxBuffer: 64 << 20 })
+    : spawnSync('sumo', args, { encoding: 'utf8', env: { ...process.env, SUMO_HOME: sumoHome() }, maxBuffer: 64 << 20 });
   const wallS = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`sumo (${mode}) failed with exit ${r.status}: ${(r.stderr || r.stdout).slice(-500)}`);
   const txt = `${r.stdout}\n${r.stderr}`;
@@ -84,8 +90,10 @@ export function runSumo(net: string, routes: string, mode: 'micro' | 'meso' | 'm
     const m = re.exec(stats);
     return m ? Number(m[1]) : NaN;
   };
+  const cpu = /ZCPU ([\d.]+) ([\d.]+)/.exec(txt);
   return {
     mode,
+    cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
     durationS: num(/Duration: ([\d.]+)s/),
     ups: num(/UPS: ([\d.]+)/),
     wallS,
