@@ -170,7 +170,8 @@ export function deriveClimateParams(t: GreenhouseType): ClimateParams {
     kNightWPerKM2: t.blanketUWPerM2K * roofToFloor,
     ventWPerKM2PerAch: ventPerAch,
     leakAch: t.leakAch,
-    ventAch: [t.leakAch, 2, 5, 10, 20, t.maxVentAch],
+    // Fine steps so proportional (smart) venting does not overshoot downwards; manual uses 'half' (10 h⁻¹) and 'full'.
+    ventAch: [t.leakAch, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, t.maxVentAch].filter((a, i, arr) => i === 0 || (a > arr[0] && a <= t.maxVentAch)),
     filmTransmittance: t.filmTransmittance,
     fAir: 0.55,
     fLatent: 0.3,
@@ -336,6 +337,8 @@ export interface ClimateDaily {
   tinMaxC: Float64Array;
   tinMinC: Float64Array;
   tinMeanC: Float64Array;
+  /** Minimum inside air while the sun is down (night minimum), °C. */
+  tinNightMinC: Float64Array;
   /** Radiation reaching the canopy/floor (transmitted minus the wall's share), MJ m⁻² d⁻¹ — SIMPLE's SRAD. */
   canopyMJPerM2: Float64Array;
   /** Hours with inside air below 0 °C. */
@@ -361,6 +364,7 @@ export function allocClimate(n: number): ClimateDaily {
     tinMaxC: new Float64Array(n),
     tinMinC: new Float64Array(n),
     tinMeanC: new Float64Array(n),
+    tinNightMinC: new Float64Array(n),
     canopyMJPerM2: new Float64Array(n),
     frostH: new Float64Array(n),
     blanketOpenH: new Float64Array(n),
@@ -424,6 +428,9 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   const smartVent = rules.vent === 'proportional';
   const smartBlanket = rules.blanket === 'light';
   const checkSteps = Math.max(1, Math.round(rules.manualCheckH * STEPS_PER_HOUR));
+  // Manual 'half open' = the vent level closest to 10 air changes per hour.
+  let half = 0;
+  for (let i = 1; i < nVent; i++) if (Math.abs(p.ventAch[i] - 10) < Math.abs(p.ventAch[half] - 10)) half = i;
   const traceDay = o.traceDay ?? -1;
   out.traceDay = traceDay;
   out.traceTinC.fill(0);
@@ -447,6 +454,7 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
     const closeH = wetDay ? 14 : MANUAL_BLANKET_H[m][1];
     let tmax = -Infinity;
     let tmin = Infinity;
+    let tnight = Infinity;
     let tsum = 0;
     let canopy = 0;
     let frost = 0;
@@ -461,12 +469,12 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         // Manual vents: a check every `manualCheckSteps` quarter-hours.
         if (!smartVent && (h * STEPS_PER_HOUR + s) % checkSteps === 0) {
           if (ta > rules.manualVentFullC) vent = nVent - 1;
-          else if (ta > rules.manualVentHalfC) vent = Math.max(vent, nVent - 3);
-          else if (ta < rules.manualVentCloseC) vent = vent === nVent - 1 ? nVent - 3 : 0; // step down: full → half → shut
+          else if (ta > rules.manualVentHalfC) vent = Math.max(vent, half);
+          else if (ta < rules.manualVentCloseC) vent = vent > half ? half : 0; // step down: full → half → shut
           if (!blanketSeason) {
             // Warm season practice: front film rolled up by day, vents half open on mild nights.
             if (h >= 7 && h < 18 && to > 12) vent = nVent - 1;
-            else if (to > 15) vent = Math.max(vent, nVent - 3);
+            else if (to > 15) vent = Math.max(vent, half);
           }
         }
         // Blanket decision
@@ -484,7 +492,7 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         const ventSet = ghi > 0 ? rules.smartVentC : rules.smartNightVentC;
         let v = vent;
         if (smartVent) v = 0;
-        else if (blanketSeason && !open) v = 0; // vents are shut when the blanket goes down
+        else if (blanketSeason && !open) v = vent = 0; // vents are shut when the blanket goes down and stay shut until a check opens them
         let o18 = (b * nVent + v) * 18;
         let na = 0;
         let nw = 0;
@@ -513,6 +521,7 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         solarIn += (sAir + fw + sSoil) * iin * DT_S;
         if (ta > tmax) tmax = ta;
         if (ta < tmin) tmin = ta;
+        if (ghi <= 0 && ta < tnight) tnight = ta;
         tsum += ta;
         if (ta < 0) frost += 1 / STEPS_PER_HOUR;
         if (open) openCount++;
@@ -529,6 +538,7 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
     }
     out.tinMaxC[d] = tmax;
     out.tinMinC[d] = tmin;
+    out.tinNightMinC[d] = tnight;
     out.tinMeanC[d] = tsum / (24 * STEPS_PER_HOUR);
     out.canopyMJPerM2[d] = canopy / 1e6;
     out.frostH[d] = frost;

@@ -185,6 +185,8 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
       break;
     }
   }
+  // Cold-damage exposure counts the whole planned season: a crop killed by frost would have met the rest too.
+  if (frost) for (let d = lastDay + 1; d <= end; d++) if (cl.tinMinC[d] < c.chillC) coldDays++;
   // Fruit set on day k is picked on day k + lag if the crop is still standing then.
   const lastK = lastDay - start;
   let harvested = 0;

@@ -67,8 +67,11 @@ export const GENERATOR_CONSTANTS = {
   radLag1: 0.25,
   /** Correlation of Tmax and Tmin innovations. */
   tmaxTminCorr: 0.6,
-  /** Correlation of Tmax and clearness innovations (sunny days are warm). */
-  tmaxRadCorr: 0.35,
+  /** Correlation of Tmax and clearness innovations in midsummer (cloudy days are cool) … */
+  tmaxRadCorrSummer: 0.35,
+  /** … and at midwinter, negative: North China cold-air outbreaks come with clear skies (ASSUMPTION; without it the
+   * greenhouse's inside-minimum slope on outside minimum rises from 0.42 to 0.49, observed 0.25–0.34). */
+  tmaxRadCorrWinter: -0.2,
   /** Wet day minus dry day: Tmax, Tmin (°C); wet-day clearness as a fraction of dry-day clearness. */
   wetTmaxShiftC: -3.0,
   wetTminShiftC: 1.0,

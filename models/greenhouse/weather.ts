@@ -8,7 +8,8 @@
  *   clearness kt = kt_dry(d)·(wet ? w : 1) + σk(d)·z₃ (clipped to 0.03–0.80), SRAD = kt·Ra(d);
  *   μ: mean-preserving daily interpolation of the monthly normals; σ' chosen so the total daily-anomaly SD
  *   (wet/dry contrast included) equals the tabulated SD; kt_dry so that the monthly mean SRAD equals the table.
- * - z = AR(1) anomalies: z_t = φ z_{t−1} + √(1−φ²) ε_t, with correlated innovations (Tmax–Tmin, Tmax–kt).
+ * - z = AR(1) anomalies: z_t = φ z_{t−1} + √(1−φ²) ε_t, with correlated innovations (Tmax–Tmin; Tmax–kt,
+ *   positive in summer and negative in winter).
  * Shocks: a cold wave (box of `lengthDays` days, −depth on Tmax and Tmin, optionally overcast) and a heat wave.
  * Hourly: temperature cosine from Tmin at sunrise to Tmax at 14:00 and back to the next Tmin (WAVE/De Wit scheme);
  * radiation = daily SRAD × the hour's share of extraterrestrial radiation (constant daily clearness).
@@ -73,6 +74,9 @@ export class WeatherGenerator {
   private readonly sdKt: Float64Array;
   private readonly pWet: Float64Array;
   private readonly ra: Float64Array;
+  /** Day-of-year correlation of Tmax and clearness innovations, and √(1 − ρ²). */
+  private readonly rhoTR: Float64Array;
+  private readonly sTR: Float64Array;
 
   constructor(normals: readonly MonthNormal[] = ZIBO_NORMALS, latDeg = ZIBO_LAT_DEG) {
     if (normals.length !== 12) throw new Error(`WeatherGenerator: normals table needs 12 months, got ${normals.length}`);
@@ -84,6 +88,14 @@ export class WeatherGenerator {
     const sdMaxTot = meanPreservingDaily(normals.map((x) => x.tmaxSdC));
     const sdMinTot = meanPreservingDaily(normals.map((x) => x.tminSdC));
     const cv = meanPreservingDaily(normals.map((x) => x.sradCv));
+    this.rhoTR = new Float64Array(365);
+    this.sTR = new Float64Array(365);
+    for (let d = 0; d < 365; d++) {
+      const winter = Math.cos((2 * Math.PI * (d + 1 - 355)) / 365); // 1 at the winter solstice, −1 at midsummer
+      const rho = ((C.tmaxRadCorrWinter + C.tmaxRadCorrSummer) / 2) + ((C.tmaxRadCorrWinter - C.tmaxRadCorrSummer) / 2) * winter;
+      this.rhoTR[d] = rho;
+      this.sTR[d] = Math.sqrt(1 - rho * rho);
+    }
     this.ra = new Float64Array(365);
     for (let d = 0; d < 365; d++) this.ra[d] = extraterrestrialDailyMJ(latDeg, d + 1);
     // Monthly mean clearness = table SRAD / monthly mean Ra, spread over the month mean-preservingly.
@@ -133,16 +145,15 @@ export class WeatherGenerator {
     const sT = Math.sqrt(1 - phiT * phiT);
     const sR = Math.sqrt(1 - phiR * phiR);
     const rho12 = C.tmaxTminCorr;
-    const rho13 = C.tmaxRadCorr;
     const s12 = Math.sqrt(1 - rho12 * rho12);
-    const s13 = Math.sqrt(1 - rho13 * rho13);
+    const rho13 = this.rhoTR;
     const r = C.wetPersistence;
     const w = C.wetClearnessRatio;
     // Start the chains from their stationary distributions so day 1 is not special.
     let z1 = rng.normal();
     let z2 = rho12 * z1 + s12 * rng.normal();
-    let z3 = rho13 * z1 + s13 * rng.normal();
-    let d0 = startDoy - 1;
+    const d0 = startDoy - 1;
+    let z3 = rho13[d0] * z1 + Math.sqrt(1 - rho13[d0] * rho13[d0]) * rng.normal();
     let wet = rng.next() < this.pWet[d0] ? 1 : 0;
     const rf = shocks?.radiationFactor ?? 1;
     for (let i = 0; i < out.n; i++) {
@@ -153,7 +164,7 @@ export class WeatherGenerator {
         wet = rng.next() < pw ? 1 : 0;
         const e1 = rng.normal();
         const e2 = rho12 * e1 + s12 * rng.normal();
-        const e3 = rho13 * e1 + s13 * rng.normal();
+        const e3 = rho13[d] * e1 + this.sTR[d] * rng.normal();
         z1 = phiT * z1 + sT * e1;
         z2 = phiT * z2 + sT * e2;
         z3 = phiR * z3 + sR * e3;
