@@ -1,0 +1,55 @@
+/**
+ * piscina worker: all-or-nothing loading of one block of origins at the costs in shared memory, written into that
+ * block's slice of the shared block-flow buffer. The graph and workspace are built once per worker and graph key.
+ */
+import { allOrNothing, ShortestPaths, type CsrGraph } from './graph.ts';
+
+/** One task: which graph (shared buffers) and which block. */
+export interface AonTask {
+  key: string;
+  numNodes: number;
+  numLinks: number;
+  numZones: number;
+  firstOut: SharedArrayBuffer;
+  head: SharedArrayBuffer;
+  link: SharedArrayBuffer;
+  noThrough: SharedArrayBuffer;
+  zoneNode: SharedArrayBuffer;
+  od: SharedArrayBuffer;
+  cost: SharedArrayBuffer;
+  blockFlows: SharedArrayBuffer;
+  block: number;
+  o0: number;
+  o1: number;
+}
+
+let cachedKey = '';
+let sp: ShortestPaths | null = null;
+let od: Float64Array | null = null;
+let cost: Float64Array | null = null;
+let blockFlows: Float64Array | null = null;
+
+/** Run one block; returns the block's Σ demand × shortest cost. */
+export default function aonBlock(t: AonTask): number {
+  if (t.key !== cachedKey || !sp) {
+    const g: CsrGraph = {
+      numNodes: t.numNodes,
+      numLinks: t.numLinks,
+      numZones: t.numZones,
+      firstOut: new Int32Array(t.firstOut),
+      head: new Int32Array(t.head),
+      link: new Int32Array(t.link),
+      noThrough: new Uint8Array(t.noThrough),
+      zoneNode: new Int32Array(t.zoneNode),
+    };
+    sp = new ShortestPaths(g);
+    od = new Float64Array(t.od);
+    cost = new Float64Array(t.cost);
+    blockFlows = new Float64Array(t.blockFlows);
+    cachedKey = t.key;
+  }
+  sp.setCosts(cost!);
+  const out = blockFlows!.subarray(t.block * t.numLinks, (t.block + 1) * t.numLinks);
+  out.fill(0);
+  return allOrNothing(sp, od!, t.o0, t.o1, out);
+}
