@@ -3,7 +3,9 @@
  * Chromium with SOFTWARE GL (Mesa llvmpipe via ANGLE gl-egl; `VIEWER_GL=swiftshader` for SwiftShader), 1280×720,
  * with N synthetic moving vehicles (bench mode `?bench=N`: seeded random link chains, not model results), in the
  * default and the lean ("low graphics") mode. Prints medians of: first frame (ms from navigation start to
- * Cesium's first rendered frame), frame time, and JS time per frame spent moving the vehicles.
+ * Cesium's first rendered frame), frame time, JS time per frame spent moving the vehicles (jsMs), and the main
+ * thread's whole time per frame from Cesium's preUpdate to postRender (mainThreadMs: our update plus Cesium's own
+ * JS and WebGL command submission).
  * Options: --vehicles N (default 20000), --seconds S sampling window (default 8), --no-build.
  */
 import { spawnSync } from 'node:child_process';
@@ -43,14 +45,14 @@ try {
       });
     }
     await page.waitForTimeout(3000); // warm-up: tiles, shaders, JIT
-    await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; });
+    await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; b.renderMs.length = 0; });
     await page.waitForTimeout(seconds * 1000);
     const b = await page.evaluate(() => window.__twin.bench!);
     if (problems.length) throw new Error(`page problems in ${mode} mode:\n${problems.join('\n')}`);
     const frame = median(b.frameMs);
     rows.push([mode.padEnd(8), String(Math.round(firstFrameMs)).padStart(8), String(readyMs).padStart(8),
       frame.toFixed(1).padStart(9), (1000 / frame).toFixed(1).padStart(6), median(b.jsMs).toFixed(2).padStart(9),
-      pct(b.jsMs, 0.95).toFixed(2).padStart(8), String(b.frameMs.length).padStart(7), String(b.active).padStart(7)].join(' '));
+      pct(b.jsMs, 0.95).toFixed(2).padStart(8), median(b.renderMs).toFixed(1).padStart(12), String(b.frameMs.length).padStart(7), String(b.active).padStart(7)].join(' '));
     await context.close();
   }
 } finally {
@@ -59,5 +61,5 @@ try {
 }
 console.log(`viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, headless Chromium, software GL: ${renderer}`);
 console.log(`load average at end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95  frames  active');
+console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active');
 for (const r of rows) console.log(r);

@@ -25,6 +25,8 @@ export interface GeoRoad {
   cls: string;
   lanes: number;
   district: string;
+  /** Length from link.csv (m); the straight-line distance when the column is missing. */
+  lengthM: number;
   /** [lon0, lat0, lon1, lat1]. */
   coords: [number, number, number, number];
 }
@@ -142,11 +144,13 @@ function readRoads(nodeFile: string, linkFile: string): GeoRoad[] {
   for (const [i, l] of parseCsv(readFileSync(linkFile, 'utf8')).entries()) {
     const a = nodes.get(l.from_node_id), b = nodes.get(l.to_node_id);
     if (!a || !b) throw new Error(`${linkFile}: line ${i + 2}: link ${l.link_id} refers to a node missing from node.csv`);
+    const straightM = Math.hypot((b[0] - a[0]) * 111_320 * Math.cos((a[1] * Math.PI) / 180), (b[1] - a[1]) * 110_540);
     roads.push({
       id: l.link_id,
       cls: l.link_type || 'road',
       lanes: Number(l.lanes) || 1,
       district: l.district_code ?? '',
+      lengthM: Number(l.length) > 0 ? Number(l.length) : Math.round(straightM),
       coords: [round6(a[0]), round6(a[1]), round6(b[0]), round6(b[1])],
     });
   }

@@ -13,7 +13,7 @@ import { renderChart } from './charts.ts';
 import { entityName, lang, metricName, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
 import { loadSettings, type SiteSettings } from './settings.ts';
 import { readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
-import { readHourly } from './drill/hourly.ts';
+import { readGreenhouseDay } from './drill/hourly.ts';
 import type { ZiboGeo, GeoSite } from '../geo.ts';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -37,7 +37,7 @@ interface TwinHooks {
   pngCount: number;
   /** Renders now and summarises the globe canvas on a 160×90 grid: distinct colours and mean RGB. */
   canvasStats(): { distinctColours: number; mean: [number, number, number]; grid: number[] };
-  bench?: { frameMs: number[]; jsMs: number[]; vehicles: number; active: number };
+  bench?: { frameMs: number[]; jsMs: number[]; renderMs: number[]; vehicles: number; active: number };
 }
 declare global { interface Window { __twin: TwinHooks } }
 
@@ -361,7 +361,7 @@ function openChart(metric: string, entity: string, target?: TargetDef, title?: s
 function closeChart(): void { app.chart?.destroy(); app.chart = null; app.chartSpec = null; $('chart-panel').hidden = true; }
 
 // ---------- drill-downs (three.js, loaded on demand) ----------
-function closeDrill(): void { app.drill?.stop(); app.drill = null; $('drill').hidden = true; $('drill-canvas').innerHTML = ''; }
+function closeDrill(): void { app.drill?.stop(); app.drill = null; $('drill').hidden = true; $('drill-canvas').innerHTML = ''; $('drill-actions').innerHTML = ''; }
 function openDrillPanel(title: string): HTMLElement {
   closeDrill();
   $('drill').hidden = false;
@@ -390,14 +390,27 @@ async function openRackHall(): Promise<void> {
   app.drill = { ...h, update: (s) => h.update(s as Parameters<typeof h.update>[0]), kind: 'rack' };
   h.update(rackState());
 }
-async function openGreenhouse(entity: string): Promise<void> {
+async function openGreenhouse(entity: string, variant?: string): Promise<void> {
   const host = openDrillPanel(`${t().openGreenhouse}${entity !== 'city' ? ` · ${entity}` : ''}`);
   const refs = (app.a?.bundle.artifacts ?? []).filter((r) => r.model === 'greenhouse');
   const year = Number(app.month.slice(0, 4));
   const ref = refs.find((r) => r.year === year) ?? refs[0];
-  let day = null;
+  let parsed: ReturnType<typeof readGreenhouseDay> = null;
   if (ref && app.source) {
-    try { day = readHourly(await app.source.artifact(app.a!.bundle.run.id, ref), `${ref.name} ${ref.year}`); } catch (e) { console.warn(`greenhouse artifact: ${String(e)}`); }
+    try { parsed = readGreenhouseDay(await app.source.artifact(app.a!.bundle.run.id, ref), entity); } catch (e) { console.warn(`greenhouse artifact: ${String(e)}`); }
+  }
+  const names = parsed ? Object.keys(parsed.variants) : [];
+  const chosen = variant && names.includes(variant) ? variant : names.includes('smart') ? 'smart' : names[0];
+  const day = chosen !== undefined ? parsed!.variants[chosen] : null;
+  // Manual practice vs smart control: one button per variant the artifact has.
+  const actions = $('drill-actions');
+  actions.innerHTML = '';
+  if (names.length > 1) for (const n of names) {
+    const b = document.createElement('button');
+    b.textContent = n === 'smart' ? t().smartControl : n === 'manual' ? t().manualControl : n;
+    b.classList.toggle('active', n === chosen);
+    b.addEventListener('click', () => void openGreenhouse(entity, n));
+    actions.appendChild(b);
   }
   const { startGreenhouse } = await import('./drill/greenhouse3d.ts');
   const note = day ? `${t().greenhouseDay}: ${day.label}` : t().noArtifact;
@@ -406,7 +419,7 @@ async function openGreenhouse(entity: string): Promise<void> {
     $('drill-hud').textContent = `${note} · ${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}`
       + (s.insideTempC !== undefined ? ` · ${t().insideTemp} ${s.insideTempC.toFixed(1)} °C` : '')
       + (s.outsideTempC !== undefined ? ` · ${t().outsideTemp} ${s.outsideTempC.toFixed(1)} °C` : '')
-      + (s.light !== undefined ? ` · ${t().light} ${s.light.toFixed(0)} ${day?.lightUnit ?? ''}` : '')
+      + (s.light !== undefined ? ` · ${t().light} ${s.light.toFixed(0)} ${/umol|par/i.test(day?.lightUnit ?? '') ? 'µmol/m²/s' : ''}` : '')
       + (s.blanketClosed !== undefined ? ` · ${t().blanket} ${s.blanketClosed > 0.5 ? t().blanketClosed : t().blanketOpen}` : '');
   }, app.lean);
   app.drill = { ...h, kind: 'greenhouse' };
@@ -659,12 +672,15 @@ function startBench(n: number): void {
   if (!roads.length) { window.__twin.error = 'bench needs roads (data/zibo/network)'; return; }
   const r = new VehicleReplay(app.viewer, roads, syntheticTrajectories(roads, n, 42));
   startReplay(r, 60);
-  const b = { frameMs: [] as number[], jsMs: [] as number[], vehicles: n, active: 0 };
+  const b = { frameMs: [] as number[], jsMs: [] as number[], renderMs: [] as number[], vehicles: n, active: 0 };
   window.__twin.bench = b;
   let last = performance.now();
+  let frameStart = 0;
+  app.viewer.scene.preUpdate.addEventListener(() => { frameStart = performance.now(); });
   app.viewer.scene.postRender.addEventListener(() => {
     const now = performance.now();
     b.frameMs.push(now - last);
+    b.renderMs.push(now - frameStart);
     b.jsMs.push(r.lastUpdateMs);
     b.active = r.active;
     last = now;

@@ -3,8 +3,9 @@
  * arrays (no per-vehicle objects, no allocation in the loop).
  *
  * Trajectory format (what the dynamic traffic model's `replay` artifact is read as; see viewer/README.md):
- * a vehicle is a sequence of link traversals (link, enter time, exit time); inside a link the position is
- * interpolated linearly between the link's end nodes (the mesoscopic model knows entry/exit, not lanes).
+ * a vehicle is a sequence of link traversals (link, enter time, exit time, and optionally the time and position
+ * where it joined the queue); inside a link it moves linearly between those space–time points (the mesoscopic
+ * model knows entry, queue and exit, not lanes), drawn along the straight line between the link's end nodes.
  */
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive, type Viewer } from 'cesium';
 import { numArray } from './data.ts';
@@ -20,22 +21,28 @@ export interface Trajectories {
   link: Uint32Array;
   enterSec: Float64Array;
   exitSec: Float64Array;
+  /** Time the vehicle joined the link's queue (NaN: never queued) and that point as a fraction of the link. */
+  queueSec: Float64Array;
+  queueFrac: Float64Array;
 }
 
 /**
  * Reads a `replay` artifact into columnar trajectories. Accepted shapes (typed arrays that crossed JSON as
  * index-keyed objects are accepted too):
- * 1. columnar: `{ vehicle: number[], link: (string|number)[], enterSec: number[], exitSec?: number[] }` (rows grouped by vehicle, in time order;
- *    `t`/`time`/`enter` also accepted for enterSec) — exit defaults to the next row's enter;
+ * 1. columnar (models/traffic/dynamic/ltm.ts `Trajectories`): `{ vehicle: number[], link: (string|number)[],
+ *    enterSec: number[], exitSec?: number[], queueSec?: number[], queuePosM?: number[], linkIds?: string[] }` (rows
+ *    grouped by vehicle, in time order; `t`/`time`/`enter` also accepted for enterSec) — exit defaults to the next
+ *    row's enter; when `linkIds` is given, `link` holds indices into it; NaN/null queue values = never queued;
  * 2. per vehicle: `{ vehicles: [{ links: (string|number)[], times|enterSec: number[], exitSec?: number[] }] }`.
  * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped.
  * @example const traj = readReplayArtifact(artifact, geo.roads);
  */
 export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
   const linkIndex = new Map(roads.map((r, i) => [r.id, i]));
-  const lk = (x: unknown) => linkIndex.get(String(x).replace(/^link:/, ''));
-  const rows: Array<[number, number, number, number]> = []; // vehicle, link idx, enter, exit
   const o = (a ?? {}) as Record<string, unknown>;
+  const linkIds = Array.isArray(o.linkIds) ? (o.linkIds as unknown[]).map(String) : null;
+  const lk = (x: unknown) => linkIndex.get((linkIds ? linkIds[Number(x)] ?? '' : String(x)).replace(/^link:/, ''));
+  const rows: Row[] = []; // vehicle, link idx, enter, exit, queue time, queue fraction
   if (Array.isArray(o.vehicles)) {
     (o.vehicles as Array<Record<string, unknown>>).forEach((v, vi) => {
       const links = Array.isArray(v.links) ? v.links : numArray(v.links);
@@ -44,7 +51,7 @@ export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
       for (let i = 0; i < links.length; i++) {
         const li = lk(links[i]);
         const ex = exit[i] ?? enter[i + 1] ?? enter[i] + 30;
-        if (li !== undefined) rows.push([vi, li, enter[i], ex]);
+        if (li !== undefined) rows.push([vi, li, enter[i], ex, NaN, NaN]);
       }
     });
   } else {
@@ -52,10 +59,14 @@ export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
     const links = Array.isArray(o.link) ? (o.link as unknown[]) : numArray(o.link ?? o.linkId);
     const enter = numArray(o.enterSec ?? o.enter ?? o.t ?? o.time);
     const exit = numArray(o.exitSec ?? o.exit ?? []);
+    const qSec = numArray(o.queueSec ?? []), qPos = numArray(o.queuePosM ?? []);
     for (let i = 0; i < veh.length; i++) {
       const li = lk(links[i]);
+      if (li === undefined) continue;
       const ex = exit[i] ?? (veh[i + 1] === veh[i] ? enter[i + 1] : enter[i] + 30);
-      if (li !== undefined) rows.push([veh[i], li, enter[i], ex]);
+      const qs = qSec[i], qp = qPos[i];
+      const queued = qs !== null && qp !== null && Number.isFinite(qs) && Number.isFinite(qp) && qs > enter[i] && qs < ex;
+      rows.push([veh[i], li, enter[i], ex, queued ? qs : NaN, queued ? Math.min(1, Math.max(0, qp / (roads[li].lengthM || 1))) : NaN]);
     }
   }
   if (!rows.length) throw new Error('replay artifact: no rows on known links (expected columns vehicle/link/enterSec or vehicles[].links/times)');
@@ -63,7 +74,9 @@ export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
   return packRows(rows, numArray([o.startSec])[0], numArray([o.endSec])[0]);
 }
 
-function packRows(rows: Array<[number, number, number, number]>, start?: number, end?: number): Trajectories {
+type Row = [vehicle: number, link: number, enter: number, exit: number, queueSec: number, queueFrac: number];
+
+function packRows(rows: Row[], start?: number, end?: number): Trajectories {
   const vehicles: number[] = [];
   let prev = NaN;
   rows.forEach((r, i) => { if (r[0] !== prev) { vehicles.push(i); prev = r[0]; } });
@@ -75,6 +88,8 @@ function packRows(rows: Array<[number, number, number, number]>, start?: number,
     link: Uint32Array.from(rows, (r) => r[1]),
     enterSec: Float64Array.from(rows, (r) => r[2]),
     exitSec: Float64Array.from(rows, (r) => Math.max(r[3], r[2] + 1e-3)),
+    queueSec: Float64Array.from(rows, (r) => r[4]),
+    queueFrac: Float64Array.from(rows, (r) => r[5]),
   };
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < rows.length; i++) { lo = Math.min(lo, t.enterSec[i]); hi = Math.max(hi, t.exitSec[i]); }
@@ -91,13 +106,14 @@ function packRows(rows: Array<[number, number, number, number]>, start?: number,
 export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number): Trajectories {
   let s = seed >>> 0 || 1;
   const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-  const rows: Array<[number, number, number, number]> = [];
+  const rows: Row[] = [];
   for (let v = 0; v < n; v++) {
     let t = 7 * 3600 + rnd() * 600;
     for (let k = 0; k < 12; k++) {
       const li = Math.floor(rnd() * roads.length);
       const dur = 30 + rnd() * 150;
-      rows.push([v, li, t, t + dur]);
+      // Every third traversal ends in a queue over its last 30% (exercises the queue branch of the update).
+      rows.push(k % 3 === 2 ? [v, li, t, t + dur, t + dur * 0.4, 0.7] : [v, li, t, t + dur, NaN, NaN]);
       t += dur;
     }
   }
@@ -148,7 +164,7 @@ export class VehicleReplay {
 
   update(tSec: number): void {
     const t0 = performance.now();
-    const { offsets, link, enterSec, exitSec } = this.traj;
+    const { offsets, link, enterSec, exitSec, queueSec, queueFrac } = this.traj;
     const ends = this.ends, cur = this.cursor, sc = this.scratch;
     if (tSec < this.lastT) cur.set(offsets.subarray(0, this.count)); // time went back: restart the cursors
     this.lastT = tSec;
@@ -160,7 +176,12 @@ export class VehicleReplay {
       cur[v] = i;
       const p = this.prims[v];
       if (i >= end || enterSec[i] > tSec) { if (p.show) p.show = false; continue; }
-      const f = (tSec - enterSec[i]) / (exitSec[i] - enterSec[i]);
+      // Free run to the queue's tail, then the queue's slow crawl to the stop line (or one straight run).
+      const qs = queueSec[i];
+      const f = qs === qs
+        ? (tSec < qs ? ((tSec - enterSec[i]) / (qs - enterSec[i])) * queueFrac[i]
+          : queueFrac[i] + ((tSec - qs) / (exitSec[i] - qs)) * (1 - queueFrac[i]))
+        : (tSec - enterSec[i]) / (exitSec[i] - enterSec[i]);
       const k = link[i] * 6;
       sc.x = ends[k] + f * (ends[k + 3] - ends[k]);
       sc.y = ends[k + 1] + f * (ends[k + 4] - ends[k + 1]);

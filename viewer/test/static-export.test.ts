@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('static export', () => {
   it('writes the viewer, runs.json, bundles and artifacts, and marks index.html as static', () => {
-    for (const f of ['index.html', 'cesium/Workers', 'geo/zibo.json', 'data/runs.json', 'data/run-1.json', 'data/run-2.json', 'data/run-1/traffic-replay-2021.json', 'data/run-1/greenhouse-hourly-2019.json']) {
+    for (const f of ['index.html', 'cesium/Workers', 'geo/zibo.json', 'data/runs.json', 'data/run-1.json', 'data/run-2.json', 'data/run-1/traffic-replay-2021.json', 'data/run-1/greenhouse-greenhouseDay-2019.json']) {
       expect(existsSync(path.join(tmp, f)), f).toBe(true);
     }
     expect(readFileSync(path.join(tmp, 'index.html'), 'utf8')).toContain('<meta name="twin-source" content="static">');
@@ -77,6 +77,10 @@ describe('static export', () => {
     await page.click('#chart-actions button');
     await page.waitForSelector('#drill-canvas canvas');
     await page.waitForFunction(() => /°C/.test(document.getElementById('drill-hud')!.textContent ?? ''));
+    // Manual practice vs smart control from the artifact's two variants.
+    expect(await page.locator('#drill-actions button').count()).toBe(2);
+    await page.locator('#drill-actions button').first().click();
+    await page.waitForFunction(() => /manual/.test(document.getElementById('drill-hud')!.textContent ?? ''));
     await page.click('#drill-close');
 
     // Language: zh-CN by default, English on toggle.

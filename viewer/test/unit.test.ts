@@ -68,8 +68,8 @@ describe('series index', () => {
 
 describe('artifact readers', () => {
   const roads = [
-    { id: '1', cls: 'arterial', lanes: 2, district: '', coords: [118, 36.8, 118.01, 36.8] as [number, number, number, number] },
-    { id: '2', cls: 'arterial', lanes: 2, district: '', coords: [118.01, 36.8, 118.02, 36.8] as [number, number, number, number] },
+    { id: '1', cls: 'arterial', lanes: 2, district: '', lengthM: 1000, coords: [118, 36.8, 118.01, 36.8] as [number, number, number, number] },
+    { id: '2', cls: 'arterial', lanes: 2, district: '', lengthM: 1000, coords: [118.01, 36.8, 118.02, 36.8] as [number, number, number, number] },
   ];
   it('reads columnar replay rows, grouping by vehicle and defaulting exit to the next entry', () => {
     const t = readReplayArtifact({ vehicle: [0, 0, 1], link: ['link:1', 'link:2', 2], enterSec: [100, 160, 120], exitSec: { 0: 160, 1: 200, 2: 150 } }, roads);
@@ -77,6 +77,14 @@ describe('artifact readers', () => {
     expect(Array.from(t.link)).toEqual([0, 1, 1]);
     expect(t.startSec).toBe(100);
     expect(t.endSec).toBe(200);
+  });
+  it('maps link indices through linkIds and keeps queue points (JSON null = never queued)', () => {
+    const t = readReplayArtifact(JSON.parse(JSON.stringify({ linkIds: ['2', '1'], vehicle: Int32Array.from([5, 5]), link: Int32Array.from([1, 0]),
+      enterSec: [0, 100], exitSec: [100, 300], queueSec: [NaN, 200], queuePosM: [NaN, 600] })), roads);
+    expect(Array.from(t.link)).toEqual([0, 1]);
+    expect(Number.isNaN(t.queueSec[0])).toBe(true);
+    expect(t.queueSec[1]).toBe(200);
+    expect(t.queueFrac[1]).toBeCloseTo(0.6);
   });
   it('reads per-vehicle replay lists and rejects one with no known link', () => {
     const t = readReplayArtifact({ vehicles: [{ links: [1, 2], times: [0, 30] }] }, roads);

@@ -21,10 +21,10 @@ export interface HourlyDay {
 const find = (o: Record<string, unknown>, re: RegExp) => Object.keys(o).find((k) => re.test(k));
 
 function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | null {
-  const kIn = find(o, /^(inside|indoor|in|air)[_]?(air)?[_]?temp|tIn|insideT|tempIn/i);
+  const kIn = find(o, /^(inside|indoor|in|air)[_]?(air)?[_]?temp|^tin|insideT|tempIn/i);
   if (!kIn) return null;
   const inside = numArray(o[kIn]);
-  const kOut = find(o, /^(outside|outdoor|out|ambient|ext)[_]?(air)?[_]?temp|tOut|outsideT|tempOut/i);
+  const kOut = find(o, /^(outside|outdoor|out|ambient|ext)[_]?(air)?[_]?temp|^tout|outsideT|tempOut/i);
   const kLight = find(o, /par|light|radiation|rad|ppfd/i);
   const kBl = find(o, /blanket|cover|curtain/i);
   const kH = find(o, /^hours?$|^hourOfDay$|^h$/i);
@@ -35,9 +35,34 @@ function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | nul
     outsideTempC: kOut ? numArray(o[kOut]) : [],
     light: kLight ? numArray(o[kLight]) : [],
     lightUnit: kLight ?? '',
-    blanketClosed: kBl ? numArray(o[kBl]).map((v) => (typeof v === 'boolean' ? Number(v) : v)) : [],
+    // `blanketOpen` (1 = rolled up) is stored inverted as blanketClosed.
+    blanketClosed: kBl ? numArray(o[kBl]).map((v) => { const x = typeof v === 'boolean' ? Number(v) : v; return /open/i.test(kBl) ? 1 - x : x; }) : [],
     label,
   };
+}
+
+/**
+ * The greenhouse model's `greenhouseDay` artifact (models/greenhouse/model.ts): `{ year, doy, sites: [{ site, name,
+ * hours, toutC, manual: { tinC, parUmol, blanketOpen }, smart: {...} }] }` → one HourlyDay per control variant for
+ * the site `siteId` (or the first site). Falls back to {@link readHourly} for other shapes.
+ * @example const v = readGreenhouseDay(artifact, 'site:linzi-huangcheng'); v?.variants.smart.insideTempC
+ */
+export function readGreenhouseDay(a: unknown, siteId?: string): { site: string; variants: Record<string, HourlyDay> } | null {
+  const o = (a ?? {}) as Record<string, unknown>;
+  if (Array.isArray(o.sites) && o.sites.length) {
+    const sites = o.sites as Array<Record<string, unknown>>;
+    const s = sites.find((x) => x.site === siteId) ?? sites[0];
+    const when = o.doy !== undefined ? ` · ${o.year ?? ''} day ${o.doy}` : '';
+    const variants: Record<string, HourlyDay> = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+      const day = fromColumns({ hours: s.hours, toutC: s.toutC, ...(v as Record<string, unknown>) }, `${String(s.name ?? s.site)}${when} · ${k}`);
+      if (day) variants[k] = day;
+    }
+    if (Object.keys(variants).length) return { site: String(s.site ?? ''), variants };
+  }
+  const day = readHourly(a);
+  return day ? { site: siteId ?? '', variants: { '': day } } : null;
 }
 
 /**

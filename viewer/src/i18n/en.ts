@@ -86,6 +86,8 @@ export const en = {
   settingsImagery: 'Site imagery',
   settingsTiles: 'Site 3D Tiles',
   districtNames: 'Districts',
+  smartControl: 'smart control',
+  manualControl: 'manual practice',
 } as const;
 
 export type Strings = { [K in keyof typeof en]: string };

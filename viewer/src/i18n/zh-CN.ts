@@ -88,6 +88,8 @@ export const zhCN: Strings = {
   settingsImagery: '本地影像',
   settingsTiles: '本地三维瓦片',
   districtNames: '区县',
+  smartControl: '智能控制',
+  manualControl: '人工管理',
 };
 
 /** 指标简称（选择框、卡片、图表标题）。 */
