@@ -27,7 +27,7 @@ export const trafficDynamicParamsSchema = z.strictObject({
     .number()
     .min(0)
     .max(0.5)
-    .default(0.04)
+    .default(0.015)
     .describe('trips per civil car in the AM peak hour on the modelled arterial skeleton (inter-zone only); assumption, to be calibrated on Zibo counts'),
   gravityBetaPerMin: z.number().min(0).max(1).default(0.08).describe('1/min; gravity deterrence exp(−β·t); assumption (typical urban car β 0.05–0.15/min)'),
   ueGap: z.number().min(1e-8).max(0.1).default(1e-4).describe('relative gap of the static UE that feeds the route choice (research/traffic.md §2.3)'),
