@@ -29,6 +29,11 @@ export interface AssignOptions {
   onIteration?: (it: IterationLog) => void;
   /** Keep the per-iteration log in the result. Default true. */
   keepLog?: boolean;
+  /**
+   * Keep link flows per origin (numZones × numLinks doubles, three copies) so routes can be recovered per OD pair
+   * (`routes.ts`). Single-thread `assign()` only.
+   */
+  trackOrigins?: boolean;
   /** Warm start from these link flows (must be feasible, e.g. a previous result for the same demand). */
   initialFlow?: Float64Array;
 }
@@ -66,6 +71,8 @@ export interface AssignResult {
   log: IterationLog[];
   /** Wall time spent, ms (measurement only; never feeds model outputs). */
   elapsedMs: number;
+  /** Per-origin link flows (origin-major, numZones × numLinks) when `trackOrigins` was on. */
+  originFlow?: Float64Array;
 }
 
 /** How to run the all-or-nothing step: fill `blockFlows[b]` (zeroed by the caller) for every block. */
@@ -110,7 +117,10 @@ export class EquilibriumState {
   private readonly sPrev: Float64Array;
   private readonly dir: Float64Array;
   private readonly der: Float64Array;
-  private readonly trial: Float64Array;
+  /** Per-origin flows, targets and previous targets (origin-major, nz × m) when `trackOrigins` is on. */
+  readonly xo: Float64Array | null = null;
+  private readonly so: Float64Array | null = null;
+  private readonly spo: Float64Array | null = null;
   private prevStep = 1;
   /** 0 = next direction FW, 1 = CFW, 2 = BFW. */
   private conjugateLevel = 0;
@@ -133,7 +143,13 @@ export class EquilibriumState {
     this.sPrev = new Float64Array(m);
     this.dir = new Float64Array(m);
     this.der = new Float64Array(m);
-    this.trial = new Float64Array(m);
+    if (opts.trackOrigins) {
+      if (opts.initialFlow) throw new Error('trackOrigins cannot start from initialFlow (per-origin flows unknown)');
+      const n = net.numZones * m;
+      this.xo = new Float64Array(n);
+      this.so = new Float64Array(n);
+      this.spo = new Float64Array(n);
+    }
     if (opts.initialFlow) {
       if (opts.initialFlow.length !== m) throw new Error(`initialFlow has ${opts.initialFlow.length} links, network has ${m}`);
       this.x.set(opts.initialFlow);
@@ -143,10 +159,10 @@ export class EquilibriumState {
   }
 
   /**
-   * Feed the all-or-nothing flows y at the current costs. Updates x and costs; sets `done` when converged or out
-   * of iterations.
+   * Feed the all-or-nothing flows y at the current costs (and, when tracking origins, the per-origin AON flows
+   * `yOrigin[o·m + a]`). Updates x and costs; sets `done` when converged or out of iterations.
    */
-  update(y: Float64Array): void {
+  update(y: Float64Array, yOrigin?: Float64Array): void {
     if (this.done) return;
     const m = this.net.numLinks;
     const x = this.x;
@@ -158,6 +174,7 @@ export class EquilibriumState {
     let tstt = NaN;
     if (!this.hasFlows) {
       x.set(y);
+      if (this.xo && yOrigin) this.xo.set(yOrigin);
       this.hasFlows = true;
       this.conjugateLevel = 0;
     } else {
@@ -191,6 +208,13 @@ export class EquilibriumState {
       }
       const d = this.dir;
       for (let a = 0; a < m; a++) x[a]! += step * d[a]!;
+      // Commit the target point: s_{k−1} becomes sPrev, s_k = b0·y + b1·s + b2·sPrev.
+      const [b0, b1, b2] = this.coef;
+      commitTarget(this.s, this.sPrev, y, b0, b1, b2, null, 0, m);
+      if (this.xo && this.so && this.spo && yOrigin) {
+        const nz = this.net.numZones;
+        for (let o = 0; o < nz; o++) commitTarget(this.so, this.spo, yOrigin, b0, b1, b2, this.xo, step, m, o * m);
+      }
       this.prevStep = step;
       // A full step lands on s: conjugacy information is lost, restart with FW.
       if (step >= 1 - 1e-12 || this.algorithm === 'fw') this.conjugateLevel = 0;
@@ -206,7 +230,12 @@ export class EquilibriumState {
     this.onIteration?.(it);
   }
 
-  /** Compute the target point s and direction d = s − x; returns which kind was used. */
+  /** Coefficients of the target point chosen by `direction`: s_k = c0·y + c1·s_{k−1} + c2·s_{k−2}. */
+  private coef: [number, number, number] = [1, 0, 0];
+
+  /**
+   * Choose the target point s_k = c0·y + c1·s_{k−1} + c2·s_{k−2} (without committing it) and set d = s_k − x.
+   */
   private direction(y: Float64Array): 'fw' | 'cfw' | 'bfw' {
     const m = this.net.numLinks;
     const x = this.x;
@@ -214,10 +243,10 @@ export class EquilibriumState {
     const sp = this.sPrev;
     const d = this.dir;
     let kind: 'fw' | 'cfw' | 'bfw' = 'fw';
-    if (this.conjugateLevel === 0) {
-      sp.set(s);
-      s.set(y);
-    } else {
+    let c0 = 1;
+    let c1 = 0;
+    let c2 = 0;
+    if (this.conjugateLevel > 0) {
       const h = linkCostDerivatives(this.net, x, this.der);
       if (this.conjugateLevel === 1) {
         // CFW: α = (s−x)ᵀH(y−x) / (s−x)ᵀH(y−s), clamped to [0, 1−1e-5].
@@ -231,11 +260,8 @@ export class EquilibriumState {
         let alpha = den !== 0 ? num / den : 0;
         if (!(alpha > 0)) alpha = 0;
         else if (alpha > 0.99999) alpha = 0.99999;
-        for (let a = 0; a < m; a++) {
-          const v = alpha * s[a]! + (1 - alpha) * y[a]!;
-          sp[a] = s[a]!;
-          s[a] = v;
-        }
+        c0 = 1 - alpha;
+        c1 = alpha;
         kind = 'cfw';
       } else {
         // BFW: s_k = β0·y + β1·s_{k−1} + β2·s_{k−2}.
@@ -261,18 +287,14 @@ export class EquilibriumState {
         if (!(mu > 0)) mu = 0;
         let nu = nuDen !== 0 ? -nuNum / nuDen + (mu * tau) / (1 - tau) : 0;
         if (!(nu > 0)) nu = 0;
-        const b0 = 1 / (1 + mu + nu);
-        const b1 = nu * b0;
-        const b2 = mu * b0;
-        for (let a = 0; a < m; a++) {
-          const v = b0 * y[a]! + b1 * s[a]! + b2 * sp[a]!;
-          sp[a] = s[a]!;
-          s[a] = v;
-        }
+        c0 = 1 / (1 + mu + nu);
+        c1 = nu * c0;
+        c2 = mu * c0;
         kind = 'bfw';
       }
     }
-    for (let a = 0; a < m; a++) d[a] = s[a]! - x[a]!;
+    this.coef = [c0, c1, c2];
+    for (let a = 0; a < m; a++) d[a] = c0 * y[a]! + c1 * s[a]! + c2 * sp[a]! - x[a]!;
     return kind;
   }
 
@@ -353,7 +375,20 @@ export class EquilibriumState {
       algorithm: this.algorithm,
       log: this.log,
       elapsedMs,
+      ...(this.xo ? { originFlow: this.xo } : {}),
     };
+  }
+}
+
+/**
+ * sNew = b0·y + b1·s + b2·sp over [off, off+m); then sp ← s, s ← sNew, and if x is given x += step·(sNew − x).
+ */
+function commitTarget(s: Float64Array, sp: Float64Array, y: Float64Array, b0: number, b1: number, b2: number, x: Float64Array | null, step: number, m: number, off = 0): void {
+  for (let i = off; i < off + m; i++) {
+    const v = b0 * y[i]! + b1 * s[i]! + b2 * sp[i]!;
+    sp[i] = s[i]!;
+    s[i] = v;
+    if (x) x[i]! += step * (v - x[i]!);
   }
 }
 
@@ -414,10 +449,25 @@ export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, g
   const nb = blockStart.length - 1;
   const bufs = Array.from({ length: nb }, () => new Float64Array(net.numLinks));
   const y = new Float64Array(net.numLinks);
+  const m = net.numLinks;
+  const yOrigin = opts.trackOrigins ? new Float64Array(net.numZones * m) : undefined;
   while (!state.done) {
     sp.setCosts(state.cost);
-    aonByBlocks(sp, demand.od, blockStart, bufs, y);
-    state.update(y);
+    if (yOrigin) {
+      // Per-origin AON; each block buffer is the in-order sum of its origins (same arithmetic as aonByBlocks).
+      yOrigin.fill(0);
+      for (let b = 0; b < nb; b++) {
+        const buf = bufs[b]!;
+        buf.fill(0);
+        for (let o = blockStart[b]!; o < blockStart[b + 1]!; o++) {
+          const yo = yOrigin.subarray(o * m, (o + 1) * m);
+          allOrNothing(sp, demand.od, o, o + 1, yo);
+          for (let a = 0; a < m; a++) buf[a]! += yo[a]!;
+        }
+      }
+      sumBlocks(bufs, nb, y);
+    } else aonByBlocks(sp, demand.od, blockStart, bufs, y);
+    state.update(y, yOrigin);
   }
   return state.result(performance.now() - t0);
 }
