@@ -6,8 +6,9 @@ import type { ModelDefinition } from './types.ts';
 import { rolloutModel } from './rollout/index.ts';
 import { cloudsModel } from './clouds/index.ts';
 import { greenhouseModel } from './greenhouse/index.ts';
+import { trafficDynamicModel } from './traffic/dynamic/model.ts';
 
-export const models: ModelDefinition[] = [rolloutModel, cloudsModel, greenhouseModel];
+export const models: ModelDefinition[] = [rolloutModel, cloudsModel, greenhouseModel, trafficDynamicModel];
 
 /** Look a model up by id; throws with the known ids when missing. */
 export function getModel(id: string): ModelDefinition {
