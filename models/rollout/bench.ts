@@ -68,7 +68,16 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function once(reps: number, threads: number): Promise<{ wallMs: number; cpuMs: number; computeMs: number; rolloutMs: number; cloudsMs: number; values: number }> {
+interface RunFigures {
+  wallMs: number;
+  cpuMs: number;
+  computeMs: number;
+  rolloutMs: number;
+  cloudsMs: number;
+  values: number;
+}
+
+async function once(reps: number, threads: number): Promise<RunFigures> {
   const t0 = performance.now();
   // Process CPU time (all threads): independent of other processes competing for the cores.
   const c0 = process.cpuUsage();
@@ -144,9 +153,9 @@ if (!isMainThread) {
   const threads = arg('threads', 2);
   const repeat = arg('repeat', 3);
   if (threads > 1) workerFile = await bundleWorker();
-  const runs = [];
+  const runs: RunFigures[] = [];
   for (let i = 0; i < repeat; i++) runs.push(await once(reps, threads));
-  const m = (k: keyof (typeof runs)[number]) => median(runs.map((r) => r[k]));
+  const m = (k: keyof RunFigures) => median(runs.map((r) => r[k]));
   console.log(`rollout + clouds, ${reps} replications each, 2017–2021 monthly, ${threads} thread(s), ${repeat} repeats (${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version})`);
   console.log(`  wall (incl. thread start + input load)  median ${(m('wallMs') / 1000).toFixed(2)} s`);
   console.log(`  compute (slowest thread's loop)         median ${(m('computeMs') / 1000).toFixed(2)} s`);
