@@ -436,7 +436,14 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   out.traceTinC.fill(0);
   out.traceParUmol.fill(0);
   let solarIn = 0;
-  let vent = 0; // current vent level (manual keeps it between hourly checks)
+  let vent = 0; // current vent level (manual keeps it between checks)
+  let smartV = 0; // last smart vent level (warm start of the search)
+  const gOut = k.gOut;
+  const kCov = k.kCov;
+  const uw = p.uwWPerKM2;
+  const ksd = p.ksWPerKM2;
+  const ventPerAch = p.ventWPerKM2PerAch;
+  const ventAch = p.ventAch;
   const dKnight = p.kDayWPerKM2 - p.kNightWPerKM2;
   for (let d = 0; d < out.n; d++) {
     const doy = o.doy[d];
@@ -491,30 +498,42 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         // Smart vent: smallest opening that keeps the next air temperature at or below the setpoint.
         const ventSet = ghi > 0 ? rules.smartVentC : rules.smartNightVentC;
         let v = vent;
-        if (smartVent) v = 0;
+        if (smartVent) v = smartV < nVent ? smartV : 0;
         else if (blanketSeason && !open) v = vent = 0; // vents are shut when the blanket goes down and stay shut until a check opens them
-        let o18 = (b * nVent + v) * 18;
-        let na = 0;
-        let nw = 0;
-        let ns = 0;
-        for (;;) {
-          const g = k.gOut[b * nVent + v];
-          // u = C⁻¹ (sources + conductances × boundary temperatures)
-          const u0 = (sAir * iin + g * to - k.kCov[b] * skyDep) / ca;
-          const u1 = (fw * iin + p.uwWPerKM2 * to) / cw;
-          const u2 = (sSoil * iin + p.ksWPerKM2 * tDeep) / cs;
-          na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
-          if (smartVent && na > ventSet && v < nVent - 1) {
+        const bOff = b * nVent;
+        // u = C⁻¹ (sources + conductances × boundary temperatures); only the air term depends on the vent level.
+        const u0base = (sAir * iin - kCov[b] * skyDep) / ca;
+        const toCa = to / ca;
+        const u1 = (fw * iin + uw * to) / cw;
+        const u2 = (sSoil * iin + ksd * tDeep) / cs;
+        let o18 = (bOff + v) * 18;
+        let u0 = u0base + gOut[bOff + v] * toCa;
+        let na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
+        if (smartVent) {
+          // Smallest opening that keeps the next air temperature at or below the setpoint; warm-started from the
+          // previous step's level (usually 0–1 level away).
+          while (na > ventSet && v < nVent - 1) {
             v++;
-            o18 = (b * nVent + v) * 18;
-            continue;
+            o18 = (bOff + v) * 18;
+            u0 = u0base + gOut[bOff + v] * toCa;
+            na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
           }
-          nw = mats[o18 + 3] * ta + mats[o18 + 4] * tw + mats[o18 + 5] * ts + mats[o18 + 12] * u0 + mats[o18 + 13] * u1 + mats[o18 + 14] * u2;
-          ns = mats[o18 + 6] * ta + mats[o18 + 7] * tw + mats[o18 + 8] * ts + mats[o18 + 15] * u0 + mats[o18 + 16] * u1 + mats[o18 + 17] * u2;
-          break;
+          while (v > 0) {
+            const o2 = (bOff + v - 1) * 18;
+            const u0b = u0base + gOut[bOff + v - 1] * toCa;
+            const nb = mats[o2] * ta + mats[o2 + 1] * tw + mats[o2 + 2] * ts + mats[o2 + 9] * u0b + mats[o2 + 10] * u1 + mats[o2 + 11] * u2;
+            if (nb > ventSet) break;
+            v--;
+            o18 = o2;
+            u0 = u0b;
+            na = nb;
+          }
+          smartV = v;
         }
+        const nw = mats[o18 + 3] * ta + mats[o18 + 4] * tw + mats[o18 + 5] * ts + mats[o18 + 12] * u0 + mats[o18 + 13] * u1 + mats[o18 + 14] * u2;
+        const ns = mats[o18 + 6] * ta + mats[o18 + 7] * tw + mats[o18 + 8] * ts + mats[o18 + 15] * u0 + mats[o18 + 16] * u1 + mats[o18 + 17] * u2;
         const tMid = 0.5 * (ta + na);
-        ventLoss += p.ventWPerKM2PerAch * p.ventAch[v] * (tMid - to) * DT_S;
+        ventLoss += ventPerAch * ventAch[v] * (tMid - to) * DT_S;
         ta = na;
         tw = nw;
         ts = ns;
