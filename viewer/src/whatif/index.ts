@@ -210,11 +210,16 @@ function follow(url: string, bar: string, status: string, onEnd: (state: string,
     const el = document.getElementById(status);
     if (d.state === 'queued' && el) el.textContent = fill(s().queued, (d.position ?? 0) + 1);
     if (['done', 'failed', 'cancelled'].includes(d.state)) {
-      // Close before the server ends the stream, so the browser does not reconnect.
-      es.close();
-      st.es = null;
+      finished = true;
       onEnd(d.state, d.error);
     }
+  });
+  // The server ends the stream after the final state; close then, so the browser does not reconnect.
+  let finished = false;
+  es.addEventListener('error', () => {
+    if (!finished) return;
+    es.close();
+    if (st.es === es) st.es = null;
   });
 }
 
