@@ -357,7 +357,10 @@ export interface ClimateDaily {
   state: Float64Array;
 }
 
-/** Allocate climate outputs for n days. */
+/**
+ * Allocate climate outputs for n days (reuse across runs: `simulateClimate` overwrites every field).
+ * @example const out = allocClimate(365); out.tinMinC.length // 365
+ */
 export function allocClimate(n: number): ClimateDaily {
   return {
     n,

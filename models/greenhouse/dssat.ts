@@ -14,7 +14,10 @@ export interface DssatWeather {
   rainMm: Float64Array;
 }
 
-/** Convert a year and 1-based day of year to an ISO date (UTC). */
+/**
+ * Convert a year and 1-based day of year to an ISO date (UTC).
+ * @example isoFromYearDoy(1994, 60) // '1994-03-01'
+ */
 export function isoFromYearDoy(year: number, doy: number): string {
   const d = new Date(Date.UTC(year, 0, doy));
   return d.toISOString().slice(0, 10);

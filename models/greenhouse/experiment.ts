@@ -121,7 +121,10 @@ export function runExperimentFolder(folder: string): ExperimentRun {
   return { experiment: exp, weather, start, result };
 }
 
-/** Parse a simple CSV with a header row into records of strings. */
+/**
+ * Parse a simple CSV (no quoting) with a header row into records of strings; short rows are errors naming the line.
+ * @example parseCsv('a,b\n1,2', 'x.csv') // [{ a: '1', b: '2' }]
+ */
 export function parseCsv(text: string, file: string): Array<Record<string, string>> {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new Error(`${file}: expected a header row and at least one data row`);

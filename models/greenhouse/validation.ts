@@ -51,7 +51,7 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
       what: 'SIMPLE tomato UFBR9401 (CO2 350, water off): daily biomass and yield vs the reference code',
       reference: 'Zhao et al. 2019 reference outputs, ../shared/validation/greenhouse/simple-tomato-UFBR9401',
       tolerance: '≤ 1 kg DM/ha every day',
-      value: `max |Δ| biomass ${g.maxBiomassDiffKgPerHa.toExponential(1)}, yield ${g.maxYieldDiffKgPerHa.toExponential(1)} kg/ha over ${g.days} days; final ${g.finalBiomassKgPerHa.toFixed(0)} / ${g.finalYieldKgPerHa.toFixed(0)}`,
+      value: `max abs. diff. biomass ${g.maxBiomassDiffKgPerHa.toExponential(1)}, yield ${g.maxYieldDiffKgPerHa.toExponential(1)} kg/ha over ${g.days} days; final ${g.finalBiomassKgPerHa.toFixed(0)} / ${g.finalYieldKgPerHa.toFixed(0)}`,
       pass: g.pass,
     });
   } else {

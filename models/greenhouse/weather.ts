@@ -34,7 +34,10 @@ export interface DailyWeather {
   wet: Uint8Array;
 }
 
-/** Allocate a daily series of n days. */
+/**
+ * Allocate a daily series of n days.
+ * @example const w = allocDaily(365); w.tmaxC.length // 365
+ */
 export function allocDaily(n: number): DailyWeather {
   return { n, doy: new Int16Array(n), tmaxC: new Float64Array(n), tminC: new Float64Array(n), sradMJPerM2: new Float64Array(n), wet: new Uint8Array(n) };
 }
@@ -222,7 +225,10 @@ export interface HourlyWeather {
   ghiWPerM2: Float64Array;
 }
 
-/** Allocate hourly arrays for n days. */
+/**
+ * Allocate hourly arrays for n days.
+ * @example allocHourly(365).tempC.length // 8760
+ */
 export function allocHourly(nDays: number): HourlyWeather {
   return { nHours: nDays * 24, tempC: new Float64Array(nDays * 24), ghiWPerM2: new Float64Array(nDays * 24) };
 }
