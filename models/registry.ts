@@ -6,9 +6,10 @@ import type { ModelDefinition } from './types.ts';
 import { rolloutModel } from './rollout/index.ts';
 import { cloudsModel } from './clouds/index.ts';
 import { greenhouseModel } from './greenhouse/index.ts';
+import { trafficModel } from './traffic/index.ts';
 import { trafficDynamicModel } from './traffic/dynamic/model.ts';
 
-export const models: ModelDefinition[] = [rolloutModel, cloudsModel, greenhouseModel, trafficDynamicModel];
+export const models: ModelDefinition[] = [rolloutModel, cloudsModel, greenhouseModel, trafficModel, trafficDynamicModel];
 
 /** Look a model up by id; throws with the known ids when missing. */
 export function getModel(id: string): ModelDefinition {

@@ -37,9 +37,15 @@ interface Case {
   demand: Demand;
 }
 const cases: Case[] = [];
-if (existsSync(SIOUX_FALLS_DIR)) cases.push({ name: 'SiouxFalls', ...readTntpFolder(SIOUX_FALLS_DIR) });
+if (existsSync(SIOUX_FALLS_DIR)) {
+  const sf = readTntpFolder(SIOUX_FALLS_DIR);
+  cases.push({ name: 'SiouxFalls', net: sf.net, demand: sf.demand });
+}
 else console.log(`(${SIOUX_FALLS_DIR} missing: Sioux Falls skipped)`);
-if (generated) cases.push({ name: 'chicago-like (generated, seed 1)', ...generateChicagoLike(1, 0.2) });
+if (generated) {
+  const g = generateChicagoLike(1, 0.2);
+  cases.push({ name: 'chicago-like (generated, seed 1)', net: g.net, demand: g.demand });
+}
 for (const f of folders) {
   const c = readTntpFolder(f);
   cases.push({ name: c.name, net: c.net, demand: c.demand });

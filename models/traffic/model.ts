@@ -1,0 +1,317 @@
+/**
+ * Zibo's yearly morning peak hour (grain `year`): demand from zone population × car ownership spread by a doubly
+ * constrained gravity model, smart-signal rollout raising the capacity of upgraded signalised links, static user
+ * equilibrium (BFW), and network indicators per city and district. Uncertainty: each replication draws the demand
+ * level (log-normal) and the smart-signal capacity gain (uniform in its literature range).
+ */
+import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
+import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
+import { createRng, mixSeed } from '../lib/rng.ts';
+import { assign, type AssignResult } from './assign.ts';
+import { freeFlowSkim, gravityFurness } from './demand.ts';
+import { networkFromGmns } from './gmns.ts';
+import { buildCsr, type CsrGraph } from './graph.ts';
+import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
+import { shareForYear, type TrafficParams } from './params.ts';
+
+/** Everything `run` needs, read once per worker. Plain data. */
+export interface TrafficInputs {
+  net: Network;
+  graph: CsrGraph;
+  /** Per link: county code, GMNS link id, signalised, connector. */
+  linkDistrict: string[];
+  linkId: Int32Array;
+  signalized: Uint8Array;
+  connector: Uint8Array;
+  /** Upgrade order among the signalised links of each district (0 = first upgraded), −1 for others. */
+  upgradeRank: Int32Array;
+  signalizedCount: Record<string, number>;
+  /** Per zone index: county code and population of the zone file's year (2020). */
+  zoneCounty: string[];
+  zonePopulation: Float64Array;
+  zonePopulationYear: number;
+  /** District population by code then year. */
+  districtPopulation: Record<string, Record<number, number>>;
+  carsPer1000ByYear: Record<number, number>;
+  /** Free-flow zone-to-zone car time, min. */
+  skimMin: Float64Array;
+  districts: string[];
+}
+
+/** Deterministic 32-bit hash of a link id, used to order signal upgrades (no RNG: the same links every year). */
+function hashId(x: number): number {
+  let h = Math.imul(x ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Read the Zibo road network, zones, population and car ownership via data/index.ts.
+ * @example const inputs = loadTrafficInputs(trafficParamsSchema.parse({})); inputs.net.numZones // → 88
+ */
+export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
+  const road = loadRoadNetwork(opts);
+  const zones = loadZones(opts);
+  const pop = loadPopulation(opts);
+  const cars = loadCarOwnership(opts);
+  const gm = networkFromGmns(road.nodes, road.links, 'zibo');
+  const net = gm.net;
+  const zoneById = new Map(zones.map((z) => [z.zoneId, z]));
+  const zoneCounty: string[] = [];
+  const zonePopulation = new Float64Array(net.numZones);
+  gm.zoneIds.forEach((id, i) => {
+    const z = zoneById.get(id);
+    if (!z) throw new Error(`data/zibo/network/node.csv: centroid of zone ${id} has no row in data/zibo/zones.csv`);
+    zoneCounty.push(z.countyCode);
+    zonePopulation[i] = z.population;
+  });
+  const districtPopulation: Record<string, Record<number, number>> = {};
+  for (const r of pop) (districtPopulation[r.code] ??= {})[r.year] = r.population;
+  const carsPer1000ByYear: Record<number, number> = {};
+  for (const r of cars) carsPer1000ByYear[r.year] = r.carsPer1000;
+  const m = net.numLinks;
+  const linkDistrict = gm.links.map((l) => l.districtCode ?? '');
+  const signalized = Uint8Array.from(gm.links, (l) => (l.signalized ? 1 : 0));
+  const connector = Uint8Array.from(gm.links, (l) => (l.linkType === 'connector' ? 1 : 0));
+  const upgradeRank = new Int32Array(m).fill(-1);
+  const signalizedCount: Record<string, number> = {};
+  const byDistrict = new Map<string, number[]>();
+  for (let a = 0; a < m; a++) {
+    if (!signalized[a]) continue;
+    const d = linkDistrict[a]!;
+    if (!byDistrict.has(d)) byDistrict.set(d, []);
+    byDistrict.get(d)!.push(a);
+  }
+  for (const [d, list] of byDistrict) {
+    list.sort((x, y) => hashId(gm.links[x]!.linkId) - hashId(gm.links[y]!.linkId) || x - y);
+    list.forEach((a, k) => (upgradeRank[a] = k));
+    signalizedCount[d] = list.length;
+  }
+  const graph = buildCsr(net);
+  return {
+    net,
+    graph,
+    linkDistrict,
+    linkId: Int32Array.from(gm.links, (l) => l.linkId),
+    signalized,
+    connector,
+    upgradeRank,
+    signalizedCount,
+    zoneCounty,
+    zonePopulation,
+    zonePopulationYear: 2020,
+    districtPopulation,
+    carsPer1000ByYear,
+    skimMin: freeFlowSkim(net, graph),
+    districts: [...new Set(zoneCounty)].sort(),
+  };
+}
+
+/** Values nearest in year from a by-year record (clamped to its range). */
+function nearestYear(rec: Record<number, number>, year: number): number {
+  const ys = Object.keys(rec).map(Number).sort((a, b) => a - b);
+  if (ys.length === 0) throw new Error('empty year series');
+  const y = Math.min(Math.max(year, ys[0]!), ys.at(-1)!);
+  let best = ys[0]!;
+  for (const k of ys) if (Math.abs(k - y) < Math.abs(best - y)) best = k;
+  return rec[best]!;
+}
+
+/** The draws of one replication. */
+export interface YearDraws {
+  demandFactor: number;
+  capacityGain: number;
+}
+
+/**
+ * Draw the replication's uncertain parameters: demand level ~ log-normal with mean 1, capacity gain ~ U(min, max).
+ * @example drawYear(params, createRng(1)) // { demandFactor: 1.04, capacityGain: 0.11 }
+ */
+export function drawYear(p: TrafficParams, rng: Rng): YearDraws {
+  const sd = p.demand.uncertaintySd;
+  const demandFactor = Math.exp(sd * rng.normal() - (sd * sd) / 2);
+  const lo = Math.min(p.signals.capacityGainMin, p.signals.capacityGainMax);
+  const hi = Math.max(p.signals.capacityGainMin, p.signals.capacityGainMax);
+  return { demandFactor, capacityGain: lo + (hi - lo) * rng.next() };
+}
+
+/** The network and demand of one year: what the static (and the dynamic) model loads. */
+export interface PeakHourCase {
+  year: number;
+  net: Network;
+  demand: Demand;
+  /** 1 where the link has smart signals this year. */
+  upgraded: Uint8Array;
+  /** Realised upgraded share of signalised links per district. */
+  upgradedShare: Record<string, number>;
+}
+
+/**
+ * Build the peak-hour network (capacities after the signal rollout, BPR α/β) and OD demand of a year.
+ * @example const c = ziboPeakHourCase(params, inputs, 2019, { demandFactor: 1, capacityGain: 0.1 }); c.demand.total
+ */
+export function ziboPeakHourCase(p: TrafficParams, inp: TrafficInputs, year: number, draws: YearDraws): PeakHourCase {
+  const base = inp.net;
+  const m = base.numLinks;
+  const capacity = Float64Array.from(base.capacity);
+  const upgraded = new Uint8Array(m);
+  const upgradedShare: Record<string, number> = {};
+  const limit: Record<string, number> = {};
+  for (const [d, n] of Object.entries(inp.signalizedCount)) {
+    const s = shareForYear(p.signals.upgradedShareByDistrict[d] ?? p.signals.upgradedShare, year);
+    limit[d] = Math.round(s * n);
+    upgradedShare[d] = n > 0 ? limit[d]! / n : 0;
+  }
+  for (let a = 0; a < m; a++) {
+    if (inp.upgradeRank[a]! >= 0 && inp.upgradeRank[a]! < (limit[inp.linkDistrict[a]!] ?? 0)) {
+      upgraded[a] = 1;
+      capacity[a] = capacity[a]! * (1 + draws.capacityGain);
+    }
+  }
+  // Signal delay: part of the free-flow time of signalised links (the BPR term scales it with v/c).
+  const fft = Float64Array.from(base.fft);
+  const delayMin = p.signals.delayPerSignalS / 60;
+  for (let a = 0; a < m; a++) {
+    if (inp.signalized[a]) fft[a] = fft[a]! + delayMin * (upgraded[a] ? 1 - p.signals.delayReduction : 1);
+  }
+  const net: Network = {
+    ...base,
+    fft,
+    capacity,
+    b: new Float64Array(m).fill(p.bpr.alpha),
+    power: new Float64Array(m).fill(p.bpr.beta),
+    fixedCost: new Float64Array(m),
+  };
+  refreshFixedCost(net);
+  const nz = base.numZones;
+  const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
+  const origins = new Float64Array(nz);
+  const attractors = new Float64Array(nz);
+  for (let i = 0; i < nz; i++) {
+    const county = inp.zoneCounty[i]!;
+    const series = inp.districtPopulation[county];
+    const growth = series ? nearestYear(series, year) / nearestYear(series, inp.zonePopulationYear) : 1;
+    const pop = inp.zonePopulation[i]! * growth;
+    origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar * draws.demandFactor;
+    attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
+  }
+  const { od } = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin);
+  return { year, net, demand: makeDemand(nz, od), upgraded, upgradedShare };
+}
+
+/** Network indicators of an assignment, per district code and 'city'. Connectors are excluded (artificial links). */
+export interface Indicators {
+  vktVehKm: number;
+  vhtVehH: number;
+  freeFlowVhtVehH: number;
+  meanSpeedKmPerH: number;
+  congestionIndex: number;
+  /** Share of link length (non-connector) with v/c > 0.85. */
+  congestedLengthShare: number;
+}
+
+/**
+ * Sum VKT, VHT and free-flow VHT per district and city.
+ * @example const ind = indicators(inputs, c.net, result); ind.get('city')!.meanSpeedKmPerH
+ */
+export function indicators(inp: TrafficInputs, net: Network, r: AssignResult): Map<string, Indicators> {
+  const acc = new Map<string, { vkt: number; vht: number; vht0: number; len: number; congLen: number }>();
+  const add = (k: string, vkt: number, vht: number, vht0: number, len: number, cong: number): void => {
+    const e = acc.get(k) ?? { vkt: 0, vht: 0, vht0: 0, len: 0, congLen: 0 };
+    e.vkt += vkt;
+    e.vht += vht;
+    e.vht0 += vht0;
+    e.len += len;
+    e.congLen += cong;
+    acc.set(k, e);
+  };
+  for (let a = 0; a < net.numLinks; a++) {
+    if (inp.connector[a]) continue;
+    const v = r.flow[a]!;
+    const len = net.length[a]!;
+    const vkt = v * len;
+    const vht = (v * r.cost[a]!) / 60;
+    const vht0 = (v * net.fft[a]!) / 60;
+    const cong = v / net.capacity[a]! > 0.85 ? len : 0;
+    add('city', vkt, vht, vht0, len, cong);
+    add(inp.linkDistrict[a]!, vkt, vht, vht0, len, cong);
+  }
+  const out = new Map<string, Indicators>();
+  for (const [k, e] of acc) {
+    out.set(k, {
+      vktVehKm: e.vkt,
+      vhtVehH: e.vht,
+      freeFlowVhtVehH: e.vht0,
+      meanSpeedKmPerH: e.vht > 0 ? e.vkt / e.vht : NaN,
+      congestionIndex: e.vht0 > 0 ? e.vht / e.vht0 : NaN,
+      congestedLengthShare: e.len > 0 ? e.congLen / e.len : 0,
+    });
+  }
+  return out;
+}
+
+/**
+ * The engine entry point: one year × one replication.
+ * @example const out = runTraffic(params, inputs, { model: 'traffic', years: [2019], replication: 0, attempt: 1, seed: 7 }, createRng(7));
+ */
+export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, rng: Rng): ModelOutput {
+  const year = job.years[0]!;
+  const period = [String(year)];
+  const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(mixSeed('traffic-world', job.replication)) : rng);
+  const c = ziboPeakHourCase(p, inp, year, draws);
+  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph);
+  const series: SeriesOut[] = [];
+  const put = (metric: string, entity: string, value: number): void => {
+    series.push({ metric, entity, periods: period, values: [value] });
+  };
+  const ind = indicators(inp, c.net, r);
+  for (const [entity, v] of ind) {
+    put('traffic.vktVehKm', entity, v.vktVehKm);
+    put('traffic.vhtVehH', entity, v.vhtVehH);
+    put('traffic.meanSpeedKmPerH', entity, v.meanSpeedKmPerH);
+    put('traffic.congestionIndex', entity, v.congestionIndex);
+    put('traffic.congestedLengthShare', entity, v.congestedLengthShare);
+  }
+  let signals = 0;
+  let upgradedAll = 0;
+  for (const [d, n] of Object.entries(inp.signalizedCount)) {
+    put('traffic.smartSignalShare', d, c.upgradedShare[d]!);
+    signals += n;
+    upgradedAll += c.upgradedShare[d]! * n;
+  }
+  put('traffic.smartSignalShare', 'city', signals > 0 ? upgradedAll / signals : 0);
+  put('traffic.capacityGainShare', 'city', draws.capacityGain);
+  put('traffic.demandVehPerH', 'city', c.demand.total);
+  put('traffic.relativeGap', 'city', r.relativeGap);
+  const m = c.net.numLinks;
+  const speed = new Float64Array(m);
+  const vc = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    speed[a] = r.cost[a]! > 0 ? c.net.length[a]! / (r.cost[a]! / 60) : NaN;
+    vc[a] = r.flow[a]! / c.net.capacity[a]!;
+  }
+  if (p.outputs.linkSeries) {
+    for (let a = 0; a < m; a++) {
+      if (inp.connector[a]) continue;
+      const e = `link:${inp.linkId[a]}`;
+      put('traffic.linkVc', e, vc[a]!);
+      put('traffic.linkSpeedKmPerH', e, speed[a]!);
+      put('traffic.linkFlowVehPerH', e, r.flow[a]!);
+    }
+  }
+  return {
+    series,
+    artifacts: {
+      peakHour: {
+        year,
+        linkIds: inp.linkId,
+        flowVehPerH: r.flow,
+        speedKmPerH: speed,
+        vc,
+        upgraded: c.upgraded,
+        relativeGap: r.relativeGap,
+        iterations: r.iterations,
+      },
+    },
+  };
+}
