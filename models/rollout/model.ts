@@ -170,9 +170,14 @@ export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
     }
   }
   if (k !== n) throw new Error(`internal: built ${k} tasks, expected ${n}`);
+  const codes = h.counties.map((c) => c.code);
+  for (const code of Object.keys(p.crews.countyOverrides)) {
+    if (!codes.includes(code)) throw new Error(`rollout.crews.countyOverrides: "${code}" is not a county of the division tree; use one of ${codes.join(', ')}`);
+  }
+  const over = (c: number) => p.crews.countyOverrides[codes[c]!] ?? {};
   const poolCrews = [p.crews.city];
-  for (let c = 0; c < nCounty; c++) poolCrews.push(p.crews.perCounty);
-  for (let c = 0; c < nCounty; c++) poolCrews.push(p.crews.villagePerCounty);
+  for (let c = 0; c < nCounty; c++) poolCrews.push(over(c).perCounty ?? p.crews.perCounty);
+  for (let c = 0; c < nCounty; c++) poolCrews.push(over(c).villagePerCounty ?? p.crews.villagePerCounty);
   const graph = buildGraph({ gen, pool, pred1, pred2, lag1, lag2, release, costCny, poolCrews });
   const samplers = CLASS_KEYS.map((key) => new DurationSampler(p.durationsDays[key], p.durationShape));
   const connectSampler = new DurationSampler(p.sharing.connectMonths, p.durationShape);
@@ -230,7 +235,7 @@ export function makeFunding(p: RolloutParams): FundingPlan {
 }
 
 /** Counts finish months into histogram rows of GRID_MONTHS + 1 bins (the last bin = beyond the grid). */
-export class MonthHist {
+class MonthHist {
   readonly rows: number;
   readonly data: Float64Array;
   constructor(rows: number) {
@@ -603,5 +608,10 @@ function groups(nCounty: number) {
   return g;
 }
 
-/** Human-readable kind names (for reports and tests). */
-export const kindName = (k: number): string => KIND_NAMES[k] ?? `kind ${k}`;
+/**
+ * Human-readable name of a task kind (for reports and debugging).
+ * @example kindName(KIND.village) // → 'village access'
+ */
+export function kindName(k: number): string {
+  return KIND_NAMES[k] ?? `kind ${k}`;
+}

@@ -63,6 +63,16 @@ export const rolloutParamsSchema = z.strictObject({
       city: z.number().int().min(1).max(100).default(6).describe('Crews for the city core and department merges; count; assumption.'),
       perCounty: z.number().int().min(1).max(100).default(2).describe('Crews per district/county for county and town nodes; count; assumption.'),
       villagePerCounty: z.number().int().min(1).max(200).default(4).describe('Crews per district/county for village access points; count; assumption.'),
+      countyOverrides: z
+        .record(
+          z.string().regex(/^3703\d{2}$/, 'a 6-digit Zibo county code such as 370323'),
+          z.strictObject({
+            perCounty: z.number().int().min(1).max(100).optional().describe('Crews for county and town nodes in this county; count.'),
+            villagePerCounty: z.number().int().min(1).max(200).optional().describe('Village crews in this county; count.'),
+          }),
+        )
+        .default({})
+        .describe('Per-county crew numbers that replace perCounty / villagePerCounty, keyed by county code; assumption.'),
     })
     .prefault({})
     .describe('Crews limit how many tasks run at once in each pool.'),

@@ -140,6 +140,20 @@ describe('online services', () => {
   });
 });
 
+describe('crews per county', () => {
+  it('a county override changes only that county, and an unknown code is an error naming the allowed codes', () => {
+    const base = rolloutParamsSchema.parse({});
+    const more = rolloutParamsSchema.parse({ crews: { countyOverrides: { '370323': { villagePerCounty: 12 } } } });
+    const a = run(base, zibo, 8);
+    const b = run(more, zibo, 8);
+    expect(get(b, 'platform.finishYear', '370323').values[0]).toBeLessThan(get(a, 'platform.finishYear', '370323').values[0]! - 0.2);
+    expect(get(b, 'platform.finishYear', '370302').values[0]).toBe(get(a, 'platform.finishYear', '370302').values[0]);
+    const bad = rolloutParamsSchema.parse({ crews: { countyOverrides: { '370399': { perCounty: 3 } } } });
+    expect(() => prepareRollout(bad, zibo)).toThrow(/370399.*370302, 370303/);
+    expect(() => rolloutParamsSchema.parse({ crews: { countyOverrides: { Yiyuan: { perCounty: 3 } } } })).toThrow(/county code/);
+  });
+});
+
 describe('sharing rule switch', () => {
   it('with the rule off no task waits for the sharing platform; with it on, departments do', () => {
     const off = run(rolloutParamsSchema.parse({ sharing: { rule: 'off' } }), zibo, 2);
