@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
 import { GREENHOUSE_TYPES, MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate } from './climate.ts';
@@ -60,6 +63,30 @@ describe('engine contract', () => {
     expect(adoptionShare({ '2017': 0.1, '2019': 0.3 }, 2018)).toBe(0.1);
     expect(adoptionShare({ '2017': 0.1, '2019': 0.3 }, 2021)).toBe(0.3);
     expect(adoptionShare({ '2018': 0.1 }, 2017)).toBe(0);
+  });
+});
+
+describe('real weather replay', () => {
+  it('a NASA POWER daily file drives the model (no RNG use), and a missing file is a clear error', () => {
+    const g = new WeatherGenerator();
+    const w = g.generate(createRng(3), 213, allocDaily(365));
+    const rows = ['-BEGIN HEADER-', 'test', '-END HEADER-', 'YEAR,MO,DY,T2M_MAX,T2M_MIN,ALLSKY_SFC_SW_DWN,PRECTOTCORR'];
+    for (let k = 0; k < 365; k++) {
+      const d = new Date(Date.UTC(2018, 7, 1 + k));
+      rows.push(`${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${w.tmaxC[k].toFixed(2)},${w.tminC[k].toFixed(2)},${w.sradMJPerM2[k].toFixed(3)},${w.wet[k] ? 2 : 0}`);
+    }
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'power-')), 'power.csv');
+    writeFileSync(file, rows.join('\n'));
+    const p = greenhouseParamsSchema.parse({ weather: { source: 'nasa-power', file } });
+    const inp = loadGreenhouseInputs(p);
+    const a = runGreenhouse(p, inp, job(2019), createRng(1));
+    const b = runGreenhouse(p, inp, job(2019), createRng(999));
+    expect(a.series).toEqual(b.series); // replay: the weather comes from the file, not the RNG
+    const y = value(a, 'greenhouse.yieldKgPerM2');
+    expect(y).toBeGreaterThan(5);
+    expect(y).toBeLessThan(15);
+    expect(() => runGreenhouse(p, inp, job(2021), createRng(1))).toThrow(/no weather for 2020-08-01/);
+    expect(() => loadGreenhouseInputs(greenhouseParamsSchema.parse({ weather: { source: 'epw', file: 'nope.epw' } }))).toThrow(/greenhouse\.weather\.file: nope\.epw not found/);
   });
 });
 
