@@ -59,6 +59,16 @@ describe('engine', () => {
     expect(planJobs(l, 2, 4)[0]!.seed).not.toBe(a[0]!.seed);
   });
 
+  it('honours a model\'s replication cap (traffic-dynamic runs at most maxReplications per year)', () => {
+    const f = path.join(dir, 'cap.yaml');
+    writeFileSync(f, 'name: cap\nmodels: [traffic-dynamic, testbed]\nreplications: 8\ntraffic-dynamic: { maxReplications: 3 }\n');
+    const l = loadScenario(f);
+    const jobs = planJobs(l, 1, 8);
+    expect(jobs.filter((j) => j.model === 'traffic-dynamic').length).toBe(5 * 3);
+    expect(jobs.filter((j) => j.model === 'testbed').length).toBe(5 * 8);
+    expect(jobs.filter((j) => j.model === 'traffic-dynamic').map((j) => j.replication).sort()).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+  });
+
   it('gives bit-identical stored results with 1 and 2 threads', async () => {
     const l = loadScenario(scenarioFile('det', 'replications: 12\ntestbed: { samples: 20000, walkSteps: 12 }\n'));
     const s1 = openStore(path.join(dir, 'det1.sqlite'));

@@ -63,14 +63,15 @@ export function codeVersion(): string {
  * for whole-period models. Seeds derive from the master seed and the job's identity only.
  * @example planJobs(loaded, 10).length // → Σ over models of (years × 10 | 10)
  */
-export function planJobs(l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash'>, seed: number, replications: number): JobRow[] {
+export function planJobs(l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash' | 'scenario'>, seed: number, replications: number): JobRow[] {
   const jobs: JobRow[] = [];
   const byId = new Map(scenarioModels().map((m) => [m.id, m]));
   for (const id of l.modelIds) {
     const m = byId.get(id)!;
     const years = m.grain === 'year' ? l.years : [l.years[0]!];
+    const reps = m.replications ? Math.max(1, Math.min(replications, Math.floor(m.replications(l.scenario[id], replications)))) : replications;
     for (const y of years) {
-      for (let r = 0; r < replications; r++) {
+      for (let r = 0; r < reps; r++) {
         jobs.push({
           idx: jobs.length,
           model: id,

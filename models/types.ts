@@ -72,6 +72,11 @@ export interface ModelDefinition<P = any, I = any> {
   grain: 'year' | 'run';
   /** zod schema of this model's scenario section; every field has a default, a unit and a source in `.describe()`. */
   paramsSchema: z.ZodType<P>;
+  /**
+   * How many replications this model runs, given the scenario's count (default: all of them). A costly model whose
+   * output varies little (e.g. a dynamic replay) may cap it; replication k stays the same job whatever the cap.
+   */
+  replications?: (params: P, scenarioReplications: number) => number;
   /** Metric catalogue (ids used in `series`). */
   metrics?: MetricInfo[];
   /**

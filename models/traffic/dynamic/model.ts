@@ -31,6 +31,13 @@ export const trafficDynamicParamsSchema = z.strictObject({
     .describe('trips per civil car in the AM peak hour on the modelled arterial skeleton (inter-zone only); assumption, to be calibrated on Zibo counts'),
   gravityBetaPerMin: z.number().min(0).max(1).default(0.08).describe('1/min; gravity deterrence exp(−β·t); assumption (typical urban car β 0.05–0.15/min)'),
   ueGap: z.number().min(1e-8).max(0.1).default(1e-4).describe('relative gap of the static UE that feeds the route choice (research/traffic.md §2.3)'),
+  maxReplications: z
+    .number()
+    .int()
+    .min(1)
+    .max(10000)
+    .default(5)
+    .describe('count; at most this many replications of the dynamic peak per year (each costs seconds; the replay needs one); the scenario count applies when lower'),
 });
 export type TrafficDynamicParams = z.infer<typeof trafficDynamicParamsSchema>;
 
@@ -114,6 +121,7 @@ export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficD
   title: 'Traffic II: AM peak dynamic loading (UE routes → link transmission model with signals, replay)',
   grain: 'year',
   paramsSchema: trafficDynamicParamsSchema,
+  replications: (p, n) => Math.min(n, p.maxReplications),
   metrics: METRICS,
   loadInputs(): TrafficDynamicInputs {
     const { gmns } = readGmnsFolder(join(ZIBO_DATA_DIR, 'network'));
