@@ -507,10 +507,22 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   scalar('extranet.finishYear', 'level:county', decimalYear(Math.max(...countyLive)));
   scalar('extranet.finishYear', 'level:town', decimalYear(townDone));
   scalar('extranet.finishYear', 'level:village', decimalYear(villageDone));
-  scalar('extranet.finishYear', 'domain:public', reachYear(ext.pub, 1));
-  scalar('extranet.finishYear', 'domain:admin', reachYear(ext.admin, 1));
+  let pubDone = fin[ids.corePub]!;
+  let adminDone = fin[ids.coreAdmin]!;
+  for (let c = 0; c < nCounty; c++) {
+    pubDone = Math.max(pubDone, fin[ids.countyPub[c]!]!);
+    adminDone = Math.max(adminDone, fin[ids.countyAdmin[c]!]!);
+  }
+  for (let t = 0; t < nTown; t++) {
+    pubDone = Math.max(pubDone, fin[ids.townPub[t]!]!);
+    adminDone = Math.max(adminDone, fin[ids.townAdmin[t]!]!);
+  }
+  scalar('extranet.finishYear', 'domain:public', decimalYear(pubDone));
+  scalar('extranet.finishYear', 'domain:admin', decimalYear(adminDone));
   for (let c = 0; c < nCounty; c++) scalar('extranet.finishYear', counties[c]!.code, decimalYear(countyExtDone[c]!));
-  scalar('platform.finishYear', 'level:town', reachYear(plat.town, 1));
+  let townPlatDone = -Infinity;
+  for (let t = 0; t < nTown; t++) townPlatDone = Math.max(townPlatDone, fin[ids.townPub[t]!]! + platLag);
+  scalar('platform.finishYear', 'level:town', decimalYear(townPlatDone));
   scalar('platform.finishYear', 'level:village', decimalYear(villageDone));
   for (let c = 0; c < nCounty; c++) scalar('platform.finishYear', counties[c]!.code, decimalYear(Math.max(countyVillageDone[c]!, countyPlat[c]!)));
   scalar('services.reach90Year', 'level:county', reachYear(svcMinOver(svc), 0.9));

@@ -173,3 +173,14 @@ describe('model definition', () => {
     expect(rolloutModel.loadInputs(p).graph.n).toBe(2 + 60 + 16 + 176 + 2931);
   });
 });
+
+describe('finish dates are exact decimal years of the schedule', () => {
+  it('the 3-level finish equals the latest of the level finishes; the admin domain finishes after the public one', () => {
+    const o = run(rolloutParamsSchema.parse({}), zibo, 11);
+    const f = (e: string) => get(o, 'extranet.finishYear', e).values[0]!;
+    expect(f('city')).toBeCloseTo(Math.max(f('level:city'), f('level:county'), f('level:town')), 12);
+    expect(Math.max(f('domain:public'), f('domain:admin'))).toBeLessThanOrEqual(f('city') + 1e-12);
+    // Every node's administrative domain follows its own public domain, so the admin domain finishes last.
+    expect(f('domain:admin')).toBeGreaterThanOrEqual(f('domain:public'));
+  });
+});
