@@ -21,6 +21,29 @@ const seconds = arg('--seconds', 8);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN; };
 
+let nodeLine = '';
+// 1. The vehicle update alone, in Node, with the same code and Cesium's real PointPrimitiveCollection (no WebGL is
+//    touched by the update): process CPU time per update, so the figure is not inflated by a loaded machine's
+//    wall clock as much as the in-browser timings are.
+{
+  const { VehicleReplay, syntheticTrajectories } = await import('./src/replay.ts');
+  const { buildGeo } = await import('./geo.ts');
+  const roads = buildGeo(repoRoot).roads;
+  const traj = syntheticTrajectories(roads, vehicles, 42);
+  const fakeViewer = { scene: { primitives: { add() {}, remove() {} }, requestRender() {} } } as never;
+  const r = new VehicleReplay(fakeViewer, roads, traj);
+  const cpuMs: number[] = [];
+  let t = traj.startSec + 600;
+  for (let i = 0; i < 400; i++) {
+    const c0 = process.cpuUsage();
+    r.update(t);
+    const c = process.cpuUsage(c0);
+    if (i >= 100) cpuMs.push((c.user + c.system) / 1000); // after JIT warm-up
+    t += 1 / 60 * 60; // 60 fps at 60x simulated speed
+  }
+  nodeLine = `vehicle update in Node (same code, Cesium PointPrimitiveCollection), ${r.active} of ${vehicles} on the network: CPU ${pct(cpuMs, 0).toFixed(2)} ms min, ${median(cpuMs).toFixed(2)} ms median, ${pct(cpuMs, 0.95).toFixed(2)} ms p95 per update`;
+}
+
 if (!process.argv.includes('--no-build')) {
   const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -28,14 +51,19 @@ if (!process.argv.includes('--no-build')) {
 const server = await serveDir(path.join(repoRoot, 'viewer/dist'));
 const browser = await launchBrowser();
 const rows: string[] = [];
+const markLines: string[] = [];
+const updateOnly: string[] = [];
+const cpuLines: string[] = [];
 let renderer = '';
 try {
   for (const mode of ['default', 'lean'] as const) {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
-    await page.goto(`${server.url}?bench=${vehicles}&lean=${mode === 'lean' ? 1 : 0}`);
+    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${mode === 'lean' ? 1 : 0}`);
     await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, { timeout: 120_000 });
     const firstFrameMs = await page.evaluate(() => window.__twin.firstFrameMs!);
+    const marks = await page.evaluate(() => window.__twin.marks);
+    markLines.push(`${mode}: ${Object.entries(marks).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}, first frame ${Math.round(firstFrameMs)} ms`);
     const readyMs = Date.now() - t0;
     if (!renderer) {
       renderer = await page.evaluate(() => {
@@ -44,10 +72,24 @@ try {
         return gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : 'unknown';
       });
     }
+    // CPU time of the renderer's main thread (CDP Performance metrics in thread ticks): immune to the wall-clock
+    // inflation of a shared, loaded 2-core machine.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const cpu = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map((m) => [m.name, m.value]));
     await page.waitForTimeout(3000); // warm-up: tiles, shaders, JIT
     await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; b.renderMs.length = 0; });
+    const c0 = await cpu();
     await page.waitForTimeout(seconds * 1000);
     const b = await page.evaluate(() => window.__twin.bench!);
+    const c1 = await cpu();
+    const framesCpu = b.frameMs.length || 1;
+    cpuLines.push(`${mode}: main-thread CPU per frame ${((c1.TaskDuration - c0.TaskDuration) * 1000 / framesCpu).toFixed(1)} ms, of which script ${((c1.ScriptDuration - c0.ScriptDuration) * 1000 / framesCpu).toFixed(1)} ms (${framesCpu} frames)`);
+    // The same update with no rendering in between: the JS cost without software GL's rasteriser threads
+    // competing for the 2 cores (with a GPU they would not).
+    await page.evaluate(() => { window.__twin.bench!.frameMs.length = 0; });
+    const only = await page.evaluate(() => window.__twin.benchUpdateOnly!(60));
+    updateOnly.push(`${mode}: wall ${median(only).toFixed(2)} ms median, ${pct(only, 0.95).toFixed(2)} ms p95 over ${only.length} back-to-back updates`);
     if (problems.length) throw new Error(`page problems in ${mode} mode:\n${problems.join('\n')}`);
     const frame = median(b.frameMs);
     rows.push([mode.padEnd(8), String(Math.round(firstFrameMs)).padStart(8), String(readyMs).padStart(8),
@@ -63,3 +105,10 @@ console.log(`viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, he
 console.log(`load average at end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active');
 for (const r of rows) console.log(r);
+console.log(nodeLine);
+console.log('main-thread CPU time per frame while replaying (thread ticks):');
+for (const c of cpuLines) console.log(`  ${c}`);
+console.log('vehicle update alone in the page (JS wall time, no rendering between calls):');
+for (const u of updateOnly) console.log(`  ${u}`);
+console.log('startup milestones (ms since navigation start):');
+for (const m of markLines) console.log(`  ${m}`);

@@ -29,6 +29,8 @@ interface RunView { bundle: RunBundle; ix: SeriesIndex }
 interface TwinHooks {
   ready: boolean;
   firstFrameMs: number | null;
+  /** Milestones in ms since navigation start: module start, globe created. */
+  marks: Record<string, number>;
   month: string;
   error: string | null;
   districtCss(): Record<string, string>;
@@ -38,6 +40,8 @@ interface TwinHooks {
   /** Renders now and summarises the globe canvas on a 160×90 grid: distinct colours and mean RGB. */
   canvasStats(): { distinctColours: number; mean: [number, number, number]; grid: number[] };
   bench?: { frameMs: number[]; jsMs: number[]; renderMs: number[]; vehicles: number; active: number };
+  /** Bench only: runs the vehicle update `n` times back to back (no rendering), returns each call's ms. */
+  benchUpdateOnly?(n: number): number[];
 }
 declare global { interface Window { __twin: TwinHooks } }
 
@@ -64,7 +68,7 @@ const app = {
 };
 
 window.__twin = {
-  ready: false, firstFrameMs: null, month: app.month, error: null, presentStep: -1, pngCount: 0,
+  ready: false, firstFrameMs: null, marks: { moduleStart: performance.now() }, month: app.month, error: null, presentStep: -1, pngCount: 0,
   districtCss: () => Object.fromEntries(app.layers?.districtCss ?? []),
   canvasStats: () => {
     app.viewer.render();
@@ -590,7 +594,9 @@ async function main(): Promise<void> {
   app.lean = params.has('lean') ? params.get('lean') === '1' : app.settings.lean;
   const l = (params.get('lang') ?? app.settings.language) as Lang;
   setLang(l === 'en' ? 'en' : 'zh-CN');
+  window.__twin.marks.settings = performance.now();
   app.viewer = createGlobe($('globe'), app.settings, app.lean);
+  window.__twin.marks.globeCreated = performance.now();
   app.geo = (await geoP) ?? { sources: [], missing: ['geo/zibo.json'], districts: [], roads: [], sites: [] };
   const removeFirst = app.viewer.scene.postRender.addEventListener(() => {
     window.__twin.firstFrameMs = performance.now();
@@ -674,6 +680,12 @@ function startBench(n: number): void {
   startReplay(r, 60);
   const b = { frameMs: [] as number[], jsMs: [] as number[], renderMs: [] as number[], vehicles: n, active: 0 };
   window.__twin.bench = b;
+  window.__twin.benchUpdateOnly = (k: number) => {
+    const out: number[] = [];
+    const t0 = app.replay?.tSec ?? r.traj.startSec;
+    for (let i = 0; i < k; i++) { r.update(t0 + i * 0.5); out.push(r.lastUpdateMs); }
+    return out;
+  };
   let last = performance.now();
   let frameStart = 0;
   app.viewer.scene.preUpdate.addEventListener(() => { frameStart = performance.now(); });

@@ -135,6 +135,8 @@ export class VehicleReplay {
   /** Link end points in ECEF metres: x0,y0,z0,x1,y1,z1 per link (a chord: under 0.1 m off the ellipsoid for 2 km links). */
   private ends: Float64Array;
   private cursor: Uint32Array;
+  /** 1 while a vehicle's point is shown (a typed array read is cheaper than the PointPrimitive's show getter). */
+  private shown: Uint8Array;
   private lastT = -Infinity;
   private scratch = new Cartesian3();
 
@@ -155,6 +157,7 @@ export class VehicleReplay {
       this.prims.push(this.points.add({ position: Cartesian3.ZERO, pixelSize: 3, color: col, show: false }));
     }
     this.cursor = new Uint32Array(this.count);
+    this.shown = new Uint8Array(this.count);
     this.cursor.set(traj.offsets.subarray(0, this.count));
     viewer.scene.primitives.add(this.points);
   }
@@ -165,7 +168,7 @@ export class VehicleReplay {
   update(tSec: number): void {
     const t0 = performance.now();
     const { offsets, link, enterSec, exitSec, queueSec, queueFrac } = this.traj;
-    const ends = this.ends, cur = this.cursor, sc = this.scratch;
+    const ends = this.ends, cur = this.cursor, sc = this.scratch, prims = this.prims, shown = this.shown;
     if (tSec < this.lastT) cur.set(offsets.subarray(0, this.count)); // time went back: restart the cursors
     this.lastT = tSec;
     let active = 0;
@@ -174,8 +177,7 @@ export class VehicleReplay {
       let i = cur[v];
       while (i < end && exitSec[i] < tSec) i++;
       cur[v] = i;
-      const p = this.prims[v];
-      if (i >= end || enterSec[i] > tSec) { if (p.show) p.show = false; continue; }
+      if (i >= end || enterSec[i] > tSec) { if (shown[v]) { prims[v].show = false; shown[v] = 0; } continue; }
       // Free run to the queue's tail, then the queue's slow crawl to the stop line (or one straight run).
       const qs = queueSec[i];
       const f = qs === qs
@@ -186,8 +188,9 @@ export class VehicleReplay {
       sc.x = ends[k] + f * (ends[k + 3] - ends[k]);
       sc.y = ends[k + 1] + f * (ends[k + 4] - ends[k + 1]);
       sc.z = ends[k + 2] + f * (ends[k + 5] - ends[k + 2]);
+      const p = prims[v];
       p.position = sc; // copies into the primitive's own Cartesian3
-      if (!p.show) p.show = true;
+      if (!shown[v]) { p.show = true; shown[v] = 1; }
       active++;
     }
     this.active = active;

@@ -60,8 +60,8 @@ export function startGreenhouse(
   const scene = new THREE.Scene();
   scene.background = new THREE.Color('#0b1320');
   const camera = new THREE.PerspectiveCamera(40, host.clientWidth / host.clientHeight, 0.1, 500);
-  camera.position.set(2, 4.5, 26);
-  camera.lookAt(0, 1.6, 0);
+  camera.position.set(3, 5.5, 30);
+  camera.lookAt(0, 1.4, 0);
 
   scene.add(new THREE.HemisphereLight('#9fb7ff', '#3b2a1a', 0.6));
   const sun = new THREE.DirectionalLight('#fff4d6', 1.5);
