@@ -44,7 +44,7 @@ describe('malformed scenario files (engine/test/cases)', () => {
     for (const name of caseNames) {
       const exp = JSON.parse(readFileSync(path.join(CASES, name, 'expected.json'), 'utf8')) as Expected;
       const db = path.join(dir, `${name}.sqlite`);
-      const env = exp.scenariosDir ? { TWIN_SCENARIOS_DIR: path.join(ENGINE_ROOT, exp.scenariosDir) } : {};
+      const env: Record<string, string> = exp.scenariosDir ? { TWIN_SCENARIOS_DIR: path.join(ENGINE_ROOT, exp.scenariosDir) } : {};
       const r = twin(['run', path.join(CASES, name, 'scenario.yaml'), '--db', db], env);
       expect(r.status, `${name}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(exp.includes[0]!);
@@ -110,6 +110,11 @@ describe('scenario merge, hash and schema', () => {
   it('suggests close names only', () => {
     expect(suggest('replicatons', ['replications', 'seed'])).toContain('replications');
     expect(suggest('zzzz', ['replications', 'seed'])).toBe('');
+  });
+
+  it('the committed scenarios/scenario.schema.json is current (regenerate with `npm run schema`)', () => {
+    const committed = JSON.parse(readFileSync(path.join(ENGINE_ROOT, 'scenarios', 'scenario.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(scenarioJsonSchema())));
   });
 
   it('writes a JSON Schema that lists every section and rejects unknown keys', () => {

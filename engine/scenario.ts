@@ -258,18 +258,22 @@ function unwrap(t: any): any {
   return t;
 }
 
-/** The zod type at a field path (through objects and arrays), if any. */
+/** The zod type at a field path (through objects and arrays), if any; wrappers (default, optional) kept on the last step. */
 function schemaAt(root: any, p: ReadonlyArray<PropertyKey>): any {
-  let t = unwrap(root);
+  let t = root;
   for (const k of p) {
-    if (t?.def?.type === 'object') t = unwrap(t.shape[String(k)]);
-    else if (t?.def?.type === 'array') t = unwrap(t.def.element);
+    const u = unwrap(t);
+    if (u?.def?.type === 'object') t = u.shape[String(k)];
+    else if (u?.def?.type === 'array') t = u.def.element;
     else return undefined;
   }
   return t;
 }
 
-function describeAllowed(t: any): string {
+function describeAllowed(raw: any): string {
+  // The description sits on the outermost wrapper (`.default(x).describe(...)`); the bounds on the inner type.
+  const desc = raw?.description;
+  const t = unwrap(raw);
   if (!t?.def) return '';
   const parts: string[] = [];
   const type = t.def.type;
@@ -283,8 +287,8 @@ function describeAllowed(t: any): string {
   else if (type === 'string') parts.push('a string');
   else if (type === 'array') parts.push('a list');
   else if (type === 'object') parts.push('a mapping');
-  const desc = t.description ?? t.meta?.()?.description;
-  if (desc) parts.push(`(${desc})`);
+  const d = desc ?? t.description;
+  if (d) parts.push(`(${d})`);
   return parts.join(' ');
 }
 
@@ -346,7 +350,7 @@ export function loadScenario(file: string, opts: { scenariosDir?: string; overri
         for (const key of zi.keys) {
           const full = [...p, key];
           const owner = chain.find((c) => fileSets(c, full)) ?? chain[0]!;
-          const allowed = Object.keys(schemaAt(schema, p)?.shape ?? {});
+          const allowed = Object.keys(unwrap(schemaAt(schema, p))?.shape ?? {});
           issues.push({
             file: owner.file,
             ...locate(owner, full),
