@@ -97,7 +97,7 @@ describe('server API over HTTP', () => {
     expect(s.json[0].n).toBe(6);
     // An event stream of a finished run sends its final state and ends.
     const again = await runToEnd(r.json.id);
-    expect(again[0]).toEqual({ event: 'state', data: { kind: 'run', id: r.json.id, state: 'done', position: null } });
+    expect(again.at(-1)).toEqual({ event: 'state', data: { kind: 'run', id: r.json.id, state: 'done', position: null } });
   });
 
   it('runs an edited scenario body (extends a stored one) and stores its own hash', async () => {

@@ -169,12 +169,13 @@ export class TaskQueue {
     return true;
   }
 
-  /** Follow a task's events; the current state (and progress) are sent at once. Returns the unsubscribe function. */
+  /** Follow a task's events; the latest progress and the current state are sent at once. Returns the unsubscribe function. */
   subscribe(kind: TaskKind, id: number, fn: (e: TaskEvent) => void): () => void {
     const e = this.entries.get(key(kind, id));
     if (!e) return () => {};
-    fn({ event: 'state', data: this.stateData(e) });
+    // Progress first: a finished task's final state must be the last event of its stream.
     if (e.task.progress) fn({ event: 'progress', data: { ...e.task.progress } });
+    fn({ event: 'state', data: this.stateData(e) });
     e.listeners.add(fn);
     return () => e.listeners.delete(fn);
   }
