@@ -68,12 +68,15 @@ function bellmanFord(net: Network, cost: Float64Array, origin: number): Float64A
 }
 
 describe('CSR Dijkstra', () => {
-  for (const blockZones of [false, true]) {
-    it(`matches Bellman-Ford on random graphs (zones ${blockZones ? 'blocked' : 'open'} for through traffic)`, () => {
+  // Positive costs let `auto` use the bucket queue; 5 % zero-cost arcs force the heap (bucket width 0).
+  for (const [blockZones, costs] of [[false, 'zeros'], [true, 'zeros'], [false, 'positive'], [true, 'positive'], [true, 'heap']] as const) {
+    it(`matches Bellman-Ford on random graphs (zones ${blockZones ? 'blocked' : 'open'}, ${costs})`, () => {
       for (let seed = 1; seed <= 5; seed++) {
         const net = randomNet(seed, 60, 150, 12, blockZones);
-        const sp = new ShortestPaths(buildCsr(net));
+        if (costs !== 'zeros') for (let a = 0; a < net.numLinks; a++) net.fft[a] = net.fft[a]! + 0.5;
+        const sp = new ShortestPaths(buildCsr(net), costs === 'heap' ? 'heap' : 'auto');
         sp.setCosts(net.fft);
+        expect(sp.bucketWidth > 0).toBe(costs === 'positive');
         for (let oz = 0; oz < 12; oz++) {
           const o = net.zoneNode[oz]!;
           sp.run(o);
@@ -99,8 +102,9 @@ describe('CSR Dijkstra', () => {
     });
   }
 
-  it('all-or-nothing conserves flow at every node and returns Σ demand × shortest cost', () => {
+  it.each(['zeros', 'positive'])('all-or-nothing conserves flow at every node and returns Σ demand × shortest cost (%s)', (costs) => {
     const net = randomNet(7, 40, 100, 10, true);
+    if (costs === 'positive') for (let a = 0; a < net.numLinks; a++) net.fft[a] = net.fft[a]! + 0.5;
     const rng = createRng(3);
     const od = Float64Array.from({ length: 100 }, () => Math.round(rng.next() * 50));
     const demand = makeDemand(10, od);
@@ -128,6 +132,23 @@ describe('CSR Dijkstra', () => {
       expect(net0[net.zoneNode[z]!]).toBeCloseTo(inflow - outflow, 9);
     }
     for (let v = 0; v < net.numNodes; v++) if (!isZone.has(v)) expect(Math.abs(net0[v]!)).toBeLessThan(1e-9);
+  });
+
+  it('bucket queue falls back to the heap when labels span too many buckets, with the same labels', () => {
+    const net = randomNet(11, 80, 200, 10, true);
+    // One tiny thru arc makes the bucket width tiny against the other costs.
+    for (let a = 0; a < net.numLinks; a++) net.fft[a] = a === 7 ? 1e-3 : 5 + net.fft[a]!;
+    const sp = new ShortestPaths(buildCsr(net));
+    const ref = new ShortestPaths(buildCsr(net), 'heap');
+    sp.setCosts(net.fft);
+    ref.setCosts(net.fft);
+    expect(sp.bucketWidth).toBeGreaterThan(0); // buckets chosen at first (span within the 2^20 cap) ...
+    for (let o = 0; o < 10; o++) {
+      sp.run(net.zoneNode[o]!);
+      ref.run(net.zoneNode[o]!);
+      expect(Array.from(sp.dist)).toEqual(Array.from(ref.dist));
+    }
+    expect(sp.bucketWidth).toBe(0); // ... and abandoned after too many empty buckets
   });
 
   it('throws a clear error when a destination with demand is unreachable', () => {

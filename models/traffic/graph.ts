@@ -77,9 +77,13 @@ export class ShortestPaths {
   /** Per-node load buffer for all-or-nothing accumulation. */
   private readonly load: Float64Array;
 
-  constructor(g: CsrGraph) {
+  constructor(g: CsrGraph, method: 'auto' | 'heap' = 'auto') {
     this.g = g;
+    this.method = method;
     const n = g.numNodes;
+    this.bNext = new Int32Array(n);
+    this.bPrev = new Int32Array(n);
+    this.bSlot = new Int32Array(n).fill(-1);
     this.dist = new Float64Array(n);
     this.predLink = new Int32Array(n);
     this.predNode = new Int32Array(n);
@@ -97,16 +101,162 @@ export class ShortestPaths {
    * @example sp.setCosts(costs)
    */
   setCosts(linkCost: ArrayLike<number>): void {
-    const { link } = this.g;
+    const { link, firstOut, head, noThrough } = this.g;
     const c = this.csrCost;
     for (let s = 0; s < c.length; s++) c[s] = linkCost[link[s]!]!;
+    // Bucket width for runBuckets: the smallest cost of an arc that can be scanned between two queued nodes
+    // (arcs into no-through zones and out of them are excluded: zones are never queued, the origin goes first).
+    let wMin = Infinity;
+    let maxArc = 0;
+    for (let u = 0; u < this.g.numNodes; u++) {
+      const thruTail = noThrough[u] === 0;
+      for (let s = firstOut[u]!; s < firstOut[u + 1]!; s++) {
+        if (noThrough[head[s]!] === 1) continue;
+        const cs = c[s]!;
+        if (cs > maxArc) maxArc = cs;
+        if (thruTail && cs < wMin) wMin = cs;
+      }
+    }
+    const w = wMin * (1 - 1e-9);
+    // Power-of-two slot count so the slot of bucket k is k & (nb − 1) (a double modulo costs ~10× more).
+    const nb = w > 0 && Number.isFinite(maxArc) ? 2 ** Math.ceil(Math.log2(Math.ceil(maxArc / w) + 2)) : Infinity;
+    if (this.method !== 'heap' && nb <= 1 << 20) {
+      this.bucketWidth = w;
+      this.bucketCount = nb;
+      if (this.bucketHead.length < nb) this.bucketHead = new Int32Array(nb);
+      this.bucketHead.fill(-1, 0, nb);
+    } else this.bucketWidth = 0;
+  }
+
+  /** `auto`: bucket queue when the costs allow it, else heap; `heap`: always the binary heap. */
+  readonly method: 'auto' | 'heap';
+  /** Dinitz bucket width for the current costs (0 = use the heap). */
+  bucketWidth = 0;
+  private bucketCount = 0;
+  private bucketHead = new Int32Array(0);
+  private readonly bNext: Int32Array;
+  private readonly bPrev: Int32Array;
+  /** Bucket slot of a queued node, −1 = not queued, −2 = settled. */
+  private readonly bSlot: Int32Array;
+
+  /**
+   * Shortest-path tree from `origin`: the bucket queue when `setCosts` found it applicable, else the binary heap.
+   * Both give the same labels (exact Dijkstra); among exactly tied paths the trees may differ.
+   * @example sp.run(0); sp.dist[5]
+   */
+  run(origin: number): void {
+    if (this.bucketWidth > 0) this.runBuckets(origin);
+    else this.runHeap(origin);
   }
 
   /**
-   * Dijkstra from `origin` over the whole graph (binary heap with decrease-key).
-   * @example sp.run(0); sp.settledCount // nodes reached
+   * Dinitz's bucket variant of Dijkstra (Dinitz 1978; see Cherkassky, Goldberg & Radzik 1996, "Shortest paths
+   * algorithms: theory and experimental evaluation", Math. Programming 73): buckets of width w ≤ the smallest arc
+   * cost, so every node in the lowest non-empty bucket already has its final label and can be settled in any
+   * order — no heap sifts, O(1) per relaxation. Buckets are a circular array (labels in the queue span at most the
+   * largest arc cost) with doubly linked lists for decrease-key.
+   * @example sp.setCosts(costs); if (sp.bucketWidth > 0) sp.runBuckets(0);
    */
-  run(origin: number): void {
+  runBuckets(origin: number): void {
+    const { firstOut, head, link, noThrough } = this.g;
+    const dist = this.dist;
+    const predLink = this.predLink;
+    const predNode = this.predNode;
+    const cost = this.csrCost;
+    const order = this.order;
+    const bh = this.bucketHead;
+    const next = this.bNext;
+    const prev = this.bPrev;
+    const slot = this.bSlot;
+    const nb = this.bucketCount;
+    const mask = nb - 1;
+    const inv = 1 / this.bucketWidth;
+    const sinkList = this.sinks;
+    dist.fill(Infinity);
+    dist[origin] = 0;
+    predLink[origin] = -1;
+    predNode[origin] = -1;
+    bh[0] = origin;
+    next[origin] = -1;
+    prev[origin] = -1;
+    slot[origin] = 0;
+    let queued = 1;
+    let cur = 0;
+    let settled = 0;
+    let sinks = 0;
+    let empty = 0;
+    const emptyLimit = 32 * this.g.numNodes + 4096;
+    while (queued > 0) {
+      const u = bh[cur]!;
+      if (u < 0) {
+        cur = (cur + 1) & mask;
+        if (++empty > emptyLimit) {
+          // Labels far apart compared with the bucket width: the heap is cheaper. Clean up and switch for good.
+          for (let v = 0; v < this.g.numNodes; v++) {
+            if (slot[v]! >= 0) bh[slot[v]!] = -1;
+            slot[v] = -1;
+          }
+          this.bucketWidth = 0;
+          this.runHeap(origin);
+          return;
+        }
+        continue;
+      }
+      // Pop the head of the current bucket.
+      const nu = next[u]!;
+      bh[cur] = nu;
+      if (nu >= 0) prev[nu] = -1;
+      slot[u] = -2;
+      queued--;
+      order[settled++] = u;
+      const du = dist[u]!;
+      const end = firstOut[u + 1]!;
+      for (let s = firstOut[u]!; s < end; s++) {
+        const v = head[s]!;
+        const nd = du + cost[s]!;
+        const dv = dist[v]!;
+        if (nd < dv) {
+          if (noThrough[v] === 1) {
+            if (dv === Infinity) sinkList[sinks++] = v;
+            dist[v] = nd;
+            predLink[v] = link[s]!;
+            predNode[v] = u;
+            continue;
+          }
+          const sv = slot[v]!;
+          if (sv === -2) continue; // settled (only through round-off at a bucket edge): its label stands
+          if (sv >= 0) {
+            // Unlink from its current bucket.
+            const pv = prev[v]!;
+            const xv = next[v]!;
+            if (pv >= 0) next[pv] = xv;
+            else bh[sv] = xv;
+            if (xv >= 0) prev[xv] = pv;
+          } else queued++;
+          dist[v] = nd;
+          predLink[v] = link[s]!;
+          predNode[v] = u;
+          // ToInt32 then mask = k mod nb for any k < 2^53 (nb divides 2^32).
+          const b = Math.floor(nd * inv) & mask;
+          const h = bh[b]!;
+          next[v] = h;
+          prev[v] = -1;
+          if (h >= 0) prev[h] = v;
+          bh[b] = v;
+          slot[v] = b;
+        }
+      }
+    }
+    for (let k = 0; k < settled; k++) slot[order[k]!] = -1;
+    this.settledCount = settled;
+    this.sinkCount = sinks;
+  }
+
+  /**
+   * Dijkstra from `origin` over the whole graph (binary heap with decrease-key, keys stored in the heap).
+   * @example sp.runHeap(0); sp.settledCount // nodes reached
+   */
+  runHeap(origin: number): void {
     const { firstOut, head, link, noThrough } = this.g;
     const dist = this.dist;
     const predLink = this.predLink;

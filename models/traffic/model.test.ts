@@ -18,7 +18,7 @@ const value = (out: ModelOutput, metric: string, entity = 'city'): number => {
   return s.values[0]!;
 };
 const scenarioParams = (name: string): TrafficParams =>
-  trafficParamsSchema.parse((loadScenario(path.join(REPO_ROOT, 'scenarios', `${name}.yaml`)).scenario as { traffic: unknown }).traffic);
+  trafficParamsSchema.parse((loadScenario(path.join(REPO_ROOT, "scenarios", `${name}.yaml`)).scenario as unknown as { traffic: unknown }).traffic);
 
 describe('gravity with Furness balancing', () => {
   it('matches row and column totals and keeps intrazonal cells empty', () => {

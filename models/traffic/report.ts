@@ -24,7 +24,7 @@ const scenario = opt('scenario', 'baseline');
 const compare = opt('compare', '');
 const years = [2017, 2018, 2019, 2020, 2021];
 const params = (name: string): TrafficParams =>
-  trafficParamsSchema.parse((loadScenario(path.join(REPO_ROOT, 'scenarios', `${name}.yaml`)).scenario as { traffic: unknown }).traffic);
+  trafficParamsSchema.parse((loadScenario(path.join(REPO_ROOT, "scenarios", `${name}.yaml`)).scenario as unknown as { traffic: unknown }).traffic);
 const p = params(scenario);
 const inputs = loadTrafficInputs(p);
 const names: Record<string, string> = {
