@@ -10,7 +10,7 @@
  * - fresh marketable yield = harvested fruit DM / fruit dry-matter content × marketable share.
  * The SIMPLE core (lagged sums, f(Temp), f(Heat), f(CO2) with the 0.01, I50B heat increments) is unchanged.
  */
-import { fCo2, fHeat, fTemp, type SimpleSpecies } from './simple.ts';
+import { fCo2, fHeat, fTemp, priestleyTaylorMm, type SimpleSpecies } from './simple.ts';
 import type { ClimateDaily } from './climate.ts';
 
 /** A greenhouse crop and its season. */
@@ -101,6 +101,26 @@ export const CUCUMBER_WINTER_SPRING: GreenhouseCrop = {
   marketableShare: 0.9,
 };
 
+/**
+ * Root-zone water and irrigation (SIMPLE's ARID bucket, research note §1a): ETo = Priestley–Taylor on the inside
+ * canopy radiation and temperatures; TR = min(WUC·W, ETo); f(Water) = max(0, 1 − S_water·(1 − TR/ETo)).
+ * Manual: fixed interval and amount by season (cold season Nov–Feb); smart: soil-moisture sensor refills the root
+ * zone to field capacity when the depletion exceeds a share.
+ */
+export interface WaterOptions {
+  /** Available water capacity (m³ m⁻³), root-zone depth (mm), drainage coefficient (d⁻¹), uptake coefficient (d⁻¹). */
+  awc: number;
+  rootZoneMm: number;
+  ddc: number;
+  wuc: number;
+  mode: 'interval' | 'sensor';
+  coldIntervalDays: number;
+  coldAmountMm: number;
+  warmIntervalDays: number;
+  warmAmountMm: number;
+  sensorDepletion: number;
+}
+
 /** Season outcome of one crop in one greenhouse. */
 export interface CropResult {
   yieldKgPerM2: number;
@@ -112,6 +132,11 @@ export interface CropResult {
   coldDamageDays: number;
   heatStressDays: number;
   frostKilled: boolean;
+  /** Irrigation applied and drained below the root zone over the crop's life, mm (= L m⁻²); 0 without `water`. */
+  irrigationMm: number;
+  drainageMm: number;
+  /** Days with f(Water) < 1. */
+  waterStressDays: number;
   /** Why the crop ended: pull-out date, thermal time, canopy collapse, frost. */
   endReason: 'pullout' | 'tsum' | 'senescence' | 'frost';
 }
@@ -121,9 +146,10 @@ const fruitScratch = new Float64Array(400);
 
 /**
  * Run a greenhouse crop on daily inside climate (season indices 0…364 = 1 Aug … 31 Jul).
+ * Without `water` the crop is never water-stressed (drip-irrigated, research note §0).
  * @example const r = runCrop(TOMATO_LONG_SEASON, climate, 410); r.yieldKgPerM2 // fresh marketable kg m⁻²
  */
-export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): CropResult {
+export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number, water?: WaterOptions): CropResult {
   const sp = c.species;
   const fc = fCo2(co2Ppm, sp.sCo2);
   const start = c.transplantIndex;
@@ -143,6 +169,12 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
   const fruit = fruitScratch;
   let nFruit = 0;
   let lastDay = end;
+  const wfc = water ? water.awc * water.rootZoneMm : 0;
+  let soilW = wfc;
+  let irrigated = 0;
+  let drained = 0;
+  let stressDays = 0;
+  let prevWater = 1;
   for (let d = start; d <= end; d++) {
     const k = d - start;
     const tmax = cl.tinMaxC[d];
@@ -157,8 +189,8 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
       // SIMPLE: interception from today's (lagged) TT and yesterday's I50B; I50B from yesterday's stress.
       const grow = Math.min(1, c.fSolarMax / (1 + Math.exp(-0.01 * (tt - c.i50a))));
       const sen = Math.min(1, c.fSolarMax / (1 + Math.exp(0.01 * (tt - (c.tsum - i50bPrev)))));
-      fS = Math.min(grow, sen);
-      i50b = Math.max(0, i50bPrev + sp.i50maxH * (1 - prevHeat)) + c.i50maxColdCd * prevCold;
+      fS = Math.min(grow, sen) * (prevWater > 0.1 ? 1 : 0.9 + prevWater);
+      i50b = Math.max(0, i50bPrev + sp.i50maxH * (1 - prevHeat), i50bPrev + sp.i50maxW * (1 - prevWater)) + c.i50maxColdCd * prevCold;
       if (fS < fSPrev && fS <= 0.005) {
         endReason = 'senescence';
         lastDay = d - 1;
@@ -166,7 +198,31 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
       }
     }
     const fh = fHeat(tmax, sp.theat, sp.text);
-    const dB = 10 * sp.rue * fS * cl.canopyMJPerM2[d] * fc * fTemp(tmean, sp.tbase, sp.topt) * fh;
+    let fw = 1;
+    if (water) {
+      const doy = ((d + 212) % 365) + 1;
+      const coldSeason = doy >= 305 || doy <= 59;
+      let irr = 0;
+      if (water.mode === 'sensor') {
+        if (soilW < (1 - water.sensorDepletion) * wfc) irr = wfc - soilW;
+      } else {
+        const every = coldSeason ? water.coldIntervalDays : water.warmIntervalDays;
+        if (k % every === 0) irr = coldSeason ? water.coldAmountMm : water.warmAmountMm;
+      }
+      irrigated += irr;
+      soilW += irr;
+      if (soilW > wfc) {
+        const dr = water.ddc * (soilW - wfc);
+        drained += dr;
+        soilW -= dr;
+      }
+      const eto = priestleyTaylorMm(cl.canopyMJPerM2[d], tmax, tmin);
+      const tr = Math.min(water.wuc * soilW, eto);
+      soilW -= tr;
+      fw = Math.max(0, 1 - sp.sWater * (1 - tr / eto));
+      if (fw < 1) stressDays++;
+    }
+    const dB = 10 * sp.rue * fS * cl.canopyMJPerM2[d] * fc * fTemp(tmean, sp.tbase, sp.topt) * Math.min(fh, fw);
     fruit[k] = tt >= c.ttFloweringCd ? c.hi * dB : 0;
     nFruit = k + 1;
     biomass += dB;
@@ -175,6 +231,7 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
     coldDays += cold;
     if (fh < 1) heatDays++;
     prevHeat = fh;
+    prevWater = fw;
     prevCold = cold;
     i50bPrev = i50b;
     fSPrev = fS;
@@ -208,6 +265,9 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number): Cr
     coldDamageDays: coldDays,
     heatStressDays: heatDays,
     frostKilled: frost,
+    irrigationMm: irrigated,
+    drainageMm: drained,
+    waterStressDays: stressDays,
     endReason,
   };
 }

@@ -17,6 +17,8 @@ export const greenhouseMetrics: MetricInfo[] = [
   { id: 'greenhouse.coldDamageDays', unit: 'd', title: 'Chilling days per greenhouse-season (inside Tmin below the crop threshold: tomato 5 °C, cucumber 8 °C)' },
   { id: 'greenhouse.frostLossShare', unit: 'share', title: 'Share of greenhouse area whose crop was killed by frost (> 2 h below 0 °C inside)' },
   { id: 'greenhouse.janInsideMinC', unit: '°C', title: 'Mean January inside minimum air temperature (greenhouse-weighted)' },
+  { id: 'greenhouse.irrigationMm', unit: 'mm', title: 'Irrigation water per m² of greenhouse per season (L/m²), manual schedule vs smart soil-moisture refills by adoption' },
+  { id: 'greenhouse.waterSavingPct', unit: '%', title: 'Irrigation saved by smart (sensor) over manual (fixed schedule) irrigation — follows from the assumed manual schedule' },
   { id: 'greenhouse.cropYieldKgPerM2', unit: 'kg/m²', title: 'Marketable yield per crop (crop:tomato, crop:cucumber — cucumber uncalibrated)' },
 ];
 

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSites } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate, type ClimateDaily, type ClimateKernel, type ControlRules } from './climate.ts';
-import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop, type CropResult, type GreenhouseCrop } from './crop.ts';
+import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop, type CropResult, type GreenhouseCrop, type WaterOptions } from './crop.ts';
 import { DESIGN_IDS, type DesignId, type GreenhouseParams } from './params.ts';
 import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG, type DailyWeather, type WeatherShocks } from './weather.ts';
 import { epwSeasonHourly, parseEpw, parseNasaPowerCsv, toSeason, type DatedDaily, type EpwWeather } from './weather-files.ts';
@@ -37,6 +37,7 @@ export interface GreenhouseInputs {
   kernels: Record<DesignId, ClimateKernel>;
   rules: { manual: ControlRules; smart: ControlRules };
   crops: { tomato: GreenhouseCrop; cucumber: GreenhouseCrop };
+  water: { manual: WaterOptions; smart: WaterOptions };
   realDaily: DatedDaily | null;
   epw: EpwWeather | null;
 }
@@ -84,7 +85,11 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
       realDaily = epw.daily;
     }
   }
-  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, realDaily, epw };
+  const ir = p.irrigation;
+  const soil = { awc: ir.awc, rootZoneMm: ir.rootZoneMm, ddc: ir.drainage, wuc: 0.096 };
+  const wManual: WaterOptions = { ...soil, mode: 'interval', coldIntervalDays: ir.manualColdIntervalDays, coldAmountMm: ir.manualColdAmountMm, warmIntervalDays: ir.manualWarmIntervalDays, warmAmountMm: ir.manualWarmAmountMm, sensorDepletion: ir.smartRefillDepletion };
+  const water = { manual: wManual, smart: { ...wManual, mode: 'sensor' as const } };
+  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw };
 }
 
 /**
@@ -148,8 +153,8 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     for (let d = 1; d <= 31; d++) jan += cl.tinMinC[sIdx(d)];
     const co2 = smart ? co2Smart : p.co2AmbientPpm;
     c = {
-      tomato: runCrop(inputs.crops.tomato, cl, co2),
-      cucumber: runCrop(inputs.crops.cucumber, cl, co2),
+      tomato: runCrop(inputs.crops.tomato, cl, co2, smart ? inputs.water.smart : inputs.water.manual),
+      cucumber: runCrop(inputs.crops.cucumber, cl, co2, smart ? inputs.water.smart : inputs.water.manual),
       janMinC: jan / 31,
       trace: wantTrace ? { tinC: Array.from(cl.traceTinC), parUmol: Array.from(cl.traceParUmol), toutC: Array.from(cl.traceToutC), blanketOpen: Array.from(cl.traceBlanketOpen) } : null,
     };
@@ -186,6 +191,8 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   let cityFrost = 0;
   let cityJan = 0;
   let cityGh = 0;
+  let cityWaterManual = 0;
+  let cityWaterSmart = 0;
   const cropKg = { tomato: 0, cucumber: 0 };
   const cropArea = { tomato: 0, cucumber: 0 };
   const artifactSites: unknown[] = [];
@@ -193,6 +200,8 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     const area = s.areaM2;
     let kgManualPerM2 = 0; // yield per m² if every greenhouse were manual (mix-weighted)
     let kgSmartPerM2 = 0;
+    let waterManual = 0;
+    let waterSmart = 0;
     let cold = 0;
     let frost = 0;
     let jan = 0;
@@ -214,8 +223,13 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
           const w = tshare * mix[crop];
           if (w <= 0) continue;
           const r = cell[crop];
-          if (smart) kgSmartPerM2 += w * r.yieldKgPerM2;
-          else kgManualPerM2 += w * r.yieldKgPerM2;
+          if (smart) {
+            kgSmartPerM2 += w * r.yieldKgPerM2;
+            waterSmart += w * r.irrigationMm;
+          } else {
+            kgManualPerM2 += w * r.yieldKgPerM2;
+            waterManual += w * r.irrigationMm;
+          }
           cold += cs * w * r.coldDamageDays;
           frost += cs * w * (r.frostKilled ? 1 : 0);
           cropKg[crop] += area * cs * w * r.yieldKgPerM2;
@@ -233,6 +247,10 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     push('greenhouse.coldDamageDays', entity, cold);
     push('greenhouse.frostLossShare', entity, frost);
     push('greenhouse.janInsideMinC', entity, jan);
+    push('greenhouse.irrigationMm', entity, (1 - smartShare) * waterManual + smartShare * waterSmart);
+    push('greenhouse.waterSavingPct', entity, waterManual > 0 ? (1 - waterSmart / waterManual) * 100 : 0);
+    cityWaterManual += waterManual * area;
+    cityWaterSmart += waterSmart * area;
     cityKg += yieldPerM2 * area;
     cityArea += area;
     cityKgManual += kgManualPerM2 * area;
@@ -254,6 +272,8 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   push('greenhouse.coldDamageDays', 'city', cityGh > 0 ? cityCold / cityGh : 0);
   push('greenhouse.frostLossShare', 'city', cityArea > 0 ? cityFrost / cityArea : 0);
   push('greenhouse.janInsideMinC', 'city', cityGh > 0 ? cityJan / cityGh : 0);
+  push('greenhouse.irrigationMm', 'city', cityArea > 0 ? ((1 - smartShare) * cityWaterManual + smartShare * cityWaterSmart) / cityArea : 0);
+  push('greenhouse.waterSavingPct', 'city', cityWaterManual > 0 ? (1 - cityWaterSmart / cityWaterManual) * 100 : 0);
   for (const crop of ['tomato', 'cucumber'] as const) push('greenhouse.cropYieldKgPerM2', `crop:${crop}`, cropArea[crop] > 0 ? cropKg[crop] / cropArea[crop] : 0);
   const out: ModelOutput = { series };
   if (wantTrace) out.artifacts = { greenhouseDay: { year, doy: p.representativeDoy, note: 'hourly inside air °C and PAR at canopy µmol m⁻² s⁻¹ of the dominant design per site, manual vs smart (local solar hours)', sites: artifactSites } };

@@ -105,6 +105,18 @@ export const greenhouseParamsSchema = z.strictObject({
       checkIntervalH: z.number().min(0.25).max(6).default(MANUAL_RULES.manualCheckH).describe('h; time between the grower\'s vent checks'),
     })
     .prefault({}),
+  irrigation: z
+    .strictObject({
+      awc: z.number().min(0.03).max(0.4).default(0.15).describe('m³ m⁻³; available water capacity of the greenhouse loam (ASSUMPTION; SIMPLE soils 0.05–0.25)'),
+      rootZoneMm: z.number().min(100).max(2000).default(400).describe('mm; root-zone depth (ASSUMPTION)'),
+      drainage: z.number().min(0).max(1).default(0.5).describe('d⁻¹; share of water above field capacity drained per day (SIMPLE DDC, ASSUMPTION)'),
+      manualColdIntervalDays: z.number().int().min(1).max(60).default(10).describe('d; manual irrigation interval November–February (ASSUMPTION, common practice)'),
+      manualColdAmountMm: z.number().min(0).max(200).default(20).describe('mm per irrigation, November–February (ASSUMPTION)'),
+      manualWarmIntervalDays: z.number().int().min(1).max(60).default(6).describe('d; manual interval March–October (ASSUMPTION)'),
+      manualWarmAmountMm: z.number().min(0).max(200).default(25).describe('mm per irrigation, March–October (ASSUMPTION)'),
+      smartRefillDepletion: z.number().min(0.05).max(0.9).default(0.3).describe('share of available water used before the soil-moisture sensor triggers a refill to field capacity (ASSUMPTION; FAO-56 p ≈ 0.3–0.4 for vegetables)'),
+    })
+    .prefault({}),
   blanketSeason: z
     .strictObject({
       fromDoy: doy(MANUAL_RULES.blanketFromDoy, 'blanket used at night from (1 November; ASSUMPTION, common practice)'),

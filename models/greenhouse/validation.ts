@@ -88,8 +88,8 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
     for (const rules of [MANUAL_RULES, SMART_RULES]) {
       simulateClimate(k, rules, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, cl);
       if (rules.kind === 'manual') {
-        tomato.push(runCrop(TOMATO_LONG_SEASON, cl, p.co2AmbientPpm).yieldKgPerM2);
-        cucumber.push(runCrop(CUCUMBER_WINTER_SPRING, cl, p.co2AmbientPpm).yieldKgPerM2);
+        tomato.push(runCrop(TOMATO_LONG_SEASON, cl, p.co2AmbientPpm, inputs.water.manual).yieldKgPerM2);
+        cucumber.push(runCrop(CUCUMBER_WINTER_SPRING, cl, p.co2AmbientPpm, inputs.water.manual).yieldKgPerM2);
         // Dec–Feb dry days after a dry day (sunny spells): inside vs outside minimum
         for (let i = 122; i < 212; i++)
           if (!w.wet[i] && !w.wet[i - 1]) {
