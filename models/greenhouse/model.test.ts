@@ -129,6 +129,25 @@ describe('what-ifs move in the right direction (same weather seeds)', () => {
   });
 });
 
+describe('irrigation acts through the SIMPLE water module', () => {
+  it('sensor refills use less water than the fixed schedule; withholding water stresses the crop and lowers yield', () => {
+    const g = new WeatherGenerator();
+    const w = g.generate(createRng(8), 213, allocDaily(365));
+    const h = toHourly(w, 36.8, allocHourly(365));
+    const cl = simulateClimate(buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall'])), MANUAL_RULES, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, allocClimate(365));
+    const man = inputs.water.manual;
+    const a = runCrop(TOMATO_LONG_SEASON, cl, 410, man);
+    const s = runCrop(TOMATO_LONG_SEASON, cl, 410, inputs.water.smart);
+    expect(s.irrigationMm).toBeLessThan(a.irrigationMm);
+    expect(s.drainageMm).toBeLessThan(a.drainageMm);
+    expect(Math.abs(s.yieldKgPerM2 / a.yieldKgPerM2 - 1)).toBeLessThan(0.02);
+    const dry = runCrop(TOMATO_LONG_SEASON, cl, 410, { ...man, warmAmountMm: 5, coldAmountMm: 3 });
+    expect(dry.waterStressDays).toBeGreaterThan(30);
+    expect(dry.yieldKgPerM2).toBeLessThan(0.8 * a.yieldKgPerM2);
+    expect(runCrop(TOMATO_LONG_SEASON, cl, 410).irrigationMm).toBe(0);
+  });
+});
+
 describe('property tests (monotone physical responses)', () => {
   const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
   it('more radiation never lowers yield: crop model on a fixed inside climate, canopy radiation × 0.5…1.5', () => {
