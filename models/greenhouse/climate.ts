@@ -407,7 +407,7 @@ export interface ClimateRunOptions {
   initialC?: readonly [number, number, number];
   /** Day index to trace hourly (−1 = none). */
   traceDay?: number;
-  /** Override: blanket forced closed all the time (tests: dark nights), or forced schedule off. */
+  /** Test override: blanket forced closed all the time (dark nights, analytic cooling). */
   forceBlanketClosed?: boolean;
 }
 

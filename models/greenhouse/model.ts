@@ -13,7 +13,7 @@ import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate, type ClimateDaily, type ClimateKernel, type ControlRules } from './climate.ts';
 import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop, type CropResult, type GreenhouseCrop, type WaterOptions } from './crop.ts';
 import { DESIGN_IDS, type DesignId, type GreenhouseParams } from './params.ts';
-import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG, type DailyWeather, type WeatherShocks } from './weather.ts';
+import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG, type WeatherShocks } from './weather.ts';
 import { epwSeasonHourly, parseEpw, parseNasaPowerCsv, toSeason, type DatedDaily, type EpwWeather } from './weather-files.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -79,7 +79,7 @@ export const GENERATOR_CONSTANTS = {
 } as const;
 
 /** First day of year (1-based, non-leap) of each month. */
-export const MONTH_START_DOY = DAYS_IN_MONTH.reduce<number[]>((acc, d, i) => (acc.push(i === 0 ? 1 : acc[i - 1] + DAYS_IN_MONTH[i - 1]), acc), []);
+export const MONTH_START_DOY: readonly number[] = [1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
 
 /**
  * Month index (0–11) of a 1-based non-leap day of year.
