@@ -12,7 +12,7 @@ import { css, diffColour, normalise, shareColour, STATUS_COLOUR, vcColour } from
 import { renderChart } from './charts.ts';
 import { entityName, lang, metricName, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
 import { loadSettings, type SiteSettings } from './settings.ts';
-import { readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
+import { busiestSec, readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
 import { readGreenhouseDay } from './drill/hourly.ts';
 import type { ZiboGeo, GeoSite } from '../geo.ts';
 
@@ -390,7 +390,11 @@ function rackState(): { hosts: Array<{ cloud: string; hosts: number | null; util
 async function openRackHall(): Promise<void> {
   const host = openDrillPanel(`${t().cloudCentre} · ${t().openRackHall}`);
   const { startRackHall } = await import('./drill/rackhall3d.ts');
-  const h = startRackHall(host, app.lean);
+  const ix = app.a!.ix;
+  const hostM = ix.metrics().find((m) => m.startsWith('clouds.') && /host/i.test(m));
+  const perCloud = hostM ? ix.where(hostM, (e) => e.startsWith('cloud:')) : [];
+  const capacity = perCloud.length ? Math.max(...perCloud[0].p90.map((_, i) => perCloud.reduce((acc, s) => acc + (s.p90[i] ?? 0), 0))) : 240;
+  const h = startRackHall(host, app.lean, capacity);
   app.drill = { ...h, update: (s) => h.update(s as Parameters<typeof h.update>[0]), kind: 'rack' };
   h.update(rackState());
 }
@@ -435,11 +439,11 @@ function replayRef(): ArtifactRef | undefined {
   const year = Number(app.month.slice(0, 4));
   return refs.find((r) => r.year === year) ?? refs.sort((x, y) => Math.abs(x.year - year) - Math.abs(y.year - year))[0];
 }
-function startReplay(r: VehicleReplay, speed: number): void {
+function startReplay(r: VehicleReplay, speed: number, fromSec = r.traj.startSec): void {
   stopReplay();
   app.viewer.clock.shouldAnimate = false;
   applyTexts();
-  const state = { r, tSec: r.traj.startSec, speed, lastWall: performance.now(), remove: () => {} };
+  const state = { r, tSec: fromSec, speed, lastWall: performance.now(), remove: () => {} };
   const clockEl = $('replay-clock');
   clockEl.hidden = false;
   state.remove = app.viewer.scene.preUpdate.addEventListener(() => {
@@ -468,7 +472,8 @@ async function toggleReplay(): Promise<void> {
   const ref = replayRef();
   if (!ref || !app.source || !app.a) return toast(t().replayNone);
   const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), app.geo.roads);
-  startReplay(new VehicleReplay(app.viewer, app.geo.roads, traj), 60);
+  flyToConcern('traffic', 'city');
+  startReplay(new VehicleReplay(app.viewer, app.geo.roads, traj), 60, busiestSec(traj));
 }
 
 // ---------- presentation ----------

@@ -121,6 +121,22 @@ export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number)
 }
 
 /**
+ * The time (s) with the most vehicles on the network, sampled at `samples` points of the window: where a replay
+ * should start so that the first view shows the peak.
+ * @example const t = busiestSec(traj);
+ */
+export function busiestSec(t: Trajectories, samples = 24): number {
+  let best = t.startSec, bestN = -1;
+  for (let k = 0; k < samples; k++) {
+    const s = t.startSec + ((t.endSec - t.startSec) * k) / samples;
+    let n = 0;
+    for (let i = 0; i < t.enterSec.length; i++) if (t.enterSec[i] <= s && t.exitSec[i] >= s) n++;
+    if (n > bestN) { bestN = n; best = s; }
+  }
+  return best;
+}
+
+/**
  * Moves one point per vehicle along its trajectory at simulated time `tSec` (seconds after midnight).
  * JS cost is measured per update in `lastUpdateMs` (the bench reads it).
  * @example const r = new VehicleReplay(viewer, roads, traj); r.update(7.5 * 3600);
@@ -154,7 +170,7 @@ export class VehicleReplay {
     });
     const col = Color.fromCssColorString(colour);
     for (let v = 0; v < this.count; v++) {
-      this.prims.push(this.points.add({ position: Cartesian3.ZERO, pixelSize: 3, color: col, show: false }));
+      this.prims.push(this.points.add({ position: Cartesian3.ZERO, pixelSize: 4, color: col, show: false }));
     }
     this.cursor = new Uint32Array(this.count);
     this.shown = new Uint8Array(this.count);

@@ -10,7 +10,7 @@ export interface RackState {
   hosts: Array<{ cloud: string; hosts: number | null; utilisation: number | null }>;
 }
 
-const ROWS = 6, RACKS_PER_ROW = 10, SLOTS = 12;
+const RACKS_PER_ROW = 10, SLOTS = 12;
 
 /** Utilisation 0..1 → colour. */
 function utilColour(u: number): THREE.Color {
@@ -19,10 +19,12 @@ function utilColour(u: number): THREE.Color {
 }
 
 /**
- * Starts the scene; call `update(state)` when the timeline month changes.
- * @example const h = startRackHall(div, false); h.update({ hosts: [{ cloud: 'public', hosts: 120, utilisation: 0.55 }] });
+ * Starts the scene sized for `capacityHosts` (the run's largest host count, so the hall fills up as the clouds
+ * grow); call `update(state)` when the timeline month changes.
+ * @example const h = startRackHall(div, false, 120); h.update({ hosts: [{ cloud: 'public', hosts: 80, utilisation: 0.55 }] });
  */
-export function startRackHall(host: HTMLElement, lean: boolean): DrillHandle & { update(s: RackState): void } {
+export function startRackHall(host: HTMLElement, lean: boolean, capacityHosts = 240): DrillHandle & { update(s: RackState): void } {
+  const ROWS = Math.max(1, Math.ceil(Math.max(24, capacityHosts) / SLOTS / RACKS_PER_ROW));
   const renderer = new THREE.WebGLRenderer({ antialias: !lean, preserveDrawingBuffer: true });
   renderer.setPixelRatio(lean ? 0.75 : Math.min(2, devicePixelRatio));
   renderer.setSize(host.clientWidth, host.clientHeight);
@@ -30,7 +32,7 @@ export function startRackHall(host: HTMLElement, lean: boolean): DrillHandle & {
   const scene = new THREE.Scene();
   scene.background = new THREE.Color('#070b14');
   const camera = new THREE.PerspectiveCamera(45, host.clientWidth / host.clientHeight, 0.1, 300);
-  scene.add(new THREE.AmbientLight('#8090b0', 0.7));
+  scene.add(new THREE.AmbientLight('#a0b0d0', 1.1));
   const key = new THREE.DirectionalLight('#ffffff', 1.2);
   key.position.set(10, 20, 10);
   scene.add(key);
@@ -42,7 +44,7 @@ export function startRackHall(host: HTMLElement, lean: boolean): DrillHandle & {
   scene.add(grid);
 
   const rackGeo = new THREE.BoxGeometry(0.8, 2.2, 1.1);
-  const rackMat = new THREE.MeshLambertMaterial({ color: '#2a3040' });
+  const rackMat = new THREE.MeshLambertMaterial({ color: '#3a4560' });
   const racks = new THREE.InstancedMesh(rackGeo, rackMat, ROWS * RACKS_PER_ROW);
   const slotGeo = new THREE.BoxGeometry(0.7, 0.13, 0.05);
   const slotMat = new THREE.MeshBasicMaterial({ color: '#ffffff' });
@@ -57,14 +59,16 @@ export function startRackHall(host: HTMLElement, lean: boolean): DrillHandle & {
     for (let q = 0; q < SLOTS; q++) { m.makeTranslation(x, 0.25 + q * 0.16, z + 0.56); slots.setMatrixAt(s++, m); }
   }
   scene.add(racks, slots);
-  const off = new THREE.Color('#141a26');
+  const off = new THREE.Color('#1c2433');
   for (let i = 0; i < total; i++) slots.setColorAt(i, off);
 
   let raf = 0;
   const t0 = performance.now();
   const frame = () => {
-    const a = (performance.now() - t0) / 1000 * 0.12;
-    camera.position.set(Math.sin(a) * 16, 9, Math.cos(a) * 16);
+    // A slow swing in front of the racks (the lit faces look south, +z).
+    const a = Math.sin((performance.now() - t0) / 1000 * 0.25) * 0.6;
+    const r = 9 + ROWS * 2.2;
+    camera.position.set(Math.sin(a) * r, 4 + ROWS, Math.cos(a) * r);
     camera.lookAt(0, 1, 0);
     renderer.render(scene, camera);
     raf = requestAnimationFrame(frame);
