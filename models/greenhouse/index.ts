@@ -19,6 +19,8 @@ export const greenhouseMetrics: MetricInfo[] = [
   { id: 'greenhouse.janInsideMinC', unit: '°C', title: 'Mean January inside minimum air temperature (greenhouse-weighted)' },
   { id: 'greenhouse.irrigationMm', unit: 'mm', title: 'Irrigation water per m² of greenhouse per season (L/m²), manual schedule vs smart soil-moisture refills by adoption' },
   { id: 'greenhouse.waterSavingPct', unit: '%', title: 'Irrigation saved by smart (sensor) over manual (fixed schedule) irrigation — follows from the assumed manual schedule' },
+  { id: 'greenhouse.firstHarvestDays', unit: 'd', title: 'Days from transplanting to the first picking (crop:tomato transplanted 25 Aug, crop:cucumber 10 Jan)' },
+  { id: 'greenhouse.lastHarvestDays', unit: 'd', title: 'Days from transplanting to the last picking (pull-out, canopy collapse or frost)' },
   { id: 'greenhouse.cropYieldKgPerM2', unit: 'kg/m²', title: 'Marketable yield per crop (crop:tomato, crop:cucumber — cucumber uncalibrated)' },
 ];
 

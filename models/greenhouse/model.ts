@@ -195,6 +195,10 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   let cityWaterSmart = 0;
   const cropKg = { tomato: 0, cucumber: 0 };
   const cropArea = { tomato: 0, cucumber: 0 };
+  // Harvest timing: area-weighted days from transplanting to the first and to the last picking.
+  const firstPick = { tomato: 0, cucumber: 0 };
+  const lastPick = { tomato: 0, cucumber: 0 };
+  const pickArea = { tomato: 0, cucumber: 0 };
   const artifactSites: unknown[] = [];
   for (const s of inputs.sites) {
     const area = s.areaM2;
@@ -234,6 +238,12 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
           frost += cs * w * (r.frostKilled ? 1 : 0);
           cropKg[crop] += area * cs * w * r.yieldKgPerM2;
           cropArea[crop] += area * cs * w;
+          if (r.firstHarvestIndex >= 0) {
+            const t0 = inputs.crops[crop].transplantIndex;
+            firstPick[crop] += area * cs * w * (r.firstHarvestIndex - t0);
+            lastPick[crop] += area * cs * w * (r.lastHarvestIndex - t0);
+            pickArea[crop] += area * cs * w;
+          }
         }
         jan += cs * tshare * cell.janMinC;
       }
@@ -274,7 +284,11 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   push('greenhouse.janInsideMinC', 'city', cityGh > 0 ? cityJan / cityGh : 0);
   push('greenhouse.irrigationMm', 'city', cityArea > 0 ? ((1 - smartShare) * cityWaterManual + smartShare * cityWaterSmart) / cityArea : 0);
   push('greenhouse.waterSavingPct', 'city', cityWaterManual > 0 ? (1 - cityWaterSmart / cityWaterManual) * 100 : 0);
-  for (const crop of ['tomato', 'cucumber'] as const) push('greenhouse.cropYieldKgPerM2', `crop:${crop}`, cropArea[crop] > 0 ? cropKg[crop] / cropArea[crop] : 0);
+  for (const crop of ['tomato', 'cucumber'] as const) {
+    push('greenhouse.cropYieldKgPerM2', `crop:${crop}`, cropArea[crop] > 0 ? cropKg[crop] / cropArea[crop] : 0);
+    push('greenhouse.firstHarvestDays', `crop:${crop}`, pickArea[crop] > 0 ? firstPick[crop] / pickArea[crop] : 0);
+    push('greenhouse.lastHarvestDays', `crop:${crop}`, pickArea[crop] > 0 ? lastPick[crop] / pickArea[crop] : 0);
+  }
   const out: ModelOutput = { series };
   if (wantTrace) out.artifacts = { greenhouseDay: { year, doy: p.representativeDoy, note: 'hourly inside air °C and PAR at canopy µmol m⁻² s⁻¹ of the dominant design per site, manual vs smart (local solar hours)', sites: artifactSites } };
   return out;
