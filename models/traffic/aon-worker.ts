@@ -2,7 +2,7 @@
  * piscina worker: all-or-nothing loading of one block of origins at the costs in shared memory, written into that
  * block's slice of the shared block-flow buffer. The graph and workspace are built once per worker and graph key.
  */
-import { allOrNothing, ShortestPaths, type CsrGraph } from './graph.ts';
+import { aonUnits, ShortestPaths, type AonPlan, type CsrGraph } from './graph.ts';
 
 /** One task: which graph (shared buffers) and which block. */
 export interface AonTask {
@@ -15,16 +15,23 @@ export interface AonTask {
   link: SharedArrayBuffer;
   noThrough: SharedArrayBuffer;
   zoneNode: SharedArrayBuffer;
+  numUnits: number;
+  unitStart: SharedArrayBuffer;
+  unitZones: SharedArrayBuffer;
+  unitRoot: SharedArrayBuffer;
+  zoneConnSlot: SharedArrayBuffer;
   od: SharedArrayBuffer;
   cost: SharedArrayBuffer;
   blockFlows: SharedArrayBuffer;
   block: number;
-  o0: number;
-  o1: number;
+  /** Work-unit range of the block. */
+  u0: number;
+  u1: number;
 }
 
 let cachedKey = '';
 let sp: ShortestPaths | null = null;
+let plan: AonPlan | null = null;
 let od: Float64Array | null = null;
 let cost: Float64Array | null = null;
 let blockFlows: Float64Array | null = null;
@@ -43,6 +50,13 @@ export default function aonBlock(t: AonTask): number {
       zoneNode: new Int32Array(t.zoneNode),
     };
     sp = new ShortestPaths(g);
+    plan = {
+      numUnits: t.numUnits,
+      unitStart: new Int32Array(t.unitStart),
+      unitZones: new Int32Array(t.unitZones),
+      unitRoot: new Int32Array(t.unitRoot),
+      zoneConnSlot: new Int32Array(t.zoneConnSlot),
+    };
     od = new Float64Array(t.od);
     cost = new Float64Array(t.cost);
     blockFlows = new Float64Array(t.blockFlows);
@@ -51,5 +65,5 @@ export default function aonBlock(t: AonTask): number {
   sp.setCosts(cost!);
   const out = blockFlows!.subarray(t.block * t.numLinks, (t.block + 1) * t.numLinks);
   out.fill(0);
-  return allOrNothing(sp, od!, t.o0, t.o1, out);
+  return aonUnits(sp, plan!, od!, t.u0, t.u1, out);
 }

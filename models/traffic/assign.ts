@@ -12,7 +12,7 @@
  * All-or-nothing loading is done per fixed block of origins into per-block buffers that are summed in block order,
  * so a worker pool (`pool.ts`) computing blocks in any order on any thread gives bit-identical results.
  */
-import { allOrNothing, buildCsr, ShortestPaths, type CsrGraph } from './graph.ts';
+import { allOrNothing, aonUnits, buildCsr, planAon, ShortestPaths, type AonPlan, type CsrGraph } from './graph.ts';
 import { beckmann, linkCostDerivatives, linkCosts, type Demand, type Network } from './network.ts';
 
 export type Algorithm = 'fw' | 'cfw' | 'bfw';
@@ -399,16 +399,16 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /**
- * Single-thread all-or-nothing by origin blocks: each block into its own zeroed buffer, then summed in block order.
- * This is the arithmetic the pool reproduces exactly.
- * @example aonByBlocks(sp, demand.od, originBlocks(24, 4), blockBufs, y)
+ * Single-thread all-or-nothing by blocks of work units (tree-sharing origin groups, `planAon`): each block into its
+ * own zeroed buffer, then summed in block order. This is the arithmetic the pool reproduces exactly.
+ * @example const plan = planAon(g); aonByBlocks(sp, plan, demand.od, originBlocks(plan.numUnits, 16), bufs, y)
  */
-export function aonByBlocks(sp: ShortestPaths, od: ArrayLike<number>, blockStart: Int32Array, blockFlows: Float64Array[], y: Float64Array): void {
+export function aonByBlocks(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, blockStart: Int32Array, blockFlows: Float64Array[], y: Float64Array): void {
   const nb = blockStart.length - 1;
   for (let b = 0; b < nb; b++) {
     const buf = blockFlows[b]!;
     buf.fill(0);
-    allOrNothing(sp, od, blockStart[b]!, blockStart[b + 1]!, buf);
+    aonUnits(sp, plan, od, blockStart[b]!, blockStart[b + 1]!, buf);
   }
   sumBlocks(blockFlows, nb, y);
 }
@@ -445,7 +445,9 @@ export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, g
   if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);
   const sp = new ShortestPaths(g);
   const state = new EquilibriumState(net, demand, opts);
-  const blockStart = originBlocks(net.numZones, opts.blocks ?? 16);
+  // Tracking origins needs one tree per origin; otherwise origins sharing a tree are loaded together.
+  const plan = planAon(g);
+  const blockStart = originBlocks(opts.trackOrigins ? net.numZones : plan.numUnits, opts.blocks ?? 16);
   const nb = blockStart.length - 1;
   const bufs = Array.from({ length: nb }, () => new Float64Array(net.numLinks));
   const y = new Float64Array(net.numLinks);
@@ -454,7 +456,7 @@ export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, g
   while (!state.done) {
     sp.setCosts(state.cost);
     if (yOrigin) {
-      // Per-origin AON; each block buffer is the in-order sum of its origins (same arithmetic as aonByBlocks).
+      // Per-origin AON (a tree per origin); each block buffer is the in-order sum of its origins.
       yOrigin.fill(0);
       for (let b = 0; b < nb; b++) {
         const buf = bufs[b]!;
@@ -466,7 +468,7 @@ export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, g
         }
       }
       sumBlocks(bufs, nb, y);
-    } else aonByBlocks(sp, demand.od, blockStart, bufs, y);
+    } else aonByBlocks(sp, plan, demand.od, blockStart, bufs, y);
     state.update(y, yOrigin);
   }
   return state.result(performance.now() - t0);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
-import { allOrNothing, buildCsr, shortestPathLinks, ShortestPaths } from './graph.ts';
+import { allOrNothing, aonUnits, buildCsr, planAon, shortestPathLinks, ShortestPaths } from './graph.ts';
+import { generateChicagoLike } from './generate.ts';
+import { linkCosts } from './network.ts';
 import { makeDemand, refreshFixedCost, type Network } from './network.ts';
 
 /** A random strongly-connected-ish network: ring plus random chords; the first `zones` nodes are zones. */
@@ -149,6 +151,23 @@ describe('CSR Dijkstra', () => {
       expect(Array.from(sp.dist)).toEqual(Array.from(ref.dist));
     }
     expect(sp.bucketWidth).toBe(0); // ... and abandoned after too many empty buckets
+  });
+
+  it('origins sharing their only connector share one tree: same flows and SPTT as one tree per origin', () => {
+    const c = generateChicagoLike(2, 0.05);
+    const g = buildCsr(c.net);
+    const plan = planAon(g);
+    // 344 single-connector zones of the generator share 236-ish roots; the 43 two-connector zones stay alone.
+    expect(plan.numUnits).toBeLessThan(c.net.numZones);
+    expect(plan.unitStart[plan.numUnits]).toBe(c.net.numZones);
+    const sp = new ShortestPaths(g);
+    sp.setCosts(linkCosts(c.net, new Float64Array(c.net.numLinks).fill(300), new Float64Array(c.net.numLinks)));
+    const a = new Float64Array(c.net.numLinks);
+    const b = new Float64Array(c.net.numLinks);
+    const sa = allOrNothing(sp, c.demand.od, 0, c.net.numZones, a);
+    const sb = aonUnits(sp, plan, c.demand.od, 0, plan.numUnits, b);
+    expect(sb).toBeCloseTo(sa, 3);
+    for (let l = 0; l < c.net.numLinks; l++) expect(b[l]).toBeCloseTo(a[l]!, 6);
   });
 
   it('throws a clear error when a destination with demand is unreachable', () => {

@@ -366,6 +366,17 @@ export class ShortestPaths {
    * @example sp.run(g.zoneNode[o]); sp.loadOrigin(o, demand.od, flows)
    */
   loadOrigin(o: number, od: ArrayLike<number>, flow: Float64Array): number {
+    const sptt = this.addDemandRow(o, od, 0);
+    this.pushLoads(flow);
+    return sptt;
+  }
+
+  /**
+   * Put the demand row of zone `o` on its destination nodes (labels of the last run + `offset`, the cost of a shared
+   * connector). Returns Σ demand × cost. Loads stay in the workspace until `pushLoads`.
+   * @example sp.addDemandRow(o, od, 0); sp.pushLoads(flow);
+   */
+  addDemandRow(o: number, od: ArrayLike<number>, offset: number): number {
     const { zoneNode, numZones } = this.g;
     const load = this.load;
     const dist = this.dist;
@@ -379,8 +390,18 @@ export class ShortestPaths {
       const c = dist[node]!;
       if (c === Infinity) throw new Error(`zone ${d + 1} (node index ${node}) is unreachable from zone ${o + 1} but has demand ${q}`);
       load[node]! += q;
-      sptt += q * c;
+      sptt += q * (c + offset);
     }
+    return sptt;
+  }
+
+  /**
+   * Move the node loads down the last tree onto its links (reverse settling order, each link touched once), adding
+   * to `flow`, and clear the loads.
+   * @example sp.pushLoads(flow)
+   */
+  pushLoads(flow: Float64Array): void {
+    const load = this.load;
     const order = this.order;
     const predLink = this.predLink;
     const predNode = this.predNode;
@@ -403,8 +424,13 @@ export class ShortestPaths {
       load[predNode[v]!]! += q;
     }
     load[order[0]!] = 0;
-    return sptt;
   }
+
+  /** Cost of CSR slot s at the current costs. */
+  slotCost(s: number): number {
+    return this.csrCost[s]!;
+  }
+
 }
 
 /**
@@ -427,6 +453,114 @@ export function allOrNothing(sp: ShortestPaths, od: ArrayLike<number>, o0: numbe
     if (!any) continue;
     sp.run(zoneNode[o]!);
     sptt += sp.loadOrigin(o, od, flow);
+  }
+  return sptt;
+}
+
+/**
+ * Work units for all-or-nothing: origins that share a shortest-path tree. A zone that may not be passed through and
+ * whose only outgoing link leads to a through node r starts every path with that link, and the rest of each path
+ * is a shortest path from r (the zone cannot be re-entered): all such zones with the same r share one tree rooted
+ * at r. Other origins are their own unit (root = their node). Units are ordered by their first zone.
+ */
+export interface AonPlan {
+  numUnits: number;
+  /** Zones of unit u: unitZones[unitStart[u] .. unitStart[u+1]). */
+  unitStart: Int32Array;
+  unitZones: Int32Array;
+  /** Root node of each unit. */
+  unitRoot: Int32Array;
+  /** Per zone: CSR slot of its shared connector (−1 when the zone is the root of its own unit). */
+  zoneConnSlot: Int32Array;
+}
+
+/**
+ * Group origins into tree-sharing units (see AonPlan).
+ * @example const plan = planAon(g); plan.numUnits // ≤ g.numZones
+ */
+export function planAon(g: CsrGraph): AonPlan {
+  const nz = g.numZones;
+  const zoneConnSlot = new Int32Array(nz).fill(-1);
+  const rootOf = new Int32Array(nz);
+  for (let z = 0; z < nz; z++) {
+    const node = g.zoneNode[z]!;
+    rootOf[z] = node;
+    if (g.noThrough[node] !== 1) continue;
+    const s0 = g.firstOut[node]!;
+    if (g.firstOut[node + 1]! - s0 !== 1) continue;
+    const r = g.head[s0]!;
+    if (g.noThrough[r] === 1 || r === node) continue;
+    rootOf[z] = r;
+    zoneConnSlot[z] = s0;
+  }
+  const unitOfRoot = new Map<number, number[]>();
+  const order: number[][] = [];
+  for (let z = 0; z < nz; z++) {
+    const r = rootOf[z]!;
+    let list = zoneConnSlot[z]! >= 0 ? unitOfRoot.get(r) : undefined;
+    if (!list) {
+      list = [];
+      order.push(list);
+      if (zoneConnSlot[z]! >= 0) unitOfRoot.set(r, list);
+    }
+    list.push(z);
+  }
+  const unitStart = new Int32Array(order.length + 1);
+  const unitZones = new Int32Array(nz);
+  const unitRoot = new Int32Array(order.length);
+  let k = 0;
+  order.forEach((list, u) => {
+    unitStart[u] = k;
+    unitRoot[u] = rootOf[list[0]!]!;
+    for (const z of list) unitZones[k++] = z;
+  });
+  unitStart[order.length] = k;
+  return { numUnits: order.length, unitStart, unitZones, unitRoot, zoneConnSlot };
+}
+
+const totalsCache = new WeakMap<object, Float64Array>();
+
+/** Off-diagonal row sums of a demand matrix, cached per matrix object (demand does not change during a run). */
+function rowTotals(od: ArrayLike<number>, nz: number): Float64Array {
+  let t = totalsCache.get(od as object);
+  if (!t || t.length !== nz) {
+    t = new Float64Array(nz);
+    for (let o = 0; o < nz; o++) {
+      let s = 0;
+      for (let d = 0; d < nz; d++) if (d !== o) s += od[o * nz + d]!;
+      t[o] = s;
+    }
+    totalsCache.set(od as object, t);
+  }
+  return t;
+}
+
+/**
+ * All-or-nothing loading of units [u0, u1) of a plan, adding into `flow`; returns Σ demand × shortest cost.
+ * One shortest-path tree per unit; the unit's zones add their rows (plus their connector) before one downward pass.
+ * Row totals are cached per `od` object: do not modify a demand matrix in place between calls (make a new one).
+ * @example const plan = planAon(g); aonUnits(sp, plan, demand.od, 0, plan.numUnits, y);
+ */
+export function aonUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, u0: number, u1: number, flow: Float64Array): number {
+  const link = sp.g.link;
+  const totals = rowTotals(od, sp.g.numZones);
+  let sptt = 0;
+  for (let u = u0; u < u1; u++) {
+    let ran = false;
+    for (let k = plan.unitStart[u]!; k < plan.unitStart[u + 1]!; k++) {
+      const z = plan.unitZones[k]!;
+      const total = totals[z]!;
+      if (total === 0) continue;
+      if (!ran) {
+        sp.run(plan.unitRoot[u]!);
+        ran = true;
+      }
+      const slot = plan.zoneConnSlot[z]!;
+      const offset = slot >= 0 ? sp.slotCost(slot) : 0;
+      sptt += sp.addDemandRow(z, od, offset);
+      if (slot >= 0) flow[link[slot]!]! += total;
+    }
+    if (ran) sp.pushLoads(flow);
   }
   return sptt;
 }

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Piscina } from 'piscina';
 import { EquilibriumState, originBlocks, sumBlocks, type AssignOptions, type AssignResult } from './assign.ts';
-import { buildCsr, type CsrGraph } from './graph.ts';
+import { buildCsr, planAon, type CsrGraph } from './graph.ts';
 import type { Demand, Network } from './network.ts';
 import type { AonTask } from './aon-worker.ts';
 
@@ -69,7 +69,9 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
   const t0 = performance.now();
   const g = graph ?? buildCsr(net);
   const state = new EquilibriumState(net, demand, opts);
-  const blockStart = originBlocks(net.numZones, opts.blocks ?? 16);
+  if (opts.trackOrigins) throw new Error('assignParallel does not track origins; use assign()');
+  const plan = planAon(g);
+  const blockStart = originBlocks(plan.numUnits, opts.blocks ?? 16);
   const nb = blockStart.length - 1;
   const costSab = new SharedArrayBuffer(8 * net.numLinks);
   const cost = new Float64Array(costSab);
@@ -85,6 +87,11 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
     link: share(g.link),
     noThrough: share(g.noThrough),
     zoneNode: share(g.zoneNode),
+    numUnits: plan.numUnits,
+    unitStart: share(plan.unitStart),
+    unitZones: share(plan.unitZones),
+    unitRoot: share(plan.unitRoot),
+    zoneConnSlot: share(plan.zoneConnSlot),
     od: share(demand.od),
     cost: costSab,
     blockFlows: flowSab,
@@ -93,7 +100,7 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
   while (!state.done) {
     cost.set(state.cost);
     const tasks: Promise<number>[] = [];
-    for (let b = 0; b < nb; b++) tasks.push(pool.piscina.run({ ...base, block: b, o0: blockStart[b]!, o1: blockStart[b + 1]! }));
+    for (let b = 0; b < nb; b++) tasks.push(pool.piscina.run({ ...base, block: b, u0: blockStart[b]!, u1: blockStart[b + 1]! }));
     await Promise.all(tasks);
     sumBlocks(blockFlows, nb, y, net.numLinks);
     state.update(y);
