@@ -192,6 +192,8 @@ describe('server API over HTTP', () => {
       expect(r.json?.error, p).toBeTruthy();
     }
     expect((await raw(port, 'GET', '/app.js')).text).toBe('console.log(1)');
+    // Encoded slashes in a query string are data, not a path.
+    expect((await raw(port, 'GET', '/app.js?file=a%2Fb')).status).toBe(200);
     expect((await raw(port, 'GET', '/')).text).toContain('<title>viewer</title>');
     expect((await raw(port, 'POST', '/app.js', '{}')).status).toBe(405);
   });

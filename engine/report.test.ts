@@ -5,6 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown, sections } from './report/markdown.ts';
+import { readmeFile } from './report/modelcard.ts';
 import { findChromium, reportHtml } from './report/report.ts';
 import { bandChart, niceTicks, periodX } from './report/svg.ts';
 import { fixtureStore } from './report/test-fixture.ts';
@@ -55,6 +56,11 @@ describe('report content', () => {
     expect(h).not.toContain('<script>');
     expect(h).toContain('<pre><code>v = d / t</code></pre>');
     expect(sections('# T\n## A\nx\n```\n## not a heading\n```\n## B\ny').map((s) => s.title)).toEqual(['', 'A', 'B']);
+  });
+
+  it('finds model READMEs, also in nested folders', () => {
+    expect(readmeFile('rollout')).toMatch(/models\/rollout\/README\.md$/);
+    expect(readmeFile('traffic-dynamic')).toMatch(/models\/traffic\/dynamic\/README\.md$/);
   });
 
   it('places periods on the time axis and picks round ticks', () => {

@@ -111,7 +111,7 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'only GET is allowed for static files' });
       // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
-      if (/%2e%2e|%2f|%5c/i.test(req.url ?? '')) return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
+      if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!)) return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
       serveStatic(res, viewerDir, url.pathname);
     } catch (e) {
       sendError(res, e);

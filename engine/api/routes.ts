@@ -140,14 +140,17 @@ export function createApi(opts: ApiOptions): Api {
     });
   }
 
-  function cancel(res: http.ServerResponse, kind: TaskKind, id: number, state: () => string | undefined): void {
-    if (queue.cancel(kind, id)) return sendJson(res, 202, { id, state: queue.get(kind, id)!.state === 'cancelled' ? 'cancelled' : 'cancelling' });
+  function cancel(res: http.ServerResponse, kind: TaskKind, id: number, state: () => string | undefined): true {
+    if (queue.cancel(kind, id)) {
+      sendJson(res, 202, { id, state: queue.get(kind, id)!.state === 'cancelled' ? 'cancelled' : 'cancelling' });
+      return true;
+    }
     const s = state();
     if (s === 'running') throw new ApiError(409, `run ${id} is marked running but is not running in this server (it was started elsewhere or the server restarted); continue it with \`twin run --resume ${id}\``);
     throw new ApiError(409, `${kind} ${id} already finished (${s}); nothing to cancel`);
   }
 
-  function stream(req: http.IncomingMessage, res: http.ServerResponse, kind: TaskKind, id: number, finalState: () => Record<string, unknown>): void {
+  function stream(req: http.IncomingMessage, res: http.ServerResponse, kind: TaskKind, id: number, finalState: () => Record<string, unknown>): true {
     if (streams >= maxStreams) throw new ApiError(429, `too many open progress streams (${maxStreams}); close other tabs and retry`, {}, { 'retry-after': '5' });
     streams++;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -172,6 +175,7 @@ export function createApi(opts: ApiOptions): Api {
     req.on('close', finish);
     if (queue.get(kind, id)) unsubscribe = queue.subscribe(kind, id, send);
     else send({ event: 'state', data: finalState() });
+    return true;
   }
 
   const route: Route = async (req, res, url) => {
@@ -179,13 +183,21 @@ export function createApi(opts: ApiOptions): Api {
     try {
       const p = apiSegments(url.pathname);
       const m = req.method ?? 'GET';
-      const [, a, b, c, d] = p;
+      const [, a, b, c] = p;
+      /** Answer JSON and mark the request handled. */
+      const reply = (status: number, body: unknown): true => {
+        sendJson(res, status, body);
+        return true;
+      };
 
       if (a === 'runs' && p.length === 2) {
-        if (m === 'POST') return await submitRun(req, res), true;
+        if (m === 'POST') {
+          await submitRun(req, res);
+          return true;
+        }
         if (m === 'GET') {
           const list = store.listRuns().map((r) => ({ ...r, live: live('run', r.id) }));
-          return sendJson(res, 200, list), true;
+          return reply(200, list);
         }
         throw new ApiError(405, `${m} is not supported on /api/runs; use GET to list or POST to start a run`);
       }
@@ -193,57 +205,57 @@ export function createApi(opts: ApiOptions): Api {
         const id = runIdOf(b);
         const run = runOr404(id);
         if (p.length === 3) {
-          if (m === 'DELETE') return cancel(res, 'run', id, () => store.run(id)?.status), true;
+          if (m === 'DELETE') return cancel(res, 'run', id, () => store.run(id)?.status);
           if (m !== 'GET') throw new ApiError(405, `${m} is not supported on ${url.pathname}; DELETE cancels the run`);
           const { scenarioJson: _j, ...summary } = run;
-          return sendJson(res, 200, { ...summary, live: live('run', id), jobs: store.jobCounts(id) }), true;
+          return reply(200, { ...summary, live: live('run', id), jobs: store.jobCounts(id) });
         }
         if (c === 'cancel' && p.length === 4) {
           if (m !== 'POST') throw new ApiError(405, 'POST /api/runs/:id/cancel cancels a run');
-          return cancel(res, 'run', id, () => store.run(id)?.status), true;
+          return cancel(res, 'run', id, () => store.run(id)?.status);
         }
         if (m !== 'GET') return false;
         if (c === 'events' && p.length === 4) {
           return stream(req, res, 'run', id, () => {
             const r = store.run(id)!;
             return { kind: 'run', id, state: r.status, ...(r.error ? { error: r.error } : {}) };
-          }), true;
+          });
         }
         if (c === 'targets' && p.length === 4) {
           const evals = new Map(store.targetEvals(id).map((e) => [e.targetId, e]));
-          return sendJson(res, 200, { run: id, status: run.status, targets: targets.map((t) => ({ ...t, evaluation: evals.get(t.id) ?? null })) }), true;
+          return reply(200, { run: id, status: run.status, targets: targets.map((t) => ({ ...t, evaluation: evals.get(t.id) ?? null })) });
         }
         if (c === 'series' && p.length === 4) {
           const f = { model: url.searchParams.get('model') ?? undefined, metric: url.searchParams.get('metric') ?? undefined, entity: url.searchParams.get('entity') ?? undefined };
-          return sendJson(res, 200, store.series(id, f)), true;
+          return reply(200, store.series(id, f));
         }
         if (c === 'report.html' && p.length === 4) {
           const cmp = url.searchParams.get('compare');
           const compare = cmp ? runIdOf(cmp) : undefined;
           if (compare !== undefined) runOr404(compare);
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-          return res.end(reportHtml(store, id, { compare, targets })), true;
+          res.end(reportHtml(store, id, { compare, targets }));
+          return true;
         }
-        void d;
         return false;
       }
       if (m !== 'GET' && m !== 'POST') throw new ApiError(405, `${m} is not supported on ${url.pathname}`);
       if (a === 'queue' && p.length === 2) {
         const tasks = queue.list().filter((t) => t.state === 'queued' || t.state === 'running');
-        return sendJson(res, 200, { threads: queue.threads, maxQueued: queue.maxQueued, tasks: tasks.map((t) => ({ kind: t.kind, id: t.id, label: t.label, state: t.state, progress: t.progress })) }), true;
+        return reply(200, { threads: queue.threads, maxQueued: queue.maxQueued, tasks: tasks.map((t) => ({ kind: t.kind, id: t.id, label: t.label, state: t.state, progress: t.progress })) });
       }
-      if (a === 'params' && p.length === 2) return sendJson(res, 200, paramCatalogue()), true;
+      if (a === 'params' && p.length === 2) return reply(200, paramCatalogue());
       if (a === 'scenarios' && p.length === 2 && m === 'POST') {
         const body = objectBody(await readJson(req));
         const saved = saveScenario(body.name as string, scenarioInputOf(body), dir);
-        return sendJson(res, 201, saved), true;
+        return reply(201, saved);
       }
       if (a === 'scenarios' && p.length === 3 && m === 'GET') {
         const s = scenarioSource(b!, dir);
-        return sendJson(res, 200, { name: s.name, yaml: s.yaml, hash: s.loaded.hash, modelIds: s.loaded.modelIds, scenario: s.loaded.scenario }), true;
+        return reply(200, { name: s.name, yaml: s.yaml, hash: s.loaded.hash, modelIds: s.loaded.modelIds, scenario: s.loaded.scenario });
       }
       if (a === 'models' && p.length === 2 && m === 'GET') {
-        return sendJson(res, 200, scenarioModels().map((x) => ({ id: x.id, title: x.title, grain: x.grain, metrics: x.metrics ?? [], card: `api/models/${x.id}/card` }))), true;
+        return reply(200, scenarioModels().map((x) => ({ id: x.id, title: x.title, grain: x.grain, metrics: x.metrics ?? [], card: `api/models/${x.id}/card` })));
       }
       if (a === 'models' && p.length === 4 && c === 'card' && m === 'GET') {
         const r = url.searchParams.get('run');
@@ -251,9 +263,10 @@ export function createApi(opts: ApiOptions): Api {
         if (r) runOr404(runId!);
         const card = modelCard(b!, store, runId);
         if (!card) throw new ApiError(404, `no model "${b}"; GET /api/models lists them`);
-        if (url.searchParams.get('format') === 'json') return sendJson(res, 200, card), true;
+        if (url.searchParams.get('format') === 'json') return reply(200, card);
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        return res.end(modelCardHtml(card)), true;
+        res.end(modelCardHtml(card));
+        return true;
       }
       if (a === 'sensitivity' && p.length === 2 && m === 'POST') {
         const body = objectBody(await readJson(req)) as unknown as SensitivityRequest & { scenario?: unknown; yaml?: string };
@@ -278,15 +291,15 @@ export function createApi(opts: ApiOptions): Api {
           },
         });
         const runs = 1 + plan.variants.filter((v) => v.loaded).length;
-        return sendJson(res, 202, { id, state: 'queued', position, runs, replications: plan.replications, skipped: plan.skipped, links: { self: `api/sensitivity/${id}`, events: `api/sensitivity/${id}/events` } }), true;
+        return reply(202, { id, state: 'queued', position, runs, replications: plan.replications, skipped: plan.skipped, links: { self: `api/sensitivity/${id}`, events: `api/sensitivity/${id}/events` } });
       }
       if (a === 'sensitivity' && p.length >= 3) {
         const id = runIdOf(b);
         const t = queue.get('sensitivity', id);
         if (!t) throw new ApiError(404, `no sensitivity analysis ${id} in this server session; start one with POST /api/sensitivity`);
-        if (p.length === 3 && m === 'GET') return sendJson(res, 200, { id, state: t.state, progress: t.progress, error: t.error, result: t.result ?? null }), true;
-        if (p.length === 4 && c === 'events' && m === 'GET') return stream(req, res, 'sensitivity', id, () => ({ id, state: t.state })), true;
-        if (p.length === 4 && c === 'cancel' && m === 'POST') return cancel(res, 'sensitivity', id, () => t.state), true;
+        if (p.length === 3 && m === 'GET') return reply(200, { id, state: t.state, progress: t.progress, error: t.error, result: t.result ?? null });
+        if (p.length === 4 && c === 'events' && m === 'GET') return stream(req, res, 'sensitivity', id, () => ({ id, state: t.state }));
+        if (p.length === 4 && c === 'cancel' && m === 'POST') return cancel(res, 'sensitivity', id, () => t.state);
       }
       return false;
     } catch (e) {

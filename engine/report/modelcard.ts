@@ -41,9 +41,15 @@ export interface ModelCard {
   generatedAt: string;
 }
 
-/** The README of a model: models/<id>/README.md. */
+/**
+ * The README of a model: models/<id>/README.md, or for an id with a dash the nested folder (`traffic-dynamic` →
+ * models/traffic/dynamic/README.md).
+ * @example readmeFile('rollout') // → '<repo>/models/rollout/README.md'
+ */
 export function readmeFile(modelId: string): string {
-  return path.join(ENGINE_ROOT, 'models', modelId, 'README.md');
+  const flat = path.join(ENGINE_ROOT, 'models', modelId, 'README.md');
+  const nested = path.join(ENGINE_ROOT, 'models', ...modelId.split('-'), 'README.md');
+  return existsSync(flat) || !existsSync(nested) ? flat : nested;
 }
 
 function pick(secs: Array<{ title: string; body: string }>, re: RegExp): string | null {
