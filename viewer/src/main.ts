@@ -182,7 +182,10 @@ function setMonth(ym: string): void {
   onClockMonth(true);
 }
 function onClockMonth(force = false): void {
-  const m = monthOf(app.viewer.clock.currentTime);
+  const c = app.viewer.clock;
+  // At the end of the plan period the clock clamps: stop and show "Play" again.
+  if (c.shouldAnimate && JulianDate.greaterThanOrEquals(c.currentTime, c.stopTime)) { c.shouldAnimate = false; applyTexts(); }
+  const m = monthOf(c.currentTime);
   if (m === app.month && !force) return;
   app.month = m;
   window.__twin.month = m;

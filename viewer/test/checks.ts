@@ -2,7 +2,7 @@
  * Page-level checks shared by the end-to-end tests (real baseline through the server; fixture static export).
  */
 import { expect } from 'vitest';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,29 @@ function newest(dir: string): number {
  */
 export function buildViewerIfStale(): void {
   const dist = path.join(repoRoot, 'viewer/dist/index.html');
-  const src = Math.max(newest(path.join(repoRoot, 'viewer/src')), statSync(path.join(repoRoot, 'viewer/index.html')).mtimeMs,
-    statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs, newest(path.join(repoRoot, 'data/zibo')));
-  if (existsSync(dist) && statSync(dist).mtimeMs >= src) return;
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('vite build of the viewer failed');
+  const fresh = () => {
+    const src = Math.max(newest(path.join(repoRoot, 'viewer/src')), statSync(path.join(repoRoot, 'viewer/index.html')).mtimeMs,
+      statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs, newest(path.join(repoRoot, 'data/zibo')));
+    return existsSync(dist) && statSync(dist).mtimeMs >= src;
+  };
+  if (fresh()) return;
+  // Test files run in parallel processes: one builds (an atomic mkdir is the lock), the others wait for it.
+  const lock = path.join(repoRoot, 'viewer/.build-lock');
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try { mkdirSync(lock); break; } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it if no build is running`);
+      sleep(500);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('vite build of the viewer failed');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** Waits for the app to be ready and the globe to have drawn (tiles loaded or a timeout). */

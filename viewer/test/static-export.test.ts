@@ -83,6 +83,15 @@ describe('static export', () => {
     await page.waitForFunction(() => /manual/.test(document.getElementById('drill-hud')!.textContent ?? ''));
     await page.click('#drill-close');
 
+    // Play runs the clock (one month per second by default); pause stops it.
+    await page.click('#year-buttons button[data-year="2017"]');
+    await page.click('#play-btn');
+    await page.waitForFunction(() => window.__twin.month > '2018-01', null, { timeout: 30_000 });
+    await page.click('#play-btn');
+    const paused = await page.evaluate(() => window.__twin.month);
+    await page.waitForTimeout(1500);
+    expect(await page.evaluate(() => window.__twin.month)).toBe(paused);
+
     // Language: zh-CN by default, English on toggle.
     expect(await page.textContent('#app-title')).toContain('淄博');
     await page.click('#lang-btn');
