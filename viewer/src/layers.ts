@@ -29,9 +29,15 @@ export function roadStyle(cls: string): { widthPx: number; colour: string } {
   return ROAD_STYLE.find((s) => s.re.test(cls))!;
 }
 
+/** A greenhouse site (by its `kind`). @example isGreenhouse({ kind: 'greenhouse' } as GeoSite) // true */
 export function isGreenhouse(s: GeoSite): boolean { return /greenhouse|温室|agri|farm/i.test(s.kind); }
+/** The cloud computing centre (by its `kind`). @example isCloud({ kind: 'cloud' } as GeoSite) // true */
 export function isCloud(s: GeoSite): boolean { return /cloud|data.?cent|云/i.test(s.kind); }
 
+/**
+ * The map's vector layers; recolour with colourDistricts / colourRoads / styleSite when the month changes.
+ * @example const layers = new MapLayers(viewer, geo); layers.colourDistricts((code) => [60, 200, 150]);
+ */
 export class MapLayers {
   readonly viewer: Viewer;
   readonly geo: ZiboGeo;

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Chromium flags: software GL plus no background traffic; a refusing loopback proxy catches browser-level calls. */
+/** Chromium flags: software GL plus no background traffic; a refusing loopback proxy catches browser-level calls. @example chromium.launch({ args: chromiumArgs() }) */
 export function chromiumArgs(): string[] {
   const gl = process.env.VIEWER_GL === 'swiftshader'
     ? ['--use-angle=swiftshader', '--enable-unsafe-swiftshader']

@@ -51,18 +51,19 @@ export function buildViewerIfStale(): void {
   }
 }
 
-/** Waits for the app to be ready and the globe to have drawn (tiles loaded or a timeout). */
+/** Waits until the app is ready and the globe has drawn its first frame; fails if the viewer reported an error. @example await waitReady(page); */
 export async function waitReady(page: Page): Promise<void> {
   await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.firstFrameMs !== null, null, { timeout: 90_000 });
   const err = await page.evaluate(() => window.__twin.error);
   expect(err, 'viewer reported an error').toBeNull();
 }
 
+/** The globe canvas summarised by the page (distinct colours, mean, 160×90 grid). @example (await canvasStats(page)).distinctColours */
 export async function canvasStats(page: Page): Promise<{ distinctColours: number; mean: [number, number, number]; grid: number[] }> {
   return page.evaluate(() => window.__twin.canvasStats());
 }
 
-/** Fraction of grid cells whose colour differs by more than `tol` in any channel. */
+/** Fraction of grid cells whose colour differs by more than `tol` in any channel. @example changedFraction([0xffffff], [0]) // 1 */
 export function changedFraction(a: number[], b: number[], tol = 12): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) {
@@ -72,7 +73,7 @@ export function changedFraction(a: number[], b: number[], tol = 12): number {
   return n / a.length;
 }
 
-/** Checks a downloaded PNG: signature and a plausible size; returns its byte length. */
+/** Checks a downloaded PNG: signature and a plausible size; returns its byte length. @example checkPng('/tmp/view.png') */
 export function checkPng(file: string): number {
   const buf = readFileSync(file);
   expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
@@ -83,7 +84,7 @@ export function checkPng(file: string): number {
   return buf.length;
 }
 
-/** Sets the timeline to a year through the UI (jump-to-year button) and waits for the month under the cursor. */
+/** Sets the timeline to a year through the UI (jump-to-year button) and waits for the month under the cursor. @example await jumpToYear(page, 2019); */
 export async function jumpToYear(page: Page, year: number): Promise<void> {
   await page.click(`#year-buttons button[data-year="${year}"]`);
   await page.waitForFunction((y) => window.__twin.month.startsWith(String(y)), year);
