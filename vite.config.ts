@@ -31,7 +31,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 6000,
     target: 'es2022',
   },
-  server: { host: '127.0.0.1' },
+  // Development: `npx vite` with `npx twin serve` running; the API is proxied (TWIN_API overrides the address).
+  server: { host: '127.0.0.1', proxy: { '/api': process.env.TWIN_API ?? 'http://127.0.0.1:8080' } },
   preview: { host: '127.0.0.1' },
   plugins: [
     viteStaticCopy({
