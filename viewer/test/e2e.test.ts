@@ -2,8 +2,9 @@
  * End-to-end: a REAL baseline run produced by the engine (`twin run scenarios/baseline.yaml --db <tmp>`), served by
  * `twin serve --db <tmp> --port 0`, opened in headless Chromium (software GL). Checks that the page loads the
  * baseline, the globe renders (non-blank by pixels), moving the timeline to 2019 changes the rollout colours
- * (state and pixels), every target of data/plan/targets.yaml is in the panel, presentation mode advances with
- * the keyboard, and "export PNG" writes a PNG file; it fails on any request leaving 127.0.0.1 and on any console
+ * (state and pixels), every target of data/plan/targets.yaml is in the panel, the models' replay and greenhouse
+ * artifacts drive the replay and the drill-down, presentation mode advances with the keyboard, and "export PNG"
+ * writes a PNG file; it fails on any request leaving 127.0.0.1 and on any console
  * error. It writes the README screenshot viewer/screenshot.png.
  * Set VIEWER_E2E_DB=<sqlite with a finished baseline run> to reuse a store instead of running the baseline.
  */
@@ -91,6 +92,18 @@ describe('viewer on a real baseline run', () => {
     await page.waitForSelector('#chart-body canvas');
     await page.waitForTimeout(2500);
     await page.screenshot({ path: path.join(repoRoot, 'viewer/screenshot.png') });
+
+    // The models' own artifacts: the dynamic traffic model's vehicle replay moves vehicles; the greenhouse model's
+    // simulated day drives the cross-section (inside temperature in the HUD).
+    expect(await page.isEnabled('#replay-btn')).toBe(true);
+    await page.click('#replay-btn');
+    await page.waitForFunction(() => Number(/· (\d+)/.exec(document.getElementById('replay-clock')!.textContent ?? '')?.[1] ?? 0) > 0, null, { timeout: 60_000 });
+    await page.click('#replay-btn');
+    await page.click('.target[data-target-id="greenhouse-yield"]');
+    await page.waitForSelector('#chart-actions button');
+    await page.click('#chart-actions button');
+    await page.waitForFunction(() => /°C/.test(document.getElementById('drill-hud')!.textContent ?? ''), null, { timeout: 60_000 });
+    await page.click('#drill-close');
 
     // Presentation mode: enter, advance and go back with the keyboard.
     await page.click('#present-btn');
