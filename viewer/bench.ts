@@ -56,10 +56,16 @@ const updateOnly: string[] = [];
 const cpuLines: string[] = [];
 let renderer = '';
 try {
-  for (const mode of ['default', 'lean'] as const) {
+  // default and lean as the app runs (points moved less than half a pixel are not rewritten), and lean with every
+  // point rewritten every frame (subpixel=0): the worst case for the JS budget.
+  for (const { mode, lean, subpixel } of [
+    { mode: 'default', lean: false, subpixel: true },
+    { mode: 'lean', lean: true, subpixel: true },
+    { mode: 'lean-all', lean: true, subpixel: false },
+  ]) {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
-    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${mode === 'lean' ? 1 : 0}`);
+    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}`);
     await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, { timeout: 120_000 });
     const firstFrameMs = await page.evaluate(() => window.__twin.firstFrameMs!);
     const marks = await page.evaluate(() => window.__twin.marks);
@@ -78,7 +84,7 @@ try {
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const cpu = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map((m) => [m.name, m.value]));
     await page.waitForTimeout(3000); // warm-up: tiles, shaders, JIT
-    await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; b.renderMs.length = 0; });
+    await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; b.renderMs.length = 0; b.written.length = 0; });
     const c0 = await cpu();
     await page.waitForTimeout(seconds * 1000);
     const b = await page.evaluate(() => window.__twin.bench!);
@@ -94,7 +100,7 @@ try {
     const frame = median(b.frameMs);
     rows.push([mode.padEnd(8), String(Math.round(firstFrameMs)).padStart(8), String(readyMs).padStart(8),
       frame.toFixed(1).padStart(9), (1000 / frame).toFixed(1).padStart(6), median(b.jsMs).toFixed(2).padStart(9),
-      pct(b.jsMs, 0.95).toFixed(2).padStart(8), median(b.renderMs).toFixed(1).padStart(12), String(b.frameMs.length).padStart(7), String(b.active).padStart(7)].join(' '));
+      pct(b.jsMs, 0.95).toFixed(2).padStart(8), median(b.renderMs).toFixed(1).padStart(12), String(b.frameMs.length).padStart(7), String(b.active).padStart(7), String(median(b.written)).padStart(8)].join(' '));
     await context.close();
   }
 } finally {
@@ -103,7 +109,7 @@ try {
 }
 console.log(`viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, headless Chromium, software GL: ${renderer}`);
 console.log(`load average at end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active');
+console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active written');
 for (const r of rows) console.log(r);
 console.log(nodeLine);
 console.log('main-thread CPU time per frame while replaying (thread ticks):');

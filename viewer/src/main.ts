@@ -39,7 +39,7 @@ interface TwinHooks {
   pngCount: number;
   /** Renders now and summarises the globe canvas on a 160×90 grid: distinct colours and mean RGB. */
   canvasStats(): { distinctColours: number; mean: [number, number, number]; grid: number[] };
-  bench?: { frameMs: number[]; jsMs: number[]; renderMs: number[]; vehicles: number; active: number };
+  bench?: { frameMs: number[]; jsMs: number[]; renderMs: number[]; written: number[]; vehicles: number; active: number };
   /** Bench only: runs the vehicle update `n` times back to back (no rendering), returns each call's ms. */
   benchUpdateOnly?(n: number): number[];
 }
@@ -449,8 +449,12 @@ function startReplay(r: VehicleReplay, speed: number, fromSec = r.traj.startSec)
   const state = { r, tSec: fromSec, speed, lastWall: performance.now(), remove: () => {} };
   const clockEl = $('replay-clock');
   clockEl.hidden = false;
+  const subpixel = params.get('subpixel') !== '0';
   state.remove = app.viewer.scene.preUpdate.addEventListener(() => {
     const now = performance.now();
+    // Half a pixel's ground size at the camera's height (conservative: farther ground has bigger pixels).
+    const cam = app.viewer.camera, fovy = (cam.frustum as { fovy?: number }).fovy ?? 1;
+    r.minMoveM = subpixel ? (cam.positionCartographic.height * Math.tan(fovy / 2)) / Math.max(1, app.viewer.canvas.clientHeight) : 0;
     state.tSec += ((now - state.lastWall) / 1000) * state.speed;
     state.lastWall = now;
     if (state.tSec > r.traj.endSec) state.tSec = r.traj.startSec; // loop the peak
@@ -686,7 +690,7 @@ function startBench(n: number): void {
   if (!roads.length) { window.__twin.error = 'bench needs roads (data/zibo/network)'; return; }
   const r = new VehicleReplay(app.viewer, roads, syntheticTrajectories(roads, n, 42));
   startReplay(r, 60);
-  const b = { frameMs: [] as number[], jsMs: [] as number[], renderMs: [] as number[], vehicles: n, active: 0 };
+  const b = { frameMs: [] as number[], jsMs: [] as number[], renderMs: [] as number[], written: [] as number[], vehicles: n, active: 0 };
   window.__twin.bench = b;
   window.__twin.benchUpdateOnly = (k: number) => {
     const out: number[] = [];
@@ -702,6 +706,7 @@ function startBench(n: number): void {
     b.frameMs.push(now - last);
     b.renderMs.push(now - frameStart);
     b.jsMs.push(r.lastUpdateMs);
+    b.written.push(r.written);
     b.active = r.active;
     last = now;
   });

@@ -153,6 +153,15 @@ export class VehicleReplay {
   private cursor: Uint32Array;
   /** 1 while a vehicle's point is shown (a typed array read is cheaper than the PointPrimitive's show getter). */
   private shown: Uint8Array;
+  /** Position last written to each point (ECEF m), to skip moves too small to see. */
+  private last: Float64Array;
+  /**
+   * Moves shorter than this (m) are not written to the point: set it to about half a screen pixel's ground size so
+   * that invisible sub-pixel moves cost no Cesium work (0 = write every vehicle every frame).
+   */
+  minMoveM = 0;
+  /** Points written at the last update. */
+  written = 0;
   private lastT = -Infinity;
   private scratch = new Cartesian3();
 
@@ -174,6 +183,7 @@ export class VehicleReplay {
     }
     this.cursor = new Uint32Array(this.count);
     this.shown = new Uint8Array(this.count);
+    this.last = new Float64Array(this.count * 3);
     this.cursor.set(traj.offsets.subarray(0, this.count));
     viewer.scene.primitives.add(this.points);
   }
@@ -184,7 +194,9 @@ export class VehicleReplay {
   update(tSec: number): void {
     const t0 = performance.now();
     const { offsets, link, enterSec, exitSec, queueSec, queueFrac } = this.traj;
-    const ends = this.ends, cur = this.cursor, sc = this.scratch, prims = this.prims, shown = this.shown;
+    const ends = this.ends, cur = this.cursor, sc = this.scratch, prims = this.prims, shown = this.shown, last = this.last;
+    const min2 = this.minMoveM * this.minMoveM;
+    let written = 0;
     if (tSec < this.lastT) cur.set(offsets.subarray(0, this.count)); // time went back: restart the cursors
     this.lastT = tSec;
     let active = 0;
@@ -201,15 +213,22 @@ export class VehicleReplay {
           : queueFrac[i] + ((tSec - qs) / (exitSec[i] - qs)) * (1 - queueFrac[i]))
         : (tSec - enterSec[i]) / (exitSec[i] - enterSec[i]);
       const k = link[i] * 6;
-      sc.x = ends[k] + f * (ends[k + 3] - ends[k]);
-      sc.y = ends[k + 1] + f * (ends[k + 4] - ends[k + 1]);
-      sc.z = ends[k + 2] + f * (ends[k + 5] - ends[k + 2]);
+      const x = ends[k] + f * (ends[k + 3] - ends[k]);
+      const y = ends[k + 1] + f * (ends[k + 4] - ends[k + 1]);
+      const z = ends[k + 2] + f * (ends[k + 5] - ends[k + 2]);
+      active++;
+      const j = v * 3;
+      const dx = x - last[j], dy = y - last[j + 1], dz = z - last[j + 2];
+      if (shown[v] && dx * dx + dy * dy + dz * dz < min2) continue;
+      last[j] = x; last[j + 1] = y; last[j + 2] = z;
+      sc.x = x; sc.y = y; sc.z = z;
+      written++;
       const p = prims[v];
       p.position = sc; // copies into the primitive's own Cartesian3
       if (!shown[v]) { p.show = true; shown[v] = 1; }
-      active++;
     }
     this.active = active;
+    this.written = written;
     this.lastUpdateMs = performance.now() - t0;
     this.viewer.scene.requestRender();
   }
