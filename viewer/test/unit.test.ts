@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildGeo, parseCsv } from '../geo.ts';
 import { artifactFile, numArray, SeriesIndex, valueAt } from '../src/data.ts';
-import { readReplayArtifact, syntheticTrajectories } from '../src/replay.ts';
+import { busiestSec, readReplayArtifact, syntheticTrajectories, VehicleReplay } from '../src/replay.ts';
+import { Cartesian3 } from 'cesium';
 import { readHourly } from '../src/drill/hourly.ts';
 import { diffColour, shareColour, vcColour } from '../src/colours.ts';
 import { periodSec } from '../src/charts.ts';
@@ -90,6 +91,35 @@ describe('artifact readers', () => {
     const t = readReplayArtifact({ vehicles: [{ links: [1, 2], times: [0, 30] }] }, roads);
     expect(Array.from(t.exitSec)).toEqual([30, 60]);
     expect(() => readReplayArtifact({ vehicle: [0], link: ['link:9'], enterSec: [0] }, roads)).toThrow(/no rows on known links/);
+  });
+  it('moves points along links (free run, then the queue), hides them off the network, skips sub-pixel moves', () => {
+    const fakeViewer = { scene: { primitives: { add() {}, remove() {} }, requestRender() {} } } as never;
+    // One vehicle: link 1 from t=0 to 100 s joining the queue at 50 s, 800 m in (of 1000 m); then link 2 to 200 s.
+    const t = readReplayArtifact({ vehicle: [0, 0], link: ['1', '2'], enterSec: [0, 100], exitSec: [100, 200], queueSec: [50, null], queuePosM: [800, null] }, roads);
+    const r = new VehicleReplay(fakeViewer, roads, t);
+    const point = (r as unknown as { prims: Array<{ position: Cartesian3; show: boolean }> }).prims[0];
+    const at = (road: number, f: number) => {
+      const a = Cartesian3.fromDegrees(roads[road].coords[0], roads[road].coords[1], 150), b = Cartesian3.fromDegrees(roads[road].coords[2], roads[road].coords[3], 150);
+      return Cartesian3.lerp(a, b, f, new Cartesian3());
+    };
+    r.update(25); // half-way to the queue tail: 0.4 of the link
+    expect(Cartesian3.distance(point.position, at(0, 0.4))).toBeLessThan(0.01);
+    r.update(75); // half-way through the queue: 0.8 + 0.5 × 0.2
+    expect(Cartesian3.distance(point.position, at(0, 0.9))).toBeLessThan(0.01);
+    r.update(150);
+    expect(Cartesian3.distance(point.position, at(1, 0.5))).toBeLessThan(0.01);
+    expect(point.show).toBe(true);
+    r.minMoveM = 50; // a move of ~4 m is below the threshold: not written
+    const before = Cartesian3.clone(point.position);
+    r.update(150.5);
+    expect(r.written).toBe(0);
+    expect(Cartesian3.equals(point.position, before)).toBe(true);
+    r.update(250); // after its last link: hidden
+    expect(point.show).toBe(false);
+    expect(r.active).toBe(0);
+    r.update(10); // time went back: cursors restart
+    expect(Cartesian3.distance(point.position, at(0, 0.16))).toBeLessThan(0.01);
+    expect(busiestSec(t)).toBeLessThan(200);
   });
   it('synthetic trajectories are seeded', () => {
     const a = syntheticTrajectories(roads, 50, 7), b = syntheticTrajectories(roads, 50, 7);
