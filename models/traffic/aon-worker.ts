@@ -36,7 +36,10 @@ let od: Float64Array | null = null;
 let cost: Float64Array | null = null;
 let blockFlows: Float64Array | null = null;
 
-/** Run one block; returns the block's Σ demand × shortest cost. */
+/**
+ * Run one block; returns the block's Σ demand × shortest cost. Called by piscina (pool.ts), not directly.
+ * @example await piscina.run({ ...shared, block: 0, u0: 0, u1: 10 })
+ */
 export default function aonBlock(t: AonTask): number {
   if (t.key !== cachedKey || !sp) {
     const g: CsrGraph = {

@@ -413,7 +413,10 @@ export function aonByBlocks(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<numb
   sumBlocks(blockFlows, nb, y);
 }
 
-/** y = Σ_b blockFlows[b], in block order (deterministic). */
+/**
+ * y = Σ_b blockFlows[b], in block order (deterministic), from an array of buffers or one strided buffer.
+ * @example sumBlocks([a, b], 2, y) // y[i] = a[i] + b[i]
+ */
 export function sumBlocks(blockFlows: ArrayLike<number>[] | Float64Array, nb: number, y: Float64Array, stride = y.length): void {
   const m = y.length;
   if (Array.isArray(blockFlows)) {

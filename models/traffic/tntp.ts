@@ -11,7 +11,10 @@ import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
-/** A malformed input file: message names file, line (1-based) and column (1-based, field start). */
+/**
+ * A malformed input file: message names file, line (1-based) and column (1-based, field start).
+ * @example throw new InputFileError('x_net.tntp', 12, 5, 'capacity is "abc", expected a number')
+ */
 export class InputFileError extends Error {
   constructor(
     readonly file: string,
