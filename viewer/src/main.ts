@@ -278,7 +278,7 @@ function renderCards(): void {
 function renderLegend(): void {
   const stops = app.b ? [0, 0.5, 1].map((f) => css(diffColour(2 * f - 1, 1))) : [0, 0.25, 0.5, 0.75, 1].map((f) => css(shareColour(f)));
   const dUnit = unitOf(app.districtMetric);
-  const ticks = app.b ? [`B > A`, '0', `A > B`] : isShare(dUnit) ? ['0%', '50%', '100%'] : ['min', '', 'max'];
+  const ticks = app.b ? [`B > A`, '0', `A > B`] : isShare(dUnit) ? ['0%', '50%', '100%'] : [t().legendMin, '', t().legendMax];
   $('legend-card').innerHTML = `<h3>${t().legend}: ${titleOf(app.districtMetric)}${app.b ? ` (${t().diff})` : ''}</h3>
     <div class="legend-bar" style="background: linear-gradient(90deg, ${stops.join(',')})"></div>
     <div class="legend-ticks">${ticks.map((x) => `<span>${x}</span>`).join('')}</div>
@@ -295,7 +295,7 @@ function renderTargets(): void {
     const st = ev?.status ?? 'no-data';
     const u = td.unit;
     const thr = `${td.comparator} ${fmt(td.threshold, u)}${isShare(u) ? '' : ` ${u}`}`;
-    const bNums = evb ? `<span>B: ${fmt(evb.pMet, 'share')} <span class="${(ev?.pMet ?? 0) >= evb.pMet ? 'diff-up' : 'diff-down'}">(${(ev?.pMet ?? 0) >= evb.pMet ? '+' : ''}${Math.round(((ev?.pMet ?? 0) - evb.pMet) * 100)} pp)</span></span>` : '';
+    const bNums = evb ? `<span>B: ${fmt(evb.pMet, 'share')} <span class="${(ev?.pMet ?? 0) >= evb.pMet ? 'diff-up' : 'diff-down'}">(${(ev?.pMet ?? 0) >= evb.pMet ? '+' : ''}${Math.round(((ev?.pMet ?? 0) - evb.pMet) * 100)} ${t().percentPoints})</span></span>` : '';
     return `<div class="target" data-target-id="${td.id}" style="--status:${STATUS_COLOUR[st]}">
       <div class="title">${targetTitle(td)}</div>
       <div class="meta"><span class="badge ${td.source}" title="${td.sourceText.replace(/"/g, '&quot;')}">${td.source === 'plan' ? t().sourcePlan : t().sourceAssumption}</span>

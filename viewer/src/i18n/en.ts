@@ -87,6 +87,9 @@ export const en = {
   settingsTiles: 'Site 3D Tiles',
   districtNames: 'Districts',
   smartControl: 'smart control',
+  legendMin: 'min',
+  legendMax: 'max',
+  percentPoints: 'pp',
   manualControl: 'manual practice',
 } as const;
 

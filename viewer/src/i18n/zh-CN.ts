@@ -89,6 +89,9 @@ export const zhCN: Strings = {
   settingsTiles: '本地三维瓦片',
   districtNames: '区县',
   smartControl: '智能控制',
+  legendMin: '最低',
+  legendMax: '最高',
+  percentPoints: '个百分点',
   manualControl: '人工管理',
 };
 
