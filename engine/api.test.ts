@@ -85,6 +85,7 @@ describe('server API over HTTP', () => {
     const prog = events.filter((e) => e.event === 'progress');
     expect(prog.length).toBeGreaterThan(0);
     expect(prog.at(-1)!.data).toMatchObject({ done: 12, total: 12 });
+    expect(store.run(r.json.id)!.scenarioFile).toBe(path.join(scenarios, 'tb.yaml'));
     const info = await raw(port, 'GET', `/api/runs/${r.json.id}`);
     expect(info.json).toMatchObject({ status: 'done', replications: 6, jobs: { total: 12, done: 12 } });
     const t = await raw(port, 'GET', `/api/runs/${r.json.id}/targets`);
@@ -107,6 +108,7 @@ describe('server API over HTTP', () => {
     expect(events.at(-1)!.data.state).toBe('done');
     const run = store.run(r.json.id)!;
     expect(run.scenarioName).toBe('more-samples');
+    expect(run.scenarioFile).toBe('request body');
     expect(run.replications).toBe(3);
     expect(JSON.parse(run.scenarioJson).scenario.testbed.samples).toBe(800);
     const base = await postJson(port, '/api/runs', { scenario: 'tb', replications: 3 });

@@ -51,14 +51,15 @@ export interface Api {
 }
 
 /** Create a run record for a scenario, ready to be executed later by `resumeRun` (so a queued run has its id at once). */
-function createQueuedRun(l: LoadedScenario, store: Store, threads: number, o: { replications?: number; seed?: number }): number {
+function createQueuedRun(l: LoadedScenario, store: Store, threads: number, o: { replications?: number; seed?: number; edited: boolean }): number {
   const seed = o.seed ?? l.scenario.seed;
   const replications = o.replications ?? l.scenario.replications;
   const scenario = { ...l.scenario, seed, replications };
   return store.createRun(
     {
       scenarioName: scenario.name,
-      scenarioFile: l.file.startsWith(ENGINE_ROOT) ? path.relative(ENGINE_ROOT, l.file) : 'request body',
+      // An edited scenario lived in a temporary file only; a stored one is named relative to the repository when inside it.
+      scenarioFile: o.edited ? 'request body' : l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file,
       scenarioHash: l.hash,
       scenario: { scenario, modelIds: l.modelIds, years: l.years },
       seed,
@@ -114,9 +115,10 @@ export function createApi(opts: ApiOptions): Api {
     const b = objectBody(await readJson(req));
     const replications = intField(b, 'replications', 1, 10000);
     const seed = intField(b, 'seed', 0, 4294967295);
-    const l = loadScenarioInput(scenarioInputOf(b), dir);
+    const input = scenarioInputOf(b);
+    const l = loadScenarioInput(input, dir);
     queue.assertCapacity();
-    const id = createQueuedRun(l, store, queue.threads, { replications, seed });
+    const id = createQueuedRun(l, store, queue.threads, { replications, seed, edited: input.name === undefined });
     const { position } = queue.submit({
       kind: 'run',
       id,
