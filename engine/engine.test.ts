@@ -180,3 +180,13 @@ describe('engine', () => {
     expect(existsSync(db)).toBe(true);
   });
 });
+
+describe('common random numbers', () => {
+  it('the crn seed is shared by scenarios and years but changes with the master seed and replication', async () => {
+    const { crnSeed } = await import('./run.ts');
+    expect(crnSeed(1, 'traffic', 3)).toBe(crnSeed(1, 'traffic', 3));
+    expect(crnSeed(2, 'traffic', 3)).not.toBe(crnSeed(1, 'traffic', 3));
+    expect(crnSeed(1, 'traffic', 4)).not.toBe(crnSeed(1, 'traffic', 3));
+    expect(crnSeed(1, 'greenhouse', 3)).not.toBe(crnSeed(1, 'traffic', 3));
+  });
+});

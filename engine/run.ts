@@ -88,6 +88,15 @@ export function planJobs(l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash' |
 }
 
 /**
+ * The common-random-numbers seed of a job: neither scenario hash nor year, so replication r of a baseline and of a
+ * what-if, in every year, share it (a model wanting yearly variation mixes the year in itself).
+ * @example crnSeed(1, 'traffic', 3) === crnSeed(1, 'traffic', 3) // true, for any scenario and year
+ */
+export function crnSeed(masterSeed: number, model: string, replication: number): number {
+  return mixSeed(masterSeed, 'crn', model, replication);
+}
+
+/**
  * Start a new run of a loaded scenario.
  * @example const out = await startRun(loaded, store, pool, { replications: 20 }); out.status // → 'done'
  */
@@ -167,6 +176,7 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
       replication: j.replication,
       attempt: j.attempts + 1,
       seed: j.seed,
+      crnSeed: crnSeed(run.seed, j.model, j.replication),
     };
     for (;;) {
       if (inner.signal.aborted) return;

@@ -22,6 +22,13 @@ export interface JobSpec {
   attempt: number;
   /** 32-bit seed derived by the engine from (master seed, scenario hash, model, year, replication). */
   seed: number;
+  /**
+   * Common-random-numbers seed: derived from (master seed, model, replication) only, so replication r of a baseline
+   * and of a what-if, in every year, share it. Models use it for "state of the world" draws (demand level, weather) so a
+   * what-if's effect is not hidden by sampling noise; the master seed still changes it. Always set by the engine;
+   * optional only so hand-made jobs in tests may omit it.
+   */
+  crnSeed?: number;
 }
 
 /**

@@ -257,7 +257,7 @@ export function indicators(inp: TrafficInputs, net: Network, r: AssignResult): M
 export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, rng: Rng): ModelOutput {
   const year = job.years[0]!;
   const period = [String(year)];
-  const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(mixSeed('traffic-world', job.replication)) : rng);
+  const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
   const c = ziboPeakHourCase(p, inp, year, draws);
   const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph);
   const series: SeriesOut[] = [];

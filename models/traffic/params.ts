@@ -78,7 +78,7 @@ export const trafficParamsSchema = z.strictObject({
       commonRandomNumbers: z
         .boolean()
         .default(true)
-        .describe('switch; true: replication r draws its demand level and capacity gain from a stream keyed by r only, so every year and every what-if of replication r see the same world (common random numbers: differences between scenarios are not buried in sampling noise). false: draws come from the engine job seed'),
+        .describe('switch; true: replication r draws its demand level and capacity gain from the engine common-random-numbers stream (keyed by master seed and r only), so every year and every what-if of replication r see the same world (common random numbers: differences between scenarios are not buried in sampling noise). false: draws come from the engine job seed'),
     })
     .prefault({}),
   bpr: z
