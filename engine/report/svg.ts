@@ -3,8 +3,8 @@
  * its P10–P90 band and target line, a district choropleth "map snapshot", and a tornado chart. Pure functions of
  * their inputs returning SVG text; the viewer can import them too.
  */
+import { esc } from './markdown.ts';
 
-const escX = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
  * A period string or ISO date as a decimal year: `2019` → 2019.5 (mid-year), `2019-06` → 2019.458, `2018-12-31` → 2019.0.
@@ -101,7 +101,7 @@ export function bandChart(o: BandChartOptions): string {
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="#fbfcfd" stroke="#c9d2dc"/>`);
   for (const t of niceTicks(y0, y1, 4)) {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#e3e8ee"/>`);
-    parts.push(`<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${escX(fmtNum(t))}</text>`);
+    parts.push(`<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${esc(fmtNum(t))}</text>`);
   }
   for (let yr = x0; yr <= x1; yr++) {
     parts.push(`<line x1="${X(yr).toFixed(1)}" x2="${X(yr).toFixed(1)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#444"/>`);
@@ -121,17 +121,17 @@ export function bandChart(o: BandChartOptions): string {
   draw(o.series, '#1f6fb2', false);
   if (o.threshold !== undefined) {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(o.threshold).toFixed(1)}" y2="${Y(o.threshold).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">target ${escX(fmtNum(o.threshold))}</text>`);
+    parts.push(`<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">target ${esc(fmtNum(o.threshold))}</text>`);
   }
   if (o.deadline) {
     const dx = X(periodX(o.deadline)).toFixed(1);
     parts.push(`<line x1="${dx}" x2="${dx}" y1="${m.t}" y2="${H - m.b}" stroke="#c0392b" stroke-width="1.2"/>`);
-    parts.push(`<text x="${dx}" y="${m.t - 3}" text-anchor="middle" font-size="10" fill="#c0392b">deadline ${escX(o.deadline)}</text>`);
+    parts.push(`<text x="${dx}" y="${m.t - 3}" text-anchor="middle" font-size="10" fill="#c0392b">deadline ${esc(o.deadline)}</text>`);
   }
-  const legend = [`<tspan fill="#1f6fb2">━ ${escX(o.series.label)} P50, band P10–P90</tspan>`];
-  if (o.compare) legend.push(`<tspan fill="#8a5a00" dx="10">╍ ${escX(o.compare.label)}</tspan>`);
+  const legend = [`<tspan fill="#1f6fb2">━ ${esc(o.series.label)} P50, band P10–P90</tspan>`];
+  if (o.compare) legend.push(`<tspan fill="#8a5a00" dx="10">╍ ${esc(o.compare.label)}</tspan>`);
   parts.push(`<text x="${m.l}" y="${H - 4}" font-size="10">${legend.join('')}</text>`);
-  parts.push(`<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${escX(o.title)} <tspan font-weight="400" fill="#555">(${escX(o.unit)})</tspan></text>`);
+  parts.push(`<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${esc(o.title)} <tspan font-weight="400" fill="#555">(${esc(o.unit)})</tspan></text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
 
@@ -197,7 +197,7 @@ export function districtMap(features: MapFeature[], values: Map<string, number>,
   for (const f of features) {
     const v = values.get(f.code);
     const d = f.polygon.map((ring) => `M${ring.map(P).join('L')}Z`).join('');
-    parts.push(`<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${escX(f.name)}: ${v === undefined ? 'no data' : escX(fmtNum(v))}</title></path>`);
+    parts.push(`<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${esc(f.name)}: ${v === undefined ? 'no data' : esc(fmtNum(v))}</title></path>`);
   }
   for (const f of features) {
     const ring = f.polygon[0] ?? [];
@@ -206,15 +206,15 @@ export function districtMap(features: MapFeature[], values: Map<string, number>,
     const cy = ring.reduce((a, p) => a + p[1], 0) / ring.length;
     const v = values.get(f.code);
     const [x, y] = P([cx, cy]).split(',');
-    parts.push(`<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${escX(f.name)}${v !== undefined ? ` ${escX(fmtNum(v))}` : ''}</text>`);
+    parts.push(`<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${esc(f.name)}${v !== undefined ? ` ${esc(fmtNum(v))}` : ''}</text>`);
   }
   const lw = Math.min(240, W - 20);
   const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i * 10}%" stop-color="${ramp(i / 10, o.diverging ? DIV : SEQ)}"/>`).join('');
   const ly = H - legendH + 8;
   parts.push(`<defs><linearGradient id="lg">${stops}</linearGradient></defs>`);
   parts.push(`<rect x="10" y="${ly}" width="${lw}" height="9" fill="url(#lg)" stroke="#888" stroke-width="0.5"/>`);
-  parts.push(`<text x="10" y="${ly + 21}" font-size="10">${escX(fmtNum(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${escX(fmtNum(hi))} ${escX(o.unit)}</text>`);
-  parts.push(`<text x="10" y="14" font-size="12" font-weight="600">${escX(o.title)}</text>`);
+  parts.push(`<text x="10" y="${ly + 21}" font-size="10">${esc(fmtNum(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${esc(fmtNum(hi))} ${esc(o.unit)}</text>`);
+  parts.push(`<text x="10" y="14" font-size="12" font-weight="600">${esc(o.title)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
 
@@ -246,19 +246,19 @@ export function tornadoChart(o: TornadoInput & { width?: number }): string {
   }
   o.bars.forEach((b, i) => {
     const y = m.t + i * row;
-    parts.push(`<text x="${m.l - 6}" y="${y + 15}" font-size="11" text-anchor="end">${escX(b.param)}</text>`);
+    parts.push(`<text x="${m.l - 6}" y="${y + 15}" font-size="11" text-anchor="end">${esc(b.param)}</text>`);
     // The part of the bar from the base towards the low value is blue, towards the high value orange.
     const seg = (p: number, colour: string, label: string) => {
       const a = X(Math.min(o.pBase, p));
       const w = Math.max(1, Math.abs(X(p) - X(o.pBase)));
-      parts.push(`<rect x="${a.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}" fill="${colour}"><title>${escX(b.param)} = ${escX(JSON.stringify(label === 'low' ? b.low : b.high))}: P(met) ${(p * 100).toFixed(0)}%</title></rect>`);
+      parts.push(`<rect x="${a.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}" fill="${colour}"><title>${esc(b.param)} = ${esc(JSON.stringify(label === 'low' ? b.low : b.high))}: P(met) ${(p * 100).toFixed(0)}%</title></rect>`);
     };
     if (Number.isFinite(b.pLow)) seg(b.pLow, '#3b7dd8', 'low');
     if (Number.isFinite(b.pHigh)) seg(b.pHigh, '#e08a1e', 'high');
   });
   parts.push(`<line x1="${X(o.pBase)}" x2="${X(o.pBase)}" y1="${m.t - 6}" y2="${H - m.b}" stroke="#111" stroke-width="1.5"/>`);
   parts.push(`<text x="${X(o.pBase)}" y="${m.t - 9}" font-size="10" text-anchor="middle">base ${(o.pBase * 100).toFixed(0)}%</text>`);
-  parts.push(`<text x="8" y="14" font-size="12" font-weight="600">${escX(o.title)}</text>`);
+  parts.push(`<text x="8" y="14" font-size="12" font-weight="600">${esc(o.title)}</text>`);
   parts.push(`<text x="8" y="28" font-size="10" fill="#555"><tspan fill="#3b7dd8">■ low value</tspan><tspan dx="8" fill="#e08a1e">■ high value</tspan></text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }

@@ -13,6 +13,7 @@
 import type { ParamInfo } from '../../../engine/api/params.ts';
 import type { SensitivityResult } from '../../../engine/api/sensitivity.ts';
 import type { RunSummary, TargetDef } from '../../../engine/bundle.ts';
+import { esc } from '../../../engine/report/markdown.ts';
 import { tornadoChart } from '../../../engine/report/svg.ts';
 import { onLangChange } from '../i18n/index.ts';
 import { fill, s } from './strings.ts';
@@ -21,7 +22,6 @@ import { WHATIF_CSS } from './styles.ts';
 interface Catalogue { model: string; title: string; params: ParamInfo[] }
 interface ApiFailure { status: number; error: string; issues?: Array<{ file: string; line?: number; path: string; message: string }>; retryAfter?: string | null }
 
-const esc = (x: unknown) => String(x).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 async function api<T>(p: string, init?: RequestInit): Promise<T> {
   const res = await fetch(p, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
