@@ -12,6 +12,7 @@ import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createApi } from './api/routes.ts';
+import { actualsRoute } from './api/actuals-routes.ts';
 import { ApiError, apiSegments, runIdOf, sendError } from './api/http.ts';
 import type { TaskQueueOptions } from './api/tasks.ts';
 import type { RunBundle, TargetDef } from './bundle.ts';
@@ -100,7 +101,8 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
   const store = opts.store;
   // One API (and so one task queue and one engine pool) per server.
   const api = createApi({ store, targets: opts.targets, scenariosDir: opts.scenariosDir, threads: opts.threads, maxQueued: opts.maxQueued, pool: opts.pool });
-  const routes: Route[] = [...(opts.routes ?? []), api.route];
+  // Actuals and re-forecast (issue 10): engine/api/actuals-routes.ts.
+  const routes: Route[] = [...(opts.routes ?? []), actualsRoute({ store, targets: opts.targets }), api.route];
 
   const server = http.createServer(async (req, res) => {
     try {
