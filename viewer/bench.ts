@@ -56,16 +56,16 @@ const updateOnly: string[] = [];
 const cpuLines: string[] = [];
 let renderer = '';
 try {
-  // default and lean as the app runs (points moved less than half a pixel are not rewritten), and lean with every
-  // point rewritten every frame (subpixel=0): the worst case for the JS budget.
-  for (const { mode, lean, subpixel } of [
-    { mode: 'default', lean: false, subpixel: true },
-    { mode: 'lean', lean: true, subpixel: true },
-    { mode: 'lean-all', lean: true, subpixel: false },
-  ]) {
+  // default and lean as the app runs (GPU interpolation: one uniform per frame), and lean with the JavaScript
+  // replay (gpu=0) rewriting every point every frame (subpixel=0): the CPU path's worst case.
+  for (const { mode, lean, subpixel, gpu } of [
+    { mode: 'default', lean: false, subpixel: true, gpu: true },
+    { mode: 'lean', lean: true, subpixel: true, gpu: true },
+    { mode: 'lean-js', lean: true, subpixel: false, gpu: false },
+  ] as Array<{ mode: string; lean: boolean; subpixel: boolean; gpu?: boolean }>) {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
-    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}`);
+    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`);
     await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, { timeout: 120_000 });
     const firstFrameMs = await page.evaluate(() => window.__twin.firstFrameMs!);
     const marks = await page.evaluate(() => window.__twin.marks);

@@ -13,6 +13,12 @@ import { renderChart } from './charts.ts';
 import { entityName, lang, metricName, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
 import { loadSettings, type SiteSettings } from './settings.ts';
 import { busiestSec, readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
+import { GpuVehicleReplay } from './replay-gpu.ts';
+
+type Replay = VehicleReplay | GpuVehicleReplay;
+/** GPU interpolation (default: no per-vehicle JavaScript per frame) or JS-moved points (`gpu=0`). */
+const newReplay = (viewer: Viewer, roads: ZiboGeo['roads'], traj: ReturnType<typeof syntheticTrajectories>): Replay =>
+  params.get('gpu') === '0' ? new VehicleReplay(viewer, roads, traj) : new GpuVehicleReplay(viewer, roads, traj);
 import { readGreenhouseDay } from './drill/hourly.ts';
 import type { ZiboGeo, GeoSite } from '../geo.ts';
 
@@ -62,7 +68,7 @@ const app = {
   chart: null as uPlot | null,
   chartSpec: null as null | { metric: string; entity: string; target?: TargetDef; title: string },
   drill: null as null | { stop(): void; update?(s: unknown): void; kind: 'rack' | 'greenhouse' },
-  replay: null as null | { r: VehicleReplay; tSec: number; speed: number; lastWall: number; remove: () => void },
+  replay: null as null | { r: Replay; tSec: number; speed: number; lastWall: number; remove: () => void },
   presenting: false,
   step: 0,
 };
@@ -442,7 +448,7 @@ function replayRef(): ArtifactRef | undefined {
   const year = Number(app.month.slice(0, 4));
   return refs.find((r) => r.year === year) ?? refs.sort((x, y) => Math.abs(x.year - year) - Math.abs(y.year - year))[0];
 }
-function startReplay(r: VehicleReplay, speed: number, fromSec = r.traj.startSec): void {
+function startReplay(r: Replay, speed: number, fromSec = r.traj.startSec): void {
   stopReplay();
   app.viewer.clock.shouldAnimate = false;
   applyTexts();
@@ -480,7 +486,7 @@ async function toggleReplay(): Promise<void> {
   if (!ref || !app.source || !app.a) return toast(t().replayNone);
   const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), app.geo.roads);
   flyToConcern('traffic', 'city');
-  startReplay(new VehicleReplay(app.viewer, app.geo.roads, traj), 60, busiestSec(traj));
+  startReplay(newReplay(app.viewer, app.geo.roads, traj), 60, busiestSec(traj));
 }
 
 // ---------- presentation ----------
@@ -688,7 +694,7 @@ async function main(): Promise<void> {
 function startBench(n: number): void {
   const roads = app.geo.roads;
   if (!roads.length) { window.__twin.error = 'bench needs roads (data/zibo/network)'; return; }
-  const r = new VehicleReplay(app.viewer, roads, syntheticTrajectories(roads, n, 42));
+  const r = newReplay(app.viewer, roads, syntheticTrajectories(roads, n, 42));
   startReplay(r, 60);
   const b = { frameMs: [] as number[], jsMs: [] as number[], renderMs: [] as number[], written: [] as number[], vehicles: n, active: 0 };
   window.__twin.bench = b;

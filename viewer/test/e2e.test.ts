@@ -98,6 +98,13 @@ describe('viewer on a real baseline run', () => {
     expect(await page.isEnabled('#replay-btn')).toBe(true);
     await page.click('#replay-btn');
     await page.waitForFunction(() => Number(/· (\d+)/.exec(document.getElementById('replay-clock')!.textContent ?? '')?.[1] ?? 0) > 0, null, { timeout: 60_000 });
+    // Vehicles are drawn and move: with the camera still (after its flight) and the main clock paused, only the
+    // replay changes pixels between two moments.
+    await page.waitForTimeout(2500);
+    const r1 = await canvasStats(page);
+    await page.waitForTimeout(2000);
+    const r2 = await canvasStats(page);
+    expect(changedFraction(r1.grid, r2.grid, 8)).toBeGreaterThan(0.0005);
     await page.click('#replay-btn');
     await page.click('.target[data-target-id="greenhouse-yield"]');
     await page.waitForSelector('#chart-actions button');
