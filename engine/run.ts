@@ -106,24 +106,37 @@ export async function startRun(
   pool: JobPool,
   opts: RunOptions & { replications?: number; seed?: number } = {},
 ): Promise<RunOutcome> {
+  const runId = createRunRecord(l, store, pool.threads, opts);
+  return executeRun(runId, store, pool, opts);
+}
+
+/**
+ * Write a run and its planned jobs (status `pending`) without executing them; `resumeRun` executes it later. Used by
+ * `startRun` and by the server, whose queued runs need their id at once.
+ * @example const id = createRunRecord(loaded, store, 2, { replications: 10 }); await resumeRun(id, store, pool);
+ */
+export function createRunRecord(
+  l: LoadedScenario,
+  store: Store,
+  threads: number,
+  opts: { replications?: number; seed?: number; scenarioFile?: string } = {},
+): number {
   const seed = opts.seed ?? l.scenario.seed;
   const replications = opts.replications ?? l.scenario.replications;
   const scenario: Scenario = { ...l.scenario, seed, replications };
-  const jobs = planJobs(l, seed, replications);
-  const runId = store.createRun(
+  return store.createRun(
     {
       scenarioName: scenario.name,
-      scenarioFile: path.relative(ENGINE_ROOT, l.file),
+      scenarioFile: opts.scenarioFile ?? (l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file),
       scenarioHash: l.hash,
       scenario: { scenario, modelIds: l.modelIds, years: l.years },
       seed,
       replications,
       codeVersion: codeVersion(),
-      threads: pool.threads,
+      threads,
     },
-    jobs,
+    planJobs(l, seed, replications),
   );
-  return executeRun(runId, store, pool, opts);
 }
 
 /**

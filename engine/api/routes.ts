@@ -21,7 +21,7 @@ import type http from 'node:http';
 import type { TargetDef } from '../bundle.ts';
 import { modelCard, modelCardHtml } from '../report/modelcard.ts';
 import { reportHtml } from '../report/report.ts';
-import { codeVersion, planJobs, resumeRun } from '../run.ts';
+import { createRunRecord, resumeRun } from '../run.ts';
 import { scenarioModels, SCENARIOS_DIR, type LoadedScenario } from '../scenario.ts';
 import { sendJson, type Route } from '../server.ts';
 import type { Store } from '../store.ts';
@@ -52,23 +52,8 @@ export interface Api {
 
 /** Create a run record for a scenario, ready to be executed later by `resumeRun` (so a queued run has its id at once). */
 function createQueuedRun(l: LoadedScenario, store: Store, threads: number, o: { replications?: number; seed?: number; edited: boolean }): number {
-  const seed = o.seed ?? l.scenario.seed;
-  const replications = o.replications ?? l.scenario.replications;
-  const scenario = { ...l.scenario, seed, replications };
-  return store.createRun(
-    {
-      scenarioName: scenario.name,
-      // An edited scenario lived in a temporary file only; a stored one is named relative to the repository when inside it.
-      scenarioFile: o.edited ? 'request body' : l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file,
-      scenarioHash: l.hash,
-      scenario: { scenario, modelIds: l.modelIds, years: l.years },
-      seed,
-      replications,
-      codeVersion: codeVersion(),
-      threads,
-    },
-    planJobs(l, seed, replications),
-  );
+  // An edited scenario lived in a temporary file only.
+  return createRunRecord(l, store, threads, { replications: o.replications, seed: o.seed, scenarioFile: o.edited ? 'request body' : undefined });
 }
 
 function intField(b: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
