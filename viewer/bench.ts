@@ -2,7 +2,7 @@
  * Viewer benchmark (`npm run bench:viewer`): builds the viewer, serves it on 127.0.0.1 and loads it in headless
  * Chromium with SOFTWARE GL (Mesa llvmpipe via ANGLE gl-egl; `VIEWER_GL=swiftshader` for SwiftShader), 1280×720,
  * with N synthetic moving vehicles (bench mode `?bench=N`: seeded random link chains, not model results), in the
- * default and the lean ("low graphics") mode. Prints medians of: first frame (ms from navigation start to
+ * default and the lean ("low graphics") mode with the GPU replay, and lean with the JS-points replay (gpu=0). Prints medians of: first frame (ms from navigation start to
  * Cesium's first rendered frame), frame time, JS time per frame spent moving the vehicles (jsMs), and the main
  * thread's whole time per frame from Cesium's preUpdate to postRender (mainThreadMs: our update plus Cesium's own
  * JS and WebGL command submission).
@@ -41,7 +41,7 @@ let nodeLine = '';
     if (i >= 100) cpuMs.push((c.user + c.system) / 1000); // after JIT warm-up
     t += 1 / 60 * 60; // 60 fps at 60x simulated speed
   }
-  nodeLine = `vehicle update in Node (same code, Cesium PointPrimitiveCollection), ${r.active} of ${vehicles} on the network: CPU ${pct(cpuMs, 0).toFixed(2)} ms min, ${median(cpuMs).toFixed(2)} ms median, ${pct(cpuMs, 0.95).toFixed(2)} ms p95 per update`;
+  nodeLine = `JS-points path (gpu=0): vehicle update in Node (same code, Cesium PointPrimitiveCollection), ${r.active} of ${vehicles} on the network: CPU ${pct(cpuMs, 0).toFixed(2)} ms min, ${median(cpuMs).toFixed(2)} ms median, ${pct(cpuMs, 0.95).toFixed(2)} ms p95 per update`;
 }
 
 if (!process.argv.includes('--no-build')) {
