@@ -239,8 +239,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <f>', 'json, csv, csv-dir (one CSV per metric), geojson (districts and links), czml (rollout timeline)', 'json')
     .option('--out <file>', 'output file (default: stdout); a folder for csv-dir and geojson')
     .option('--metric <id>', 'czml: district metric to animate (default: extranet.liveShare)')
+    .option('--viewer <dir>', 'write a static export of the viewer with this run (and any --with runs) into DIR, for any static file server')
+    .option('--with <runs>', 'with --viewer: more run ids to include, comma-separated (e.g. the baseline to compare against)')
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
-    .action((run: string, o) => {
+    .action(async (run: string, o) => {
+      if (o.viewer) {
+        const store = openDb(o.db);
+        try {
+          const ids = [run, ...(o.with ? String(o.with).split(',') : [])].map((r) => (r === 'latest' ? store.latestRun('done')?.id : int('run', 1)(r.trim())));
+          const bundles = ids.map((id, k) => {
+            const b = id === undefined ? undefined : runBundle(store, id);
+            if (!b) throw new UsageError(`no run ${[run, ...(o.with ? String(o.with).split(',') : [])][k]} in ${store.file}; \`twin list\` shows the runs`);
+            return b;
+          });
+          const { exportViewer } = await import('../viewer/export.ts');
+          exportViewer(path.resolve(o.viewer), bundles, (b, ref) => store.artifact(b.run.id, ref.model, ref.name, ref.year));
+          process.stdout.write(`wrote a static viewer with run(s) ${bundles.map((b) => b.run.id).join(', ')} to ${o.viewer}; serve it with any static server, e.g. python3 -m http.server -d ${o.viewer}\n`);
+        } finally {
+          store.close();
+        }
+        return;
+      }
       const other = (EXPORT_FORMATS as readonly string[]).includes(o.format);
       if (!['json', 'csv'].includes(o.format) && !other) throw new UsageError(`--format must be json, csv, ${EXPORT_FORMATS.join(', ')}; got "${o.format}"`);
       const store = openDb(o.db);
