@@ -15,7 +15,11 @@ export interface ChartSpec {
   cursor?: string;
   bandLabel: string;
   medianLabel: string;
+  /** Add-ons (e.g. actual points, viewer/src/progress/chart.ts): may re-align `data`, add series, bands and draw hooks before the y range is set. */
+  extend?: (b: ChartBuild) => void;
 }
+/** The chart under construction, as handed to `ChartSpec.extend`: `data[0]` is x in seconds, one column per series. */
+export interface ChartBuild { data: Array<Array<number | null>>; series: uPlot.Series[]; bands: uPlot.Band[]; draw: Array<(u: uPlot) => void> }
 
 /** Seconds since epoch of a period ('2019' → mid-year, '2019-06' → mid-month, '2019-06-15' → that day). @example periodSec('2019') */
 export function periodSec(p: string): number {
@@ -55,6 +59,8 @@ export function renderChart(el: HTMLElement, spec: ChartSpec, size?: { width: nu
     data.push(periods.map(() => spec.target!.threshold));
     series.push({ label: spec.target.label, stroke: '#ef5a5a', width: 1.5, dash: [8, 5], points: { show: false } });
   }
+  const extraDraw: Array<(u: uPlot) => void> = [];
+  spec.extend?.({ data, series, bands, draw: extraDraw });
   const deadlineSec = spec.target ? Date.parse(`${spec.target.deadline}T00:00:00Z`) / 1000 : null;
   const cursorSec = spec.cursor ? periodSec(spec.cursor) : null;
   const allY = data.slice(1).flat().filter((v): v is number => v !== null && Number.isFinite(v));
@@ -94,7 +100,7 @@ export function renderChart(el: HTMLElement, spec: ChartSpec, size?: { width: nu
         };
         if (deadlineSec !== null) mark(deadlineSec, '#ef5a5a', spec.target!.deadlineLabel);
         if (cursorSec !== null) mark(cursorSec, 'rgba(255,255,255,0.5)', null);
-      }],
+      }, ...extraDraw],
     },
   };
   el.innerHTML = '';
