@@ -10,6 +10,7 @@ import { createGlobe, flyHome, flyToPoint, midMonth, monthOf } from './globe.ts'
 import { MapLayers, isCloud, isGreenhouse, type PickId } from './layers.ts';
 import { css, diffColour, normalise, shareColour, STATUS_COLOUR, vcColour } from './colours.ts';
 import { renderChart } from './charts.ts';
+import { mountProgress, onProgressRun, progressChart, progressMonth, progressStepTitle, renderProgressSummary, showProgressPanel, targetProgressHtml } from './progress/index.ts';
 import { entityName, lang, metricName, onLangChange, setLang, t, type Lang } from './i18n/index.ts';
 import { loadSettings, type SiteSettings } from './settings.ts';
 import { busiestSec, readReplayArtifact, syntheticTrajectories, VehicleReplay } from './replay.ts';
@@ -308,8 +309,10 @@ function renderTargets(): void {
         <span>${t().deadline} ${td.deadline}</span><span>${thr}</span></div>
       <div class="nums"><span title="${t().projection}">${fmt(ev?.valueP50, u)} [${fmt(ev?.valueP10, u)}–${fmt(ev?.valueP90, u)}]</span>
         <span>${t().pMet} <b>${fmt(ev?.pMet, 'share')}</b></span><span class="status">${statusText[st]}</span>${bNums}</div>
+      ${targetProgressHtml(a.bundle, a.ix, td)}
     </div>`;
   }).join('');
+  renderProgressSummary(a.bundle);
   $('targets-list').querySelectorAll<HTMLElement>('.target').forEach((el) => el.addEventListener('click', () => {
     const td = a.bundle.targets.find((x) => x.id === el.dataset.targetId)!;
     focusTarget(td);
@@ -349,11 +352,13 @@ function openChart(metric: string, entity: string, target?: TargetDef, title?: s
   app.chart?.destroy();
   const runs = [{ label: `A #${app.a.bundle.run.id}`, series: app.a.ix.get(metric, entity), colour: '#4fd1ff' }];
   if (app.b) runs.push({ label: `B #${app.b.bundle.run.id}`, series: app.b.ix.get(metric, entity), colour: '#ff9f43' });
+  const pg = progressChart(app.a.bundle, metric, entity); // actual points and the re-forecast band (issue 10)
+  runs.push(...pg.runs);
   const body = $('chart-body');
   app.chart = renderChart(body, {
     title: titleOf(metric), unit: unitOf(metric), runs,
     target: target ? { threshold: target.threshold, deadline: target.deadline, comparator: target.comparator, label: t().targetLine, deadlineLabel: `${t().deadlineMarker} ${target.deadline}` } : undefined,
-    cursor: app.month, bandLabel: t().band, medianLabel: t().median,
+    cursor: app.month, bandLabel: t().band, medianLabel: t().median, extend: pg.extend,
   }, { width: body.clientWidth || 540, height: Math.max(180, (body.clientHeight || 280) - 50) });
   const actions = $('chart-actions');
   actions.innerHTML = '';
@@ -497,6 +502,7 @@ const steps: Step[] = [
   { title: () => t().stepClouds, run: () => { flyToConcern('clouds', 'city'); const td = app.a?.bundle.targets.find((x) => x.metric === 'clouds.migratedShare'); setMonth('2020-12'); if (td) openChart(td.metric, td.entity, td, targetTitle(td)); } },
   { title: () => t().stepTraffic, run: () => { flyToConcern('traffic', 'city'); const td = app.a?.bundle.targets.find((x) => x.model === 'traffic'); setMonth('2021-12'); if (td) openChart(td.metric, td.entity, td, targetTitle(td)); else closeChart(); } },
   { title: () => t().stepGreenhouse, run: () => { flyToConcern('greenhouse', 'city'); const td = app.a?.bundle.targets.find((x) => x.model === 'greenhouse'); setMonth('2021-12'); if (td) openChart(td.metric, td.entity, td, targetTitle(td)); else closeChart(); } },
+  { title: progressStepTitle, run: () => { flyHome(app.viewer); closeChart(); closeDrill(); setMonth(progressMonth()); showProgressPanel(true); } },
   { title: () => t().stepTargets, run: () => { flyHome(app.viewer); closeChart(); closeDrill(); setMonth('2021-12'); } },
 ];
 function chooseDistrictMetric(m: string): void {
@@ -508,6 +514,7 @@ function showStep(i: number): void {
   app.step = Math.max(0, Math.min(steps.length - 1, i));
   window.__twin.presentStep = app.step;
   document.body.classList.toggle('focus-targets', app.step === steps.length - 1);
+  showProgressPanel(false);
   steps[app.step].run();
   $('present-title').textContent = steps[app.step].title();
   $('present-count').textContent = `${app.step + 1} / ${steps.length}`;
@@ -523,6 +530,7 @@ function enterPresentation(): void {
 function exitPresentation(): void {
   app.presenting = false;
   window.__twin.presentStep = -1;
+  showProgressPanel(false);
   document.body.classList.remove('presenting', 'focus-targets');
   $('present-bar').hidden = true;
   if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
@@ -581,6 +589,7 @@ async function loadRun(id: number): Promise<RunView> {
 }
 async function selectRun(id: number): Promise<void> {
   app.a = await loadRun(id);
+  onProgressRun();
   if (app.b?.bundle.run.id === id) app.b = null;
   fillSelects();
   renderTargets();
@@ -672,6 +681,11 @@ async function main(): Promise<void> {
   try {
     const { source, runs } = await openDataSource();
     app.source = source;
+    mountProgress({
+      kind: source.kind, view: () => app.a, toast, targetTitle,
+      reload: async () => { if (app.a) await selectRun(app.a.bundle.run.id); },
+      entityLabel: (e) => app.geo.districts.find((d) => d.code === e)?.[lang() === 'zh-CN' ? 'name' : 'nameEn'] ?? entityName(e),
+    });
     app.runs = [...runs].sort((x, y) => y.id - x.id);
     const done = app.runs.filter((r) => r.status === 'done');
     const wanted = Number(params.get('run') ?? NaN);
