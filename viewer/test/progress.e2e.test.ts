@@ -1,0 +1,125 @@
+/**
+ * Progress tracking end-to-end (issue 10): a REAL run (the baseline with only the rollout model, 30 replications,
+ * submitted to the server as an edited scenario, so nothing is written to scenarios/), served by `serve()` with the
+ * built viewer, opened in headless Chromium. Through the viewer's "Import actuals" control a CSV is imported;
+ * then the extranet-town target turns "behind", the targets get P(met) before → after the re-forecast with the
+ * few-effective-replications warning, the target's chart draws the actual points (magenta pixels on the uPlot
+ * canvas, none before), and the presentation step "progress since the last meeting" lists what moved between the
+ * last two actual dates. Same guards as e2e.test.ts: no request outside 127.0.0.1, no console error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { postJson, readSse } from '../../engine/api/test-client.ts';
+import { serve } from '../../engine/server.ts';
+import { openStore, type Store } from '../../engine/store.ts';
+import { tmpDir } from '../../engine/test/helpers.ts';
+import { guardedPage, launchBrowser, type Guarded } from './browser.ts';
+import { buildViewerIfStale, waitReady } from './checks.ts';
+
+const CSV = `metric,scope,date,value,unit,source,note,bound
+extranet.liveShare,level:town,2018-03-31,0.02,share,E2E test (not a real figure),,=
+extranet.liveShare,level:town,2018-06-30,0.05,share,E2E test (not a real figure),"at most 5 %",<=
+services.onlineShare,370303,2018-06-30,0.70,share,E2E test (not a real figure),,=
+`;
+
+let store: Store;
+let srv: Awaited<ReturnType<typeof serve>>;
+let browser: Browser | null = null;
+let g: Guarded;
+
+beforeAll(async () => {
+  buildViewerIfStale();
+  store = openStore(path.join(tmpDir('viewer-progress-'), 'twin.sqlite'));
+  srv = await serve({ store, port: 0, threads: 2 });
+  const r = await postJson(srv.port, '/api/runs', { scenario: { extends: 'baseline', models: ['rollout'] }, replications: 30 });
+  expect(r.status, r.text).toBe(202);
+  const evs = await readSse(srv.port, `/api/runs/${r.json.id}/events`);
+  expect(evs.at(-1)?.data.state).toBe('done');
+  browser = await launchBrowser();
+  g = await guardedPage(browser);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await srv?.close();
+  store?.close();
+});
+
+/** Pixels of the actual points' colour (#ff4fd8) on the open chart's canvas. */
+function actualPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('#chart-body canvas');
+    if (!c) return -1;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] > 220 && d[i + 1] > 50 && d[i + 1] < 120 && d[i + 2] > 180) n++;
+    return n;
+  });
+}
+const status = (page: Page, id: string) => page.getAttribute(`.target[data-target-id="${id}"] .progress`, 'data-status');
+
+describe('progress tracking in the viewer', () => {
+  it('imports actuals through the viewer: actual points on the chart, changed target status, re-forecast, progress view', async () => {
+    const { page, problems } = g;
+    await page.goto(`${srv.url}?lang=en`);
+    await waitReady(page);
+
+    // Before: no actuals, no points.
+    expect(await status(page, 'extranet-town')).toBe('none');
+    expect(await page.isVisible('#actuals-import-btn')).toBe(true);
+    await page.click('.target[data-target-id="extranet-town"]');
+    await page.waitForSelector('#chart-body canvas');
+    await page.waitForTimeout(500);
+    expect(await actualPixels(page)).toBe(0);
+
+    // Import through the control (the hidden file input behind the button).
+    await page.setInputFiles('#actuals-file', { name: 'progress-e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.waitForSelector('.target[data-target-id="extranet-town"] .progress[data-status="behind"]', { timeout: 30_000 });
+    const line = await page.textContent('.target[data-target-id="extranet-town"] .progress');
+    expect(line).toMatch(/2018-06-30: ≤ 5\.0%.*band \d+%–\d+% → behind/);
+    // A target without its own actual keeps "no actuals yet"; P(met) before → after on the targets.
+    expect(await status(page, 'extranet-county')).toBe('none');
+    expect(await page.textContent('.target[data-target-id="extranet-county"] .progress')).toMatch(/no actuals yet/);
+    const moved = await page.$$eval('.target .reforecast', (els) => els.filter((e) => e.getAttribute('data-p-met') !== e.getAttribute('data-p-met-prior')).length);
+    expect(moved).toBeGreaterThan(0);
+    // 30 replications and far-off actuals: the warning is shown, not hidden.
+    expect(await page.textContent('#progress-summary')).toMatch(/effective replications of 30.*unreliable/s);
+
+    // The open chart was redrawn with the actual points (an observed value and a bound with its arrow).
+    await page.waitForFunction(() => [...document.querySelectorAll('#chart-body .u-legend .u-label')].some((e) => /actual \(stated bound\)/.test(e.textContent ?? '')));
+    await page.waitForTimeout(300);
+    expect(await actualPixels(page)).toBeGreaterThan(40);
+    const legend = await page.$$eval('#chart-body .u-legend .u-label', (els) => els.map((e) => e.textContent));
+    expect(legend).toEqual(expect.arrayContaining(['actual', 'actual (stated bound)', 're-forecast P10', 're-forecast P90']));
+
+    // Presentation: the "progress since the last meeting" step (between the last two actual dates).
+    await page.click('#present-btn');
+    await page.waitForFunction(() => window.__twin.presentStep === 0);
+    for (let i = 1; i <= 5; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((k) => window.__twin.presentStep === k, i);
+    }
+    expect(await page.textContent('#present-title')).toBe('Progress since the last meeting');
+    expect(await page.isVisible('#progress-panel')).toBe(true);
+    expect(await page.inputValue('#progress-from')).toBe('2018-03-31');
+    expect(await page.inputValue('#progress-to')).toBe('2018-06-30');
+    const rows = await page.$$eval('#progress-moved tr[data-metric]', (trs) => trs.map((tr) => `${tr.getAttribute('data-metric')}|${tr.getAttribute('data-entity')}`));
+    expect(rows.sort()).toEqual(['extranet.liveShare|level:town', 'services.onlineShare|370303']);
+    // In March the projection had no town live yet (band 0–0 %), so 2 % was ahead; "at most 5 %" in June is behind.
+    expect(await page.textContent('#progress-moved tr[data-entity="level:town"]')).toMatch(/2\.0% 2018-03-31\s*≤ 5\.0% 2018-06-30\s*ahead → behind/);
+    // Targets' P(met) between the two dates, from the server's re-forecast by date.
+    await page.waitForSelector('#progress-targets tr[data-target-id="online-370303-100"]');
+    // Choosing other dates recomputes: nothing was reported in 2019.
+    await page.fill('#progress-from', '2019-01-01');
+    await page.fill('#progress-to', '2019-12-31');
+    await page.dispatchEvent('#progress-to', 'change');
+    await page.waitForFunction(() => /No actuals were reported/.test(document.getElementById('progress-panel')!.textContent ?? ''));
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => window.__twin.presentStep === 6);
+    expect(await page.isVisible('#progress-panel')).toBe(false);
+    await page.keyboard.press('Escape');
+
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 120_000);
+});
