@@ -44,7 +44,7 @@ export function actualsOverlay(actuals: Actual[], labels: { actual: string; boun
     const noLine = () => null;
     if (eq.some((v) => v !== null)) {
       b.data.push(eq);
-      b.series.push({ label: labels.actual, stroke: ACTUAL_COLOUR, width: 0, paths: noLine, points: { show: true, size: 11, width: 2, stroke: '#ffffff', fill: ACTUAL_COLOUR } });
+      b.series.push({ label: labels.actual, stroke: ACTUAL_COLOUR, width: 0, paths: noLine, points: { show: true, size: 11, width: 1.5, stroke: '#ffd6f5', fill: ACTUAL_COLOUR } });
     }
     if (arrows.length) {
       b.data.push(bd);

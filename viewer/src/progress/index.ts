@@ -50,7 +50,9 @@ const CSS = `
 #progress-panel th { color: var(--muted); font-weight: 600; }
 #progress-panel .st { font-weight: 700; }
 #progress-panel .note { color: var(--muted); font-size: 12px; }
-body.presenting #progress-panel { left: 450px; right: 370px; top: 110px; }
+/* Presenting: the table is the point of this step, so it takes the width of the screen below the step bar. */
+body.presenting #progress-panel { left: 24px; right: 24px; top: 140px; bottom: 64px; }
+#progress-panel .note { white-space: nowrap; }
 #actuals-issues { position: fixed; left: 50%; top: 90px; transform: translateX(-50%); width: min(760px, 90vw); max-height: 70vh; overflow-y: auto; z-index: 60; background: #2a1218; border: 1px solid var(--bad, #ef5a5a); border-radius: 6px; padding: 8px 12px; }
 #actuals-issues table { width: 100%; border-collapse: collapse; font-size: 13px; }
 #actuals-issues td { padding: 2px 6px; border-bottom: 1px solid rgba(255,255,255,0.06); vertical-align: top; }
@@ -151,7 +153,7 @@ async function renderPanel(): Promise<void> {
   const actuals = b?.actuals ?? [];
   if (!range) range = meetingDates(actuals);
   const { from, to } = range;
-  const head = `<div class="panel-head"><span>${esc(s.stepProgress)}</span>
+  const head = `<div class="panel-head">
     <label>${esc(s.from)} <input type="date" id="progress-from" min="2017-01-01" max="2021-12-31" value="${from}"></label>
     <label>${esc(s.to)} <input type="date" id="progress-to" min="2017-01-01" max="2021-12-31" value="${to}"></label>
     <span class="spacer"></span><button id="progress-close">${esc(s.close)}</button></div>`;
