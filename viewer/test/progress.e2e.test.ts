@@ -8,13 +8,15 @@
  * last two actual dates. Same guards as e2e.test.ts: no request outside 127.0.0.1, no console error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { postJson, readSse } from '../../engine/api/test-client.ts';
-import { serve } from '../../engine/server.ts';
+import { runBundle, serve } from '../../engine/server.ts';
+import { exportViewer } from '../export.ts';
 import { openStore, type Store } from '../../engine/store.ts';
 import { tmpDir } from '../../engine/test/helpers.ts';
-import { guardedPage, launchBrowser, type Guarded } from './browser.ts';
+import { guardedPage, launchBrowser, serveDir, type Guarded } from './browser.ts';
 import { buildViewerIfStale, waitReady } from './checks.ts';
 
 const CSV = `metric,scope,date,value,unit,source,note,bound
@@ -27,14 +29,18 @@ let store: Store;
 let srv: Awaited<ReturnType<typeof serve>>;
 let browser: Browser | null = null;
 let g: Guarded;
+let runId = 0;
+const dirs: string[] = [];
 
 beforeAll(async () => {
   buildViewerIfStale();
-  store = openStore(path.join(tmpDir('viewer-progress-'), 'twin.sqlite'));
+  dirs.push(tmpDir('viewer-progress-'));
+  store = openStore(path.join(dirs[0]!, 'twin.sqlite'));
   srv = await serve({ store, port: 0, threads: 2 });
   const r = await postJson(srv.port, '/api/runs', { scenario: { extends: 'baseline', models: ['rollout'] }, replications: 30 });
   expect(r.status, r.text).toBe(202);
-  const evs = await readSse(srv.port, `/api/runs/${r.json.id}/events`);
+  runId = r.json.id;
+  const evs = await readSse(srv.port, `/api/runs/${runId}/events`);
   expect(evs.at(-1)?.data.state).toBe('done');
   browser = await launchBrowser();
   g = await guardedPage(browser);
@@ -44,6 +50,7 @@ afterAll(async () => {
   await browser?.close();
   await srv?.close();
   store?.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** Pixels of the actual points' colour (#ff4fd8) on the open chart's canvas. */
@@ -122,4 +129,34 @@ describe('progress tracking in the viewer', () => {
 
     expect(problems, problems.join('\n')).toEqual([]);
   }, 120_000);
+
+  it('a static export of the run carries the actuals: statuses and points shown, no import control', async () => {
+    const out = tmpDir('viewer-progress-export-');
+    dirs.push(out);
+    const bundle = runBundle(store, runId)!;
+    expect(bundle.actuals).toHaveLength(3);
+    exportViewer(out, [bundle], (b, ref) => store.artifact(b.run.id, ref.model, ref.name, ref.year));
+    const files = await serveDir(out);
+    const sg = await guardedPage(browser!);
+    try {
+      await sg.page.goto(`${files.url}?lang=en`);
+      await waitReady(sg.page);
+      expect(await sg.page.$('#actuals-import-btn')).toBeNull();
+      expect(await sg.page.isVisible('#progress-btn')).toBe(true);
+      expect(await status(sg.page, 'extranet-town')).toBe('behind');
+      await sg.page.click('.target[data-target-id="extranet-town"]');
+      await sg.page.waitForSelector('#chart-body canvas');
+      await sg.page.waitForTimeout(500);
+      expect(await actualPixels(sg.page)).toBeGreaterThan(40);
+      // The progress view works from the bundle alone; P(met) by date needs the server, which it says.
+      await sg.page.click('#progress-btn');
+      await sg.page.waitForSelector('#progress-moved tr[data-entity="level:town"]');
+      await sg.page.waitForFunction(() => /needs the server/.test(document.getElementById('progress-targets')?.textContent ?? ''));
+      expect(sg.requests.some((u) => u.includes('/api/'))).toBe(false);
+      expect(sg.problems, sg.problems.join('\n')).toEqual([]);
+    } finally {
+      await sg.context.close();
+      await files.close();
+    }
+  }, 60_000);
 });
