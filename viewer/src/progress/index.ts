@@ -243,7 +243,7 @@ function showIssues(error: string, issues: Array<{ line: number; field: string; 
   }
   const s = ps();
   box.innerHTML = `<div class="panel-head"><span>${esc(s.importFailed)}</span><span class="spacer"></span><button id="actuals-issues-close">${esc(s.close)}</button></div>
-    <p>${esc(error)}</p><table>${issues.map((i) => `<tr><td>${esc(s.line)} ${i.line}</td><td>${esc(i.field)}</td><td>${esc(i.message)}</td></tr>`).join('')}</table>`;
+    <p>${esc(error)}</p><table>${issues.map((i) => `<tr><td>${esc(fill(s.line, i.line))}</td><td>${esc(i.field)}</td><td>${esc(i.message)}</td></tr>`).join('')}</table>`;
   box.hidden = false;
   document.getElementById('actuals-issues-close')!.addEventListener('click', () => { box!.hidden = true; });
 }
