@@ -80,6 +80,21 @@ describe('progress tracking in the viewer', () => {
     await page.waitForTimeout(500);
     expect(await actualPixels(page)).toBe(0);
 
+    // A file with a bad row is refused as a whole: the lines are listed, nothing changes.
+    const bad = CSV + 'extranet.liveShare,level:twn,2018-06-30,85,share,E2E test,,=\n';
+    await page.setInputFiles('#actuals-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await page.waitForSelector('#actuals-issues:not([hidden])');
+    const issues = await page.textContent('#actuals-issues');
+    expect(issues).toMatch(/nothing was stored/i);
+    expect(issues).toMatch(/line 5\s*scope\s*unknown scope "level:twn"/);
+    expect(issues).toMatch(/line 5\s*value.*write 0\.85, not 85/);
+    expect(await status(page, 'extranet-town')).toBe('none');
+    await page.click('#actuals-issues-close');
+    // Chromium logs the refused request (HTTP 400) as a console error: that one is expected, nothing else.
+    const refused = problems.filter((p) => /status of 400/.test(p) && /api\/actuals/.test(p));
+    expect(refused).toHaveLength(1);
+    problems.splice(problems.indexOf(refused[0]!), 1);
+
     // Import through the control (the hidden file input behind the button).
     await page.setInputFiles('#actuals-file', { name: 'progress-e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await page.waitForSelector('.target[data-target-id="extranet-town"] .progress[data-status="behind"]', { timeout: 30_000 });
