@@ -355,6 +355,7 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
   const out: Reforecast = { runId, until, ess: run.replications, replications: run.replications, used: 0, unmatched: 0, warning: null, evaluations: [], bands: [] };
   let minEss = Infinity;
   const warnings: string[] = [];
+  const banded = new Set<string>();
   for (const model of stored.modelIds) {
     const m = replicationMatrix(store, runId, model, run.replications);
     const mine = rows.filter((a) => units.get(a.metric) === model);
@@ -368,6 +369,10 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
       const prior = evaluateTarget(t, reps);
       const post = evaluateTarget(t, reps, w.weights);
       out.evaluations.push({ ...post, pMetPrior: prior.pMet });
+      // Several targets share a series (70 / 90 / 100 % of one district): one band per (metric, entity).
+      const key = `${t.metric}\u0000${t.entity}`;
+      if (banded.has(key)) continue;
+      banded.add(key);
       for (const b of weightedBand(m, t.metric, t.entity, w.weights)) out.bands.push({ metric: t.metric, entity: t.entity, ...b });
     }
   }
