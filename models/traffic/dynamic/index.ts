@@ -85,7 +85,14 @@ export interface LinkSeriesArtifact extends Omit<LinkSeries, 'link'> {
  *   defaultDynamicParams(), createRng(1));
  * res.indicators.arrived // → ≈ 300
  */
-export function runDynamicPeak(network: DynNetwork, demand: DynDemand, params: DynamicParams, rng: Rng): DynamicPeakResult {
+export function runDynamicPeak(
+  network: DynNetwork,
+  demand: DynDemand,
+  params: DynamicParams,
+  rng: Rng,
+  /** `adaptiveNode`: per node, 1 = adaptive signal even in `fixed` mode (partial smart-signal rollout). */
+  extra: { adaptiveNode?: ArrayLike<number> } = {},
+): DynamicPeakResult {
   const paths =
     demand.kind === 'paths'
       ? demand.paths
@@ -114,7 +121,7 @@ export function runDynamicPeak(network: DynNetwork, demand: DynDemand, params: D
     onGridlock: params.onGridlock,
     seriesIntervalS: params.seriesIntervalS,
     sampleMask,
-    signals: buildSignalPlan(network, { ...params.signals }),
+    signals: buildSignalPlan(network, { ...params.signals, ...(extra.adaptiveNode ? { adaptiveNode: extra.adaptiveNode } : {}) }),
   });
   const indicators = peakIndicators(network, loading);
   const ids = externalIds(network);

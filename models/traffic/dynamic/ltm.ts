@@ -23,7 +23,7 @@
  * Nothing is allocated inside the time loop except amortised growth of the output buffers.
  */
 import type { DynNetwork } from './network.ts';
-import { greenFraction, resplitWebster, type SignalPlan } from './signals.ts';
+import { greenFraction, isAdaptiveNode, resplitWebster, type SignalPlan } from './signals.ts';
 import { GrowableF32, GrowableI32, GrowableU16 } from './buffers.ts';
 
 /** Discrete vehicles and their routes (paths shared between vehicles). */
@@ -54,7 +54,7 @@ export interface LoadingOptions {
   seriesIntervalS: number;
   /** Vehicles whose trajectories are recorded (1 = record); null = none. */
   sampleMask: Uint8Array | null;
-  /** Signal plans (null = all nodes uncontrolled). Mutated when its mode is `adaptive`. */
+  /** Signal plans (null = all nodes uncontrolled). Mutated at adaptive nodes (mode `adaptive` or `adaptiveNode`). */
   signals: SignalPlan | null;
   /** Check released = waiting + on network + arrived after every step (tests); always checked at the end. */
   auditEveryStep?: boolean;
@@ -273,7 +273,9 @@ class LtmRun {
     this.o = o;
     this.dt = dt;
     this.plan = o.signals;
-    this.adaptive = o.signals !== null && o.signals.opts.mode === 'adaptive';
+    let adaptive = false;
+    if (o.signals) for (let v = 0; v < net.numNodes && !adaptive; v++) adaptive = o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v);
+    this.adaptive = adaptive;
     const nL = net.numLinks;
     const nN = net.numNodes;
     const nV = veh.count;
@@ -404,14 +406,14 @@ class LtmRun {
     }
   }
 
-  /** Adaptive what-if: Webster re-split of every signal at its cycle boundary. */
+  /** Adaptive what-if: Webster re-split of every adaptive signal (all, or the `adaptiveNode` ones) at its cycle boundary. */
   adaptSignals(t: number): void {
     const plan = this.plan!;
     const net = this.net;
     const { head, vEnter, vNext, cycleEntries, lastCycle, demandScratch } = this;
     for (let nd = 0; nd < net.numNodes; nd++) {
       const c = plan.cycleS[nd]!;
-      if (c === 0) continue;
+      if (c === 0 || !isAdaptiveNode(plan.opts, nd)) continue;
       const k = Math.floor((t - plan.offsetS[nd]!) / c);
       if (k === lastCycle[nd]) continue;
       if (lastCycle[nd]! >= 0) {

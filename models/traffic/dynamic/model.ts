@@ -1,36 +1,66 @@
 /**
- * The `traffic-dynamic` model family (grain `year`): for each year, the Zibo AM peak is assigned statically (UE, the
- * static model's `assign`, bi-conjugate Frank–Wolfe) and then loaded dynamically here: stochastic route choice on the
- * UE link costs, discrete vehicles departing by the peak profile, link transmission model with signals.
- *
- * Demand: until the static `traffic` model exports its own Zibo OD builder, this family builds the peak-hour OD with
- * a doubly-unconstrained gravity model (below); its two constants are scenario parameters marked as assumptions.
- *   T_ij = k · P_i · P_j · exp(−β · t_ij),  Σ_ij T_ij = cars(year) · peakHourTripShare
- * P = zone population (data/zibo/zones.csv), cars = civil cars (data/zibo/vehicles.csv), t_ij = free-flow minutes.
+ * The `traffic-dynamic` model family (grain `year`): the dynamic loading of the very peak the static `traffic` model
+ * assigns. Per year and replication it
+ *   1. builds the static model's Zibo peak-hour case (`ziboPeakHourCase`: network after the smart-signal rollout and the
+ *      gravity OD of the hour) with the same draws (demand level, capacity gain) as the static model — from the
+ *      common-random-numbers stream when `traffic.replications.commonRandomNumbers` is on;
+ *   2. solves the static user equilibrium with per-origin link flows (`assign(..., { trackOrigins: true })`);
+ *   3. spreads the hour's OD over the peak period (`periodTrips`, README "Demand"), integerises it per OD pair, and
+ *      gives every vehicle a route drawn from the UE solution (`sampleRoute`: the origin-based proportional split, so
+ *      route flows reproduce the UE link flows in expectation);
+ *   4. loads them with the link transmission model (signals, spill-back), capacities = the static case's (smart-signal
+ *      links carry the drawn capacity gain) and, by default, adaptive (Webster) signals at the junctions the rollout upgraded (≥ half of the approaches).
+ * The static parameters live in the sub-section `traffic` (the static schema, defaults = the static defaults); scenario
+ * files point it at their `traffic` section with a YAML alias so both models read one set of values (README).
  */
-import { join } from 'node:path';
 import { z } from 'zod';
-import type { ModelDefinition, SeriesOut } from '../../types.ts';
-import { ZIBO_DATA_DIR, loadCarOwnership, loadZones } from '../../../data/index.ts';
+import type { JobSpec, ModelDefinition, ModelOutput, Rng, SeriesOut } from '../../types.ts';
+import { createRng, mixSeed } from '../../lib/rng.ts';
+import { loadRoadNetwork } from '../../../data/index.ts';
 import { assign } from '../assign.ts';
-import { readGmnsFolder, type GmnsNetwork } from '../gmns.ts';
-import { makeDemand } from '../network.ts';
+import { networkFromGmns, type GmnsLink, type GmnsNode } from '../gmns.ts';
+import { drawYear, loadTrafficInputs, ziboPeakHourCase, type PeakHourCase, type TrafficInputs } from '../model.ts';
+import { trafficParamsSchema } from '../params.ts';
+import { buildInStar, sampleRoute, type InStar } from '../routes.ts';
 import { peakWindowShare } from './demand.ts';
-import { runDynamicPeak, type OdCell } from './index.ts';
+import { runDynamicPeak } from './index.ts';
 import { buildDynNetwork, type DynNetwork } from './network.ts';
-import { dynamicParamsSchema } from './params.ts';
-import { DynShortestPaths } from './routing.ts';
+import { dynamicParamsSchema, signalTimingShape, type DynamicParams } from './params.ts';
+import { DynShortestPaths, type PathTable } from './routing.ts';
+
+const dyn = dynamicParamsSchema.shape;
 
 export const trafficDynamicParamsSchema = z.strictObject({
-  ...dynamicParamsSchema.shape,
-  peakHourTripShare: z
-    .number()
-    .min(0)
-    .max(0.5)
-    .default(0.015)
-    .describe('trips per civil car in the AM peak hour on the modelled arterial skeleton (inter-zone only); assumption, to be calibrated on Zibo counts'),
-  gravityBetaPerMin: z.number().min(0).max(1).default(0.08).describe('1/min; gravity deterrence exp(−β·t); assumption (typical urban car β 0.05–0.15/min)'),
-  ueGap: z.number().min(1e-8).max(0.1).default(1e-4).describe('relative gap of the static UE that feeds the route choice (research/traffic.md §2.3)'),
+  traffic: trafficParamsSchema
+    .prefault({})
+    .describe(
+      'the static traffic model\'s parameters (same schema and defaults as the `traffic` section): demand, smart-signal rollout, BPR, assignment. Scenario files set it to their `traffic` section with a YAML alias (`traffic: &traffic` … `traffic-dynamic: { traffic: *traffic }`) so the dynamic replay loads the demand and network the static model assigns',
+    ),
+  periodTrips: z
+    .enum(['peak-hour-is-busiest-hour', 'peak-hour-over-period'])
+    .default('peak-hour-over-period')
+    .describe(
+      'how the static peak-hour OD (veh/h) becomes trips of the loading period. peak-hour-over-period (default): the hour\'s trips are the period\'s trips, spread by the departure profile (period total = static OD total; the profile\'s busiest hour then departs its peak-hour share, 0.45, of them). peak-hour-is-busiest-hour: period total = OD total / peak-hour share, so the profile\'s busiest hour departs exactly the static OD (2.2× the trips; on the 2019 Zibo skeleton this leaves most vehicles unfinished, README "Demand")',
+    ),
+  dtS: dyn.dtS,
+  profile: dyn.profile,
+  clearanceS: dyn.clearanceS,
+  signals: z
+    .strictObject({
+      ...signalTimingShape,
+      mode: z
+        .enum(['rollout', 'fixed', 'adaptive'])
+        .default('rollout')
+        .describe(
+          'rollout (default) = the static smart-signal rollout acts here: a signalised junction with at least half of its signalised approaches upgraded that year runs the adaptive Webster re-split, the others fixed equal splits; fixed = no adaptive signals (upgraded links keep only their capacity gain); adaptive = every signal adapts (upper bound)',
+        ),
+    })
+    .prefault({})
+    .describe('signal timing at nodes with a signalised in-link (link.csv `signalized`)'),
+  sampleShare: dyn.sampleShare,
+  seriesIntervalS: dyn.seriesIntervalS,
+  gridlockTimeoutS: dyn.gridlockTimeoutS,
+  onGridlock: dyn.onGridlock,
   maxReplications: z
     .number()
     .int()
@@ -41,66 +71,152 @@ export const trafficDynamicParamsSchema = z.strictObject({
 });
 export type TrafficDynamicParams = z.infer<typeof trafficDynamicParamsSchema>;
 
+/** What `run` needs: the static model's inputs and the GMNS records the dynamic network is built from. */
 export interface TrafficDynamicInputs {
-  gmns: GmnsNetwork;
-  dyn: DynNetwork;
-  zonePop: Float64Array;
-  carsByYear: Record<number, number>;
+  static: TrafficInputs;
+  nodes: GmnsNode[];
+  links: GmnsLink[];
+  /** Local metres (equirectangular about the mean latitude) per node. */
+  nodeXM: Float64Array;
+  nodeYM: Float64Array;
+  nodeSignalized: Uint8Array;
+  inStar: InStar;
 }
 
 /**
- * Build the dynamic network in the static network's node and link order (so UE link costs index it directly).
- * Coordinates are projected to local metres (equirectangular about the mean latitude); a node is signalised when any
- * link ending there is flagged `signalized`.
- * @example const dyn = dynFromGmns(readGmnsFolder(dir).gmns);
+ * Read the static model's inputs (same data files, same link order) plus node coordinates for the dynamic network.
+ * @example const inp = loadTrafficDynamicInputs(trafficDynamicParamsSchema.parse({})); inp.links.length // → 724
  */
-export function dynFromGmns(g: GmnsNetwork): DynNetwork {
-  const idx = new Map<number, number>();
-  g.nodes.forEach((n, i) => idx.set(n.nodeId, i));
-  const lat0 = g.nodes.reduce((a, n) => a + n.lat, 0) / g.nodes.length;
+export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynamicInputs {
+  const st = loadTrafficInputs(p.traffic);
+  const road = loadRoadNetwork();
+  const gm = networkFromGmns(road.nodes, road.links, 'zibo');
+  // The dynamic network indexes the static arrays (capacities, UE flows) by link position: insist they line up.
+  if (gm.links.length !== st.net.numLinks || gm.links.some((l, a) => l.linkId !== st.linkId[a])) {
+    throw new Error('traffic-dynamic: data/zibo/network/link.csv gave a different link order than the static traffic inputs; both must read the same file');
+  }
+  const lat0 = gm.nodes.reduce((a, n) => a + n.lat, 0) / gm.nodes.length;
   const kx = 111320 * Math.cos((lat0 * Math.PI) / 180);
-  const signal = new Uint8Array(g.nodes.length);
-  for (const l of g.links) if (l.signalized) signal[idx.get(l.toNodeId)!] = 1;
+  const idx = new Map<number, number>();
+  gm.nodes.forEach((n, i) => idx.set(n.nodeId, i));
+  const nodeSignalized = new Uint8Array(gm.nodes.length);
+  for (const l of gm.links) if (l.signalized) nodeSignalized[idx.get(l.toNodeId)!] = 1;
+  return {
+    static: st,
+    nodes: gm.nodes,
+    links: gm.links,
+    nodeXM: Float64Array.from(gm.nodes, (n) => n.lon * kx),
+    nodeYM: Float64Array.from(gm.nodes, (n) => n.lat * 110540),
+    nodeSignalized,
+    inStar: buildInStar(st.net),
+  };
+}
+
+/**
+ * The dynamic network of a year's case, in the static link order: lanes, speeds and lengths from link.csv, capacity =
+ * the case's (so links with smart signals discharge at the drawn higher saturation flow, as the static model assumes).
+ * @example const net = dynNetworkForCase(inputs, ziboPeakHourCase(params.traffic, inputs.static, 2019, draws));
+ */
+export function dynNetworkForCase(inp: TrafficDynamicInputs, c: PeakHourCase): DynNetwork {
+  const idx = new Map<number, number>();
+  inp.nodes.forEach((n, i) => idx.set(n.nodeId, i));
   return buildDynNetwork({
-    nodeXM: g.nodes.map((n) => n.lon * kx),
-    nodeYM: g.nodes.map((n) => n.lat * 110540),
-    nodeSignalized: signal,
-    links: g.links.map((l) => ({
+    nodeXM: inp.nodeXM,
+    nodeYM: inp.nodeYM,
+    nodeSignalized: inp.nodeSignalized,
+    links: inp.links.map((l, a) => ({
       id: String(l.linkId),
       from: idx.get(l.fromNodeId)!,
       to: idx.get(l.toNodeId)!,
       lengthM: l.lengthM,
       lanes: l.lanes,
       freeSpeedKmPerH: l.freeSpeedKmPerH,
-      capacityVehPerHPerLane: l.capacityVehPerHPerLane,
+      capacityVehPerHPerLane: c.net.capacity[a]! / l.lanes,
       linkType: l.linkType,
     })),
   });
 }
 
+/** Routed vehicles of the period: paths (integer vehicle counts) and bookkeeping. */
+export interface PeriodRoutes {
+  paths: PathTable;
+  /** Vehicles loaded in the period (= Σ paths.veh, an integer). */
+  trips: number;
+  /** Static peak-hour OD total, veh/h (the case's demand). */
+  peakHourVehPerH: number;
+  /** Vehicles whose UE route draw failed (cycle in FW round-off) and took the UE-cost shortest path instead. */
+  fallbackRoutes: number;
+}
+
 /**
- * Gravity OD of the peak hour (veh/h) on zone indices; see the file comment.
- * @example const od = gravityPeakOd(dyn, zoneNode, pop, 50000, 0.08);
+ * Period trips from the hour's OD and one UE route per vehicle. Each OD cell's expected trips are integerised by
+ * cumulative rounding over the cells (Σ is the rounded total exactly, each cell off by < 1); each vehicle then draws its
+ * route from the per-origin UE flows (`sampleRoute`), so route shares follow the UE solution.
+ * @example const r = periodRoutes(inputs, c, dynNetworkForCase(inputs, c), ue.originFlow!, ue.cost, 1, rng); r.trips // ≈ c.demand.total
  */
-export function gravityPeakOd(dyn: DynNetwork, zoneNode: Int32Array, pop: Float64Array, totalVehPerH: number, betaPerMin: number, noThrough: Uint8Array): Float64Array {
-  const nz = zoneNode.length;
-  const w = new Float64Array(nz * nz);
-  const sp = new DynShortestPaths(dyn, noThrough);
-  let sum = 0;
-  for (let i = 0; i < nz; i++) {
-    sp.run(zoneNode[i]!, dyn.freeTimeS);
-    for (let j = 0; j < nz; j++) {
-      if (i === j) continue;
-      const t = sp.dist[zoneNode[j]!]!;
-      if (!Number.isFinite(t)) continue;
-      const x = pop[i]! * pop[j]! * Math.exp((-betaPerMin * t) / 60);
-      w[i * nz + j] = x;
-      sum += x;
+export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet: DynNetwork, originFlow: Float64Array, ueCostMin: Float64Array, factor: number, rng: Rng): PeriodRoutes {
+  const net = c.net;
+  const nz = net.numZones;
+  const od = c.demand.od;
+  const index = new Map<string, number>();
+  const starts: number[] = [0];
+  const links: number[] = [];
+  const veh: number[] = [];
+  let cum = 0;
+  let given = 0;
+  let fallbackRoutes = 0;
+  let sp: DynShortestPaths | null = null;
+  let spOrigin = -1;
+  for (let o = 0; o < nz; o++) {
+    for (let d = 0; d < nz; d++) {
+      if (o === d) continue;
+      const q = od[o * nz + d]!;
+      if (!(q > 0)) continue;
+      cum += q * factor;
+      const n = Math.round(cum) - given;
+      given += n;
+      for (let k = 0; k < n; k++) {
+        let route: number[] | null = null;
+        for (let tries = 0; tries < 5 && !route; tries++) route = sampleRoute(net, inp.inStar, originFlow, o, d, rng);
+        if (!route) {
+          // FW round-off can leave a cycle in x_o; fall back to the shortest path on UE costs (rare).
+          if (!sp) sp = new DynShortestPaths(dynNet, net.noThrough);
+          if (spOrigin !== o) {
+            sp.run(net.zoneNode[o]!, ueCostMin);
+            spOrigin = o;
+          }
+          route = sp.pathTo(net.zoneNode[d]!);
+          if (!route) throw new Error(`traffic-dynamic: zone index ${d} cannot be reached from zone index ${o} on the network`);
+          fallbackRoutes++;
+        }
+        const key = route.join(',');
+        let id = index.get(key);
+        if (id === undefined) {
+          id = veh.length;
+          index.set(key, id);
+          for (const a of route) links.push(a);
+          starts.push(links.length);
+          veh.push(0);
+        }
+        veh[id]!++;
+      }
     }
   }
-  if (!(sum > 0)) throw new Error('gravity demand: no zone pair is connected');
-  for (let k = 0; k < w.length; k++) w[k] = (w[k]! * totalVehPerH) / sum;
-  return w;
+  return {
+    paths: { start: Int32Array.from(starts), links: Int32Array.from(links), veh: Float64Array.from(veh) },
+    trips: given,
+    peakHourVehPerH: c.demand.total,
+    fallbackRoutes,
+  };
+}
+
+/**
+ * Period trips per peak-hour trip for a departure profile: 1 for `peak-hour-over-period`, 1 / (busiest-hour share)
+ * for `peak-hour-is-busiest-hour`.
+ * @example periodFactor(params) // → 1
+ */
+export function periodFactor(p: Pick<TrafficDynamicParams, 'periodTrips' | 'profile'>): number {
+  return p.periodTrips === 'peak-hour-is-busiest-hour' ? 1 / peakWindowShare(p.profile, 3600) : 1;
 }
 
 const METRICS = [
@@ -110,71 +226,90 @@ const METRICS = [
   { id: 'traffic.peakMeanSpeedKmPerH', unit: 'km/h', title: 'Mean AM peak speed (VKT/VHT, dynamic loading)' },
   { id: 'traffic.peakVhtVehH', unit: 'veh·h', title: 'AM peak vehicle-hours travelled (dynamic)' },
   { id: 'traffic.peakVktVehKm', unit: 'veh·km', title: 'AM peak vehicle-km travelled (dynamic)' },
-  { id: 'traffic.peakTrips', unit: 'veh', title: 'Vehicles loaded in the AM peak period' },
+  { id: 'traffic.peakTrips', unit: 'veh', title: 'Vehicles loaded in the AM peak period (the static peak-hour OD spread over the period)' },
+  { id: 'traffic.peakHourOdVehPerH', unit: 'veh/h', title: 'Static peak-hour OD total the period was built from (same as traffic.demandVehPerH for the same draws)' },
   { id: 'traffic.peakUnfinished', unit: 'veh', title: 'Vehicles still travelling at the end of the peak loading' },
   { id: 'traffic.peakGridlock', unit: '0/1', title: 'Gridlock detected in the AM peak loading' },
   { id: 'traffic.linkQueueVehMin', unit: 'veh·min', title: 'Queued vehicle-minutes on a bottleneck link (top 10 only)' },
 ];
 
+/**
+ * One year × replication: static case → UE with origin flows → routed vehicles → dynamic loading.
+ * @example const out = runTrafficDynamic(params, inputs, { model: 'traffic-dynamic', years: [2019], replication: 0, attempt: 1, seed: 7, crnSeed: 11 }, createRng(7));
+ */
+export function runTrafficDynamic(p: TrafficDynamicParams, inp: TrafficDynamicInputs, job: JobSpec, rng: Rng): ModelOutput {
+  const year = job.years[0]!;
+  const tp = p.traffic;
+  // Same expression as the static model (models/traffic/model.ts runTraffic): same crnSeed → same demand and gain.
+  const draws = drawYear(tp, tp.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
+  const c = ziboPeakHourCase(tp, inp.static, year, draws);
+  const ue = assign(
+    c.net,
+    c.demand,
+    { algorithm: tp.assignment.algorithm, targetGap: tp.assignment.targetGap, maxIterations: tp.assignment.maxIterations, keepLog: false, trackOrigins: true },
+    inp.static.graph,
+  );
+  const net = dynNetworkForCase(inp, c);
+  // Route, departure and replay-sample draws: with common random numbers from a stream keyed by (replication, year)
+  // only, so a what-if's replication r starts its loading from the same random numbers as the baseline's.
+  const loadRng = tp.replications.commonRandomNumbers ? createRng(mixSeed(job.crnSeed ?? mixSeed('traffic-world', job.replication), 'traffic-dynamic-load', year)) : rng;
+  const routes = periodRoutes(inp, c, net, ue.originFlow!, ue.cost, periodFactor(p), loadRng);
+  const dp: DynamicParams = {
+    dtS: p.dtS,
+    demandScale: 1,
+    profile: p.profile,
+    clearanceS: p.clearanceS,
+    signals: { ...p.signals, mode: p.signals.mode === 'adaptive' ? 'adaptive' : 'fixed' },
+    routeChoice: { draws: 1, sigma: 0 }, // unused: routes come from the UE solution
+    sampleShare: p.sampleShare,
+    seriesIntervalS: p.seriesIntervalS,
+    gridlockTimeoutS: p.gridlockTimeoutS,
+    onGridlock: p.onGridlock,
+  };
+  let adaptiveNode: Uint8Array | undefined;
+  if (p.signals.mode === 'rollout') {
+    // The static rollout upgrades approaches (links); a junction's controller counts as smart when at least half of its
+    // signalised approaches are upgraded, so the share of adaptive junctions follows the rollout share.
+    const sig = new Int32Array(net.numNodes);
+    const up = new Int32Array(net.numNodes);
+    for (let a = 0; a < net.numLinks; a++) {
+      if (!inp.static.signalized[a]) continue;
+      sig[net.to[a]!]!++;
+      if (c.upgraded[a]) up[net.to[a]!]!++;
+    }
+    adaptiveNode = new Uint8Array(net.numNodes);
+    for (let v = 0; v < net.numNodes; v++) adaptiveNode[v] = sig[v]! > 0 && 2 * up[v]! >= sig[v]! ? 1 : 0;
+  }
+  const res = runDynamicPeak(net, { kind: 'paths', paths: routes.paths }, dp, loadRng, adaptiveNode ? { adaptiveNode } : {});
+  const ind = res.indicators;
+  const period = [String(year)];
+  const city = (metric: string, v: number): SeriesOut => ({ metric, entity: 'city', periods: period, values: [v] });
+  const series: SeriesOut[] = [
+    city('traffic.peakDelayVehH', ind.delayVehH),
+    city('traffic.queueMinutesTop10', ind.queueVehMinTop10),
+    city('traffic.peakMeanTravelTimeMin', ind.meanTravelTimeMin),
+    city('traffic.peakMeanSpeedKmPerH', ind.meanSpeedKmPerH),
+    city('traffic.peakVhtVehH', ind.vhtVehH),
+    city('traffic.peakVktVehKm', ind.vktVehKm),
+    city('traffic.peakTrips', ind.trips),
+    city('traffic.peakHourOdVehPerH', routes.peakHourVehPerH),
+    city('traffic.peakUnfinished', ind.unfinished),
+    city('traffic.peakGridlock', ind.gridlock ? 1 : 0),
+    ...ind.top10.map((t) => ({ metric: 'traffic.linkQueueVehMin', entity: `link:${t.id}`, periods: period, values: [t.queueVehMin] })),
+  ];
+  const artifacts: Record<string, unknown> = { linkSeries: res.linkSeries };
+  if (res.replay) artifacts.replay = res.replay;
+  if (res.loading.gridlock) artifacts.gridlock = { message: res.loading.gridlock.message, timeS: res.loading.gridlock.timeS };
+  return { series, artifacts };
+}
+
 export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficDynamicInputs> = {
   id: 'traffic-dynamic',
-  title: 'Traffic II: AM peak dynamic loading (UE routes → link transmission model with signals, replay)',
+  title: 'Traffic II: AM peak dynamic loading (static UE routes → link transmission model with signals, replay)',
   grain: 'year',
   paramsSchema: trafficDynamicParamsSchema,
   replications: (p, n) => Math.min(n, p.maxReplications),
   metrics: METRICS,
-  loadInputs(): TrafficDynamicInputs {
-    const { gmns } = readGmnsFolder(join(ZIBO_DATA_DIR, 'network'));
-    const zones = loadZones();
-    const popById = new Map(zones.map((z) => [z.zoneId, z.population]));
-    const zonePop = Float64Array.from(gmns.zoneIds, (id) => {
-      const p = popById.get(id);
-      if (p === undefined) throw new Error(`data/zibo/network/node.csv: zone_id ${id} has no row in data/zibo/zones.csv; add it there`);
-      return p;
-    });
-    const carsByYear: Record<number, number> = {};
-    for (const r of loadCarOwnership()) carsByYear[r.year] = r.cars;
-    return { gmns, dyn: dynFromGmns(gmns), zonePop, carsByYear };
-  },
-  run(p, inputs, job, rng) {
-    const year = job.years[0]!;
-    const cars = inputs.carsByYear[year];
-    if (cars === undefined) throw new Error(`traffic-dynamic: data/zibo/vehicles.csv has no car count for ${year}`);
-    const { net } = inputs.gmns;
-    const peakVehPerH = cars * p.peakHourTripShare;
-    const od = gravityPeakOd(inputs.dyn, net.zoneNode, inputs.zonePop, peakVehPerH, p.gravityBetaPerMin, net.noThrough);
-    const ue = assign(net, makeDemand(net.numZones, od), { algorithm: 'bfw', targetGap: p.ueGap, maxIterations: 500, keepLog: false });
-    // UE costs are minutes per link (GMNS reader); route choice wants seconds.
-    const costS = Float64Array.from(ue.cost, (c) => Math.max(0, c * 60));
-    // Peak-hour OD → whole loading period by the profile's peak-hour share.
-    const periodFactor = 1 / peakWindowShare(p.profile, 3600);
-    const cells: OdCell[] = [];
-    const nz = net.numZones;
-    for (let i = 0; i < nz; i++) {
-      for (let j = 0; j < nz; j++) {
-        const q = od[i * nz + j]!;
-        if (i !== j && q > 0) cells.push({ originNode: net.zoneNode[i]!, destNode: net.zoneNode[j]!, veh: q * periodFactor });
-      }
-    }
-    const res = runDynamicPeak(inputs.dyn, { kind: 'od', od: cells, linkCostS: costS, noThrough: net.noThrough }, p, rng);
-    const ind = res.indicators;
-    const period = [String(year)];
-    const city = (metric: string, v: number): SeriesOut => ({ metric, entity: 'city', periods: period, values: [v] });
-    const series: SeriesOut[] = [
-      city('traffic.peakDelayVehH', ind.delayVehH),
-      city('traffic.queueMinutesTop10', ind.queueVehMinTop10),
-      city('traffic.peakMeanTravelTimeMin', ind.meanTravelTimeMin),
-      city('traffic.peakMeanSpeedKmPerH', ind.meanSpeedKmPerH),
-      city('traffic.peakVhtVehH', ind.vhtVehH),
-      city('traffic.peakVktVehKm', ind.vktVehKm),
-      city('traffic.peakTrips', ind.trips),
-      city('traffic.peakUnfinished', ind.unfinished),
-      city('traffic.peakGridlock', ind.gridlock ? 1 : 0),
-      ...ind.top10.map((t) => ({ metric: 'traffic.linkQueueVehMin', entity: `link:${t.id}`, periods: period, values: [t.queueVehMin] })),
-    ];
-    const artifacts: Record<string, unknown> = { linkSeries: res.linkSeries };
-    if (res.replay) artifacts.replay = res.replay;
-    if (res.loading.gridlock) artifacts.gridlock = { message: res.loading.gridlock.message, timeS: res.loading.gridlock.timeS };
-    return { series, artifacts };
-  },
+  loadInputs: loadTrafficDynamicInputs,
+  run: runTrafficDynamic,
 };

@@ -1,9 +1,19 @@
 /**
- * Parameters of the dynamic peak loading (the `traffic-dynamic` scenario section). Every field: default, unit and
+ * Parameters of the dynamic peak loading (`runDynamicPeak`; the `traffic-dynamic` scenario section in model.ts reuses
+ * most of them). Every field: default, unit and
  * source in the description; z.strictObject at every level so a misspelt key is an error.
  */
 import { z } from 'zod';
 import { DEFAULT_AM_PROFILE } from './demand.ts';
+
+/** Signal timing fields shared by the loading parameters and the `traffic-dynamic` section (which widens `mode`). */
+export const signalTimingShape = {
+  cycleS: z.number().min(30).max(240).default(90).describe('s; fixed cycle length (90 s as SUMO netgenerate default; Chinese urban signals 60–180 s)'),
+  amberS: z.number().min(0).max(6).default(3).describe('s; amber per phase (GB 14886-2016 yellow 3 s)'),
+  startupLostS: z.number().min(0).max(5).default(2).describe('s; start-up lost time l1 (HCM 2010 default 2 s)'),
+  greenExtensionS: z.number().min(0).max(5).default(2).describe('s; extension of effective green into amber e (HCM 2010 default 2 s)'),
+  minGreenS: z.number().min(5).max(60).default(10).describe('s; minimum green per phase in adaptive mode (pedestrian minimum, assumption)'),
+};
 
 export const dynamicParamsSchema = z.strictObject({
   dtS: z.number().min(0.5).max(5).default(1).describe('s; loading time step (1 s as SUMO; up to 5 s for speed, LTM has no CFL limit)'),
@@ -19,11 +29,7 @@ export const dynamicParamsSchema = z.strictObject({
   clearanceS: z.number().min(0).max(4 * 3600).default(3600).describe('s; simulated time after the last departure slice so queues can clear; vehicles still travelling then count as unfinished'),
   signals: z
     .strictObject({
-      cycleS: z.number().min(30).max(240).default(90).describe('s; fixed cycle length (90 s as SUMO netgenerate default; Chinese urban signals 60–180 s)'),
-      amberS: z.number().min(0).max(6).default(3).describe('s; amber per phase (GB 14886-2016 yellow 3 s)'),
-      startupLostS: z.number().min(0).max(5).default(2).describe('s; start-up lost time l1 (HCM 2010 default 2 s)'),
-      greenExtensionS: z.number().min(0).max(5).default(2).describe('s; extension of effective green into amber e (HCM 2010 default 2 s)'),
-      minGreenS: z.number().min(5).max(60).default(10).describe('s; minimum green per phase in adaptive mode (pedestrian minimum, assumption)'),
+      ...signalTimingShape,
       mode: z.enum(['fixed', 'adaptive']).default('fixed').describe('fixed = equal splits; adaptive = Webster re-split every cycle from measured demand (smart-traffic what-if)'),
     })
     .prefault({})

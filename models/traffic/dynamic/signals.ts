@@ -13,7 +13,8 @@
  *
  * Adaptive what-if: at each cycle boundary the greens are re-split in proportion to the phases' critical flow
  * ratios y_p = max_{i∈p} D_i / (s_i·C) measured over the last cycle (Webster's equisaturation rule, Webster 1958,
- * Road Research Technical Paper 39), each phase keeping at least `minGreenS`. The cycle length stays fixed.
+ * Road Research Technical Paper 39), each phase keeping at least `minGreenS`. The cycle length stays fixed. With
+ * `adaptiveNode` only the marked nodes adapt (partial rollout); the others keep equal fixed splits.
  */
 import type { DynNetwork } from './network.ts';
 
@@ -33,6 +34,11 @@ export interface SignalOptions {
   mode: 'fixed' | 'adaptive';
   /** Per-node offset, s (default 0 everywhere, as SUMO netgenerate). */
   offsetS?: ArrayLike<number>;
+  /**
+   * Per node, 1 = this signal runs the adaptive re-split even when `mode` is `fixed` (a partial smart-signal rollout;
+   * the Zibo model marks the nodes with an upgraded in-link). Ignored when `mode` is `adaptive` (all nodes adapt).
+   */
+  adaptiveNode?: ArrayLike<number>;
 }
 
 export const DEFAULT_SIGNALS: SignalOptions = { cycleS: 90, amberS: 3, startupLostS: 2, greenExtensionS: 2, minGreenS: 10, mode: 'fixed' };
@@ -109,6 +115,14 @@ export function buildSignalPlan(net: DynNetwork, opts: SignalOptions): SignalPla
   };
   for (let v = 0; v < n; v++) if (cycleS[v]! > 0) updateWindows(plan, net, v);
   return plan;
+}
+
+/**
+ * True when node v re-splits its greens every cycle (mode `adaptive`, or marked in `adaptiveNode`).
+ * @example isAdaptiveNode(plan.opts, v)
+ */
+export function isAdaptiveNode(opts: SignalOptions, v: number): boolean {
+  return opts.mode === 'adaptive' || (opts.adaptiveNode !== undefined && Number(opts.adaptiveNode[v] ?? 0) > 0);
 }
 
 function linkAxis(net: DynNetwork, a: number): number {
