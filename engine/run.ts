@@ -189,7 +189,7 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
       replication: j.replication,
       attempt: j.attempts + 1,
       seed: j.seed,
-      crnSeed: crnSeed(run.seed, j.model, j.replication),
+      crnSeed: crnSeed(run.seed, model.crnKey ?? j.model, j.replication),
     };
     for (;;) {
       if (inner.signal.aborted) return;

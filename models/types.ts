@@ -84,6 +84,11 @@ export interface ModelDefinition<P = any, I = any> {
    * output varies little (e.g. a dynamic replay) may cap it; replication k stays the same job whatever the cap.
    */
   replications?: (params: P, scenarioReplications: number) => number;
+  /**
+   * Whose common-random-numbers stream this model shares (default: its own id). A model that must see the same
+   * "world" as another (the dynamic traffic loading and the static assignment whose demand it loads) names it here.
+   */
+  crnKey?: string;
   /** Metric catalogue (ids used in `series`). */
   metrics?: MetricInfo[];
   /**

@@ -309,6 +309,8 @@ export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficD
   grain: 'year',
   paramsSchema: trafficDynamicParamsSchema,
   replications: (p, n) => Math.min(n, p.maxReplications),
+  // Same common random numbers as the static model, so replication r loads the demand the static model assigned.
+  crnKey: 'traffic',
   metrics: METRICS,
   loadInputs: loadTrafficDynamicInputs,
   run: runTrafficDynamic,
