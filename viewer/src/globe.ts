@@ -40,7 +40,9 @@ export function createGlobe(container: HTMLElement, settings: SiteSettings, lean
     // Render only when something changes (camera, time, our layer updates); the replay requests every frame.
     requestRenderMode: true,
     maximumRenderTimeChange: Infinity,
-    msaaSamples: lean ? 1 : 4,
+    // The first frame is drawn without MSAA and atmosphere even in the default mode (software GL spends most of its
+    // start-up compiling and rasterising those); `enableFullEffects` turns them on right after it (progressive start).
+    msaaSamples: 1,
     orderIndependentTranslucency: !lean,
     skyBox: lean ? false : undefined,
     skyAtmosphere: lean ? false : undefined,
@@ -50,8 +52,9 @@ export function createGlobe(container: HTMLElement, settings: SiteSettings, lean
   scene.globe.baseColor = Color.fromCssColorString('#0b1320');
   scene.backgroundColor = Color.fromCssColorString('#05080f');
   scene.globe.enableLighting = false;
-  scene.fog.enabled = !lean;
-  scene.globe.showGroundAtmosphere = !lean;
+  scene.fog.enabled = false;
+  scene.globe.showGroundAtmosphere = false;
+  if (scene.skyAtmosphere) scene.skyAtmosphere.show = false;
   if (lean) {
     viewer.resolutionScale = 0.5;
     scene.globe.maximumScreenSpaceError = 4;
@@ -73,6 +76,20 @@ export function createGlobe(container: HTMLElement, settings: SiteSettings, lean
   flyHome(viewer, 0);
   addSiteLayers(viewer, settings);
   return viewer;
+}
+
+/**
+ * Default (not lean) mode: MSAA 4×, sky and ground atmosphere and fog, switched on after the first frame so that the
+ * globe and the vector layers appear without waiting for those shaders (then one more frame is rendered).
+ * @example viewer.scene.postRender.addEventListener(() => enableFullEffects(viewer));
+ */
+export function enableFullEffects(viewer: Viewer): void {
+  const scene = viewer.scene;
+  scene.msaaSamples = 4;
+  scene.fog.enabled = true;
+  scene.globe.showGroundAtmosphere = true;
+  if (scene.skyAtmosphere) scene.skyAtmosphere.show = true;
+  scene.requestRender();
 }
 
 /** @example flyHome(viewer) */

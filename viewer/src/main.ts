@@ -6,7 +6,7 @@
 import { JulianDate, ScreenSpaceEventHandler, ScreenSpaceEventType, type Viewer } from 'cesium';
 import type uPlot from 'uplot';
 import { openDataSource, SeriesIndex, type ArtifactRef, type DataSource, type RunBundle, type RunSummary, type TargetDef } from './data.ts';
-import { createGlobe, flyHome, flyToPoint, midMonth, monthOf } from './globe.ts';
+import { createGlobe, enableFullEffects, flyHome, flyToPoint, midMonth, monthOf } from './globe.ts';
 import { MapLayers, isCloud, isGreenhouse, type PickId } from './layers.ts';
 import { css, diffColour, normalise, shareColour, STATUS_COLOUR, vcColour } from './colours.ts';
 import { renderChart } from './charts.ts';
@@ -628,6 +628,16 @@ async function main(): Promise<void> {
   const removeFirst = app.viewer.scene.postRender.addEventListener(() => {
     window.__twin.firstFrameMs = performance.now();
     removeFirst();
+    if (!app.lean) {
+      // Progressive start: effects on after the first frame; the next rendered frame is the full-quality one.
+      setTimeout(() => {
+        enableFullEffects(app.viewer);
+        const removeFull = app.viewer.scene.postRender.addEventListener(() => {
+          window.__twin.marks.fullQuality = performance.now();
+          removeFull();
+        });
+      }, 0);
+    }
   });
   app.layers = new MapLayers(app.viewer, app.geo);
   app.viewer.clock.onTick.addEventListener(() => onClockMonth());
