@@ -140,7 +140,7 @@ describe('CSR Dijkstra', () => {
     const net = randomNet(11, 80, 200, 10, true);
     // One tiny thru arc makes the bucket width tiny against the other costs.
     for (let a = 0; a < net.numLinks; a++) net.fft[a] = a === 7 ? 1e-3 : 5 + net.fft[a]!;
-    const sp = new ShortestPaths(buildCsr(net));
+    const sp = new ShortestPaths(buildCsr(net), 'buckets');
     const ref = new ShortestPaths(buildCsr(net), 'heap');
     sp.setCosts(net.fft);
     ref.setCosts(net.fft);
@@ -151,6 +151,27 @@ describe('CSR Dijkstra', () => {
       expect(Array.from(sp.dist)).toEqual(Array.from(ref.dist));
     }
     expect(sp.bucketWidth).toBe(0); // ... and abandoned after too many empty buckets
+    // 'auto' sees the wide label span in its probe tree and takes the heap from the start.
+    const auto = new ShortestPaths(buildCsr(net));
+    auto.setCosts(net.fft);
+    expect(auto.bucketWidth).toBe(0);
+  });
+
+  it('auto keeps the bucket queue where labels span few buckets (Chicago-size network at free flow)', () => {
+    const c = generateChicagoLike(1, 0.05);
+    const g = buildCsr(c.net);
+    const sp = new ShortestPaths(g);
+    const ref = new ShortestPaths(g, 'heap');
+    const costs = linkCosts(c.net, new Float64Array(c.net.numLinks), new Float64Array(c.net.numLinks));
+    sp.setCosts(costs);
+    ref.setCosts(costs);
+    expect(sp.bucketWidth).toBeGreaterThan(0);
+    for (let o = 0; o < 20; o++) {
+      sp.run(g.zoneNode[o]!);
+      ref.run(g.zoneNode[o]!);
+      expect(Array.from(sp.dist)).toEqual(Array.from(ref.dist));
+    }
+    expect(sp.bucketWidth).toBeGreaterThan(0);
   });
 
   it('origins sharing their only connector share one tree: same flows and SPTT as one tree per origin', () => {

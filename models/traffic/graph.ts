@@ -77,12 +77,13 @@ export class ShortestPaths {
   /** Per-node load buffer for all-or-nothing accumulation. */
   private readonly load: Float64Array;
 
-  constructor(g: CsrGraph, method: 'auto' | 'heap' = 'auto') {
+  constructor(g: CsrGraph, method: 'auto' | 'heap' | 'buckets' = 'auto') {
     this.g = g;
     this.method = method;
     const n = g.numNodes;
-    this.bNext = new Int32Array(n);
-    this.bPrev = new Int32Array(n);
+    // One entry per improving relaxation at most (≤ links) plus the origin.
+    this.eNode = new Int32Array(g.numLinks + 1);
+    this.eNext = new Int32Array(g.numLinks + 1);
     this.bSlot = new Int32Array(n).fill(-1);
     this.dist = new Float64Array(n);
     this.predLink = new Int32Array(n);
@@ -120,23 +121,39 @@ export class ShortestPaths {
     const w = wMin * (1 - 1e-9);
     // Power-of-two slot count so the slot of bucket k is k & (nb − 1) (a double modulo costs ~10× more).
     const nb = w > 0 && Number.isFinite(maxArc) ? 2 ** Math.ceil(Math.log2(Math.ceil(maxArc / w) + 2)) : Infinity;
+    this.bucketWidth = 0;
     if (this.method !== 'heap' && nb <= 1 << 20) {
-      this.bucketWidth = w;
-      this.bucketCount = nb;
-      if (this.bucketHead.length < nb) this.bucketHead = new Int32Array(nb);
-      this.bucketHead.fill(-1, 0, nb);
-    } else this.bucketWidth = 0;
+      // A bucket run scans every bucket up to the largest label: when labels span many more bucket widths than there
+      // are nodes (one very short link among long ones, as on the Zibo network: ~4,000 buckets for 240 nodes), the
+      // heap is faster. Probe the label range with one heap tree from the first zone; the choice depends on the costs
+      // alone, so every worker of a pool makes the same one (results stay identical to one thread).
+      let maxLabel = 0;
+      if (this.method === 'auto') {
+        this.runHeap(this.g.numZones > 0 ? this.g.zoneNode[0]! : 0);
+        maxLabel = this.settledCount > 0 ? this.dist[this.order[this.settledCount - 1]!]! : 0;
+      }
+      if (maxLabel / w <= 2 * this.g.numNodes) {
+        this.bucketWidth = w;
+        this.bucketCount = nb;
+        if (this.bucketHead.length < nb) this.bucketHead = new Int32Array(nb);
+        this.bucketHead.fill(-1, 0, nb);
+      }
+    }
   }
 
-  /** `auto`: bucket queue when the costs allow it, else heap; `heap`: always the binary heap. */
-  readonly method: 'auto' | 'heap';
+  /**
+   * `auto`: bucket queue when the costs allow it and a probe tree says labels span few buckets, else heap; `heap`:
+   * always the binary heap; `buckets`: bucket queue whenever the costs allow it (no probe; for tests and benches).
+   */
+  readonly method: 'auto' | 'heap' | 'buckets';
   /** Dinitz bucket width for the current costs (0 = use the heap). */
   bucketWidth = 0;
   private bucketCount = 0;
   private bucketHead = new Int32Array(0);
-  private readonly bNext: Int32Array;
-  private readonly bPrev: Int32Array;
-  /** Bucket slot of a queued node, −1 = not queued, −2 = settled. */
+  /** Bucket entries (node, next entry in the same bucket); a bucket head is an entry index, −1 = empty. */
+  private readonly eNode: Int32Array;
+  private readonly eNext: Int32Array;
+  /** −2 = settled in the current run, −1 otherwise. */
   private readonly bSlot: Int32Array;
 
   /**
@@ -165,9 +182,9 @@ export class ShortestPaths {
     const cost = this.csrCost;
     const order = this.order;
     const bh = this.bucketHead;
-    const next = this.bNext;
-    const prev = this.bPrev;
-    const slot = this.bSlot;
+    const eNode = this.eNode;
+    const eNext = this.eNext;
+    const settledMark = this.bSlot;
     const nb = this.bucketCount;
     const mask = nb - 1;
     const inv = 1 / this.bucketWidth;
@@ -176,78 +193,66 @@ export class ShortestPaths {
     dist[origin] = 0;
     predLink[origin] = -1;
     predNode[origin] = -1;
-    bh[0] = origin;
-    next[origin] = -1;
-    prev[origin] = -1;
-    slot[origin] = 0;
-    let queued = 1;
+    // Lazy buckets: a decrease-key pushes a new entry and leaves the old one behind (skipped when popped, its node
+    // settled already), which costs 3 writes instead of unlinking from a doubly linked list.
+    eNode[0] = origin;
+    eNext[0] = -1;
+    bh[0] = 0;
+    let top = 1;
+    let pending = 1;
     let cur = 0;
     let settled = 0;
     let sinks = 0;
     let empty = 0;
     const emptyLimit = 32 * this.g.numNodes + 4096;
-    while (queued > 0) {
-      const u = bh[cur]!;
-      if (u < 0) {
+    while (pending > 0) {
+      const e = bh[cur]!;
+      if (e < 0) {
         cur = (cur + 1) & mask;
         if (++empty > emptyLimit) {
           // Labels far apart compared with the bucket width: the heap is cheaper. Clean up and switch for good.
-          for (let v = 0; v < this.g.numNodes; v++) {
-            if (slot[v]! >= 0) bh[slot[v]!] = -1;
-            slot[v] = -1;
-          }
+          bh.fill(-1, 0, nb);
+          for (let k = 0; k < settled; k++) settledMark[order[k]!] = -1;
           this.bucketWidth = 0;
           this.runHeap(origin);
           return;
         }
         continue;
       }
-      // Pop the head of the current bucket.
-      const nu = next[u]!;
-      bh[cur] = nu;
-      if (nu >= 0) prev[nu] = -1;
-      slot[u] = -2;
-      queued--;
+      bh[cur] = eNext[e]!;
+      pending--;
+      const u = eNode[e]!;
+      // A stale entry (the node was re-queued with a smaller label and settled from there).
+      if (settledMark[u] === -2) continue;
+      settledMark[u] = -2;
       order[settled++] = u;
       const du = dist[u]!;
       const end = firstOut[u + 1]!;
       for (let s = firstOut[u]!; s < end; s++) {
         const v = head[s]!;
         const nd = du + cost[s]!;
-        const dv = dist[v]!;
-        if (nd < dv) {
+        if (nd < dist[v]!) {
           if (noThrough[v] === 1) {
-            if (dv === Infinity) sinkList[sinks++] = v;
+            if (dist[v] === Infinity) sinkList[sinks++] = v;
             dist[v] = nd;
             predLink[v] = link[s]!;
             predNode[v] = u;
             continue;
           }
-          const sv = slot[v]!;
-          if (sv === -2) continue; // settled (only through round-off at a bucket edge): its label stands
-          if (sv >= 0) {
-            // Unlink from its current bucket.
-            const pv = prev[v]!;
-            const xv = next[v]!;
-            if (pv >= 0) next[pv] = xv;
-            else bh[sv] = xv;
-            if (xv >= 0) prev[xv] = pv;
-          } else queued++;
+          if (settledMark[v] === -2) continue; // settled (only through round-off at a bucket edge): its label stands
           dist[v] = nd;
           predLink[v] = link[s]!;
           predNode[v] = u;
           // ToInt32 then mask = k mod nb for any k < 2^53 (nb divides 2^32).
           const b = Math.floor(nd * inv) & mask;
-          const h = bh[b]!;
-          next[v] = h;
-          prev[v] = -1;
-          if (h >= 0) prev[h] = v;
-          bh[b] = v;
-          slot[v] = b;
+          eNode[top] = v;
+          eNext[top] = bh[b]!;
+          bh[b] = top++;
+          pending++;
         }
       }
     }
-    for (let k = 0; k < settled; k++) slot[order[k]!] = -1;
+    for (let k = 0; k < settled; k++) settledMark[order[k]!] = -1;
     this.settledCount = settled;
     this.sinkCount = sinks;
   }
@@ -415,10 +420,10 @@ export class ShortestPaths {
       flow[predLink[v]!]! += q;
       load[predNode[v]!]! += q;
     }
+    // No test for zero loads: on a city network nearly every settled node carries some, and the branch mispredicts.
     for (let k = this.settledCount - 1; k > 0; k--) {
       const v = order[k]!;
       const q = load[v]!;
-      if (q === 0) continue;
       load[v] = 0;
       flow[predLink[v]!]! += q;
       load[predNode[v]!]! += q;
