@@ -40,6 +40,8 @@ export interface GreenhouseInputs {
   water: { manual: WaterOptions; smart: WaterOptions };
   realDaily: DatedDaily | null;
   epw: EpwWeather | null;
+  /** The calibrated generator (its daily climatology takes ~2 ms to build: once per worker, not per job). */
+  weather: WeatherGenerator;
 }
 
 const sIdx = (doy: number): number => (doy - 213 + 365) % 365;
@@ -89,7 +91,7 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
   const soil = { awc: ir.awc, rootZoneMm: ir.rootZoneMm, ddc: ir.drainage, wuc: 0.096 };
   const wManual: WaterOptions = { ...soil, mode: 'interval', coldIntervalDays: ir.manualColdIntervalDays, coldAmountMm: ir.manualColdAmountMm, warmIntervalDays: ir.manualWarmIntervalDays, warmAmountMm: ir.manualWarmAmountMm, sensorDepletion: ir.smartRefillDepletion };
   const water = { manual: wManual, smart: { ...wManual, mode: 'sensor' as const } };
-  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw };
+  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw, weather: new WeatherGenerator() };
 }
 
 /**
@@ -132,7 +134,7 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     if (cw.enabled && cw.years.includes(year)) shocks.coldWave = { startDoy: cw.startDoy, lengthDays: cw.lengthDays, depthC: cw.depthC, overcast: cw.overcast };
     const hw = p.weather.heatWave;
     if (hw.enabled && hw.years.includes(year)) shocks.heatWave = { startDoy: hw.startDoy, lengthDays: hw.lengthDays, amplitudeC: hw.amplitudeC };
-    new WeatherGenerator().generate(rng, 213, base, shocks);
+    inputs.weather.generate(rng, 213, base, shocks);
   }
   const smartShare = adoptionShare(p.smart.adoptionByYear, year);
   const wantTrace = job.replication === 0;

@@ -135,6 +135,34 @@ export function drawYear(p: TrafficParams, rng: Rng): YearDraws {
   return { demandFactor, capacityGain: lo + (hi - lo) * rng.next() };
 }
 
+const unitGravityCache = new WeakMap<TrafficInputs, Map<string, Float64Array>>();
+
+/** Peak-hour OD matrix of a year at demand factor 1 (memoised per inputs, year and demand parameters; read-only). */
+function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float64Array {
+  const key = `${year}|${JSON.stringify(p.demand)}`;
+  let byKey = unitGravityCache.get(inp);
+  if (!byKey) unitGravityCache.set(inp, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const nz = inp.net.numZones;
+  const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
+  const origins = new Float64Array(nz);
+  const attractors = new Float64Array(nz);
+  for (let i = 0; i < nz; i++) {
+    const county = inp.zoneCounty[i]!;
+    const series = inp.districtPopulation[county];
+    const growth = series ? nearestYear(series, year) / nearestYear(series, inp.zonePopulationYear) : 1;
+    const pop = inp.zonePopulation[i]! * growth;
+    origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar;
+    attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
+  }
+  const { od } = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin);
+  // A few years × demand settings per worker; bound it anyway.
+  if (byKey.size > 64) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, od);
+  return od;
+}
+
 /** The network and demand of one year: what the static (and the dynamic) model loads. */
 export interface PeakHourCase {
   year: number;
@@ -184,18 +212,13 @@ export function ziboPeakHourCase(p: TrafficParams, inp: TrafficInputs, year: num
   };
   refreshFixedCost(net);
   const nz = base.numZones;
-  const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
-  const origins = new Float64Array(nz);
-  const attractors = new Float64Array(nz);
-  for (let i = 0; i < nz; i++) {
-    const county = inp.zoneCounty[i]!;
-    const series = inp.districtPopulation[county];
-    const growth = series ? nearestYear(series, year) / nearestYear(series, inp.zonePopulationYear) : 1;
-    const pop = inp.zonePopulation[i]! * growth;
-    origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar * draws.demandFactor;
-    attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
-  }
-  const { od } = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin);
+  // The gravity model is linear in the origin totals (doubly constrained, destinations normalised to the origins'
+  // sum, stopping rule relative), so the matrix is built for the year at demand level 1 — once per worker and year —
+  // and scaled by the replication's demand factor. Always computed the same way, so a cache hit changes nothing.
+  const od1 = unitGravity(p, inp, year);
+  const od = new Float64Array(od1.length);
+  const k = draws.demandFactor;
+  for (let i = 0; i < od.length; i++) od[i] = od1[i]! * k;
   return { year, net, demand: makeDemand(nz, od), upgraded, upgradedShare };
 }
 
