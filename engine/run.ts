@@ -204,8 +204,8 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
           return;
         }
         const arts =
-          j.replication === 0 && res.output.artifacts
-            ? Object.entries(res.output.artifacts)
+          j.replication === 0 && res.artifacts
+            ? Object.entries(res.artifacts)
                 .filter(([, v]) => v !== undefined)
                 .map(([name, data]) => ({ model: j.model, name, year: spec.years[0]!, data }))
             : undefined;

@@ -8,8 +8,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { serialize, deserialize } from 'node:v8';
+import { decodeOutput, encodeOutput } from './codec.ts';
 import type { ModelOutput } from '../models/types.ts';
 import type { RunSummary, SeriesRow, TargetEval } from './bundle.ts';
 
@@ -118,13 +118,7 @@ export interface NewRun {
   threads: number;
 }
 
-/** Encode a job output compactly (v8 structured-clone format keeps typed arrays; deflate shrinks repeated keys). */
-export function encodeOutput(o: ModelOutput): Buffer {
-  return deflateRawSync(serialize({ series: o.series }), { level: 1 });
-}
-export function decodeOutput(b: Buffer): ModelOutput {
-  return deserialize(inflateRawSync(b)) as ModelOutput;
-}
+export { encodeOutput, decodeOutput } from './codec.ts';
 
 /**
  * Open (and create or migrate) a store.
@@ -179,8 +173,9 @@ export class Store {
   }
 
   /** Record a finished job and its output atomically. */
-  finishJob(runId: number, idx: number, attempts: number, ms: number, output: ModelOutput, artifacts?: Array<{ model: string; name: string; year: number; data: unknown }>): void {
-    const blob = encodeOutput(output);
+  /** `output`: the model output, or its bytes from `encodeOutput` (as the worker sends them). */
+  finishJob(runId: number, idx: number, attempts: number, ms: number, output: ModelOutput | Uint8Array, artifacts?: Array<{ model: string; name: string; year: number; data: unknown }>): void {
+    const blob = output instanceof Uint8Array ? Buffer.from(output.buffer, output.byteOffset, output.byteLength) : encodeOutput(output);
     const tx = this.db.transaction(() => {
       this.db.prepare(`INSERT OR REPLACE INTO job_outputs (run_id, idx, output) VALUES (?,?,?)`).run(runId, idx, blob);
       this.db

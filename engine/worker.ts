@@ -4,6 +4,7 @@
  */
 import { createRng } from '../models/lib/rng.ts';
 import type { JobSpec, ModelOutput } from '../models/types.ts';
+import { encodeOutput } from './codec.ts';
 import { scenarioModels } from './scenario.ts';
 
 export interface WorkerTask {
@@ -12,7 +13,8 @@ export interface WorkerTask {
 }
 
 export type WorkerResult =
-  | { ok: true; output: ModelOutput; ms: number }
+  /** `output`: the series encoded by `encodeOutput` (engine/codec.ts); artifacts only for replication 0 (the only ones stored). */
+  | { ok: true; output: Uint8Array; artifacts?: ModelOutput['artifacts']; ms: number }
   | { ok: false; code: string; message: string; stack?: string };
 
 const inputsCache = new Map<string, unknown>();
@@ -32,7 +34,10 @@ export default function runTask(task: WorkerTask): WorkerResult {
       inputsCache.set(key, inputs);
     }
     const output = model.run(task.params, inputs, task.job, createRng(task.job.seed));
-    return { ok: true, output, ms: performance.now() - t0 };
+    // A fresh array of exactly the encoded bytes: cloning a view would copy its whole underlying buffer.
+    const bytes = new Uint8Array(encodeOutput(output));
+    const artifacts = task.job.replication === 0 ? output.artifacts : undefined;
+    return { ok: true, output: bytes, artifacts, ms: performance.now() - t0 };
   } catch (e) {
     const err = e as Error;
     return { ok: false, code: 'MODEL_ERROR', message: err?.message ?? String(e), stack: err?.stack };
