@@ -105,6 +105,24 @@ describe('engine', () => {
     expect(dump(store, b.runId)).toBe(dump(store, clean.runId));
   });
 
+  it('batches short jobs with results identical to one job per task; a worker dying mid-batch re-runs its jobs alone', async () => {
+    // Testbed jobs of ~0.3 ms: after the first 4, the engine sends 8 per task.
+    const l = loadScenario(scenarioFile('batched', 'replications: 16\n'));
+    const store = openStore(path.join(dir, 'batched.sqlite'));
+    const single = await startRun(l, store, pool(2), { targets, maxBatch: 1 });
+    const batched = await startRun(l, store, pool(2), { targets });
+    expect(batched.status).toBe('done');
+    expect(dump(store, batched.runId)).toBe(dump(store, single.runId));
+    const logs: string[] = [];
+    const crashed = await withExitOn('2019:12:1', (p) => startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }));
+    expect(crashed.status).toBe('done');
+    expect(logs.some((x) => x.startsWith('worker died during a batch'))).toBe(true);
+    // Only the job that killed its worker used up attempts (batch attempt not counted; alone it crashed once more).
+    const retried = store.jobs(crashed.runId).filter((j) => j.attempts > 1);
+    expect(retried.map((j) => [j.year, j.replication, j.attempts])).toEqual([[2019, 12, 2]]);
+    expect(dump(store, crashed.runId)).toBe(dump(store, single.runId));
+  });
+
   it('fails the run naming the job when its worker dies 3 times', async () => {
     const l = loadScenario(scenarioFile('doomed', 'replications: 3\n'));
     const store = openStore(path.join(dir, 'doomed.sqlite'));

@@ -5,13 +5,15 @@
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
-import type { WorkerResult, WorkerTask } from './worker.ts';
+import type { WorkerBatchTask, WorkerResult, WorkerTask } from './worker.ts';
 import { WORKER_FILE } from './paths.ts';
 
 export interface JobPool {
   readonly threads: number;
   /** Run one task; rejects when the worker died or the task was aborted. */
   run(task: WorkerTask, signal?: AbortSignal): Promise<WorkerResult>;
+  /** Run several jobs in one task (one hand-over for all): results in job order, stopping after a model error. */
+  runBatch(task: WorkerBatchTask, signal?: AbortSignal): Promise<WorkerResult[]>;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,7 @@ export function createPool(opts: { threads?: number; workerFile?: string } = {})
   const threads = opts.threads ?? defaultThreads();
   const filename = opts.workerFile ?? WORKER_FILE;
   if (!existsSync(filename)) throw new Error(`worker bundle ${filename} is missing; run \`npm run build:worker\``);
-  const pool = new Piscina<WorkerTask, WorkerResult>({
+  const pool = new Piscina<WorkerTask | WorkerBatchTask, WorkerResult | WorkerResult[]>({
     filename,
     minThreads: threads,
     maxThreads: threads,
@@ -46,7 +48,8 @@ export function createPool(opts: { threads?: number; workerFile?: string } = {})
   pool.on('error', () => {});
   return {
     threads,
-    run: (task, signal) => pool.run(task, signal ? { signal } : {}),
+    run: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>,
+    runBatch: (task, signal) => pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult[]>,
     close: () => pool.destroy(),
   };
 }

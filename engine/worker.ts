@@ -12,6 +12,12 @@ export interface WorkerTask {
   params: unknown;
 }
 
+/** Several jobs of one model with the same parameters, run one after the other in one task (short jobs). */
+export interface WorkerBatchTask {
+  jobs: JobSpec[];
+  params: unknown;
+}
+
 export type WorkerResult =
   /** `output`: the series encoded by `encodeOutput` (engine/codec.ts); artifacts only for replication 0 (the only ones stored). */
   | { ok: true; output: Uint8Array; artifacts?: ModelOutput['artifacts']; ms: number }
@@ -20,26 +26,43 @@ export type WorkerResult =
 const inputsCache = new Map<string, unknown>();
 const modelsById = new Map(scenarioModels().map((m) => [m.id, m]));
 
-export default function runTask(task: WorkerTask): WorkerResult {
+function runJob(job: JobSpec, params: unknown): WorkerResult {
   const t0 = performance.now();
-  const model = modelsById.get(task.job.model);
-  if (!model) return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${task.job.model}" is not registered in this worker` };
+  const model = modelsById.get(job.model);
+  if (!model) return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${job.model}" is not registered in this worker` };
   try {
-    const key = `${model.id}:${JSON.stringify(task.params)}`;
+    const key = `${model.id}:${JSON.stringify(params)}`;
     let inputs = inputsCache.get(key);
     if (inputs === undefined) {
-      inputs = model.loadInputs(task.params);
+      inputs = model.loadInputs(params);
       // Bounded: a worker serves one scenario at a time in practice; keep the last few.
       if (inputsCache.size > 8) inputsCache.delete(inputsCache.keys().next().value!);
       inputsCache.set(key, inputs);
     }
-    const output = model.run(task.params, inputs, task.job, createRng(task.job.seed));
+    const output = model.run(params, inputs, job, createRng(job.seed));
     // A fresh array of exactly the encoded bytes: cloning a view would copy its whole underlying buffer.
     const bytes = new Uint8Array(encodeOutput(output));
-    const artifacts = task.job.replication === 0 ? output.artifacts : undefined;
+    const artifacts = job.replication === 0 ? output.artifacts : undefined;
     return { ok: true, output: bytes, artifacts, ms: performance.now() - t0 };
   } catch (e) {
     const err = e as Error;
     return { ok: false, code: 'MODEL_ERROR', message: err?.message ?? String(e), stack: err?.stack };
   }
+}
+
+/**
+ * piscina entry: one job, or a batch (results in job order; a batch stops at the first model error, whose result is
+ * the last one returned).
+ */
+export default function runTask(task: WorkerTask | WorkerBatchTask): WorkerResult | WorkerResult[] {
+  if ('jobs' in task) {
+    const out: WorkerResult[] = [];
+    for (const job of task.jobs) {
+      const r = runJob(job, task.params);
+      out.push(r);
+      if (!r.ok) break;
+    }
+    return out;
+  }
+  return runJob(task.job, task.params);
 }
