@@ -172,8 +172,7 @@ export class Store {
     return tx();
   }
 
-  /** Record a finished job and its output atomically. */
-  /** `output`: the model output, or its bytes from `encodeOutput` (as the worker sends them). */
+  /** Record a finished job and its output atomically; `output` is the model output or its bytes from `encodeOutput` (as the worker sends them). */
   finishJob(runId: number, idx: number, attempts: number, ms: number, output: ModelOutput | Uint8Array, artifacts?: Array<{ model: string; name: string; year: number; data: unknown }>): void {
     const blob = output instanceof Uint8Array ? Buffer.from(output.buffer, output.byteOffset, output.byteLength) : encodeOutput(output);
     const tx = this.db.transaction(() => {

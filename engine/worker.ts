@@ -1,6 +1,7 @@
 /**
- * The worker thread: a thin dispatcher. It finds the model, loads its inputs once per (model, params), seeds the RNG
- * and calls the pure model. Errors are returned as data (`ok: false`), because piscina flattens custom error classes.
+ * The worker thread: a thin dispatcher. It finds the model, loads its inputs once per (model, params), seeds the RNG,
+ * calls the pure model and encodes its output for the store; a task holds one job or a batch of short ones. Errors
+ * are returned as data (`ok: false`), because piscina flattens custom error classes.
  */
 import { createRng } from '../models/lib/rng.ts';
 import type { JobSpec, ModelOutput } from '../models/types.ts';
@@ -26,12 +27,13 @@ export type WorkerResult =
 const inputsCache = new Map<string, unknown>();
 const modelsById = new Map(scenarioModels().map((m) => [m.id, m]));
 
-function runJob(job: JobSpec, params: unknown): WorkerResult {
+/** `paramsJson`: JSON of `params`, the inputs cache key (computed once per task, shared by a batch's jobs). */
+function runJob(job: JobSpec, params: unknown, paramsJson: string): WorkerResult {
   const t0 = performance.now();
   const model = modelsById.get(job.model);
   if (!model) return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${job.model}" is not registered in this worker` };
   try {
-    const key = `${model.id}:${JSON.stringify(params)}`;
+    const key = `${model.id}:${paramsJson}`;
     let inputs = inputsCache.get(key);
     if (inputs === undefined) {
       inputs = model.loadInputs(params);
@@ -55,14 +57,15 @@ function runJob(job: JobSpec, params: unknown): WorkerResult {
  * the last one returned).
  */
 export default function runTask(task: WorkerTask | WorkerBatchTask): WorkerResult | WorkerResult[] {
+  const paramsJson = JSON.stringify(task.params);
   if ('jobs' in task) {
     const out: WorkerResult[] = [];
     for (const job of task.jobs) {
-      const r = runJob(job, task.params);
+      const r = runJob(job, task.params, paramsJson);
       out.push(r);
       if (!r.ok) break;
     }
     return out;
   }
-  return runJob(task.job, task.params);
+  return runJob(task.job, task.params, paramsJson);
 }
