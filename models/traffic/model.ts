@@ -163,6 +163,27 @@ function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float6
   return od;
 }
 
+const referenceCache = new WeakMap<TrafficInputs, Map<string, Float64Array>>();
+
+/**
+ * Link flows of the year's reference equilibrium: demand factor 1 and the middle of the capacity-gain range, solved
+ * from zero flow to the scenario's gap. Memoised per inputs, year and parameters; the same numbers on every worker, so
+ * warm-started results do not depend on which worker or in which order jobs ran.
+ */
+function referenceFlow(p: TrafficParams, inp: TrafficInputs, year: number): Float64Array {
+  const key = `${year}|${JSON.stringify(p)}`;
+  let byKey = referenceCache.get(inp);
+  if (!byKey) referenceCache.set(inp, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const mid = 0.5 * (p.signals.capacityGainMin + p.signals.capacityGainMax);
+  const c = ziboPeakHourCase(p, inp, year, { demandFactor: 1, capacityGain: mid });
+  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph);
+  if (byKey.size > 64) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, r.flow);
+  return r.flow;
+}
+
 /** The network and demand of one year: what the static (and the dynamic) model loads. */
 export interface PeakHourCase {
   year: number;
@@ -282,7 +303,15 @@ export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, r
   const period = [String(year)];
   const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
   const c = ziboPeakHourCase(p, inp, year, draws);
-  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph);
+  let initialFlow: Float64Array | undefined;
+  if (p.assignment.warmStart) {
+    // The job's OD matrix is the year's unit matrix × demandFactor (ziboPeakHourCase), so the reference equilibrium's
+    // link flows × demandFactor are a feasible start close to this replication's equilibrium.
+    const ref = referenceFlow(p, inp, year);
+    initialFlow = new Float64Array(ref.length);
+    for (let a = 0; a < ref.length; a++) initialFlow[a] = ref[a]! * draws.demandFactor;
+  }
+  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false, initialFlow }, inp.graph);
   const series: SeriesOut[] = [];
   const put = (metric: string, entity: string, value: number): void => {
     series.push({ metric, entity, periods: period, values: [value] });

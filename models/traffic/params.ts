@@ -92,6 +92,12 @@ export const trafficParamsSchema = z.strictObject({
       algorithm: z.enum(['bfw', 'cfw', 'fw']).default('bfw').describe('Frank-Wolfe variant (Mitradjieva & Lindberg 2013 for cfw/bfw)'),
       targetGap: z.number().min(1e-10).max(0.1).default(1e-5).describe('relative gap to stop at, –'),
       maxIterations: z.number().int().min(1).max(100000).default(2000).describe('iteration cap'),
+      warmStart: z
+        .boolean()
+        .default(true)
+        .describe(
+          "switch; true: start each replication's assignment from the year's reference equilibrium (demand factor 1, mid capacity gain; solved once per worker to the same gap) scaled by the replication's demand factor, a feasible start because the OD matrix scales with that factor: ~35 % fewer iterations (36 → 23 on average); false: start from all-or-nothing at free flow. Both stop at targetGap",
+        ),
     })
     .prefault({}),
   outputs: z
