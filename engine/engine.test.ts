@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPool } from './pool.ts';
-import { planJobs, resumeRun, startRun } from './run.ts';
+import { aggregateRun, planJobs, resumeRun, startRun } from './run.ts';
 import { loadScenario } from './scenario.ts';
 import { openStore, type Store } from './store.ts';
 import { loadTargets } from './targets.ts';
@@ -121,6 +121,24 @@ describe('engine', () => {
     const retried = store.jobs(crashed.runId).filter((j) => j.attempts > 1);
     expect(retried.map((j) => [j.year, j.replication, j.attempts])).toEqual([[2019, 12, 2]]);
     expect(dump(store, crashed.runId)).toBe(dump(store, single.runId));
+  });
+
+  it('aggregates a model as soon as its jobs are done: stored rows and target evaluations equal a full aggregation at the end', async () => {
+    const f = path.join(dir, 'two-models.yaml');
+    writeFileSync(f, 'name: two-models\nmodels: [testbed, clouds]\nreplications: 6\n');
+    const l = loadScenario(f);
+    const store = openStore(path.join(dir, 'early.sqlite'));
+    const out = await startRun(l, store, pool(2), { targets });
+    expect(out.status).toBe('done');
+    const ref = aggregateRun(store, out.runId, l.modelIds, 6, targets);
+    const stored = store.series(out.runId);
+    expect(stored.length).toBe(ref.rows.length);
+    const row = (r: { model: string; metric: string; entity: string; period: string; p10: number; p50: number; p90: number; mean: number; n: number }) =>
+      [r.model, r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n].join('|');
+    expect(new Set(stored.map(row))).toEqual(new Set(ref.rows.map(row)));
+    // The store keeps "no value" as SQL NULL (NaN in memory).
+    const ev = (e: { targetId: string; pMet: number | null; status: string }) => `${e.targetId}|${e.pMet === null || Number.isNaN(e.pMet) ? '-' : e.pMet}|${e.status}`;
+    expect(store.targetEvals(out.runId).map(ev).sort()).toEqual(ref.evals.map(ev).sort());
   });
 
   it('fails the run naming the job when its worker dies 3 times', async () => {

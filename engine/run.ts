@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { quantileSorted } from 'simple-statistics';
 import { mixSeed } from '../models/lib/rng.ts';
-import type { JobSpec } from '../models/types.ts';
+import type { JobSpec, ModelOutput } from '../models/types.ts';
 import type { SeriesRow, TargetDef, TargetEval } from './bundle.ts';
 import type { JobPool } from './pool.ts';
 import type { WorkerResult } from './worker.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { scenarioModels, type LoadedScenario, type Scenario } from './scenario.ts';
+import { decodeOutput } from './codec.ts';
 import type { JobRow, Store } from './store.ts';
 import { evaluateTarget, loadTargets, type Trajectory } from './targets.ts';
 
@@ -198,6 +199,18 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
   });
   // Mean time per job by model, from this session's finished jobs: short jobs go to the pool in batches.
   const timing = new Map<string, { n: number; ms: number }>();
+  // A model whose last job is done is aggregated right away, while the pool works on the other models (the main
+  // thread is idle then); the run's end only waits for what is left. Same matrix, same rows as aggregating at the end.
+  const targets = opts.targets ?? loadTargets();
+  const reps = stored.scenario.replications;
+  const left = new Map<string, number>();
+  for (const j of pending) left.set(j.model, (left.get(j.model) ?? 0) + 1);
+  const early = new Map<string, Promise<{ rows: SeriesRow[]; evals: TargetEval[] }>>();
+  const aggregateEarly = (model: string): void => {
+    const p = (async () => aggregateModel(model, await replicationMatrixAsync(store, runId, model, reps), reps, targets))();
+    p.catch(() => {}); // awaited (and rethrown) at the end; a failed or cancelled run never awaits it
+    early.set(model, p);
+  };
   const finishOk = (j: JobRow, spec: JobSpec, res: Extract<WorkerResult, { ok: true }>): void => {
     const arts =
       j.replication === 0 && res.artifacts
@@ -212,6 +225,9 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
     timing.set(j.model, t);
     done++;
     emit();
+    const n = left.get(j.model)! - 1;
+    left.set(j.model, n);
+    if (n === 0 && !failure && !inner.signal.aborted) aggregateEarly(j.model);
   };
 
   const runOne = async (j: JobRow): Promise<void> => {
@@ -328,7 +344,16 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
     return { runId, status: 'cancelled' };
   }
   log('aggregating replications and evaluating targets');
-  const { rows, evals } = aggregateRun(store, runId, stored.modelIds, stored.scenario.replications, opts.targets ?? loadTargets());
+  // Same order as aggregateRun: models in run order, each with its targets, then targets of models not in the run.
+  const rows: SeriesRow[] = [];
+  const evals: TargetEval[] = [];
+  for (const model of stored.modelIds) {
+    const pr = early.get(model);
+    const r = pr ? await pr : aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets);
+    for (const x of r.rows) rows.push(x);
+    for (const x of r.evals) evals.push(x);
+  }
+  for (const t of targets) if (!stored.modelIds.includes(t.model)) evals.push(evaluateTarget(t, []));
   store.writeResults(runId, rows, evals);
   store.setRunStatus(runId, 'done');
   return { runId, status: 'done' };
@@ -346,31 +371,58 @@ export interface ReplicationMatrix {
   reps: number;
 }
 
-/** Collect the stored job outputs of a model into a matrix indexed by replication. */
-export function replicationMatrix(store: Store, runId: number, model: string, reps: number): ReplicationMatrix {
-  const index = new Map<string, number>();
-  const keys: ReplicationMatrix['keys'] = [];
-  let values = new Float64Array(1024 * reps).fill(NaN);
-  for (const { replication, output } of store.jobOutputs(runId, model)) {
+/** Builds a ReplicationMatrix from job outputs in job order (key order = first appearance, as stored). */
+class MatrixBuilder {
+  private readonly index = new Map<string, number>();
+  private readonly keys: ReplicationMatrix['keys'] = [];
+  private values: Float64Array;
+  constructor(private readonly reps: number) {
+    this.values = new Float64Array(1024 * reps).fill(NaN);
+  }
+  add(replication: number, output: ModelOutput): void {
+    const reps = this.reps;
     for (const s of output.series) {
       for (let i = 0; i < s.periods.length; i++) {
         const id = `${s.metric}\u0000${s.entity}\u0000${s.periods[i]}`;
-        let k = index.get(id);
+        let k = this.index.get(id);
         if (k === undefined) {
-          k = keys.length;
-          index.set(id, k);
-          keys.push({ metric: s.metric, entity: s.entity, period: s.periods[i]! });
-          if ((k + 1) * reps > values.length) {
-            const grown = new Float64Array(values.length * 2).fill(NaN);
-            grown.set(values);
-            values = grown;
+          k = this.keys.length;
+          this.index.set(id, k);
+          this.keys.push({ metric: s.metric, entity: s.entity, period: s.periods[i]! });
+          if ((k + 1) * reps > this.values.length) {
+            const grown = new Float64Array(this.values.length * 2).fill(NaN);
+            grown.set(this.values);
+            this.values = grown;
           }
         }
-        values[k * reps + replication] = s.values[i]!;
+        this.values[k * reps + replication] = s.values[i]!;
       }
     }
   }
-  return { keys, values: values.subarray(0, keys.length * reps), reps };
+  finish(): ReplicationMatrix {
+    return { keys: this.keys, values: this.values.subarray(0, this.keys.length * this.reps), reps: this.reps };
+  }
+}
+
+/** Collect the stored job outputs of a model into a matrix indexed by replication. */
+export function replicationMatrix(store: Store, runId: number, model: string, reps: number): ReplicationMatrix {
+  const b = new MatrixBuilder(reps);
+  for (const { replication, output } of store.jobOutputs(runId, model)) b.add(replication, output);
+  return b.finish();
+}
+
+/**
+ * The same matrix, built without holding the event loop for long: the outputs are read in one query, then decoded a
+ * few jobs per tick, so a run can aggregate a finished model while its pool still works on the others.
+ */
+export async function replicationMatrixAsync(store: Store, runId: number, model: string, reps: number): Promise<ReplicationMatrix> {
+  const b = new MatrixBuilder(reps);
+  const rows = store.jobOutputBlobs(runId, model);
+  for (let i = 0; i < rows.length; i++) {
+    b.add(rows[i]!.replication, decodeOutput(rows[i]!.output));
+    if (i % 8 === 7) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return b.finish();
 }
 
 /** Trajectories of one (metric, entity) per replication, periods in time order. */
@@ -396,39 +448,51 @@ export function trajectories(m: ReplicationMatrix, metric: string, entity: strin
   return out;
 }
 
+/**
+ * P10/P50/P90/mean rows of one model's matrix and the evaluations of that model's targets.
+ * @example const { rows, evals } = aggregateModel('clouds', replicationMatrix(store, id, 'clouds', 50), 50, loadTargets());
+ */
+export function aggregateModel(model: string, m: ReplicationMatrix, reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
+  const rows: SeriesRow[] = [];
+  const evals: TargetEval[] = [];
+  const buf = new Float64Array(reps);
+  for (let k = 0; k < m.keys.length; k++) {
+    let n = 0;
+    let sum = 0;
+    for (let r = 0; r < reps; r++) {
+      const v = m.values[k * reps + r]!;
+      if (!Number.isNaN(v)) {
+        buf[n++] = v;
+        sum += v;
+      }
+    }
+    if (n === 0) continue;
+    const sorted = Array.from(buf.subarray(0, n)).sort((a, b) => a - b);
+    const key = m.keys[k]!;
+    rows.push({
+      model,
+      metric: key.metric,
+      entity: key.entity,
+      period: key.period,
+      p10: quantileSorted(sorted, 0.1),
+      p50: quantileSorted(sorted, 0.5),
+      p90: quantileSorted(sorted, 0.9),
+      mean: sum / n,
+      n,
+    });
+  }
+  for (const t of targets.filter((x) => x.model === model)) evals.push(evaluateTarget(t, trajectories(m, t.metric, t.entity)));
+  return { rows, evals };
+}
+
 /** Aggregate all models of a run and evaluate the targets. */
 export function aggregateRun(store: Store, runId: number, modelIds: string[], reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
   const rows: SeriesRow[] = [];
   const evals: TargetEval[] = [];
-  const buf = new Float64Array(reps);
   for (const model of modelIds) {
-    const m = replicationMatrix(store, runId, model, reps);
-    for (let k = 0; k < m.keys.length; k++) {
-      let n = 0;
-      let sum = 0;
-      for (let r = 0; r < reps; r++) {
-        const v = m.values[k * reps + r]!;
-        if (!Number.isNaN(v)) {
-          buf[n++] = v;
-          sum += v;
-        }
-      }
-      if (n === 0) continue;
-      const sorted = Array.from(buf.subarray(0, n)).sort((a, b) => a - b);
-      const key = m.keys[k]!;
-      rows.push({
-        model,
-        metric: key.metric,
-        entity: key.entity,
-        period: key.period,
-        p10: quantileSorted(sorted, 0.1),
-        p50: quantileSorted(sorted, 0.5),
-        p90: quantileSorted(sorted, 0.9),
-        mean: sum / n,
-        n,
-      });
-    }
-    for (const t of targets.filter((x) => x.model === model)) evals.push(evaluateTarget(t, trajectories(m, t.metric, t.entity)));
+    const r = aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets);
+    for (const x of r.rows) rows.push(x);
+    for (const x of r.evals) evals.push(x);
   }
   // Targets of models this run did not include are listed as no-data, so every target appears in every run.
   for (const t of targets) if (!modelIds.includes(t.model)) evals.push(evaluateTarget(t, []));

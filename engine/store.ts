@@ -224,6 +224,16 @@ export class Store {
     for (const r of rows) yield { idx: r.idx, year: r.year, replication: r.replication, output: decodeOutput(r.output) };
   }
 
+  /** The encoded outputs of a model's finished jobs, in job order, read in one query (decode with `decodeOutput`). */
+  jobOutputBlobs(runId: number, model: string): Array<{ idx: number; replication: number; output: Buffer }> {
+    return this.db
+      .prepare(
+        `SELECT j.idx, j.replication, o.output FROM jobs j JOIN job_outputs o ON o.run_id=j.run_id AND o.idx=j.idx
+         WHERE j.run_id=? AND j.model=? AND j.status='done' ORDER BY j.idx`,
+      )
+      .all(runId, model) as Array<{ idx: number; replication: number; output: Buffer }>;
+  }
+
   /** Replace a run's aggregated series and target evaluations in one transaction. */
   writeResults(runId: number, rows: SeriesRow[], evals: TargetEval[]): void {
     const tx = this.db.transaction(() => {
