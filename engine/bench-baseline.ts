@@ -99,7 +99,7 @@ const result = {
 if (a.json) console.log(JSON.stringify(result));
 else {
   console.log(`bench:baseline — ${result.scenario}: ${result.models.join(', ')}; ${replications} replications, ${threads} threads on ${result.cores} cores (${result.cpuModel}), Node ${result.node}`);
-  console.log(`wall ${result.wallS} s (target ≤ 60) · CPU ${result.cpuS} s · peak RSS ${result.peakRssMb} MB (target ≤ 1024) · aggregation + targets ${result.aggregateS} s · ${seriesRows} series rows · store ${result.storeMb} MB`);
+  console.log(`wall ${result.wallS} s (target ≤ 60) · CPU ${result.cpuS} s · peak RSS ${result.peakRssMb} MB (target ≤ 1024) · aggregation and targets left after the last job ${result.aggregateS} s (models are aggregated as they finish) · ${seriesRows} series rows · store ${result.storeMb} MB`);
   console.log('model        jobs   job time s  share   mean ms    max ms');
   for (const m of result.perModel) {
     console.log(`${m.model.padEnd(12)} ${String(m.jobs).padStart(5)} ${m.jobS.toFixed(2).padStart(10)} ${m.sharePct.toFixed(1).padStart(6)}% ${m.meanMs.toFixed(1).padStart(9)} ${m.maxMs.toFixed(1).padStart(9)}`);
