@@ -128,8 +128,11 @@ describe('engine', () => {
     writeFileSync(f, 'name: two-models\nmodels: [testbed, clouds]\nreplications: 6\n');
     const l = loadScenario(f);
     const store = openStore(path.join(dir, 'early.sqlite'));
-    const out = await startRun(l, store, pool(2), { targets });
+    const logs: string[] = [];
+    const out = await startRun(l, store, pool(2), { targets, onLog: (x) => logs.push(x) });
     expect(out.status).toBe('done');
+    // The first model's jobs all finish while the second model's still run.
+    expect(logs.some((x) => x.startsWith(`aggregated ${l.modelIds[0]} `))).toBe(true);
     const ref = aggregateRun(store, out.runId, l.modelIds, 6, targets);
     const stored = store.series(out.runId);
     expect(stored.length).toBe(ref.rows.length);

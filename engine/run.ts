@@ -207,7 +207,11 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
   for (const j of pending) left.set(j.model, (left.get(j.model) ?? 0) + 1);
   const early = new Map<string, Promise<{ rows: SeriesRow[]; evals: TargetEval[] }>>();
   const aggregateEarly = (model: string): void => {
-    const p = (async () => aggregateModel(model, await replicationMatrixAsync(store, runId, model, reps), reps, targets))();
+    const p = (async () => {
+      const r = aggregateModel(model, await replicationMatrixAsync(store, runId, model, reps), reps, targets);
+      log(`aggregated ${model} (${r.rows.length} series rows) while the run goes on`);
+      return r;
+    })();
     p.catch(() => {}); // awaited (and rethrown) at the end; a failed or cancelled run never awaits it
     early.set(model, p);
   };
@@ -344,16 +348,13 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
     return { runId, status: 'cancelled' };
   }
   log('aggregating replications and evaluating targets');
-  // Same order as aggregateRun: models in run order, each with its targets, then targets of models not in the run.
-  const rows: SeriesRow[] = [];
-  const evals: TargetEval[] = [];
-  for (const model of stored.modelIds) {
-    const pr = early.get(model);
-    const r = pr ? await pr : aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets);
-    for (const x of r.rows) rows.push(x);
-    for (const x of r.evals) evals.push(x);
-  }
-  for (const t of targets) if (!stored.modelIds.includes(t.model)) evals.push(evaluateTarget(t, []));
+  const ready = new Map<string, { rows: SeriesRow[]; evals: TargetEval[] }>();
+  for (const [model, pr] of early) ready.set(model, await pr);
+  const { rows, evals } = combineAggregates(
+    stored.modelIds,
+    targets,
+    (model) => ready.get(model) ?? aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets),
+  );
   store.writeResults(runId, rows, evals);
   store.setRunStatus(runId, 'done');
   return { runId, status: 'done' };
@@ -407,7 +408,7 @@ class MatrixBuilder {
 /** Collect the stored job outputs of a model into a matrix indexed by replication. */
 export function replicationMatrix(store: Store, runId: number, model: string, reps: number): ReplicationMatrix {
   const b = new MatrixBuilder(reps);
-  for (const { replication, output } of store.jobOutputs(runId, model)) b.add(replication, output);
+  for (const { replication, output } of store.jobOutputBlobs(runId, model)) b.add(replication, decodeOutput(output));
   return b.finish();
 }
 
@@ -485,16 +486,23 @@ export function aggregateModel(model: string, m: ReplicationMatrix, reps: number
   return { rows, evals };
 }
 
-/** Aggregate all models of a run and evaluate the targets. */
-export function aggregateRun(store: Store, runId: number, modelIds: string[], reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
+/**
+ * Rows and evaluations of a run in the stored order: models in run order, each with its targets, then the targets of
+ * models the run did not include, listed as no-data so every target appears in every run.
+ */
+function combineAggregates(modelIds: string[], targets: TargetDef[], perModel: (model: string) => { rows: SeriesRow[]; evals: TargetEval[] }): { rows: SeriesRow[]; evals: TargetEval[] } {
   const rows: SeriesRow[] = [];
   const evals: TargetEval[] = [];
   for (const model of modelIds) {
-    const r = aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets);
+    const r = perModel(model);
     for (const x of r.rows) rows.push(x);
     for (const x of r.evals) evals.push(x);
   }
-  // Targets of models this run did not include are listed as no-data, so every target appears in every run.
   for (const t of targets) if (!modelIds.includes(t.model)) evals.push(evaluateTarget(t, []));
   return { rows, evals };
+}
+
+/** Aggregate all models of a run and evaluate the targets. */
+export function aggregateRun(store: Store, runId: number, modelIds: string[], reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
+  return combineAggregates(modelIds, targets, (model) => aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets));
 }

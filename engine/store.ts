@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { serialize, deserialize } from 'node:v8';
-import { decodeOutput, encodeOutput } from './codec.ts';
+import { encodeOutput } from './codec.ts';
 import type { ModelOutput } from '../models/types.ts';
 import type { RunSummary, SeriesRow, TargetEval } from './bundle.ts';
 
@@ -213,16 +213,6 @@ export class Store {
     return this.db.prepare(`SELECT COUNT(*) AS total, SUM(status='done') AS done FROM jobs WHERE run_id=?`).get(runId) as { total: number; done: number };
   }
 
-  /** Iterate the outputs of a model's finished jobs, in job order. */
-  *jobOutputs(runId: number, model: string): Generator<{ idx: number; year: number | null; replication: number; output: ModelOutput }> {
-    const rows = this.db
-      .prepare(
-        `SELECT j.idx, j.year, j.replication, o.output FROM jobs j JOIN job_outputs o ON o.run_id=j.run_id AND o.idx=j.idx
-         WHERE j.run_id=? AND j.model=? AND j.status='done' ORDER BY j.idx`,
-      )
-      .iterate(runId, model) as Iterable<{ idx: number; year: number | null; replication: number; output: Buffer }>;
-    for (const r of rows) yield { idx: r.idx, year: r.year, replication: r.replication, output: decodeOutput(r.output) };
-  }
 
   /** The encoded outputs of a model's finished jobs, in job order, read in one query (decode with `decodeOutput`). */
   jobOutputBlobs(runId: number, model: string): Array<{ idx: number; replication: number; output: Buffer }> {

@@ -135,32 +135,40 @@ export function drawYear(p: TrafficParams, rng: Rng): YearDraws {
   return { demandFactor, capacityGain: lo + (hi - lo) * rng.next() };
 }
 
+/**
+ * Per-worker memo of arrays derived from the inputs (keyed by inputs object and a string), bounded; the values are
+ * pure functions of their key, so a hit or a miss gives the same numbers.
+ */
+function memoized(cache: WeakMap<TrafficInputs, Map<string, Float64Array>>, inp: TrafficInputs, key: string, compute: () => Float64Array): Float64Array {
+  let byKey = cache.get(inp);
+  if (!byKey) cache.set(inp, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const v = compute();
+  if (byKey.size > 64) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, v);
+  return v;
+}
+
 const unitGravityCache = new WeakMap<TrafficInputs, Map<string, Float64Array>>();
 
 /** Peak-hour OD matrix of a year at demand factor 1 (memoised per inputs, year and demand parameters; read-only). */
 function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float64Array {
-  const key = `${year}|${JSON.stringify(p.demand)}`;
-  let byKey = unitGravityCache.get(inp);
-  if (!byKey) unitGravityCache.set(inp, (byKey = new Map()));
-  const hit = byKey.get(key);
-  if (hit) return hit;
-  const nz = inp.net.numZones;
-  const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
-  const origins = new Float64Array(nz);
-  const attractors = new Float64Array(nz);
-  for (let i = 0; i < nz; i++) {
-    const county = inp.zoneCounty[i]!;
-    const series = inp.districtPopulation[county];
-    const growth = series ? nearestYear(series, year) / nearestYear(series, inp.zonePopulationYear) : 1;
-    const pop = inp.zonePopulation[i]! * growth;
-    origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar;
-    attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
-  }
-  const { od } = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin);
-  // A few years × demand settings per worker; bound it anyway.
-  if (byKey.size > 64) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, od);
-  return od;
+  return memoized(unitGravityCache, inp, `${year}|${JSON.stringify(p.demand)}`, () => {
+    const nz = inp.net.numZones;
+    const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
+    const origins = new Float64Array(nz);
+    const attractors = new Float64Array(nz);
+    for (let i = 0; i < nz; i++) {
+      const county = inp.zoneCounty[i]!;
+      const series = inp.districtPopulation[county];
+      const growth = series ? nearestYear(series, year) / nearestYear(series, inp.zonePopulationYear) : 1;
+      const pop = inp.zonePopulation[i]! * growth;
+      origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar;
+      attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
+    }
+    return gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin).od;
+  });
 }
 
 const referenceCache = new WeakMap<TrafficInputs, Map<string, Float64Array>>();
@@ -171,17 +179,11 @@ const referenceCache = new WeakMap<TrafficInputs, Map<string, Float64Array>>();
  * warm-started results do not depend on which worker or in which order jobs ran.
  */
 function referenceFlow(p: TrafficParams, inp: TrafficInputs, year: number): Float64Array {
-  const key = `${year}|${JSON.stringify(p)}`;
-  let byKey = referenceCache.get(inp);
-  if (!byKey) referenceCache.set(inp, (byKey = new Map()));
-  const hit = byKey.get(key);
-  if (hit) return hit;
-  const mid = 0.5 * (p.signals.capacityGainMin + p.signals.capacityGainMax);
-  const c = ziboPeakHourCase(p, inp, year, { demandFactor: 1, capacityGain: mid });
-  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph);
-  if (byKey.size > 64) byKey.delete(byKey.keys().next().value!);
-  byKey.set(key, r.flow);
-  return r.flow;
+  return memoized(referenceCache, inp, `${year}|${JSON.stringify(p)}`, () => {
+    const mid = 0.5 * (p.signals.capacityGainMin + p.signals.capacityGainMax);
+    const c = ziboPeakHourCase(p, inp, year, { demandFactor: 1, capacityGain: mid });
+    return assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph).flow;
+  });
 }
 
 /** The network and demand of one year: what the static (and the dynamic) model loads. */
