@@ -1,8 +1,8 @@
 /**
  * piscina worker: all-or-nothing loading of one block of origins at the costs in shared memory, written into that
- * block's slice of the shared block-flow buffer. The graph and workspace are built once per worker and graph key.
+ * block's slice of the shared block-flow buffer (or, for Algorithm B's gap, only the block's Σ demand × shortest cost). The graph and workspace are built once per worker and graph key.
  */
-import { aonUnits, ShortestPaths, type AonPlan, type CsrGraph } from './graph.ts';
+import { aonUnits, ShortestPaths, spttUnits, type AonPlan, type CsrGraph } from './graph.ts';
 
 /** One task: which graph (shared buffers) and which block. */
 export interface AonTask {
@@ -27,6 +27,12 @@ export interface AonTask {
   /** Work-unit range of the block. */
   u0: number;
   u1: number;
+  /**
+   * Gap evaluation of Algorithm B: only Σ demand × shortest cost, no flows written, for each block between these
+   * unit boundaries (u0 = cuts[0] < … < cuts[last] = u1); returns one sum per block. Several blocks per task so a
+   * task per thread carries all the work at once (the main thread is busy with a sweep meanwhile).
+   */
+  spttCuts?: number[];
 }
 
 let cachedKey = '';
@@ -37,10 +43,10 @@ let cost: Float64Array | null = null;
 let blockFlows: Float64Array | null = null;
 
 /**
- * Run one block; returns the block's Σ demand × shortest cost. Called by piscina (pool.ts), not directly.
+ * Run one block; returns the block's Σ demand × shortest cost (per block for `spttCuts` tasks). Called by piscina (pool.ts), not directly.
  * @example await piscina.run({ ...shared, block: 0, u0: 0, u1: 10 })
  */
-export default function aonBlock(t: AonTask): number {
+export default function aonBlock(t: AonTask): number | number[] {
   if (t.key !== cachedKey || !sp) {
     const g: CsrGraph = {
       numNodes: t.numNodes,
@@ -66,6 +72,11 @@ export default function aonBlock(t: AonTask): number {
     cachedKey = t.key;
   }
   sp.setCosts(cost!);
+  if (t.spttCuts) {
+    const out: number[] = [];
+    for (let i = 0; i + 1 < t.spttCuts.length; i++) out.push(spttUnits(sp, plan!, od!, t.spttCuts[i]!, t.spttCuts[i + 1]!));
+    return out;
+  }
   const out = blockFlows!.subarray(t.block * t.numLinks, (t.block + 1) * t.numLinks);
   out.fill(0);
   return aonUnits(sp, plan!, od!, t.u0, t.u1, out);

@@ -13,9 +13,11 @@
  * so a worker pool (`pool.ts`) computing blocks in any order on any thread gives bit-identical results.
  */
 import { allOrNothing, aonUnits, buildCsr, planAon, ShortestPaths, type AonPlan, type CsrGraph } from './graph.ts';
+import { assignBush } from './bush.ts';
 import { beckmann, linkCostDerivatives, linkCosts, type Demand, type Network } from './network.ts';
 
-export type Algorithm = 'fw' | 'cfw' | 'bfw';
+/** Frank-Wolfe family ('fw', 'cfw', 'bfw', this file) or Dial's Algorithm B ('b', `bush.ts`). */
+export type Algorithm = 'fw' | 'cfw' | 'bfw' | 'b';
 
 export interface AssignOptions {
   algorithm?: Algorithm;
@@ -50,7 +52,7 @@ export interface IterationLog {
   /** Step size taken (1 at iteration 1). */
   stepSize: number;
   /** Which direction was used. */
-  direction: 'aon' | 'fw' | 'cfw' | 'bfw';
+  direction: 'aon' | 'fw' | 'cfw' | 'bfw' | 'bush';
 }
 
 /** Result of an assignment. Link arrays are in network link order. */
@@ -132,6 +134,7 @@ export class EquilibriumState {
     this.net = net;
     this.demand = demand;
     this.algorithm = opts.algorithm ?? 'bfw';
+    if (this.algorithm === 'b') throw new Error("algorithm 'b' (Algorithm B) is solved by assignBush (bush.ts), not the Frank-Wolfe state");
     this.targetGap = opts.targetGap ?? 1e-5;
     this.maxIterations = opts.maxIterations ?? 1000;
     this.keepLog = opts.keepLog ?? true;
@@ -443,6 +446,10 @@ export function sumBlocks(blockFlows: ArrayLike<number>[] | Float64Array, nb: nu
  * r.relativeGap <= 1e-5 // → true; r.objective ≈ 4,231,335
  */
 export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, graph?: CsrGraph): AssignResult {
+  if (opts.algorithm === 'b') {
+    if (opts.initialFlow || opts.trackOrigins) throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
+    return assignBush(net, demand, opts, graph);
+  }
   const t0 = performance.now();
   const g = graph ?? buildCsr(net);
   if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);

@@ -571,6 +571,43 @@ export function aonUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>
 }
 
 /**
+ * Σ demand × shortest cost of units [u0, u1) (the lower-bound term of the relative gap) without loading any flow:
+ * the same trees and the same summation order as `aonUnits`' return value.
+ * @example const plan = planAon(g); sp.setCosts(costs); spttUnits(sp, plan, demand.od, 0, plan.numUnits)
+ */
+export function spttUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, u0: number, u1: number): number {
+  const { zoneNode, numZones } = sp.g;
+  const totals = rowTotals(od, numZones);
+  const dist = sp.dist;
+  let sptt = 0;
+  for (let u = u0; u < u1; u++) {
+    let ran = false;
+    for (let k = plan.unitStart[u]!; k < plan.unitStart[u + 1]!; k++) {
+      const z = plan.unitZones[k]!;
+      if (totals[z] === 0) continue;
+      if (!ran) {
+        sp.run(plan.unitRoot[u]!);
+        ran = true;
+      }
+      const slot = plan.zoneConnSlot[z]!;
+      const offset = slot >= 0 ? sp.slotCost(slot) : 0;
+      const row = z * numZones;
+      let s = 0;
+      for (let d = 0; d < numZones; d++) {
+        if (d === z) continue;
+        const q = od[row + d]!;
+        if (q === 0) continue;
+        const c = dist[zoneNode[d]!]!;
+        if (c === Infinity) throw new Error(`zone ${d + 1} (node index ${zoneNode[d]}) is unreachable from zone ${z + 1} but has demand ${q}`);
+        s += q * (c + offset);
+      }
+      sptt += s;
+    }
+  }
+  return sptt;
+}
+
+/**
  * The node path (as network link indices, origin → destination) of the last tree to `destNode`, or null if unreached.
  * @example sp.run(g.zoneNode[0]); shortestPathLinks(sp, g.zoneNode[3]) // → [0, 5, 17]
  */

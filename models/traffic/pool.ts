@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Piscina } from 'piscina';
 import { EquilibriumState, originBlocks, sumBlocks, type AssignOptions, type AssignResult } from './assign.ts';
+import { BushRun, BushSolver, type BushOptions } from './bush.ts';
 import { buildCsr, planAon, type CsrGraph } from './graph.ts';
 import type { Demand, Network } from './network.ts';
 import type { AonTask } from './aon-worker.ts';
@@ -23,7 +24,7 @@ export interface AonPool {
   threads: number;
   close(): Promise<void>;
   /** @internal */
-  piscina: Piscina<AonTask, number>;
+  piscina: Piscina<AonTask, number | number[]>;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function createAonPool(threads: number): Promise<AonPool> {
     packages: 'external',
     logLevel: 'warning',
   });
-  const piscina = new Piscina<AonTask, number>({
+  const piscina = new Piscina<AonTask, number | number[]>({
     filename: WORKER_OUT,
     minThreads: threads,
     maxThreads: threads,
@@ -66,6 +67,10 @@ let keySeq = 0;
  * @example const r = await assignParallel(net, demand, pool, { algorithm: 'bfw', targetGap: 1e-5 });
  */
 export async function assignParallel(net: Network, demand: Demand, pool: AonPool, opts: AssignOptions = {}, graph?: CsrGraph): Promise<AssignResult> {
+  if (opts.algorithm === 'b') {
+    if (opts.initialFlow || opts.trackOrigins) throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
+    return assignBushParallel(net, demand, pool, opts, graph);
+  }
   const t0 = performance.now();
   const g = graph ?? buildCsr(net);
   const state = new EquilibriumState(net, demand, opts);
@@ -73,10 +78,60 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
   const plan = planAon(g);
   const blockStart = originBlocks(plan.numUnits, opts.blocks ?? 16);
   const nb = blockStart.length - 1;
-  const costSab = new SharedArrayBuffer(8 * net.numLinks);
-  const cost = new Float64Array(costSab);
-  const flowSab = new SharedArrayBuffer(8 * net.numLinks * nb);
-  const blockFlows = new Float64Array(flowSab);
+  const { base, cost, blockFlows } = sharedTask(g, plan, demand, nb);
+  const y = new Float64Array(net.numLinks);
+  while (!state.done) {
+    cost.set(state.cost);
+    const tasks: Promise<unknown>[] = [];
+    for (let b = 0; b < nb; b++) tasks.push(pool.piscina.run({ ...base, block: b, u0: blockStart[b]!, u1: blockStart[b + 1]! }));
+    await Promise.all(tasks);
+    sumBlocks(blockFlows, nb, y, net.numLinks);
+    state.update(y);
+  }
+  return state.result(performance.now() - t0);
+}
+
+/**
+ * Algorithm B (`bush.ts`) with its gap evaluation on the pool, overlapped with the next sweep: while the workers
+ * compute Σ D·SP for the flows after sweep k, the main thread already runs sweep k + 1. If sweep k's flows meet the
+ * target, they are returned and the extra sweep is discarded. Same blocks and summation order as the single-thread
+ * `assignBush`, so the result is bit-identical to it.
+ * @example const r = await assignBushParallel(net, demand, pool, { targetGap: 1e-5 });
+ */
+export async function assignBushParallel(net: Network, demand: Demand, pool: AonPool, opts: BushOptions = {}, graph?: CsrGraph): Promise<AssignResult> {
+  const t0 = performance.now();
+  const g = graph ?? buildCsr(net);
+  if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);
+  const solver = new BushSolver(net, demand, g, opts.innerIterations ?? 2);
+  const run = new BushRun(solver, opts);
+  const bs = solver.blockStart;
+  const nb = bs.length - 1;
+  const { base, cost } = sharedTask(g, solver.plan, demand, 0);
+  const per = originBlocks(nb, pool.threads);
+  solver.initialise();
+  for (;;) {
+    const tstt = solver.snapshot();
+    cost.set(solver.linkCost);
+    // One task per thread, each a contiguous run of evaluation blocks: all of them start before the sweep below.
+    const tasks: Promise<number | number[]>[] = [];
+    for (let t = 0; t < per.length - 1; t++) {
+      const cuts = Array.from(bs.subarray(per[t]!, per[t + 1]! + 1));
+      tasks.push(pool.piscina.run({ ...base, block: 0, u0: cuts[0]!, u1: cuts[cuts.length - 1]!, spttCuts: cuts }));
+    }
+    // Speculative next sweep (it does not touch the snapshot being evaluated); wasted only on the last iteration.
+    if (run.iteration + 1 < run.maxIterations) solver.sweep();
+    const parts = (await Promise.all(tasks)).flat() as number[];
+    let sptt = 0;
+    for (let b = 0; b < nb; b++) sptt += parts[b]!;
+    if (run.record(tstt, sptt)) break;
+  }
+  return run.result(performance.now() - t0);
+}
+
+/** Shared buffers of the graph, plan and demand for AON worker tasks, plus the cost and block-flow buffers. */
+function sharedTask(g: CsrGraph, plan: ReturnType<typeof planAon>, demand: Demand, nb: number) {
+  const costSab = new SharedArrayBuffer(8 * g.numLinks);
+  const flowSab = new SharedArrayBuffer(8 * g.numLinks * Math.max(1, nb));
   const base = {
     key: `${process.pid}:${++keySeq}`,
     numNodes: g.numNodes,
@@ -96,14 +151,5 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
     cost: costSab,
     blockFlows: flowSab,
   };
-  const y = new Float64Array(net.numLinks);
-  while (!state.done) {
-    cost.set(state.cost);
-    const tasks: Promise<number>[] = [];
-    for (let b = 0; b < nb; b++) tasks.push(pool.piscina.run({ ...base, block: b, u0: blockStart[b]!, u1: blockStart[b + 1]! }));
-    await Promise.all(tasks);
-    sumBlocks(blockFlows, nb, y, net.numLinks);
-    state.update(y);
-  }
-  return state.result(performance.now() - t0);
+  return { base, cost: new Float64Array(costSab), blockFlows: new Float64Array(flowSab) };
 }
