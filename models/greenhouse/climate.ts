@@ -409,10 +409,18 @@ export interface ClimateRunOptions {
   traceDay?: number;
   /** Test override: blanket forced closed all the time (dark nights, analytic cooling). */
   forceBlanketClosed?: boolean;
+  /** Simulate only days 0 … days−1 (default `out.n`): a caller that reads no later day (the engine job stops at
+   * the last pull-out) skips them; the days simulated are bit-identical to a full run, later days of `out` are
+   * left as they were. */
+  days?: number;
 }
 
 /**
  * Simulate a season hour by hour (4 exact sub-steps per hour) and fill daily inside-climate summaries.
+ * Speed (≈ 12 seasons per engine job): everything that does not depend on the node temperatures is computed once
+ * per day or per hour, for both blanket states, with exactly the expressions (same operations, same order) the
+ * per-step code used before, so results are bit-identical; the quarter-hour step itself only picks the state and
+ * does the 3×6 exact-step product (README "Performance").
  * @example
  * const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
  * const out = simulateClimate(k, SMART_RULES, { doy, wet, toutC, ghiWPerM2 }, allocClimate(365));
@@ -430,7 +438,16 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   let ts = o.initialC?.[2] ?? 20;
   const smartVent = rules.vent === 'proportional';
   const smartBlanket = rules.blanket === 'light';
+  const forceClosed = !!o.forceBlanketClosed;
   const checkSteps = Math.max(1, Math.round(rules.manualCheckH * STEPS_PER_HOUR));
+  // Rule setpoints as locals: read once, not per step.
+  const ventFullC = rules.manualVentFullC;
+  const ventHalfC = rules.manualVentHalfC;
+  const ventCloseC = rules.manualVentCloseC;
+  const dayVentC = rules.smartVentC;
+  const nightVentC = rules.smartNightVentC;
+  const fromDoy = rules.blanketFromDoy;
+  const toDoy = rules.blanketToDoy;
   // Manual 'half open' = the vent level closest to 10 air changes per hour.
   let half = 0;
   for (let i = 1; i < nVent; i++) if (Math.abs(p.ventAch[i] - 10) < Math.abs(p.ventAch[half] - 10)) half = i;
@@ -438,18 +455,49 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   out.traceDay = traceDay;
   out.traceTinC.fill(0);
   out.traceParUmol.fill(0);
+  const nDays = o.days ?? out.n;
+  if (!(nDays >= 0 && nDays <= out.n)) throw new Error(`simulateClimate: days ${nDays} outside 0…${out.n}`);
+  const toutC = o.toutC;
+  const ghiA = o.ghiWPerM2;
+  const doyA = o.doy;
+  const wetA = o.wet;
+  const tinMaxC = out.tinMaxC;
+  const tinMinC = out.tinMinC;
+  const tinNightMinC = out.tinNightMinC;
+  const tinMeanC = out.tinMeanC;
+  const canopyMJPerM2 = out.canopyMJPerM2;
+  const frostH = out.frostH;
+  const blanketOpenH = out.blanketOpenH;
+  const ventLossMJPerM2 = out.ventLossMJPerM2;
   let solarIn = 0;
   let vent = 0; // current vent level (manual keeps it between checks)
   let smartV = 0; // last smart vent level (warm start of the search)
   const gOut = k.gOut;
   const kCov = k.kCov;
+  const kCovOpen = kCov[0];
+  const kCovClosed = kCov[1];
   const uw = p.uwWPerKM2;
   const ksd = p.ksWPerKM2;
+  const fLatent = p.fLatent;
   const ventPerAch = p.ventWPerKM2PerAch;
   const ventAch = p.ventAch;
+  // Ventilation conductance per level (the first product of the step's ventilation-loss term).
+  const ventG = new Float64Array(nVent);
+  for (let v = 0; v < nVent; v++) ventG[v] = ventPerAch * ventAch[v];
   const dKnight = p.kDayWPerKM2 - p.kNightWPerKM2;
-  for (let d = 0; d < out.n; d++) {
-    const doy = o.doy[d];
+  const blanketGain = rules.smartBlanketRatio * dKnight;
+  // Exact-step row of the current regime (blanket state × vent level) held in locals; rowAt = its offset in mats.
+  let rowAt = -1;
+  let e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0, e5 = 0, e6 = 0, e7 = 0, e8 = 0;
+  let f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0, f6 = 0, f7 = 0, f8 = 0;
+  let gRow = 0;
+  let belowAt = -1; // smart venting: air row of the level below the current one
+  let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
+  let gBelow = 0;
+  let vgRow = 0;
+  const iinClosed = 0; // transmitted sun with the blanket down (kept as a variable: same expressions as when open)
+  for (let d = 0; d < nDays; d++) {
+    const doy = doyA[d];
     const m = monthOf(doy);
     const ws = winterShape(doy);
     const fw = p.fWallMean + p.fWallAmp * ws;
@@ -457,11 +505,24 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
     const sAir = p.fAir * (1 - fw);
     const sSoil = (1 - p.fLatent - p.fAir) * (1 - fw);
     const tDeep = p.tDeepMeanC + p.tDeepAmpC * Math.cos((2 * Math.PI * (doy - p.tDeepPeakDoy)) / 365);
-    const blanketSeason = rules.blanketFromDoy <= rules.blanketToDoy ? doy >= rules.blanketFromDoy && doy <= rules.blanketToDoy : doy >= rules.blanketFromDoy || doy <= rules.blanketToDoy;
-    const wetDay = o.wet[d] === 1;
+    const blanketSeason = fromDoy <= toDoy ? doy >= fromDoy && doy <= toDoy : doy >= fromDoy || doy <= toDoy;
+    const wetDay = wetA[d] === 1;
     const skyDep = wetDay ? 0 : p.skyDepressionC;
     const openH = wetDay ? 10 : MANUAL_BLANKET_H[m][0];
     const closeH = wetDay ? 14 : MANUAL_BLANKET_H[m][1];
+    // Per-day factors of the per-step expressions (each the leading sub-expression there, so values are identical).
+    const solarF = sAir + fw + sSoil;
+    const canopyF = 1 - fw;
+    const gainF = 1 - fLatent * (1 - fw);
+    const skyOpen = kCovOpen * skyDep;
+    const skyClosed = kCovClosed * skyDep;
+    const soilDeep = ksd * tDeep;
+    // Blanket down: u0base and u2 do not depend on the hour.
+    const u0baseClosed = (sAir * iinClosed - skyClosed) / ca;
+    const u2Closed = (sSoil * iinClosed + soilDeep) / cs;
+    const solarClosed = solarF * iinClosed * DT_S;
+    const canopyClosed = canopyF * iinClosed * DT_S;
+    const traced = d === traceDay;
     let tmax = -Infinity;
     let tmin = Infinity;
     let tnight = Infinity;
@@ -470,48 +531,67 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
     let frost = 0;
     let openCount = 0;
     let ventLoss = 0;
+    let checkCount = 0; // quarter-hours since the day's last manual vent check (a check every `checkSteps`)
     for (let h = 0; h < 24; h++) {
-      const to = o.toutC[d * 24 + h];
-      const ghi = o.ghiWPerM2[d * 24 + h];
-      // Manual vent: one check per hour, on the hour.
+      const to = toutC[d * 24 + h];
+      const ghi = ghiA[d * 24 + h];
+      const dark = ghi <= 0;
+      // Hourly inputs u = C⁻¹ (sources + conductances × boundary temperatures) for both blanket states; only the
+      // air term depends on the vent level (u0 = u0base + gOut[level]·To/Ca).
+      const iinOpen = tau * ghi;
+      const toCa = to / ca;
+      const u0baseOpen = (sAir * iinOpen - skyOpen) / ca;
+      const u1Open = (fw * iinOpen + uw * to) / cw;
+      const u1Closed = (fw * iinClosed + uw * to) / cw;
+      const u2Open = (sSoil * iinOpen + soilDeep) / cs;
+      const solarOpen = solarF * iinOpen * DT_S;
+      const canopyOpen = canopyF * iinOpen * DT_S;
+      const gain = iinOpen * gainF;
+      const ventSet = ghi > 0 ? dayVentC : nightVentC;
       for (let s = 0; s < STEPS_PER_HOUR; s++) {
-        const t = h + (s + 0.5) / STEPS_PER_HOUR;
-        // Manual vents: a check every `manualCheckSteps` quarter-hours.
-        if (!smartVent && (h * STEPS_PER_HOUR + s) % checkSteps === 0) {
-          if (ta > rules.manualVentFullC) vent = nVent - 1;
-          else if (ta > rules.manualVentHalfC) vent = Math.max(vent, half);
-          else if (ta < rules.manualVentCloseC) vent = vent > half ? half : 0; // step down: full → half → shut
-          if (!blanketSeason) {
-            // Warm season practice: front film rolled up by day, vents half open on mild nights.
-            if (h >= 7 && h < 18 && to > 12) vent = nVent - 1;
-            else if (to > 15) vent = Math.max(vent, half);
+        // Manual vents: a check every `checkSteps` quarter-hours from midnight.
+        if (!smartVent) {
+          if (checkCount === 0) {
+            if (ta > ventFullC) vent = nVent - 1;
+            else if (ta > ventHalfC) vent = Math.max(vent, half);
+            else if (ta < ventCloseC) vent = vent > half ? half : 0; // step down: full → half → shut
+            if (!blanketSeason) {
+              // Warm season practice: front film rolled up by day, vents half open on mild nights.
+              if (h >= 7 && h < 18 && to > 12) vent = nVent - 1;
+              else if (to > 15) vent = Math.max(vent, half);
+            }
           }
+          if (++checkCount === checkSteps) checkCount = 0;
         }
         // Blanket decision
         let open: boolean;
-        if (o.forceBlanketClosed) open = false;
+        if (forceClosed) open = false;
         else if (!blanketSeason) open = true;
-        else if (!smartBlanket) open = t >= openH && t < closeH;
-        else {
-          const gain = tau * ghi * (1 - p.fLatent * (1 - fw));
-          open = ghi > 0 && gain >= rules.smartBlanketRatio * dKnight * (ta - to + skyDep);
-        }
-        const iin = open ? tau * ghi : 0;
+        else if (!smartBlanket) {
+          const t = h + (s + 0.5) / STEPS_PER_HOUR;
+          open = t >= openH && t < closeH;
+        } else open = ghi > 0 && gain >= blanketGain * (ta - to + skyDep);
         const b = open ? 0 : 1;
+        const u0base = open ? u0baseOpen : u0baseClosed;
+        const u1 = open ? u1Open : u1Closed;
+        const u2 = open ? u2Open : u2Closed;
         // Smart vent: smallest opening that keeps the next air temperature at or below the setpoint.
-        const ventSet = ghi > 0 ? rules.smartVentC : rules.smartNightVentC;
         let v = vent;
         if (smartVent) v = smartV < nVent ? smartV : 0;
         else if (blanketSeason && !open) v = vent = 0; // vents are shut when the blanket goes down and stay shut until a check opens them
         const bOff = b * nVent;
-        // u = C⁻¹ (sources + conductances × boundary temperatures); only the air term depends on the vent level.
-        const u0base = (sAir * iin - kCov[b] * skyDep) / ca;
-        const toCa = to / ca;
-        const u1 = (fw * iin + uw * to) / cw;
-        const u2 = (sSoil * iin + ksd * tDeep) / cs;
         let o18 = (bOff + v) * 18;
-        let u0 = u0base + gOut[bOff + v] * toCa;
-        let na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
+        if (o18 !== rowAt) {
+          // The regime changed: load its exact-step row into locals (no typed-array reads per step otherwise).
+          rowAt = o18;
+          e0 = mats[o18]; e1 = mats[o18 + 1]; e2 = mats[o18 + 2]; e3 = mats[o18 + 3]; e4 = mats[o18 + 4]; e5 = mats[o18 + 5];
+          e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
+          f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
+          gRow = gOut[bOff + v];
+          vgRow = ventG[v];
+        }
+        let u0 = u0base + gRow * toCa;
+        let na = e0 * ta + e1 * tw + e2 * ts + f0 * u0 + f1 * u1 + f2 * u2;
         if (smartVent) {
           // Smallest opening that keeps the next air temperature at or below the setpoint; warm-started from the
           // previous step's level (usually 0–1 level away).
@@ -522,9 +602,15 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
             na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
           }
           while (v > 0) {
+            // Air row of the next lower level, also held in locals: in steady venting it is checked every step.
             const o2 = (bOff + v - 1) * 18;
-            const u0b = u0base + gOut[bOff + v - 1] * toCa;
-            const nb = mats[o2] * ta + mats[o2 + 1] * tw + mats[o2 + 2] * ts + mats[o2 + 9] * u0b + mats[o2 + 10] * u1 + mats[o2 + 11] * u2;
+            if (o2 !== belowAt) {
+              belowAt = o2;
+              a0 = mats[o2]; a1 = mats[o2 + 1]; a2 = mats[o2 + 2]; c0 = mats[o2 + 9]; c1 = mats[o2 + 10]; c2 = mats[o2 + 11];
+              gBelow = gOut[bOff + v - 1];
+            }
+            const u0b = u0base + gBelow * toCa;
+            const nb = a0 * ta + a1 * tw + a2 * ts + c0 * u0b + c1 * u1 + c2 * u2;
             if (nb > ventSet) break;
             v--;
             o18 = o2;
@@ -532,23 +618,32 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
             na = nb;
           }
           smartV = v;
+          if (o18 !== rowAt) {
+            rowAt = o18;
+            e0 = mats[o18]; e1 = mats[o18 + 1]; e2 = mats[o18 + 2]; e3 = mats[o18 + 3]; e4 = mats[o18 + 4]; e5 = mats[o18 + 5];
+            e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
+            f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
+            gRow = gOut[bOff + v];
+            vgRow = ventG[v];
+          }
         }
-        const nw = mats[o18 + 3] * ta + mats[o18 + 4] * tw + mats[o18 + 5] * ts + mats[o18 + 12] * u0 + mats[o18 + 13] * u1 + mats[o18 + 14] * u2;
-        const ns = mats[o18 + 6] * ta + mats[o18 + 7] * tw + mats[o18 + 8] * ts + mats[o18 + 15] * u0 + mats[o18 + 16] * u1 + mats[o18 + 17] * u2;
+        const nw = e3 * ta + e4 * tw + e5 * ts + f3 * u0 + f4 * u1 + f5 * u2;
+        const ns = e6 * ta + e7 * tw + e8 * ts + f6 * u0 + f7 * u1 + f8 * u2;
         const tMid = 0.5 * (ta + na);
-        ventLoss += ventPerAch * ventAch[v] * (tMid - to) * DT_S;
+        ventLoss += vgRow * (tMid - to) * DT_S;
         ta = na;
         tw = nw;
         ts = ns;
-        solarIn += (sAir + fw + sSoil) * iin * DT_S;
+        solarIn += open ? solarOpen : solarClosed;
         if (ta > tmax) tmax = ta;
         if (ta < tmin) tmin = ta;
-        if (ghi <= 0 && ta < tnight) tnight = ta;
+        if (dark && ta < tnight) tnight = ta;
         tsum += ta;
         if (ta < 0) frost += 1 / STEPS_PER_HOUR;
         if (open) openCount++;
-        canopy += (1 - fw) * iin * DT_S;
-        if (d === traceDay) {
+        canopy += open ? canopyOpen : canopyClosed;
+        if (traced) {
+          const iin = open ? iinOpen : iinClosed;
           out.traceTinC[h] += ta / STEPS_PER_HOUR;
           out.traceParUmol[h] += ((1 - fw) * iin * PAR_UMOL_PER_J_GLOBAL) / STEPS_PER_HOUR;
           if (s === 0) {
@@ -558,14 +653,14 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         }
       }
     }
-    out.tinMaxC[d] = tmax;
-    out.tinMinC[d] = tmin;
-    out.tinNightMinC[d] = tnight;
-    out.tinMeanC[d] = tsum / (24 * STEPS_PER_HOUR);
-    out.canopyMJPerM2[d] = canopy / 1e6;
-    out.frostH[d] = frost;
-    out.blanketOpenH[d] = openCount / STEPS_PER_HOUR;
-    out.ventLossMJPerM2[d] = ventLoss / 1e6;
+    tinMaxC[d] = tmax;
+    tinMinC[d] = tmin;
+    tinNightMinC[d] = tnight;
+    tinMeanC[d] = tsum / (24 * STEPS_PER_HOUR);
+    canopyMJPerM2[d] = canopy / 1e6;
+    frostH[d] = frost;
+    blanketOpenH[d] = openCount / STEPS_PER_HOUR;
+    ventLossMJPerM2[d] = ventLoss / 1e6;
   }
   out.solarInJPerM2 = solarIn;
   out.state[0] = ta;

@@ -13,7 +13,7 @@ import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate, type ClimateDaily, type ClimateKernel, type ControlRules } from './climate.ts';
 import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop, type CropResult, type GreenhouseCrop, type WaterOptions } from './crop.ts';
 import { DESIGN_IDS, type DesignId, type GreenhouseParams } from './params.ts';
-import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG, type WeatherShocks } from './weather.ts';
+import { WeatherGenerator, allocDaily, allocHourly, solarDays, toHourly, ZIBO_LAT_DEG, type DailyWeather, type HourlyWeather, type SolarDays, type WeatherShocks } from './weather.ts';
 import { epwSeasonHourly, parseEpw, parseNasaPowerCsv, toSeason, type DatedDaily, type EpwWeather } from './weather-files.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -42,6 +42,8 @@ export interface GreenhouseInputs {
   epw: EpwWeather | null;
   /** The calibrated generator (its daily climatology takes ~2 ms to build: once per worker, not per job). */
   weather: WeatherGenerator;
+  /** Solar geometry by day of year at Zibo for the hourly disaggregation (~1 ms to build: once per worker). */
+  solar: SolarDays;
 }
 
 const sIdx = (doy: number): number => (doy - 213 + 365) % 365;
@@ -91,7 +93,7 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
   const soil = { awc: ir.awc, rootZoneMm: ir.rootZoneMm, ddc: ir.drainage, wuc: 0.096 };
   const wManual: WaterOptions = { ...soil, mode: 'interval', coldIntervalDays: ir.manualColdIntervalDays, coldAmountMm: ir.manualColdAmountMm, warmIntervalDays: ir.manualWarmIntervalDays, warmAmountMm: ir.manualWarmAmountMm, sensorDepletion: ir.smartRefillDepletion };
   const water = { manual: wManual, smart: { ...wManual, mode: 'sensor' as const } };
-  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw, weather: new WeatherGenerator() };
+  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw, weather: new WeatherGenerator(), solar: solarDays(ZIBO_LAT_DEG) };
 }
 
 /**
@@ -111,6 +113,29 @@ export function adoptionShare(byYear: Record<string, number>, year: number): num
   return v;
 }
 
+/** Season buffers of a job (daily weather, shifted copy, hourly weather, daily climate, ~0.2 MB). */
+interface JobScratch {
+  base: DailyWeather;
+  shifted: DailyWeather;
+  hourly: HourlyWeather;
+  cl: ClimateDaily;
+}
+
+/**
+ * Per-worker job buffers, keyed on the inputs object like the weather generator: every job overwrites what it
+ * reads (weather and hourly arrays in full, climate days up to the last one it reads), so reusing them changes no
+ * result and saves allocating and collecting ~0.2 MB per job.
+ */
+const scratchByInputs = new WeakMap<GreenhouseInputs, JobScratch>();
+function jobScratch(inputs: GreenhouseInputs): JobScratch {
+  let s = scratchByInputs.get(inputs);
+  if (!s) {
+    s = { base: allocDaily(365), shifted: allocDaily(365), hourly: allocHourly(365), cl: allocClimate(365) };
+    scratchByInputs.set(inputs, s);
+  }
+  return s;
+}
+
 /** Results of one design × control climate and its two crops. */
 interface Cell {
   tomato: CropResult;
@@ -126,7 +151,8 @@ interface Cell {
 export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job: JobSpec, rng: Rng): ModelOutput {
   const year = job.years[0];
   const period = String(year);
-  const base = allocDaily(365);
+  const scratch = jobScratch(inputs);
+  const base = scratch.base;
   if (inputs.realDaily) toSeason(inputs.realDaily, year, base, inputs.epw !== null);
   else {
     const shocks: WeatherShocks = { winterShiftC: p.weather.winterShiftC, radiationFactor: p.weather.radiationFactor };
@@ -142,15 +168,18 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   const co2Smart = p.smart.co2EnrichmentPpm > 0 ? Math.max(p.co2AmbientPpm, p.smart.co2EnrichmentPpm) : p.co2AmbientPpm;
   // Climate per distinct temperature offset × design × control; cached in this job only.
   const cache = new Map<string, Cell>();
-  const shifted = allocDaily(365);
-  const hourly = allocHourly(365);
-  const cl: ClimateDaily = allocClimate(365);
+  const shifted = scratch.shifted;
+  const hourly = scratch.hourly;
+  const cl: ClimateDaily = scratch.cl;
+  // The climate is read up to the last pull-out (crops), January (janInsideMinC) and the traced day: later days
+  // (July with the default pull-out on 30 June) are not simulated; the days read are bit-identical to a full season.
+  const climateDays = Math.min(365, Math.max(inputs.crops.tomato.endIndex, inputs.crops.cucumber.endIndex, sIdx(31), wantTrace ? traceIdx : 0) + 1);
   const cellFor = (offset: number, design: DesignId, smart: boolean): Cell => {
     const key = `${offset}|${design}|${smart ? 's' : 'm'}`;
     let c = cache.get(key);
     if (c) return c;
     prepareHourly(offset);
-    simulateClimate(inputs.kernels[design], smart ? inputs.rules.smart : inputs.rules.manual, { doy: shifted.doy, wet: shifted.wet, toutC: hourly.tempC, ghiWPerM2: hourly.ghiWPerM2, traceDay: wantTrace ? traceIdx : -1 }, cl);
+    simulateClimate(inputs.kernels[design], smart ? inputs.rules.smart : inputs.rules.manual, { doy: shifted.doy, wet: shifted.wet, toutC: hourly.tempC, ghiWPerM2: hourly.ghiWPerM2, traceDay: wantTrace ? traceIdx : -1, days: climateDays }, cl);
     let jan = 0;
     for (let d = 1; d <= 31; d++) jan += cl.tinMinC[sIdx(d)];
     const co2 = smart ? co2Smart : p.co2AmbientPpm;
@@ -177,7 +206,7 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     else if (inputs.epw) {
       epwSeasonHourly(inputs.epw, hourly);
       for (let i = 0; i < hourly.nHours; i++) hourly.tempC[i] += offset;
-    } else toHourly(shifted, ZIBO_LAT_DEG, hourly);
+    } else toHourly(shifted, ZIBO_LAT_DEG, hourly, inputs.solar);
     preparedOffset = offset;
   }
 

@@ -237,21 +237,91 @@ const wScratch = new Float64Array(24);
 const TMAX_HOUR = 14;
 
 /**
- * Disaggregate daily weather to hours (see module doc). `out` must hold 24·n values.
+ * Solar geometry of every day of year (1–365) at one latitude, for `toHourly`: sunrise, the hourly radiation shares
+ * and the hourly temperature-curve terms. These depend on the day of year only, yet cost ~70 trig calls per day;
+ * a worker builds the table once (the greenhouse model keeps it on its inputs) instead of per job. Every entry is
+ * computed by the same functions and expressions as `toHourly` without a table, so results are bit-identical.
+ */
+export interface SolarDays {
+  latDeg: number;
+  /** Sunrise, solar hours, by day of year [doy] (index 0 unused). */
+  sunriseH: Float64Array;
+  /** Share of the day's extraterrestrial radiation per hour, [doy·24 + h]. */
+  weights: Float64Array;
+  /** Hourly temperature curve when the next day is day doy+1 (365 → 1): segment [doy·24 + h] (0 = before sunrise,
+   * 1 = sunrise → 14:00, 2 = after 14:00) and its cosine term 1 ± cos(πf). */
+  segment: Uint8Array;
+  cosTerm: Float64Array;
+}
+
+/**
+ * Build the solar table for a latitude (≈ 1 ms).
+ * @example const s = solarDays(36.8); s.sunriseH[355] // ≈ 7.1
+ */
+export function solarDays(latDeg: number): SolarDays {
+  const sunriseH = new Float64Array(366);
+  const weights = new Float64Array(366 * 24);
+  const segment = new Uint8Array(366 * 24);
+  const cosTerm = new Float64Array(366 * 24);
+  for (let doy = 1; doy <= 365; doy++) sunriseH[doy] = sunriseSolarH(latDeg, doy);
+  for (let doy = 1; doy <= 365; doy++) {
+    hourlyRadiationWeights(latDeg, doy, wScratch);
+    weights.set(wScratch, doy * 24);
+    const tr = sunriseH[doy];
+    const trNext = sunriseH[(doy % 365) + 1];
+    for (let h = 0; h < 24; h++) {
+      const t = h + 0.5;
+      const j = doy * 24 + h;
+      if (t < tr) {
+        const f = (t + 24 - TMAX_HOUR) / (24 + tr - TMAX_HOUR);
+        segment[j] = 0;
+        cosTerm[j] = 1 + Math.cos(Math.PI * f);
+      } else if (t <= TMAX_HOUR) {
+        const f = (t - tr) / (TMAX_HOUR - tr);
+        segment[j] = 1;
+        cosTerm[j] = 1 - Math.cos(Math.PI * f);
+      } else {
+        const f = (t - TMAX_HOUR) / (24 + trNext - TMAX_HOUR);
+        segment[j] = 2;
+        cosTerm[j] = 1 + Math.cos(Math.PI * f);
+      }
+    }
+  }
+  return { latDeg, sunriseH, weights, segment, cosTerm };
+}
+
+/**
+ * Disaggregate daily weather to hours (see module doc). `out` must hold 24·n values. With `solar` (built by
+ * `solarDays` for the same latitude) the per-day geometry is read from the table: same numbers, no trig per job.
  * @example const h = toHourly(daily, 36.8, allocHourly(daily.n)); h.tempC[14] // ≈ daily.tmaxC[0] (hour 14–15)
  */
-export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather): HourlyWeather {
+export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather, solar?: SolarDays): HourlyWeather {
   const n = daily.n;
+  const tab = solar !== undefined && solar.latDeg === latDeg ? solar : null;
   for (let i = 0; i < n; i++) {
     const doy = daily.doy[i];
-    const tr = sunriseSolarH(latDeg, doy);
     const tmin = daily.tminC[i];
     const tmax = daily.tmaxC[i];
     const tmaxPrev = i > 0 ? daily.tmaxC[i - 1] : tmax;
     const tminNext = i + 1 < n ? daily.tminC[i + 1] : tmin;
+    const e = daily.sradMJPerM2[i] * 1e6 / 3600;
+    if (tab !== null && doy >= 1 && doy <= 365 && i + 1 < n && daily.doy[i + 1] === (doy % 365) + 1) {
+      // Tabulated day (the next day follows in the calendar, so the afternoon decline ends at its sunrise).
+      const o = doy * 24;
+      const seg = tab.segment;
+      const cosTerm = tab.cosTerm;
+      const wts = tab.weights;
+      for (let h = 0; h < 24; h++) {
+        const sg = seg[o + h];
+        const c = cosTerm[o + h];
+        out.tempC[i * 24 + h] = sg === 0 ? tmin + (tmaxPrev - tmin) * c / 2 : sg === 1 ? tmin + (tmax - tmin) * c / 2 : tminNext + (tmax - tminNext) * c / 2;
+        out.ghiWPerM2[i * 24 + h] = e * wts[o + h];
+      }
+      continue;
+    }
+    const tr = sunriseSolarH(latDeg, doy);
     const trNext = i + 1 < n ? sunriseSolarH(latDeg, daily.doy[i + 1]) : tr;
     hourlyRadiationWeights(latDeg, doy, wScratch);
-    const e = daily.sradMJPerM2[i] * 1e6 / 3600;
     for (let h = 0; h < 24; h++) {
       const t = h + 0.5;
       let v: number;
