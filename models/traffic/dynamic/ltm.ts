@@ -26,6 +26,9 @@ import type { DynNetwork } from './network.ts';
 import { greenFraction, isAdaptiveNode, resplitWebster, type SignalPlan } from './signals.ts';
 import { GrowableF32, GrowableI32, GrowableU16 } from './buffers.ts';
 
+/** nodeWake value of a node with no vehicle on its in-links. */
+const NO_WAKE = 0x7fffffff;
+
 /** Discrete vehicles and their routes (paths shared between vehicles). */
 export interface VehicleSet {
   count: number;
@@ -208,6 +211,13 @@ class LtmRun {
   // links
   readonly head: Int32Array;
   readonly tail: Int32Array;
+  /**
+   * Per link, copies of its head vehicle's ready time (vEnter + free-flow time; +∞ when empty) and next link (−1 when
+   * the head ends its trip there), refreshed when the head changes: the node model then reads only link-indexed arrays
+   * for heads that wait, instead of per-vehicle arrays spread over memory (cache misses dominated the loop).
+   */
+  readonly hReady: Float64Array;
+  readonly hNext: Int32Array;
   readonly count: Int32Array;
   readonly entries: Int32Array;
   readonly exits: Int32Array;
@@ -226,7 +236,14 @@ class LtmRun {
   readonly oPending: Int32Array;
   readonly isPending: Uint8Array;
   nPending = 0;
-  readonly nodeLoad: Int32Array;
+  /**
+   * Per node: the first step at which one of its in-links may have a head vehicle that reaches the stop line within
+   * the step (NO_WAKE: none loaded). A node visit without such a head changes nothing, so nodes are visited only from
+   * their wake step on (exact; see {@link LtmRun.candStep}).
+   */
+  readonly nodeWake: Int32Array;
+  /** Step being simulated (pushes during a step schedule their node from this step on). */
+  curStep = 0;
   readonly rr: Int32Array;
   readonly cand: Int32Array;
   readonly candSlot: Int32Array;
@@ -326,6 +343,8 @@ class LtmRun {
 
     this.head = new Int32Array(nL).fill(-1);
     this.tail = new Int32Array(nL).fill(-1);
+    this.hReady = new Float64Array(nL).fill(Infinity);
+    this.hNext = new Int32Array(nL).fill(-1);
     this.count = new Int32Array(nL);
     this.entries = new Int32Array(nL);
     this.exits = new Int32Array(nL);
@@ -349,7 +368,7 @@ class LtmRun {
     this.oTail = new Int32Array(nL).fill(-1);
     this.oPending = new Int32Array(nL);
     this.isPending = new Uint8Array(nL);
-    this.nodeLoad = new Int32Array(nN);
+    this.nodeWake = new Int32Array(nN).fill(NO_WAKE);
     this.rr = new Int32Array(nN);
     this.cand = new Int32Array(Math.max(1, net.maxInDegree));
     this.candSlot = new Int32Array(Math.max(1, net.maxInDegree));
@@ -371,6 +390,7 @@ class LtmRun {
   }
 
   step(s: number): void {
+    this.curStep = s;
     const t = this.o.startS + s * this.dt;
     const tEnd = t + this.dt;
     this.release(tEnd);
@@ -436,27 +456,36 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { head, vEnter, vPos, vLast, nodeLoad, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveS, enterS } = this;
+    const { head, hReady, hNext, vPos, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveS, enterS } = this;
     const pathLinks = this.veh.pathLinks;
     const plan = this.plan;
     const dt = this.dt;
     const sample = this.sample;
     let moved = 0;
     for (let nd = 0; nd < net.numNodes; nd++) {
-      if (nodeLoad[nd] === 0) continue;
+      if (nodeWake[nd]! > s) continue;
       const i0 = inStart[nd]!;
       const i1 = inStart[nd + 1]!;
       let nc = 0;
       const deg = i1 - i0;
+      // Next wake: rebuilt from the in-links below; pushes onto an empty in-link during the visit (a self-loop) lower it.
+      nodeWake[nd] = NO_WAKE;
+      let wake = NO_WAKE;
       // Round robin by service: scan in-links starting after the one served last, so competing in-links take turns
       // whatever the step pattern of the receiving credit (a step-count rotation aliases with 0.5 veh/step credits).
       const rStart = rr[nd]!;
       for (let q = 0; q < deg; q++) {
         const slot = rStart + q < deg ? rStart + q : rStart + q - deg;
         const a = inLinks[i0 + slot]!;
-        const h = head[a]!;
         // Only links whose head vehicle can reach the stop line in this step matter now.
-        if (h < 0 || vEnter[h]! + freeTimeS[a]! >= tEnd) continue;
+        const r = hReady[a]!;
+        if (r >= tEnd) {
+          if (r !== Infinity) {
+            const w = this.candStep(r, s + 1);
+            if (w < wake) wake = w;
+          }
+          continue;
+        }
         const gf = plan === null ? 1 : greenFraction(plan, a, nd, t, dt);
         gfLink[a] = gf;
         let c: number;
@@ -472,24 +501,27 @@ class LtmRun {
         candSlot[nc] = slot;
         cand[nc++] = a;
       }
-      if (nc === 0) continue;
+      if (nc === 0) {
+        if (wake < nodeWake[nd]!) nodeWake[nd] = wake;
+        continue;
+      }
       let live = nc;
       while (live > 0) {
         let progress = false;
         for (let qi = 0; qi < nc; qi++) {
           const a = cand[qi]!;
           if (a < 0) continue;
-          const h = head[a]!;
-          const ready = h >= 0 ? vEnter[h]! + freeTimeS[a]! : Infinity;
+          const ready = hReady[a]!;
           if (ready >= tEnd) {
             cand[qi] = -1;
             live--;
             continue;
           }
           const tm = ready > t ? ready : t;
-          if (vPos[h] === vLast[h]) {
+          const b = hNext[a]!;
+          if (b < 0) {
             // Destination reached: leave at the link end (sinks are free and ignore the signal).
-            this.popLink(a, tm, s);
+            const h = this.popLink(a, tm, s);
             this.arrived++;
             this.onNet--;
             arriveS[h] = tm;
@@ -503,13 +535,12 @@ class LtmRun {
             live--;
             continue;
           }
-          const b = pathLinks[vPos[h]! + 1]!;
           if (!this.recvOk(b, s)) {
             cand[qi] = -1;
             live--;
             continue;
           }
-          this.popLink(a, tm, s);
+          const h = this.popLink(a, tm, s);
           sendCredit[a]! -= 1;
           vPos[h]!++;
           this.pushLink(h, b, tm);
@@ -519,6 +550,14 @@ class LtmRun {
         }
         if (!progress) break;
       }
+      // Candidates still holding a vehicle: blocked ones are candidates again next step, new heads when they get ready.
+      for (let qi = 0; qi < nc; qi++) {
+        const r = hReady[inLinks[i0 + candSlot[qi]!]!]!;
+        if (r === Infinity) continue;
+        const w = r < tEnd ? s + 1 : this.candStep(r, s + 1);
+        if (w < wake) wake = w;
+      }
+      if (wake < nodeWake[nd]!) nodeWake[nd] = wake;
     }
     return moved;
   }
@@ -550,6 +589,20 @@ class LtmRun {
     }
     this.nPending = m;
     return moved;
+  }
+
+  /**
+   * The first step k ≥ lo in which a head vehicle ready at time r is a candidate of the node model, i.e. r < tEnd(k)
+   * with tEnd(k) computed exactly as {@link LtmRun.step} does, so skipping the steps before k changes nothing.
+   */
+  candStep(r: number, lo: number): number {
+    const t0 = this.o.startS;
+    const dt = this.dt;
+    let k = Math.floor((r - t0) / dt) - 1;
+    if (!(k > lo)) k = lo;
+    else while (k > lo && r < t0 + (k - 1) * dt + dt) k--;
+    while (!(r < t0 + k * dt + dt)) k++;
+    return k;
   }
 
   syncRing(a: number, step: number): void {
@@ -595,11 +648,16 @@ class LtmRun {
     vNext[v] = -1;
     const tl = this.tail[a]!;
     if (tl >= 0) vNext[tl] = v;
-    else this.head[a] = v;
+    else this.setHead(a, v, t);
     this.tail[a] = v;
     this.count[a]!++;
     this.entries[a]!++;
-    this.nodeLoad[this.net.to[a]!]!++;
+    if (tl < 0) {
+      // A new head: its node needs a visit once it can reach the stop line (maybe later in this very step).
+      const nd = this.net.to[a]!;
+      const w = this.candStep(t + this.net.freeTimeS[a]!, this.curStep);
+      if (w < this.nodeWake[nd]!) this.nodeWake[nd] = w;
+    }
     this.vEnter[v] = t;
     this.recvCredit[a]! -= 1;
     if (this.isTouched[a] === 0) {
@@ -614,6 +672,14 @@ class LtmRun {
     }
   }
 
+  /** Make v (on the link since tIn) the head of link a and cache its ready time and next link. */
+  setHead(a: number, v: number, tIn: number): void {
+    this.head[a] = v;
+    this.hReady[a] = tIn + this.net.freeTimeS[a]!;
+    const k = this.vPos[v]!;
+    this.hNext[a] = k === this.vLast[v]! ? -1 : this.veh.pathLinks[k + 1]!;
+  }
+
   /** Remove the head vehicle of link a at time t (to the next link or to the sink). */
   popLink(a: number, t: number, step: number): number {
     const v = this.head[a]!;
@@ -621,11 +687,14 @@ class LtmRun {
     this.occT[a] = t;
     this.syncRing(a, step);
     const nx = this.vNext[v]!;
-    this.head[a] = nx;
-    if (nx < 0) this.tail[a] = -1;
+    if (nx < 0) {
+      this.head[a] = -1;
+      this.tail[a] = -1;
+      this.hReady[a] = Infinity;
+      this.hNext[a] = -1;
+    } else this.setHead(a, nx, this.vEnter[nx]!);
     this.count[a]!--;
     this.exits[a]!++;
-    this.nodeLoad[this.net.to[a]!]!--;
     this.ivExits[a]!++;
     this.ivTravelS[a]! += t - this.vEnter[v]!;
     const sample = this.sample;
