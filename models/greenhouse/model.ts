@@ -172,14 +172,15 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   const hourly = scratch.hourly;
   const cl: ClimateDaily = scratch.cl;
   // The climate is read up to the last pull-out (crops), January (janInsideMinC) and the traced day: later days
-  // (July with the default pull-out on 30 June) are not simulated; the days read are bit-identical to a full season.
+  // (July with the default pull-out on 30 June) are not simulated, nor the diagnostics no output reads (night
+  // minimum, blanket hours, ventilation loss); what is read is bit-identical to a full season.
   const climateDays = Math.min(365, Math.max(inputs.crops.tomato.endIndex, inputs.crops.cucumber.endIndex, sIdx(31), wantTrace ? traceIdx : 0) + 1);
   const cellFor = (offset: number, design: DesignId, smart: boolean): Cell => {
     const key = `${offset}|${design}|${smart ? 's' : 'm'}`;
     let c = cache.get(key);
     if (c) return c;
     prepareHourly(offset);
-    simulateClimate(inputs.kernels[design], smart ? inputs.rules.smart : inputs.rules.manual, { doy: shifted.doy, wet: shifted.wet, toutC: hourly.tempC, ghiWPerM2: hourly.ghiWPerM2, traceDay: wantTrace ? traceIdx : -1, days: climateDays }, cl);
+    simulateClimate(inputs.kernels[design], smart ? inputs.rules.smart : inputs.rules.manual, { doy: shifted.doy, wet: shifted.wet, toutC: hourly.tempC, ghiWPerM2: hourly.ghiWPerM2, traceDay: wantTrace ? traceIdx : -1, days: climateDays, diagnostics: false }, cl);
     let jan = 0;
     for (let d = 1; d <= 31; d++) jan += cl.tinMinC[sIdx(d)];
     const co2 = smart ? co2Smart : p.co2AmbientPpm;
