@@ -190,15 +190,21 @@ class LtmRun {
   readonly stepsTotal: number;
   readonly plan: SignalPlan | null;
   readonly adaptive: boolean;
-  // vehicles
+  // vehicles. Internally a vehicle is its rank in departure order (order[i] = input index): vehicles on the network at
+  // the same time then sit close together in the per-vehicle arrays, which keeps the node model's reads in cache (with
+  // input order they were spread over all vehicles and cache misses dominated). Outputs are mapped back to input order.
   readonly order: Int32Array;
+  readonly depS: Float64Array;
   readonly vPos: Int32Array;
   readonly vLast: Int32Array;
   readonly vNext: Int32Array;
   readonly vEnter: Float64Array;
-  readonly enterS: Float64Array;
-  readonly arriveS: Float64Array;
+  /** Entry and arrival times by internal index (NaN = not yet). */
+  readonly enterI: Float64Array;
+  readonly arriveI: Float64Array;
+  /** Free-flow route time by input index (an output). */
   readonly freeFlowS: Float64Array;
+  /** Sample flags by internal index. */
   readonly sample: Uint8Array | null;
   readonly vExitsAtEntry: Int32Array;
   readonly vOrdinal: Int32Array;
@@ -250,6 +256,15 @@ class LtmRun {
   readonly cycleEntries: Float64Array;
   readonly lastCycle: Float64Array;
   readonly demandScratch: Float64Array;
+  readonly adaptiveNodes: Int32Array;
+  /**
+   * Per link, the queue counted last time (see {@link LtmRun.queuedAt}): its last vehicle, its length, the link's exit
+   * count then and the time it was counted for.
+   */
+  readonly qLastVeh: Int32Array;
+  readonly qLen: Int32Array;
+  readonly qExits: Int32Array;
+  readonly qTime: Float64Array;
   // series
   readonly iv: number;
   readonly numIntervals: number;
@@ -291,8 +306,12 @@ class LtmRun {
     this.dt = dt;
     this.plan = o.signals;
     let adaptive = false;
-    if (o.signals) for (let v = 0; v < net.numNodes && !adaptive; v++) adaptive = o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v);
+    const adaptiveList: number[] = [];
+    if (o.signals) for (let v = 0; v < net.numNodes; v++) if (o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v)) adaptiveList.push(v);
+    adaptive = adaptiveList.length > 0;
     this.adaptive = adaptive;
+    // The adaptive signals in node order (the per-step check visited every node and re-read the options each time).
+    this.adaptiveNodes = Int32Array.from(adaptiveList);
     const nL = net.numLinks;
     const nN = net.numNodes;
     const nV = veh.count;
@@ -314,24 +333,32 @@ class LtmRun {
     this.order = new Int32Array(nV);
     for (let v = 0; v < nV; v++) this.order[v] = v;
     this.order.sort((x, y) => dep[x]! - dep[y]! || x - y);
+    this.depS = new Float64Array(nV);
     this.vPos = new Int32Array(nV);
     this.vLast = new Int32Array(nV);
     this.vNext = new Int32Array(nV).fill(-1);
     this.vEnter = new Float64Array(nV);
-    this.enterS = new Float64Array(nV).fill(NaN);
-    this.arriveS = new Float64Array(nV).fill(NaN);
+    this.enterI = new Float64Array(nV).fill(NaN);
+    this.arriveI = new Float64Array(nV).fill(NaN);
     this.freeFlowS = new Float64Array(nV);
     for (let v = 0; v < nV; v++) {
       const p = veh.path[v]!;
       if (!(p >= 0 && p + 1 < pathStart.length)) throw new Error(`vehicle ${v}: path ${p} outside 0..${pathStart.length - 2}`);
-      this.vPos[v] = pathStart[p]!;
-      this.vLast[v] = pathStart[p + 1]! - 1;
       let ff = 0;
       for (let k = pathStart[p]!; k < pathStart[p + 1]!; k++) ff += freeTimeS[pathLinks[k]!]!;
       this.freeFlowS[v] = ff;
     }
-    this.sample = o.sampleMask;
-    if (this.sample && this.sample.length < nV) throw new Error(`sampleMask has ${this.sample.length} entries for ${nV} vehicles`);
+    const mask = o.sampleMask;
+    if (mask && mask.length < nV) throw new Error(`sampleMask has ${mask.length} entries for ${nV} vehicles`);
+    this.sample = mask ? new Uint8Array(nV) : null;
+    for (let i = 0; i < nV; i++) {
+      const v = this.order[i]!;
+      const p = veh.path[v]!;
+      this.depS[i] = dep[v]!;
+      this.vPos[i] = pathStart[p]!;
+      this.vLast[i] = pathStart[p + 1]! - 1;
+      if (mask && this.sample) this.sample[i] = mask[v]!;
+    }
     this.vExitsAtEntry = new Int32Array(this.sample ? nV : 0);
     this.vOrdinal = new Int32Array(this.sample ? nV : 0);
     this.twVeh = new GrowableI32(this.sample ? 1024 : 1);
@@ -384,6 +411,10 @@ class LtmRun {
     this.ivTravelS = new Float64Array(nL);
     this.occVehS = new Float64Array(nL);
     this.occT = new Float64Array(nL).fill(o.startS);
+    this.qLastVeh = new Int32Array(nL).fill(-1);
+    this.qLen = new Int32Array(nL);
+    this.qExits = new Int32Array(nL);
+    this.qTime = new Float64Array(nL).fill(-Infinity);
     this.touched = new Int32Array(nL);
     this.isTouched = new Uint8Array(nL);
     this.ivEnd = o.startS + this.iv;
@@ -406,12 +437,11 @@ class LtmRun {
 
   /** Move departures of this step into their origin queues. */
   release(tEnd: number): void {
-    const { order, vNext, oHead, oTail, isPending, oPending, vPos } = this;
-    const dep = this.veh.departS;
+    const { depS, vNext, oHead, oTail, isPending, oPending, vPos } = this;
     const pathLinks = this.veh.pathLinks;
     const nV = this.veh.count;
-    while (this.nextDep < nV && dep[order[this.nextDep]!]! < tEnd) {
-      const v = order[this.nextDep++]!;
+    while (this.nextDep < nV && depS[this.nextDep]! < tEnd) {
+      const v = this.nextDep++;
       const a = pathLinks[vPos[v]!]!;
       vNext[v] = -1;
       if (oTail[a]! >= 0) vNext[oTail[a]!] = v;
@@ -430,20 +460,17 @@ class LtmRun {
   adaptSignals(t: number): void {
     const plan = this.plan!;
     const net = this.net;
-    const { head, vEnter, vNext, cycleEntries, lastCycle, demandScratch } = this;
-    for (let nd = 0; nd < net.numNodes; nd++) {
+    const { cycleEntries, lastCycle, demandScratch, adaptiveNodes } = this;
+    for (let j = 0; j < adaptiveNodes.length; j++) {
+      const nd = adaptiveNodes[j]!;
       const c = plan.cycleS[nd]!;
-      if (c === 0 || !isAdaptiveNode(plan.opts, nd)) continue;
       const k = Math.floor((t - plan.offsetS[nd]!) / c);
       if (k === lastCycle[nd]) continue;
       if (lastCycle[nd]! >= 0) {
         for (let q = net.inStart[nd]!; q < net.inStart[nd + 1]!; q++) {
           const a = net.inLinks[q]!;
           // Demand = arrivals over the cycle, or the standing queue if larger (so a queue is not forgotten).
-          let qn = 0;
-          const ft = net.freeTimeS[a]!;
-          for (let v = head[a]!; v >= 0 && vEnter[v]! + ft <= t; v = vNext[v]!) qn++;
-          demandScratch[a] = Math.max(cycleEntries[a]!, qn);
+          demandScratch[a] = Math.max(cycleEntries[a]!, this.queuedAt(a, t));
           cycleEntries[a] = 0;
         }
         resplitWebster(plan, net, nd, demandScratch);
@@ -456,7 +483,7 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { head, hReady, hNext, vPos, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveS, enterS } = this;
+    const { head, hReady, hNext, vPos, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const pathLinks = this.veh.pathLinks;
     const plan = this.plan;
     const dt = this.dt;
@@ -524,8 +551,8 @@ class LtmRun {
             const h = this.popLink(a, tm, s);
             this.arrived++;
             this.onNet--;
-            arriveS[h] = tm;
-            this.vehicleSeconds += tm - enterS[h]!;
+            arriveI[h] = tm;
+            this.vehicleSeconds += tm - enterI[h]!;
             progress = true;
             moved++;
             continue;
@@ -564,8 +591,7 @@ class LtmRun {
 
   /** Put waiting vehicles on their first link (after the node transfers: through traffic has priority). */
   insertOrigins(s: number, t: number): number {
-    const { oPending, oHead, oTail, vNext, isPending, enterS } = this;
-    const dep = this.veh.departS;
+    const { oPending, oHead, oTail, vNext, isPending, enterI, depS } = this;
     let moved = 0;
     let m = 0;
     for (let k = 0; k < this.nPending; k++) {
@@ -574,10 +600,10 @@ class LtmRun {
         const v = oHead[a]!;
         oHead[a] = vNext[v]!;
         if (oHead[a]! < 0) oTail[a] = -1;
-        const d = dep[v]!;
+        const d = depS[v]!;
         const te = d > t ? d : t;
         this.pushLink(v, a, te);
-        enterS[v] = te;
+        enterI[v] = te;
         this.originWaitVehS += te - d;
         this.waiting--;
         this.onNet++;
@@ -728,7 +754,7 @@ class LtmRun {
         qx = xj;
       }
     }
-    this.twVeh.push(v);
+    this.twVeh.push(this.order[v]!);
     this.twLink.push(a);
     this.twEnter.push(tIn);
     this.twExit.push(tOut);
@@ -736,8 +762,35 @@ class LtmRun {
     this.twQx.push(qx);
   }
 
+  /**
+   * Queue on link a at time tq: the FIFO prefix of vehicles whose free-flow time has passed (vEnter + L/v_f ≤ tq).
+   * Counted on from the prefix counted last time when tq is not earlier: those vehicles are still queued unless they
+   * left, and they leave from the head, so only vehicles behind that prefix are walked (queues of thousands of
+   * vehicles were re-walked every interval). Same count as a walk from the head.
+   */
+  queuedAt(a: number, tq: number): number {
+    const { vNext, vEnter } = this;
+    const ft = this.net.freeTimeS[a]!;
+    let n = 0;
+    let last = -1;
+    if (tq >= this.qTime[a]!) {
+      n = this.qLen[a]! - (this.exits[a]! - this.qExits[a]!);
+      if (n > 0) last = this.qLastVeh[a]!;
+      else n = 0;
+    }
+    for (let v = last >= 0 ? vNext[last]! : this.head[a]!; v >= 0 && vEnter[v]! + ft <= tq; v = vNext[v]!) {
+      n++;
+      last = v;
+    }
+    this.qLastVeh[a] = last;
+    this.qLen[a] = n;
+    this.qExits[a] = this.exits[a]!;
+    this.qTime[a] = tq;
+    return n;
+  }
+
   flushInterval(tB: number): void {
-    const { touched, head, vNext, vEnter, occVehS, occT, count, ivExits, ivTravelS, isTouched } = this;
+    const { touched, occVehS, occT, count, ivExits, ivTravelS, isTouched } = this;
     const net = this.net;
     const iv = this.iv;
     for (let k = 0; k < this.nTouched; k++) {
@@ -745,12 +798,7 @@ class LtmRun {
       occVehS[a]! += count[a]! * (tB - occT[a]!);
       occT[a] = tB;
       // Queue at tB: the FIFO prefix of vehicles whose free-flow time has passed.
-      let qn = 0;
-      const ft = net.freeTimeS[a]!;
-      for (let v = head[a]!; v >= 0; v = vNext[v]!) {
-        if (vEnter[v]! + ft > tB) break;
-        qn++;
-      }
+      const qn = this.queuedAt(a, tB);
       this.sLink.push(a);
       this.sExits.push(Math.min(65535, ivExits[a]!));
       this.sMean.push(Math.min(65535, Math.round((occVehS[a]! / iv) * 10)));
@@ -872,7 +920,13 @@ class LtmRun {
     }
     this.audit(s);
     const nV = this.veh.count;
-    const { enterS, arriveS } = this;
+    // Back to input order (the sum below runs in input order, as it always has).
+    const enterS = new Float64Array(nV);
+    const arriveS = new Float64Array(nV);
+    for (let i = 0; i < nV; i++) {
+      enterS[this.order[i]!] = this.enterI[i]!;
+      arriveS[this.order[i]!] = this.arriveI[i]!;
+    }
     // Time on network of vehicles still travelling at the end.
     for (let v = 0; v < nV; v++) if (enterS[v]! === enterS[v]! && arriveS[v]! !== arriveS[v]!) this.vehicleSeconds += tFinal - enterS[v]!;
     const series: LinkSeries = {
@@ -891,7 +945,7 @@ class LtmRun {
       for (let a = 0; a < this.net.numLinks; a++) {
         for (let v = this.head[a]!; v >= 0; v = this.vNext[v]!) {
           if (!this.sample[v]) continue;
-          this.twVeh.push(v);
+          this.twVeh.push(this.order[v]!);
           this.twLink.push(a);
           this.twEnter.push(this.vEnter[v]!);
           this.twExit.push(tFinal);
