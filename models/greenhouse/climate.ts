@@ -382,6 +382,11 @@ export function allocClimate(n: number): ClimateDaily {
   };
 }
 
+/** One day's quarter-hour steps (air temperature after the step, vent level, blanket open) for the diagnostics pass. */
+const stepTa = new Float64Array(24 * STEPS_PER_HOUR);
+const stepVent = new Int32Array(24 * STEPS_PER_HOUR);
+const stepOpen = new Uint8Array(24 * STEPS_PER_HOUR);
+
 /** PAR photons per joule of global radiation: 0.47 PAR fraction × 4.57 µmol J⁻¹ (McCree). */
 const PAR_UMOL_PER_J_GLOBAL = 0.47 * 4.57;
 
@@ -498,7 +503,6 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   let belowAt = -1; // smart venting: air row of the level below the current one
   let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
   let gBelow = 0;
-  let vgRow = 0;
   const iinClosed = 0; // transmitted sun with the blanket down (kept as a variable: same expressions as when open)
   for (let d = 0; d < nDays; d++) {
     const doy = doyA[d];
@@ -529,17 +533,15 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
     const traced = d === traceDay;
     let tmax = -Infinity;
     let tmin = Infinity;
-    let tnight = Infinity;
     let tsum = 0;
     let canopy = 0;
     let frost = 0;
-    let openCount = 0;
-    let ventLoss = 0;
+    const record = diagnostics || traced; // keep the day's steps for the diagnostics/trace pass below
+    const taDayStart = ta;
     let checkCount = 0; // quarter-hours since the day's last manual vent check (a check every `checkSteps`)
     for (let h = 0; h < 24; h++) {
       const to = toutC[d * 24 + h];
       const ghi = ghiA[d * 24 + h];
-      const dark = ghi <= 0;
       // Hourly inputs u = C⁻¹ (sources + conductances × boundary temperatures) for both blanket states; only the
       // air term depends on the vent level (u0 = u0base + gOut[level]·To/Ca).
       const iinOpen = tau * ghi;
@@ -548,7 +550,6 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
       const u1Open = (fw * iinOpen + uw * to) / cw;
       const u1Closed = (fw * iinClosed + uw * to) / cw;
       const u2Open = (sSoil * iinOpen + soilDeep) / cs;
-      const solarOpen = solarF * iinOpen * DT_S;
       const canopyOpen = canopyF * iinOpen * DT_S;
       const gain = iinOpen * gainF;
       const ventSet = ghi > 0 ? dayVentC : nightVentC;
@@ -592,20 +593,21 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
           e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
           f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
           gRow = gOut[bOff + v];
-          vgRow = ventG[v];
         }
         let u0 = u0base + gRow * toCa;
         let na = e0 * ta + e1 * tw + e2 * ts + f0 * u0 + f1 * u1 + f2 * u2;
         if (smartVent) {
           // Smallest opening that keeps the next air temperature at or below the setpoint; warm-started from the
           // previous step's level (usually 0–1 level away).
+          const vGuess = v;
           while (na > ventSet && v < nVent - 1) {
             v++;
             o18 = (bOff + v) * 18;
             u0 = u0base + gOut[bOff + v] * toCa;
             na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
           }
-          while (v > 0) {
+          // After opening further the level below is the one just rejected (same numbers, same verdict): no check.
+          if (v === vGuess) while (v > 0) {
             // Air row of the next lower level, also held in locals: in steady venting it is checked every step.
             const o2 = (bOff + v - 1) * 18;
             if (o2 !== belowAt) {
@@ -628,17 +630,15 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
             e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
             f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
             gRow = gOut[bOff + v];
-            vgRow = ventG[v];
           }
         }
         const nw = e3 * ta + e4 * tw + e5 * ts + f3 * u0 + f4 * u1 + f5 * u2;
         const ns = e6 * ta + e7 * tw + e8 * ts + f6 * u0 + f7 * u1 + f8 * u2;
-        if (diagnostics) {
-          const tMid = 0.5 * (ta + na);
-          ventLoss += vgRow * (tMid - to) * DT_S;
-          solarIn += open ? solarOpen : solarClosed;
-          if (dark && na < tnight) tnight = na;
-          if (open) openCount++;
+        if (record) {
+          const q = h * STEPS_PER_HOUR + s;
+          stepTa[q] = na;
+          stepVent[q] = v;
+          stepOpen[q] = open ? 1 : 0;
         }
         ta = na;
         tw = nw;
@@ -648,25 +648,60 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         tsum += ta;
         if (ta < 0) frost += 1 / STEPS_PER_HOUR;
         canopy += open ? canopyOpen : canopyClosed;
-        if (traced) {
-          const iin = open ? iinOpen : iinClosed;
-          out.traceTinC[h] += ta / STEPS_PER_HOUR;
-          out.traceParUmol[h] += ((1 - fw) * iin * PAR_UMOL_PER_J_GLOBAL) / STEPS_PER_HOUR;
-          if (s === 0) {
-            out.traceToutC[h] = to;
-            out.traceBlanketOpen[h] = open ? 1 : 0;
+      }
+    }
+    if (record) {
+      // Diagnostics and the hourly trace from the day's recorded steps, with the expressions and summation order
+      // of a single pass (kept out of the step loop, which the engine job runs without them).
+      let prev = taDayStart;
+      let tnight = Infinity;
+      let openCount = 0;
+      let ventLoss = 0;
+      for (let h = 0; h < 24; h++) {
+        const to = toutC[d * 24 + h];
+        const ghi = ghiA[d * 24 + h];
+        const dark = ghi <= 0;
+        const iinOpen = tau * ghi;
+        const solarOpen = solarF * iinOpen * DT_S;
+        for (let s = 0; s < STEPS_PER_HOUR; s++) {
+          const q = h * STEPS_PER_HOUR + s;
+          const na = stepTa[q];
+          const open = stepOpen[q] === 1;
+          if (diagnostics) {
+            const tMid = 0.5 * (prev + na);
+            ventLoss += ventG[stepVent[q]] * (tMid - to) * DT_S;
+            solarIn += open ? solarOpen : solarClosed;
+            if (dark && na < tnight) tnight = na;
+            if (open) openCount++;
           }
+          if (traced) {
+            const iin = open ? iinOpen : iinClosed;
+            out.traceTinC[h] += na / STEPS_PER_HOUR;
+            out.traceParUmol[h] += ((1 - fw) * iin * PAR_UMOL_PER_J_GLOBAL) / STEPS_PER_HOUR;
+            if (s === 0) {
+              out.traceToutC[h] = to;
+              out.traceBlanketOpen[h] = open ? 1 : 0;
+            }
+          }
+          prev = na;
         }
       }
+      if (diagnostics) {
+        tinNightMinC[d] = tnight;
+        blanketOpenH[d] = openCount / STEPS_PER_HOUR;
+        ventLossMJPerM2[d] = ventLoss / 1e6;
+      }
+    }
+    if (!diagnostics) {
+      tinNightMinC[d] = NaN;
+      blanketOpenH[d] = NaN;
+      ventLossMJPerM2[d] = NaN;
     }
     tinMaxC[d] = tmax;
     tinMinC[d] = tmin;
     tinMeanC[d] = tsum / (24 * STEPS_PER_HOUR);
     canopyMJPerM2[d] = canopy / 1e6;
     frostH[d] = frost;
-    tinNightMinC[d] = diagnostics ? tnight : NaN;
-    blanketOpenH[d] = diagnostics ? openCount / STEPS_PER_HOUR : NaN;
-    ventLossMJPerM2[d] = diagnostics ? ventLoss / 1e6 : NaN;
   }
   out.solarInJPerM2 = diagnostics ? solarIn : NaN;
   out.state[0] = ta;
