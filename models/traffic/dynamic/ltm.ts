@@ -195,10 +195,11 @@ class LtmRun {
   // input order they were spread over all vehicles and cache misses dominated). Outputs are mapped back to input order.
   readonly order: Int32Array;
   readonly depS: Float64Array;
-  readonly vPos: Int32Array;
+  /** Route of each vehicle: pathLinks[vFirst .. vLast] (internal index). */
+  readonly vFirst: Int32Array;
   readonly vLast: Int32Array;
+  /** Next vehicle in the same origin queue. */
   readonly vNext: Int32Array;
-  readonly vEnter: Float64Array;
   /** Entry and arrival times by internal index (NaN = not yet). */
   readonly enterI: Float64Array;
   readonly arriveI: Float64Array;
@@ -215,8 +216,21 @@ class LtmRun {
   readonly twQt: GrowableF32;
   readonly twQx: GrowableF32;
   // links
-  readonly head: Int32Array;
-  readonly tail: Int32Array;
+  /**
+   * The vehicles on each link, a FIFO ring per link: link a owns slots qOff[a] .. qOff[a] + qCap[a] − 1, its head is at
+   * ring position qHead[a], and count[a] entries follow. An entry holds the vehicle, its entry time and its route
+   * position (index into pathLinks of this link, and of its last link). A link's vehicles are contiguous in memory, so
+   * popping the head and reading the next one touch neighbouring slots (a linked list through per-vehicle arrays made
+   * every pop a cache miss). Capacity floor(storage) + 2: a link never holds more than its storage (R admits a vehicle
+   * only while N_down(t − L/w) + k_j·L − N_up ≥ 1 and N_down(t − L/w) ≤ N_down(t)).
+   */
+  readonly qOff: Int32Array;
+  readonly qCap: Int32Array;
+  readonly qHead: Int32Array;
+  readonly qVeh: Int32Array;
+  readonly qEnter: Float64Array;
+  readonly qPos: Int32Array;
+  readonly qLast: Int32Array;
   /**
    * Per link, copies of its head vehicle's ready time (vEnter + free-flow time; +∞ when empty) and next link (−1 when
    * the head ends its trip there), refreshed when the head changes: the node model then reads only link-indexed arrays
@@ -258,10 +272,9 @@ class LtmRun {
   readonly demandScratch: Float64Array;
   readonly adaptiveNodes: Int32Array;
   /**
-   * Per link, the queue counted last time (see {@link LtmRun.queuedAt}): its last vehicle, its length, the link's exit
-   * count then and the time it was counted for.
+   * Per link, the queue counted last time (see {@link LtmRun.queuedAt}): its length, the link's exit count then and the
+   * time it was counted for.
    */
-  readonly qLastVeh: Int32Array;
   readonly qLen: Int32Array;
   readonly qExits: Int32Array;
   readonly qTime: Float64Array;
@@ -334,10 +347,9 @@ class LtmRun {
     for (let v = 0; v < nV; v++) this.order[v] = v;
     this.order.sort((x, y) => dep[x]! - dep[y]! || x - y);
     this.depS = new Float64Array(nV);
-    this.vPos = new Int32Array(nV);
+    this.vFirst = new Int32Array(nV);
     this.vLast = new Int32Array(nV);
     this.vNext = new Int32Array(nV).fill(-1);
-    this.vEnter = new Float64Array(nV);
     this.enterI = new Float64Array(nV).fill(NaN);
     this.arriveI = new Float64Array(nV).fill(NaN);
     this.freeFlowS = new Float64Array(nV);
@@ -355,7 +367,7 @@ class LtmRun {
       const v = this.order[i]!;
       const p = veh.path[v]!;
       this.depS[i] = dep[v]!;
-      this.vPos[i] = pathStart[p]!;
+      this.vFirst[i] = pathStart[p]!;
       this.vLast[i] = pathStart[p + 1]! - 1;
       if (mask && this.sample) this.sample[i] = mask[v]!;
     }
@@ -368,8 +380,19 @@ class LtmRun {
     this.twQt = new GrowableF32(this.sample ? 1024 : 1);
     this.twQx = new GrowableF32(this.sample ? 1024 : 1);
 
-    this.head = new Int32Array(nL).fill(-1);
-    this.tail = new Int32Array(nL).fill(-1);
+    this.qOff = new Int32Array(nL);
+    this.qCap = new Int32Array(nL);
+    this.qHead = new Int32Array(nL);
+    let slots = 0;
+    for (let a = 0; a < nL; a++) {
+      this.qOff[a] = slots;
+      this.qCap[a] = Math.floor(net.storageVeh[a]!) + 2;
+      slots += this.qCap[a]!;
+    }
+    this.qVeh = new Int32Array(slots);
+    this.qEnter = new Float64Array(slots);
+    this.qPos = new Int32Array(slots);
+    this.qLast = new Int32Array(slots);
     this.hReady = new Float64Array(nL).fill(Infinity);
     this.hNext = new Int32Array(nL).fill(-1);
     this.count = new Int32Array(nL);
@@ -411,7 +434,6 @@ class LtmRun {
     this.ivTravelS = new Float64Array(nL);
     this.occVehS = new Float64Array(nL);
     this.occT = new Float64Array(nL).fill(o.startS);
-    this.qLastVeh = new Int32Array(nL).fill(-1);
     this.qLen = new Int32Array(nL);
     this.qExits = new Int32Array(nL);
     this.qTime = new Float64Array(nL).fill(-Infinity);
@@ -437,12 +459,12 @@ class LtmRun {
 
   /** Move departures of this step into their origin queues. */
   release(tEnd: number): void {
-    const { depS, vNext, oHead, oTail, isPending, oPending, vPos } = this;
+    const { depS, vNext, oHead, oTail, isPending, oPending, vFirst } = this;
     const pathLinks = this.veh.pathLinks;
     const nV = this.veh.count;
     while (this.nextDep < nV && depS[this.nextDep]! < tEnd) {
       const v = this.nextDep++;
-      const a = pathLinks[vPos[v]!]!;
+      const a = pathLinks[vFirst[v]!]!;
       vNext[v] = -1;
       if (oTail[a]! >= 0) vNext[oTail[a]!] = v;
       else oHead[a] = v;
@@ -483,7 +505,7 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { head, hReady, hNext, vPos, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
+    const { hReady, hNext, qVeh, qPos, qLast, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const pathLinks = this.veh.pathLinks;
     const plan = this.plan;
     const dt = this.dt;
@@ -548,7 +570,7 @@ class LtmRun {
           const b = hNext[a]!;
           if (b < 0) {
             // Destination reached: leave at the link end (sinks are free and ignore the signal).
-            const h = this.popLink(a, tm, s);
+            const h = qVeh[this.popLink(a, tm, s)]!;
             this.arrived++;
             this.onNet--;
             arriveI[h] = tm;
@@ -567,10 +589,9 @@ class LtmRun {
             live--;
             continue;
           }
-          const h = this.popLink(a, tm, s);
+          const slot = this.popLink(a, tm, s);
           sendCredit[a]! -= 1;
-          vPos[h]!++;
-          this.pushLink(h, b, tm);
+          this.pushLink(qVeh[slot]!, qPos[slot]! + 1, qLast[slot]!, b, tm);
           rr[nd] = candSlot[qi]! + 1 < deg ? candSlot[qi]! + 1 : 0;
           progress = true;
           moved++;
@@ -602,7 +623,7 @@ class LtmRun {
         if (oHead[a]! < 0) oTail[a] = -1;
         const d = depS[v]!;
         const te = d > t ? d : t;
-        this.pushLink(v, a, te);
+        this.pushLink(v, this.vFirst[v]!, this.vLast[v]!, a, te);
         enterI[v] = te;
         this.originWaitVehS += te - d;
         this.waiting--;
@@ -667,24 +688,29 @@ class LtmRun {
     return recvCredit[a]! >= 1 - 1e-9 && this.storageLeft(a, step) >= 1 - 1e-9;
   }
 
-  pushLink(v: number, a: number, t: number): void {
-    this.occVehS[a]! += this.count[a]! * (t - this.occT[a]!);
+  /** Append vehicle v, at route position pos (of last), to link a at time t. */
+  pushLink(v: number, pos: number, last: number, a: number, t: number): void {
+    const n = this.count[a]!;
+    this.occVehS[a]! += n * (t - this.occT[a]!);
     this.occT[a] = t;
-    const vNext = this.vNext;
-    vNext[v] = -1;
-    const tl = this.tail[a]!;
-    if (tl >= 0) vNext[tl] = v;
-    else this.setHead(a, v, t);
-    this.tail[a] = v;
-    this.count[a]!++;
+    const cap = this.qCap[a]!;
+    if (n >= cap) throw new Error(`internal: link ${this.net.linkIds[a]} holds more vehicles than its storage`);
+    let j = this.qHead[a]! + n;
+    if (j >= cap) j -= cap;
+    const slot = this.qOff[a]! + j;
+    this.qVeh[slot] = v;
+    this.qEnter[slot] = t;
+    this.qPos[slot] = pos;
+    this.qLast[slot] = last;
+    this.count[a] = n + 1;
     this.entries[a]!++;
-    if (tl < 0) {
+    if (n === 0) {
       // A new head: its node needs a visit once it can reach the stop line (maybe later in this very step).
+      this.setHead(a, slot);
       const nd = this.net.to[a]!;
-      const w = this.candStep(t + this.net.freeTimeS[a]!, this.curStep);
+      const w = this.candStep(this.hReady[a]!, this.curStep);
       if (w < this.nodeWake[nd]!) this.nodeWake[nd] = w;
     }
-    this.vEnter[v] = t;
     this.recvCredit[a]! -= 1;
     if (this.isTouched[a] === 0) {
       this.isTouched[a] = 1;
@@ -698,34 +724,36 @@ class LtmRun {
     }
   }
 
-  /** Make v (on the link since tIn) the head of link a and cache its ready time and next link. */
-  setHead(a: number, v: number, tIn: number): void {
-    this.head[a] = v;
-    this.hReady[a] = tIn + this.net.freeTimeS[a]!;
-    const k = this.vPos[v]!;
-    this.hNext[a] = k === this.vLast[v]! ? -1 : this.veh.pathLinks[k + 1]!;
+  /** Cache the ready time and next link of link a's head entry (ring slot). */
+  setHead(a: number, slot: number): void {
+    this.hReady[a] = this.qEnter[slot]! + this.net.freeTimeS[a]!;
+    const k = this.qPos[slot]!;
+    this.hNext[a] = k === this.qLast[slot]! ? -1 : this.veh.pathLinks[k + 1]!;
   }
 
-  /** Remove the head vehicle of link a at time t (to the next link or to the sink). */
+  /** Remove the head vehicle of link a at time t (to the next link or to the sink); returns its ring slot (read it before the next push). */
   popLink(a: number, t: number, step: number): number {
-    const v = this.head[a]!;
-    this.occVehS[a]! += this.count[a]! * (t - this.occT[a]!);
+    const j = this.qHead[a]!;
+    const slot = this.qOff[a]! + j;
+    const n = this.count[a]!;
+    this.occVehS[a]! += n * (t - this.occT[a]!);
     this.occT[a] = t;
     this.syncRing(a, step);
-    const nx = this.vNext[v]!;
-    if (nx < 0) {
-      this.head[a] = -1;
-      this.tail[a] = -1;
+    const jn = j + 1 < this.qCap[a]! ? j + 1 : 0;
+    this.qHead[a] = jn;
+    if (n === 1) {
       this.hReady[a] = Infinity;
       this.hNext[a] = -1;
-    } else this.setHead(a, nx, this.vEnter[nx]!);
-    this.count[a]!--;
+    } else this.setHead(a, this.qOff[a]! + jn);
+    this.count[a] = n - 1;
     this.exits[a]!++;
     this.ivExits[a]!++;
-    this.ivTravelS[a]! += t - this.vEnter[v]!;
+    const tIn = this.qEnter[slot]!;
+    this.ivTravelS[a]! += t - tIn;
+    const v = this.qVeh[slot]!;
     const sample = this.sample;
-    if (sample !== null && sample[v]) this.recordTraversal(v, a, t);
-    return v;
+    if (sample !== null && sample[v]) this.recordTraversal(v, a, tIn, t);
+    return slot;
   }
 
   /**
@@ -733,9 +761,8 @@ class LtmRun {
    * drove at v_f from entry until it met the tail of the vehicles that were ahead of it at entry (assumed to leave at
    * a constant rate until it reached the head, spaced 1/k_j apart).
    */
-  recordTraversal(v: number, a: number, tOut: number): void {
+  recordTraversal(v: number, a: number, tIn: number, tOut: number): void {
     const net = this.net;
-    const tIn = this.vEnter[v]!;
     const D = tOut - tIn;
     const L = net.lengthM[a]!;
     const vf = net.freeSpeedMPerS[a]!;
@@ -763,26 +790,28 @@ class LtmRun {
   }
 
   /**
-   * Queue on link a at time tq: the FIFO prefix of vehicles whose free-flow time has passed (vEnter + L/v_f ≤ tq).
+   * Queue on link a at time tq: the FIFO prefix of vehicles whose free-flow time has passed (entry time + L/v_f ≤ tq).
    * Counted on from the prefix counted last time when tq is not earlier: those vehicles are still queued unless they
    * left, and they leave from the head, so only vehicles behind that prefix are walked (queues of thousands of
    * vehicles were re-walked every interval). Same count as a walk from the head.
    */
   queuedAt(a: number, tq: number): number {
-    const { vNext, vEnter } = this;
+    const qEnter = this.qEnter;
     const ft = this.net.freeTimeS[a]!;
+    const cnt = this.count[a]!;
     let n = 0;
-    let last = -1;
     if (tq >= this.qTime[a]!) {
       n = this.qLen[a]! - (this.exits[a]! - this.qExits[a]!);
-      if (n > 0) last = this.qLastVeh[a]!;
-      else n = 0;
+      if (n < 0) n = 0;
     }
-    for (let v = last >= 0 ? vNext[last]! : this.head[a]!; v >= 0 && vEnter[v]! + ft <= tq; v = vNext[v]!) {
+    const off = this.qOff[a]!;
+    const cap = this.qCap[a]!;
+    let j = this.qHead[a]! + n;
+    if (j >= cap) j -= cap;
+    while (n < cnt && qEnter[off + j]! + ft <= tq) {
       n++;
-      last = v;
+      if (++j === cap) j = 0;
     }
-    this.qLastVeh[a] = last;
     this.qLen[a] = n;
     this.qExits[a] = this.exits[a]!;
     this.qTime[a] = tq;
@@ -832,17 +861,15 @@ class LtmRun {
 
   diagnoseGridlock(tNow: number): GridlockInfo | null {
     const net = this.net;
-    const { count, head, vEnter, vPos, vLast } = this;
-    const pathLinks = this.veh.pathLinks;
+    const { count, hNext, qEnter, qOff, qHead } = this;
     const nL = net.numLinks;
     let stuck = 0;
     const blocked: number[] = [];
     for (let a = 0; a < nL; a++) {
       if (count[a] === 0) continue;
-      const h = head[a]!;
-      if (vEnter[h]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
+      if (qEnter[qOff[a]! + qHead[a]!]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
       stuck += count[a]!;
-      if (vPos[h]! !== vLast[h]!) blocked.push(a);
+      if (hNext[a]! >= 0) blocked.push(a);
     }
     if (blocked.length === 0) return null;
     // Follow "the head of a waits for link b" from a blocked link until a link repeats: that is the jammed cycle.
@@ -852,11 +879,10 @@ class LtmRun {
     while (!seen.has(a) && chain.length <= nL) {
       seen.set(a, chain.length);
       chain.push(a);
-      const h = head[a]!;
-      if (h < 0 || vPos[h] === vLast[h]) break;
-      a = pathLinks[vPos[h]! + 1]!;
+      if (count[a] === 0 || hNext[a]! < 0) break;
+      a = hNext[a]!;
     }
-    const isCycle = seen.has(a) && chain.length > 0 && head[a]! >= 0;
+    const isCycle = seen.has(a) && chain.length > 0 && count[a]! > 0;
     const cyc = isCycle ? chain.slice(seen.get(a)!) : blocked.slice(0, 10);
     const names = cyc.slice(0, 10).map((x) => net.linkIds[x]);
     const message =
@@ -943,11 +969,12 @@ class LtmRun {
     if (this.sample) {
       // Sampled vehicles still travelling: their current traversal ends at the end of the run.
       for (let a = 0; a < this.net.numLinks; a++) {
-        for (let v = this.head[a]!; v >= 0; v = this.vNext[v]!) {
+        for (let k = 0, j = this.qHead[a]!; k < this.count[a]!; k++, j = j + 1 < this.qCap[a]! ? j + 1 : 0) {
+          const v = this.qVeh[this.qOff[a]! + j]!;
           if (!this.sample[v]) continue;
           this.twVeh.push(this.order[v]!);
           this.twLink.push(a);
-          this.twEnter.push(this.vEnter[v]!);
+          this.twEnter.push(this.qEnter[this.qOff[a]! + j]!);
           this.twExit.push(tFinal);
           this.twQt.push(NaN);
           this.twQx.push(NaN);
