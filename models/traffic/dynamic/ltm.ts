@@ -23,7 +23,7 @@
  * Nothing is allocated inside the time loop except amortised growth of the output buffers.
  */
 import type { DynNetwork } from './network.ts';
-import { greenFraction, isAdaptiveNode, resplitWebster, type SignalPlan } from './signals.ts';
+import { cycleTime, greenFractionAt, isAdaptiveNode, resplitWebster, type SignalPlan } from './signals.ts';
 import { GrowableF32, GrowableI32, GrowableU16 } from './buffers.ts';
 
 /** nodeWake value of a node with no vehicle on its in-links. */
@@ -238,6 +238,8 @@ class LtmRun {
    */
   readonly hReady: Float64Array;
   readonly hNext: Int32Array;
+  /** Per link, the first step in which its head is a candidate of the node model ({@link LtmRun.candStep}; NO_WAKE when empty). */
+  readonly hWake: Int32Array;
   readonly count: Int32Array;
   readonly entries: Int32Array;
   readonly exits: Int32Array;
@@ -395,6 +397,7 @@ class LtmRun {
     this.qLast = new Int32Array(slots);
     this.hReady = new Float64Array(nL).fill(Infinity);
     this.hNext = new Int32Array(nL).fill(-1);
+    this.hWake = new Int32Array(nL).fill(NO_WAKE);
     this.count = new Int32Array(nL);
     this.entries = new Int32Array(nL);
     this.exits = new Int32Array(nL);
@@ -505,7 +508,7 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { hReady, hNext, qVeh, qPos, qLast, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
+    const { hReady, hNext, hWake, qVeh, qPos, qLast, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const pathLinks = this.veh.pathLinks;
     const plan = this.plan;
     const dt = this.dt;
@@ -523,25 +526,28 @@ class LtmRun {
       // Round robin by service: scan in-links starting after the one served last, so competing in-links take turns
       // whatever the step pattern of the receiving credit (a step-count rotation aliases with 0.5 veh/step credits).
       const rStart = rr[nd]!;
+      // Cycle positions now and one step back, computed once per visit when a candidate needs them (NaN = not yet).
+      const cyc = plan === null ? 0 : plan.cycleS[nd]!;
+      let tcNow = NaN;
+      let tcPrev = NaN;
       for (let q = 0; q < deg; q++) {
         const slot = rStart + q < deg ? rStart + q : rStart + q - deg;
         const a = inLinks[i0 + slot]!;
-        // Only links whose head vehicle can reach the stop line in this step matter now.
-        const r = hReady[a]!;
-        if (r >= tEnd) {
-          if (r !== Infinity) {
-            const w = this.candStep(r, s + 1);
-            if (w < wake) wake = w;
-          }
+        // Only links whose head vehicle can reach the stop line in this step matter now (hWake ≤ s ⇔ ready < tEnd).
+        const hw = hWake[a]!;
+        if (hw > s) {
+          if (hw < wake) wake = hw;
           continue;
         }
-        const gf = plan === null ? 1 : greenFraction(plan, a, nd, t, dt);
+        if (cyc > 0 && tcNow !== tcNow) tcNow = cycleTime(plan!, nd, t);
+        const gf = plan === null ? 1 : greenFractionAt(plan, a, tcNow, cyc, dt);
         gfLink[a] = gf;
         let c: number;
         if (sendStep[a] === s - 1) c = sendCredit[a]!;
         else {
           // Not a candidate last step: its credit then was full if it had green, empty if red (credits never bank).
-          const gPrev = plan === null ? 1 : greenFraction(plan, a, nd, t - dt, dt);
+          if (cyc > 0 && tcPrev !== tcPrev) tcPrev = cycleTime(plan!, nd, t - dt);
+          const gPrev = plan === null ? 1 : greenFractionAt(plan, a, tcPrev, cyc, dt);
           c = gPrev > 0 ? capStep[a]! : 0;
         }
         c = gf === 0 ? 0 : Math.min(capStep[a]!, c + capacityVehPerS[a]! * dt * gf);
@@ -600,9 +606,8 @@ class LtmRun {
       }
       // Candidates still holding a vehicle: blocked ones are candidates again next step, new heads when they get ready.
       for (let qi = 0; qi < nc; qi++) {
-        const r = hReady[inLinks[i0 + candSlot[qi]!]!]!;
-        if (r === Infinity) continue;
-        const w = r < tEnd ? s + 1 : this.candStep(r, s + 1);
+        const hw = hWake[inLinks[i0 + candSlot[qi]!]!]!;
+        const w = hw > s ? hw : s + 1;
         if (w < wake) wake = w;
       }
       if (wake < nodeWake[nd]!) nodeWake[nd] = wake;
@@ -661,7 +666,13 @@ class LtmRun {
     if (k < step - R + 1) k = step - R + 1;
     const val = this.exits[a]!;
     const ring = this.ring;
-    for (; k <= step; k++) ring[off + (k % R)] = val;
+    if (k <= step) {
+      let j = k % R;
+      for (; k <= step; k++) {
+        ring[off + j] = val;
+        if (++j === R) j = 0;
+      }
+    }
     this.ringLast[a] = step;
   }
 
@@ -708,7 +719,7 @@ class LtmRun {
       // A new head: its node needs a visit once it can reach the stop line (maybe later in this very step).
       this.setHead(a, slot);
       const nd = this.net.to[a]!;
-      const w = this.candStep(this.hReady[a]!, this.curStep);
+      const w = this.hWake[a]!;
       if (w < this.nodeWake[nd]!) this.nodeWake[nd] = w;
     }
     this.recvCredit[a]! -= 1;
@@ -726,7 +737,9 @@ class LtmRun {
 
   /** Cache the ready time and next link of link a's head entry (ring slot). */
   setHead(a: number, slot: number): void {
-    this.hReady[a] = this.qEnter[slot]! + this.net.freeTimeS[a]!;
+    const r = this.qEnter[slot]! + this.net.freeTimeS[a]!;
+    this.hReady[a] = r;
+    this.hWake[a] = this.candStep(r, this.curStep);
     const k = this.qPos[slot]!;
     this.hNext[a] = k === this.qLast[slot]! ? -1 : this.veh.pathLinks[k + 1]!;
   }
@@ -744,6 +757,7 @@ class LtmRun {
     if (n === 1) {
       this.hReady[a] = Infinity;
       this.hNext[a] = -1;
+      this.hWake[a] = NO_WAKE;
     } else this.setHead(a, this.qOff[a]! + jn);
     this.count[a] = n - 1;
     this.exits[a]!++;
