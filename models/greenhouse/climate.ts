@@ -427,8 +427,9 @@ export interface ClimateRunOptions {
  * Simulate a season hour by hour (4 exact sub-steps per hour) and fill daily inside-climate summaries.
  * Speed (≈ 12 seasons per engine job): everything that does not depend on the node temperatures is computed once
  * per day or per hour, for both blanket states, with exactly the expressions (same operations, same order) the
- * per-step code used before, so results are bit-identical; the quarter-hour step itself only picks the state and
- * does the 3×6 exact-step product (README "Performance").
+ * per-step code used before, so results are bit-identical; the quarter-hour step picks the regime, does the 3×6
+ * exact-step product and keeps what the crops read; diagnostics and the trace come from a per-day second pass over
+ * the recorded steps (README §7).
  * @example
  * const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
  * const out = simulateClimate(k, SMART_RULES, { doy, wet, toutC, ghiWPerM2 }, allocClimate(365));
