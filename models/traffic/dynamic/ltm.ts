@@ -181,6 +181,60 @@ export function simulate(net: DynNetwork, veh: VehicleSet, o: LoadingOptions): L
   return st.finish(s);
 }
 
+/**
+ * Vehicle indices sorted by (departure time, index). A bucket pass on the departure time, then each bucket sorted on its
+ * own (insertion sort, stable, so equal times keep index order): the same permutation as a comparison sort with
+ * (dep[x] − dep[y] || x − y), without a comparator call per comparison.
+ */
+function departureOrder(dep: ArrayLike<number>, n: number): Int32Array {
+  const order = new Int32Array(n);
+  const cmp = (x: number, y: number): number => dep[x]! - dep[y]! || x - y;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let v = 0; v < n; v++) {
+    const d = dep[v]!;
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const width = (hi - lo) / n;
+  if (!(width > 0 && Number.isFinite(width))) {
+    for (let v = 0; v < n; v++) order[v] = v;
+    return order.sort(cmp);
+  }
+  // Bucket of a vehicle: nondecreasing in its departure time, so buckets in order hold times in order.
+  const bucket = new Int32Array(n);
+  const start = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) {
+    let b = Math.floor((dep[v]! - lo) / width);
+    if (b >= n) b = n - 1;
+    bucket[v] = b;
+    start[b + 1]!++;
+  }
+  for (let b = 0; b < n; b++) start[b + 1]! += start[b]!;
+  const fill = start.slice(0, n);
+  for (let v = 0; v < n; v++) order[fill[bucket[v]!]!++] = v;
+  for (let b = 0; b < n; b++) {
+    const s0 = start[b]!;
+    const s1 = start[b + 1]!;
+    if (s1 - s0 < 2) continue;
+    if (s1 - s0 > 32) {
+      order.subarray(s0, s1).sort(cmp);
+      continue;
+    }
+    for (let i = s0 + 1; i < s1; i++) {
+      const x = order[i]!;
+      const dx = dep[x]!;
+      let j = i - 1;
+      while (j >= s0 && dep[order[j]!]! > dx) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
+  }
+  return order;
+}
+
 /** The state of one loading run; methods are the phases of a step (kept small so V8 optimises each). */
 class LtmRun {
   readonly net: DynNetwork;
@@ -195,9 +249,10 @@ class LtmRun {
   // input order they were spread over all vehicles and cache misses dominated). Outputs are mapped back to input order.
   readonly order: Int32Array;
   readonly depS: Float64Array;
-  /** Route of each vehicle: pathLinks[vFirst .. vLast] (internal index). */
+  /** Paths as in pathLinks, each followed by −1 (so "next link" needs no end check): path p starts at routeStart[p]. */
+  readonly routeLinks: Int32Array;
+  /** Route start of each vehicle in routeLinks (internal index). */
   readonly vFirst: Int32Array;
-  readonly vLast: Int32Array;
   /** Next vehicle in the same origin queue. */
   readonly vNext: Int32Array;
   /** Entry and arrival times by internal index (NaN = not yet). */
@@ -219,7 +274,7 @@ class LtmRun {
   /**
    * The vehicles on each link, a FIFO ring per link: link a owns slots qOff[a] .. qOff[a] + qCap[a] − 1, its head is at
    * ring position qHead[a], and count[a] entries follow. An entry holds the vehicle, its entry time and its route
-   * position (index into pathLinks of this link, and of its last link). A link's vehicles are contiguous in memory, so
+   * position. A link's vehicles are contiguous in memory, so
    * popping the head and reading the next one touch neighbouring slots (a linked list through per-vehicle arrays made
    * every pop a cache miss). Capacity floor(storage) + 2: a link never holds more than its storage (R admits a vehicle
    * only while N_down(t − L/w) + k_j·L − N_up ≥ 1 and N_down(t − L/w) ≤ N_down(t)).
@@ -227,10 +282,9 @@ class LtmRun {
   readonly qOff: Int32Array;
   readonly qCap: Int32Array;
   readonly qHead: Int32Array;
-  readonly qVeh: Int32Array;
-  readonly qEnter: Float64Array;
-  readonly qPos: Int32Array;
-  readonly qLast: Int32Array;
+  /** Ring entries, 16 bytes each so one cache line holds four: qF[2·slot] entry time; qI[4·slot + 2] vehicle, qI[4·slot + 3] route position (routeLinks index of this link). */
+  readonly qF: Float64Array;
+  readonly qI: Int32Array;
   /**
    * Per link, copies of its head vehicle's ready time (vEnter + free-flow time; +∞ when empty) and next link (−1 when
    * the head ends its trip there), refreshed when the head changes: the node model then reads only link-indexed arrays
@@ -345,22 +399,32 @@ class LtmRun {
     }
     const dep = veh.departS;
     for (let v = 0; v < nV; v++) if (!Number.isFinite(dep[v]!)) throw new Error(`vehicle ${v}: departure ${dep[v]} is not a finite time`);
-    this.order = new Int32Array(nV);
-    for (let v = 0; v < nV; v++) this.order[v] = v;
-    this.order.sort((x, y) => dep[x]! - dep[y]! || x - y);
+    this.order = departureOrder(dep, nV);
     this.depS = new Float64Array(nV);
     this.vFirst = new Int32Array(nV);
-    this.vLast = new Int32Array(nV);
+    const nP = pathStart.length - 1;
+    const routeStart = new Int32Array(Math.max(0, nP));
+    this.routeLinks = new Int32Array(pathLinks.length + Math.max(0, nP));
+    for (let p = 0, j = 0; p < nP; p++) {
+      routeStart[p] = j;
+      for (let k = pathStart[p]!; k < pathStart[p + 1]!; k++) this.routeLinks[j++] = pathLinks[k]!;
+      this.routeLinks[j++] = -1;
+    }
     this.vNext = new Int32Array(nV).fill(-1);
     this.enterI = new Float64Array(nV).fill(NaN);
     this.arriveI = new Float64Array(nV).fill(NaN);
     this.freeFlowS = new Float64Array(nV);
+    // Free-flow time per path (the same sum in the same order as per vehicle), then per vehicle.
+    const pathFf = new Float64Array(Math.max(0, nP));
+    for (let p = 0; p < nP; p++) {
+      let ff = 0;
+      for (let k = pathStart[p]!; k < pathStart[p + 1]!; k++) ff += freeTimeS[pathLinks[k]!]!;
+      pathFf[p] = ff;
+    }
     for (let v = 0; v < nV; v++) {
       const p = veh.path[v]!;
       if (!(p >= 0 && p + 1 < pathStart.length)) throw new Error(`vehicle ${v}: path ${p} outside 0..${pathStart.length - 2}`);
-      let ff = 0;
-      for (let k = pathStart[p]!; k < pathStart[p + 1]!; k++) ff += freeTimeS[pathLinks[k]!]!;
-      this.freeFlowS[v] = ff;
+      this.freeFlowS[v] = pathFf[p]!;
     }
     const mask = o.sampleMask;
     if (mask && mask.length < nV) throw new Error(`sampleMask has ${mask.length} entries for ${nV} vehicles`);
@@ -369,8 +433,7 @@ class LtmRun {
       const v = this.order[i]!;
       const p = veh.path[v]!;
       this.depS[i] = dep[v]!;
-      this.vFirst[i] = pathStart[p]!;
-      this.vLast[i] = pathStart[p + 1]! - 1;
+      this.vFirst[i] = routeStart[p]!;
       if (mask && this.sample) this.sample[i] = mask[v]!;
     }
     this.vExitsAtEntry = new Int32Array(this.sample ? nV : 0);
@@ -391,10 +454,8 @@ class LtmRun {
       this.qCap[a] = Math.floor(net.storageVeh[a]!) + 2;
       slots += this.qCap[a]!;
     }
-    this.qVeh = new Int32Array(slots);
-    this.qEnter = new Float64Array(slots);
-    this.qPos = new Int32Array(slots);
-    this.qLast = new Int32Array(slots);
+    this.qF = new Float64Array(2 * slots);
+    this.qI = new Int32Array(this.qF.buffer);
     this.hReady = new Float64Array(nL).fill(Infinity);
     this.hNext = new Int32Array(nL).fill(-1);
     this.hWake = new Int32Array(nL).fill(NO_WAKE);
@@ -463,11 +524,11 @@ class LtmRun {
   /** Move departures of this step into their origin queues. */
   release(tEnd: number): void {
     const { depS, vNext, oHead, oTail, isPending, oPending, vFirst } = this;
-    const pathLinks = this.veh.pathLinks;
+    const routeLinks = this.routeLinks;
     const nV = this.veh.count;
     while (this.nextDep < nV && depS[this.nextDep]! < tEnd) {
       const v = this.nextDep++;
-      const a = pathLinks[vFirst[v]!]!;
+      const a = routeLinks[vFirst[v]!]!;
       vNext[v] = -1;
       if (oTail[a]! >= 0) vNext[oTail[a]!] = v;
       else oHead[a] = v;
@@ -508,8 +569,7 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { hReady, hNext, hWake, qVeh, qPos, qLast, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
-    const pathLinks = this.veh.pathLinks;
+    const { hReady, hNext, hWake, qI, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const plan = this.plan;
     const dt = this.dt;
     const sample = this.sample;
@@ -576,7 +636,7 @@ class LtmRun {
           const b = hNext[a]!;
           if (b < 0) {
             // Destination reached: leave at the link end (sinks are free and ignore the signal).
-            const h = qVeh[this.popLink(a, tm, s)]!;
+            const h = qI[4 * this.popLink(a, tm, s) + 2]!;
             this.arrived++;
             this.onNet--;
             arriveI[h] = tm;
@@ -597,7 +657,7 @@ class LtmRun {
           }
           const slot = this.popLink(a, tm, s);
           sendCredit[a]! -= 1;
-          this.pushLink(qVeh[slot]!, qPos[slot]! + 1, qLast[slot]!, b, tm);
+          this.pushLink(qI[4 * slot + 2]!, qI[4 * slot + 3]! + 1, b, tm);
           rr[nd] = candSlot[qi]! + 1 < deg ? candSlot[qi]! + 1 : 0;
           progress = true;
           moved++;
@@ -628,7 +688,7 @@ class LtmRun {
         if (oHead[a]! < 0) oTail[a] = -1;
         const d = depS[v]!;
         const te = d > t ? d : t;
-        this.pushLink(v, this.vFirst[v]!, this.vLast[v]!, a, te);
+        this.pushLink(v, this.vFirst[v]!, a, te);
         enterI[v] = te;
         this.originWaitVehS += te - d;
         this.waiting--;
@@ -699,8 +759,8 @@ class LtmRun {
     return recvCredit[a]! >= 1 - 1e-9 && this.storageLeft(a, step) >= 1 - 1e-9;
   }
 
-  /** Append vehicle v, at route position pos (of last), to link a at time t. */
-  pushLink(v: number, pos: number, last: number, a: number, t: number): void {
+  /** Append vehicle v, at route position pos (routeLinks index of a), to link a at time t. */
+  pushLink(v: number, pos: number, a: number, t: number): void {
     const n = this.count[a]!;
     this.occVehS[a]! += n * (t - this.occT[a]!);
     this.occT[a] = t;
@@ -709,10 +769,9 @@ class LtmRun {
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
     const slot = this.qOff[a]! + j;
-    this.qVeh[slot] = v;
-    this.qEnter[slot] = t;
-    this.qPos[slot] = pos;
-    this.qLast[slot] = last;
+    this.qF[2 * slot] = t;
+    this.qI[4 * slot + 2] = v;
+    this.qI[4 * slot + 3] = pos;
     this.count[a] = n + 1;
     this.entries[a]!++;
     if (n === 0) {
@@ -737,11 +796,10 @@ class LtmRun {
 
   /** Cache the ready time and next link of link a's head entry (ring slot). */
   setHead(a: number, slot: number): void {
-    const r = this.qEnter[slot]! + this.net.freeTimeS[a]!;
+    const r = this.qF[2 * slot]! + this.net.freeTimeS[a]!;
     this.hReady[a] = r;
     this.hWake[a] = this.candStep(r, this.curStep);
-    const k = this.qPos[slot]!;
-    this.hNext[a] = k === this.qLast[slot]! ? -1 : this.veh.pathLinks[k + 1]!;
+    this.hNext[a] = this.routeLinks[this.qI[4 * slot + 3]! + 1]!;
   }
 
   /** Remove the head vehicle of link a at time t (to the next link or to the sink); returns its ring slot (read it before the next push). */
@@ -762,9 +820,9 @@ class LtmRun {
     this.count[a] = n - 1;
     this.exits[a]!++;
     this.ivExits[a]!++;
-    const tIn = this.qEnter[slot]!;
+    const tIn = this.qF[2 * slot]!;
     this.ivTravelS[a]! += t - tIn;
-    const v = this.qVeh[slot]!;
+    const v = this.qI[4 * slot + 2]!;
     const sample = this.sample;
     if (sample !== null && sample[v]) this.recordTraversal(v, a, tIn, t);
     return slot;
@@ -810,7 +868,7 @@ class LtmRun {
    * vehicles were re-walked every interval). Same count as a walk from the head.
    */
   queuedAt(a: number, tq: number): number {
-    const qEnter = this.qEnter;
+    const qF = this.qF;
     const ft = this.net.freeTimeS[a]!;
     const cnt = this.count[a]!;
     let n = 0;
@@ -822,7 +880,7 @@ class LtmRun {
     const cap = this.qCap[a]!;
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
-    while (n < cnt && qEnter[off + j]! + ft <= tq) {
+    while (n < cnt && qF[2 * (off + j)]! + ft <= tq) {
       n++;
       if (++j === cap) j = 0;
     }
@@ -875,13 +933,13 @@ class LtmRun {
 
   diagnoseGridlock(tNow: number): GridlockInfo | null {
     const net = this.net;
-    const { count, hNext, qEnter, qOff, qHead } = this;
+    const { count, hNext, qF, qOff, qHead } = this;
     const nL = net.numLinks;
     let stuck = 0;
     const blocked: number[] = [];
     for (let a = 0; a < nL; a++) {
       if (count[a] === 0) continue;
-      if (qEnter[qOff[a]! + qHead[a]!]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
+      if (qF[2 * (qOff[a]! + qHead[a]!)]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
       stuck += count[a]!;
       if (hNext[a]! >= 0) blocked.push(a);
     }
@@ -984,11 +1042,11 @@ class LtmRun {
       // Sampled vehicles still travelling: their current traversal ends at the end of the run.
       for (let a = 0; a < this.net.numLinks; a++) {
         for (let k = 0, j = this.qHead[a]!; k < this.count[a]!; k++, j = j + 1 < this.qCap[a]! ? j + 1 : 0) {
-          const v = this.qVeh[this.qOff[a]! + j]!;
+          const v = this.qI[4 * (this.qOff[a]! + j) + 2]!;
           if (!this.sample[v]) continue;
           this.twVeh.push(this.order[v]!);
           this.twLink.push(a);
-          this.twEnter.push(this.qEnter[this.qOff[a]! + j]!);
+          this.twEnter.push(this.qF[2 * (this.qOff[a]! + j)]!);
           this.twExit.push(tFinal);
           this.twQt.push(NaN);
           this.twQx.push(NaN);
