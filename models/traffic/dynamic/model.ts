@@ -158,7 +158,10 @@ export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet:
   const net = c.net;
   const nz = net.numZones;
   const od = c.demand.od;
-  const index = new Map<string, number>();
+  // Distinct routes by content: hash of the link sequence → path ids with that hash (compared link by link). Same
+  // paths in the same order as keying a Map by route.join(','), without building a string per vehicle (that was most
+  // of this function's time).
+  const index = new Map<number, number[]>();
   const starts: number[] = [0];
   const links: number[] = [];
   const veh: number[] = [];
@@ -189,11 +192,13 @@ export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet:
           if (!route) throw new Error(`traffic-dynamic: zone index ${d} cannot be reached from zone index ${o} on the network`);
           fallbackRoutes++;
         }
-        const key = route.join(',');
-        let id = index.get(key);
-        if (id === undefined) {
+        const key = routeHash(route);
+        let id = findRoute(index.get(key), route, starts, links);
+        if (id < 0) {
           id = veh.length;
-          index.set(key, id);
+          const same = index.get(key);
+          if (same) same.push(id);
+          else index.set(key, [id]);
           for (const a of route) links.push(a);
           starts.push(links.length);
           veh.push(0);
@@ -208,6 +213,26 @@ export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet:
     peakHourVehPerH: c.demand.total,
     fallbackRoutes,
   };
+}
+
+/** 32-bit FNV-1a hash of a route's link indices (and its length). */
+function routeHash(route: number[]): number {
+  let h = 0x811c9dc5 ^ route.length;
+  for (let k = 0; k < route.length; k++) h = Math.imul(h ^ route[k]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The id among `ids` whose links (links[starts[id] .. starts[id+1])) equal `route`, or −1. */
+function findRoute(ids: number[] | undefined, route: number[], starts: number[], links: number[]): number {
+  if (!ids) return -1;
+  for (const id of ids) {
+    const s0 = starts[id]!;
+    if (starts[id + 1]! - s0 !== route.length) continue;
+    let k = 0;
+    while (k < route.length && links[s0 + k] === route[k]) k++;
+    if (k === route.length) return id;
+  }
+  return -1;
 }
 
 /**
