@@ -327,6 +327,9 @@ class LtmRun {
   readonly lastCycle: Float64Array;
   readonly demandScratch: Float64Array;
   readonly adaptiveNodes: Int32Array;
+  readonly adaptiveFlag: Uint8Array;
+  /** Per link held by red: the step {@link LtmRun.greenStep} found (reused while still ahead). */
+  readonly greenAt: Int32Array;
   /**
    * Per link, the queue counted last time (see {@link LtmRun.queuedAt}): its length, the link's exit count then and the
    * time it was counted for.
@@ -381,6 +384,9 @@ class LtmRun {
     this.adaptive = adaptive;
     // The adaptive signals in node order (the per-step check visited every node and re-read the options each time).
     this.adaptiveNodes = Int32Array.from(adaptiveList);
+    this.adaptiveFlag = new Uint8Array(net.numNodes);
+    this.greenAt = new Int32Array(net.numLinks).fill(-1);
+    for (const v of adaptiveList) this.adaptiveFlag[v] = 1;
     const nL = net.numLinks;
     const nN = net.numNodes;
     const nV = veh.count;
@@ -569,7 +575,7 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
-    const { hReady, hNext, hWake, qI, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
+    const { hReady, hNext, hWake, greenAt, qI, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const plan = this.plan;
     const dt = this.dt;
     const sample = this.sample;
@@ -664,10 +670,20 @@ class LtmRun {
         }
         if (!progress) break;
       }
-      // Candidates still holding a vehicle: blocked ones are candidates again next step, new heads when they get ready.
+      // Candidates still holding a vehicle: new heads count from when they get ready; a head held by red waits for the
+      // step its green starts (its credit stays 0 meanwhile, so that state is written now, as the skipped visits would
+      // have left it); other blocked heads are candidates again next step.
       for (let qi = 0; qi < nc; qi++) {
-        const hw = hWake[inLinks[i0 + candSlot[qi]!]!]!;
-        const w = hw > s ? hw : s + 1;
+        const a = inLinks[i0 + candSlot[qi]!]!;
+        const hw = hWake[a]!;
+        let w: number;
+        if (hw > s) w = hw;
+        else if (gfLink[a] === 0) {
+          // A prediction made earlier in this red time still holds (the steps up to it were red by construction).
+          w = greenAt[a]! > s ? greenAt[a]! : (greenAt[a] = this.greenStep(a, nd, s));
+          sendStep[a] = w - 1;
+          sendCredit[a] = 0;
+        } else w = s + 1;
         if (w < wake) wake = w;
       }
       if (wake < nodeWake[nd]!) nodeWake[nd] = wake;
@@ -701,6 +717,26 @@ class LtmRun {
     }
     this.nPending = m;
     return moved;
+  }
+
+  /**
+   * The first step after s in which in-link a of signalised node nd has effective green (greenFractionAt > 0, evaluated
+   * step by step exactly as the node model would), or in which an adaptive nd starts a new cycle (its greens may be
+   * re-split then), at most one cycle ahead. Link a shows red at step s.
+   */
+  greenStep(a: number, nd: number, s: number): number {
+    const plan = this.plan!;
+    const c = plan.cycleS[nd]!;
+    const t0 = this.o.startS;
+    const dt = this.dt;
+    const adaptiveNd = this.adaptiveFlag[nd] === 1;
+    const jMax = s + 2 + Math.ceil(c / dt);
+    for (let j = s + 1; j < jMax; j++) {
+      const t = t0 + j * dt;
+      if (adaptiveNd && Math.floor((t - plan.offsetS[nd]!) / c) !== this.lastCycle[nd]) return j;
+      if (greenFractionAt(plan, a, cycleTime(plan, nd, t), c, dt) > 0) return j;
+    }
+    return jMax;
   }
 
   /**
