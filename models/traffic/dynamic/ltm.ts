@@ -307,6 +307,9 @@ class LtmRun {
   readonly ringOff: Int32Array;
   readonly ring: Int32Array;
   readonly ringLast: Int32Array;
+  /** Per link, the last step whose ring slot storageLeft read, and that slot. */
+  readonly rdStep: Int32Array;
+  readonly rdIdx: Int32Array;
   readonly oHead: Int32Array;
   readonly oTail: Int32Array;
   readonly oPending: Int32Array;
@@ -484,6 +487,8 @@ class LtmRun {
     }
     this.ring = new Int32Array(this.ringOff[nL]!);
     this.ringLast = new Int32Array(nL).fill(-1);
+    this.rdStep = new Int32Array(nL).fill(-2);
+    this.rdIdx = new Int32Array(nL);
     this.oHead = new Int32Array(nL).fill(-1);
     this.oTail = new Int32Array(nL).fill(-1);
     this.oPending = new Int32Array(nL);
@@ -781,7 +786,23 @@ class LtmRun {
       const ls = step - L;
       if (ls < 0) down = 0;
       else if (ls > this.ringLast[a]!) down = this.exits[a]!;
-      else down = this.ring[this.ringOff[a]! + (ls % (L + 1))]!;
+      else {
+        // Ring slot of step ls: ls mod (L + 1), carried on from the previous step's slot when there is one (a link
+        // that receives is usually asked every step; the integer division was a tenth of the node model's time).
+        const R = L + 1;
+        let idx: number;
+        const ps = this.rdStep[a]!;
+        if (ps === step) idx = this.rdIdx[a]!;
+        else {
+          if (ps === step - 1) {
+            idx = this.rdIdx[a]! + 1;
+            if (idx === R) idx = 0;
+          } else idx = ls % R;
+          this.rdStep[a] = step;
+          this.rdIdx[a] = idx;
+        }
+        down = this.ring[this.ringOff[a]! + idx]!;
+      }
     }
     return down + this.net.storageVeh[a]! - this.entries[a]!;
   }
