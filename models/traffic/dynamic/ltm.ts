@@ -751,6 +751,8 @@ class LtmRun {
   candStep(r: number, lo: number): number {
     const t0 = this.o.startS;
     const dt = this.dt;
+    // Fast path: a queued head is usually ready already.
+    if (r < t0 + lo * dt + dt) return lo;
     let k = Math.floor((r - t0) / dt) - 1;
     if (!(k > lo)) k = lo;
     else while (k > lo && r < t0 + (k - 1) * dt + dt) k--;
