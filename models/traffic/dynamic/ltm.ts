@@ -579,11 +579,10 @@ class LtmRun {
   /** The node model for all loaded nodes; returns vehicles moved. */
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
-    const { inStart, inLinks, freeTimeS, capacityVehPerS, lengthM } = net;
+    const { inStart, inLinks, capacityVehPerS } = net;
     const { hReady, hNext, hWake, greenAt, qI, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
     const plan = this.plan;
     const dt = this.dt;
-    const sample = this.sample;
     let moved = 0;
     for (let nd = 0; nd < net.numNodes; nd++) {
       if (nodeWake[nd]! > s) continue;
