@@ -169,6 +169,11 @@ export class BushSolver {
   private readonly bPos: Int32Array;
   // Per-origin workspaces (n).
   private readonly indeg: Int32Array;
+  private readonly seen: Int32Array;
+  private readonly stack: Int32Array;
+  private seenStamp = 0;
+  /** Links added by the shortcut rule in the current bush update (m). */
+  private readonly extra: Int32Array;
   private readonly L: Float64Array;
   private readonly U: Float64Array;
   private readonly minPred: Int32Array;
@@ -251,6 +256,9 @@ export class BushSolver {
     this.bOrderCount = new Int32Array(this.numActive);
     this.bPos = new Int32Array(this.numActive * n);
     this.indeg = new Int32Array(n);
+    this.extra = new Int32Array(m);
+    this.seen = new Int32Array(n);
+    this.stack = new Int32Array(n);
     this.L = new Float64Array(n);
     this.U = new Float64Array(n);
     this.minPred = new Int32Array(n);
@@ -453,8 +461,8 @@ export class BushSolver {
     first[fo + n] = cnt;
   }
 
-  /** Topological order of bush k (Kahn) from its slot list, with each node's position. */
-  private topoOrder(k: number): void {
+  /** Topological order of bush k (Kahn) from its slot list, with each node's position; false if it has a cycle. */
+  private topoOrder(k: number): boolean {
     const { m, n } = this;
     const head = this.g.head;
     const list = this.bList;
@@ -465,6 +473,8 @@ export class BushSolver {
     indeg.fill(0);
     const cnt = first[fo + n]!;
     for (let t = 0; t < cnt; t++) indeg[head[list[off + t]!]!]!++;
+    let reached = 1; // the root
+    for (let v = 0; v < n; v++) if (indeg[v]! > 0) reached++;
     const oo = k * n;
     const order = this.bOrder;
     const pos = this.bPos;
@@ -481,6 +491,7 @@ export class BushSolver {
       }
     }
     this.bOrderCount[k] = qt;
+    return qt === reached;
   }
 
   /**
@@ -563,18 +574,77 @@ export class BushSolver {
     const U = this.U;
     const c = this.c;
     const r = this.roots[k]!;
+    const oo = k * n;
+    const pos = this.bPos;
+    const order = this.bOrder;
+    const cnt0 = this.bOrderCount[k]!;
+    const extra = this.extra;
+    let nExtra = 0;
+    let dial = false;
     for (let s = 0; s < m; s++) {
       const i = tail[s]!;
-      // Most links fail the label test: test it first (predictable), membership and blocking after.
-      if (U[i]! + c[s]! < U[head[s]!]! && inB[off + s] === 0 && L[i] !== Infinity && (noThrough[i] === 0 || i === r)) {
+      const j = head[s]!;
+      const cs = c[s]!;
+      // Dial's rule (acyclic by the U potential) or a shortcut of the bush's shortest path (checked below).
+      // Label tests first: most links fail them (predictable).
+      const byU = U[i]! + cs < U[j]!;
+      const byL = L[i]! + cs < L[j]! - 1e-12 * L[j]!;
+      if (!byU && !byL) continue;
+      if (inB[off + s] === 1 || (noThrough[i] === 1 && i !== r)) continue;
+      // Labels of nodes outside this bush are left over from another bush: both ends must be in this one.
+      const pi = pos[oo + i]!;
+      const pj = pos[oo + j]!;
+      if (pi >= cnt0 || order[oo + pi] !== i || pj >= cnt0 || order[oo + pj] !== j) continue;
+      if (byU) {
         inB[off + s] = 1;
+        changed = true;
+        dial = true;
+      } else extra[nExtra++] = pi > pj ? ~s : s;
+    }
+    // Shortcuts of the shortest path (Dial's rule misses those whose tail has a long used path): one that runs forward
+    // in the current topological order is safe when Dial's rule added nothing; any other is added only if its head
+    // cannot reach its tail in the bush (else it would close a cycle).
+    // Forward ones first: they are consistent with the current order, which the checked backward ones may break.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let t = 0; t < nExtra; t++) {
+        const e = extra[t]!;
+        if ((e < 0) !== (pass === 1)) continue;
+        const sl = e < 0 ? ~e : e;
+        if ((e < 0 || dial) && this.reaches(k, head[sl]!, tail[sl]!)) continue;
+        inB[off + sl] = 1;
         changed = true;
       }
     }
     if (changed) {
       this.rebuild(k);
-      this.topoOrder(k);
+      if (!this.topoOrder(k)) throw new Error(`Algorithm B: bush of root node ${this.net.nodeIds[r]} has a cycle (internal error)`);
     }
+  }
+
+  /** Whether node `to` can be reached from node `from` over the links of bush k (depth-first, current flags). */
+  private reaches(k: number, from: number, to: number): boolean {
+    const { firstOut, head } = this.g;
+    const inB = this.inBush;
+    const off = k * this.m;
+    const seen = this.seen;
+    const stack = this.stack;
+    const st = ++this.seenStamp;
+    let sp = 0;
+    stack[sp++] = from;
+    seen[from] = st;
+    while (sp > 0) {
+      const u = stack[--sp]!;
+      if (u === to) return true;
+      const end = firstOut[u + 1]!;
+      for (let s = firstOut[u]!; s < end; s++) {
+        const v = head[s]!;
+        if (inB[off + s] === 1 && seen[v] !== st) {
+          seen[v] = st;
+          stack[sp++] = v;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -306,7 +306,7 @@ export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, r
   const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
   const c = ziboPeakHourCase(p, inp, year, draws);
   let initialFlow: Float64Array | undefined;
-  if (p.assignment.warmStart) {
+  if (p.assignment.warmStart && p.assignment.algorithm !== 'b') {
     // The job's OD matrix is the year's unit matrix × demandFactor (ziboPeakHourCase), so the reference equilibrium's
     // link flows × demandFactor are a feasible start close to this replication's equilibrium.
     const ref = referenceFlow(p, inp, year);

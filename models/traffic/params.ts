@@ -89,7 +89,10 @@ export const trafficParamsSchema = z.strictObject({
     .prefault({}),
   assignment: z
     .strictObject({
-      algorithm: z.enum(['bfw', 'cfw', 'fw']).default('bfw').describe('Frank-Wolfe variant (Mitradjieva & Lindberg 2013 for cfw/bfw)'),
+      algorithm: z
+        .enum(['bfw', 'cfw', 'fw', 'b'])
+        .default('bfw')
+        .describe("solver; 'bfw'/'cfw'/'fw': Frank-Wolfe variants (Mitradjieva & Lindberg 2013 for cfw/bfw); 'b': Dial's (2006) bush-based Algorithm B (no warm start, converges far tighter)"),
       targetGap: z.number().min(1e-10).max(0.1).default(1e-5).describe('relative gap to stop at, –'),
       maxIterations: z.number().int().min(1).max(100000).default(2000).describe('iteration cap'),
       warmStart: z

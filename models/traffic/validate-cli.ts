@@ -1,5 +1,5 @@
 /**
- * `npm run validate:traffic [-- <tntp-folder> ...] [--algorithm bfw|cfw|fw] [--gap 1e-5]`
+ * `npm run validate:traffic [-- <tntp-folder> ...] [--algorithm bfw|cfw|fw|b] [--gap 1e-5]`
  * Grades each TNTP folder (default: ../shared/validation/tntp/SiouxFalls) and exits 1 when a criterion fails or a
  * folder has no `_flow` file to grade against (gap and objective are still reported).
  */
@@ -22,12 +22,12 @@ for (let i = 0; i < args.length; i++) {
   if (a === '--algorithm') algorithm = args[++i] as Algorithm;
   else if (a === '--gap') targetGap = Number(args[++i]);
   else if (a === '--help' || a === '-h') {
-    console.log('usage: npm run validate:traffic -- [tntp-folder ...] [--algorithm bfw|cfw|fw] [--gap 1e-5]');
+    console.log('usage: npm run validate:traffic -- [tntp-folder ...] [--algorithm bfw|cfw|fw|b] [--gap 1e-5]');
     process.exit(0);
   } else folders.push(path.resolve(a));
 }
-if (!['fw', 'cfw', 'bfw'].includes(algorithm)) {
-  console.error(`--algorithm must be fw, cfw or bfw (got ${algorithm})`);
+if (!['fw', 'cfw', 'bfw', 'b'].includes(algorithm)) {
+  console.error(`--algorithm must be fw, cfw, bfw or b (Algorithm B) (got ${algorithm})`);
   process.exit(2);
 }
 if (folders.length === 0) {
