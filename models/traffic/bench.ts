@@ -1,7 +1,7 @@
 /**
  * `npm run bench:traffic [-- <tntp-folder> ...] [--runs 3] [--threads 2] [--max-gap 1e-6] [--no-generated]`
  *
- * Time and iterations to relative gaps 1e-4, 1e-5, 1e-6 (BFW from zero flow), single thread and on the AON worker
+ * Time and iterations to relative gaps 1e-4, 1e-5, 1e-6 (BFW and Algorithm B from zero flow), single thread and on the AON worker
  * pool, medians of several runs. Networks: Sioux Falls (../shared), a generated ChicagoSketch-size network
  * (933 nodes, 2,950 links, 387 zones; generate.ts) and any TNTP folders given. Single-thread runs also report
  * process CPU time, which is less sensitive to other jobs on a shared machine than wall time.
@@ -82,18 +82,21 @@ const median = (xs: number[]): number => {
 };
 
 const pool = await createAonPool(threads);
-console.log(`BFW from zero flow; medians of ${runs} runs; pool = ${threads} worker threads; Node ${process.version}`);
-console.log('| network | mode | ' + gaps.map((g) => `to ${g.toExponential(0)}: it / wall ms / cpu ms`).join(' | ') + ' |');
-console.log('| --- | --- | ' + gaps.map(() => '---').join(' | ') + ' |');
+console.log(`BFW and Algorithm B (bush.ts) from zero flow; medians of ${runs} runs; pool = ${threads} worker threads (B: gap evaluation on the pool, overlapped with the next sweep); Node ${process.version}`);
+console.log('| network | algorithm | mode | ' + gaps.map((g) => `to ${g.toExponential(0)}: it / wall ms / cpu ms`).join(' | ') + ' |');
+console.log('| --- | --- | --- | ' + gaps.map(() => '---').join(' | ') + ' |');
 for (const c of cases) {
   // Warm the JIT and the workers once (not timed).
   assign(c.net, c.demand, { targetGap: 1e-3, maxIterations: 30 });
   await assignParallel(c.net, c.demand, pool, { targetGap: 1e-3, maxIterations: 30 });
+  assign(c.net, c.demand, { algorithm: 'b', targetGap: 1e-3, maxIterations: 5 });
+  await assignParallel(c.net, c.demand, pool, { algorithm: 'b', targetGap: 1e-3, maxIterations: 5 });
+  for (const algorithm of ['bfw', 'b'] as const)
   for (const mode of ['1 thread', `pool ×${threads}`]) {
     const all: Marks[] = [];
     for (let r = 0; r < runs; r++) {
       const t = tracker();
-      const opts = { algorithm: 'bfw' as const, targetGap: maxGap, maxIterations: 3000, keepLog: false, onIteration: t.onIteration };
+      const opts = { algorithm, targetGap: maxGap, maxIterations: algorithm === 'b' ? 300 : 3000, keepLog: false, onIteration: t.onIteration };
       t.start();
       let res: AssignResult;
       if (mode === '1 thread') res = assign(c.net, c.demand, opts);
@@ -103,11 +106,11 @@ for (const c of cases) {
     }
     const cells = gaps.map((g) => {
       const got = all.map((m) => m.get(g)).filter((x): x is [number, number, number] => !!x);
-      if (got.length < all.length) return 'not reached (3000 it)';
+      if (got.length < all.length) return `not reached (${algorithm === 'b' ? 300 : 3000} it)`;
       const cpu = mode === '1 thread' ? median(got.map((x) => x[2])).toFixed(0) : '–';
       return `${median(got.map((x) => x[0]))} / ${median(got.map((x) => x[1])).toFixed(0)} / ${cpu}`;
     });
-    console.log(`| ${c.name} | ${mode} | ${cells.join(' | ')} |`);
+    console.log(`| ${c.name} | ${algorithm === 'b' ? 'B' : 'BFW'} | ${mode} | ${cells.join(' | ')} |`);
   }
 }
 await pool.close();

@@ -102,7 +102,7 @@ export async function assignBushParallel(net: Network, demand: Demand, pool: Aon
   const t0 = performance.now();
   const g = graph ?? buildCsr(net);
   if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);
-  const solver = new BushSolver(net, demand, g, opts.innerIterations ?? 2);
+  const solver = new BushSolver(net, demand, g, opts.innerIterations ?? 1);
   const run = new BushRun(solver, opts);
   const bs = solver.blockStart;
   const nb = bs.length - 1;
