@@ -14,7 +14,7 @@
  */
 import { allOrNothing, aonUnits, buildCsr, planAon, ShortestPaths, type AonPlan, type CsrGraph } from './graph.ts';
 import { assignBush } from './bush.ts';
-import { beckmann, linkCostDerivatives, linkCosts, type Demand, type Network } from './network.ts';
+import { beckmann, bprPowers, linkCostDerivatives, linkCosts, type Demand, type Network } from './network.ts';
 
 /** Frank-Wolfe family ('fw', 'cfw', 'bfw', this file) or Dial's Algorithm B ('b', `bush.ts`). */
 export type Algorithm = 'fw' | 'cfw' | 'bfw' | 'b';
@@ -330,12 +330,15 @@ export class EquilibriumState {
   }
 
   private lastSlopeDerivative = 0;
+  /** Scratch for bprPowers. */
+  private readonly pw = new Float64Array(2);
 
   /** g(λ) = Σ d·c(x+λd); also stores g'(λ) in lastSlopeDerivative. Allocation-free. */
   private slope(lam: number): number {
     const { fft, b, power, capacity, fixedCost, numLinks } = this.net;
     const x = this.x;
     const d = this.dir;
+    const pw = this.pw;
     let g = 0;
     let gp = 0;
     for (let a = 0; a < numLinks; a++) {
@@ -346,15 +349,9 @@ export class EquilibriumState {
       const p = power[a]!;
       const r = v / cap;
       const bf = b[a]! * fft[a]!;
-      let rp1: number; // r^(p−1)
-      let rp: number;
-      if (p === 4) {
-        rp1 = r * r * r;
-        rp = rp1 * r;
-      } else {
-        rp = Math.pow(r, p);
-        rp1 = r > 0 ? rp / r : 0;
-      }
+      bprPowers(r, p, pw);
+      const rp = pw[0]!;
+      const rp1 = pw[1]!; // r^(p−1)
       g += da * (fft[a]! + bf * rp + fixedCost[a]!);
       if (p > 0 && v > 0) gp += da * da * ((bf * p * rp1) / cap);
     }

@@ -27,7 +27,7 @@
 import type { AssignResult, IterationLog } from './assign.ts';
 import { originBlocks } from './assign.ts';
 import { buildCsr, planAon, ShortestPaths, spttUnits, type CsrGraph } from './graph.ts';
-import { beckmann, type Demand, type Network } from './network.ts';
+import { beckmann, bprPowers, type Demand, type Network } from './network.ts';
 
 export interface BushOptions {
   /** Stop when the relative gap is at or below this. Default 1e-5. */
@@ -172,6 +172,8 @@ export class BushSolver {
   private readonly seen: Int32Array;
   private readonly stack: Int32Array;
   private seenStamp = 0;
+  /** Scratch for bprPowers. */
+  private readonly pw = new Float64Array(2);
   /** Links added by the shortcut rule in the current bush update (m). */
   private readonly extra: Int32Array;
   private readonly L: Float64Array;
@@ -331,15 +333,10 @@ export class BushSolver {
     const p = this.sPow[s]!;
     const bf = this.sB[s]! * this.sFft[s]!;
     const r = v / cap;
-    let rp1: number;
-    let rp: number;
-    if (p === 4) {
-      rp1 = r * r * r;
-      rp = rp1 * r;
-    } else {
-      rp = Math.pow(r, p);
-      rp1 = r > 0 ? rp / r : 0;
-    }
+    const pw = this.pw;
+    bprPowers(r, p, pw);
+    const rp = pw[0]!;
+    const rp1 = pw[1]!;
     this.c[s] = this.sFft[s]! + bf * rp + this.sFix[s]!;
     this.cp[s] = p > 0 && v > 0 ? (bf * p * rp1) / cap : 0;
   }

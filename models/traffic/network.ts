@@ -101,6 +101,23 @@ export function linkCosts(net: Network, flow: ArrayLike<number>, out: Float64Arr
 }
 
 /**
+ * (v/cap)^p and (v/cap)^(p−1) of a BPR term into `out[0]`, `out[1]` (power 4 by multiplication; r^(p−1) = 0 at r = 0).
+ * Shared by the exact line search (assign.ts) and Algorithm B's cost updates (bush.ts), so both use the same bits.
+ * @example const o = new Float64Array(2); bprPowers(0.5, 4, o); o[0] // → 0.0625, o[1] // → 0.125
+ */
+export function bprPowers(r: number, p: number, out: Float64Array): void {
+  if (p === 4) {
+    const r3 = r * r * r;
+    out[1] = r3;
+    out[0] = r3 * r;
+  } else {
+    const rp = Math.pow(r, p);
+    out[0] = rp;
+    out[1] = r > 0 ? rp / r : 0;
+  }
+}
+
+/**
  * Beckmann objective Z(v) = Σ_a ∫_0^{v_a} c_a(w) dw
  *   = Σ_a fft_a·(v_a + B_a·v_a^{p+1} / ((p+1)·cap_a^p)) + fixed_a·v_a.
  * @example beckmann(net, flows) // SiouxFalls best-known flows → 4,231,335.287
