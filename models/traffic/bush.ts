@@ -8,8 +8,10 @@
  * flows. One outer iteration visits every origin in a fixed order (Gauss-Seidel: link costs are updated after every
  * flow shift) and
  *  1. improves its bush: drops links without origin flow (except those on the bush's shortest-path tree, which keep
- *     every node reachable) and adds every link (i, j) with U_i + c_ij < U_j, U = longest-path labels over the bush.
- *     Because every bush link satisfies U_j ≥ U_i + c_ij and added links have U_i < U_j, the bush stays acyclic;
+ *     every node reachable) and adds every link (i, j) with U_i + c_ij < U_j, U = longest-path labels over the bush
+ *     (Dial's rule: every bush link has U_j ≥ U_i + c_ij and added ones U_i < U_j, so the bush stays acyclic), plus
+ *     every shortcut L_i + c_ij < L_j of the bush's shortest paths that cannot close a cycle (forward in the current
+ *     topological order, or its head does not reach its tail) — Dial's rule alone stalled on the Zibo network;
  *  2. equilibrates it `innerIterations` times: with L (shortest) and U (longest *used*) labels in topological order,
  *     for each node j (last first) whose longest used path is dearer than its shortest, the two paths' segments from
  *     their last common node to j get a Newton flow shift
@@ -20,7 +22,7 @@
  *
  * Why: link-based FW methods tail off near gap 1e-5 (BFW needs 100-400 iterations on Chicago-size networks); bush
  * methods converge to any precision in tens of sweeps, each costing about one all-or-nothing pass.
- * Memory: units × links × 9 bytes (bush flags and flows), ≈ 7 MB on ChicagoSketch; not meant for regional networks
+ * Memory: units × links × 13 bytes (bush flags, flows and slot lists), ≈ 11 MB on ChicagoSketch; not meant for regional networks
  * with thousands of zones and tens of thousands of links (use BFW there).
  * Deterministic: a fixed origin order and fixed arithmetic; no threads involved.
  */
