@@ -24,7 +24,9 @@ export class DataFileError extends Error {
     readonly field: string | null,
     detail: string,
   ) {
-    super(`${file}${line !== null ? `:${line}` : ''}${field ? ` field "${field}"` : ''}: ${detail}. Fix the file, or rebuild it with \`npm run data:build\` (see data/README.md).`);
+    super(
+      `${file}${line !== null ? `:${line}` : ''}${field ? ` field "${field}"` : ''}: ${detail}. Fix the file, or rebuild it with \`npm run data:build\` (see data/README.md).`,
+    );
     this.name = 'DataFileError';
   }
 }
@@ -42,7 +44,12 @@ function readText(dir: string | undefined, name: string): { path: string; text: 
   try {
     return { path, text: readFileSync(path, 'utf8') };
   } catch (e) {
-    throw new DataFileError(rel(path), null, null, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new DataFileError(
+      rel(path),
+      null,
+      null,
+      `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
@@ -107,10 +114,12 @@ function loadCsv<S extends z.ZodObject>(dir: string | undefined, name: string, s
   const { header, rows } = parseCsv(text);
   const need = Object.keys(schema.shape);
   for (const col of need) {
-    if (!header.includes(col)) throw new DataFileError(rel(path), 1, col, `missing column (header is: ${header.join(',')})`);
+    if (!header.includes(col))
+      throw new DataFileError(rel(path), 1, col, `missing column (header is: ${header.join(',')})`);
   }
   return rows.map(({ line, cells }) => {
-    if (cells.length !== header.length) throw new DataFileError(rel(path), line, null, `has ${cells.length} cells, header has ${header.length}`);
+    if (cells.length !== header.length)
+      throw new DataFileError(rel(path), line, null, `has ${cells.length} cells, header has ${header.length}`);
     const obj: Record<string, string> = {};
     header.forEach((h, i) => (obj[h] = cells[i]!));
     const r = schema.safeParse(obj);
@@ -141,8 +150,12 @@ const num = z
   .pipe(z.number().refine(Number.isFinite, 'not a finite number'));
 const int = num.pipe(z.number().int('not an integer'));
 const posNum = num.pipe(z.number().positive('must be > 0'));
-const lon = num.pipe(z.number().min(117, 'longitude outside Zibo (117..119)').max(119, 'longitude outside Zibo (117..119)'));
-const lat = num.pipe(z.number().min(35.5, 'latitude outside Zibo (35.5..37.5)').max(37.5, 'latitude outside Zibo (35.5..37.5)'));
+const lon = num.pipe(
+  z.number().min(117, 'longitude outside Zibo (117..119)').max(119, 'longitude outside Zibo (117..119)'),
+);
+const lat = num.pipe(
+  z.number().min(35.5, 'latitude outside Zibo (35.5..37.5)').max(37.5, 'latitude outside Zibo (35.5..37.5)'),
+);
 const countyCode = z.string().regex(/^3703\d\d$/, 'county code must look like 3703xx');
 const grade = z.enum(['F', 'D', 'E']);
 const optNum = z.string().transform((s, ctx) => {
@@ -258,7 +271,13 @@ const divisionsSchema = z.object({
               name: z.string().min(1),
               type: z.enum(['street', 'town']),
               type2017: z.enum(['street', 'town']),
-              children: z.array(z.object({ code: z.string().regex(/^3703\d{8}$/, 'village code must have 12 digits'), name: z.string().min(1), kind: z.enum(['community', 'village']) })),
+              children: z.array(
+                z.object({
+                  code: z.string().regex(/^3703\d{8}$/, 'village code must have 12 digits'),
+                  name: z.string().min(1),
+                  kind: z.enum(['community', 'village']),
+                }),
+              ),
             }),
           ),
         }),
@@ -277,9 +296,11 @@ export function loadDivisions(opts: LoadOptions = {}): DivisionTree {
   const t = parseJson(path, json, divisionsSchema) as DivisionTree;
   for (const c of t.children[0].children) {
     for (const town of c.children) {
-      if (!town.code.startsWith(c.code)) throw new DataFileError(rel(path), null, `town ${town.code}`, `code is not under its county ${c.code}`);
+      if (!town.code.startsWith(c.code))
+        throw new DataFileError(rel(path), null, `town ${town.code}`, `code is not under its county ${c.code}`);
       for (const v of town.children) {
-        if (!v.code.startsWith(town.code)) throw new DataFileError(rel(path), null, `village ${v.code}`, `code is not under its town ${town.code}`);
+        if (!v.code.startsWith(town.code))
+          throw new DataFileError(rel(path), null, `village ${v.code}`, `code is not under its town ${town.code}`);
       }
     }
   }
@@ -329,7 +350,15 @@ export interface Zone {
   lon: number;
   lat: number;
 }
-const zoneRow = z.object({ zone_id: int, town_code: z.string().regex(/^3703\d{5}$/, 'town code must have 9 digits'), name: z.string().min(1), county_code: countyCode, population: int, x_coord: lon, y_coord: lat });
+const zoneRow = z.object({
+  zone_id: int,
+  town_code: z.string().regex(/^3703\d{5}$/, 'town code must have 9 digits'),
+  name: z.string().min(1),
+  county_code: countyCode,
+  population: int,
+  x_coord: lon,
+  y_coord: lat,
+});
 
 /**
  * Traffic zones: one centroid per town/street.
@@ -409,38 +438,45 @@ const linkRow = z.object({
  * const { nodes, links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length
  */
 export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
-  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map(
-    (r): RoadNode => ({ nodeId: r.node_id, name: r.name, lon: r.x_coord, lat: r.y_coord, nodeType: r.node_type, zoneId: r.zone_id, districtCode: r.district_code }),
-  );
+  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): RoadNode => ({
+    nodeId: r.node_id,
+    name: r.name,
+    lon: r.x_coord,
+    lat: r.y_coord,
+    nodeType: r.node_type,
+    zoneId: r.zone_id,
+    districtCode: r.district_code,
+  }));
   const nodePath = rel(join(opts.dir ?? ZIBO_DATA_DIR, 'network/node.csv'));
   const linkPath = rel(join(opts.dir ?? ZIBO_DATA_DIR, 'network/link.csv'));
   const ids = new Set<number>();
   nodes.forEach((n, i) => {
     if (ids.has(n.nodeId)) throw new DataFileError(nodePath, i + 2, 'node_id', `duplicate node id ${n.nodeId}`);
     ids.add(n.nodeId);
-    if ((n.nodeType === 'centroid') !== (n.zoneId !== null)) throw new DataFileError(nodePath, i + 2, 'zone_id', 'centroid nodes need a zone_id and only they may have one');
+    if ((n.nodeType === 'centroid') !== (n.zoneId !== null))
+      throw new DataFileError(nodePath, i + 2, 'zone_id', 'centroid nodes need a zone_id and only they may have one');
   });
-  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map(
-    (r): RoadLink => ({
-      linkId: r.link_id,
-      name: r.name,
-      fromNodeId: r.from_node_id,
-      toNodeId: r.to_node_id,
-      lengthM: r.length,
-      lanes: r.lanes,
-      capacityVehPerHPerLane: r.capacity,
-      freeSpeedKmPerH: r.free_speed,
-      linkType: r.link_type,
-      signalized: r.signalized === '1',
-      districtCode: r.district_code,
-    }),
-  );
+  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map((r): RoadLink => ({
+    linkId: r.link_id,
+    name: r.name,
+    fromNodeId: r.from_node_id,
+    toNodeId: r.to_node_id,
+    lengthM: r.length,
+    lanes: r.lanes,
+    capacityVehPerHPerLane: r.capacity,
+    freeSpeedKmPerH: r.free_speed,
+    linkType: r.link_type,
+    signalized: r.signalized === '1',
+    districtCode: r.district_code,
+  }));
   const linkIds = new Set<number>();
   links.forEach((l, i) => {
     if (linkIds.has(l.linkId)) throw new DataFileError(linkPath, i + 2, 'link_id', `duplicate link id ${l.linkId}`);
     linkIds.add(l.linkId);
-    if (!ids.has(l.fromNodeId)) throw new DataFileError(linkPath, i + 2, 'from_node_id', `node ${l.fromNodeId} is not in node.csv`);
-    if (!ids.has(l.toNodeId)) throw new DataFileError(linkPath, i + 2, 'to_node_id', `node ${l.toNodeId} is not in node.csv`);
+    if (!ids.has(l.fromNodeId))
+      throw new DataFileError(linkPath, i + 2, 'from_node_id', `node ${l.fromNodeId} is not in node.csv`);
+    if (!ids.has(l.toNodeId))
+      throw new DataFileError(linkPath, i + 2, 'to_node_id', `node ${l.toNodeId} is not in node.csv`);
   });
   return { nodes, links };
 }
@@ -505,7 +541,15 @@ export interface CarOwnershipRow {
   grade: Grade;
   method: string;
 }
-const vehRow = z.object({ year: int, cars: int, private_cars: int, cars_per_1000: posNum, growth: optNum, grade, method: z.string().min(1) });
+const vehRow = z.object({
+  year: int,
+  cars: int,
+  private_cars: int,
+  cars_per_1000: posNum,
+  growth: optNum,
+  grade,
+  method: z.string().min(1),
+});
 
 /**
  * City car-ownership series 2017–2021 (E; method in each row).

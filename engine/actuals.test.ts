@@ -3,7 +3,17 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../models/lib/rng.ts';
 import { ENGINE_ROOT } from './paths.ts';
-import { ActualsError, importActuals, importanceWeights, listActuals, normalCdf, parseCsv, readActuals, weightedBand, type ActualRow } from './actuals.ts';
+import {
+  ActualsError,
+  importActuals,
+  importanceWeights,
+  listActuals,
+  normalCdf,
+  parseCsv,
+  readActuals,
+  weightedBand,
+  type ActualRow,
+} from './actuals.ts';
 import type { ReplicationMatrix } from './run.ts';
 import { openStore } from './store.ts';
 import { testbedModel } from './testbed-model.ts';
@@ -31,7 +41,12 @@ function walkMatrix(reps: number, seedBase: number): ReplicationMatrix {
   const periods = Array.from({ length: 12 }, (_, i) => `2017-${String(i + 1).padStart(2, '0')}`);
   const values = new Float64Array(12 * reps);
   for (let r = 0; r < reps; r++) {
-    const out = testbedModel.run({ samples: 1, walkSteps: 12, burnIterations: 0, delayMs: 0 }, null, { model: 'testbed', years: [2017], replication: r, attempt: 1, seed: seedBase + r }, createRng(seedBase + r));
+    const out = testbedModel.run(
+      { samples: 1, walkSteps: 12, burnIterations: 0, delayMs: 0 },
+      null,
+      { model: 'testbed', years: [2017], replication: r, attempt: 1, seed: seedBase + r },
+      createRng(seedBase + r),
+    );
     const walk = out.series.find((s) => s.metric === 'testbed.walk')!;
     for (let k = 0; k < 12; k++) values[k * reps + r] = walk.values[k]!;
   }
@@ -40,18 +55,41 @@ function walkMatrix(reps: number, seedBase: number): ReplicationMatrix {
 
 describe('actuals import', () => {
   it('parses quoted CSV with commas, quotes and CRLF', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\r\n\r\n').map((r) => r.cells)).toEqual([['a', 'b'], ['x, "y"', '2']]);
+    expect(parseCsv('a,b\r\n"x, ""y""",2\r\n\r\n').map((r) => r.cells)).toEqual([
+      ['a', 'b'],
+      ['x, "y"', '2'],
+    ]);
   });
 
   const bad: Array<[string, string, string, RegExp]> = [
-    ['unknown metric', 'services.onlinShare,city,2018-01-01,0.5,share,src,,\n', 'metric', /unknown metric "services.onlinShare"/],
+    [
+      'unknown metric',
+      'services.onlinShare,city,2018-01-01,0.5,share,src,,\n',
+      'metric',
+      /unknown metric "services.onlinShare"/,
+    ],
     ['unknown scope', 'testbed.walk,370399,2018-01-01,0.5,1,src,,\n', 'scope', /unknown scope "370399"/],
-    ['unit mismatch', 'testbed.walk,city,2018-01-01,0.5,share,src,,\n', 'unit', /does not match the unit of testbed.walk, which is "1"/],
+    [
+      'unit mismatch',
+      'testbed.walk,city,2018-01-01,0.5,share,src,,\n',
+      'unit',
+      /does not match the unit of testbed.walk, which is "1"/,
+    ],
     ['date outside the plan', 'testbed.walk,city,2022-01-01,0.5,1,src,,\n', 'date', /outside the plan period/],
     ['not a date', 'testbed.walk,city,2018-02-30,0.5,1,src,,\n', 'date', /not an ISO date/],
     ['not a number', 'testbed.walk,city,2018-01-01,lots,1,src,,\n', 'value', /"lots" is not a number/],
-    ['outside physical bounds', 'testbed.pi,city,2018-01-01,0.5,1,src,,\nservices.onlineShare,city,2018-01-01,85,share,src,,\n', 'value', /outside the physical bounds of share \[0, 1\] \(write 0.85, not 85\)/],
-    ['duplicate', 'testbed.walk,city,2018-01-01,0.5,1,src,,\ntestbed.walk,city,2018-01-01,0.6,1,src,,\n', '', /duplicate of line 2/],
+    [
+      'outside physical bounds',
+      'testbed.pi,city,2018-01-01,0.5,1,src,,\nservices.onlineShare,city,2018-01-01,85,share,src,,\n',
+      'value',
+      /outside the physical bounds of share \[0, 1\] \(write 0.85, not 85\)/,
+    ],
+    [
+      'duplicate',
+      'testbed.walk,city,2018-01-01,0.5,1,src,,\ntestbed.walk,city,2018-01-01,0.6,1,src,,\n',
+      '',
+      /duplicate of line 2/,
+    ],
     ['missing source', 'testbed.walk,city,2018-01-01,0.5,1,,,\n', 'source', /is empty/],
     ['bad bound', 'testbed.walk,city,2018-01-01,0.5,1,src,,>\n', 'bound', /must be =, >= or <=/],
   ];
@@ -70,7 +108,10 @@ describe('actuals import', () => {
     writeFileSync(f, 'metric,scope,when,value\n');
     expect(issues(f)[0]!.message).toMatch(/missing column\(s\) date, unit, source, note; unknown column\(s\) when/);
     const store = openStore(path.join(dir, 'a.sqlite'));
-    const mixed = csv('mixed.csv', 'testbed.walk,city,2018-01-01,0.5,1,src,,\ntestbed.walk,city,2030-01-01,0.5,1,src,,\n');
+    const mixed = csv(
+      'mixed.csv',
+      'testbed.walk,city,2018-01-01,0.5,1,src,,\ntestbed.walk,city,2030-01-01,0.5,1,src,,\n',
+    );
     expect(() => importActuals(store, mixed)).toThrow(ActualsError);
     expect(listActuals(store)).toEqual([]);
     const good = csv('good.csv', 'testbed.walk,city,2018-01-01,0.5,1,src,note,\n');
@@ -113,8 +154,14 @@ describe('re-forecast by importance weights', () => {
       const truth = (k: number) => truths.values[k * truths.reps + t]!;
       // Actuals: months 3 and 6 observed with Gaussian noise of σ = 1 (the observation model's error for unit "1" is set to match).
       const rows: ActualRow[] = [2, 5].map((k) => ({
-        metric: 'testbed.walk', scope: 'city', date: `2017-${String(k + 1).padStart(2, '0')}-15`, value: truth(k) + sigma * rng.normal(),
-        unit: '1', source: 'synthetic', note: '', bound: '=',
+        metric: 'testbed.walk',
+        scope: 'city',
+        date: `2017-${String(k + 1).padStart(2, '0')}-15`,
+        value: truth(k) + sigma * rng.normal(),
+        unit: '1',
+        source: 'synthetic',
+        note: '',
+        bound: '=',
       }));
       const w = importanceWeights(ensemble, rows, '2021-12-31', { '1': { abs: sigma, rel: 0 } });
       essSum += w.ess;
@@ -137,7 +184,18 @@ describe('re-forecast by importance weights', () => {
 
   it('warns when too few replications agree with the actuals', () => {
     const ensemble = walkMatrix(100, 7);
-    const rows: ActualRow[] = [{ metric: 'testbed.walk', scope: 'city', date: '2017-06-30', value: 40, unit: '1', source: 's', note: '', bound: '=' }];
+    const rows: ActualRow[] = [
+      {
+        metric: 'testbed.walk',
+        scope: 'city',
+        date: '2017-06-30',
+        value: 40,
+        unit: '1',
+        source: 's',
+        note: '',
+        bound: '=',
+      },
+    ];
     const w = importanceWeights(ensemble, rows, '2021-12-31', { '1': { abs: 0.1, rel: 0 } });
     expect(w.ess).toBeLessThan(10);
     expect(w.warning).toMatch(/effective replications/);

@@ -142,10 +142,14 @@ function validScope(scope: string): boolean {
  * Validate an actuals CSV file completely; throws ActualsError listing every bad row (nothing is returned partially).
  * @example readActuals('data/actuals/seed-facts.csv').length // → 9
  */
-export function readActuals(file: string, existing: Array<Pick<ActualRow, 'metric' | 'scope' | 'date' | 'bound'>> = []): ActualRow[] {
+export function readActuals(
+  file: string,
+  existing: Array<Pick<ActualRow, 'metric' | 'scope' | 'date' | 'bound'>> = [],
+): ActualRow[] {
   let text: string;
   try {
-    if (statSync(file).size > MAX_ACTUALS_BYTES) throw new ActualsError([{ file, line: 0, field: '', message: `file is larger than ${MAX_ACTUALS_BYTES} bytes` }]);
+    if (statSync(file).size > MAX_ACTUALS_BYTES)
+      throw new ActualsError([{ file, line: 0, field: '', message: `file is larger than ${MAX_ACTUALS_BYTES} bytes` }]);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof ActualsError) throw e;
@@ -153,7 +157,10 @@ export function readActuals(file: string, existing: Array<Pick<ActualRow, 'metri
   }
   const rows = parseCsv(text);
   const issues: ActualIssue[] = [];
-  if (!rows.length) throw new ActualsError([{ file, line: 1, field: '', message: `empty file; the header must be ${HEADER.join(',')}[,bound]` }]);
+  if (!rows.length)
+    throw new ActualsError([
+      { file, line: 1, field: '', message: `empty file; the header must be ${HEADER.join(',')}[,bound]` },
+    ]);
   const header = rows[0]!.cells.map((c) => c.trim());
   const col = new Map(header.map((h, i) => [h, i]));
   const missing = HEADER.filter((h) => !col.has(h));
@@ -175,27 +182,45 @@ export function readActuals(file: string, existing: Array<Pick<ActualRow, 'metri
   for (const { line, cells } of rows.slice(1)) {
     const get = (h: string) => (cells[col.get(h) ?? -1] ?? '').trim();
     const bad = (field: string, message: string) => issues.push({ file, line, field, message });
-    if (cells.length > header.length) bad('', `${cells.length} cells but the header has ${header.length} columns (quote values that contain commas)`);
+    if (cells.length > header.length)
+      bad('', `${cells.length} cells but the header has ${header.length} columns (quote values that contain commas)`);
     const metric = get('metric');
     const unit = get('unit');
     const metricUnit = units.get(metric);
     if (!metric) bad('metric', 'is empty');
     else if (metricUnit === undefined) {
       const near = [...units.keys()].filter((k) => k.split('.')[0] === metric.split('.')[0]);
-      bad('metric', `unknown metric "${metric}"; known: ${(near.length ? near : [...units.keys()]).slice(0, 12).join(', ')} (twin actuals metrics lists all)`);
-    } else if (unit !== metricUnit) bad('unit', `"${unit}" does not match the unit of ${metric}, which is "${metricUnit}"; convert the value`);
+      bad(
+        'metric',
+        `unknown metric "${metric}"; known: ${(near.length ? near : [...units.keys()]).slice(0, 12).join(', ')} (twin actuals metrics lists all)`,
+      );
+    } else if (unit !== metricUnit)
+      bad('unit', `"${unit}" does not match the unit of ${metric}, which is "${metricUnit}"; convert the value`);
     const scope = get('scope');
-    if (!validScope(scope)) bad('scope', `unknown scope "${scope}"; use city, a district code (${DISTRICTS.join(', ')}), level:<province|city|county|town|village>, cloud:<public|admin>, site:<id> or link:<id>`);
+    if (!validScope(scope))
+      bad(
+        'scope',
+        `unknown scope "${scope}"; use city, a district code (${DISTRICTS.join(', ')}), level:<province|city|county|town|village>, cloud:<public|admin>, site:<id> or link:<id>`,
+      );
     const date = get('date');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(date) ||
+      Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
+      new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
+    ) {
       bad('date', `"${date}" is not an ISO date YYYY-MM-DD`);
-    } else if (date < PLAN_START || date > PLAN_END) bad('date', `${date} is outside the plan period ${PLAN_START} … ${PLAN_END}`);
+    } else if (date < PLAN_START || date > PLAN_END)
+      bad('date', `${date} is outside the plan period ${PLAN_START} … ${PLAN_END}`);
     const rawValue = get('value');
     const value = rawValue === '' ? NaN : Number(rawValue);
     if (!Number.isFinite(value)) bad('value', `"${rawValue}" is not a number`);
     else if (metricUnit !== undefined) {
       const [lo, hi] = UNIT_BOUNDS[metricUnit] ?? [-Infinity, Infinity];
-      if (value < lo || value > hi) bad('value', `${value} is outside the physical bounds of ${metricUnit} [${lo}, ${hi}]${metricUnit === 'share' && value > 1 && value <= 100 ? ' (write 0.85, not 85)' : ''}`);
+      if (value < lo || value > hi)
+        bad(
+          'value',
+          `${value} is outside the physical bounds of ${metricUnit} [${lo}, ${hi}]${metricUnit === 'share' && value > 1 && value <= 100 ? ' (write 0.85, not 85)' : ''}`,
+        );
     }
     const source = get('source');
     if (!source) bad('source', 'is empty; say where the figure comes from');
@@ -204,7 +229,8 @@ export function readActuals(file: string, existing: Array<Pick<ActualRow, 'metri
     const bound = boundRaw as ActualRow['bound'];
     const key = `${metric}|${scope}|${date}|${bound}`;
     if (seen.has(key)) bad('', `duplicate of line ${seen.get(key)} (same metric, scope, date and bound)`);
-    else if (stored.has(key)) bad('', `already imported (same metric, scope, date and bound); remove the row or the stored one`);
+    else if (stored.has(key))
+      bad('', `already imported (same metric, scope, date and bound); remove the row or the stored one`);
     seen.set(key, line);
     out.push({ metric, scope, date, value, unit, source, note: get('note'), bound });
   }
@@ -228,7 +254,9 @@ function periodIndexOf(periods: string[], date: string): number {
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
@@ -246,7 +274,12 @@ export interface Weighting {
  * Importance weights of replications given actuals (see the module comment for the observation model).
  * @example importanceWeights(matrix, rows).ess // ≤ number of replications
  */
-export function importanceWeights(m: ReplicationMatrix, rows: ActualRow[], until = PLAN_END, errors = OBSERVATION_ERROR): Weighting {
+export function importanceWeights(
+  m: ReplicationMatrix,
+  rows: ActualRow[],
+  until = PLAN_END,
+  errors = OBSERVATION_ERROR,
+): Weighting {
   const logw = new Float64Array(m.reps);
   let used = 0;
   let unmatched = 0;
@@ -296,7 +329,11 @@ export function importanceWeights(m: ReplicationMatrix, rows: ActualRow[], until
 
 const trajCache = new WeakMap<ReplicationMatrix, Map<string, { periods: string[]; values: number[][] } | null>>();
 /** Per replication values of one (metric, entity), aligned on the union of periods (NaN where missing). */
-function trajectoriesCache(m: ReplicationMatrix, metric: string, entity: string): { periods: string[]; values: number[][] } | null {
+function trajectoriesCache(
+  m: ReplicationMatrix,
+  metric: string,
+  entity: string,
+): { periods: string[]; values: number[][] } | null {
   let c = trajCache.get(m);
   if (!c) trajCache.set(m, (c = new Map()));
   const key = `${metric}\u0000${entity}`;
@@ -306,14 +343,22 @@ function trajectoriesCache(m: ReplicationMatrix, metric: string, entity: string)
     .filter((k) => k.metric === metric && k.entity === entity)
     .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
   const res = ks.length
-    ? { periods: ks.map((k) => k.period), values: Array.from({ length: m.reps }, (_, r) => ks.map((k) => m.values[k.i * m.reps + r]!)) }
+    ? {
+        periods: ks.map((k) => k.period),
+        values: Array.from({ length: m.reps }, (_, r) => ks.map((k) => m.values[k.i * m.reps + r]!)),
+      }
     : null;
   c.set(key, res);
   return res;
 }
 
 /** Weighted P10/P50/P90 of every period of one (metric, entity). */
-export function weightedBand(m: ReplicationMatrix, metric: string, entity: string, weights: ArrayLike<number>): Array<{ period: string; p10: number; p50: number; p90: number }> {
+export function weightedBand(
+  m: ReplicationMatrix,
+  metric: string,
+  entity: string,
+  weights: ArrayLike<number>,
+): Array<{ period: string; p10: number; p50: number; p90: number }> {
   const t = trajectoriesCache(m, metric, entity);
   if (!t) return [];
   return t.periods.map((period, k) => {
@@ -352,7 +397,17 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
   const rows = listActuals(store).filter((a) => a.date <= until);
   const units = new Map<string, string>();
   for (const model of scenarioModels()) for (const mi of model.metrics ?? []) units.set(mi.id, model.id);
-  const out: Reforecast = { runId, until, ess: run.replications, replications: run.replications, used: 0, unmatched: 0, warning: null, evaluations: [], bands: [] };
+  const out: Reforecast = {
+    runId,
+    until,
+    ess: run.replications,
+    replications: run.replications,
+    used: 0,
+    unmatched: 0,
+    warning: null,
+    evaluations: [],
+    bands: [],
+  };
   let minEss = Infinity;
   const warnings: string[] = [];
   const banded = new Set<string>();
@@ -373,7 +428,8 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
       const key = `${t.metric}\u0000${t.entity}`;
       if (banded.has(key)) continue;
       banded.add(key);
-      for (const b of weightedBand(m, t.metric, t.entity, w.weights)) out.bands.push({ metric: t.metric, entity: t.entity, ...b });
+      for (const b of weightedBand(m, t.metric, t.entity, w.weights))
+        out.bands.push({ metric: t.metric, entity: t.entity, ...b });
     }
   }
   out.ess = Number.isFinite(minEss) ? minEss : run.replications;
@@ -383,13 +439,17 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
 
 /** All stored actuals, oldest first. */
 export function listActuals(store: Store): ActualRow[] {
-  return store.db.prepare(`SELECT metric, scope, date, value, unit, source, note, bound FROM actuals ORDER BY date, metric, scope`).all() as ActualRow[];
+  return store.db
+    .prepare(`SELECT metric, scope, date, value, unit, source, note, bound FROM actuals ORDER BY date, metric, scope`)
+    .all() as ActualRow[];
 }
 
 /** Store validated rows in one transaction, with the file and import time as provenance. */
 export function importActuals(store: Store, file: string): number {
   const rows = readActuals(file, listActuals(store));
-  const ins = store.db.prepare(`INSERT INTO actuals (metric, scope, date, value, unit, source, note, bound, file, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)`);
+  const ins = store.db.prepare(
+    `INSERT INTO actuals (metric, scope, date, value, unit, source, note, bound, file, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+  );
   const now = new Date().toISOString();
   store.db.transaction(() => {
     for (const r of rows) ins.run(r.metric, r.scope, r.date, r.value, r.unit, r.source, r.note, r.bound, file, now);

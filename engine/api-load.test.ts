@@ -21,9 +21,20 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'viewer', 'index.html'), '<!doctype html><title>viewer</title>');
   const tb = 'models: [testbed]\nperiod: { startYear: 2017, endYear: 2019 }\n';
   writeFileSync(path.join(scenarios, 'quick.yaml'), `name: quick\n${tb}replications: 8\ntestbed: { samples: 2000 }\n`);
-  writeFileSync(path.join(scenarios, 'slow.yaml'), `name: slow\n${tb}replications: 50\ntestbed: { samples: 100, delayMs: 40 }\n`);
+  writeFileSync(
+    path.join(scenarios, 'slow.yaml'),
+    `name: slow\n${tb}replications: 50\ntestbed: { samples: 100, delayMs: 40 }\n`,
+  );
   store = openStore(path.join(dir, 'load.sqlite'));
-  srv = await serve({ store, port: 0, viewerDir: path.join(dir, 'viewer'), scenariosDir: scenarios, targets: [], threads: 2, maxQueued: MAX_QUEUED });
+  srv = await serve({
+    store,
+    port: 0,
+    viewerDir: path.join(dir, 'viewer'),
+    scenariosDir: scenarios,
+    targets: [],
+    threads: 2,
+    maxQueued: MAX_QUEUED,
+  });
   port = srv.port;
 });
 
@@ -43,7 +54,10 @@ describe('server under load', () => {
 
     const kinds: Array<[string, () => Promise<RawResponse>]> = [
       ['submit', () => postJson(port, '/api/runs', { scenario: 'slow' })],
-      ['submit-edited', () => postJson(port, '/api/runs', { scenario: { extends: 'slow', name: 'edited', testbed: { samples: 150 } } })],
+      [
+        'submit-edited',
+        () => postJson(port, '/api/runs', { scenario: { extends: 'slow', name: 'edited', testbed: { samples: 150 } } }),
+      ],
       ['list', () => raw(port, 'GET', '/api/runs')],
       ['bundle', () => raw(port, 'GET', `/api/runs/${done}/bundle`)],
       ['targets', () => raw(port, 'GET', `/api/runs/${done}/targets`)],
@@ -64,7 +78,9 @@ describe('server under load', () => {
     const byKind = new Map<string, number[]>();
     for (const { kind, r } of results) byKind.set(kind, [...(byKind.get(kind) ?? []), r.status]);
 
-    expect(results.filter(({ r }) => r.status >= 500).map(({ kind, r }) => `${kind} ${r.status} ${r.text.slice(0, 80)}`)).toEqual([]);
+    expect(
+      results.filter(({ r }) => r.status >= 500).map(({ kind, r }) => `${kind} ${r.status} ${r.text.slice(0, 80)}`),
+    ).toEqual([]);
     const submits = results.filter(({ kind }) => kind.startsWith('submit'));
     const accepted = submits.filter(({ r }) => r.status === 202);
     const refused = submits.filter(({ r }) => r.status === 429);
@@ -85,7 +101,9 @@ describe('server under load', () => {
     const growthMb = (process.memoryUsage().rss - rss0) / 2 ** 20;
     // The burst holds at most 200 small responses and 4 queued runs; the worker threads were already started.
     expect(growthMb).toBeLessThan(150);
-    console.log(`load: 200 requests in ${ms.toFixed(0)} ms; ${accepted.length} runs accepted, ${refused.length} refused with 429; rss growth ${growthMb.toFixed(1)} MB`);
+    console.log(
+      `load: 200 requests in ${ms.toFixed(0)} ms; ${accepted.length} runs accepted, ${refused.length} refused with 429; rss growth ${growthMb.toFixed(1)} MB`,
+    );
 
     for (const { r } of accepted) await raw(port, 'DELETE', `/api/runs/${r.json.id}`);
     const q = await raw(port, 'GET', '/api/queue');

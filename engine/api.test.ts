@@ -41,11 +41,25 @@ beforeAll(async () => {
   writeFileSync(path.join(viewer, 'index.html'), '<!doctype html><title>viewer</title>');
   writeFileSync(path.join(viewer, 'app.js'), 'console.log(1)');
   writeFileSync(path.join(dir, 'secret.txt'), SECRET);
-  writeFileSync(path.join(scenarios, 'baseline.yaml'), `name: baseline\n${TB}replications: 4\ntestbed: { samples: 400 }\n`);
+  writeFileSync(
+    path.join(scenarios, 'baseline.yaml'),
+    `name: baseline\n${TB}replications: 4\ntestbed: { samples: 400 }\n`,
+  );
   writeFileSync(path.join(scenarios, 'tb.yaml'), `name: tb\n${TB}replications: 6\ntestbed: { samples: 400 }\n`);
-  writeFileSync(path.join(scenarios, 'slow.yaml'), `name: slow\n${TB}replications: 40\ntestbed: { samples: 100, delayMs: 60 }\n`);
+  writeFileSync(
+    path.join(scenarios, 'slow.yaml'),
+    `name: slow\n${TB}replications: 40\ntestbed: { samples: 100, delayMs: 60 }\n`,
+  );
   store = openStore(path.join(dir, 'api.sqlite'));
-  srv = await serve({ store, port: 0, viewerDir: viewer, scenariosDir: scenarios, targets: [target], threads: 2, maxQueued: 2 });
+  srv = await serve({
+    store,
+    port: 0,
+    viewerDir: viewer,
+    scenariosDir: scenarios,
+    targets: [target],
+    threads: 2,
+    maxQueued: 2,
+  });
   port = srv.port;
 });
 
@@ -98,11 +112,17 @@ describe('server API over HTTP', () => {
     expect(s.json[0].n).toBe(6);
     // An event stream of a finished run sends its final state and ends.
     const again = await runToEnd(r.json.id);
-    expect(again.at(-1)).toEqual({ event: 'state', data: { kind: 'run', id: r.json.id, state: 'done', position: null } });
+    expect(again.at(-1)).toEqual({
+      event: 'state',
+      data: { kind: 'run', id: r.json.id, state: 'done', position: null },
+    });
   });
 
   it('runs an edited scenario body (extends a stored one) and stores its own hash', async () => {
-    const r = await postJson(port, '/api/runs', { scenario: { extends: 'tb', name: 'more-samples', testbed: { samples: 800 } }, replications: 3 });
+    const r = await postJson(port, '/api/runs', {
+      scenario: { extends: 'tb', name: 'more-samples', testbed: { samples: 800 } },
+      replications: 3,
+    });
     expect(r.status).toBe(202);
     const events = await runToEnd(r.json.id);
     expect(events.at(-1)!.data.state).toBe('done');
@@ -118,7 +138,9 @@ describe('server API over HTTP', () => {
 
   it('rejects invalid scenarios with 400 and the located issues, and creates no run', async () => {
     const before = store.listRuns().length;
-    const bad = await postJson(port, '/api/runs', { scenario: { extends: 'tb', testbed: { samples: -5, sampels: 3 } } });
+    const bad = await postJson(port, '/api/runs', {
+      scenario: { extends: 'tb', testbed: { samples: -5, sampels: 3 } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/not valid/);
     const paths = bad.json.issues.map((i: { path: string }) => i.path);
@@ -153,7 +175,9 @@ describe('server API over HTTP', () => {
     expect(big.status).toBe(413);
     expect(big.json.error).toMatch(/limit is \d+ bytes/);
     // Without a content-length (chunked), the limit holds while reading.
-    const chunked = await raw(port, 'POST', '/api/runs', Buffer.alloc(700 * 1024, 32), { 'transfer-encoding': 'chunked' });
+    const chunked = await raw(port, 'POST', '/api/runs', Buffer.alloc(700 * 1024, 32), {
+      'transfer-encoding': 'chunked',
+    });
     expect(chunked.status).toBe(413);
     const form = await raw(port, 'POST', '/api/runs', 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(form.status).toBe(415);
@@ -252,7 +276,10 @@ describe('server API over HTTP', () => {
   });
 
   it('saves a what-if as YAML in scenarios/: validated, safe name, never over baseline or an existing file', async () => {
-    const ok = await postJson(port, '/api/scenarios', { name: 'more-samples', scenario: { extends: 'tb', testbed: { samples: 900 } } });
+    const ok = await postJson(port, '/api/scenarios', {
+      name: 'more-samples',
+      scenario: { extends: 'tb', testbed: { samples: 900 } },
+    });
     expect(ok.status).toBe(201);
     const file = path.join(scenarios, 'more-samples.yaml');
     const text = readFileSync(file, 'utf8');
@@ -262,13 +289,18 @@ describe('server API over HTTP', () => {
     const dup = await postJson(port, '/api/scenarios', { name: 'more-samples', scenario: { extends: 'tb' } });
     expect(dup.status).toBe(409);
     expect(readFileSync(file, 'utf8')).toBe(text);
-    expect((await postJson(port, '/api/scenarios', { name: 'baseline', scenario: { extends: 'tb' } })).status).toBe(409);
+    expect((await postJson(port, '/api/scenarios', { name: 'baseline', scenario: { extends: 'tb' } })).status).toBe(
+      409,
+    );
     for (const name of ['../evil', 'a/b', 'x.yaml', '.hidden', 'UPPER', '', 'a'.repeat(70)]) {
       const r = await postJson(port, '/api/scenarios', { name, scenario: { extends: 'tb' } });
       expect(r.status, name).toBe(400);
       expect(r.json.error).toMatch(/safe scenario name/);
     }
-    const invalid = await postJson(port, '/api/scenarios', { name: 'broken', scenario: { extends: 'tb', testbed: { samples: 'many' } } });
+    const invalid = await postJson(port, '/api/scenarios', {
+      name: 'broken',
+      scenario: { extends: 'tb', testbed: { samples: 'many' } },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.json.issues[0].path).toBe('testbed.samples');
     expect(readdirSync(scenarios).sort()).toEqual(['baseline.yaml', 'more-samples.yaml', 'slow.yaml', 'tb.yaml']);
@@ -280,7 +312,12 @@ describe('server API over HTTP', () => {
   it('serves a model card with the run provenance, and a report page', async () => {
     const run = store.listRuns().find((r) => r.status === 'done')!;
     const json = await raw(port, 'GET', `/api/models/testbed/card?run=${run.id}&format=json`);
-    expect(json.json.provenance).toMatchObject({ runId: run.id, scenarioHash: run.scenarioHash, seed: run.seed, codeVersion: run.codeVersion });
+    expect(json.json.provenance).toMatchObject({
+      runId: run.id,
+      scenarioHash: run.scenarioHash,
+      seed: run.seed,
+      codeVersion: run.codeVersion,
+    });
     expect(json.json.provenance.jobs.count).toBeGreaterThan(0);
     expect(json.json.parameters.find((p: { path: string }) => p.path === 'samples').value).toBeGreaterThan(0);
     const html = await raw(port, 'GET', `/api/models/testbed/card?run=${run.id}`);
@@ -298,7 +335,13 @@ describe('server API over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.error).toContain('choose from: samples');
     expect((await postJson(port, '/api/sensitivity', { target: 'missing' })).status).toBe(400);
-    const r = await postJson(port, '/api/sensitivity', { target: 'tb-pi', scenario: 'tb', params: ['samples', 'walkSteps'], replications: 30, delta: 0.5 });
+    const r = await postJson(port, '/api/sensitivity', {
+      target: 'tb-pi',
+      scenario: 'tb',
+      params: ['samples', 'walkSteps'],
+      replications: 30,
+      delta: 0.5,
+    });
     expect(r.status).toBe(202);
     expect(r.json.runs).toBe(5);
     const evs = await readSse(port, `/api/sensitivity/${r.json.id}/events`);

@@ -45,7 +45,9 @@ try {
 } catch (e) {
   if (e instanceof ScenarioError) {
     for (const i of e.issues) console.error(formatIssue(i));
-    console.error('bench:baseline: the scenario does not load (a model section without a registered model?); pass --scenario FILE to bench another');
+    console.error(
+      'bench:baseline: the scenario does not load (a model section without a registered model?); pass --scenario FILE to bench another',
+    );
     process.exit(2);
   }
   throw e;
@@ -60,7 +62,9 @@ const sampler = setInterval(() => (sampled = Math.max(sampled, process.memoryUsa
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let tAgg = NaN;
-const out = await startRun(loaded, store, pool, { onLog: (l) => l.startsWith('aggregating') && (tAgg = performance.now()) });
+const out = await startRun(loaded, store, pool, {
+  onLog: (l) => l.startsWith('aggregating') && (tAgg = performance.now()),
+});
 const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 clearInterval(sampler);
@@ -70,10 +74,17 @@ if (out.status !== 'done') {
   process.exit(1);
 }
 const perModel = store.db
-  .prepare(`SELECT model, COUNT(*) AS jobs, SUM(ms) AS sumMs, AVG(ms) AS meanMs, MAX(ms) AS maxMs FROM jobs WHERE run_id=? GROUP BY model ORDER BY sumMs DESC`)
+  .prepare(
+    `SELECT model, COUNT(*) AS jobs, SUM(ms) AS sumMs, AVG(ms) AS meanMs, MAX(ms) AS maxMs FROM jobs WHERE run_id=? GROUP BY model ORDER BY sumMs DESC`,
+  )
   .all(out.runId) as Array<{ model: string; jobs: number; sumMs: number; meanMs: number; maxMs: number }>;
-const seriesRows = (store.db.prepare(`SELECT COUNT(*) AS n FROM series WHERE run_id=?`).get(out.runId) as { n: number }).n;
-const dbBytes = (store.db.prepare(`SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()`).get() as { b: number }).b;
+const seriesRows = (store.db.prepare(`SELECT COUNT(*) AS n FROM series WHERE run_id=?`).get(out.runId) as { n: number })
+  .n;
+const dbBytes = (
+  store.db.prepare(`SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()`).get() as {
+    b: number;
+  }
+).b;
 store.close();
 await pool.close();
 rmSync(dir, { recursive: true, force: true });
@@ -94,15 +105,30 @@ const result = {
   aggregateS: +(aggMs / 1000).toFixed(2),
   seriesRows,
   storeMb: +(dbBytes / 2 ** 20).toFixed(1),
-  perModel: perModel.map((m) => ({ model: m.model, jobs: m.jobs, jobS: +(m.sumMs / 1000).toFixed(2), sharePct: +((100 * m.sumMs) / totalJobMs).toFixed(1), meanMs: +m.meanMs.toFixed(1), maxMs: +m.maxMs.toFixed(1) })),
+  perModel: perModel.map((m) => ({
+    model: m.model,
+    jobs: m.jobs,
+    jobS: +(m.sumMs / 1000).toFixed(2),
+    sharePct: +((100 * m.sumMs) / totalJobMs).toFixed(1),
+    meanMs: +m.meanMs.toFixed(1),
+    maxMs: +m.maxMs.toFixed(1),
+  })),
 };
 if (a.json) console.log(JSON.stringify(result));
 else {
-  console.log(`bench:baseline — ${result.scenario}: ${result.models.join(', ')}; ${replications} replications, ${threads} threads on ${result.cores} cores (${result.cpuModel}), Node ${result.node}`);
-  console.log(`wall ${result.wallS} s (target ≤ 60) · CPU ${result.cpuS} s · peak RSS ${result.peakRssMb} MB (target ≤ 1024) · aggregation and targets left after the last job ${result.aggregateS} s (models are aggregated as they finish) · ${seriesRows} series rows · store ${result.storeMb} MB`);
+  console.log(
+    `bench:baseline — ${result.scenario}: ${result.models.join(', ')}; ${replications} replications, ${threads} threads on ${result.cores} cores (${result.cpuModel}), Node ${result.node}`,
+  );
+  console.log(
+    `wall ${result.wallS} s (target ≤ 60) · CPU ${result.cpuS} s · peak RSS ${result.peakRssMb} MB (target ≤ 1024) · aggregation and targets left after the last job ${result.aggregateS} s (models are aggregated as they finish) · ${seriesRows} series rows · store ${result.storeMb} MB`,
+  );
   console.log('model        jobs   job time s  share   mean ms    max ms');
   for (const m of result.perModel) {
-    console.log(`${m.model.padEnd(12)} ${String(m.jobs).padStart(5)} ${m.jobS.toFixed(2).padStart(10)} ${m.sharePct.toFixed(1).padStart(6)}% ${m.meanMs.toFixed(1).padStart(9)} ${m.maxMs.toFixed(1).padStart(9)}`);
+    console.log(
+      `${m.model.padEnd(12)} ${String(m.jobs).padStart(5)} ${m.jobS.toFixed(2).padStart(10)} ${m.sharePct.toFixed(1).padStart(6)}% ${m.meanMs.toFixed(1).padStart(9)} ${m.maxMs.toFixed(1).padStart(9)}`,
+    );
   }
-  console.log(`(job time = wall time inside the worker per job, summed; first job per worker includes loadInputs; wall − job time/threads ≈ engine, store and aggregation overhead)`);
+  console.log(
+    `(job time = wall time inside the worker per job, summed; first job per worker includes loadInputs; wall − job time/threads ≈ engine, store and aggregation overhead)`,
+  );
 }

@@ -60,7 +60,9 @@ async function runAll(pool: JobPool, n: number, burn: number, inFlight: number):
 
 await buildWorker();
 const cores = os.availableParallelism();
-console.log(`engine bench — Node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`);
+console.log(
+  `engine bench — Node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`,
+);
 
 // 1. Per-task overhead on ~10 ms jobs.
 const burn10 = calibrate(10);
@@ -126,16 +128,24 @@ const emptyOverheadMs = median(empty) - median(emptyDirect);
 console.log(`\nper-task overhead (1 thread, ${N} jobs of ~10 ms, ${rounds} rounds, medians):`);
 console.log(`  in-process  ${median(direct).toFixed(3)} ms/job`);
 console.log(`  via pool    ${median(pooled).toFixed(3)} ms/job`);
-console.log(`  difference  ${(overheadMs * 1000).toFixed(0)} µs/job = ${((100 * overheadMs) / median(direct)).toFixed(2)} % of the job (two isolates' JIT and CPU-clock drift included: ±5 % between rounds)`);
+console.log(
+  `  difference  ${(overheadMs * 1000).toFixed(0)} µs/job = ${((100 * overheadMs) / median(direct)).toFixed(2)} % of the job (two isolates' JIT and CPU-clock drift included: ±5 % between rounds)`,
+);
 // Same rounds, measured against the worker's own clock: wall time per task minus the time the model call took in the
 // worker = dispatch, hand-over, result transfer and any wait for the main thread.
 const perTaskGap = pooled.map((p, k) => p - inside[k]!);
 const gapMs = median(perTaskGap);
-console.log(`  inside worker ${median(inside).toFixed(3)} ms/job; wall − inside = ${(gapMs * 1000).toFixed(0)} µs/job = ${((100 * gapMs) / median(inside)).toFixed(2)} % of the job (target < 1 %)`);
+console.log(
+  `  inside worker ${median(inside).toFixed(3)} ms/job; wall − inside = ${(gapMs * 1000).toFixed(0)} µs/job = ${((100 * gapMs) / median(inside)).toFixed(2)} % of the job (target < 1 %)`,
+);
 const bGap = median(batchedWall.map((w, k) => w - batchedInside[k]!));
 const bDiff = median(batchedWall) - median(direct);
-console.log(`  batched as the engine sends them (${k10} jobs per task): wall − inside = ${(bGap * 1000).toFixed(0)} µs/job = ${((100 * bGap) / median(batchedInside)).toFixed(2)} % of the job (target < 1 %); against in-process: ${(bDiff * 1000).toFixed(0)} µs/job = ${((100 * bDiff) / median(direct)).toFixed(2)} %`);
-console.log(`  empty job   ${(emptyOverheadMs * 1000).toFixed(0)} µs/task via pool, one job per task (pipelined, 2000 tasks; includes encoding the output in the worker) = ${((100 * emptyOverheadMs) / 10).toFixed(2)} % of a 10 ms job`);
+console.log(
+  `  batched as the engine sends them (${k10} jobs per task): wall − inside = ${(bGap * 1000).toFixed(0)} µs/job = ${((100 * bGap) / median(batchedInside)).toFixed(2)} % of the job (target < 1 %); against in-process: ${(bDiff * 1000).toFixed(0)} µs/job = ${((100 * bDiff) / median(direct)).toFixed(2)} %`,
+);
+console.log(
+  `  empty job   ${(emptyOverheadMs * 1000).toFixed(0)} µs/task via pool, one job per task (pipelined, 2000 tasks; includes encoding the output in the worker) = ${((100 * emptyOverheadMs) / 10).toFixed(2)} % of a 10 ms job`,
+);
 
 // 2. Speed-up of CPU-bound jobs, 1 → N threads.
 const burn100 = calibrate(100);
@@ -152,5 +162,10 @@ for (const t of threadCounts) {
 }
 console.log(`\nspeed-up, ${jobs} CPU-bound jobs of ~100 ms (${rounds} rounds, median wall time):`);
 const t1 = median(times.get(1)!);
-for (const [t, xs] of times) console.log(`  ${t} thread${t > 1 ? 's' : ' '}  ${median(xs).toFixed(0).padStart(6)} ms  speed-up ${(t1 / median(xs)).toFixed(2)}×`);
-console.log(`\nbench-engine overhead-pct=${((100 * emptyOverheadMs) / 10).toFixed(2)} gap-pct=${((100 * gapMs) / median(inside)).toFixed(2)} batched-gap-pct=${((100 * bGap) / median(batchedInside)).toFixed(2)} diff-pct=${((100 * overheadMs) / median(direct)).toFixed(2)} speedup-${cores}=${(t1 / median(times.get(cores) ?? times.get(2)!)).toFixed(2)}`);
+for (const [t, xs] of times)
+  console.log(
+    `  ${t} thread${t > 1 ? 's' : ' '}  ${median(xs).toFixed(0).padStart(6)} ms  speed-up ${(t1 / median(xs)).toFixed(2)}×`,
+  );
+console.log(
+  `\nbench-engine overhead-pct=${((100 * emptyOverheadMs) / 10).toFixed(2)} gap-pct=${((100 * gapMs) / median(inside)).toFixed(2)} batched-gap-pct=${((100 * bGap) / median(batchedInside)).toFixed(2)} diff-pct=${((100 * overheadMs) / median(direct)).toFixed(2)} speedup-${cores}=${(t1 / median(times.get(cores) ?? times.get(2)!)).toFixed(2)}`,
+);

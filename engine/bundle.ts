@@ -80,7 +80,16 @@ export interface RunBundle {
   /** Artifacts stored for replication 0: list only; fetch with `GET /api/runs/:id/artifacts/:model/:name/:year` or `data/run-<id>/<model>-<name>-<year>.json` in the static export. */
   artifacts: Array<{ model: string; name: string; year: number }>;
   /** Observed progress stored with `twin actuals import` (all of them; the viewer filters by metric and entity). */
-  actuals?: Array<{ metric: string; scope: string; date: string; value: number; unit: string; source: string; note: string; bound: '=' | '>=' | '<=' }>;
+  actuals?: Array<{
+    metric: string;
+    scope: string;
+    date: string;
+    value: number;
+    unit: string;
+    source: string;
+    note: string;
+    bound: '=' | '>=' | '<=';
+  }>;
   /** The run re-forecast on all stored actuals (null when there are none or the run is not finished). */
   reforecast?: {
     until: string;

@@ -11,7 +11,14 @@ import { buildWorker } from './build-worker.mjs';
 import { createPool, defaultThreads, type JobPool } from './pool.ts';
 import { DEFAULT_DB, ENGINE_ROOT } from './paths.ts';
 import { resumeRun, startRun, type Progress, type RunOptions, type RunOutcome } from './run.ts';
-import { formatIssue, listScenarioNames, loadScenario, scenarioJsonSchema, ScenarioError, SCENARIOS_DIR } from './scenario.ts';
+import {
+  formatIssue,
+  listScenarioNames,
+  loadScenario,
+  scenarioJsonSchema,
+  ScenarioError,
+  SCENARIOS_DIR,
+} from './scenario.ts';
 import { runBundle, serve, toJson } from './server.ts';
 import { openStore, type Store } from './store.ts';
 import { EXPORT_FORMATS, exportRun } from './exports/index.ts';
@@ -22,11 +29,14 @@ import { ActualsError, importActuals, listActuals, metricUnits, reforecast } fro
 /** An error caused by the user's input: printed without a stack, exit code 2. */
 export class UsageError extends Error {}
 
-const int = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
-  return n;
-};
+const int =
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+    return n;
+  };
 
 function openDb(p: string | undefined): Store {
   return openStore(path.resolve(p ?? DEFAULT_DB));
@@ -42,7 +52,12 @@ function resolveScenarioArg(arg: string): string {
 function progressReporter(label: string): { onProgress: (p: Progress) => void; stop: () => void } {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} jobs | {percentage}% | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, etaBuffer: 50 },
+      {
+        format: `${label} [{bar}] {value}/{total} jobs | {percentage}% | ETA {eta_formatted}`,
+        stream: process.stderr,
+        hideCursor: true,
+        etaBuffer: 50,
+      },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -75,7 +90,11 @@ function progressReporter(label: string): { onProgress: (p: Progress) => void; s
 }
 
 /** Run (or resume) with progress and Ctrl-C handling; returns the outcome. */
-async function runWithUi(threads: number, label: string, go: (pool: JobPool, o: RunOptions) => Promise<RunOutcome>): Promise<RunOutcome> {
+async function runWithUi(
+  threads: number,
+  label: string,
+  go: (pool: JobPool, o: RunOptions) => Promise<RunOutcome>,
+): Promise<RunOutcome> {
   await buildWorker();
   const pool = createPool({ threads });
   const ac = new AbortController();
@@ -86,7 +105,11 @@ async function runWithUi(threads: number, label: string, go: (pool: JobPool, o: 
   process.once('SIGINT', onSigint);
   const ui = progressReporter(label);
   try {
-    return await go(pool, { signal: ac.signal, onProgress: ui.onProgress, onLog: (l) => process.stderr.write(`${l}\n`) });
+    return await go(pool, {
+      signal: ac.signal,
+      onProgress: ui.onProgress,
+      onLog: (l) => process.stderr.write(`${l}\n`),
+    });
   } finally {
     ui.stop();
     process.off('SIGINT', onSigint);
@@ -115,7 +138,11 @@ function fmtPct(x: number | null): string {
 export function targetsTable(store: Store, runId: number): string {
   const evals = new Map(store.targetEvals(runId).map((e) => [e.targetId, e]));
   const lines = [`targets of run ${runId} (P(met) ≥ 80% met · 20–80% at risk · < 20% missed)`, ''];
-  lines.push(['target'.padEnd(22), 'source'.padEnd(10), 'deadline'.padEnd(10), 'P(met)', 'date P50', 'date P90', 'status'].join('  '));
+  lines.push(
+    ['target'.padEnd(22), 'source'.padEnd(10), 'deadline'.padEnd(10), 'P(met)', 'date P50', 'date P90', 'status'].join(
+      '  ',
+    ),
+  );
   for (const t of loadTargets()) {
     const e = evals.get(t.id);
     lines.push(
@@ -153,8 +180,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resume <run>', 'continue a killed or cancelled run', int('--resume', 1))
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action(async (scenarios: string[], o) => {
-      if (o.resume === undefined && scenarios.length === 0) throw new UsageError('give a scenario (e.g. `twin run baseline`) or --resume RUN');
-      if (o.resume !== undefined && scenarios.length) throw new UsageError('--resume continues a stored run; do not also name scenarios');
+      if (o.resume === undefined && scenarios.length === 0)
+        throw new UsageError('give a scenario (e.g. `twin run baseline`) or --resume RUN');
+      if (o.resume !== undefined && scenarios.length)
+        throw new UsageError('--resume continues a stored run; do not also name scenarios');
       const loaded = scenarios.map((s) => loadScenario(resolveScenarioArg(s)));
       const store = openDb(o.db);
       try {
@@ -163,11 +192,15 @@ export async function main(argv: string[]): Promise<number> {
           const r = store.run(o.resume);
           if (!r) throw new UsageError(`no run ${o.resume} in ${store.file}; \`twin list\` shows the runs`);
           if (r.status === 'done') throw new UsageError(`run ${o.resume} already finished; nothing to resume`);
-          code = outcomeCode(await runWithUi(threads, `resume run ${o.resume}`, (pool, ui) => resumeRun(o.resume, store, pool, ui)));
+          code = outcomeCode(
+            await runWithUi(threads, `resume run ${o.resume}`, (pool, ui) => resumeRun(o.resume, store, pool, ui)),
+          );
           return;
         }
         for (const l of loaded) {
-          const out = await runWithUi(threads, l.scenario.name, (pool, ui) => startRun(l, store, pool, { ...ui, replications: o.replications, seed: o.seed }));
+          const out = await runWithUi(threads, l.scenario.name, (pool, ui) =>
+            startRun(l, store, pool, { ...ui, replications: o.replications, seed: o.seed }),
+          );
           code = Math.max(code, outcomeCode(out));
           if (out.status === 'cancelled') break;
         }
@@ -184,7 +217,9 @@ export async function main(argv: string[]): Promise<number> {
       for (const f of files) {
         try {
           const l = loadScenario(resolveScenarioArg(f));
-          process.stdout.write(`${path.relative(process.cwd(), l.file)}: ok (${l.scenario.name}, hash ${l.hash}, models ${l.modelIds.join(', ')})\n`);
+          process.stdout.write(
+            `${path.relative(process.cwd(), l.file)}: ok (${l.scenario.name}, hash ${l.hash}, models ${l.modelIds.join(', ')})\n`,
+          );
         } catch (e) {
           if (!(e instanceof ScenarioError)) throw e;
           for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
@@ -224,7 +259,8 @@ export async function main(argv: string[]): Promise<number> {
       const store = openDb(o.db);
       try {
         const id = run === undefined ? store.latestRun('done')?.id : int('run', 1)(run);
-        if (id === undefined) throw new UsageError(`no finished run in ${store.file}; run one with \`twin run baseline\``);
+        if (id === undefined)
+          throw new UsageError(`no finished run in ${store.file}; run one with \`twin run baseline\``);
         if (!store.run(id)) throw new UsageError(`no run ${id} in ${store.file}`);
         process.stdout.write(`${targetsTable(store, id)}\n`);
       } finally {
@@ -236,36 +272,57 @@ export async function main(argv: string[]): Promise<number> {
     .command('export')
     .description('export a run as JSON (the viewer bundle) or CSV (one row per series value)')
     .argument('<run>', 'run id or "latest"')
-    .option('--format <f>', 'json, csv, csv-dir (one CSV per metric), geojson (districts and links), czml (rollout timeline)', 'json')
+    .option(
+      '--format <f>',
+      'json, csv, csv-dir (one CSV per metric), geojson (districts and links), czml (rollout timeline)',
+      'json',
+    )
     .option('--out <file>', 'output file (default: stdout); a folder for csv-dir and geojson')
     .option('--metric <id>', 'czml: district metric to animate (default: extranet.liveShare)')
-    .option('--viewer <dir>', 'write a static export of the viewer with this run (and any --with runs) into DIR, for any static file server')
-    .option('--with <runs>', 'with --viewer: more run ids to include, comma-separated (e.g. the baseline to compare against)')
+    .option(
+      '--viewer <dir>',
+      'write a static export of the viewer with this run (and any --with runs) into DIR, for any static file server',
+    )
+    .option(
+      '--with <runs>',
+      'with --viewer: more run ids to include, comma-separated (e.g. the baseline to compare against)',
+    )
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action(async (run: string, o) => {
       if (o.viewer) {
         const store = openDb(o.db);
         try {
-          const ids = [run, ...(o.with ? String(o.with).split(',') : [])].map((r) => (r === 'latest' ? store.latestRun('done')?.id : int('run', 1)(r.trim())));
+          const ids = [run, ...(o.with ? String(o.with).split(',') : [])].map((r) =>
+            r === 'latest' ? store.latestRun('done')?.id : int('run', 1)(r.trim()),
+          );
           const bundles = ids.map((id, k) => {
             const b = id === undefined ? undefined : runBundle(store, id);
-            if (!b) throw new UsageError(`no run ${[run, ...(o.with ? String(o.with).split(',') : [])][k]} in ${store.file}; \`twin list\` shows the runs`);
+            if (!b)
+              throw new UsageError(
+                `no run ${[run, ...(o.with ? String(o.with).split(',') : [])][k]} in ${store.file}; \`twin list\` shows the runs`,
+              );
             return b;
           });
           const { exportViewer } = await import('../viewer/export.ts');
-          exportViewer(path.resolve(o.viewer), bundles, (b, ref) => store.artifact(b.run.id, ref.model, ref.name, ref.year));
-          process.stdout.write(`wrote a static viewer with run(s) ${bundles.map((b) => b.run.id).join(', ')} to ${o.viewer}; serve it with any static server, e.g. python3 -m http.server -d ${o.viewer}\n`);
+          exportViewer(path.resolve(o.viewer), bundles, (b, ref) =>
+            store.artifact(b.run.id, ref.model, ref.name, ref.year),
+          );
+          process.stdout.write(
+            `wrote a static viewer with run(s) ${bundles.map((b) => b.run.id).join(', ')} to ${o.viewer}; serve it with any static server, e.g. python3 -m http.server -d ${o.viewer}\n`,
+          );
         } finally {
           store.close();
         }
         return;
       }
       const other = (EXPORT_FORMATS as readonly string[]).includes(o.format);
-      if (!['json', 'csv'].includes(o.format) && !other) throw new UsageError(`--format must be json, csv, ${EXPORT_FORMATS.join(', ')}; got "${o.format}"`);
+      if (!['json', 'csv'].includes(o.format) && !other)
+        throw new UsageError(`--format must be json, csv, ${EXPORT_FORMATS.join(', ')}; got "${o.format}"`);
       const store = openDb(o.db);
       try {
         const id = run === 'latest' ? store.latestRun('done')?.id : int('run', 1)(run);
-        if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
+        if (id === undefined || !store.run(id))
+          throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
         if (other) {
           let files: string[];
           try {
@@ -273,7 +330,9 @@ export async function main(argv: string[]): Promise<number> {
           } catch (e) {
             throw new UsageError((e as Error).message);
           }
-          process.stdout.write(`wrote ${files.length} file(s): ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}\n`);
+          process.stdout.write(
+            `wrote ${files.length} file(s): ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}\n`,
+          );
           return;
         }
         const b = runBundle(store, id)!;
@@ -281,7 +340,10 @@ export async function main(argv: string[]): Promise<number> {
         if (o.format === 'json') text = toJson(b);
         else {
           const rows = ['run,model,metric,entity,period,p10,p50,p90,mean,n'];
-          for (const s of b.series) rows.push([id, s.model, s.metric, s.entity, s.period, s.p10, s.p50, s.p90, s.mean, s.n].map(csvCell).join(','));
+          for (const s of b.series)
+            rows.push(
+              [id, s.model, s.metric, s.entity, s.period, s.p10, s.p50, s.p90, s.mean, s.n].map(csvCell).join(','),
+            );
           text = rows.join('\n') + '\n';
         }
         if (o.out) {
@@ -319,7 +381,10 @@ export async function main(argv: string[]): Promise<number> {
       try {
         const rows = listActuals(store).filter((r) => !o.metric || r.metric === o.metric);
         if (!rows.length) process.stdout.write('(no actuals; import with `twin actuals import FILE`)\n');
-        for (const r of rows) process.stdout.write(`${r.date}  ${r.metric.padEnd(26)} ${r.scope.padEnd(12)} ${r.bound === '=' ? ' ' : r.bound}${r.value} ${r.unit}  — ${r.source}\n`);
+        for (const r of rows)
+          process.stdout.write(
+            `${r.date}  ${r.metric.padEnd(26)} ${r.scope.padEnd(12)} ${r.bound === '=' ? ' ' : r.bound}${r.value} ${r.unit}  — ${r.source}\n`,
+          );
       } finally {
         store.close();
       }
@@ -339,18 +404,24 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the re-forecast as JSON')
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action((run: string | undefined, o) => {
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until)) throw new UsageError(`--until must be an ISO date YYYY-MM-DD, got "${o.until}"`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until))
+        throw new UsageError(`--until must be an ISO date YYYY-MM-DD, got "${o.until}"`);
       const store = openDb(o.db);
       try {
         const id = run === undefined ? store.latestRun('done')?.id : int('run', 1)(run);
         if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run ?? '(finished)'} in ${store.file}`);
-        if (store.run(id)!.status !== 'done') throw new UsageError(`run ${id} is ${store.run(id)!.status}; re-forecast needs a finished run`);
+        if (store.run(id)!.status !== 'done')
+          throw new UsageError(`run ${id} is ${store.run(id)!.status}; re-forecast needs a finished run`);
         const rf = reforecast(store, id, loadTargets(), o.until);
         if (o.json) return void process.stdout.write(toJson(rf) + '\n');
-        process.stdout.write(`re-forecast of run ${id} on ${rf.used} actuals up to ${rf.until} (${rf.unmatched} without a matching series); effective replications ${rf.ess.toFixed(1)} of ${rf.replications}\n`);
+        process.stdout.write(
+          `re-forecast of run ${id} on ${rf.used} actuals up to ${rf.until} (${rf.unmatched} without a matching series); effective replications ${rf.ess.toFixed(1)} of ${rf.replications}\n`,
+        );
         if (rf.warning) process.stderr.write(`warning: ${rf.warning}\n`);
         for (const e of rf.evaluations) {
-          process.stdout.write(`  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`);
+          process.stdout.write(
+            `  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`,
+          );
         }
       } finally {
         store.close();
@@ -359,7 +430,9 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('report')
-    .description('the report for the committee: targets table, key charts with bands, map snapshots, assumptions (PDF via headless Chromium, or HTML)')
+    .description(
+      'the report for the committee: targets table, key charts with bands, map snapshots, assumptions (PDF via headless Chromium, or HTML)',
+    )
     .argument('<run>', 'run id or "latest"')
     .option('--compare <run>', 'a second run to compare with', int('--compare', 1))
     .requiredOption('--out <file>', 'report.pdf or report.html')
@@ -369,8 +442,10 @@ export async function main(argv: string[]): Promise<number> {
       const store = openDb(o.db);
       try {
         const id = run === 'latest' ? store.latestRun('done')?.id : int('run', 1)(run);
-        if (id === undefined || !store.run(id)) throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
-        if (o.compare !== undefined && !store.run(o.compare)) throw new UsageError(`no run ${o.compare} in ${store.file} to compare with`);
+        if (id === undefined || !store.run(id))
+          throw new UsageError(`no run ${run} in ${store.file}; \`twin list\` shows the runs`);
+        if (o.compare !== undefined && !store.run(o.compare))
+          throw new UsageError(`no run ${o.compare} in ${store.file} to compare with`);
         if (!/\.(pdf|html?)$/i.test(o.out)) throw new UsageError(`--out must end in .pdf or .html, got "${o.out}"`);
         const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium });
         if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
@@ -412,7 +487,9 @@ export async function main(argv: string[]): Promise<number> {
       const have = store.findFinishedRun(l.hash, l.scenario.seed, l.scenario.replications);
       if (have) process.stderr.write(`baseline already computed (run ${have.id}, hash ${l.hash})\n`);
       else {
-        const out = await runWithUi(o.threads ?? defaultThreads(), 'baseline', (pool, ui) => startRun(l, store, pool, ui));
+        const out = await runWithUi(o.threads ?? defaultThreads(), 'baseline', (pool, ui) =>
+          startRun(l, store, pool, ui),
+        );
         if (outcomeCode(out) !== 0) {
           code = out.status === 'cancelled' ? 130 : 1;
           store.close();
@@ -433,7 +510,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof ActualsError) {
-      for (const i of e.issues) process.stderr.write(`${i.file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
+      for (const i of e.issues)
+        process.stderr.write(`${i.file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
       process.stderr.write('nothing was imported\n');
       return 2;
     }
@@ -462,7 +540,9 @@ async function buildViewerIfNeeded(): Promise<void> {
 
 async function serveForever(store: Store, host: string, port: number): Promise<void> {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    process.stderr.write(`warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`);
+    process.stderr.write(
+      `warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`,
+    );
   }
   const s = await serve({ store, host, port });
   process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
@@ -477,4 +557,3 @@ async function serveForever(store: Store, host: string, port: number): Promise<v
     process.once('SIGTERM', stop);
   });
 }
-

@@ -19,7 +19,9 @@ function scenarioFile(name: string, body: string): string {
 
 /** Every stored aggregate of a run, as text with full precision (bit-level comparison via exact decimal round trip). */
 function dump(store: Store, runId: number): string {
-  return JSON.stringify(store.series(runId).map((r) => [r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n]));
+  return JSON.stringify(
+    store.series(runId).map((r) => [r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n]),
+  );
 }
 
 const pools: Array<ReturnType<typeof createPool>> = [];
@@ -59,14 +61,22 @@ describe('engine', () => {
     expect(planJobs(l, 2, 4)[0]!.seed).not.toBe(a[0]!.seed);
   });
 
-  it('honours a model\'s replication cap (traffic-dynamic runs at most maxReplications per year)', () => {
+  it("honours a model's replication cap (traffic-dynamic runs at most maxReplications per year)", () => {
     const f = path.join(dir, 'cap.yaml');
-    writeFileSync(f, 'name: cap\nmodels: [traffic-dynamic, testbed]\nreplications: 8\ntraffic-dynamic: { maxReplications: 3 }\n');
+    writeFileSync(
+      f,
+      'name: cap\nmodels: [traffic-dynamic, testbed]\nreplications: 8\ntraffic-dynamic: { maxReplications: 3 }\n',
+    );
     const l = loadScenario(f);
     const jobs = planJobs(l, 1, 8);
     expect(jobs.filter((j) => j.model === 'traffic-dynamic').length).toBe(5 * 3);
     expect(jobs.filter((j) => j.model === 'testbed').length).toBe(5 * 8);
-    expect(jobs.filter((j) => j.model === 'traffic-dynamic').map((j) => j.replication).sort()).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(
+      jobs
+        .filter((j) => j.model === 'traffic-dynamic')
+        .map((j) => j.replication)
+        .sort(),
+    ).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
   });
 
   it('gives bit-identical stored results with 1 and 2 threads', async () => {
@@ -94,7 +104,9 @@ describe('engine', () => {
     const store = openStore(path.join(dir, 'retry.sqlite'));
     const clean = await startRun(l, store, pool(2), { targets });
     const logs: string[] = [];
-    const b = await withExitOn('2018:2:1,2018:2:2,2019:5:1', (p) => startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }));
+    const b = await withExitOn('2018:2:1,2018:2:2,2019:5:1', (p) =>
+      startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }),
+    );
     expect(b.status).toBe('done');
     const retried = store.jobs(b.runId).filter((j) => j.attempts > 1);
     expect(retried.map((j) => [j.year, j.replication, j.attempts])).toEqual([
@@ -114,7 +126,9 @@ describe('engine', () => {
     expect(batched.status).toBe('done');
     expect(dump(store, batched.runId)).toBe(dump(store, single.runId));
     const logs: string[] = [];
-    const crashed = await withExitOn('2019:12:1', (p) => startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }));
+    const crashed = await withExitOn('2019:12:1', (p) =>
+      startRun(l, store, p, { targets, onLog: (x) => logs.push(x) }),
+    );
     expect(crashed.status).toBe('done');
     expect(logs.some((x) => x.startsWith('worker died during a batch'))).toBe(true);
     // Only the job that killed its worker used up attempts (batch attempt not counted; alone it crashed once more).
@@ -136,11 +150,21 @@ describe('engine', () => {
     const ref = aggregateRun(store, out.runId, l.modelIds, 6, targets);
     const stored = store.series(out.runId);
     expect(stored.length).toBe(ref.rows.length);
-    const row = (r: { model: string; metric: string; entity: string; period: string; p10: number; p50: number; p90: number; mean: number; n: number }) =>
-      [r.model, r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n].join('|');
+    const row = (r: {
+      model: string;
+      metric: string;
+      entity: string;
+      period: string;
+      p10: number;
+      p50: number;
+      p90: number;
+      mean: number;
+      n: number;
+    }) => [r.model, r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n].join('|');
     expect(new Set(stored.map(row))).toEqual(new Set(ref.rows.map(row)));
     // The store keeps "no value" as SQL NULL (NaN in memory).
-    const ev = (e: { targetId: string; pMet: number | null; status: string }) => `${e.targetId}|${e.pMet === null || Number.isNaN(e.pMet) ? '-' : e.pMet}|${e.status}`;
+    const ev = (e: { targetId: string; pMet: number | null; status: string }) =>
+      `${e.targetId}|${e.pMet === null || Number.isNaN(e.pMet) ? '-' : e.pMet}|${e.status}`;
     expect(store.targetEvals(out.runId).map(ev).sort()).toEqual(ref.evals.map(ev).sort());
   });
 

@@ -81,7 +81,18 @@ describe('twin export --format csv-dir|geojson|czml', () => {
     expect(Math.round(c.blue * 255)).toBe(parseInt(expected.slice(5, 7), 16));
     expect(e.properties!.valueP50.getValue(when)).toBeCloseTo(fixtureShare(k, 29) + 0.05, 9);
     expect(periodInterval('2019-12')).toBe('2019-12-01T00:00:00Z/2020-01-01T00:00:00Z');
-    const bad = twin(['export', String(runId), '--format', 'czml', '--metric', 'nope.metric', '--out', out, '--db', db]);
+    const bad = twin([
+      'export',
+      String(runId),
+      '--format',
+      'czml',
+      '--metric',
+      'nope.metric',
+      '--out',
+      out,
+      '--db',
+      db,
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('district metrics in this run: extranet.liveShare');
   }, 120_000);

@@ -14,4 +14,6 @@ export const WORKER_FILE = path.join(ENGINE_ROOT, 'dist', 'worker.mjs');
 /** Shared outside reference data (beside the clone). */
 export const SHARED_DIR = path.resolve(ENGINE_ROOT, '..', 'shared');
 /** Scenarios folder (`extends:` resolves only inside it); TWIN_SCENARIOS_DIR overrides it for tests and site setups. */
-export const SCENARIOS_ROOT = process.env.TWIN_SCENARIOS_DIR ? path.resolve(process.env.TWIN_SCENARIOS_DIR) : path.join(ENGINE_ROOT, 'scenarios');
+export const SCENARIOS_ROOT = process.env.TWIN_SCENARIOS_DIR
+  ? path.resolve(process.env.TWIN_SCENARIOS_DIR)
+  : path.join(ENGINE_ROOT, 'scenarios');

@@ -42,14 +42,19 @@ describe('report content', () => {
 
   it('lists assumptions and the parameters that differ between the runs', () => {
     expect(html).toContain('Targets the plan states without a figure or date');
-    for (const t of loadTargets().filter((x) => x.source === 'assumption').slice(0, 3)) expect(html).toContain(t.id);
+    for (const t of loadTargets()
+      .filter((x) => x.source === 'assumption')
+      .slice(0, 3))
+      expect(html).toContain(t.id);
     const diff = html.slice(html.indexOf('Parameters that differ'));
     expect(diff).toContain('testbed.samples');
     expect(diff).toMatch(/<td>105<\/td><td>100<\/td>/);
   });
 
   it('renders README markdown safely', () => {
-    const h = renderMarkdown('## Eq\n\n| a | b |\n|---|---|\n| `x<y` | **1** |\n\n<script>alert(1)</script>\n\n```\nv = d / t\n```');
+    const h = renderMarkdown(
+      '## Eq\n\n| a | b |\n|---|---|\n| `x<y` | **1** |\n\n<script>alert(1)</script>\n\n```\nv = d / t\n```',
+    );
     expect(h).toContain('<table>');
     expect(h).toContain('<code>x&lt;y</code>');
     expect(h).toContain('<strong>1</strong>');
@@ -68,7 +73,11 @@ describe('report content', () => {
     expect(periodX('2019-01')).toBeCloseTo(2019 + 0.5 / 12, 12);
     expect(periodX('2018-12-31')).toBeCloseTo(2019, 12);
     expect(niceTicks(0, 1, 4)).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    const svg = bandChart({ title: 'x', unit: 'share', series: { label: 'r', periods: ['2017', '2018'], p10: [0.1, 0.2], p50: [0.2, 0.3], p90: [0.3, 0.4] } });
+    const svg = bandChart({
+      title: 'x',
+      unit: 'share',
+      series: { label: 'r', periods: ['2017', '2018'], p10: [0.1, 0.2], p50: [0.2, 0.3], p90: [0.3, 0.4] },
+    });
     expect(svg.startsWith('<svg')).toBe(true);
   });
 });
@@ -77,7 +86,8 @@ describe('twin report (CLI)', () => {
   it('writes a PDF whose pages render, with the targets text', () => {
     const chromium = findChromium();
     if (!chromium) {
-      if (process.env.CI === 'true') throw new Error('CI must have Chromium (/usr/bin/chromium) for the PDF report test');
+      if (process.env.CI === 'true')
+        throw new Error('CI must have Chromium (/usr/bin/chromium) for the PDF report test');
       return;
     }
     const out = path.join(dir, 'report.pdf');
@@ -94,7 +104,9 @@ describe('twin report (CLI)', () => {
       expect(text).toContain('extranet-3-levels');
       // Render every page to grey pixels; each must have ink (not blank), the first page a good amount.
       execFileSync('pdftoppm', ['-r', '30', '-gray', out, path.join(dir, 'pg')]);
-      const pgms = readdirSync(dir).filter((f) => /^pg-\d+\.pgm$/.test(f)).sort();
+      const pgms = readdirSync(dir)
+        .filter((f) => /^pg-\d+\.pgm$/.test(f))
+        .sort();
       expect(pgms).toHaveLength(pages);
       for (const f of pgms) {
         const buf = readFileSync(path.join(dir, f));
@@ -105,7 +117,8 @@ describe('twin report (CLI)', () => {
         expect(ink / px.length, f).toBeGreaterThan(f === pgms[0] ? 0.02 : 0.002);
       }
     } else {
-      if (process.env.CI === 'true') throw new Error('CI must have poppler-utils (pdftoppm, pdfinfo, pdftotext) for the PDF check');
+      if (process.env.CI === 'true')
+        throw new Error('CI must have poppler-utils (pdftoppm, pdfinfo, pdftotext) for the PDF check');
       const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
       expect(pages).toBeGreaterThanOrEqual(3);
     }

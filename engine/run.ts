@@ -62,7 +62,10 @@ export interface RunOutcome {
 /** The code version stored with each run: `git describe`, else the package version. */
 export function codeVersion(): string {
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty', '--tags'], { cwd: ENGINE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('git', ['describe', '--always', '--dirty', '--tags'], {
+      cwd: ENGINE_ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
   } catch {
@@ -76,13 +79,19 @@ export function codeVersion(): string {
  * for whole-period models. Seeds derive from the master seed and the job's identity only.
  * @example planJobs(loaded, 10).length // → Σ over models of (years × 10 | 10)
  */
-export function planJobs(l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash' | 'scenario'>, seed: number, replications: number): JobRow[] {
+export function planJobs(
+  l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash' | 'scenario'>,
+  seed: number,
+  replications: number,
+): JobRow[] {
   const jobs: JobRow[] = [];
   const byId = new Map(scenarioModels().map((m) => [m.id, m]));
   for (const id of l.modelIds) {
     const m = byId.get(id)!;
     const years = m.grain === 'year' ? l.years : [l.years[0]!];
-    const reps = m.replications ? Math.max(1, Math.min(replications, Math.floor(m.replications(l.scenario[id], replications)))) : replications;
+    const reps = m.replications
+      ? Math.max(1, Math.min(replications, Math.floor(m.replications(l.scenario[id], replications))))
+      : replications;
     for (const y of years) {
       for (let r = 0; r < reps; r++) {
         jobs.push({
@@ -140,7 +149,8 @@ export function createRunRecord(
   return store.createRun(
     {
       scenarioName: scenario.name,
-      scenarioFile: opts.scenarioFile ?? (l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file),
+      scenarioFile:
+        opts.scenarioFile ?? (l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file),
       scenarioHash: l.hash,
       scenario: { scenario, modelIds: l.modelIds, years: l.years },
       seed,
@@ -156,7 +166,12 @@ export function createRunRecord(
  * Continue a run that was killed, cancelled or failed: finished jobs are kept, the rest run, nothing is duplicated.
  * @throws Error when the run does not exist or already finished.
  */
-export async function resumeRun(runId: number, store: Store, pool: JobPool, opts: RunOptions = {}): Promise<RunOutcome> {
+export async function resumeRun(
+  runId: number,
+  store: Store,
+  pool: JobPool,
+  opts: RunOptions = {},
+): Promise<RunOutcome> {
   const run = store.run(runId);
   if (!run) throw new Error(`no run ${runId} in ${store.file}; list runs with \`twin list\``);
   if (run.status === 'done') throw new Error(`run ${runId} already finished; nothing to resume`);
@@ -294,7 +309,9 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
       const msg = (e as Error)?.message ?? String(e);
       // Which job killed the worker is unknown: the batch attempt counts for none of them, and each job runs alone,
       // where a job that kills its worker again uses up its own attempts (and fails the run after MAX_ATTEMPTS).
-      log(`worker died during a batch of ${js.length} jobs from ${describeJob(js[0]!)}; running them one by one (${msg})`);
+      log(
+        `worker died during a batch of ${js.length} jobs from ${describeJob(js[0]!)}; running them one by one (${msg})`,
+      );
       for (const j of js) j.attempts = 0;
       for (const j of js) {
         if (failure || inner.signal.aborted) return;
@@ -331,7 +348,8 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
       const first = pending[next++]!;
       const k = batchSize(first.model);
       const batch = [first];
-      while (batch.length < k && next < pending.length && pending[next]!.model === first.model) batch.push(pending[next++]!);
+      while (batch.length < k && next < pending.length && pending[next]!.model === first.model)
+        batch.push(pending[next++]!);
       if (batch.length === 1) await runOne(first);
       else await runBatch(batch);
     }
@@ -416,7 +434,12 @@ export function replicationMatrix(store: Store, runId: number, model: string, re
  * The same matrix, built without holding the event loop for long: the outputs are read in one query, then decoded a
  * few jobs per tick, so a run can aggregate a finished model while its pool still works on the others.
  */
-export async function replicationMatrixAsync(store: Store, runId: number, model: string, reps: number): Promise<ReplicationMatrix> {
+export async function replicationMatrixAsync(
+  store: Store,
+  runId: number,
+  model: string,
+  reps: number,
+): Promise<ReplicationMatrix> {
   const b = new MatrixBuilder(reps);
   const rows = store.jobOutputBlobs(runId, model);
   for (let i = 0; i < rows.length; i++) {
@@ -453,7 +476,12 @@ export function trajectories(m: ReplicationMatrix, metric: string, entity: strin
  * P10/P50/P90/mean rows of one model's matrix and the evaluations of that model's targets.
  * @example const { rows, evals } = aggregateModel('clouds', replicationMatrix(store, id, 'clouds', 50), 50, loadTargets());
  */
-export function aggregateModel(model: string, m: ReplicationMatrix, reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
+export function aggregateModel(
+  model: string,
+  m: ReplicationMatrix,
+  reps: number,
+  targets: TargetDef[],
+): { rows: SeriesRow[]; evals: TargetEval[] } {
   const rows: SeriesRow[] = [];
   const evals: TargetEval[] = [];
   const buf = new Float64Array(reps);
@@ -482,7 +510,8 @@ export function aggregateModel(model: string, m: ReplicationMatrix, reps: number
       n,
     });
   }
-  for (const t of targets.filter((x) => x.model === model)) evals.push(evaluateTarget(t, trajectories(m, t.metric, t.entity)));
+  for (const t of targets.filter((x) => x.model === model))
+    evals.push(evaluateTarget(t, trajectories(m, t.metric, t.entity)));
   return { rows, evals };
 }
 
@@ -490,7 +519,11 @@ export function aggregateModel(model: string, m: ReplicationMatrix, reps: number
  * Rows and evaluations of a run in the stored order: models in run order, each with its targets, then the targets of
  * models the run did not include, listed as no-data so every target appears in every run.
  */
-function combineAggregates(modelIds: string[], targets: TargetDef[], perModel: (model: string) => { rows: SeriesRow[]; evals: TargetEval[] }): { rows: SeriesRow[]; evals: TargetEval[] } {
+function combineAggregates(
+  modelIds: string[],
+  targets: TargetDef[],
+  perModel: (model: string) => { rows: SeriesRow[]; evals: TargetEval[] },
+): { rows: SeriesRow[]; evals: TargetEval[] } {
   const rows: SeriesRow[] = [];
   const evals: TargetEval[] = [];
   for (const model of modelIds) {
@@ -503,6 +536,14 @@ function combineAggregates(modelIds: string[], targets: TargetDef[], perModel: (
 }
 
 /** Aggregate all models of a run and evaluate the targets. */
-export function aggregateRun(store: Store, runId: number, modelIds: string[], reps: number, targets: TargetDef[]): { rows: SeriesRow[]; evals: TargetEval[] } {
-  return combineAggregates(modelIds, targets, (model) => aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets));
+export function aggregateRun(
+  store: Store,
+  runId: number,
+  modelIds: string[],
+  reps: number,
+  targets: TargetDef[],
+): { rows: SeriesRow[]; evals: TargetEval[] } {
+  return combineAggregates(modelIds, targets, (model) =>
+    aggregateModel(model, replicationMatrix(store, runId, model, reps), reps, targets),
+  );
 }

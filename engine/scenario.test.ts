@@ -1,7 +1,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deepMerge, loadScenario, MAX_SCENARIO_BYTES, ScenarioError, scenarioJsonSchema, stableStringify, suggest } from './scenario.ts';
+import {
+  deepMerge,
+  loadScenario,
+  MAX_SCENARIO_BYTES,
+  ScenarioError,
+  scenarioJsonSchema,
+  stableStringify,
+  suggest,
+} from './scenario.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { tmpDir, twin } from './test/helpers.ts';
 
@@ -44,7 +52,9 @@ describe('malformed scenario files (engine/test/cases)', () => {
     for (const name of caseNames) {
       const exp = JSON.parse(readFileSync(path.join(CASES, name, 'expected.json'), 'utf8')) as Expected;
       const db = path.join(dir, `${name}.sqlite`);
-      const env: Record<string, string> = exp.scenariosDir ? { TWIN_SCENARIOS_DIR: path.join(ENGINE_ROOT, exp.scenariosDir) } : {};
+      const env: Record<string, string> = exp.scenariosDir
+        ? { TWIN_SCENARIOS_DIR: path.join(ENGINE_ROOT, exp.scenariosDir) }
+        : {};
       const r = twin(['run', path.join(CASES, name, 'scenario.yaml'), '--db', db], env);
       expect(r.status, `${name}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(exp.includes[0]!);
@@ -53,7 +63,9 @@ describe('malformed scenario files (engine/test/cases)', () => {
   });
 
   it('`twin validate` exits 0 for the shipped scenarios and 2 when any file is bad', () => {
-    const good = readdirSync(path.join(ENGINE_ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => `scenarios/${f}`);
+    const good = readdirSync(path.join(ENGINE_ROOT, 'scenarios'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `scenarios/${f}`);
     const ok = twin(['validate', ...good]);
     expect(ok.status, ok.stderr).toBe(0);
     const bad = twin(['validate', good[0]!, path.join(CASES, 'unknown-key-top', 'scenario.yaml')]);
@@ -100,7 +112,10 @@ describe('scenario merge, hash and schema', () => {
     const a = path.join(dir, 'a.yaml');
     const b = path.join(dir, 'b.yaml');
     writeFileSync(a, 'name: a\nmodels: [testbed]\ntestbed: { samples: 10, walkSteps: 3 }\n');
-    writeFileSync(b, 'name: b\ndescription: same content, other order\nseed: 9\nreplications: 3\ntestbed:\n  walkSteps: 3\n  samples: 10\nmodels: [testbed]\n');
+    writeFileSync(
+      b,
+      'name: b\ndescription: same content, other order\nseed: 9\nreplications: 3\ntestbed:\n  walkSteps: 3\n  samples: 10\nmodels: [testbed]\n',
+    );
     expect(loadScenario(a).hash).toBe(loadScenario(b).hash);
     writeFileSync(b, 'name: b\nmodels: [testbed]\ntestbed: { samples: 11, walkSteps: 3 }\n');
     expect(loadScenario(a).hash).not.toBe(loadScenario(b).hash);
@@ -120,7 +135,9 @@ describe('scenario merge, hash and schema', () => {
   it('writes a JSON Schema that lists every section and rejects unknown keys', () => {
     const js = scenarioJsonSchema() as any;
     expect(js.additionalProperties).toBe(false);
-    expect(Object.keys(js.properties)).toEqual(expect.arrayContaining(['name', 'period', 'seed', 'replications', 'testbed']));
+    expect(Object.keys(js.properties)).toEqual(
+      expect.arrayContaining(['name', 'period', 'seed', 'replications', 'testbed']),
+    );
     expect(js.properties.period.properties.endYear.maximum).toBe(2021);
   });
 });

@@ -59,17 +59,40 @@ export function formatIssue(i: ScenarioIssue): string {
 }
 
 const metaSchema = {
-  name: z.string().min(1).max(80).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, space, dot, dash, underscore').describe('Scenario name shown in lists.'),
+  name: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, space, dot, dash, underscore')
+    .describe('Scenario name shown in lists.'),
   description: z.string().max(2000).default('').describe('What this what-if changes and why.'),
   extends: z.string().optional().describe('Name of a scenario in scenarios/ this one overrides (e.g. "baseline").'),
   period: z
     .strictObject({
-      startYear: z.number().int().min(2017).max(2021).default(2017).describe('First simulated year (plan period 2017–2021).'),
-      endYear: z.number().int().min(2017).max(2021).default(2021).describe('Last simulated year (plan period 2017–2021).'),
+      startYear: z
+        .number()
+        .int()
+        .min(2017)
+        .max(2021)
+        .default(2017)
+        .describe('First simulated year (plan period 2017–2021).'),
+      endYear: z
+        .number()
+        .int()
+        .min(2017)
+        .max(2021)
+        .default(2021)
+        .describe('Last simulated year (plan period 2017–2021).'),
     })
     .prefault({})
     .describe('Simulated years, inside the plan period 2017–2021.'),
-  seed: z.number().int().min(0).max(4294967295).default(20170915).describe('Master seed; every job seed derives from it.'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(4294967295)
+    .default(20170915)
+    .describe('Master seed; every job seed derives from it.'),
   replications: z.number().int().min(1).max(10000).default(50).describe('Monte Carlo replications per model and year.'),
   models: z
     .array(z.string())
@@ -80,15 +103,27 @@ const metaSchema = {
 /** The zod schema of a whole scenario file (after merge). */
 export function scenarioSchema() {
   const sections: Record<string, z.ZodType> = {};
-  for (const m of scenarioModels()) sections[m.id] = (m.paramsSchema as any).prefault({}).describe(`Parameters of the ${m.title} model.`);
+  for (const m of scenarioModels())
+    sections[m.id] = (m.paramsSchema as any).prefault({}).describe(`Parameters of the ${m.title} model.`);
   return z.strictObject({ ...metaSchema, ...sections }).superRefine((s: any, ctx) => {
     if (s.period.endYear < s.period.startYear) {
-      ctx.addIssue({ code: 'custom', path: ['period', 'endYear'], message: `must be ≥ period.startYear (${s.period.startYear})`, input: s.period.endYear });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['period', 'endYear'],
+        message: `must be ≥ period.startYear (${s.period.startYear})`,
+        input: s.period.endYear,
+      });
     }
     if (s.models) {
       const known = scenarioModels().map((m) => m.id);
       s.models.forEach((id: string, k: number) => {
-        if (!known.includes(id)) ctx.addIssue({ code: 'custom', path: ['models', k], message: `unknown model "${id}"${suggest(id, known)}; allowed: ${known.join(', ')}`, input: id });
+        if (!known.includes(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', k],
+            message: `unknown model "${id}"${suggest(id, known)}; allowed: ${known.join(', ')}`,
+            input: id,
+          });
       });
     }
   });
@@ -125,20 +160,39 @@ interface ParsedFile {
 }
 
 function parseFile(file: string): ParsedFile {
-  if (!existsSync(file)) throw new ScenarioError([{ file, path: '', message: 'file not found; check the path (scenarios live in scenarios/*.yaml)' }]);
+  if (!existsSync(file))
+    throw new ScenarioError([
+      { file, path: '', message: 'file not found; check the path (scenarios live in scenarios/*.yaml)' },
+    ]);
   const st = statSync(file);
   if (!st.isFile()) throw new ScenarioError([{ file, path: '', message: 'not a regular file' }]);
   if (st.size > MAX_SCENARIO_BYTES) {
-    throw new ScenarioError([{ file, path: '', message: `file is ${st.size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes` }]);
+    throw new ScenarioError([
+      {
+        file,
+        path: '',
+        message: `file is ${st.size} bytes; scenario files are limited to ${MAX_SCENARIO_BYTES} bytes`,
+      },
+    ]);
   }
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
   // Untrusted input: core schema only (no custom tags such as !!js/function), few aliases (billion-laughs), unique keys.
-  const doc = parseDocument(text, { lineCounter: lines, schema: 'core', customTags: [], uniqueKeys: true, prettyErrors: false, strict: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    schema: 'core',
+    customTags: [],
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+  });
   const issues: ScenarioIssue[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = lines.linePos(e.pos[0]);
-    const msg = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message.split('\n')[0]}; custom YAML tags are not allowed in scenario files` : e.message.split('\n')[0];
+    const msg =
+      e.code === 'TAG_RESOLVE_FAILED'
+        ? `${e.message.split('\n')[0]}; custom YAML tags are not allowed in scenario files`
+        : e.message.split('\n')[0];
     issues.push({ file, line: pos.line, column: pos.col, path: '', message: `YAML: ${msg}` });
   }
   if (issues.length) throw new ScenarioError(issues);
@@ -146,10 +200,19 @@ function parseFile(file: string): ParsedFile {
   try {
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: `YAML: ${(e as Error).message} (aliases are limited to 50 expansions)` }]);
+    throw new ScenarioError([
+      { file, path: '', message: `YAML: ${(e as Error).message} (aliases are limited to 50 expansions)` },
+    ]);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ScenarioError([{ file, line: 1, path: '', message: 'a scenario must be a YAML mapping (name: ..., period: ..., sections per model)' }]);
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        path: '',
+        message: 'a scenario must be a YAML mapping (name: ..., period: ..., sections per model)',
+      },
+    ]);
   }
   return { file, doc, lines, data: data as Record<string, unknown> };
 }
@@ -182,16 +245,21 @@ function resolveExtends(name: unknown, from: ParsedFile, scenariosDir: string): 
   const loc = locate(from, ['extends']);
   const issue = (message: string) => new ScenarioError([{ file: from.file, ...loc, path: 'extends', message }]);
   if (typeof name !== 'string' || !/^[A-Za-z0-9._-]+(\.ya?ml)?$/.test(name) || name.startsWith('.')) {
-    throw issue(`${JSON.stringify(name)} is not a scenario name; use the name of a file in scenarios/ without folders, e.g. "baseline"`);
+    throw issue(
+      `${JSON.stringify(name)} is not a scenario name; use the name of a file in scenarios/ without folders, e.g. "baseline"`,
+    );
   }
   const file = path.join(scenariosDir, /\.ya?ml$/.test(name) ? name : `${name}.yaml`);
   if (!existsSync(file)) {
     const known = listScenarioNames(scenariosDir);
-    throw issue(`no scenario "${name}" in ${path.relative(process.cwd(), scenariosDir) || '.'}${suggest(name, known)}; available: ${known.join(', ')}`);
+    throw issue(
+      `no scenario "${name}" in ${path.relative(process.cwd(), scenariosDir) || '.'}${suggest(name, known)}; available: ${known.join(', ')}`,
+    );
   }
   const real = realpathSync(file);
   const root = realpathSync(scenariosDir);
-  if (!real.startsWith(root + path.sep)) throw issue(`"${name}" resolves outside the scenarios folder; extends may only name files in scenarios/`);
+  if (!real.startsWith(root + path.sep))
+    throw issue(`"${name}" resolves outside the scenarios folder; extends may only name files in scenarios/`);
   return real;
 }
 
@@ -229,7 +297,11 @@ export function editDistance(a: string, b: string): number {
     dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      dp[j] = Math.min(
+        dp[j]! + 1,
+        dp[j - 1]! + 1,
+        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -280,9 +352,17 @@ function describeAllowed(raw: any): string {
   if (type === 'number') {
     const lo = t.minValue;
     const hi = t.maxValue;
-    const bounded = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
-    parts.push(`${t.isInt ? 'an integer' : 'a number'}${bounded(lo) ? ` ≥ ${lo}` : ''}${bounded(hi) ? ` ≤ ${hi}` : ''}`);
-  } else if (type === 'enum') parts.push(`one of ${Object.values(t.def.entries).map((v) => JSON.stringify(v)).join(', ')}`);
+    const bounded = (x: unknown) =>
+      typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER;
+    parts.push(
+      `${t.isInt ? 'an integer' : 'a number'}${bounded(lo) ? ` ≥ ${lo}` : ''}${bounded(hi) ? ` ≤ ${hi}` : ''}`,
+    );
+  } else if (type === 'enum')
+    parts.push(
+      `one of ${Object.values(t.def.entries)
+        .map((v) => JSON.stringify(v))
+        .join(', ')}`,
+    );
   else if (type === 'boolean') parts.push('true or false');
   else if (type === 'string') parts.push('a string');
   else if (type === 'array') parts.push('a list');
@@ -311,7 +391,10 @@ function short(v: unknown): string {
  * @throws ScenarioError listing every problem (file, line, field path, bad value, what is allowed).
  * @example const s = loadScenario('scenarios/half-crews.yaml'); s.hash // → '3f2a…' (stable across runs)
  */
-export function loadScenario(file: string, opts: { scenariosDir?: string; overrides?: Record<string, unknown> } = {}): LoadedScenario {
+export function loadScenario(
+  file: string,
+  opts: { scenariosDir?: string; overrides?: Record<string, unknown> } = {},
+): LoadedScenario {
   const scenariosDir = opts.scenariosDir ?? SCENARIOS_DIR;
   const abs = path.resolve(file);
   const chain: ParsedFile[] = [];
@@ -321,12 +404,26 @@ export function loadScenario(file: string, opts: { scenariosDir?: string; overri
   chain.push(cur);
   while (cur.data.extends !== undefined) {
     if (chain.length > MAX_EXTENDS_DEPTH) {
-      throw new ScenarioError([{ file: cur.file, ...locate(cur, ['extends']), path: 'extends', message: `extends chain deeper than ${MAX_EXTENDS_DEPTH} files` }]);
+      throw new ScenarioError([
+        {
+          file: cur.file,
+          ...locate(cur, ['extends']),
+          path: 'extends',
+          message: `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`,
+        },
+      ]);
     }
     const parentFile = resolveExtends(cur.data.extends, cur, scenariosDir);
     if (seen.has(parentFile)) {
       const names = [...chain.map((c) => path.basename(c.file)), path.basename(parentFile)].join(' → ');
-      throw new ScenarioError([{ file: cur.file, ...locate(cur, ['extends']), path: 'extends', message: `extends cycle: ${names}; remove one of the extends lines` }]);
+      throw new ScenarioError([
+        {
+          file: cur.file,
+          ...locate(cur, ['extends']),
+          path: 'extends',
+          message: `extends cycle: ${names}; remove one of the extends lines`,
+        },
+      ]);
     }
     seen.add(parentFile);
     cur = parseFile(parentFile);
@@ -375,7 +472,11 @@ export function loadScenario(file: string, opts: { scenariosDir?: string; overri
   }
   const scenario = res.data as Scenario;
   const production = models.map((m) => m.id);
-  const modelIds = scenario.models ? scenarioModels().map((m) => m.id).filter((id) => scenario.models!.includes(id)) : production;
+  const modelIds = scenario.models
+    ? scenarioModels()
+        .map((m) => m.id)
+        .filter((id) => scenario.models!.includes(id))
+    : production;
   const years: number[] = [];
   for (let y = scenario.period.startYear; y <= scenario.period.endYear; y++) years.push(y);
   return { file: abs, scenario, hash: scenarioHash(scenario, modelIds), modelIds, years };
@@ -410,6 +511,13 @@ export function stableStringify(v: unknown): string {
 
 /** JSON Schema of scenario files, for editor autocompletion (`npm run schema` writes scenarios/scenario.schema.json). */
 export function scenarioJsonSchema(): unknown {
-  const js = z.toJSONSchema(scenarioSchema() as any, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { ...js, title: 'Zibo twin scenario', description: 'A what-if of the Zibo New Smart City plan 2017–2021. See README.md, "Scenarios".' };
+  const js = z.toJSONSchema(scenarioSchema() as any, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return {
+    ...js,
+    title: 'Zibo twin scenario',
+    description: 'A what-if of the Zibo New Smart City plan 2017–2021. See README.md, "Scenarios".',
+  };
 }

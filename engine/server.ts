@@ -48,7 +48,8 @@ export function runBundle(store: Store, runId: number): RunBundle | undefined {
   const run = store.run(runId);
   if (!run) return undefined;
   const metrics: RunBundle['metrics'] = {};
-  for (const m of scenarioModels()) for (const mi of m.metrics ?? []) metrics[mi.id] = { unit: mi.unit, title: mi.title, model: m.id };
+  for (const m of scenarioModels())
+    for (const mi of m.metrics ?? []) metrics[mi.id] = { unit: mi.unit, title: mi.title, model: m.id };
   const { scenarioFile: _f, scenarioJson, error: _e, ...summary } = run;
   const targets = loadTargets();
   const actuals = listActuals(store);
@@ -67,7 +68,9 @@ export function runBundle(store: Store, runId: number): RunBundle | undefined {
 
 /** JSON with typed arrays written as plain arrays. */
 export function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x));
+  return JSON.stringify(v, (_k, x) =>
+    ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x,
+  );
 }
 
 /** A route handler; returns true when it handled the request. Lets later features add routes without touching this file's core. */
@@ -95,12 +98,21 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
  * Start the server; resolves when listening.
  * @example const s = await serve({ store, port: 0 }); console.log(s.url); await s.close();
  */
-export async function serve(opts: ServeOptions): Promise<{ url: string; port: number; close: () => Promise<void>; server: http.Server }> {
+export async function serve(
+  opts: ServeOptions,
+): Promise<{ url: string; port: number; close: () => Promise<void>; server: http.Server }> {
   const host = opts.host ?? '127.0.0.1';
   const viewerDir = opts.viewerDir ?? VIEWER_DIST;
   const store = opts.store;
   // One API (and so one task queue and one engine pool) per server.
-  const api = createApi({ store, targets: opts.targets, scenariosDir: opts.scenariosDir, threads: opts.threads, maxQueued: opts.maxQueued, pool: opts.pool });
+  const api = createApi({
+    store,
+    targets: opts.targets,
+    scenariosDir: opts.scenariosDir,
+    threads: opts.threads,
+    maxQueued: opts.maxQueued,
+    pool: opts.pool,
+  });
   // Actuals and re-forecast (issue 10): engine/api/actuals-routes.ts.
   const routes: Route[] = [...(opts.routes ?? []), actualsRoute({ store, targets: opts.targets }), api.route];
 
@@ -111,9 +123,11 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
       const url = rawUrl.startsWith('/') ? new URL(`http://localhost${rawUrl}`) : new URL(rawUrl, 'http://localhost');
       for (const r of routes) if (await r(req, res, url)) return;
       if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'only GET is allowed for static files' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return sendJson(res, 405, { error: 'only GET is allowed for static files' });
       // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
-      if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!)) return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
+      if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!))
+        return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
       serveStatic(res, viewerDir, url.pathname);
     } catch (e) {
       sendError(res, e);
@@ -141,14 +155,24 @@ export async function serve(opts: ServeOptions): Promise<{ url: string; port: nu
   };
 }
 
-function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, store: Store, scenariosDir?: string): void {
+function handleApi(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  store: Store,
+  scenariosDir?: string,
+): void {
   try {
     const parts = apiSegments(url.pathname);
     if (req.method !== 'GET') throw new ApiError(405, `${req.method} is not supported on ${url.pathname}`);
     if (parts[1] === 'health' && parts.length === 2) return sendJson(res, 200, { ok: true });
     if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
     if (parts[1] === 'scenarios' && parts.length === 2) {
-      return sendJson(res, 200, listScenarioNames(scenariosDir).map((name) => ({ name, file: `scenarios/${name}.yaml` })));
+      return sendJson(
+        res,
+        200,
+        listScenarioNames(scenariosDir).map((name) => ({ name, file: `scenarios/${name}.yaml` })),
+      );
     }
     if (parts[1] === 'targets' && parts.length === 2) return sendJson(res, 200, loadTargets());
     if (parts[1] === 'runs' && parts.length >= 4) {
@@ -158,7 +182,8 @@ function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL
       if (parts[3] === 'artifacts' && parts.length === 7) {
         const year = Number(parts[6]);
         const a = store.artifact(id, parts[4]!, parts[5]!, year);
-        if (a === undefined) throw new ApiError(404, `run ${id} has no artifact ${parts[4]}/${parts[5]} for ${parts[6]}`);
+        if (a === undefined)
+          throw new ApiError(404, `run ${id} has no artifact ${parts[4]}/${parts[5]} for ${parts[6]}`);
         if (a instanceof Uint8Array) {
           res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
           return void res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
@@ -198,9 +223,13 @@ function serveStatic(res: http.ServerResponse, root: string, pathname: string): 
   if (!existsSync(file)) return sendJson(res, 404, { error: `not found: ${pathname}` });
   const real = realpathSync(file);
   // No path traversal: the resolved real path must stay inside the viewer folder.
-  if (real !== rootReal && !real.startsWith(rootReal + path.sep)) return sendJson(res, 403, { error: 'forbidden path' });
+  if (real !== rootReal && !real.startsWith(rootReal + path.sep))
+    return sendJson(res, 403, { error: 'forbidden path' });
   const st = statSync(real);
   if (st.isDirectory()) return serveStatic(res, root, pathname.replace(/\/?$/, '/'));
-  res.writeHead(200, { 'content-type': MIME[path.extname(real).toLowerCase()] ?? 'application/octet-stream', 'content-length': st.size });
+  res.writeHead(200, {
+    'content-type': MIME[path.extname(real).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': st.size,
+  });
   createReadStream(real).pipe(res);
 }

@@ -144,10 +144,13 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(DDL);
-    const v = this.db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
+    const v = this.db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as
+      { value: string } | undefined;
     if (!v) this.db.prepare(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
     else if (Number(v.value) > SCHEMA_VERSION) {
-      throw new Error(`the store ${file} was written by a newer version (schema ${v.value} > ${SCHEMA_VERSION}); update the twin or use another --db`);
+      throw new Error(
+        `the store ${file} was written by a newer version (schema ${v.value} > ${SCHEMA_VERSION}); update the twin or use another --db`,
+      );
     }
   }
 
@@ -163,9 +166,21 @@ export class Store {
           `INSERT INTO runs (scenario_name, scenario_file, scenario_hash, scenario_json, seed, replications, code_version, status, started_at, threads)
            VALUES (?,?,?,?,?,?,?,'running',?,?)`,
         )
-        .run(r.scenarioName, r.scenarioFile, r.scenarioHash, JSON.stringify(r.scenario), r.seed, r.replications, r.codeVersion, new Date().toISOString(), r.threads);
+        .run(
+          r.scenarioName,
+          r.scenarioFile,
+          r.scenarioHash,
+          JSON.stringify(r.scenario),
+          r.seed,
+          r.replications,
+          r.codeVersion,
+          new Date().toISOString(),
+          r.threads,
+        );
       const runId = Number(info.lastInsertRowid);
-      const ins = this.db.prepare(`INSERT INTO jobs (run_id, idx, model, year, replication, seed, status, attempts) VALUES (?,?,?,?,?,?,'pending',0)`);
+      const ins = this.db.prepare(
+        `INSERT INTO jobs (run_id, idx, model, year, replication, seed, status, attempts) VALUES (?,?,?,?,?,?,'pending',0)`,
+      );
       for (const j of jobs) ins.run(runId, j.idx, j.model, j.year, j.replication, j.seed);
       return runId;
     });
@@ -173,15 +188,27 @@ export class Store {
   }
 
   /** Record a finished job and its output atomically; `output` is the model output or its bytes from `encodeOutput` (as the worker sends them). */
-  finishJob(runId: number, idx: number, attempts: number, ms: number, output: ModelOutput | Uint8Array, artifacts?: Array<{ model: string; name: string; year: number; data: unknown }>): void {
-    const blob = output instanceof Uint8Array ? Buffer.from(output.buffer, output.byteOffset, output.byteLength) : encodeOutput(output);
+  finishJob(
+    runId: number,
+    idx: number,
+    attempts: number,
+    ms: number,
+    output: ModelOutput | Uint8Array,
+    artifacts?: Array<{ model: string; name: string; year: number; data: unknown }>,
+  ): void {
+    const blob =
+      output instanceof Uint8Array
+        ? Buffer.from(output.buffer, output.byteOffset, output.byteLength)
+        : encodeOutput(output);
     const tx = this.db.transaction(() => {
       this.db.prepare(`INSERT OR REPLACE INTO job_outputs (run_id, idx, output) VALUES (?,?,?)`).run(runId, idx, blob);
       this.db
         .prepare(`UPDATE jobs SET status='done', attempts=?, ms=?, finished_at=?, error=NULL WHERE run_id=? AND idx=?`)
         .run(attempts, ms, new Date().toISOString(), runId, idx);
       if (artifacts) {
-        const ins = this.db.prepare(`INSERT OR REPLACE INTO artifacts (run_id, model, name, year, data) VALUES (?,?,?,?,?)`);
+        const ins = this.db.prepare(
+          `INSERT OR REPLACE INTO artifacts (run_id, model, name, year, data) VALUES (?,?,?,?,?)`,
+        );
         for (const a of artifacts) ins.run(runId, a.model, a.name, a.year, serialize(a.data));
       }
     });
@@ -190,7 +217,9 @@ export class Store {
 
   markJobAttempt(runId: number, idx: number, attempts: number, error: string | null, failed = false): void {
     this.db
-      .prepare(`UPDATE jobs SET attempts=?, error=?, status=?, started_at=COALESCE(started_at, ?) WHERE run_id=? AND idx=?`)
+      .prepare(
+        `UPDATE jobs SET attempts=?, error=?, status=?, started_at=COALESCE(started_at, ?) WHERE run_id=? AND idx=?`,
+      )
       .run(attempts, error, failed ? 'failed' : 'pending', new Date().toISOString(), runId, idx);
   }
 
@@ -210,9 +239,10 @@ export class Store {
   }
 
   jobCounts(runId: number): { total: number; done: number } {
-    return this.db.prepare(`SELECT COUNT(*) AS total, SUM(status='done') AS done FROM jobs WHERE run_id=?`).get(runId) as { total: number; done: number };
+    return this.db
+      .prepare(`SELECT COUNT(*) AS total, SUM(status='done') AS done FROM jobs WHERE run_id=?`)
+      .get(runId) as { total: number; done: number };
   }
-
 
   /** The encoded outputs of a model's finished jobs, in job order, read in one query (decode with `decodeOutput`). */
   jobOutputBlobs(runId: number, model: string): Array<{ idx: number; replication: number; output: Buffer }> {
@@ -229,19 +259,24 @@ export class Store {
     const tx = this.db.transaction(() => {
       this.db.prepare(`DELETE FROM series WHERE run_id=?`).run(runId);
       this.db.prepare(`DELETE FROM target_evals WHERE run_id=?`).run(runId);
-      const ins = this.db.prepare(`INSERT INTO series (run_id, model, metric, entity, period, p10, p50, p90, mean, n) VALUES (?,?,?,?,?,?,?,?,?,?)`);
+      const ins = this.db.prepare(
+        `INSERT INTO series (run_id, model, metric, entity, period, p10, p50, p90, mean, n) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+      );
       for (const r of rows) ins.run(runId, r.model, r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n);
       const te = this.db.prepare(
         `INSERT INTO target_evals (run_id, target_id, p_met, date_p50, date_p90, value_p10, value_p50, value_p90, status) VALUES (?,?,?,?,?,?,?,?,?)`,
       );
-      for (const e of evals) te.run(runId, e.targetId, e.pMet, e.dateP50, e.dateP90, e.valueP10, e.valueP50, e.valueP90, e.status);
+      for (const e of evals)
+        te.run(runId, e.targetId, e.pMet, e.dateP50, e.dateP90, e.valueP10, e.valueP50, e.valueP90, e.status);
     });
     tx();
   }
 
   run(runId: number): (RunSummary & { scenarioFile: string; scenarioJson: string; error: string | null }) | undefined {
     const r = this.db.prepare(`SELECT * FROM runs WHERE id=?`).get(runId) as any;
-    return r ? { ...toSummary(r), scenarioFile: r.scenario_file, scenarioJson: r.scenario_json, error: r.error } : undefined;
+    return r
+      ? { ...toSummary(r), scenarioFile: r.scenario_file, scenarioJson: r.scenario_json, error: r.error }
+      : undefined;
   }
 
   listRuns(): RunSummary[] {
@@ -258,7 +293,9 @@ export class Store {
   /** The latest finished run of a scenario content hash with this seed and replication count, if any. */
   findFinishedRun(hash: string, seed: number, replications: number): RunSummary | undefined {
     const r = this.db
-      .prepare(`SELECT * FROM runs WHERE scenario_hash=? AND seed=? AND replications=? AND status='done' ORDER BY id DESC LIMIT 1`)
+      .prepare(
+        `SELECT * FROM runs WHERE scenario_hash=? AND seed=? AND replications=? AND status='done' ORDER BY id DESC LIMIT 1`,
+      )
       .get(hash, seed, replications);
     return r ? toSummary(r) : undefined;
   }
@@ -273,31 +310,37 @@ export class Store {
       }
     }
     return this.db
-      .prepare(`SELECT model, metric, entity, period, p10, p50, p90, mean, n FROM series WHERE ${where.join(' AND ')} ORDER BY model, metric, entity, period`)
+      .prepare(
+        `SELECT model, metric, entity, period, p10, p50, p90, mean, n FROM series WHERE ${where.join(' AND ')} ORDER BY model, metric, entity, period`,
+      )
       .all(...args) as SeriesRow[];
   }
 
   targetEvals(runId: number): TargetEval[] {
-    return (this.db.prepare(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as any[]).map((r) => ({
-      targetId: r.target_id,
-      pMet: r.p_met,
-      dateP50: r.date_p50,
-      dateP90: r.date_p90,
-      valueP10: r.value_p10,
-      valueP50: r.value_p50,
-      valueP90: r.value_p90,
-      status: r.status,
-    }));
+    return (this.db.prepare(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as any[]).map(
+      (r) => ({
+        targetId: r.target_id,
+        pMet: r.p_met,
+        dateP50: r.date_p50,
+        dateP90: r.date_p90,
+        valueP10: r.value_p10,
+        valueP50: r.value_p50,
+        valueP90: r.value_p90,
+        status: r.status,
+      }),
+    );
   }
 
   artifactList(runId: number): Array<{ model: string; name: string; year: number }> {
-    return this.db.prepare(`SELECT model, name, year FROM artifacts WHERE run_id=? ORDER BY model, name, year`).all(runId) as any[];
+    return this.db
+      .prepare(`SELECT model, name, year FROM artifacts WHERE run_id=? ORDER BY model, name, year`)
+      .all(runId) as any[];
   }
 
   artifact(runId: number, model: string, name: string, year: number): unknown {
-    const r = this.db.prepare(`SELECT data FROM artifacts WHERE run_id=? AND model=? AND name=? AND year=?`).get(runId, model, name, year) as
-      | { data: Buffer }
-      | undefined;
+    const r = this.db
+      .prepare(`SELECT data FROM artifacts WHERE run_id=? AND model=? AND name=? AND year=?`)
+      .get(runId, model, name, year) as { data: Buffer } | undefined;
     return r ? deserialize(r.data) : undefined;
   }
 }

@@ -7,10 +7,21 @@ import { evaluateTarget, loadTargets, periodEnd, weightedQuantiles } from './tar
 import { tmpDir } from './test/helpers.ts';
 
 const base: TargetDef = {
-  id: 't', title: 't', metric: 'm', scope: 'city', entity: 'city', comparator: '>=', threshold: 1, deadline: '2018-12-31',
-  source: 'plan', sourceText: 's', unit: 'share', model: 'rollout',
+  id: 't',
+  title: 't',
+  metric: 'm',
+  scope: 'city',
+  entity: 'city',
+  comparator: '>=',
+  threshold: 1,
+  deadline: '2018-12-31',
+  source: 'plan',
+  sourceText: 's',
+  unit: 'share',
+  model: 'rollout',
 };
-const months = (from: number, n: number) => Array.from({ length: n }, (_, i) => `${from + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+const months = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => `${from + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
 
 describe('targets', () => {
   it('period ends handle years, months and leap years', () => {
@@ -22,7 +33,10 @@ describe('targets', () => {
   it('P(met), projected dates and status follow the documented rule', () => {
     const ps = months(2017, 36);
     // Replication r reaches 100% in month 12 + 3r (r = 0..9): months 2018-01 ... 2020-04.
-    const reps = Array.from({ length: 10 }, (_, r) => ({ periods: ps, values: ps.map((_, i) => (i >= 12 + 3 * r ? 1 : i / 40)) }));
+    const reps = Array.from({ length: 10 }, (_, r) => ({
+      periods: ps,
+      values: ps.map((_, i) => (i >= 12 + 3 * r ? 1 : i / 40)),
+    }));
     const e = evaluateTarget(base, reps);
     // Met by 2018-12 (index 23): 12 + 3r ≤ 23 → r ≤ 3 → 4 of 10.
     expect(e.pMet).toBeCloseTo(0.4, 12);
@@ -44,7 +58,16 @@ describe('targets', () => {
     expect(evaluateTarget(t, reps, [3, 1]).pMet).toBe(0.75);
     expect(evaluateTarget(t, []).status).toBe('no-data');
     expect(evaluateTarget({ ...t, deadline: '2016-12-31' }, reps).status).toBe('no-data');
-    expect(weightedQuantiles([{ key: 3, w: 1 }, { key: 1, w: 1 }, { key: 2, w: 2 }], [0.25, 0.5, 1])).toEqual([1, 2, 3]);
+    expect(
+      weightedQuantiles(
+        [
+          { key: 3, w: 1 },
+          { key: 1, w: 1 },
+          { key: 2, w: 2 },
+        ],
+        [0.25, 0.5, 1],
+      ),
+    ).toEqual([1, 2, 3]);
   });
 
   it('targets.yaml is valid, unique and matches PLAN-FACTS deadlines', () => {
@@ -68,7 +91,10 @@ describe('targets', () => {
       return;
     }
     for (const t of ts.filter((x) => x.source === 'plan')) {
-      for (const piece of t.sourceText.replace(/\s*\(.*\)$/, '').replace(/(.*)$/, '').split('……')) {
+      for (const piece of t.sourceText
+        .replace(/\s*\(.*\)$/, '')
+        .replace(/(.*)$/, '')
+        .split('……')) {
         expect(text, `${t.id}: "${piece}"`).toContain(piece.replace(/\s+/g, ''));
       }
     }
@@ -76,7 +102,10 @@ describe('targets', () => {
 
   it('a malformed targets file is named with the target and field', () => {
     const f = path.join(tmpDir(), 'targets.yaml');
-    writeFileSync(f, 'targets:\n  - id: x\n    title: x\n    metric: m\n    scope: nowhere\n    entity: city\n    comparator: ">="\n    threshold: 1\n    deadline: "2018-12-31"\n    source: plan\n    sourceText: s\n    unit: u\n    model: rollout\n');
+    writeFileSync(
+      f,
+      'targets:\n  - id: x\n    title: x\n    metric: m\n    scope: nowhere\n    entity: city\n    comparator: ">="\n    threshold: 1\n    deadline: "2018-12-31"\n    source: plan\n    sourceText: s\n    unit: u\n    model: rollout\n',
+    );
     expect(() => loadTargets(f)).toThrow(/targets\[0\] \(x\): scope: city or a 6-digit district code/);
   });
 });

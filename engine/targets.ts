@@ -56,7 +56,9 @@ export function loadTargets(file = TARGETS_FILE): TargetDef[] {
     const i = list.error.issues[0]!;
     const idx = typeof i.path[1] === 'number' ? i.path[1] : undefined;
     const id = idx !== undefined ? doc?.targets?.[idx]?.id : undefined;
-    throw new Error(`${file}: targets${idx !== undefined ? `[${idx}]${id ? ` (${id})` : ''}` : ''}: ${i.path.slice(2).join('.') || 'file'}: ${i.message}`);
+    throw new Error(
+      `${file}: targets${idx !== undefined ? `[${idx}]${id ? ` (${id})` : ''}` : ''}: ${i.path.slice(2).join('.') || 'file'}: ${i.message}`,
+    );
   }
   const ids = new Set<string>();
   for (const t of list.data.targets) {
@@ -91,7 +93,16 @@ export interface Trajectory {
  * @example evaluateTarget(t, [{ periods: ['2018-12'], values: [1] }]).pMet // → 1
  */
 export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: ArrayLike<number>): TargetEval {
-  const empty: TargetEval = { targetId: t.id, pMet: NaN, dateP50: null, dateP90: null, valueP10: null, valueP50: null, valueP90: null, status: 'no-data' };
+  const empty: TargetEval = {
+    targetId: t.id,
+    pMet: NaN,
+    dateP50: null,
+    dateP90: null,
+    valueP10: null,
+    valueP50: null,
+    valueP90: null,
+    status: 'no-data',
+  };
   if (reps.length === 0) return empty;
   const ok = (v: number) => (t.comparator === '>=' ? v >= t.threshold - 1e-12 : v <= t.threshold + 1e-12);
   const atDeadline: Array<{ v: number; w: number }> = [];
@@ -119,7 +130,10 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
     dates.push({ d: first, w });
   }
   const pMet = wSum > 0 ? wMet / wSum : NaN;
-  const vq = weightedQuantiles(atDeadline.map((x) => ({ key: x.v, w: x.w })), [0.1, 0.5, 0.9]);
+  const vq = weightedQuantiles(
+    atDeadline.map((x) => ({ key: x.v, w: x.w })),
+    [0.1, 0.5, 0.9],
+  );
   // Never-met replications sort after every date.
   const dq = weightedQuantiles(
     dates.map((x) => ({ key: x.d ?? '9999-12-31', w: x.w })),
@@ -143,7 +157,10 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
  * Weighted quantiles by the lower empirical CDF (the smallest key whose cumulative weight reaches p); with equal
  * weights this is the classic "inverted CDF" quantile, which keeps dates as real dates.
  */
-export function weightedQuantiles<K extends string | number>(items: Array<{ key: K; w: number }>, ps: number[]): Array<K | null> {
+export function weightedQuantiles<K extends string | number>(
+  items: Array<{ key: K; w: number }>,
+  ps: number[],
+): Array<K | null> {
   const sorted = items.filter((x) => x.w > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const total = sorted.reduce((s, x) => s + x.w, 0);
   if (total <= 0) return ps.map(() => null);

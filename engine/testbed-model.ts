@@ -7,9 +7,21 @@ import { z } from 'zod';
 import type { ModelDefinition } from '../models/types.ts';
 
 const schema = z.strictObject({
-  samples: z.number().int().min(1).max(100_000_000).default(20_000).describe('Monte Carlo draws per job for the π estimate; count.'),
+  samples: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000_000)
+    .default(20_000)
+    .describe('Monte Carlo draws per job for the π estimate; count.'),
   walkSteps: z.number().int().min(1).max(1000).default(12).describe('Months of the random walk series per job; count.'),
-  burnIterations: z.number().int().min(0).max(1_000_000_000).default(0).describe('Extra floating-point iterations per job (CPU load for benchmarks); count.'),
+  burnIterations: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000_000)
+    .default(0)
+    .describe('Extra floating-point iterations per job (CPU load for benchmarks); count.'),
   delayMs: z.number().min(0).max(60_000).default(0).describe('Wall-clock delay per job (for kill/resume tests); ms.'),
 });
 export type TestbedParams = z.infer<typeof schema>;

@@ -31,7 +31,8 @@ const modelsById = new Map(scenarioModels().map((m) => [m.id, m]));
 function runJob(job: JobSpec, params: unknown, paramsJson: string): WorkerResult {
   const t0 = performance.now();
   const model = modelsById.get(job.model);
-  if (!model) return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${job.model}" is not registered in this worker` };
+  if (!model)
+    return { ok: false, code: 'UNKNOWN_MODEL', message: `model "${job.model}" is not registered in this worker` };
   try {
     const key = `${model.id}:${paramsJson}`;
     let inputs = inputsCache.get(key);

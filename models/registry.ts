@@ -9,7 +9,13 @@ import { greenhouseModel } from './greenhouse/index.ts';
 import { trafficModel } from './traffic/index.ts';
 import { trafficDynamicModel } from './traffic/dynamic/model.ts';
 
-export const models: ModelDefinition[] = [rolloutModel, cloudsModel, greenhouseModel, trafficModel, trafficDynamicModel];
+export const models: ModelDefinition[] = [
+  rolloutModel,
+  cloudsModel,
+  greenhouseModel,
+  trafficModel,
+  trafficDynamicModel,
+];
 
 /** Look a model up by id; throws with the known ids when missing. */
 export function getModel(id: string): ModelDefinition {

@@ -14,12 +14,21 @@ import { fileURLToPath } from 'node:url';
 import { guardedPage, launchBrowser, serveDir } from './test/browser.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name: string, def: number) => { const i = process.argv.indexOf(name); return i > 0 ? Number(process.argv[i + 1]) : def; };
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
 const vehicles = arg('--vehicles', 20000);
 const seconds = arg('--seconds', 8);
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : NaN;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN;
+};
 
 let nodeLine = '';
 // 1. The vehicle update alone, in Node, with the same code and Cesium's real PointPrimitiveCollection (no WebGL is
@@ -39,13 +48,17 @@ let nodeLine = '';
     r.update(t);
     const c = process.cpuUsage(c0);
     if (i >= 100) cpuMs.push((c.user + c.system) / 1000); // after JIT warm-up
-    t += 1 / 60 * 60; // 60 fps at 60x simulated speed
+    t += (1 / 60) * 60; // 60 fps at 60x simulated speed
   }
   nodeLine = `JS-points path (gpu=0): vehicle update in Node (same code, Cesium PointPrimitiveCollection), ${r.active} of ${vehicles} on the network: CPU ${pct(cpuMs, 0).toFixed(2)} ms min, ${median(cpuMs).toFixed(2)} ms median, ${pct(cpuMs, 0.95).toFixed(2)} ms p95 per update`;
 }
 
 if (!process.argv.includes('--no-build')) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const server = await serveDir(path.join(repoRoot, 'viewer/dist'));
@@ -65,11 +78,19 @@ try {
   ] as Array<{ mode: string; lean: boolean; subpixel: boolean; gpu?: boolean }>) {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
-    await page.goto(`${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`);
-    await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, { timeout: 120_000 });
+    await page.goto(
+      `${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`,
+    );
+    await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, {
+      timeout: 120_000,
+    });
     const firstFrameMs = await page.evaluate(() => window.__twin.firstFrameMs!);
     const marks = await page.evaluate(() => window.__twin.marks);
-    markLines.push(`${mode}: ${Object.entries(marks).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}, first frame ${Math.round(firstFrameMs)} ms`);
+    markLines.push(
+      `${mode}: ${Object.entries(marks)
+        .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+        .join(', ')}, first frame ${Math.round(firstFrameMs)} ms`,
+    );
     const readyMs = Date.now() - t0;
     if (!renderer) {
       renderer = await page.evaluate(() => {
@@ -82,33 +103,69 @@ try {
     // inflation of a shared, loaded 2-core machine.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    const cpu = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map((m) => [m.name, m.value]));
+    const cpu = async () =>
+      Object.fromEntries(
+        ((await cdp.send('Performance.getMetrics')) as { metrics: Array<{ name: string; value: number }> }).metrics.map(
+          (m) => [m.name, m.value],
+        ),
+      );
     await page.waitForTimeout(3000); // warm-up: tiles, shaders, JIT
-    await page.evaluate(() => { const b = window.__twin.bench!; b.frameMs.length = 0; b.jsMs.length = 0; b.renderMs.length = 0; b.written.length = 0; });
+    await page.evaluate(() => {
+      const b = window.__twin.bench!;
+      b.frameMs.length = 0;
+      b.jsMs.length = 0;
+      b.renderMs.length = 0;
+      b.written.length = 0;
+    });
     const c0 = await cpu();
     await page.waitForTimeout(seconds * 1000);
     const b = await page.evaluate(() => window.__twin.bench!);
     const c1 = await cpu();
     const framesCpu = b.frameMs.length || 1;
-    cpuLines.push(`${mode}: main-thread CPU per frame ${((c1.TaskDuration - c0.TaskDuration) * 1000 / framesCpu).toFixed(1)} ms, of which script ${((c1.ScriptDuration - c0.ScriptDuration) * 1000 / framesCpu).toFixed(1)} ms (${framesCpu} frames)`);
+    cpuLines.push(
+      `${mode}: main-thread CPU per frame ${(((c1.TaskDuration - c0.TaskDuration) * 1000) / framesCpu).toFixed(1)} ms, of which script ${(((c1.ScriptDuration - c0.ScriptDuration) * 1000) / framesCpu).toFixed(1)} ms (${framesCpu} frames)`,
+    );
     // The same update with no rendering in between: the JS cost without software GL's rasteriser threads
     // competing for the 2 cores (with a GPU they would not).
-    await page.evaluate(() => { window.__twin.bench!.frameMs.length = 0; });
+    await page.evaluate(() => {
+      window.__twin.bench!.frameMs.length = 0;
+    });
     const only = await page.evaluate(() => window.__twin.benchUpdateOnly!(60));
-    updateOnly.push(`${mode}: wall ${median(only).toFixed(2)} ms median, ${pct(only, 0.95).toFixed(2)} ms p95 over ${only.length} back-to-back updates`);
+    updateOnly.push(
+      `${mode}: wall ${median(only).toFixed(2)} ms median, ${pct(only, 0.95).toFixed(2)} ms p95 over ${only.length} back-to-back updates`,
+    );
     if (problems.length) throw new Error(`page problems in ${mode} mode:\n${problems.join('\n')}`);
     const frame = median(b.frameMs);
-    rows.push([mode.padEnd(8), String(Math.round(firstFrameMs)).padStart(8), String(readyMs).padStart(8),
-      frame.toFixed(1).padStart(9), (1000 / frame).toFixed(1).padStart(6), median(b.jsMs).toFixed(2).padStart(9),
-      pct(b.jsMs, 0.95).toFixed(2).padStart(8), median(b.renderMs).toFixed(1).padStart(12), String(b.frameMs.length).padStart(7), String(b.active).padStart(7), String(median(b.written)).padStart(8)].join(' '));
+    rows.push(
+      [
+        mode.padEnd(8),
+        String(Math.round(firstFrameMs)).padStart(8),
+        String(readyMs).padStart(8),
+        frame.toFixed(1).padStart(9),
+        (1000 / frame).toFixed(1).padStart(6),
+        median(b.jsMs).toFixed(2).padStart(9),
+        pct(b.jsMs, 0.95).toFixed(2).padStart(8),
+        median(b.renderMs).toFixed(1).padStart(12),
+        String(b.frameMs.length).padStart(7),
+        String(b.active).padStart(7),
+        String(median(b.written)).padStart(8),
+      ].join(' '),
+    );
     await context.close();
   }
 } finally {
   await browser.close();
   await server.close();
 }
-console.log(`viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, headless Chromium, software GL: ${renderer}`);
-console.log(`load average at end: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, headless Chromium, software GL: ${renderer}`,
+);
+console.log(
+  `load average at end: ${(await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active written');
 for (const r of rows) console.log(r);
 console.log(nodeLine);

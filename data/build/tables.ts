@@ -38,10 +38,18 @@ export function cityPopulation(year: number): { value: number; grade: Grade; met
   if (year === 2020) return { value: CITY.census2020, grade: 'F', method: '7th census 2020' };
   if (year >= 2011 && year < 2020) {
     const r = (CITY.census2020 / CITY.census2010) ** (1 / 10);
-    return { value: Math.round(CITY.census2010 * r ** (year - 2010)), grade: 'D', method: 'geometric interpolation between censuses 2010 and 2020' };
+    return {
+      value: Math.round(CITY.census2010 * r ** (year - 2010)),
+      grade: 'D',
+      method: 'geometric interpolation between censuses 2010 and 2020',
+    };
   }
   if (year === 2021) {
-    return { value: Math.round(CITY.census2020 + (CITY.resident2022 - CITY.census2020) / 2), grade: 'D', method: 'linear between census 2020 and end-2022 communiqué' };
+    return {
+      value: Math.round(CITY.census2020 + (CITY.resident2022 - CITY.census2020) / 2),
+      grade: 'D',
+      method: 'linear between census 2020 and end-2022 communiqué',
+    };
   }
   throw new Error(`cityPopulation: no method for year ${year}`);
 }
@@ -55,7 +63,10 @@ export function districtPopulation2020(): Record<string, { value: number; grade:
   const firm = Object.values(CENSUS_2020).reduce((a, b) => a + b, 0);
   const rest = CITY.census2020 - firm;
   const codes = Object.keys(REMAINDER_WEIGHTS);
-  const parts = apportion(rest, codes.map((c) => REMAINDER_WEIGHTS[c]!.value));
+  const parts = apportion(
+    rest,
+    codes.map((c) => REMAINDER_WEIGHTS[c]!.value),
+  );
   const out: Record<string, { value: number; grade: Grade }> = {};
   for (const d of DISTRICTS) {
     const f = CENSUS_2020[d.code];
@@ -76,7 +87,13 @@ export function populationRows(): { code: string; year: number; population: numb
   const rows: { code: string; year: number; population: number; grade: Grade; method: string }[] = [];
   for (const year of YEARS) {
     const city = cityPopulation(year);
-    const parts = year === 2020 ? codes.map((c) => p2020[c]!.value) : apportion(city.value, codes.map((c) => p2020[c]!.value));
+    const parts =
+      year === 2020
+        ? codes.map((c) => p2020[c]!.value)
+        : apportion(
+            city.value,
+            codes.map((c) => p2020[c]!.value),
+          );
     codes.forEach((code, i) => {
       const firm = year === 2020 && p2020[code]!.grade === 'F';
       rows.push({
@@ -132,7 +149,13 @@ export function nationalCars(t: number): number {
  * @example
  * vehicleRows()[0] // { year: 2017, cars: 1258200, ... }
  */
-export function vehicleRows(): { year: number; cars: number; privateCars: number; carsPer1000: number; growth: number | null }[] {
+export function vehicleRows(): {
+  year: number;
+  cars: number;
+  privateCars: number;
+  carsPer1000: number;
+  growth: number | null;
+}[] {
   const end2017 = VEHICLE_METHOD.zibo2009 * VEHICLE_METHOD.ratio2009to2017;
   const base = nationalCars(2018.0);
   let prev: number | null = null;
@@ -169,18 +192,44 @@ export function buildTables(areas: Readonly<Record<string, number>>): Outputs {
       population: r.population,
       population_grade: r.grade,
       population_method: r.method,
-      area_km2: d ? areas[r.code]! : round(Object.values(areas).reduce((a, b) => a + b, 0), 2),
+      area_km2: d
+        ? areas[r.code]!
+        : round(
+            Object.values(areas).reduce((a, b) => a + b, 0),
+            2,
+          ),
       official_area_km2: d ? d.officialAreaKm2 : CITY.officialAreaKm2,
       gdp_bn_cny: g ? g.gdpBnCny : null,
       gdp_grade: g ? 'F' : null,
       gdp_basis: g ? `${g.basis}; ${g.source}` : null,
     };
   });
-  const popCols = ['code', 'name_zh', 'name_en', 'year', 'population', 'population_grade', 'population_method', 'area_km2', 'official_area_km2', 'gdp_bn_cny', 'gdp_grade', 'gdp_basis'];
+  const popCols = [
+    'code',
+    'name_zh',
+    'name_en',
+    'year',
+    'population',
+    'population_grade',
+    'population_method',
+    'area_km2',
+    'official_area_km2',
+    'gdp_bn_cny',
+    'gdp_grade',
+    'gdp_basis',
+  ];
   const method =
     `E: Zibo 2009 civil vehicles ${VEHICLE_METHOD.zibo2009} (Shandong yearbook, F) x national 2009->2017 ratio ${VEHICLE_METHOD.ratio2009to2017}, ` +
     'then national MPS car stock growth (205m mid-2017, 260m end-2019, 297m Sep-2021) interpolated to year-ends; private share 0.82 (E)';
-  const veh = vehicleRows().map((v) => ({ year: v.year, cars: v.cars, private_cars: v.privateCars, cars_per_1000: v.carsPer1000, growth: v.growth, grade: 'E', method }));
+  const veh = vehicleRows().map((v) => ({
+    year: v.year,
+    cars: v.cars,
+    private_cars: v.privateCars,
+    cars_per_1000: v.carsPer1000,
+    growth: v.growth,
+    grade: 'E',
+    method,
+  }));
   return new Map([
     ['zibo/districts.csv', toCsv(popCols, rows)],
     ['zibo/vehicles.csv', toCsv(['year', 'cars', 'private_cars', 'cars_per_1000', 'growth', 'grade', 'method'], veh)],

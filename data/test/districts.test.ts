@@ -11,14 +11,26 @@ const districts = loadDistricts();
 
 describe('districts.geojson', () => {
   it('has the 8 county-level divisions with the national codes', () => {
-    expect(districts.map((d) => d.code).sort()).toEqual(['370302', '370303', '370304', '370305', '370306', '370321', '370322', '370323']);
+    expect(districts.map((d) => d.code).sort()).toEqual([
+      '370302',
+      '370303',
+      '370304',
+      '370305',
+      '370306',
+      '370321',
+      '370322',
+      '370323',
+    ]);
   });
 
   it('areas (turf, WGS-84) are within 3 % of the official figures', () => {
     for (const d of districts) {
       const area = turf.area(turf.polygon(d.polygon)) / 1e6;
       expect(Math.abs(area - d.areaKm2)).toBeLessThan(0.01); // the stored area is the outline's
-      expect(Math.abs(area / d.officialAreaKm2 - 1), `${d.code} ${d.nameEn}: ${area.toFixed(1)} vs ${d.officialAreaKm2}`).toBeLessThan(0.03);
+      expect(
+        Math.abs(area / d.officialAreaKm2 - 1),
+        `${d.code} ${d.nameEn}: ${area.toFixed(1)} vs ${d.officialAreaKm2}`,
+      ).toBeLessThan(0.03);
     }
     expect(districts.find((d) => d.code === '370303')!.officialAreaKm2).toBe(360.27);
     const total = districts.reduce((a, d) => a + turf.area(turf.polygon(d.polygon)) / 1e6, 0);
@@ -69,21 +81,27 @@ describe('GCJ-02 → WGS-84', () => {
     }
   });
 
-  it.skipIf(!npmCached(ECHARTS_CITIES))('every 10th committed vertex, converted back to GCJ-02, lies on the source outline (±150 m); unconverted it does not', () => {
-    const src = readSourceDistricts();
-    for (const d of districts) {
-      const s = src.find((f) => String(f.id) === d.code)!;
-      const line = turf.polygonToLine(turf.polygon(s.geometry.coordinates)) as Feature<LineString>;
-      let worst = 0;
-      const raw: number[] = [];
-      for (const p of d.polygon[0]!.filter((_, i) => i % 10 === 0)) {
-        worst = Math.max(worst, turf.pointToLineDistance(wgsToGcj(p), line, { units: 'kilometers' }) * 1000);
-        raw.push(turf.pointToLineDistance(p, line, { units: 'kilometers' }) * 1000);
+  it.skipIf(!npmCached(ECHARTS_CITIES))(
+    'every 10th committed vertex, converted back to GCJ-02, lies on the source outline (±150 m); unconverted it does not',
+    () => {
+      const src = readSourceDistricts();
+      for (const d of districts) {
+        const s = src.find((f) => String(f.id) === d.code)!;
+        const line = turf.polygonToLine(turf.polygon(s.geometry.coordinates)) as Feature<LineString>;
+        let worst = 0;
+        const raw: number[] = [];
+        for (const p of d.polygon[0]!.filter((_, i) => i % 10 === 0)) {
+          worst = Math.max(worst, turf.pointToLineDistance(wgsToGcj(p), line, { units: 'kilometers' }) * 1000);
+          raw.push(turf.pointToLineDistance(p, line, { units: 'kilometers' }) * 1000);
+        }
+        raw.sort((a, b) => a - b);
+        expect(worst, d.code).toBeLessThan(150);
+        // Unconverted, the median vertex is a few hundred metres off the source outline (shift ~0.5 km, any edge direction).
+        expect(
+          raw[raw.length >> 1]!,
+          `${d.code}: the WGS outline must not coincide with the GCJ source`,
+        ).toBeGreaterThan(150);
       }
-      raw.sort((a, b) => a - b);
-      expect(worst, d.code).toBeLessThan(150);
-      // Unconverted, the median vertex is a few hundred metres off the source outline (shift ~0.5 km, any edge direction).
-      expect(raw[raw.length >> 1]!, `${d.code}: the WGS outline must not coincide with the GCJ source`).toBeGreaterThan(150);
-    }
-  });
+    },
+  );
 });

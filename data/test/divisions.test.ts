@@ -11,8 +11,14 @@ const villages = towns.flatMap((t) => t.children);
  * from ../shared/research/zibo-and-rollout.md §1.2. City total 30 streets + 58 towns (also cnzsr.com for 2019).
  */
 const REF_2017: Record<string, [number, number]> = {
-  '370303': [7, 6], '370302': [4, 9], '370304': [3, 7], '370305': [5, 7],
-  '370306': [5, 5], '370321': [2, 7], '370322': [2, 7], '370323': [2, 10],
+  '370303': [7, 6],
+  '370302': [4, 9],
+  '370304': [3, 7],
+  '370305': [5, 7],
+  '370306': [5, 5],
+  '370321': [2, 7],
+  '370322': [2, 7],
+  '370323': [2, 10],
 };
 
 describe('divisions.json', () => {
@@ -41,8 +47,19 @@ describe('divisions.json', () => {
   });
 
   it('villages per county (NBS 2023 list) and against older published counts where comparable', () => {
-    const per = Object.fromEntries(counties.map((c) => [c.code, c.children.reduce((a, t) => a + t.children.length, 0)]));
-    expect(per).toEqual({ '370302': 474, '370303': 304, '370304': 296, '370305': 468, '370306': 250, '370321': 353, '370322': 318, '370323': 468 });
+    const per = Object.fromEntries(
+      counties.map((c) => [c.code, c.children.reduce((a, t) => a + t.children.length, 0)]),
+    );
+    expect(per).toEqual({
+      '370302': 474,
+      '370303': 304,
+      '370304': 296,
+      '370305': 468,
+      '370306': 250,
+      '370321': 353,
+      '370322': 318,
+      '370323': 468,
+    });
     // Outside references (research note §1.2): Zichuan 379 villages + 89 communities (2015); Boshan 289 (c.2023).
     expect(Math.abs(per['370302']! / 468 - 1)).toBeLessThan(0.05);
     expect(Math.abs(per['370304']! / 289 - 1)).toBeLessThan(0.05);

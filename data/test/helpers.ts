@@ -47,5 +47,8 @@ export function unreachable(net: RoadNetwork): { forward: number[]; backward: nu
   };
   const f = reach(fwd);
   const b = reach(bwd);
-  return { forward: net.nodes.filter((n) => !f.has(n.nodeId)).map((n) => n.nodeId), backward: net.nodes.filter((n) => !b.has(n.nodeId)).map((n) => n.nodeId) };
+  return {
+    forward: net.nodes.filter((n) => !f.has(n.nodeId)).map((n) => n.nodeId),
+    backward: net.nodes.filter((n) => !b.has(n.nodeId)).map((n) => n.nodeId),
+  };
 }

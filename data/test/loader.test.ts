@@ -2,7 +2,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataFileError, loadCarOwnership, loadDistricts, loadRoadNetwork, loadSites, loadZones, parseCsv, ZIBO_DATA_DIR } from '../index.ts';
+import {
+  DataFileError,
+  loadCarOwnership,
+  loadDistricts,
+  loadRoadNetwork,
+  loadSites,
+  loadZones,
+  parseCsv,
+  ZIBO_DATA_DIR,
+} from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zibo-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +26,13 @@ function corrupt(file: string, edit: (text: string) => string): string {
 
 describe('data/index.ts loaders', () => {
   it('parseCsv handles quotes, embedded commas and line numbers', () => {
-    expect(parseCsv('a,b\n1,"x,""y"""\n\n3,4\n')).toEqual({ header: ['a', 'b'], rows: [{ line: 2, cells: ['1', 'x,"y"'] }, { line: 4, cells: ['3', '4'] }] });
+    expect(parseCsv('a,b\n1,"x,""y"""\n\n3,4\n')).toEqual({
+      header: ['a', 'b'],
+      rows: [
+        { line: 2, cells: ['1', 'x,"y"'] },
+        { line: 4, cells: ['3', '4'] },
+      ],
+    });
   });
 
   it('a bad number names the file, line and field', () => {
@@ -27,13 +42,17 @@ describe('data/index.ts loaders', () => {
 
   it('a dangling node reference is reported with its line', () => {
     const d = corrupt('network/link.csv', (t) => t.replace(/\n(\d+,[^,]+,)(\d+),/, (_m, a) => `\n${a}999999,`));
-    expect(() => loadRoadNetwork({ dir: d })).toThrow(/link\.csv:2 field "from_node_id": node 999999 is not in node\.csv/);
+    expect(() => loadRoadNetwork({ dir: d })).toThrow(
+      /link\.csv:2 field "from_node_id": node 999999 is not in node\.csv/,
+    );
   });
 
   it('a missing column and a coordinate outside Zibo are explained', () => {
     const d1 = corrupt('zones.csv', (t) => t.replace('population,', 'pop,'));
     expect(() => loadZones({ dir: d1 })).toThrow(/zones\.csv:1 field "population": missing column/);
-    const d2 = corrupt('zones.csv', (t) => t.replace(/\n(1,[^\n]*?,)(\d+\.\d+),(\d+\.\d+)\n/, (_m, a, _x, y) => `\n${a}18.1,${y}\n`));
+    const d2 = corrupt('zones.csv', (t) =>
+      t.replace(/\n(1,[^\n]*?,)(\d+\.\d+),(\d+\.\d+)\n/, (_m, a, _x, y) => `\n${a}18.1,${y}\n`),
+    );
     expect(() => loadZones({ dir: d2 })).toThrow(/zones\.csv:2 field "x_coord": longitude outside Zibo/);
   });
 
@@ -47,6 +66,8 @@ describe('data/index.ts loaders', () => {
   });
 
   it('a missing file says which and how to rebuild', () => {
-    expect(() => loadZones({ dir: join(dir, 'nope') })).toThrow(/zones\.csv: cannot read \(ENOENT\).*npm run data:build/);
+    expect(() => loadZones({ dir: join(dir, 'nope') })).toThrow(
+      /zones\.csv: cannot read \(ENOENT\).*npm run data:build/,
+    );
   });
 });

@@ -53,10 +53,13 @@ describe('road network (GMNS node.csv + link.csv)', () => {
     for (const name of ['road:liuquan:n', 'road:renmin:w', 'road:zhangnan:s'] as const) {
       const raw = ANCHORS[name]!;
       const want = gcjToWgs(raw);
-      const nearest = net.nodes.reduce((best, n) => {
-        const d = turf.distance([n.lon, n.lat], want, { units: 'kilometers' });
-        return d < best.d ? { n, d } : best;
-      }, { n: net.nodes[0]!, d: Infinity });
+      const nearest = net.nodes.reduce(
+        (best, n) => {
+          const d = turf.distance([n.lon, n.lat], want, { units: 'kilometers' });
+          return d < best.d ? { n, d } : best;
+        },
+        { n: net.nodes[0]!, d: Infinity },
+      );
       expect(nearest.d * 1000, name).toBeLessThan(1);
       expect(turf.distance([nearest.n.lon, nearest.n.lat], raw, { units: 'kilometers' }) * 1000).toBeGreaterThan(300);
     }
@@ -83,7 +86,10 @@ describe('zones.csv', () => {
   it('every centroid lies inside its county', () => {
     for (const z of zones) {
       const d = districts.find((x) => x.code === z.countyCode)!;
-      expect(turf.booleanPointInPolygon([z.lon, z.lat] as LonLat, turf.polygon(d.polygon)), `${z.zoneId} ${z.name}`).toBe(true);
+      expect(
+        turf.booleanPointInPolygon([z.lon, z.lat] as LonLat, turf.polygon(d.polygon)),
+        `${z.zoneId} ${z.name}`,
+      ).toBe(true);
     }
   });
 

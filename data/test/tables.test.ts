@@ -59,7 +59,11 @@ describe('sites.json', () => {
   const sites = loadSites();
   const districts = loadDistricts();
   it('has the three greenhouse clusters, the cloud centre and the 8 seats, each inside its district', () => {
-    expect(sites.filter((s) => s.kind === 'greenhouse').map((s) => s.id)).toEqual(['site:linzi-huangcheng', 'site:gaoqing', 'site:zichuan-zhaili']);
+    expect(sites.filter((s) => s.kind === 'greenhouse').map((s) => s.id)).toEqual([
+      'site:linzi-huangcheng',
+      'site:gaoqing',
+      'site:zichuan-zhaili',
+    ]);
     expect(sites.filter((s) => s.kind === 'cloud')).toHaveLength(1);
     expect(sites.filter((s) => s.kind === 'government')).toHaveLength(8);
     expect(new Set(sites.map((s) => s.id)).size).toBe(sites.length);
@@ -67,6 +71,10 @@ describe('sites.json', () => {
       const d = districts.find((x) => x.code === s.districtCode)!;
       expect(turf.booleanPointInPolygon([s.lon, s.lat], turf.polygon(d.polygon)), s.id).toBe(true);
     }
-    expect(sites.find((s) => s.id === 'site:linzi-huangcheng')).toMatchObject({ areaM2: 11000, areaGrade: 'F', locationGrade: 'E' });
+    expect(sites.find((s) => s.id === 'site:linzi-huangcheng')).toMatchObject({
+      areaM2: 11000,
+      areaGrade: 'F',
+      locationGrade: 'E',
+    });
   });
 });

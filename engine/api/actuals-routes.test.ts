@@ -33,7 +33,8 @@ let srv: Awaited<ReturnType<typeof serve>>;
 let port: number;
 let runId = 0;
 
-const postCsv = (text: string | Buffer, q = '', type = 'text/csv; charset=utf-8') => raw(port, 'POST', `/api/actuals${q}`, text, { 'content-type': type });
+const postCsv = (text: string | Buffer, q = '', type = 'text/csv; charset=utf-8') =>
+  raw(port, 'POST', `/api/actuals${q}`, text, { 'content-type': type });
 const count = () => (store.db.prepare('SELECT COUNT(*) AS n FROM actuals').get() as { n: number }).n;
 
 beforeAll(async () => {
@@ -42,7 +43,10 @@ beforeAll(async () => {
   mkdirSync(scenarios);
   mkdirSync(viewer);
   writeFileSync(path.join(viewer, 'index.html'), '<!doctype html><title>viewer</title>');
-  writeFileSync(path.join(scenarios, 'tb.yaml'), 'name: tb\nmodels: [testbed]\nperiod: { startYear: 2017, endYear: 2017 }\nseed: 7\nreplications: 200\ntestbed: { samples: 10 }\n');
+  writeFileSync(
+    path.join(scenarios, 'tb.yaml'),
+    'name: tb\nmodels: [testbed]\nperiod: { startYear: 2017, endYear: 2017 }\nseed: 7\nreplications: 200\ntestbed: { samples: 10 }\n',
+  );
   store = openStore(path.join(dir, 'a.sqlite'));
   srv = await serve({ store, port: 0, viewerDir: viewer, scenariosDir: scenarios, targets: [target], threads: 1 });
   port = srv.port;
@@ -60,11 +64,12 @@ afterAll(async () => {
 
 describe('POST /api/actuals', () => {
   it('rejects a file with bad rows, naming each line and field, and stores nothing (not even its good rows)', async () => {
-    const body = HEADER
-      + 'testbed.walk,city,2017-03-31,1.0,1,field survey,good row,=\n'
-      + 'testbed.wlak,city,2017-04-30,1.0,1,field survey,,=\n'
-      + 'services.onlineShare,city,2017-05-31,85,share,field survey,,=\n'
-      + 'testbed.walk,city,2023-01-31,1.0,1,,,=\n';
+    const body =
+      HEADER +
+      'testbed.walk,city,2017-03-31,1.0,1,field survey,good row,=\n' +
+      'testbed.wlak,city,2017-04-30,1.0,1,field survey,,=\n' +
+      'services.onlineShare,city,2017-05-31,85,share,field survey,,=\n' +
+      'testbed.walk,city,2023-01-31,1.0,1,,,=\n';
     const r = await postCsv(body, '?name=bad.csv');
     expect(r.status).toBe(400);
     expect(r.json.error).toMatch(/^bad\.csv: .*nothing was imported/);
@@ -98,17 +103,36 @@ describe('POST /api/actuals', () => {
   });
 
   it('imports a good file (quoted commas, Chinese text, a bound) with its provenance, lists it, refuses it a second time', async () => {
-    const body = HEADER
-      + 'testbed.walk,city,2017-06-30,3,1,"survey, June","中文备注, with a comma",>=\n'
-      + 'testbed.pi,city,2017-12-31,3.14,1,reference,,\n';
+    const body =
+      HEADER +
+      'testbed.walk,city,2017-06-30,3,1,"survey, June","中文备注, with a comma",>=\n' +
+      'testbed.pi,city,2017-12-31,3.14,1,reference,,\n';
     const r = await postCsv(body, '?name=progress%202017.csv');
     expect(r.status, r.text).toBe(200);
     expect(r.json).toEqual({ imported: 2 });
     const list = await raw(port, 'GET', '/api/actuals');
     expect(list.status).toBe(200);
     expect(list.json).toEqual([
-      { metric: 'testbed.walk', scope: 'city', date: '2017-06-30', value: 3, unit: '1', source: 'survey, June', note: '中文备注, with a comma', bound: '>=' },
-      { metric: 'testbed.pi', scope: 'city', date: '2017-12-31', value: 3.14, unit: '1', source: 'reference', note: '', bound: '=' },
+      {
+        metric: 'testbed.walk',
+        scope: 'city',
+        date: '2017-06-30',
+        value: 3,
+        unit: '1',
+        source: 'survey, June',
+        note: '中文备注, with a comma',
+        bound: '>=',
+      },
+      {
+        metric: 'testbed.pi',
+        scope: 'city',
+        date: '2017-12-31',
+        value: 3.14,
+        unit: '1',
+        source: 'reference',
+        note: '',
+        bound: '=',
+      },
     ]);
     const files = store.db.prepare('SELECT DISTINCT file FROM actuals').all() as Array<{ file: string }>;
     expect(files).toEqual([{ file: 'POST /api/actuals (progress_2017.csv)' }]);

@@ -49,10 +49,20 @@ async function readCsvBody(req: http.IncomingMessage, limit: number): Promise<st
     req.resume();
     throw e;
   };
-  if (!CSV_TYPES.test(type)) refuse(new ApiError(415, `send the CSV file as the request body with content-type: text/csv, got "${type || 'none'}"`));
+  if (!CSV_TYPES.test(type))
+    refuse(
+      new ApiError(415, `send the CSV file as the request body with content-type: text/csv, got "${type || 'none'}"`),
+    );
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
-    refuse(new ApiError(413, `the CSV is ${declared} bytes; the limit is ${limit} bytes (split the file)`, {}, { connection: 'close' }));
+    refuse(
+      new ApiError(
+        413,
+        `the CSV is ${declared} bytes; the limit is ${limit} bytes (split the file)`,
+        {},
+        { connection: 'close' },
+      ),
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -64,16 +74,29 @@ async function readCsvBody(req: http.IncomingMessage, limit: number): Promise<st
     req.on('end', resolve);
     req.on('error', reject);
   });
-  if (size > limit) throw new ApiError(413, `the CSV is over the limit of ${limit} bytes (split the file)`, {}, { connection: 'close' });
+  if (size > limit)
+    throw new ApiError(
+      413,
+      `the CSV is over the limit of ${limit} bytes (split the file)`,
+      {},
+      { connection: 'close' },
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiError(400, 'the CSV is not UTF-8 text; save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and import it again', {
-      issues: [{ line: 0, field: '', message: 'not UTF-8' }],
-    });
+    throw new ApiError(
+      400,
+      'the CSV is not UTF-8 text; save it as "CSV UTF-8" (Excel: Save As → CSV UTF-8) and import it again',
+      {
+        issues: [{ line: 0, field: '', message: 'not UTF-8' }],
+      },
+    );
   }
-  if (!text.trim()) throw new ApiError(400, 'the request body is empty; send the CSV text', { issues: [{ line: 1, field: '', message: 'empty body' }] });
+  if (!text.trim())
+    throw new ApiError(400, 'the request body is empty; send the CSV text', {
+      issues: [{ line: 1, field: '', message: 'empty body' }],
+    });
   return text;
 }
 
@@ -110,7 +133,11 @@ export function actualsRoute(opts: ActualsRouteOptions): Route {
       if (e instanceof ActualsError) {
         const issues = e.issues.map(({ line, field, message }) => ({ line, field, message }));
         const rows = new Set(issues.map((i) => i.line)).size;
-        throw new ApiError(400, `${name}: ${issues.length} problem(s) on ${rows} line(s); nothing was imported. Fix the lines listed in "issues" and import the whole file again.`, { issues });
+        throw new ApiError(
+          400,
+          `${name}: ${issues.length} problem(s) on ${rows} line(s); nothing was imported. Fix the lines listed in "issues" and import the whole file again.`,
+          { issues },
+        );
       }
       throw e;
     } finally {
@@ -136,7 +163,8 @@ export function actualsRoute(opts: ActualsRouteOptions): Route {
       if (p[1] === 'actuals' && p.length === 2) {
         if (m === 'POST') await importCsv(req, res, url);
         else if (m === 'GET' || m === 'HEAD') sendJson(res, 200, listActuals(store));
-        else throw new ApiError(405, `${m} is not supported on /api/actuals; GET lists the actuals, POST imports a CSV`);
+        else
+          throw new ApiError(405, `${m} is not supported on /api/actuals; GET lists the actuals, POST imports a CSV`);
         return true;
       }
       if (p[1] === 'runs' && p.length === 4 && p[3] === 'reforecast') {
@@ -144,7 +172,8 @@ export function actualsRoute(opts: ActualsRouteOptions): Route {
         const id = runIdOf(p[2]);
         const run = store.run(id);
         if (!run) throw new ApiError(404, `no run ${id}; GET /api/runs lists the runs`);
-        if (run.status !== 'done') throw new ApiError(409, `run ${id} is ${run.status}; a re-forecast needs a finished run`);
+        if (run.status !== 'done')
+          throw new ApiError(409, `run ${id} is ${run.status}; a re-forecast needs a finished run`);
         const until = untilOf(url);
         sendJson(res, 200, reforecast(store, id, opts.targets ?? loadTargets(), until));
         return true;

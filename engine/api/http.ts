@@ -12,7 +12,12 @@ export class ApiError extends Error {
   readonly status: number;
   readonly extra: Record<string, unknown>;
   readonly headers: Record<string, string>;
-  constructor(status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+  constructor(
+    status: number,
+    message: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) {
     super(message);
     this.status = status;
     this.extra = extra;
@@ -51,7 +56,12 @@ export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     drain(req);
-    throw new ApiError(413, `request body is ${declared} bytes; the limit is ${limit} bytes`, {}, { connection: 'close' });
+    throw new ApiError(
+      413,
+      `request body is ${declared} bytes; the limit is ${limit} bytes`,
+      {},
+      { connection: 'close' },
+    );
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -100,7 +110,8 @@ export function apiSegments(pathname: string): string[] {
     } catch {
       throw new ApiError(400, `malformed URL encoding in "${s}"`);
     }
-    if (d === '.' || d === '..' || /[/\\\0]/.test(d)) throw new ApiError(400, `path segment "${s}" is not allowed (no folders, no "..")`);
+    if (d === '.' || d === '..' || /[/\\\0]/.test(d))
+      throw new ApiError(400, `path segment "${s}" is not allowed (no folders, no "..")`);
     return d;
   });
 }
@@ -111,12 +122,14 @@ export function apiSegments(pathname: string): string[] {
  */
 export function runIdOf(s: string | undefined): number {
   const id = Number(s);
-  if (!Number.isInteger(id) || id <= 0 || !/^\d+$/.test(s ?? '')) throw new ApiError(400, `run id must be a positive integer, got "${s}"`);
+  if (!Number.isInteger(id) || id <= 0 || !/^\d+$/.test(s ?? ''))
+    throw new ApiError(400, `run id must be a positive integer, got "${s}"`);
   return id;
 }
 
 /** A plain object body or a 400. */
 export function objectBody(b: unknown): Record<string, unknown> {
-  if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new ApiError(400, 'the request body must be a JSON object');
+  if (b === null || typeof b !== 'object' || Array.isArray(b))
+    throw new ApiError(400, 'the request body must be a JSON object');
   return b as Record<string, unknown>;
 }

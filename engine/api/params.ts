@@ -33,7 +33,8 @@ function unwrap(t: any): { t: any; description: string } {
   return { t, description };
 }
 
-const finite = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER ? x : undefined);
+const finite = (x: unknown): number | undefined =>
+  typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER ? x : undefined;
 
 function isThreePoint(t: any): boolean {
   if (t?.def?.type !== 'object') return false;
@@ -52,7 +53,8 @@ function walk(model: string, node: any, defaults: any, prefix: string[], groups:
   }
   const base = { model, path: p, default: defaults, description, groups };
   if (type === 'object') out.push({ ...base, kind: 'threePoint', min: finite(unwrap(t.shape.a).t.minValue) });
-  else if (type === 'number') out.push({ ...base, kind: t.isInt ? 'integer' : 'number', min: finite(t.minValue), max: finite(t.maxValue) });
+  else if (type === 'number')
+    out.push({ ...base, kind: t.isInt ? 'integer' : 'number', min: finite(t.minValue), max: finite(t.maxValue) });
   else if (type === 'enum') out.push({ ...base, kind: 'enum', options: Object.values(t.def.entries).map(String) });
   else if (type === 'boolean') out.push({ ...base, kind: 'boolean' });
   else if (type === 'string') out.push({ ...base, kind: /\d{4}-/.test(String(defaults)) ? 'date' : 'string' });

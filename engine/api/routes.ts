@@ -51,15 +51,25 @@ export interface Api {
 }
 
 /** Create a run record for a scenario, ready to be executed later by `resumeRun` (so a queued run has its id at once). */
-function createQueuedRun(l: LoadedScenario, store: Store, threads: number, o: { replications?: number; seed?: number; edited: boolean }): number {
+function createQueuedRun(
+  l: LoadedScenario,
+  store: Store,
+  threads: number,
+  o: { replications?: number; seed?: number; edited: boolean },
+): number {
   // An edited scenario lived in a temporary file only.
-  return createRunRecord(l, store, threads, { replications: o.replications, seed: o.seed, scenarioFile: o.edited ? 'request body' : undefined });
+  return createRunRecord(l, store, threads, {
+    replications: o.replications,
+    seed: o.seed,
+    scenarioFile: o.edited ? 'request body' : undefined,
+  });
 }
 
 function intField(b: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
   const v = b[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ApiError(400, `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new ApiError(400, `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -68,8 +78,15 @@ function scenarioInputOf(b: Record<string, unknown>): ScenarioInput {
   if (typeof s === 'string') return { name: s };
   if (s && typeof s === 'object' && !Array.isArray(s)) return { scenario: s as Record<string, unknown> };
   if (typeof b.yaml === 'string') return { yaml: b.yaml };
-  if (s !== undefined) throw new ApiError(400, `"scenario" must be a scenario name or a scenario object, got ${JSON.stringify(s).slice(0, 40)}`);
-  throw new ApiError(400, 'say which scenario: { "scenario": "baseline" } for a stored one, or an edited one as { "scenario": { "extends": "baseline", ... } } or { "yaml": "..." }');
+  if (s !== undefined)
+    throw new ApiError(
+      400,
+      `"scenario" must be a scenario name or a scenario object, got ${JSON.stringify(s).slice(0, 40)}`,
+    );
+  throw new ApiError(
+    400,
+    'say which scenario: { "scenario": "baseline" } for a stored one, or an edited one as { "scenario": { "extends": "baseline", ... } } or { "yaml": "..." }',
+  );
 }
 
 /**
@@ -87,7 +104,14 @@ export function createApi(opts: ApiOptions): Api {
 
   const live = (kind: TaskKind, id: number) => {
     const t = queue.get(kind, id);
-    return t ? { state: t.state, position: queue.position(kind, id), progress: t.progress, ...(t.error ? { error: t.error } : {}) } : null;
+    return t
+      ? {
+          state: t.state,
+          position: queue.position(kind, id),
+          progress: t.progress,
+          ...(t.error ? { error: t.error } : {}),
+        }
+      : null;
   };
 
   const runOr404 = (id: number) => {
@@ -123,7 +147,12 @@ export function createApi(opts: ApiOptions): Api {
       position,
       scenarioName: l.scenario.name,
       scenarioHash: l.hash,
-      links: { self: `api/runs/${id}`, events: `api/runs/${id}/events`, bundle: `api/runs/${id}/bundle`, cancel: `api/runs/${id}/cancel` },
+      links: {
+        self: `api/runs/${id}`,
+        events: `api/runs/${id}/events`,
+        bundle: `api/runs/${id}/bundle`,
+        cancel: `api/runs/${id}/cancel`,
+      },
     });
   }
 
@@ -133,14 +162,35 @@ export function createApi(opts: ApiOptions): Api {
       return true;
     }
     const s = state();
-    if (s === 'running') throw new ApiError(409, `run ${id} is marked running but is not running in this server (it was started elsewhere or the server restarted); continue it with \`twin run --resume ${id}\``);
+    if (s === 'running')
+      throw new ApiError(
+        409,
+        `run ${id} is marked running but is not running in this server (it was started elsewhere or the server restarted); continue it with \`twin run --resume ${id}\``,
+      );
     throw new ApiError(409, `${kind} ${id} already finished (${s}); nothing to cancel`);
   }
 
-  function stream(req: http.IncomingMessage, res: http.ServerResponse, kind: TaskKind, id: number, finalState: () => Record<string, unknown>): true {
-    if (streams >= maxStreams) throw new ApiError(429, `too many open progress streams (${maxStreams}); close other tabs and retry`, {}, { 'retry-after': '5' });
+  function stream(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    kind: TaskKind,
+    id: number,
+    finalState: () => Record<string, unknown>,
+  ): true {
+    if (streams >= maxStreams)
+      throw new ApiError(
+        429,
+        `too many open progress streams (${maxStreams}); close other tabs and retry`,
+        {},
+        { 'retry-after': '5' },
+      );
     streams++;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 3000\n\n');
     let closed = false;
     const finish = () => {
@@ -210,10 +260,18 @@ export function createApi(opts: ApiOptions): Api {
         }
         if (c === 'targets' && p.length === 4) {
           const evals = new Map(store.targetEvals(id).map((e) => [e.targetId, e]));
-          return reply(200, { run: id, status: run.status, targets: targets.map((t) => ({ ...t, evaluation: evals.get(t.id) ?? null })) });
+          return reply(200, {
+            run: id,
+            status: run.status,
+            targets: targets.map((t) => ({ ...t, evaluation: evals.get(t.id) ?? null })),
+          });
         }
         if (c === 'series' && p.length === 4) {
-          const f = { model: url.searchParams.get('model') ?? undefined, metric: url.searchParams.get('metric') ?? undefined, entity: url.searchParams.get('entity') ?? undefined };
+          const f = {
+            model: url.searchParams.get('model') ?? undefined,
+            metric: url.searchParams.get('metric') ?? undefined,
+            entity: url.searchParams.get('entity') ?? undefined,
+          };
           return reply(200, store.series(id, f));
         }
         if (c === 'report.html' && p.length === 4) {
@@ -229,7 +287,11 @@ export function createApi(opts: ApiOptions): Api {
       if (m !== 'GET' && m !== 'POST') throw new ApiError(405, `${m} is not supported on ${url.pathname}`);
       if (a === 'queue' && p.length === 2) {
         const tasks = queue.list().filter((t) => t.state === 'queued' || t.state === 'running');
-        return reply(200, { threads: queue.threads, maxQueued: queue.maxQueued, tasks: tasks.map((t) => ({ kind: t.kind, id: t.id, label: t.label, state: t.state, progress: t.progress })) });
+        return reply(200, {
+          threads: queue.threads,
+          maxQueued: queue.maxQueued,
+          tasks: tasks.map((t) => ({ kind: t.kind, id: t.id, label: t.label, state: t.state, progress: t.progress })),
+        });
       }
       if (a === 'params' && p.length === 2) return reply(200, paramCatalogue());
       if (a === 'scenarios' && p.length === 2 && m === 'POST') {
@@ -239,10 +301,25 @@ export function createApi(opts: ApiOptions): Api {
       }
       if (a === 'scenarios' && p.length === 3 && m === 'GET') {
         const s = scenarioSource(b!, dir);
-        return reply(200, { name: s.name, yaml: s.yaml, hash: s.loaded.hash, modelIds: s.loaded.modelIds, scenario: s.loaded.scenario });
+        return reply(200, {
+          name: s.name,
+          yaml: s.yaml,
+          hash: s.loaded.hash,
+          modelIds: s.loaded.modelIds,
+          scenario: s.loaded.scenario,
+        });
       }
       if (a === 'models' && p.length === 2 && m === 'GET') {
-        return reply(200, scenarioModels().map((x) => ({ id: x.id, title: x.title, grain: x.grain, metrics: x.metrics ?? [], card: `api/models/${x.id}/card` })));
+        return reply(
+          200,
+          scenarioModels().map((x) => ({
+            id: x.id,
+            title: x.title,
+            grain: x.grain,
+            metrics: x.metrics ?? [],
+            card: `api/models/${x.id}/card`,
+          })),
+        );
       }
       if (a === 'models' && p.length === 4 && c === 'card' && m === 'GET') {
         const r = url.searchParams.get('run');
@@ -256,8 +333,14 @@ export function createApi(opts: ApiOptions): Api {
         return true;
       }
       if (a === 'sensitivity' && p.length === 2 && m === 'POST') {
-        const body = objectBody(await readJson(req)) as unknown as SensitivityRequest & { scenario?: unknown; yaml?: string };
-        const input = body.scenario === undefined && body.yaml === undefined ? undefined : scenarioInputOf(body as unknown as Record<string, unknown>);
+        const body = objectBody(await readJson(req)) as unknown as SensitivityRequest & {
+          scenario?: unknown;
+          yaml?: string;
+        };
+        const input =
+          body.scenario === undefined && body.yaml === undefined
+            ? undefined
+            : scenarioInputOf(body as unknown as Record<string, unknown>);
         queue.assertCapacity();
         const plan = planSensitivity({ ...body, scenario: input }, targets, dir);
         const id = ++sensSeq;
@@ -272,20 +355,35 @@ export function createApi(opts: ApiOptions): Api {
             try {
               return { status: 'done', result: await runSensitivity(plan, ctx) };
             } catch (e) {
-              const status = (e as { status?: string }).status === 'cancelled' || ctx.signal.aborted ? 'cancelled' : 'failed';
+              const status =
+                (e as { status?: string }).status === 'cancelled' || ctx.signal.aborted ? 'cancelled' : 'failed';
               return { status, error: (e as Error).message };
             }
           },
         });
         const runs = 1 + plan.variants.filter((v) => v.loaded).length;
-        return reply(202, { id, state: 'queued', position, runs, replications: plan.replications, skipped: plan.skipped, links: { self: `api/sensitivity/${id}`, events: `api/sensitivity/${id}/events` } });
+        return reply(202, {
+          id,
+          state: 'queued',
+          position,
+          runs,
+          replications: plan.replications,
+          skipped: plan.skipped,
+          links: { self: `api/sensitivity/${id}`, events: `api/sensitivity/${id}/events` },
+        });
       }
       if (a === 'sensitivity' && p.length >= 3) {
         const id = runIdOf(b);
         const t = queue.get('sensitivity', id);
-        if (!t) throw new ApiError(404, `no sensitivity analysis ${id} in this server session; start one with POST /api/sensitivity`);
-        if (p.length === 3 && m === 'GET') return reply(200, { id, state: t.state, progress: t.progress, error: t.error, result: t.result ?? null });
-        if (p.length === 4 && c === 'events' && m === 'GET') return stream(req, res, 'sensitivity', id, () => ({ id, state: t.state }));
+        if (!t)
+          throw new ApiError(
+            404,
+            `no sensitivity analysis ${id} in this server session; start one with POST /api/sensitivity`,
+          );
+        if (p.length === 3 && m === 'GET')
+          return reply(200, { id, state: t.state, progress: t.progress, error: t.error, result: t.result ?? null });
+        if (p.length === 4 && c === 'events' && m === 'GET')
+          return stream(req, res, 'sensitivity', id, () => ({ id, state: t.state }));
         if (p.length === 4 && c === 'cancel' && m === 'POST') return cancel(res, 'sensitivity', id, () => t.state);
       }
       return false;

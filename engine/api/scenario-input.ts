@@ -11,7 +11,15 @@ import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, unlinkSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { listScenarioNames, loadScenario, MAX_SCENARIO_BYTES, ScenarioError, SCENARIOS_DIR, type LoadedScenario, type ScenarioIssue } from '../scenario.ts';
+import {
+  listScenarioNames,
+  loadScenario,
+  MAX_SCENARIO_BYTES,
+  ScenarioError,
+  SCENARIOS_DIR,
+  type LoadedScenario,
+  type ScenarioIssue,
+} from '../scenario.ts';
 import { ApiError } from './http.ts';
 
 /** How the request body names the file in issues about an edited scenario. */
@@ -44,19 +52,30 @@ export function scenarioText(input: ScenarioInput): string | undefined {
 
 function scenarioFileOf(name: string, dir: string): string {
   if (!/^[A-Za-z0-9._-]{1,80}$/.test(name) || name.startsWith('.')) {
-    throw new ApiError(400, `"${name}" is not a scenario name; use a name from GET /api/scenarios (letters, digits, dot, dash, underscore)`);
+    throw new ApiError(
+      400,
+      `"${name}" is not a scenario name; use a name from GET /api/scenarios (letters, digits, dot, dash, underscore)`,
+    );
   }
   const file = path.join(dir, `${name}.yaml`);
   if (!existsSync(file)) {
-    throw new ApiError(404, `no scenario "${name}"; available: ${listScenarioNames(dir).join(', ')}`, { available: listScenarioNames(dir) });
+    throw new ApiError(404, `no scenario "${name}"; available: ${listScenarioNames(dir).join(', ')}`, {
+      available: listScenarioNames(dir),
+    });
   }
   return file;
 }
 
 function invalid(e: ScenarioError, tmpFile?: string): ApiError {
-  const issues: ScenarioIssue[] = e.issues.map((i) => (tmpFile && i.file === tmpFile ? { ...i, file: REQUEST_FILE } : { ...i, file: path.basename(i.file) }));
+  const issues: ScenarioIssue[] = e.issues.map((i) =>
+    tmpFile && i.file === tmpFile ? { ...i, file: REQUEST_FILE } : { ...i, file: path.basename(i.file) },
+  );
   const lines = issues.map((i) => `${i.file}${i.line ? `:${i.line}` : ''}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
-  return new ApiError(400, `the scenario is not valid (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${lines.join('; ')}`, { issues });
+  return new ApiError(
+    400,
+    `the scenario is not valid (${issues.length} problem${issues.length === 1 ? '' : 's'}): ${lines.join('; ')}`,
+    { issues },
+  );
 }
 
 /**
@@ -66,7 +85,10 @@ function invalid(e: ScenarioError, tmpFile?: string): ApiError {
  */
 export function loadScenarioInput(input: ScenarioInput, dir = SCENARIOS_DIR): LoadedScenario {
   if (scenarioText(input) === undefined && typeof input.name !== 'string') {
-    throw new ApiError(400, 'say which scenario to run: { "scenario": "baseline" } for a stored one, or an edited one as { "scenario": { ... } } or { "yaml": "..." }');
+    throw new ApiError(
+      400,
+      'say which scenario to run: { "scenario": "baseline" } for a stored one, or an edited one as { "scenario": { ... } } or { "yaml": "..." }',
+    );
   }
   return withScenarioFile(input, dir, (file) => {
     try {
@@ -84,15 +106,31 @@ export function loadScenarioInput(input: ScenarioInput, dir = SCENARIOS_DIR): Lo
  * @throws ApiError 400 (bad name or invalid scenario), 409 (exists or protected).
  * @example saveScenario('more-crews', { scenario: { extends: 'baseline', rollout: { crews: { perCounty: 3 } } } }) // → { file: 'scenarios/more-crews.yaml', ... }
  */
-export function saveScenario(name: string, input: ScenarioInput, dir = SCENARIOS_DIR): { name: string; file: string; hash: string } {
+export function saveScenario(
+  name: string,
+  input: ScenarioInput,
+  dir = SCENARIOS_DIR,
+): { name: string; file: string; hash: string } {
   if (typeof name !== 'string' || !SAVE_NAME.test(name)) {
-    throw new ApiError(400, `"${String(name)}" is not a safe scenario name; use 2–64 lower-case letters, digits, "-" or "_" (e.g. "more-crews-2018")`);
+    throw new ApiError(
+      400,
+      `"${String(name)}" is not a safe scenario name; use 2–64 lower-case letters, digits, "-" or "_" (e.g. "more-crews-2018")`,
+    );
   }
-  if (PROTECTED.has(name)) throw new ApiError(409, `"${name}" is the plan baseline and cannot be overwritten from the browser; choose another name`);
+  if (PROTECTED.has(name))
+    throw new ApiError(
+      409,
+      `"${name}" is the plan baseline and cannot be overwritten from the browser; choose another name`,
+    );
   const target = path.join(dir, `${name}.yaml`);
-  if (existsSync(target)) throw new ApiError(409, `scenario "${name}" already exists; choose another name (saved what-ifs are never overwritten)`);
+  if (existsSync(target))
+    throw new ApiError(
+      409,
+      `scenario "${name}" already exists; choose another name (saved what-ifs are never overwritten)`,
+    );
   let text = scenarioText(input);
-  if (text === undefined) throw new ApiError(400, 'send the edited scenario as { "scenario": { ... } } or { "yaml": "..." }');
+  if (text === undefined)
+    throw new ApiError(400, 'send the edited scenario as { "scenario": { ... } } or { "yaml": "..." }');
   // The file's name is its identity in lists; set it so the stored run and the file agree.
   if (input.scenario) text = stringify({ ...input.scenario, name }, { lineWidth: 0 });
   else if (!/^name\s*:/m.test(text)) text = `name: ${name}\n${text}`;
@@ -104,7 +142,8 @@ export function saveScenario(name: string, input: ScenarioInput, dir = SCENARIOS
     // link() fails when the target exists: no overwrite even if two saves race.
     linkSync(tmp, target);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ApiError(409, `scenario "${name}" already exists; choose another name`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ApiError(409, `scenario "${name}" already exists; choose another name`);
     throw e;
   } finally {
     unlinkSync(tmp);
@@ -120,10 +159,15 @@ export function saveScenario(name: string, input: ScenarioInput, dir = SCENARIOS
 export function withScenarioFile<T>(input: ScenarioInput, dir: string, fn: (file: string) => T): T {
   const text = scenarioText(input);
   if (text === undefined) {
-    if (typeof input.name !== 'string') throw new ApiError(400, 'say which scenario: a stored name, or an edited one as { "scenario": { ... } }');
+    if (typeof input.name !== 'string')
+      throw new ApiError(400, 'say which scenario: a stored name, or an edited one as { "scenario": { ... } }');
     return fn(scenarioFileOf(input.name, dir));
   }
-  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES) throw new ApiError(413, `the scenario is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes`);
+  if (Buffer.byteLength(text) > MAX_SCENARIO_BYTES)
+    throw new ApiError(
+      413,
+      `the scenario is ${Buffer.byteLength(text)} bytes; the limit is ${MAX_SCENARIO_BYTES} bytes`,
+    );
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'twin-api-'));
   const file = path.join(tmp, 'scenario.yaml');
   try {
@@ -138,7 +182,10 @@ export function withScenarioFile<T>(input: ScenarioInput, dir: string, fn: (file
 }
 
 /** The stored YAML text of a scenario (for the what-if panel to start from). */
-export function scenarioSource(name: string, dir = SCENARIOS_DIR): { name: string; yaml: string; loaded: LoadedScenario } {
+export function scenarioSource(
+  name: string,
+  dir = SCENARIOS_DIR,
+): { name: string; yaml: string; loaded: LoadedScenario } {
   const file = scenarioFileOf(name, dir);
   const yaml = readFileSync(file, 'utf8');
   try {

@@ -10,7 +10,14 @@
  */
 import type { TargetDef } from '../bundle.ts';
 import { startRun, planJobs } from '../run.ts';
-import { deepMerge, loadScenario, scenarioModels, ScenarioError, SCENARIOS_DIR, type LoadedScenario } from '../scenario.ts';
+import {
+  deepMerge,
+  loadScenario,
+  scenarioModels,
+  ScenarioError,
+  SCENARIOS_DIR,
+  type LoadedScenario,
+} from '../scenario.ts';
 import { openStore } from '../store.ts';
 import { ApiError } from './http.ts';
 import { getPath, overrideAt, variableParams, type ParamInfo } from './params.ts';
@@ -106,35 +113,54 @@ function vary(p: ParamInfo, delta: number): { low: unknown; high: unknown } | st
  */
 export function planSensitivity(req: SensitivityRequest, targets: TargetDef[], dir = SCENARIOS_DIR): SensitivityPlan {
   const target = targets.find((t) => t.id === req.target);
-  if (!target) throw new ApiError(400, `unknown target "${req.target}"; GET /api/targets lists them`, { targets: targets.map((t) => t.id) });
+  if (!target)
+    throw new ApiError(400, `unknown target "${req.target}"; GET /api/targets lists them`, {
+      targets: targets.map((t) => t.id),
+    });
   const model = scenarioModels().find((m) => m.id === target.model);
-  if (!model) throw new ApiError(400, `target "${target.id}" concerns model "${target.model}", which is not registered yet`);
+  if (!model)
+    throw new ApiError(400, `target "${target.id}" concerns model "${target.model}", which is not registered yet`);
   const delta = req.delta ?? 0.2;
-  if (typeof delta !== 'number' || !(delta > 0 && delta < 1)) throw new ApiError(400, `delta must be a number between 0 and 1 (0.2 = ±20 %), got ${JSON.stringify(req.delta)}`);
+  if (typeof delta !== 'number' || !(delta > 0 && delta < 1))
+    throw new ApiError(400, `delta must be a number between 0 and 1 (0.2 = ±20 %), got ${JSON.stringify(req.delta)}`);
   const all = variableParams(model);
   let chosen: ParamInfo[];
   if (req.params !== undefined) {
-    if (!Array.isArray(req.params) || req.params.length === 0 || req.params.length > 20) throw new ApiError(400, 'params must be a list of 1 to 20 parameter paths');
+    if (!Array.isArray(req.params) || req.params.length === 0 || req.params.length > 20)
+      throw new ApiError(400, 'params must be a list of 1 to 20 parameter paths');
     chosen = req.params.map((name) => {
       const p = all.find((x) => x.path === name);
-      if (!p) throw new ApiError(400, `"${name}" is not a numeric parameter of ${model.id}; choose from: ${all.map((x) => x.path).join(', ')}`);
+      if (!p)
+        throw new ApiError(
+          400,
+          `"${name}" is not a numeric parameter of ${model.id}; choose from: ${all.map((x) => x.path).join(', ')}`,
+        );
       return p;
     });
   } else chosen = all.slice(0, MAX_DEFAULT_PARAMS);
   const input = req.scenario ?? { name: 'baseline' };
 
   return withScenarioFile(input, dir, (file) => {
-    const load = (extra: Record<string, unknown>) => loadScenario(file, { scenariosDir: dir, overrides: deepMerge({ models: [model.id] }, extra) as Record<string, unknown> });
+    const load = (extra: Record<string, unknown>) =>
+      loadScenario(file, {
+        scenariosDir: dir,
+        overrides: deepMerge({ models: [model.id] }, extra) as Record<string, unknown>,
+      });
     let base: LoadedScenario;
     try {
       base = load({});
     } catch (e) {
-      if (e instanceof ScenarioError) throw new ApiError(400, `the scenario is not valid: ${e.message}`, { issues: e.issues });
+      if (e instanceof ScenarioError)
+        throw new ApiError(400, `the scenario is not valid: ${e.message}`, { issues: e.issues });
       throw e;
     }
     const maxReps = Math.min(base.scenario.replications, 40);
     const replications = req.replications ?? maxReps;
-    if (!Number.isInteger(replications) || replications < 2 || replications > 1000) throw new ApiError(400, `replications must be an integer from 2 to 1000, got ${JSON.stringify(req.replications)}`);
+    if (!Number.isInteger(replications) || replications < 2 || replications > 1000)
+      throw new ApiError(
+        400,
+        `replications must be an integer from 2 to 1000, got ${JSON.stringify(req.replications)}`,
+      );
     const sectionValues = base.scenario[model.id];
     const variants: SensitivityPlan['variants'] = [];
     const skipped: SensitivityPlan['skipped'] = [];
@@ -149,10 +175,19 @@ export function planSensitivity(req: SensitivityRequest, targets: TargetDef[], d
       for (const side of ['low', 'high'] as const) {
         const value = v[side];
         try {
-          variants.push({ param: p, side, value, loaded: JSON.stringify(value) === JSON.stringify(p.default) ? null : load(overrideAt(model.id, p.path, value)) });
+          variants.push({
+            param: p,
+            side,
+            value,
+            loaded:
+              JSON.stringify(value) === JSON.stringify(p.default) ? null : load(overrideAt(model.id, p.path, value)),
+          });
         } catch (e) {
           if (!(e instanceof ScenarioError)) throw e;
-          skipped.push({ param: p.path, reason: `${side} value ${JSON.stringify(value)} is not allowed: ${e.issues[0]?.message}` });
+          skipped.push({
+            param: p.path,
+            reason: `${side} value ${JSON.stringify(value)} is not allowed: ${e.issues[0]?.message}`,
+          });
           for (let i = variants.length - 1; i >= 0; i--) if (variants[i]!.param.path === p.path) variants.splice(i, 1);
           break;
         }
@@ -193,12 +228,23 @@ export async function runSensitivity(plan: SensitivityPlan, ctx: TaskContext): P
   try {
     const pBase = await pOf(plan.base);
     if (Number.isNaN(pBase)) {
-      throw new Error(`target "${plan.target.id}" cannot be evaluated in this scenario (no ${plan.target.metric} for ${plan.target.entity} up to ${plan.target.deadline})`);
+      throw new Error(
+        `target "${plan.target.id}" cannot be evaluated in this scenario (no ${plan.target.metric} for ${plan.target.entity} up to ${plan.target.deadline})`,
+      );
     }
     const bars = new Map<string, TornadoBar>();
     for (const v of plan.variants) {
       const p = v.loaded ? await pOf(v.loaded) : pBase;
-      const bar = bars.get(v.param.path) ?? { param: v.param.path, description: v.param.description, base: v.param.default, low: null, high: null, pLow: NaN, pHigh: NaN, swing: 0 };
+      const bar = bars.get(v.param.path) ?? {
+        param: v.param.path,
+        description: v.param.description,
+        base: v.param.default,
+        low: null,
+        high: null,
+        pLow: NaN,
+        pHigh: NaN,
+        swing: 0,
+      };
       if (v.side === 'low') {
         bar.low = v.value;
         bar.pLow = p;

@@ -191,7 +191,13 @@ export class TaskQueue {
 
   private stateData(e: Entry): Record<string, unknown> {
     const t = e.task;
-    return { kind: t.kind, id: t.id, state: t.state, position: this.position(t.kind, t.id), ...(t.error ? { error: t.error } : {}) };
+    return {
+      kind: t.kind,
+      id: t.id,
+      state: t.state,
+      position: this.position(t.kind, t.id),
+      ...(t.error ? { error: t.error } : {}),
+    };
   }
 
   private emit(e: Entry, ev: TaskEvent): void {
@@ -209,7 +215,8 @@ export class TaskQueue {
     if (error) e.task.error = error;
     this.emit(e, { event: 'state', data: this.stateData(e) });
     // Everyone still waiting moved up one place.
-    if (state === 'running' || state === 'cancelled') for (const w of this.waiting) this.emit(w, { event: 'state', data: this.stateData(w) });
+    if (state === 'running' || state === 'cancelled')
+      for (const w of this.waiting) this.emit(w, { event: 'state', data: this.stateData(w) });
   }
 
   /** Keep the last 200 finished tasks in memory; older ones are answered from the store. */
@@ -241,7 +248,12 @@ export class TaskQueue {
         pool,
         signal: e.controller.signal,
         onProgress: (p) => {
-          e.task.progress = { done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === null ? null : Math.round(p.etaMs) };
+          e.task.progress = {
+            done: p.done,
+            total: p.total,
+            elapsedMs: Math.round(p.elapsedMs),
+            etaMs: p.etaMs === null ? null : Math.round(p.etaMs),
+          };
           // At most ~10 events a second per task, and always the last one.
           const now = performance.now();
           if (p.done === p.total || now - e.lastProgressAt > 100) {

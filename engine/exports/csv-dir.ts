@@ -27,7 +27,12 @@ export function safeName(s: string): string {
  * Write the CSV folder of a run; returns the files written (relative to `outDir`).
  * @example writeCsvDir(store, 3, 'out/run-3-csv') // → ['README.txt', 'targets.csv', 'rollout/extranet.liveShare.csv', ...]
  */
-export function writeCsvDir(store: Store, runId: number, outDir: string, targets: TargetDef[] = loadTargets()): string[] {
+export function writeCsvDir(
+  store: Store,
+  runId: number,
+  outDir: string,
+  targets: TargetDef[] = loadTargets(),
+): string[] {
   const run = store.run(runId);
   if (!run) throw new Error(`no run ${runId} in ${store.file}`);
   const files: string[] = [];
@@ -56,11 +61,31 @@ export function writeCsvDir(store: Store, runId: number, outDir: string, targets
     index.push(`${rel}\t${u?.unit ?? ''}\t${u?.title ?? ''}\t${rows.length} rows`);
   }
   const evals = new Map(store.targetEvals(runId).map((e) => [e.targetId, e]));
-  const tl = ['id,title,titleZh,source,metric,entity,comparator,threshold,unit,deadline,pMet,status,dateP50,dateP90,valueP10,valueP50,valueP90'];
+  const tl = [
+    'id,title,titleZh,source,metric,entity,comparator,threshold,unit,deadline,pMet,status,dateP50,dateP90,valueP10,valueP50,valueP90',
+  ];
   for (const t of targets) {
     const e = evals.get(t.id);
     tl.push(
-      [t.id, t.title, t.titleZh ?? '', t.source, t.metric, t.entity, t.comparator, t.threshold, t.unit, t.deadline, e?.pMet, e?.status ?? 'no-data', e?.dateP50, e?.dateP90, e?.valueP10, e?.valueP50, e?.valueP90]
+      [
+        t.id,
+        t.title,
+        t.titleZh ?? '',
+        t.source,
+        t.metric,
+        t.entity,
+        t.comparator,
+        t.threshold,
+        t.unit,
+        t.deadline,
+        e?.pMet,
+        e?.status ?? 'no-data',
+        e?.dateP50,
+        e?.dateP90,
+        e?.valueP10,
+        e?.valueP50,
+        e?.valueP90,
+      ]
         .map(csvCell)
         .join(','),
     );

@@ -45,7 +45,9 @@ export function rolloutCzml(store: Store, runId: number, metric?: string): Array
   const rows = all.filter((r) => r.metric === chosen);
   if (!chosen || rows.length === 0) {
     const have = [...new Set(all.map((r) => r.metric))];
-    throw new Error(`run ${runId} has no district-level series${metric ? ` of ${metric}` : ` of ${CZML_METRICS.join(', ')}`}; district metrics in this run: ${have.join(', ') || 'none'}`);
+    throw new Error(
+      `run ${runId} has no district-level series${metric ? ` of ${metric}` : ` of ${CZML_METRICS.join(', ')}`}; district metrics in this run: ${have.join(', ') || 'none'}`,
+    );
   }
   const byDistrict = new Map<string, SeriesRow[]>();
   for (const r of rows) byDistrict.set(r.entity, [...(byDistrict.get(r.entity) ?? []), r]);
@@ -57,7 +59,13 @@ export function rolloutCzml(store: Store, runId: number, metric?: string): Array
       id: 'document',
       name: `Zibo twin run ${runId} (${run.scenarioName}): ${chosen} by district`,
       version: '1.0',
-      clock: { interval: `${start}/${end}`, currentTime: start, multiplier: 2_592_000, range: 'LOOP_STOP', step: 'SYSTEM_CLOCK_MULTIPLIER' },
+      clock: {
+        interval: `${start}/${end}`,
+        currentTime: start,
+        multiplier: 2_592_000,
+        range: 'LOOP_STOP',
+        step: 'SYSTEM_CLOCK_MULTIPLIER',
+      },
     },
   ];
   for (const d of loadDistricts()) {
@@ -68,12 +76,20 @@ export function rolloutCzml(store: Store, runId: number, metric?: string): Array
       id: `district-${d.code}`,
       name: `${d.nameZh} ${d.nameEn}`,
       availability: `${start}/${end}`,
-      description: rs.map((r) => ({ interval: periodInterval(r.period), string: `<p>${d.nameEn} ${r.period}: ${chosen} P50 ${r.p50.toFixed(3)} (P10 ${r.p10.toFixed(3)}, P90 ${r.p90.toFixed(3)})</p>` })),
+      description: rs.map((r) => ({
+        interval: periodInterval(r.period),
+        string: `<p>${d.nameEn} ${r.period}: ${chosen} P50 ${r.p50.toFixed(3)} (P10 ${r.p10.toFixed(3)}, P90 ${r.p90.toFixed(3)})</p>`,
+      })),
       polygon: {
         positions: { cartographicDegrees: outer!.flatMap(([lon, lat]) => [lon, lat, 0]) },
-        ...(holes.length ? { holes: { cartographicDegrees: holes.map((h) => h.flatMap(([lon, lat]) => [lon, lat, 0])) } } : {}),
+        ...(holes.length
+          ? { holes: { cartographicDegrees: holes.map((h) => h.flatMap(([lon, lat]) => [lon, lat, 0])) } }
+          : {}),
         material: { solidColor: { color: rs.map((r) => ({ interval: periodInterval(r.period), rgba: rgba(r.p50) })) } },
-        extrudedHeight: rs.map((r) => ({ interval: periodInterval(r.period), number: Math.max(1, r.p50 * HEIGHT_AT_ONE_M) })),
+        extrudedHeight: rs.map((r) => ({
+          interval: periodInterval(r.period),
+          number: Math.max(1, r.p50 * HEIGHT_AT_ONE_M),
+        })),
         outline: true,
         outlineColor: { rgba: [20, 20, 20, 255] },
       },

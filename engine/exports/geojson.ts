@@ -47,7 +47,13 @@ export function yearlyProperties(rows: SeriesRow[]): Map<string, Record<string, 
 function runInfo(store: Store, runId: number): FeatureCollection['run'] {
   const r = store.run(runId);
   if (!r) throw new Error(`no run ${runId} in ${store.file}`);
-  return { id: r.id, scenarioName: r.scenarioName, scenarioHash: r.scenarioHash, seed: r.seed, replications: r.replications };
+  return {
+    id: r.id,
+    scenarioName: r.scenarioName,
+    scenarioHash: r.scenarioHash,
+    seed: r.seed,
+    replications: r.replications,
+  };
 }
 
 /**
@@ -64,7 +70,13 @@ export function districtsGeoJson(store: Store, runId: number): FeatureCollection
     features: loadDistricts().map((d) => ({
       type: 'Feature',
       id: d.code,
-      properties: { code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, areaKm2: d.areaKm2, ...(props.get(d.code) ?? {}) },
+      properties: {
+        code: d.code,
+        nameZh: d.nameZh,
+        nameEn: d.nameEn,
+        areaKm2: d.areaKm2,
+        ...(props.get(d.code) ?? {}),
+      },
       geometry: { type: 'Polygon', coordinates: d.polygon },
     })),
   };
@@ -100,7 +112,13 @@ export function linksGeoJson(store: Store, runId: number): FeatureCollection {
           districtCode: l.districtCode,
           ...(props.get(`link:${l.linkId}`) ?? {}),
         },
-        geometry: { type: 'LineString', coordinates: [[a.lon, a.lat], [b.lon, b.lat]] },
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [a.lon, a.lat],
+            [b.lon, b.lat],
+          ],
+        },
       };
     }),
   };

@@ -19,8 +19,15 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
  * @throws Error with a message for the user (bad --out, missing series).
  * @example exportRun(store, 3, 'czml', 'out/rollout.czml') // → ['out/rollout.czml']
  */
-export function exportRun(store: Store, runId: number, format: ExportFormat, out: string | undefined, opts: { metric?: string } = {}): string[] {
-  if (!out) throw new Error(`--out is required for --format ${format} (${format === 'czml' ? 'a .czml file' : 'a folder'})`);
+export function exportRun(
+  store: Store,
+  runId: number,
+  format: ExportFormat,
+  out: string | undefined,
+  opts: { metric?: string } = {},
+): string[] {
+  if (!out)
+    throw new Error(`--out is required for --format ${format} (${format === 'czml' ? 'a .czml file' : 'a folder'})`);
   if (format === 'csv-dir') return writeCsvDir(store, runId, out).map((f) => path.join(out, f));
   if (format === 'geojson') {
     mkdirSync(out, { recursive: true });

@@ -7,7 +7,10 @@
 
 /** Escape text for HTML. @example esc('<a & b>') // → '&lt;a &amp; b&gt;' */
 export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Inline markup of one escaped line. */
@@ -33,7 +36,12 @@ function slug(s: string): string {
 }
 
 const isTableSep = (l: string) => /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/.test(l);
-const cells = (l: string) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+const cells = (l: string) =>
+  l
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
 
 /**
  * Render Markdown to HTML.
@@ -101,7 +109,11 @@ export function renderMarkdown(md: string, opts: { headingOffset?: number } = {}
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && lines[i]!.trim() && !/^(#{1,6}\s|\s*```|\s*~~~|\s*>|\s*([-*+]|\d+[.)])\s)/.test(lines[i]!)) {
+    while (
+      i < lines.length &&
+      lines[i]!.trim() &&
+      !/^(#{1,6}\s|\s*```|\s*~~~|\s*>|\s*([-*+]|\d+[.)])\s)/.test(lines[i]!)
+    ) {
       if (lines[i]!.includes('|') && i + 1 < lines.length && isTableSep(lines[i + 1]!)) break;
       para.push(lines[i++]!);
     }

@@ -76,7 +76,9 @@ export function modelCard(modelId: string, store?: Store, runId?: number): Model
   let provenance: ModelCard['provenance'] = null;
   if (run && store) {
     const j = store.db
-      .prepare(`SELECT COUNT(*) AS count, AVG(ms) AS meanMs, MAX(ms) AS maxMs, SUM(attempts > 1) AS retried FROM jobs WHERE run_id=? AND model=?`)
+      .prepare(
+        `SELECT COUNT(*) AS count, AVG(ms) AS meanMs, MAX(ms) AS maxMs, SUM(attempts > 1) AS retried FROM jobs WHERE run_id=? AND model=?`,
+      )
       .get(run.id, m.id) as { count: number; meanMs: number | null; maxMs: number | null; retried: number | null };
     provenance = {
       runId: run.id,
@@ -121,7 +123,8 @@ code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}pre{ba
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:10px}@media print{body{margin:0;max-width:none}h2{break-after:avoid}.pb{break-before:page}}
 `;
 
-const fmt = (v: unknown) => (v === undefined ? '—' : typeof v === 'number' ? String(+v.toPrecision(6)) : JSON.stringify(v));
+const fmt = (v: unknown) =>
+  v === undefined ? '—' : typeof v === 'number' ? String(+v.toPrecision(6)) : JSON.stringify(v);
 
 /** A standalone HTML page of a model card. */
 export function modelCardHtml(c: ModelCard): string {
@@ -143,11 +146,16 @@ export function modelCardHtml(c: ModelCard): string {
     .map(
       (x) =>
         `<tr class="${x.changed ? 'chg' : ''}"><td><code>${esc(x.path)}</code></td><td>${esc(fmt(x.value))}</td><td>${esc(fmt(x.default))}</td><td>${
-          x.options ? esc(x.options.join(' | ')) : x.min !== undefined || x.max !== undefined ? `${x.min ?? '−∞'} … ${x.max ?? '∞'}` : ''
+          x.options
+            ? esc(x.options.join(' | '))
+            : x.min !== undefined || x.max !== undefined
+              ? `${x.min ?? '−∞'} … ${x.max ?? '∞'}`
+              : ''
         }</td><td>${esc(x.description)}</td></tr>`,
     )
     .join('')}</tbody></table>`;
-  const section = (title: string, md: string | null, missing: string) => `<h2>${title}</h2>${md ? renderMarkdown(md, { headingOffset: 1 }) : `<p class="muted">${missing}</p>`}`;
+  const section = (title: string, md: string | null, missing: string) =>
+    `<h2>${title}</h2>${md ? renderMarkdown(md, { headingOffset: 1 }) : `<p class="muted">${missing}</p>`}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Model card — ${esc(c.model.title)}</title><link rel="icon" href="data:,">
 <style>${DOC_CSS}</style></head><body>
 <h1>Model card: ${esc(c.model.title)} <span class="muted">(${esc(c.model.id)})</span></h1>

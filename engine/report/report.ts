@@ -29,12 +29,20 @@ export interface ReportOptions {
 }
 
 const isDistrict = (e: string) => /^37\d{4}$/.test(e);
-const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '—' : `${Math.round(100 * x)}%`);
-const num = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : String(+x.toPrecision(3)));
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined || Number.isNaN(x) ? '—' : `${Math.round(100 * x)}%`;
+const num = (x: number | null | undefined) =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : String(+x.toPrecision(3));
 
 function bandOf(rows: SeriesRow[], label: string): BandSeries {
   const s = [...rows].sort((a, b) => (a.period < b.period ? -1 : 1));
-  return { label, periods: s.map((r) => r.period), p10: s.map((r) => r.p10), p50: s.map((r) => r.p50), p90: s.map((r) => r.p90) };
+  return {
+    label,
+    periods: s.map((r) => r.period),
+    p10: s.map((r) => r.p10),
+    p50: s.map((r) => r.p50),
+    p90: s.map((r) => r.p90),
+  };
 }
 
 function groupBy<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
@@ -92,7 +100,9 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
       const c = cevals.get(t.id);
       const cmpCells = cmp
         ? `<td class="${c?.status ?? 'no-data'}">${pct(c?.pMet)} ${esc(c?.status ?? 'no-data')}</td><td>${
-            e && c && Number.isFinite(e.pMet) && Number.isFinite(c.pMet) ? `${e.pMet - c.pMet >= 0 ? '+' : ''}${Math.round(100 * (e.pMet - c.pMet))} pt` : '—'
+            e && c && Number.isFinite(e.pMet) && Number.isFinite(c.pMet)
+              ? `${e.pMet - c.pMet >= 0 ? '+' : ''}${Math.round(100 * (e.pMet - c.pMet))} pt`
+              : '—'
           }</td>`
         : '';
       return `<tr><td><b>${esc(t.title)}</b>${t.titleZh ? `<br><span class="muted">${esc(t.titleZh)}</span>` : ''}<br><code class="muted">${esc(t.id)}</code></td>
@@ -101,7 +111,9 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
 <td>${esc(e?.dateP50 ?? '—')} / ${esc(e?.dateP90 ?? '—')}</td><td class="${st}"><b>${pct(e?.pMet)}</b> ${esc(st)}</td>${cmpCells}</tr>`;
     })
     .join('\n');
-  const summary = ['met', 'at-risk', 'missed', 'no-data'].map((s) => `<span class="${s}" style="padding:1px 6px">${s}: ${counts[s] ?? 0}</span>`).join(' ');
+  const summary = ['met', 'at-risk', 'missed', 'no-data']
+    .map((s) => `<span class="${s}" style="padding:1px 6px">${s}: ${counts[s] ?? 0}</span>`)
+    .join(' ');
 
   // Key charts: every target's metric first, then each model's city-level indicators.
   const chartKeys: Array<{ metric: string; entity: string; target?: TargetDef }> = [];
@@ -139,8 +151,15 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
   } catch {
     features = [];
   }
-  const districtMetrics = [...groupBy(series.filter((r) => isDistrict(r.entity)), (r) => r.metric).entries()];
-  districtMetrics.sort((a, b) => Number(targets.some((t) => t.metric === b[0])) - Number(targets.some((t) => t.metric === a[0])));
+  const districtMetrics = [
+    ...groupBy(
+      series.filter((r) => isDistrict(r.entity)),
+      (r) => r.metric,
+    ).entries(),
+  ];
+  districtMetrics.sort(
+    (a, b) => Number(targets.some((t) => t.metric === b[0])) - Number(targets.some((t) => t.metric === a[0])),
+  );
   const maps = features.length
     ? districtMetrics.slice(0, opts.maxMaps ?? 4).map(([metric, rows]) => {
         const last = rows.reduce((m, r) => (r.period > m ? r.period : m), '');
@@ -148,9 +167,18 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
         const info = metrics.get(metric);
         let diff = '';
         if (cmp) {
-          const cv = new Map(cseries.filter((r) => r.metric === metric && r.period === last && isDistrict(r.entity)).map((r) => [r.entity, r.p50]));
+          const cv = new Map(
+            cseries
+              .filter((r) => r.metric === metric && r.period === last && isDistrict(r.entity))
+              .map((r) => [r.entity, r.p50]),
+          );
           const d = new Map([...vals].filter(([k]) => cv.has(k)).map(([k, v]) => [k, v - cv.get(k)!]));
-          if (d.size) diff = districtMap(features, d, { title: `${info?.title ?? metric}, ${last}: run ${runId} − run ${cmp.id}`, unit: info?.unit ?? '', diverging: true });
+          if (d.size)
+            diff = districtMap(features, d, {
+              title: `${info?.title ?? metric}, ${last}: run ${runId} − run ${cmp.id}`,
+              unit: info?.unit ?? '',
+              diverging: true,
+            });
         }
         return `<figure>${districtMap(features, vals, { title: `${info?.title ?? metric}, ${last} (P50)`, unit: info?.unit ?? '' })}<figcaption><code>${esc(metric)}</code> by district, ${esc(last)}</figcaption></figure>${diff ? `<figure>${diff}<figcaption>difference of medians</figcaption></figure>` : ''}`;
       })
@@ -168,9 +196,14 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
       const changed = JSON.stringify(v) !== JSON.stringify(p.default);
       const cv = cmpScenario ? getPath(cmpScenario[m.id], p.path) : undefined;
       const fmt = (x: unknown) => (typeof x === 'number' ? String(+x.toPrecision(6)) : JSON.stringify(x));
-      if (cmpScenario && JSON.stringify(cv) !== JSON.stringify(v)) differs.push(`<tr><td><code>${esc(m.id)}.${esc(p.path)}</code></td><td>${esc(fmt(v))}</td><td>${esc(fmt(cv))}</td><td>${esc(p.description)}</td></tr>`);
+      if (cmpScenario && JSON.stringify(cv) !== JSON.stringify(v))
+        differs.push(
+          `<tr><td><code>${esc(m.id)}.${esc(p.path)}</code></td><td>${esc(fmt(v))}</td><td>${esc(fmt(cv))}</td><td>${esc(p.description)}</td></tr>`,
+        );
       if (/assum/i.test(p.description) || changed) {
-        paramRows.push(`<tr class="${changed ? 'chg' : ''}"><td><code>${esc(m.id)}.${esc(p.path)}</code></td><td>${esc(fmt(v))}${changed ? ` <span class="muted">(default ${esc(fmt(p.default))})</span>` : ''}</td><td>${esc(p.description)}</td></tr>`);
+        paramRows.push(
+          `<tr class="${changed ? 'chg' : ''}"><td><code>${esc(m.id)}.${esc(p.path)}</code></td><td>${esc(fmt(v))}${changed ? ` <span class="muted">(default ${esc(fmt(p.default))})</span>` : ''}</td><td>${esc(p.description)}</td></tr>`,
+        );
       }
     }
   }
@@ -201,7 +234,13 @@ ${cmp ? `<h3>Parameters that differ between run ${runId} and run ${cmp.id}</h3>$
 }
 
 /** Where to look for a Chromium when none is configured. */
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/snap/bin/chromium'];
+export const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/snap/bin/chromium',
+];
 
 /**
  * The Chromium to print with: the explicit path, else $TWIN_CHROMIUM, else the first candidate that exists.
@@ -249,7 +288,12 @@ export async function printPdf(htmlFile: string, pdfFile: string, chromium: stri
       p.on('exit', (code) => {
         clearTimeout(timer);
         if (code === 0 && existsSync(pdfFile)) resolve();
-        else reject(new Error(`${chromium} exited with code ${code} without writing ${pdfFile}:\n${log.trim().split('\n').slice(-8).join('\n')}`));
+        else
+          reject(
+            new Error(
+              `${chromium} exited with code ${code} without writing ${pdfFile}:\n${log.trim().split('\n').slice(-8).join('\n')}`,
+            ),
+          );
       });
     });
   } finally {
@@ -269,10 +313,15 @@ export interface WriteReportResult {
  * beside it and says why.
  * @example await writeReport(store, 3, { out: 'report.pdf', compare: 2 }) // → { file: 'report.pdf', format: 'pdf' }
  */
-export async function writeReport(store: Store, runId: number, o: ReportOptions & { out: string; chromium?: string }): Promise<WriteReportResult> {
+export async function writeReport(
+  store: Store,
+  runId: number,
+  o: ReportOptions & { out: string; chromium?: string },
+): Promise<WriteReportResult> {
   const out = path.resolve(o.out);
   const ext = path.extname(out).toLowerCase();
-  if (ext !== '.pdf' && ext !== '.html' && ext !== '.htm') throw new Error(`--out must end in .pdf or .html, got "${o.out}"`);
+  if (ext !== '.pdf' && ext !== '.html' && ext !== '.htm')
+    throw new Error(`--out must end in .pdf or .html, got "${o.out}"`);
   mkdirSync(path.dirname(out), { recursive: true });
   const html = reportHtml(store, runId, o);
   if (ext !== '.pdf') {

@@ -5,7 +5,6 @@
  */
 import { esc } from './markdown.ts';
 
-
 /**
  * A period string or ISO date as a decimal year: `2019` → 2019.5 (mid-year), `2019-06` → 2019.458, `2018-12-31` → 2019.0.
  * @example periodX('2020-01') // → 2020.0417
@@ -55,7 +54,8 @@ export interface BandChartOptions {
   height?: number;
 }
 
-const fmtNum = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3)));
+const fmtNum = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : String(+v.toPrecision(3));
 
 /**
  * Time series with its P10–P90 band, median line, optional target threshold and deadline marker.
@@ -98,40 +98,67 @@ export function bandChart(o: BandChartOptions): string {
   const X = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
   const Y = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const parts: string[] = [];
-  parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="#fbfcfd" stroke="#c9d2dc"/>`);
+  parts.push(
+    `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="#fbfcfd" stroke="#c9d2dc"/>`,
+  );
   for (const t of niceTicks(y0, y1, 4)) {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#e3e8ee"/>`);
-    parts.push(`<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${esc(fmtNum(t))}</text>`);
+    parts.push(
+      `<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${esc(fmtNum(t))}</text>`,
+    );
   }
   for (let yr = x0; yr <= x1; yr++) {
-    parts.push(`<line x1="${X(yr).toFixed(1)}" x2="${X(yr).toFixed(1)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#444"/>`);
-    if (yr < x1) parts.push(`<text x="${X(yr + 0.5).toFixed(1)}" y="${H - m.b + 14}" text-anchor="middle" font-size="10" fill="#444">${yr}</text>`);
+    parts.push(
+      `<line x1="${X(yr).toFixed(1)}" x2="${X(yr).toFixed(1)}" y1="${H - m.b}" y2="${H - m.b + 4}" stroke="#444"/>`,
+    );
+    if (yr < x1)
+      parts.push(
+        `<text x="${X(yr + 0.5).toFixed(1)}" y="${H - m.b + 14}" text-anchor="middle" font-size="10" fill="#444">${yr}</text>`,
+      );
   }
   const draw = (s: BandSeries, colour: string, dashed: boolean) => {
-    const idx = s.periods.map((p, i) => ({ x: periodX(p), i })).filter((q) => Number.isFinite(q.x)).sort((a, b) => a.x - b.x);
+    const idx = s.periods
+      .map((p, i) => ({ x: periodX(p), i }))
+      .filter((q) => Number.isFinite(q.x))
+      .sort((a, b) => a.x - b.x);
     if (!idx.length) return;
     const up = idx.map(({ x, i }) => `${X(x).toFixed(1)},${Y(s.p90[i]!).toFixed(1)}`);
     const down = idx.map(({ x, i }) => `${X(x).toFixed(1)},${Y(s.p10[i]!).toFixed(1)}`).reverse();
-    parts.push(`<polygon points="${[...up, ...down].join(' ')}" fill="${colour}" fill-opacity="${dashed ? 0.12 : 0.22}" stroke="none"/>`);
+    parts.push(
+      `<polygon points="${[...up, ...down].join(' ')}" fill="${colour}" fill-opacity="${dashed ? 0.12 : 0.22}" stroke="none"/>`,
+    );
     const med = idx.map(({ x, i }) => `${X(x).toFixed(1)},${Y(s.p50[i]!).toFixed(1)}`).join(' ');
-    parts.push(`<polyline points="${med}" fill="none" stroke="${colour}" stroke-width="1.8"${dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
-    if (idx.length === 1) parts.push(`<circle cx="${X(idx[0]!.x).toFixed(1)}" cy="${Y(s.p50[idx[0]!.i]!).toFixed(1)}" r="3" fill="${colour}"/>`);
+    parts.push(
+      `<polyline points="${med}" fill="none" stroke="${colour}" stroke-width="1.8"${dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
+    if (idx.length === 1)
+      parts.push(
+        `<circle cx="${X(idx[0]!.x).toFixed(1)}" cy="${Y(s.p50[idx[0]!.i]!).toFixed(1)}" r="3" fill="${colour}"/>`,
+      );
   };
   if (o.compare) draw(o.compare, '#8a5a00', true);
   draw(o.series, '#1f6fb2', false);
   if (o.threshold !== undefined) {
-    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(o.threshold).toFixed(1)}" y2="${Y(o.threshold).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/>`);
-    parts.push(`<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">target ${esc(fmtNum(o.threshold))}</text>`);
+    parts.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(o.threshold).toFixed(1)}" y2="${Y(o.threshold).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/>`,
+    );
+    parts.push(
+      `<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">target ${esc(fmtNum(o.threshold))}</text>`,
+    );
   }
   if (o.deadline) {
     const dx = X(periodX(o.deadline)).toFixed(1);
     parts.push(`<line x1="${dx}" x2="${dx}" y1="${m.t}" y2="${H - m.b}" stroke="#c0392b" stroke-width="1.2"/>`);
-    parts.push(`<text x="${dx}" y="${m.t - 3}" text-anchor="middle" font-size="10" fill="#c0392b">deadline ${esc(o.deadline)}</text>`);
+    parts.push(
+      `<text x="${dx}" y="${m.t - 3}" text-anchor="middle" font-size="10" fill="#c0392b">deadline ${esc(o.deadline)}</text>`,
+    );
   }
   const legend = [`<tspan fill="#1f6fb2">━ ${esc(o.series.label)} P50, band P10–P90</tspan>`];
   if (o.compare) legend.push(`<tspan fill="#8a5a00" dx="10">╍ ${esc(o.compare.label)}</tspan>`);
   parts.push(`<text x="${m.l}" y="${H - 4}" font-size="10">${legend.join('')}</text>`);
-  parts.push(`<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${esc(o.title)} <tspan font-weight="400" fill="#555">(${esc(o.unit)})</tspan></text>`);
+  parts.push(
+    `<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${esc(o.title)} <tspan font-weight="400" fill="#555">(${esc(o.unit)})</tspan></text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
 
@@ -159,14 +186,24 @@ export function ramp(t: number, stops = SEQ): string {
   const a = hex(stops[i]!);
   const b = hex(stops[i + 1]!);
   const f = u - i;
-  return `#${a.map((v, k) => Math.round(v + (b[k]! - v) * f).toString(16).padStart(2, '0')).join('')}`;
+  return `#${a
+    .map((v, k) =>
+      Math.round(v + (b[k]! - v) * f)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /**
  * Choropleth of districts: a static "map snapshot" for print. `diverging` centres the colours on 0 (for differences).
  * @example districtMap(features, new Map([['370303', 0.8]]), { title: 'Services online, 2021', unit: 'share' })
  */
-export function districtMap(features: MapFeature[], values: Map<string, number>, o: { title: string; unit: string; diverging?: boolean; width?: number; height?: number }): string {
+export function districtMap(
+  features: MapFeature[],
+  values: Map<string, number>,
+  o: { title: string; unit: string; diverging?: boolean; width?: number; height?: number },
+): string {
   const W = o.width ?? 480;
   const H = o.height ?? 330;
   const pts = features.flatMap((f) => f.polygon.flat());
@@ -179,7 +216,8 @@ export function districtMap(features: MapFeature[], values: Map<string, number>,
   const legendH = 34;
   const s = Math.min((W - 20) / (maxX - minX), (H - top - legendH - 6) / (maxY - minY));
   const ox = (W - s * (maxX - minX)) / 2;
-  const P = (p: [number, number]) => `${(ox + (p[0] * k - minX) * s).toFixed(1)},${(top + (maxY - p[1]) * s).toFixed(1)}`;
+  const P = (p: [number, number]) =>
+    `${(ox + (p[0] * k - minX) * s).toFixed(1)},${(top + (maxY - p[1]) * s).toFixed(1)}`;
   const vals = [...values.values()].filter(Number.isFinite);
   let lo = Math.min(...vals);
   let hi = Math.max(...vals);
@@ -192,12 +230,15 @@ export function districtMap(features: MapFeature[], values: Map<string, number>,
     hi = Math.max(1, hi);
   }
   if (!(hi > lo)) hi = lo + 1;
-  const colourOf = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '#e0e0e0' : ramp((v - lo) / (hi - lo), o.diverging ? DIV : SEQ));
+  const colourOf = (v: number | undefined) =>
+    v === undefined || !Number.isFinite(v) ? '#e0e0e0' : ramp((v - lo) / (hi - lo), o.diverging ? DIV : SEQ);
   const parts: string[] = [];
   for (const f of features) {
     const v = values.get(f.code);
     const d = f.polygon.map((ring) => `M${ring.map(P).join('L')}Z`).join('');
-    parts.push(`<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${esc(f.name)}: ${v === undefined ? 'no data' : esc(fmtNum(v))}</title></path>`);
+    parts.push(
+      `<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${esc(f.name)}: ${v === undefined ? 'no data' : esc(fmtNum(v))}</title></path>`,
+    );
   }
   for (const f of features) {
     const ring = f.polygon[0] ?? [];
@@ -206,14 +247,21 @@ export function districtMap(features: MapFeature[], values: Map<string, number>,
     const cy = ring.reduce((a, p) => a + p[1], 0) / ring.length;
     const v = values.get(f.code);
     const [x, y] = P([cx, cy]).split(',');
-    parts.push(`<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${esc(f.name)}${v !== undefined ? ` ${esc(fmtNum(v))}` : ''}</text>`);
+    parts.push(
+      `<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${esc(f.name)}${v !== undefined ? ` ${esc(fmtNum(v))}` : ''}</text>`,
+    );
   }
   const lw = Math.min(240, W - 20);
-  const stops = Array.from({ length: 11 }, (_, i) => `<stop offset="${i * 10}%" stop-color="${ramp(i / 10, o.diverging ? DIV : SEQ)}"/>`).join('');
+  const stops = Array.from(
+    { length: 11 },
+    (_, i) => `<stop offset="${i * 10}%" stop-color="${ramp(i / 10, o.diverging ? DIV : SEQ)}"/>`,
+  ).join('');
   const ly = H - legendH + 8;
   parts.push(`<defs><linearGradient id="lg">${stops}</linearGradient></defs>`);
   parts.push(`<rect x="10" y="${ly}" width="${lw}" height="9" fill="url(#lg)" stroke="#888" stroke-width="0.5"/>`);
-  parts.push(`<text x="10" y="${ly + 21}" font-size="10">${esc(fmtNum(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${esc(fmtNum(hi))} ${esc(o.unit)}</text>`);
+  parts.push(
+    `<text x="10" y="${ly + 21}" font-size="10">${esc(fmtNum(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${esc(fmtNum(hi))} ${esc(o.unit)}</text>`,
+  );
   parts.push(`<text x="10" y="14" font-size="12" font-weight="600">${esc(o.title)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
@@ -237,12 +285,16 @@ export function tornadoChart(o: TornadoInput & { width?: number }): string {
   const X = (p: number) => m.l + p * (W - m.l - m.r);
   const parts: string[] = [];
   for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
-    parts.push(`<line x1="${X(t)}" x2="${X(t)}" y1="${m.t - 4}" y2="${H - m.b}" stroke="#e3e8ee"/><text x="${X(t)}" y="${H - m.b + 13}" font-size="10" text-anchor="middle" fill="#444">${t * 100}%</text>`);
+    parts.push(
+      `<line x1="${X(t)}" x2="${X(t)}" y1="${m.t - 4}" y2="${H - m.b}" stroke="#e3e8ee"/><text x="${X(t)}" y="${H - m.b + 13}" font-size="10" text-anchor="middle" fill="#444">${t * 100}%</text>`,
+    );
   }
   if (o.seP !== undefined && Number.isFinite(o.seP)) {
     const a = X(Math.max(0, o.pBase - 2 * o.seP));
     const b = X(Math.min(1, o.pBase + 2 * o.seP));
-    parts.push(`<rect x="${a.toFixed(1)}" y="${m.t - 4}" width="${(b - a).toFixed(1)}" height="${H - m.b - m.t + 4}" fill="#999" fill-opacity="0.12"><title>±2 standard errors of P(met): differences inside are noise</title></rect>`);
+    parts.push(
+      `<rect x="${a.toFixed(1)}" y="${m.t - 4}" width="${(b - a).toFixed(1)}" height="${H - m.b - m.t + 4}" fill="#999" fill-opacity="0.12"><title>±2 standard errors of P(met): differences inside are noise</title></rect>`,
+    );
   }
   o.bars.forEach((b, i) => {
     const y = m.t + i * row;
@@ -251,14 +303,22 @@ export function tornadoChart(o: TornadoInput & { width?: number }): string {
     const seg = (p: number, colour: string, label: string) => {
       const a = X(Math.min(o.pBase, p));
       const w = Math.max(1, Math.abs(X(p) - X(o.pBase)));
-      parts.push(`<rect x="${a.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}" fill="${colour}"><title>${esc(b.param)} = ${esc(JSON.stringify(label === 'low' ? b.low : b.high))}: P(met) ${(p * 100).toFixed(0)}%</title></rect>`);
+      parts.push(
+        `<rect x="${a.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${row - 8}" fill="${colour}"><title>${esc(b.param)} = ${esc(JSON.stringify(label === 'low' ? b.low : b.high))}: P(met) ${(p * 100).toFixed(0)}%</title></rect>`,
+      );
     };
     if (Number.isFinite(b.pLow)) seg(b.pLow, '#3b7dd8', 'low');
     if (Number.isFinite(b.pHigh)) seg(b.pHigh, '#e08a1e', 'high');
   });
-  parts.push(`<line x1="${X(o.pBase)}" x2="${X(o.pBase)}" y1="${m.t - 6}" y2="${H - m.b}" stroke="#111" stroke-width="1.5"/>`);
-  parts.push(`<text x="${X(o.pBase)}" y="${m.t - 9}" font-size="10" text-anchor="middle">base ${(o.pBase * 100).toFixed(0)}%</text>`);
+  parts.push(
+    `<line x1="${X(o.pBase)}" x2="${X(o.pBase)}" y1="${m.t - 6}" y2="${H - m.b}" stroke="#111" stroke-width="1.5"/>`,
+  );
+  parts.push(
+    `<text x="${X(o.pBase)}" y="${m.t - 9}" font-size="10" text-anchor="middle">base ${(o.pBase * 100).toFixed(0)}%</text>`,
+  );
   parts.push(`<text x="8" y="14" font-size="12" font-weight="600">${esc(o.title)}</text>`);
-  parts.push(`<text x="8" y="28" font-size="10" fill="#555"><tspan fill="#3b7dd8">■ low value</tspan><tspan dx="8" fill="#e08a1e">■ high value</tspan></text>`);
+  parts.push(
+    `<text x="8" y="28" font-size="10" fill="#555"><tspan fill="#3b7dd8">■ low value</tspan><tspan dx="8" fill="#e08a1e">■ high value</tspan></text>`,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }

@@ -8,12 +8,21 @@ export const TWIN = path.join(ENGINE_ROOT, 'engine', 'bin', 'twin.mjs');
 
 /** Run the real CLI in a child process. */
 export function twin(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [TWIN, ...args], { encoding: 'utf8', cwd: ENGINE_ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
+  return spawnSync(process.execPath, [TWIN, ...args], {
+    encoding: 'utf8',
+    cwd: ENGINE_ROOT,
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
 }
 
 /** Start the real CLI without waiting. */
 export function twinAsync(args: string[], env: Record<string, string> = {}) {
-  return spawn(process.execPath, [TWIN, ...args], { cwd: ENGINE_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [TWIN, ...args], {
+    cwd: ENGINE_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export function tmpDir(prefix = 'twin-test-'): string {

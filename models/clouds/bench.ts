@@ -30,7 +30,12 @@ for (let k = 0; k < repeat; k++) {
   values = 0;
   for (let r = 0; r < reps; r++) {
     const seed = mixSeed(20170915, 'clouds', r);
-    const o = cloudsModel.run(p, inputs, { model: 'clouds', years: [2017, 2018, 2019, 2020, 2021], replication: r, attempt: 1, seed }, createRng(seed));
+    const o = cloudsModel.run(
+      p,
+      inputs,
+      { model: 'clouds', years: [2017, 2018, 2019, 2020, 2021], replication: r, attempt: 1, seed },
+      createRng(seed),
+    );
     for (const s of o.series) values += s.values.length;
   }
   wall.push(performance.now() - t1);
@@ -40,7 +45,14 @@ for (let k = 0; k < repeat; k++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(`clouds, ${reps} replications, 2017–2021 monthly, ${repeat} repeats, in-process (Node ${process.version})`);
 console.log(`  loadInputs                 ${loadMs.toFixed(0)} ms`);
-console.log(`  wall                       median ${(median(wall) / 1000).toFixed(2)} s (${(median(wall) / reps).toFixed(2)} ms per replication)`);
+console.log(
+  `  wall                       median ${(median(wall) / 1000).toFixed(2)} s (${(median(wall) / reps).toFixed(2)} ms per replication)`,
+);
 console.log(`  CPU                        median ${(median(cpu) / 1000).toFixed(2)} s`);
 console.log(`  series values per job      ${values / reps}`);
-console.log(`  load average               ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `  load average               ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

@@ -20,8 +20,12 @@ const get = (o: ModelOutput, metric: string, entity: string) => {
 
 describe('power model', () => {
   it('the linear model with SPECpower end points stays within 2 W of the HP ML110 G4 table at every 10 % step', () => {
-    const spec = JSON.parse(readFileSync(new URL('./fixtures/specpower-hp-ml110-g4.json', import.meta.url), 'utf8')) as { utilisation: number[]; powerW: number[] };
-    spec.utilisation.forEach((u, i) => expect(Math.abs(linearPowerW(u, 86, 117) - spec.powerW[i]!)).toBeLessThanOrEqual(2));
+    const spec = JSON.parse(
+      readFileSync(new URL('./fixtures/specpower-hp-ml110-g4.json', import.meta.url), 'utf8'),
+    ) as { utilisation: number[]; powerW: number[] };
+    spec.utilisation.forEach((u, i) =>
+      expect(Math.abs(linearPowerW(u, 86, 117) - spec.powerW[i]!)).toBeLessThanOrEqual(2),
+    );
   });
 });
 
@@ -49,7 +53,8 @@ describe('clouds model', () => {
   it('emits the catalogued metrics monthly 2017-01 … 2021-12, including the target series clouds.migratedShare/city', () => {
     const ids = new Set(cloudsMetrics.map((m) => m.id));
     for (const s of out.series) expect(ids.has(s.metric), s.metric).toBe(true);
-    for (const e of ['cloud:public', 'cloud:admin', 'city']) expect(get(out, 'clouds.migratedShare', e).length).toBe(60);
+    for (const e of ['cloud:public', 'cloud:admin', 'city'])
+      expect(get(out, 'clouds.migratedShare', e).length).toBe(60);
     expect(out.series.find((s) => s.metric === 'clouds.hosts')!.periods[0]).toBe('2017-01');
     const n = out.series.reduce((s, x) => s + x.values.length, 0);
     expect(n).toBeLessThan(3000);
@@ -67,14 +72,22 @@ describe('clouds model', () => {
       expect(mig[m]).toBeGreaterThanOrEqual(mig[m - 1]!);
       expect(legacy[m]).toBeLessThanOrEqual(legacy[m - 1]!);
       expect(mig[m]).toBeLessThanOrEqual(pub + adm);
-      expect(get(out, 'clouds.systemsMigrated', 'cloud:public')[m]! + get(out, 'clouds.systemsMigrated', 'cloud:admin')[m]!).toBe(mig[m]);
+      expect(
+        get(out, 'clouds.systemsMigrated', 'cloud:public')[m]! + get(out, 'clouds.systemsMigrated', 'cloud:admin')[m]!,
+      ).toBe(mig[m]);
     }
     expect(get(out, 'clouds.migratedShare', 'city')[59]).toBeCloseTo(mig[59]! / (pub + adm), 12);
   });
 
   it('hosts follow H = ⌈ΣvCPU/(cores·overcommit·target)⌉ + spare (fixed inventory), and energy the linear power model × PUE', () => {
     const fixed = cloudsParamsSchema.parse({
-      inventory: { systemsPerDepartment: { a: 2, m: 2, b: 2 }, systemsPerCounty: { a: 10, m: 10, b: 10 }, vcpuPublic: { a: 8, m: 8, b: 8 }, vcpuAdmin: { a: 8, m: 8, b: 8 }, vcpuBusyShare: { a: 0.25, m: 0.25, b: 0.25 } },
+      inventory: {
+        systemsPerDepartment: { a: 2, m: 2, b: 2 },
+        systemsPerCounty: { a: 10, m: 10, b: 10 },
+        vcpuPublic: { a: 8, m: 8, b: 8 },
+        vcpuAdmin: { a: 8, m: 8, b: 8 },
+        vcpuBusyShare: { a: 0.25, m: 0.25, b: 0.25 },
+      },
     });
     const o = run(fixed, 3);
     const h = fixed.hosts;
@@ -85,11 +98,24 @@ describe('clouds model', () => {
       const kwh = get(o, 'clouds.energyKwh', e);
       for (let m = 24; m < 60; m++) {
         const vcpu = migrated[m]! * 8;
-        const need = Math.ceil(Math.max(vcpu / (h.coresPerHost * h.cpuOvercommit * h.targetUtilisation), (vcpu * 2) / (h.ramGbPerHost * h.ramOvercommit * h.ramTarget)) - 1e-9) + h.spareHosts;
+        const need =
+          Math.ceil(
+            Math.max(
+              vcpu / (h.coresPerHost * h.cpuOvercommit * h.targetUtilisation),
+              (vcpu * 2) / (h.ramGbPerHost * h.ramOvercommit * h.ramTarget),
+            ) - 1e-9,
+          ) + h.spareHosts;
         expect(hosts[m]).toBe(Math.max(h.minHosts, need));
         expect(util[m]).toBeCloseTo((vcpu * 0.25) / (hosts[m]! * h.coresPerHost), 12);
         const hours = new Date(Date.UTC(2017, m + 1, 0)).getUTCDate() * 24;
-        expect(kwh[m]).toBeCloseTo((fixed.power.cloudPue * hosts[m]! * linearPowerW(util[m]!, fixed.power.cloudIdleW, fixed.power.cloudMaxW) * hours) / 1000, 6);
+        expect(kwh[m]).toBeCloseTo(
+          (fixed.power.cloudPue *
+            hosts[m]! *
+            linearPowerW(util[m]!, fixed.power.cloudIdleW, fixed.power.cloudMaxW) *
+            hours) /
+            1000,
+          6,
+        );
       }
     }
   });
@@ -112,7 +138,9 @@ describe('clouds model', () => {
   });
 
   it('front end: workers are re-sized each January and P(wait) meets the target in January when actual growth equals the plan', () => {
-    const even = cloudsParamsSchema.parse({ frontend: { growthPerYear: { a: 0.4, m: 0.4, b: 0.4 }, plannedGrowthPerYear: 0.4 } });
+    const even = cloudsParamsSchema.parse({
+      frontend: { growthPerYear: { a: 0.4, m: 0.4, b: 0.4 }, plannedGrowthPerYear: 0.4 },
+    });
     const o = run(even, 2);
     const c = get(o, 'clouds.frontendServers', 'city');
     const pw = get(o, 'clouds.frontendPWait', 'city');

@@ -29,7 +29,13 @@ describe('Erlang C', () => {
     }
   });
   it('agrees with the factorial formula to 1e-12 and stays finite for 5,000 servers', () => {
-    for (const [c, a] of [[1, 0.5], [5, 3.2], [22, 20], [40, 31.7]] as const) expect(erlangC(c, a)).toBeCloseTo(erlangCDirect(c, a), 12);
+    for (const [c, a] of [
+      [1, 0.5],
+      [5, 3.2],
+      [22, 20],
+      [40, 31.7],
+    ] as const)
+      expect(erlangC(c, a)).toBeCloseTo(erlangCDirect(c, a), 12);
     const big = erlangC(5000, 4900);
     expect(Number.isFinite(big) && big > 0 && big < 1).toBe(true);
   });
@@ -40,7 +46,12 @@ describe('Erlang C', () => {
     expect(erlangC(3, 0)).toBe(0);
   });
   it('serversFor gives the fewest servers meeting the target', () => {
-    for (const [a, t] of [[20, 0.2], [6.7, 0.2], [0.4, 0.05], [100, 0.1]] as const) {
+    for (const [a, t] of [
+      [20, 0.2],
+      [6.7, 0.2],
+      [0.4, 0.05],
+      [100, 0.1],
+    ] as const) {
       const c = serversFor(a, t);
       expect(erlangC(c, a)).toBeLessThanOrEqual(t);
       expect(c - 1 <= a || erlangC(c - 1, a) > t).toBe(true);

@@ -4,7 +4,15 @@
  */
 import type { Rng } from '../lib/rng.ts';
 import type { JobSpec, ModelOutput, SeriesOut } from '../types.ts';
-import { calendarMonthOf, dayOf, daysInMonth, decimalYear, monthEndDay, monthOfFinish, monthPeriods } from '../rollout/calendar.ts';
+import {
+  calendarMonthOf,
+  dayOf,
+  daysInMonth,
+  decimalYear,
+  monthEndDay,
+  monthOfFinish,
+  monthPeriods,
+} from '../rollout/calendar.ts';
 import { DurationSampler } from '../rollout/pert.ts';
 import type { CloudsParams } from './params.ts';
 import { erlangC, serversFor } from './erlang.ts';
@@ -42,7 +50,9 @@ export interface CloudsInputs {
  */
 export function prepareClouds(p: CloudsParams, countyCodes: string[]): CloudsInputs {
   const inv = p.inventory;
-  const maxSystems = Math.ceil(inv.cityDepartments * (inv.systemsPerDepartment.b + 1) + countyCodes.length * (inv.systemsPerCounty.b + 1));
+  const maxSystems = Math.ceil(
+    inv.cityDepartments * (inv.systemsPerDepartment.b + 1) + countyCodes.length * (inv.systemsPerCounty.b + 1),
+  );
   const shape = 'classic';
   return {
     countyCodes,
@@ -133,7 +143,8 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
   // 2. Migration: per cloud, lanes take systems in priority order (city first, then districts, each in list order).
   const freeze = new Uint8Array(13);
   for (const m of p.migration.freezeMonths) freeze[m] = 1;
-  if (p.migration.freezeMonths.length >= 12 && new Set(p.migration.freezeMonths).size >= 12) throw new Error('clouds.migration.freezeMonths: every month is frozen; leave at least one month for cut-overs');
+  if (p.migration.freezeMonths.length >= 12 && new Set(p.migration.freezeMonths).size >= 12)
+    throw new Error('clouds.migration.freezeMonths: every month is frozen; leave at least one month for cut-overs');
   const mig = p.migration;
   const laneFree: Float64Array[] = [new Float64Array(mig.lanesAdmin), new Float64Array(mig.lanesPublic)];
   const live = [dayOf(p.liveDates.admin), dayOf(p.liveDates.public)];
@@ -220,7 +231,9 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
     for (let m = 1; m <= M; m++) a[m]! += a[m - 1]!;
     return a;
   };
-  [cnt[0]!, cnt[1]!, vc[0]!, vc[1]!, dem[0]!, dem[1]!, legServers, legPower, legDemand, cfServers, cfPower].forEach(cum);
+  [cnt[0]!, cnt[1]!, vc[0]!, vc[1]!, dem[0]!, dem[1]!, legServers, legPower, legDemand, cfServers, cfPower].forEach(
+    cum,
+  );
 
   const h = p.hosts;
   const out = (len = M) => new Float64Array(len);
@@ -251,7 +264,8 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
   // Front end: actual growth drawn once; capacity re-planned each January for the year's planned peak.
   const fe = p.frontend;
   const g = S.growth.sample(rng);
-  const loadAt = (day: number) => ((fe.requestsPerDay2017 * Math.pow(1 + g, day / 365.2425) * fe.designHourShare) / 3600) * (fe.serviceTimeMs / 1000);
+  const loadAt = (day: number) =>
+    ((fe.requestsPerDay2017 * Math.pow(1 + g, day / 365.2425) * fe.designHourShare) / 3600) * (fe.serviceTimeMs / 1000);
   let plannedC = 0;
   for (let m = 0; m < M; m++) {
     const gm = firstMonth + m;
@@ -302,7 +316,8 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
   }
 
   const series: SeriesOut[] = [];
-  const push = (metric: string, entity: string, values: Float64Array) => series.push({ metric, entity, periods: labels, values });
+  const push = (metric: string, entity: string, values: Float64Array) =>
+    series.push({ metric, entity, periods: labels, values });
   const C = ['cloud:admin', 'cloud:public'];
   for (const k of [1, 0]) push('clouds.migratedShare', C[k]!, share[k]!);
   push('clouds.migratedShare', 'city', shareCity);
@@ -327,7 +342,8 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
   push('clouds.frontendServers', 'city', feServers);
   push('clouds.frontendPWait', 'city', fePWait);
   const endLabel = [String(Math.max(...job.years))];
-  const scalar = (metric: string, entity: string, v: number) => series.push({ metric, entity, periods: endLabel, values: [v] });
+  const scalar = (metric: string, entity: string, v: number) =>
+    series.push({ metric, entity, periods: endLabel, values: [v] });
   scalar('clouds.finishYear', 'cloud:public', decimalYear(finishDay[1]!));
   scalar('clouds.finishYear', 'cloud:admin', decimalYear(finishDay[0]!));
   scalar('clouds.finishYear', 'city', decimalYear(Math.max(finishDay[0]!, finishDay[1]!)));
@@ -338,5 +354,15 @@ export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng:
   scalar('clouds.systems', 'cloud:public', toMigrate[1]!);
   scalar('clouds.systems', 'cloud:admin', toMigrate[0]!);
   scalar('clouds.frontendGrowthPerYear', 'city', g);
-  return { series, artifacts: job.replication === 0 ? { migrationYear: Float64Array.from(migratedDay.subarray(0, n), decimalYear), isPublic: isPublic.slice(0, n), owner: owner.slice(0, n) } : undefined };
+  return {
+    series,
+    artifacts:
+      job.replication === 0
+        ? {
+            migrationYear: Float64Array.from(migratedDay.subarray(0, n), decimalYear),
+            isPublic: isPublic.slice(0, n),
+            owner: owner.slice(0, n),
+          }
+        : undefined,
+  };
 }

@@ -10,7 +10,15 @@
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createRng, mixSeed } from '../lib/rng.ts';
-import { GREENHOUSE_TYPES, SMART_RULES, MANUAL_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate } from './climate.ts';
+import {
+  GREENHOUSE_TYPES,
+  SMART_RULES,
+  MANUAL_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  simulateClimate,
+} from './climate.ts';
 import { TOMATO_LONG_SEASON, CUCUMBER_WINTER_SPRING, runCrop } from './crop.ts';
 import { greenhouseParamsSchema, loadGreenhouseInputs, runGreenhouse } from './index.ts';
 import { WeatherGenerator, allocDaily, allocHourly, solarDays, toHourly } from './weather.ts';
@@ -25,7 +33,12 @@ function runJobs(jobs: Array<[number, number]>): number {
   const inputs = loadGreenhouseInputs(p);
   let sink = 0;
   for (const [year, rep] of jobs) {
-    const out = runGreenhouse(p, inputs, { model: 'greenhouse', years: [year], replication: rep, attempt: 1, seed: 0 }, createRng(mixSeed(20170915, 'greenhouse', year, rep)));
+    const out = runGreenhouse(
+      p,
+      inputs,
+      { model: 'greenhouse', years: [year], replication: rep, attempt: 1, seed: 0 },
+      createRng(mixSeed(20170915, 'greenhouse', year, rep)),
+    );
     sink += out.series.length;
   }
   return sink;
@@ -69,12 +82,25 @@ if (!isMainThread) {
     toHourly(w, 36.8, h, solar);
     tWeather.push(performance.now() - t2);
   }
-  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} logical cores visible`);
+  console.log(
+    `node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${os.availableParallelism()} logical cores visible`,
+  );
   const min = (v: number[]): number => Math.min(...v);
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other processes share the cores: medians include their noise, minima show the intrinsic cost)`);
-  console.log(`1. one greenhouse-season hourly climate (35,040 exact 15-min steps): median manual ${median(tClim.manual).toFixed(2)} ms (min ${min(tClim.manual).toFixed(2)}), smart ${median(tClim.smart).toFixed(2)} ms (min ${min(tClim.smart).toFixed(2)}) (target ≤ 5 ms)`);
-  console.log(`   as the engine job runs it (diagnostics off, 334 days to the pull-out): median manual ${median(tLean.manual).toFixed(2)} ms (min ${min(tLean.manual).toFixed(2)}), smart ${median(tLean.smart).toFixed(2)} ms (min ${min(tLean.smart).toFixed(2)})`);
-  console.log(`   climate + tomato + cucumber crop models: median ${median(tFull).toFixed(2)} ms (min ${min(tFull).toFixed(2)})`);
+  console.log(
+    `load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (other processes share the cores: medians include their noise, minima show the intrinsic cost)`,
+  );
+  console.log(
+    `1. one greenhouse-season hourly climate (35,040 exact 15-min steps): median manual ${median(tClim.manual).toFixed(2)} ms (min ${min(tClim.manual).toFixed(2)}), smart ${median(tClim.smart).toFixed(2)} ms (min ${min(tClim.smart).toFixed(2)}) (target ≤ 5 ms)`,
+  );
+  console.log(
+    `   as the engine job runs it (diagnostics off, 334 days to the pull-out): median manual ${median(tLean.manual).toFixed(2)} ms (min ${min(tLean.manual).toFixed(2)}), smart ${median(tLean.smart).toFixed(2)} ms (min ${min(tLean.smart).toFixed(2)})`,
+  );
+  console.log(
+    `   climate + tomato + cucumber crop models: median ${median(tFull).toFixed(2)} ms (min ${min(tFull).toFixed(2)})`,
+  );
   console.log(`2. weather generation + hourly disaggregation of one season: median ${median(tWeather).toFixed(2)} ms`);
 
   const years = [2017, 2018, 2019, 2020, 2021];
@@ -87,10 +113,17 @@ if (!isMainThread) {
       const y = years[i % years.length];
       const rep = 1 + Math.floor(i / years.length);
       const t0 = performance.now();
-      runGreenhouse(p, inputs, { model: 'greenhouse', years: [y], replication: rep, attempt: 1, seed: 0 }, createRng(mixSeed(20170915, 'greenhouse', y, rep)));
+      runGreenhouse(
+        p,
+        inputs,
+        { model: 'greenhouse', years: [y], replication: rep, attempt: 1, seed: 0 },
+        createRng(mixSeed(20170915, 'greenhouse', y, rep)),
+      );
       if (i >= 20) tJob.push(performance.now() - t0); // the first 20 warm up the JIT
     }
-    console.log(`3. one engine job (baseline, replication ≥ 1), main thread: median ${median(tJob).toFixed(2)} ms (min ${min(tJob).toFixed(2)}) over ${nJob} jobs`);
+    console.log(
+      `3. one engine job (baseline, replication ≥ 1), main thread: median ${median(tJob).toFixed(2)} ms (min ${min(tJob).toFixed(2)}) over ${nJob} jobs`,
+    );
   }
   const nRep = quick ? 10 : 100;
   const jobs: Array<[number, number]> = [];
@@ -98,18 +131,26 @@ if (!isMainThread) {
   const threads = 2;
   const t3 = performance.now();
   await Promise.all(
-    Array.from({ length: threads }, (_, t) =>
-      new Promise<number>((resolve, reject) => {
-        const wk = new Worker(new URL('./bench-worker.mjs', import.meta.url), { workerData: { jobs: jobs.filter((_, i) => i % threads === t) } });
-        wk.once('message', resolve);
-        wk.once('error', reject);
-      }),
+    Array.from(
+      { length: threads },
+      (_, t) =>
+        new Promise<number>((resolve, reject) => {
+          const wk = new Worker(new URL('./bench-worker.mjs', import.meta.url), {
+            workerData: { jobs: jobs.filter((_, i) => i % threads === t) },
+          });
+          wk.once('message', resolve);
+          wk.once('error', reject);
+        }),
     ),
   );
   const wall = (performance.now() - t3) / 1000;
   const p = greenhouseParamsSchema.parse({});
   const nGh = Object.values(p.sites).reduce((a, s) => a + s.greenhouses, 0);
-  console.log(`   ${nGh} greenhouses × ${years.length} years × ${nRep} replications = ${jobs.length} jobs on ${threads} worker threads: ${wall.toFixed(1)} s wall (incl. worker start-up; target ≤ 60 s for 100 replications)`);
+  console.log(
+    `   ${nGh} greenhouses × ${years.length} years × ${nRep} replications = ${jobs.length} jobs on ${threads} worker threads: ${wall.toFixed(1)} s wall (incl. worker start-up; target ≤ 60 s for 100 replications)`,
+  );
   const perGh = median(tFull);
-  console.log(`4. without reuse (every greenhouse simulated on its own): ${nGh} × ${jobs.length} × ${perGh.toFixed(2)} ms / ${threads} threads ≈ ${((nGh * jobs.length * perGh) / threads / 1000).toFixed(0)} s (estimate from benchmark 1)`);
+  console.log(
+    `4. without reuse (every greenhouse simulated on its own): ${nGh} × ${jobs.length} × ${perGh.toFixed(2)} ms / ${threads} threads ≈ ${((nGh * jobs.length * perGh) / threads / 1000).toFixed(0)} s (estimate from benchmark 1)`,
+  );
 }

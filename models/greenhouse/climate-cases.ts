@@ -5,7 +5,17 @@
  */
 import { extraterrestrialDailyMJ } from './solar.ts';
 import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG, type DailyWeather } from './weather.ts';
-import { GREENHOUSE_TYPES, MANUAL_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate, type ClimateDaily, type ControlRules, type GreenhouseType } from './climate.ts';
+import {
+  GREENHOUSE_TYPES,
+  MANUAL_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  simulateClimate,
+  type ClimateDaily,
+  type ControlRules,
+  type GreenhouseType,
+} from './climate.ts';
 
 /** Season day index (0 = 1 August) of a non-leap day of year. */
 export const seasonIndex = (doy: number): number => (doy - 213 + 365) % 365;
@@ -55,10 +65,19 @@ export function climatologySeason(spell?: 'cold-sunny' | 'overcast'): DailyWeath
  * Run the climate of a design and rule set on a daily weather season.
  * @example const c = runClimateCase(climatologySeason()); c.tinMinC[seasonIndex(15)]
  */
-export function runClimateCase(w: DailyWeather, type: GreenhouseType = GREENHOUSE_TYPES['shouguang-earth-wall'], rules: ControlRules = MANUAL_RULES): ClimateDaily {
+export function runClimateCase(
+  w: DailyWeather,
+  type: GreenhouseType = GREENHOUSE_TYPES['shouguang-earth-wall'],
+  rules: ControlRules = MANUAL_RULES,
+): ClimateDaily {
   const h = toHourly(w, ZIBO_LAT_DEG, allocHourly(w.n));
   const k = buildKernel(deriveClimateParams(type));
-  return simulateClimate(k, rules, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, allocClimate(w.n));
+  return simulateClimate(
+    k,
+    rules,
+    { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 },
+    allocClimate(w.n),
+  );
 }
 
 /** Summary figures checked against the design rules. */
@@ -77,7 +96,10 @@ export interface JanuaryCheck {
  * Compute the January design-rule figures for a design and rule set.
  * @example januaryCheck().janInsideMinMeanC // 8–12 °C for the standard Shandong design
  */
-export function januaryCheck(type: GreenhouseType = GREENHOUSE_TYPES['shouguang-earth-wall'], rules: ControlRules = MANUAL_RULES): JanuaryCheck {
+export function januaryCheck(
+  type: GreenhouseType = GREENHOUSE_TYPES['shouguang-earth-wall'],
+  rules: ControlRules = MANUAL_RULES,
+): JanuaryCheck {
   const typical = climatologySeason();
   const c = runClimateCase(typical, type, rules);
   let smin = 0;

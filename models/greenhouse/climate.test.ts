@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { GREENHOUSE_TYPES, MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, expm, simulateClimate, type ClimateParams } from './climate.ts';
+import {
+  GREENHOUSE_TYPES,
+  MANUAL_RULES,
+  SMART_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  expm,
+  simulateClimate,
+  type ClimateParams,
+} from './climate.ts';
 import { januaryCheck } from './climate-cases.ts';
 
 const STD = GREENHOUSE_TYPES['shouguang-earth-wall'];
@@ -8,7 +18,10 @@ describe('design rules for a standard Shandong solar greenhouse in a typical Zib
   // Tolerances are the published ranges themselves: Tmin 8–12 °C, Tmax ≤ 30 °C, ΔTmin 20–25 °C on the coldest sunny days,
   // ΔTmin ≥ 15 °C after five overcast days. NOTE: the standard design's blanket U, leakage and soil store were calibrated
   // to these rules (README), so this guards the calibration rather than validating independently.
-  it.each([['manual', MANUAL_RULES], ['smart', SMART_RULES]] as const)('%s control', (_n, rules) => {
+  it.each([
+    ['manual', MANUAL_RULES],
+    ['smart', SMART_RULES],
+  ] as const)('%s control', (_n, rules) => {
     const j = januaryCheck(STD, rules);
     expect(j.janInsideMinMeanC).toBeGreaterThanOrEqual(8);
     expect(j.janInsideMinMeanC).toBeLessThanOrEqual(12);
@@ -22,14 +35,26 @@ describe('design rules for a standard Shandong solar greenhouse in a typical Zib
   });
 });
 
-function constantRun(p: ClimateParams, days: number, toutC: number, ghi: number, init: [number, number, number], forceBlanketClosed: boolean) {
+function constantRun(
+  p: ClimateParams,
+  days: number,
+  toutC: number,
+  ghi: number,
+  init: [number, number, number],
+  forceBlanketClosed: boolean,
+) {
   const n = days;
   const doy = Int16Array.from({ length: n }, (_, i) => ((i + 10) % 365) + 1);
   const wet = new Uint8Array(n).fill(1); // overcast flag → no clear-sky depression, constant boundary
   const t = new Float64Array(n * 24).fill(toutC);
   const g = new Float64Array(n * 24);
   for (let d = 0; d < n; d++) for (let h = 9; h < 15; h++) g[d * 24 + h] = ghi;
-  return simulateClimate(buildKernel(p), { ...MANUAL_RULES, blanketFromDoy: 1, blanketToDoy: 365 }, { doy, wet, toutC: t, ghiWPerM2: g, initialC: init, forceBlanketClosed }, allocClimate(n));
+  return simulateClimate(
+    buildKernel(p),
+    { ...MANUAL_RULES, blanketFromDoy: 1, blanketToDoy: 365 },
+    { doy, wet, toutC: t, ghiWPerM2: g, initialC: init, forceBlanketClosed },
+    allocClimate(n),
+  );
 }
 
 describe('energy balance', () => {
@@ -41,10 +66,22 @@ describe('energy balance', () => {
     expect(e[3]).toBeCloseTo(Math.exp(2), 11);
   });
   it('closed box: stored heat ΣC·ΔT equals absorbed solar energy (no losses, no latent)', () => {
-    const p: ClimateParams = { ...base, kDayWPerKM2: 0, kNightWPerKM2: 0, ventWPerKM2PerAch: 0, uwWPerKM2: 0, ksWPerKM2: 0, fLatent: 0, skyDepressionC: 0 };
+    const p: ClimateParams = {
+      ...base,
+      kDayWPerKM2: 0,
+      kNightWPerKM2: 0,
+      ventWPerKM2PerAch: 0,
+      uwWPerKM2: 0,
+      ksWPerKM2: 0,
+      fLatent: 0,
+      skyDepressionC: 0,
+    };
     const init: [number, number, number] = [10, 12, 14];
     const out = constantRun(p, 10, -5, 500, init, false);
-    const stored = p.caJPerKM2 * (out.state[0] - init[0]) + p.cwJPerKM2 * (out.state[1] - init[1]) + p.csJPerKM2 * (out.state[2] - init[2]);
+    const stored =
+      p.caJPerKM2 * (out.state[0] - init[0]) +
+      p.cwJPerKM2 * (out.state[1] - init[1]) +
+      p.csJPerKM2 * (out.state[2] - init[2]);
     expect(out.solarInJPerM2).toBeGreaterThan(1e7);
     expect(Math.abs(stored / out.solarInJPerM2 - 1)).toBeLessThan(1e-9);
   });
@@ -83,9 +120,11 @@ describe('control rule sets act through physics', () => {
     const doy = Int16Array.from([75, 76, 77]);
     const to = new Float64Array(n * 24).fill(10);
     const g = new Float64Array(n * 24);
-    for (let d = 0; d < n; d++) for (let h = 7; h < 17; h++) g[d * 24 + h] = 800 * Math.sin((Math.PI * (h + 0.5 - 7)) / 10);
+    for (let d = 0; d < n; d++)
+      for (let h = 7; h < 17; h++) g[d * 24 + h] = 800 * Math.sin((Math.PI * (h + 0.5 - 7)) / 10);
     const k = buildKernel(t);
-    const run = (r: typeof MANUAL_RULES) => simulateClimate(k, r, { doy, wet: new Uint8Array(n), toutC: to, ghiWPerM2: g }, allocClimate(n));
+    const run = (r: typeof MANUAL_RULES) =>
+      simulateClimate(k, r, { doy, wet: new Uint8Array(n), toutC: to, ghiWPerM2: g }, allocClimate(n));
     const s = run(SMART_RULES);
     const m = run(MANUAL_RULES);
     expect(s.tinMaxC[1]).toBeLessThanOrEqual(SMART_RULES.smartVentC + 0.01);

@@ -171,7 +171,9 @@ export function deriveClimateParams(t: GreenhouseType): ClimateParams {
     ventWPerKM2PerAch: ventPerAch,
     leakAch: t.leakAch,
     // Fine steps so proportional (smart) venting does not overshoot downwards; manual uses 'half' (10 h⁻¹) and 'full'.
-    ventAch: [t.leakAch, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, t.maxVentAch].filter((a, i, arr) => i === 0 || (a > arr[0] && a <= t.maxVentAch)),
+    ventAch: [t.leakAch, 1, 2, 3, 5, 7, 10, 14, 20, 28, 40, t.maxVentAch].filter(
+      (a, i, arr) => i === 0 || (a > arr[0] && a <= t.maxVentAch),
+    ),
     filmTransmittance: t.filmTransmittance,
     fAir: 0.55,
     fLatent: 0.3,
@@ -230,8 +232,18 @@ export const SMART_RULES: ControlRules = { ...MANUAL_RULES, kind: 'smart', blank
 
 /** Manual blanket clock (local solar hours) by month Jan…Dec: [open, close]. */
 const MANUAL_BLANKET_H: ReadonlyArray<readonly [number, number]> = [
-  [8.5, 16.0], [8.0, 16.5], [7.5, 17.0], [7.0, 17.5], [7.0, 17.5], [7.0, 17.5],
-  [7.0, 17.5], [7.0, 17.5], [7.0, 17.5], [7.5, 17.0], [8.0, 16.5], [8.5, 16.0],
+  [8.5, 16.0],
+  [8.0, 16.5],
+  [7.5, 17.0],
+  [7.0, 17.5],
+  [7.0, 17.5],
+  [7.0, 17.5],
+  [7.0, 17.5],
+  [7.0, 17.5],
+  [7.0, 17.5],
+  [7.5, 17.0],
+  [8.0, 16.5],
+  [8.5, 16.0],
 ];
 const MONTH_START = [1, 32, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];
 
@@ -435,7 +447,12 @@ export interface ClimateRunOptions {
  * const out = simulateClimate(k, SMART_RULES, { doy, wet, toutC, ghiWPerM2 }, allocClimate(365));
  * out.tinMinC[167]; // inside minimum on 15 January
  */
-export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: ClimateRunOptions, out: ClimateDaily): ClimateDaily {
+export function simulateClimate(
+  k: ClimateKernel,
+  rules: ControlRules,
+  o: ClimateRunOptions,
+  out: ClimateDaily,
+): ClimateDaily {
   const p = k.params;
   const mats = k.mats;
   const nVent = k.nVent;
@@ -498,11 +515,32 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
   const blanketGain = rules.smartBlanketRatio * dKnight;
   // Exact-step row of the current regime (blanket state × vent level) held in locals; rowAt = its offset in mats.
   let rowAt = -1;
-  let e0 = 0, e1 = 0, e2 = 0, e3 = 0, e4 = 0, e5 = 0, e6 = 0, e7 = 0, e8 = 0;
-  let f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0, f6 = 0, f7 = 0, f8 = 0;
+  let e0 = 0,
+    e1 = 0,
+    e2 = 0,
+    e3 = 0,
+    e4 = 0,
+    e5 = 0,
+    e6 = 0,
+    e7 = 0,
+    e8 = 0;
+  let f0 = 0,
+    f1 = 0,
+    f2 = 0,
+    f3 = 0,
+    f4 = 0,
+    f5 = 0,
+    f6 = 0,
+    f7 = 0,
+    f8 = 0;
   let gRow = 0;
   let belowAt = -1; // smart venting: air row of the level below the current one
-  let a0 = 0, a1 = 0, a2 = 0, c0 = 0, c1 = 0, c2 = 0;
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    c0 = 0,
+    c1 = 0,
+    c2 = 0;
   let gBelow = 0;
   const iinClosed = 0; // transmitted sun with the blanket down (kept as a variable: same expressions as when open)
   for (let d = 0; d < nDays; d++) {
@@ -590,9 +628,24 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
         if (o18 !== rowAt) {
           // The regime changed: load its exact-step row into locals (no typed-array reads per step otherwise).
           rowAt = o18;
-          e0 = mats[o18]; e1 = mats[o18 + 1]; e2 = mats[o18 + 2]; e3 = mats[o18 + 3]; e4 = mats[o18 + 4]; e5 = mats[o18 + 5];
-          e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
-          f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
+          e0 = mats[o18];
+          e1 = mats[o18 + 1];
+          e2 = mats[o18 + 2];
+          e3 = mats[o18 + 3];
+          e4 = mats[o18 + 4];
+          e5 = mats[o18 + 5];
+          e6 = mats[o18 + 6];
+          e7 = mats[o18 + 7];
+          e8 = mats[o18 + 8];
+          f0 = mats[o18 + 9];
+          f1 = mats[o18 + 10];
+          f2 = mats[o18 + 11];
+          f3 = mats[o18 + 12];
+          f4 = mats[o18 + 13];
+          f5 = mats[o18 + 14];
+          f6 = mats[o18 + 15];
+          f7 = mats[o18 + 16];
+          f8 = mats[o18 + 17];
           gRow = gOut[bOff + v];
         }
         let u0 = u0base + gRow * toCa;
@@ -605,31 +658,58 @@ export function simulateClimate(k: ClimateKernel, rules: ControlRules, o: Climat
             v++;
             o18 = (bOff + v) * 18;
             u0 = u0base + gOut[bOff + v] * toCa;
-            na = mats[o18] * ta + mats[o18 + 1] * tw + mats[o18 + 2] * ts + mats[o18 + 9] * u0 + mats[o18 + 10] * u1 + mats[o18 + 11] * u2;
+            na =
+              mats[o18] * ta +
+              mats[o18 + 1] * tw +
+              mats[o18 + 2] * ts +
+              mats[o18 + 9] * u0 +
+              mats[o18 + 10] * u1 +
+              mats[o18 + 11] * u2;
           }
           // After opening further the level below is the one just rejected (same numbers, same verdict): no check.
-          if (v === vGuess) while (v > 0) {
-            // Air row of the next lower level, also held in locals: in steady venting it is checked every step.
-            const o2 = (bOff + v - 1) * 18;
-            if (o2 !== belowAt) {
-              belowAt = o2;
-              a0 = mats[o2]; a1 = mats[o2 + 1]; a2 = mats[o2 + 2]; c0 = mats[o2 + 9]; c1 = mats[o2 + 10]; c2 = mats[o2 + 11];
-              gBelow = gOut[bOff + v - 1];
+          if (v === vGuess)
+            while (v > 0) {
+              // Air row of the next lower level, also held in locals: in steady venting it is checked every step.
+              const o2 = (bOff + v - 1) * 18;
+              if (o2 !== belowAt) {
+                belowAt = o2;
+                a0 = mats[o2];
+                a1 = mats[o2 + 1];
+                a2 = mats[o2 + 2];
+                c0 = mats[o2 + 9];
+                c1 = mats[o2 + 10];
+                c2 = mats[o2 + 11];
+                gBelow = gOut[bOff + v - 1];
+              }
+              const u0b = u0base + gBelow * toCa;
+              const nb = a0 * ta + a1 * tw + a2 * ts + c0 * u0b + c1 * u1 + c2 * u2;
+              if (nb > ventSet) break;
+              v--;
+              o18 = o2;
+              u0 = u0b;
+              na = nb;
             }
-            const u0b = u0base + gBelow * toCa;
-            const nb = a0 * ta + a1 * tw + a2 * ts + c0 * u0b + c1 * u1 + c2 * u2;
-            if (nb > ventSet) break;
-            v--;
-            o18 = o2;
-            u0 = u0b;
-            na = nb;
-          }
           smartV = v;
           if (o18 !== rowAt) {
             rowAt = o18;
-            e0 = mats[o18]; e1 = mats[o18 + 1]; e2 = mats[o18 + 2]; e3 = mats[o18 + 3]; e4 = mats[o18 + 4]; e5 = mats[o18 + 5];
-            e6 = mats[o18 + 6]; e7 = mats[o18 + 7]; e8 = mats[o18 + 8]; f0 = mats[o18 + 9]; f1 = mats[o18 + 10]; f2 = mats[o18 + 11];
-            f3 = mats[o18 + 12]; f4 = mats[o18 + 13]; f5 = mats[o18 + 14]; f6 = mats[o18 + 15]; f7 = mats[o18 + 16]; f8 = mats[o18 + 17];
+            e0 = mats[o18];
+            e1 = mats[o18 + 1];
+            e2 = mats[o18 + 2];
+            e3 = mats[o18 + 3];
+            e4 = mats[o18 + 4];
+            e5 = mats[o18 + 5];
+            e6 = mats[o18 + 6];
+            e7 = mats[o18 + 7];
+            e8 = mats[o18 + 8];
+            f0 = mats[o18 + 9];
+            f1 = mats[o18 + 10];
+            f2 = mats[o18 + 11];
+            f3 = mats[o18 + 12];
+            f4 = mats[o18 + 13];
+            f5 = mats[o18 + 14];
+            f6 = mats[o18 + 15];
+            f7 = mats[o18 + 16];
+            f8 = mats[o18 + 17];
             gRow = gOut[bOff + v];
           }
         }

@@ -38,9 +38,29 @@ export interface GreenhouseCrop {
 }
 
 /** SIMPLE tomato species (Zhao et al. 2019 Table 1a). */
-export const TOMATO_SPECIES: SimpleSpecies = { tbase: 6, topt: 26, rue: 1.0, i50maxH: 100, i50maxW: 5, theat: 32, text: 45, sCo2: 0.07, sWater: 2.5 };
+export const TOMATO_SPECIES: SimpleSpecies = {
+  tbase: 6,
+  topt: 26,
+  rue: 1.0,
+  i50maxH: 100,
+  i50maxW: 5,
+  theat: 32,
+  text: 45,
+  sCo2: 0.07,
+  sWater: 2.5,
+};
 /** Provisional cucumber species (ASSUMPTION, research note §1a: not in SIMPLE; calibrate to local yields). */
-export const CUCUMBER_SPECIES: SimpleSpecies = { tbase: 10, topt: 26, rue: 1.0, i50maxH: 100, i50maxW: 5, theat: 35, text: 45, sCo2: 0.07, sWater: 2.5 };
+export const CUCUMBER_SPECIES: SimpleSpecies = {
+  tbase: 10,
+  topt: 26,
+  rue: 1.0,
+  i50maxH: 100,
+  i50maxW: 5,
+  theat: 35,
+  text: 45,
+  sCo2: 0.07,
+  sWater: 2.5,
+};
 
 /** Season index (0 = 1 August) of a non-leap day of year. */
 const sIdx = (doy: number): number => (doy - 213 + 365) % 365;
@@ -190,7 +210,9 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number, wat
       const grow = Math.min(1, c.fSolarMax / (1 + Math.exp(-0.01 * (tt - c.i50a))));
       const sen = Math.min(1, c.fSolarMax / (1 + Math.exp(0.01 * (tt - (c.tsum - i50bPrev)))));
       fS = Math.min(grow, sen) * (prevWater > 0.1 ? 1 : 0.9 + prevWater);
-      i50b = Math.max(0, i50bPrev + sp.i50maxH * (1 - prevHeat), i50bPrev + sp.i50maxW * (1 - prevWater)) + c.i50maxColdCd * prevCold;
+      i50b =
+        Math.max(0, i50bPrev + sp.i50maxH * (1 - prevHeat), i50bPrev + sp.i50maxW * (1 - prevWater)) +
+        c.i50maxColdCd * prevCold;
       if (fS < fSPrev && fS <= 0.005) {
         endReason = 'senescence';
         lastDay = d - 1;
@@ -258,7 +280,7 @@ export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number, wat
     last = start + pick;
   }
   return {
-    yieldKgPerM2: ((harvested / 10000) / c.fruitDmc) * c.marketableShare,
+    yieldKgPerM2: (harvested / 10000 / c.fruitDmc) * c.marketableShare,
     biomassKgPerHa: biomass,
     firstHarvestIndex: first,
     lastHarvestIndex: last,

@@ -56,9 +56,18 @@ export function parseWth(text: string, file = '<wth>', referenceYear?: number): 
     }
     if (first === 'DATE' || first === 'YRDOY') {
       cols = tokens.map((t) => t.toUpperCase());
-      idx = { date: 0, srad: cols.indexOf('SRAD'), tmax: cols.indexOf('TMAX'), tmin: cols.indexOf('TMIN'), rain: cols.indexOf('RAIN') };
+      idx = {
+        date: 0,
+        srad: cols.indexOf('SRAD'),
+        tmax: cols.indexOf('TMAX'),
+        tmin: cols.indexOf('TMIN'),
+        rain: cols.indexOf('RAIN'),
+      };
       for (const k of ['srad', 'tmax', 'tmin'] as const) {
-        if (idx[k] < 0) throw new Error(`${file}:${ln + 1}: weather header lacks column ${k.toUpperCase()}; a DSSAT .WTH needs DATE SRAD TMAX TMIN`);
+        if (idx[k] < 0)
+          throw new Error(
+            `${file}:${ln + 1}: weather header lacks column ${k.toUpperCase()}; a DSSAT .WTH needs DATE SRAD TMAX TMIN`,
+          );
       }
       siteCols = null;
       continue;
@@ -85,7 +94,8 @@ export function parseWth(text: string, file = '<wth>', referenceYear?: number): 
     }
     if (!cols) continue;
     const dcode = tokens[idx.date];
-    if (!/^\d{5}$|^\d{7}$/.test(dcode)) throw new Error(`${file}:${ln + 1}: bad DATE "${dcode}"; expected YYDDD or YYYYDDD`);
+    if (!/^\d{5}$|^\d{7}$/.test(dcode))
+      throw new Error(`${file}:${ln + 1}: bad DATE "${dcode}"; expected YYDDD or YYYYDDD`);
     let year: number;
     let doy: number;
     if (dcode.length === 7) {
@@ -104,7 +114,10 @@ export function parseWth(text: string, file = '<wth>', referenceYear?: number): 
       const t = tokens[i];
       const v = t === undefined ? NaN : Number(t);
       if (!Number.isFinite(v) || v <= -99) {
-        if (required) throw new Error(`${file}:${ln + 1}: ${name} is missing or not a number ("${t ?? ''}"); fill the gap (e.g. from a nearby station) before running`);
+        if (required)
+          throw new Error(
+            `${file}:${ln + 1}: ${name} is missing or not a number ("${t ?? ''}"); fill the gap (e.g. from a nearby station) before running`,
+          );
         return 0;
       }
       return v;
@@ -115,9 +128,13 @@ export function parseWth(text: string, file = '<wth>', referenceYear?: number): 
     tmin.push(val(idx.tmin, 'TMIN', true));
     rain.push(idx.rain >= 0 ? val(idx.rain, 'RAIN', false) : 0);
   }
-  if (date.length === 0) throw new Error(`${file}: no daily weather lines found; expected a "@DATE SRAD TMAX TMIN ..." header followed by daily rows`);
+  if (date.length === 0)
+    throw new Error(
+      `${file}: no daily weather lines found; expected a "@DATE SRAD TMAX TMIN ..." header followed by daily rows`,
+    );
   for (let i = 1; i < date.length; i++) {
-    if (date[i] <= date[i - 1]) throw new Error(`${file}: dates not strictly increasing at ${date[i]} (after ${date[i - 1]})`);
+    if (date[i] <= date[i - 1])
+      throw new Error(`${file}: dates not strictly increasing at ${date[i]} (after ${date[i - 1]})`);
   }
   return {
     site,

@@ -20,7 +20,11 @@ export const experimentSchema = z.object({
   harvestDate: isoDate.optional(),
   co2Ppm: z.number().positive(),
   waterStress: z.boolean(),
-  initial: z.object({ biomassKgPerHa: z.number().min(0), fSolar: z.number().min(0).max(1), thermalTime: z.number().min(0) }),
+  initial: z.object({
+    biomassKgPerHa: z.number().min(0),
+    fSolar: z.number().min(0).max(1),
+    thermalTime: z.number().min(0),
+  }),
   cultivar: z.object({
     name: z.string().optional(),
     tsum: z.number().positive(),
@@ -41,7 +45,13 @@ export const experimentSchema = z.object({
     sWater: z.number(),
   }),
   soil: z
-    .object({ awc: z.number().positive(), rcn: z.number().positive(), ddc: z.number().min(0), rzd: z.number().positive(), wuc: z.number().positive().default(0.096) })
+    .object({
+      awc: z.number().positive(),
+      rcn: z.number().positive(),
+      ddc: z.number().min(0),
+      rzd: z.number().positive(),
+      wuc: z.number().positive().default(0.096),
+    })
     .optional(),
   irrigation: z.array(z.object({ date: isoDate, mm: z.number().min(0) })).optional(),
   expected: z.string().optional(),
@@ -55,7 +65,10 @@ export type Experiment = z.infer<typeof experimentSchema>;
  */
 export function readExperiment(folder: string): Experiment {
   const file = path.join(folder, 'experiment.json');
-  if (!existsSync(file)) throw new Error(`${file}: not found; a SIMPLE experiment folder needs experiment.json, a .WTH file and an expected daily CSV`);
+  if (!existsSync(file))
+    throw new Error(
+      `${file}: not found; a SIMPLE experiment folder needs experiment.json, a .WTH file and an expected daily CSV`,
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -67,7 +80,8 @@ export function readExperiment(folder: string): Experiment {
     const msgs = r.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new Error(msgs.join('\n'));
   }
-  if (r.data.waterStress && !r.data.soil) throw new Error(`${file}: waterStress is true but "soil" {awc, rcn, ddc, rzd} is missing`);
+  if (r.data.waterStress && !r.data.soil)
+    throw new Error(`${file}: waterStress is true but "soil" {awc, rcn, ddc, rzd} is missing`);
   return r.data;
 }
 
@@ -91,10 +105,14 @@ export interface ExperimentRun {
 export function runExperimentFolder(folder: string): ExperimentRun {
   const exp = readExperiment(folder);
   const wfile = path.join(folder, exp.weatherFile);
-  if (!existsSync(wfile)) throw new Error(`${path.join(folder, 'experiment.json')}: weatherFile "${exp.weatherFile}" not found in ${folder}`);
+  if (!existsSync(wfile))
+    throw new Error(`${path.join(folder, 'experiment.json')}: weatherFile "${exp.weatherFile}" not found in ${folder}`);
   const weather = parseWth(readFileSync(wfile, 'utf8'), wfile, Number(exp.sowingDate.slice(0, 4)));
   const start = weather.date.indexOf(exp.sowingDate);
-  if (start < 0) throw new Error(`${wfile}: sowing date ${exp.sowingDate} is not in the weather file (${weather.date[0]} … ${weather.date.at(-1)})`);
+  if (start < 0)
+    throw new Error(
+      `${wfile}: sowing date ${exp.sowingDate} is not in the weather file (${weather.date[0]} … ${weather.date.at(-1)})`,
+    );
   const n = weather.date.length - start;
   const rain = weather.rainMm.slice(start);
   for (const irr of exp.irrigation ?? []) {
@@ -104,10 +122,19 @@ export function runExperimentFolder(folder: string): ExperimentRun {
   let maxDays = 400;
   if (exp.harvestDate) {
     maxDays = daysBetween(exp.sowingDate, exp.harvestDate) + 1;
-    if (maxDays < 1) throw new Error(`${path.join(folder, 'experiment.json')}: harvestDate ${exp.harvestDate} is before sowingDate ${exp.sowingDate}`);
+    if (maxDays < 1)
+      throw new Error(
+        `${path.join(folder, 'experiment.json')}: harvestDate ${exp.harvestDate} is before sowingDate ${exp.sowingDate}`,
+      );
   }
   const result = runSimple(
-    { tmaxC: weather.tmaxC.subarray(start), tminC: weather.tminC.subarray(start), sradMJPerM2: weather.sradMJPerM2.subarray(start), rainMm: rain, n },
+    {
+      tmaxC: weather.tmaxC.subarray(start),
+      tminC: weather.tminC.subarray(start),
+      sradMJPerM2: weather.sradMJPerM2.subarray(start),
+      rainMm: rain,
+      n,
+    },
     {
       species: exp.species,
       cultivar: exp.cultivar,
@@ -131,7 +158,8 @@ export function parseCsv(text: string, file: string): Array<Record<string, strin
   const head = lines[0].split(',').map((h) => h.trim());
   return lines.slice(1).map((l, i) => {
     const cells = l.split(',');
-    if (cells.length < head.length) throw new Error(`${file}:${i + 2}: ${cells.length} fields, header has ${head.length}`);
+    if (cells.length < head.length)
+      throw new Error(`${file}:${i + 2}: ${cells.length} fields, header has ${head.length}`);
     const rec: Record<string, string> = {};
     head.forEach((h, j) => (rec[h] = cells[j].trim()));
     return rec;
@@ -163,9 +191,12 @@ export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): Gra
   const exp = run.experiment;
   const expName = exp.expected ?? 'expected_daily_nowater.csv';
   const efile = path.join(folder, expName);
-  if (!existsSync(efile)) throw new Error(`${path.join(folder, 'experiment.json')}: expected CSV "${expName}" not found`);
+  if (!existsSync(efile))
+    throw new Error(`${path.join(folder, 'experiment.json')}: expected CSV "${expName}" not found`);
   const rows = parseCsv(readFileSync(efile, 'utf8'), efile);
-  for (const col of ['Biomass', 'Yield']) if (!(col in rows[0])) throw new Error(`${efile}: column "${col}" missing (have ${Object.keys(rows[0]).join(', ')})`);
+  for (const col of ['Biomass', 'Yield'])
+    if (!(col in rows[0]))
+      throw new Error(`${efile}: column "${col}" missing (have ${Object.keys(rows[0]).join(', ')})`);
   const r = run.result;
   const failures: string[] = [];
   let maxB = 0;
@@ -180,7 +211,9 @@ export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): Gra
     const ey = Number(row.Yield);
     if (!Number.isFinite(eb) || !Number.isFinite(ey)) throw new Error(`${efile}:${k + 2}: Biomass/Yield not numeric`);
     if (i < 0 || i >= r.days) {
-      failures.push(`row ${k + 2} (${row.DATE ?? row.Day}): reference has a value but our run ended after ${r.days} days (${r.endReason})`);
+      failures.push(
+        `row ${k + 2} (${row.DATE ?? row.Day}): reference has a value but our run ended after ${r.days} days (${r.endReason})`,
+      );
       return;
     }
     const db = Math.abs(r.biomassKgPerHa[i] - eb);
@@ -191,10 +224,13 @@ export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): Gra
     }
     if (dy > maxY) maxY = dy;
     if (db > toleranceKgPerHa || dy > toleranceKgPerHa) {
-      failures.push(`day ${i + 1} (${row.DATE ?? ''}): biomass ${r.biomassKgPerHa[i].toFixed(2)} vs ${eb}, yield ${r.yieldKgPerHa[i].toFixed(2)} vs ${ey}`);
+      failures.push(
+        `day ${i + 1} (${row.DATE ?? ''}): biomass ${r.biomassKgPerHa[i].toFixed(2)} vs ${eb}, yield ${r.yieldKgPerHa[i].toFixed(2)} vs ${ey}`,
+      );
     }
   });
-  if (r.days > rows.length) failures.push(`our run has ${r.days} days, the reference ${rows.length} (maturity/harvest day differs)`);
+  if (r.days > rows.length)
+    failures.push(`our run has ${r.days} days, the reference ${rows.length} (maturity/harvest day differs)`);
   return {
     id: exp.id,
     days: r.days,

@@ -3,13 +3,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
-import { GREENHOUSE_TYPES, MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate } from './climate.ts';
+import {
+  GREENHOUSE_TYPES,
+  MANUAL_RULES,
+  SMART_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  simulateClimate,
+} from './climate.ts';
 import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop } from './crop.ts';
-import { adoptionShare, greenhouseModel, greenhouseParamsSchema, loadGreenhouseInputs, runGreenhouse } from './index.ts';
+import {
+  adoptionShare,
+  greenhouseModel,
+  greenhouseParamsSchema,
+  loadGreenhouseInputs,
+  runGreenhouse,
+} from './index.ts';
 import { WeatherGenerator, allocDaily, allocHourly, toHourly } from './weather.ts';
 
 const inputs = loadGreenhouseInputs(greenhouseParamsSchema.parse({}));
-const job = (year: number, replication = 1) => ({ model: 'greenhouse', years: [year], replication, attempt: 1, seed: 0 });
+const job = (year: number, replication = 1) => ({
+  model: 'greenhouse',
+  years: [year],
+  replication,
+  attempt: 1,
+  seed: 0,
+});
 const value = (out: ReturnType<typeof runGreenhouse>, metric: string, entity = 'city'): number => {
   const s = out.series.find((x) => x.metric === metric && x.entity === entity);
   if (!s) throw new Error(`no series ${metric} ${entity}`);
@@ -25,11 +45,17 @@ describe('engine contract', () => {
     const p = greenhouseParamsSchema.parse({});
     expect(p.smart.adoptionByYear['2021']).toBe(0.15);
     expect(greenhouseParamsSchema.safeParse({ smart: { adoptionByYear: {}, foo: 1 } }).success).toBe(false);
-    expect(greenhouseParamsSchema.safeParse({ sites: { 'site:gaoqing': { typeMix: { glass: 1 } } } }).success).toBe(false);
+    expect(greenhouseParamsSchema.safeParse({ sites: { 'site:gaoqing': { typeMix: { glass: 1 } } } }).success).toBe(
+      false,
+    );
     expect(greenhouseModel.grain).toBe('year');
   });
   it('a type mix that does not sum to 1 is rejected naming the field', () => {
-    const p = greenhouseParamsSchema.parse({ sites: { 'site:gaoqing': { typeMix: { 'shouguang-earth-wall': 0.5, 'insulated-brick': 0.1, 'simple-earth': 0.1 } } } });
+    const p = greenhouseParamsSchema.parse({
+      sites: {
+        'site:gaoqing': { typeMix: { 'shouguang-earth-wall': 0.5, 'insulated-brick': 0.1, 'simple-earth': 0.1 } },
+      },
+    });
     expect(() => loadGreenhouseInputs(p)).toThrow(/greenhouse\.sites\.site:gaoqing\.typeMix: shares sum to 0\.7000/);
   });
   it('emits yield per m² for the city and every site, smart share, production; same seed → same output', () => {
@@ -45,7 +71,10 @@ describe('engine contract', () => {
     expect(value(a, 'greenhouse.smartShare')).toBe(0.1);
     expect(a.series.every((s) => s.periods.length === 1 && s.periods[0] === '2020')).toBe(true);
     // production = yield × area (Linzi: 500 × 800 m²)
-    expect(value(a, 'greenhouse.productionT', 'site:linzi-huangcheng')).toBeCloseTo((value(a, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng') * 400000) / 1000, 6);
+    expect(value(a, 'greenhouse.productionT', 'site:linzi-huangcheng')).toBeCloseTo(
+      (value(a, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng') * 400000) / 1000,
+      6,
+    );
   });
   it('replication 0 carries the hourly representative-day artifact (24 h inside temperature and PAR per site, manual vs smart)', () => {
     const out = runGreenhouse(greenhouseParamsSchema.parse({}), inputs, job(2019, 0), createRng(1));
@@ -57,7 +86,9 @@ describe('engine contract', () => {
       expect(Math.max(...s.smart.parUmol)).toBeGreaterThan(0);
       expect(s.smart.parUmol[2]).toBe(0);
     }
-    expect(runGreenhouse(greenhouseParamsSchema.parse({}), inputs, job(2019, 3), createRng(1)).artifacts).toBeUndefined();
+    expect(
+      runGreenhouse(greenhouseParamsSchema.parse({}), inputs, job(2019, 3), createRng(1)).artifacts,
+    ).toBeUndefined();
   });
   it('adoption steps: missing years take the last earlier value', () => {
     expect(adoptionShare({ '2017': 0.1, '2019': 0.3 }, 2018)).toBe(0.1);
@@ -73,7 +104,9 @@ describe('real weather replay', () => {
     const rows = ['-BEGIN HEADER-', 'test', '-END HEADER-', 'YEAR,MO,DY,T2M_MAX,T2M_MIN,ALLSKY_SFC_SW_DWN,PRECTOTCORR'];
     for (let k = 0; k < 365; k++) {
       const d = new Date(Date.UTC(2018, 7, 1 + k));
-      rows.push(`${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${w.tmaxC[k].toFixed(2)},${w.tminC[k].toFixed(2)},${w.sradMJPerM2[k].toFixed(3)},${w.wet[k] ? 2 : 0}`);
+      rows.push(
+        `${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${w.tmaxC[k].toFixed(2)},${w.tminC[k].toFixed(2)},${w.sradMJPerM2[k].toFixed(3)},${w.wet[k] ? 2 : 0}`,
+      );
     }
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'power-')), 'power.csv');
     writeFileSync(file, rows.join('\n'));
@@ -86,7 +119,9 @@ describe('real weather replay', () => {
     expect(y).toBeGreaterThan(5);
     expect(y).toBeLessThan(15);
     expect(() => runGreenhouse(p, inp, job(2021), createRng(1))).toThrow(/no weather for 2020-08-01/);
-    expect(() => loadGreenhouseInputs(greenhouseParamsSchema.parse({ weather: { source: 'epw', file: 'nope.epw' } }))).toThrow(/greenhouse\.weather\.file: nope\.epw not found/);
+    expect(() =>
+      loadGreenhouseInputs(greenhouseParamsSchema.parse({ weather: { source: 'epw', file: 'nope.epw' } })),
+    ).toThrow(/greenhouse\.weather\.file: nope\.epw not found/);
   });
 });
 
@@ -100,31 +135,52 @@ describe('what-ifs move in the right direction (same weather seeds)', () => {
       expect(value(f, 'greenhouse.yieldKgPerM2')).toBeGreaterThan(value(b, 'greenhouse.yieldKgPerM2'));
       const p0 = greenhouseParamsSchema.parse({ smart: { adoptionByYear: { '2017': 0 } } });
       const z = runGreenhouse(p0, inputs, job(2021), createRng(seed));
-      expect(value(f, 'greenhouse.yieldKgPerM2') / value(z, 'greenhouse.yieldKgPerM2') - 1).toBeCloseTo(value(z, 'greenhouse.smartGainPct') / 100, 9);
+      expect(value(f, 'greenhouse.yieldKgPerM2') / value(z, 'greenhouse.yieldKgPerM2') - 1).toBeCloseTo(
+        value(z, 'greenhouse.smartGainPct') / 100,
+        9,
+      );
     }
   });
   it('a deep overcast cold wave raises cold damage and frost losses; a heat wave lowers yield', () => {
     let cold = 0;
     for (let seed = 1; seed <= 5; seed++) {
       const b = runWith({}, seed, 2021);
-      const c = runWith({ coldWave: { enabled: true, years: [2021], depthC: 12, lengthDays: 7, overcast: true } }, seed, 2021);
+      const c = runWith(
+        { coldWave: { enabled: true, years: [2021], depthC: 12, lengthDays: 7, overcast: true } },
+        seed,
+        2021,
+      );
       expect(value(c, 'greenhouse.coldDamageDays')).toBeGreaterThan(value(b, 'greenhouse.coldDamageDays'));
       expect(value(c, 'greenhouse.frostLossShare')).toBeGreaterThanOrEqual(value(b, 'greenhouse.frostLossShare'));
       cold += value(c, 'greenhouse.frostLossShare');
-      const h = runWith({ heatWave: { enabled: true, years: [2021], startDoy: 120, lengthDays: 20, amplitudeC: 8 } }, seed, 2021);
+      const h = runWith(
+        { heatWave: { enabled: true, years: [2021], startDoy: 120, lengthDays: 20, amplitudeC: 8 } },
+        seed,
+        2021,
+      );
       expect(value(h, 'greenhouse.yieldKgPerM2')).toBeLessThan(value(b, 'greenhouse.yieldKgPerM2'));
     }
     expect(cold).toBeGreaterThan(0);
   });
   it('cheaper greenhouses yield less and suffer more cold damage', () => {
-    const cheap = greenhouseParamsSchema.parse({ sites: { 'site:linzi-huangcheng': { typeMix: { 'shouguang-earth-wall': 0.2, 'insulated-brick': 0, 'simple-earth': 0.8 } } } });
+    const cheap = greenhouseParamsSchema.parse({
+      sites: {
+        'site:linzi-huangcheng': {
+          typeMix: { 'shouguang-earth-wall': 0.2, 'insulated-brick': 0, 'simple-earth': 0.8 },
+        },
+      },
+    });
     const ic = loadGreenhouseInputs(cheap);
     const p = greenhouseParamsSchema.parse({});
     for (let seed = 1; seed <= 3; seed++) {
       const b = runGreenhouse(p, inputs, job(2019), createRng(seed));
       const c = runGreenhouse(cheap, ic, job(2019), createRng(seed));
-      expect(value(c, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng')).toBeLessThan(value(b, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng'));
-      expect(value(c, 'greenhouse.coldDamageDays', 'site:linzi-huangcheng')).toBeGreaterThan(value(b, 'greenhouse.coldDamageDays', 'site:linzi-huangcheng'));
+      expect(value(c, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng')).toBeLessThan(
+        value(b, 'greenhouse.yieldKgPerM2', 'site:linzi-huangcheng'),
+      );
+      expect(value(c, 'greenhouse.coldDamageDays', 'site:linzi-huangcheng')).toBeGreaterThan(
+        value(b, 'greenhouse.coldDamageDays', 'site:linzi-huangcheng'),
+      );
     }
   });
 });
@@ -134,7 +190,12 @@ describe('irrigation acts through the SIMPLE water module', () => {
     const g = new WeatherGenerator();
     const w = g.generate(createRng(8), 213, allocDaily(365));
     const h = toHourly(w, 36.8, allocHourly(365));
-    const cl = simulateClimate(buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall'])), MANUAL_RULES, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, allocClimate(365));
+    const cl = simulateClimate(
+      buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall'])),
+      MANUAL_RULES,
+      { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 },
+      allocClimate(365),
+    );
     const man = inputs.water.manual;
     const a = runCrop(TOMATO_LONG_SEASON, cl, 410, man);
     const s = runCrop(TOMATO_LONG_SEASON, cl, 410, inputs.water.smart);
@@ -156,7 +217,12 @@ describe('property tests (monotone physical responses)', () => {
     for (const seed of seeds) {
       const w = g.generate(createRng(seed), 213, allocDaily(365));
       const h = toHourly(w, 36.8, allocHourly(365));
-      const cl = simulateClimate(k, seed % 2 ? MANUAL_RULES : SMART_RULES, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, allocClimate(365));
+      const cl = simulateClimate(
+        k,
+        seed % 2 ? MANUAL_RULES : SMART_RULES,
+        { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 },
+        allocClimate(365),
+      );
       const base = Float64Array.from(cl.canopyMJPerM2);
       for (const crop of [TOMATO_LONG_SEASON, CUCUMBER_WINTER_SPRING]) {
         let prev = -1;
@@ -202,8 +268,15 @@ describe('property tests (monotone physical responses)', () => {
         const h = toHourly(w, 36.8, allocHourly(365));
         let prev: Float64Array | null = null;
         for (const u of [2.5, 1.8, 1.3, 0.9]) {
-          const k = buildKernel(deriveClimateParams({ ...GREENHOUSE_TYPES['shouguang-earth-wall'], blanketUWPerM2K: u }));
-          const cl = simulateClimate(k, rules, { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 }, allocClimate(365));
+          const k = buildKernel(
+            deriveClimateParams({ ...GREENHOUSE_TYPES['shouguang-earth-wall'], blanketUWPerM2K: u }),
+          );
+          const cl = simulateClimate(
+            k,
+            rules,
+            { doy: w.doy, wet: w.wet, toutC: h.tempC, ghiWPerM2: h.ghiWPerM2 },
+            allocClimate(365),
+          );
           if (prev) for (let i = 60; i < 260; i++) expect(cl.tinNightMinC[i]).toBeGreaterThanOrEqual(prev[i] - 1e-9);
           prev = Float64Array.from(cl.tinNightMinC);
         }

@@ -10,11 +10,46 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSites } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
-import { MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate, type ClimateDaily, type ClimateKernel, type ControlRules } from './climate.ts';
-import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop, type CropResult, type GreenhouseCrop, type WaterOptions } from './crop.ts';
+import {
+  MANUAL_RULES,
+  SMART_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  simulateClimate,
+  type ClimateDaily,
+  type ClimateKernel,
+  type ControlRules,
+} from './climate.ts';
+import {
+  CUCUMBER_WINTER_SPRING,
+  TOMATO_LONG_SEASON,
+  runCrop,
+  type CropResult,
+  type GreenhouseCrop,
+  type WaterOptions,
+} from './crop.ts';
 import { DESIGN_IDS, type DesignId, type GreenhouseParams } from './params.ts';
-import { WeatherGenerator, allocDaily, allocHourly, solarDays, toHourly, ZIBO_LAT_DEG, type DailyWeather, type HourlyWeather, type SolarDays, type WeatherShocks } from './weather.ts';
-import { epwSeasonHourly, parseEpw, parseNasaPowerCsv, toSeason, type DatedDaily, type EpwWeather } from './weather-files.ts';
+import {
+  WeatherGenerator,
+  allocDaily,
+  allocHourly,
+  solarDays,
+  toHourly,
+  ZIBO_LAT_DEG,
+  type DailyWeather,
+  type HourlyWeather,
+  type SolarDays,
+  type WeatherShocks,
+} from './weather.ts';
+import {
+  epwSeasonHourly,
+  parseEpw,
+  parseNasaPowerCsv,
+  toSeason,
+  type DatedDaily,
+  type EpwWeather,
+} from './weather-files.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -54,32 +89,87 @@ const sIdx = (doy: number): number => (doy - 213 + 365) % 365;
  * @example const inputs = loadGreenhouseInputs(greenhouseParamsSchema.parse({}));
  */
 export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
-  const known = new Map(loadSites().filter((s) => s.kind === 'greenhouse').map((s) => [s.id, s]));
+  const known = new Map(
+    loadSites()
+      .filter((s) => s.kind === 'greenhouse')
+      .map((s) => [s.id, s]),
+  );
   const sites: SiteStock[] = [];
   for (const [id, st] of Object.entries(p.sites)) {
     const s = known.get(id);
-    if (!s) throw new Error(`greenhouse.sites.${id}: no greenhouse site with this id in data/zibo/sites.json (known: ${[...known.keys()].join(', ')})`);
+    if (!s)
+      throw new Error(
+        `greenhouse.sites.${id}: no greenhouse site with this id in data/zibo/sites.json (known: ${[...known.keys()].join(', ')})`,
+      );
     const tm = Object.values(st.typeMix).reduce((a, b) => a + b, 0);
-    if (Math.abs(tm - 1) > 1e-6) throw new Error(`greenhouse.sites.${id}.typeMix: shares sum to ${tm.toFixed(4)}, must be 1`);
+    if (Math.abs(tm - 1) > 1e-6)
+      throw new Error(`greenhouse.sites.${id}.typeMix: shares sum to ${tm.toFixed(4)}, must be 1`);
     const cm = st.cropMix.tomato + st.cropMix.cucumber;
-    if (Math.abs(cm - 1) > 1e-6) throw new Error(`greenhouse.sites.${id}.cropMix: shares sum to ${cm.toFixed(4)}, must be 1`);
-    sites.push({ id, name: s.name, lon: s.lon, lat: s.lat, greenhouses: st.greenhouses, areaM2: st.greenhouses * st.areaPerGreenhouseM2, typeMix: st.typeMix, cropMix: st.cropMix, tempOffsetC: st.tempOffsetC });
+    if (Math.abs(cm - 1) > 1e-6)
+      throw new Error(`greenhouse.sites.${id}.cropMix: shares sum to ${cm.toFixed(4)}, must be 1`);
+    sites.push({
+      id,
+      name: s.name,
+      lon: s.lon,
+      lat: s.lat,
+      greenhouses: st.greenhouses,
+      areaM2: st.greenhouses * st.areaPerGreenhouseM2,
+      typeMix: st.typeMix,
+      cropMix: st.cropMix,
+      tempOffsetC: st.tempOffsetC,
+    });
   }
   const kernels = {} as Record<DesignId, ClimateKernel>;
   for (const id of DESIGN_IDS) kernels[id] = buildKernel(deriveClimateParams({ id, ...p.designs[id] }));
   const common = { blanketFromDoy: p.blanketSeason.fromDoy, blanketToDoy: p.blanketSeason.toDoy };
-  const manual: ControlRules = { ...MANUAL_RULES, ...common, manualVentHalfC: p.manual.ventHalfC, manualVentFullC: p.manual.ventFullC, manualVentCloseC: p.manual.ventCloseC, manualCheckH: p.manual.checkIntervalH };
-  const smart: ControlRules = { ...SMART_RULES, ...common, smartVentC: p.smart.ventDayC, smartNightVentC: p.smart.ventNightC, smartBlanketRatio: p.smart.blanketRatio };
+  const manual: ControlRules = {
+    ...MANUAL_RULES,
+    ...common,
+    manualVentHalfC: p.manual.ventHalfC,
+    manualVentFullC: p.manual.ventFullC,
+    manualVentCloseC: p.manual.ventCloseC,
+    manualCheckH: p.manual.checkIntervalH,
+  };
+  const smart: ControlRules = {
+    ...SMART_RULES,
+    ...common,
+    smartVentC: p.smart.ventDayC,
+    smartNightVentC: p.smart.ventNightC,
+    smartBlanketRatio: p.smart.blanketRatio,
+  };
   const ct = p.crops.tomato;
   const cc = p.crops.cucumber;
-  const tomato: GreenhouseCrop = { ...TOMATO_LONG_SEASON, tsum: ct.tsum, hi: ct.hi, fruitDmc: ct.fruitDmc, marketableShare: ct.marketableShare, transplantIndex: sIdx(ct.transplantDoy), endIndex: sIdx(ct.pulloutDoy) };
-  const cucumber: GreenhouseCrop = { ...CUCUMBER_WINTER_SPRING, tsum: cc.tsum, hi: cc.hi, fruitDmc: cc.fruitDmc, marketableShare: cc.marketableShare, transplantIndex: sIdx(cc.transplantDoy), endIndex: sIdx(cc.pulloutDoy) };
-  for (const [name, c] of [['tomato', tomato], ['cucumber', cucumber]] as const)
-    if (c.endIndex <= c.transplantIndex) throw new Error(`greenhouse.crops.${name}: pulloutDoy must come after transplantDoy within the season 1 Aug … 31 Jul`);
+  const tomato: GreenhouseCrop = {
+    ...TOMATO_LONG_SEASON,
+    tsum: ct.tsum,
+    hi: ct.hi,
+    fruitDmc: ct.fruitDmc,
+    marketableShare: ct.marketableShare,
+    transplantIndex: sIdx(ct.transplantDoy),
+    endIndex: sIdx(ct.pulloutDoy),
+  };
+  const cucumber: GreenhouseCrop = {
+    ...CUCUMBER_WINTER_SPRING,
+    tsum: cc.tsum,
+    hi: cc.hi,
+    fruitDmc: cc.fruitDmc,
+    marketableShare: cc.marketableShare,
+    transplantIndex: sIdx(cc.transplantDoy),
+    endIndex: sIdx(cc.pulloutDoy),
+  };
+  for (const [name, c] of [
+    ['tomato', tomato],
+    ['cucumber', cucumber],
+  ] as const)
+    if (c.endIndex <= c.transplantIndex)
+      throw new Error(
+        `greenhouse.crops.${name}: pulloutDoy must come after transplantDoy within the season 1 Aug … 31 Jul`,
+      );
   let realDaily: DatedDaily | null = null;
   let epw: EpwWeather | null = null;
   if (p.weather.source !== 'generator') {
-    if (!p.weather.file) throw new Error(`greenhouse.weather.file: required when weather.source is "${p.weather.source}"`);
+    if (!p.weather.file)
+      throw new Error(`greenhouse.weather.file: required when weather.source is "${p.weather.source}"`);
     const f = path.resolve(REPO_ROOT, p.weather.file);
     if (!existsSync(f)) throw new Error(`greenhouse.weather.file: ${p.weather.file} not found (resolved ${f})`);
     const text = readFileSync(f, 'utf8');
@@ -91,9 +181,27 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
   }
   const ir = p.irrigation;
   const soil = { awc: ir.awc, rootZoneMm: ir.rootZoneMm, ddc: ir.drainage, wuc: 0.096 };
-  const wManual: WaterOptions = { ...soil, mode: 'interval', coldIntervalDays: ir.manualColdIntervalDays, coldAmountMm: ir.manualColdAmountMm, warmIntervalDays: ir.manualWarmIntervalDays, warmAmountMm: ir.manualWarmAmountMm, sensorDepletion: ir.smartRefillDepletion };
+  const wManual: WaterOptions = {
+    ...soil,
+    mode: 'interval',
+    coldIntervalDays: ir.manualColdIntervalDays,
+    coldAmountMm: ir.manualColdAmountMm,
+    warmIntervalDays: ir.manualWarmIntervalDays,
+    warmAmountMm: ir.manualWarmAmountMm,
+    sensorDepletion: ir.smartRefillDepletion,
+  };
   const water = { manual: wManual, smart: { ...wManual, mode: 'sensor' as const } };
-  return { sites, kernels, rules: { manual, smart }, crops: { tomato, cucumber }, water, realDaily, epw, weather: new WeatherGenerator(), solar: solarDays(ZIBO_LAT_DEG) };
+  return {
+    sites,
+    kernels,
+    rules: { manual, smart },
+    crops: { tomato, cucumber },
+    water,
+    realDaily,
+    epw,
+    weather: new WeatherGenerator(),
+    solar: solarDays(ZIBO_LAT_DEG),
+  };
 }
 
 /**
@@ -157,9 +265,11 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   else {
     const shocks: WeatherShocks = { winterShiftC: p.weather.winterShiftC, radiationFactor: p.weather.radiationFactor };
     const cw = p.weather.coldWave;
-    if (cw.enabled && cw.years.includes(year)) shocks.coldWave = { startDoy: cw.startDoy, lengthDays: cw.lengthDays, depthC: cw.depthC, overcast: cw.overcast };
+    if (cw.enabled && cw.years.includes(year))
+      shocks.coldWave = { startDoy: cw.startDoy, lengthDays: cw.lengthDays, depthC: cw.depthC, overcast: cw.overcast };
     const hw = p.weather.heatWave;
-    if (hw.enabled && hw.years.includes(year)) shocks.heatWave = { startDoy: hw.startDoy, lengthDays: hw.lengthDays, amplitudeC: hw.amplitudeC };
+    if (hw.enabled && hw.years.includes(year))
+      shocks.heatWave = { startDoy: hw.startDoy, lengthDays: hw.lengthDays, amplitudeC: hw.amplitudeC };
     inputs.weather.generate(rng, 213, base, shocks);
   }
   const smartShare = adoptionShare(p.smart.adoptionByYear, year);
@@ -174,13 +284,29 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   // The climate is read up to the last pull-out (crops), January (janInsideMinC) and the traced day: later days
   // (July with the default pull-out on 30 June) are not simulated, nor the diagnostics no output reads (night
   // minimum, blanket hours, ventilation loss); what is read is bit-identical to a full season.
-  const climateDays = Math.min(365, Math.max(inputs.crops.tomato.endIndex, inputs.crops.cucumber.endIndex, sIdx(31), wantTrace ? traceIdx : 0) + 1);
+  const climateDays = Math.min(
+    365,
+    Math.max(inputs.crops.tomato.endIndex, inputs.crops.cucumber.endIndex, sIdx(31), wantTrace ? traceIdx : 0) + 1,
+  );
   const cellFor = (offset: number, design: DesignId, smart: boolean): Cell => {
     const key = `${offset}|${design}|${smart ? 's' : 'm'}`;
     let c = cache.get(key);
     if (c) return c;
     prepareHourly(offset);
-    simulateClimate(inputs.kernels[design], smart ? inputs.rules.smart : inputs.rules.manual, { doy: shifted.doy, wet: shifted.wet, toutC: hourly.tempC, ghiWPerM2: hourly.ghiWPerM2, traceDay: wantTrace ? traceIdx : -1, days: climateDays, diagnostics: false }, cl);
+    simulateClimate(
+      inputs.kernels[design],
+      smart ? inputs.rules.smart : inputs.rules.manual,
+      {
+        doy: shifted.doy,
+        wet: shifted.wet,
+        toutC: hourly.tempC,
+        ghiWPerM2: hourly.ghiWPerM2,
+        traceDay: wantTrace ? traceIdx : -1,
+        days: climateDays,
+        diagnostics: false,
+      },
+      cl,
+    );
     let jan = 0;
     for (let d = 1; d <= 31; d++) jan += cl.tinMinC[sIdx(d)];
     const co2 = smart ? co2Smart : p.co2AmbientPpm;
@@ -188,7 +314,14 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
       tomato: runCrop(inputs.crops.tomato, cl, co2, smart ? inputs.water.smart : inputs.water.manual),
       cucumber: runCrop(inputs.crops.cucumber, cl, co2, smart ? inputs.water.smart : inputs.water.manual),
       janMinC: jan / 31,
-      trace: wantTrace ? { tinC: Array.from(cl.traceTinC), parUmol: Array.from(cl.traceParUmol), toutC: Array.from(cl.traceToutC), blanketOpen: Array.from(cl.traceBlanketOpen) } : null,
+      trace: wantTrace
+        ? {
+            tinC: Array.from(cl.traceTinC),
+            parUmol: Array.from(cl.traceParUmol),
+            toutC: Array.from(cl.traceToutC),
+            blanketOpen: Array.from(cl.traceBlanketOpen),
+          }
+        : null,
     };
     cache.set(key, c);
     return c;
@@ -250,7 +383,12 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
       const tshare = s.typeMix[d];
       if (tshare > s.typeMix[domDesign]) domDesign = d;
       if (tshare <= 0) continue;
-      const cuc = d === 'simple-earth' ? (warmShare > 0 ? Math.max(0, s.cropMix.cucumber - warmShare) / s.typeMix[d] : s.cropMix.cucumber) : cucWarm;
+      const cuc =
+        d === 'simple-earth'
+          ? warmShare > 0
+            ? Math.max(0, s.cropMix.cucumber - warmShare) / s.typeMix[d]
+            : s.cropMix.cucumber
+          : cucWarm;
       const mix = { tomato: 1 - cuc, cucumber: cuc };
       for (const smart of [false, true]) {
         const cs = smart ? smartShare : 1 - smartShare;
@@ -304,7 +442,17 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     if (wantTrace) {
       const m = cellFor(s.tempOffsetC, domDesign, false).trace!;
       const sm = cellFor(s.tempOffsetC, domDesign, true).trace!;
-      artifactSites.push({ site: s.id, name: s.name, lon: s.lon, lat: s.lat, design: domDesign, hours: Array.from({ length: 24 }, (_, h) => h), toutC: m.toutC, manual: { tinC: m.tinC, parUmol: m.parUmol, blanketOpen: m.blanketOpen }, smart: { tinC: sm.tinC, parUmol: sm.parUmol, blanketOpen: sm.blanketOpen } });
+      artifactSites.push({
+        site: s.id,
+        name: s.name,
+        lon: s.lon,
+        lat: s.lat,
+        design: domDesign,
+        hours: Array.from({ length: 24 }, (_, h) => h),
+        toutC: m.toutC,
+        manual: { tinC: m.tinC, parUmol: m.parUmol, blanketOpen: m.blanketOpen },
+        smart: { tinC: sm.tinC, parUmol: sm.parUmol, blanketOpen: sm.blanketOpen },
+      });
     }
   }
   push('greenhouse.yieldKgPerM2', 'city', cityArea > 0 ? cityKg / cityArea : 0);
@@ -314,7 +462,11 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
   push('greenhouse.coldDamageDays', 'city', cityGh > 0 ? cityCold / cityGh : 0);
   push('greenhouse.frostLossShare', 'city', cityArea > 0 ? cityFrost / cityArea : 0);
   push('greenhouse.janInsideMinC', 'city', cityGh > 0 ? cityJan / cityGh : 0);
-  push('greenhouse.irrigationMm', 'city', cityArea > 0 ? ((1 - smartShare) * cityWaterManual + smartShare * cityWaterSmart) / cityArea : 0);
+  push(
+    'greenhouse.irrigationMm',
+    'city',
+    cityArea > 0 ? ((1 - smartShare) * cityWaterManual + smartShare * cityWaterSmart) / cityArea : 0,
+  );
   push('greenhouse.waterSavingPct', 'city', cityWaterManual > 0 ? (1 - cityWaterSmart / cityWaterManual) * 100 : 0);
   for (const crop of ['tomato', 'cucumber'] as const) {
     push('greenhouse.cropYieldKgPerM2', `crop:${crop}`, cropArea[crop] > 0 ? cropKg[crop] / cropArea[crop] : 0);
@@ -322,6 +474,14 @@ export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job
     push('greenhouse.lastHarvestDays', `crop:${crop}`, pickArea[crop] > 0 ? lastPick[crop] / pickArea[crop] : 0);
   }
   const out: ModelOutput = { series };
-  if (wantTrace) out.artifacts = { greenhouseDay: { year, doy: p.representativeDoy, note: 'hourly inside air °C and PAR at canopy µmol m⁻² s⁻¹ of the dominant design per site, manual vs smart (local solar hours)', sites: artifactSites } };
+  if (wantTrace)
+    out.artifacts = {
+      greenhouseDay: {
+        year,
+        doy: p.representativeDoy,
+        note: 'hourly inside air °C and PAR at canopy µmol m⁻² s⁻¹ of the dominant design per site, manual vs smart (local solar hours)',
+        sites: artifactSites,
+      },
+    };
   return out;
 }

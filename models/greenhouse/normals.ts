@@ -35,9 +35,13 @@ export const CMA_TMIN_C = [-7.3, -5.3, 0.0, 6.9, 12.4, 18.1, 22.0, 21.1, 15.3, 8
 /** CMA 1971–2000, Weifang: days with precipitation ≥ 0.1 mm. */
 export const CMA_PRECIP_DAYS = [3.4, 3.9, 4.0, 5.6, 6.4, 8.4, 12.5, 10.2, 6.8, 5.9, 4.8, 3.7] as const;
 /** CMA 1971–2000, Weifang: mean monthly sunshine hours. */
-export const CMA_SUNSHINE_H = [176.4, 176.1, 215.6, 241.9, 267.7, 241.8, 208.8, 221.1, 222.9, 211.5, 179.6, 172.9] as const;
+export const CMA_SUNSHINE_H = [
+  176.4, 176.1, 215.6, 241.9, 267.7, 241.8, 208.8, 221.1, 222.9, 211.5, 179.6, 172.9,
+] as const;
 /** Ångström estimate at 36.8°N from the sunshine hours (FAO-56, a 0.25, b 0.50), MJ m⁻² d⁻¹ (see normals.test.ts). */
-export const ANGSTROM_SRAD_MJ = [9.33, 12.18, 15.86, 19.91, 22.28, 21.99, 19.79, 19.18, 17.44, 13.83, 10.28, 8.58] as const;
+export const ANGSTROM_SRAD_MJ = [
+  9.33, 12.18, 15.86, 19.91, 22.28, 21.99, 19.79, 19.18, 17.44, 13.83, 10.28, 8.58,
+] as const;
 /** Haze factor applied to the Ångström estimate (ASSUMPTION, research note §2d: observed ≈ 10–20 % lower). */
 export const HAZE_FACTOR = 0.87;
 export const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;

@@ -32,7 +32,15 @@ describe('SIMPLE response functions (Zhao et al. 2019)', () => {
 
 describe('DSSAT .WTH reader', () => {
   it('reads 7-digit dates, @-headers, site line, and rejects missing TMAX with file:line', () => {
-    const txt = ['*WEATHER : TEST', '', '@ INSI      LAT     LONG  ELEV', '  ZIBO   36.800  118.050    50', '@DATE  SRAD  TMAX  TMIN  RAIN', '2019001  9.1   3.0  -7.0   0.0', '2019002  8.0   2.0  -8.0   1.5'].join('\n');
+    const txt = [
+      '*WEATHER : TEST',
+      '',
+      '@ INSI      LAT     LONG  ELEV',
+      '  ZIBO   36.800  118.050    50',
+      '@DATE  SRAD  TMAX  TMIN  RAIN',
+      '2019001  9.1   3.0  -7.0   0.0',
+      '2019002  8.0   2.0  -8.0   1.5',
+    ].join('\n');
     const w = parseWth(txt, 't.WTH');
     expect(w.site.latDeg).toBe(36.8);
     expect(w.date).toEqual(['2019-01-01', '2019-01-02']);
@@ -82,7 +90,12 @@ describe.skipIf(!haveRef)('SIMPLE reproduces the reference run UFBR9401 (water o
     const { experiment: e, weather: w, start } = runExperimentFolder(REF);
     const common = { cultivar: e.cultivar, waterStress: false, initial: e.initial, maxDays: 101 };
     const n = w.date.length - start;
-    const wx = { tmaxC: w.tmaxC.subarray(start), tminC: w.tminC.subarray(start), sradMJPerM2: w.sradMJPerM2.subarray(start), n };
+    const wx = {
+      tmaxC: w.tmaxC.subarray(start),
+      tminC: w.tminC.subarray(start),
+      sradMJPerM2: w.sradMJPerM2.subarray(start),
+      n,
+    };
     const ok = runSimple(wx, { ...common, species: e.species, co2Ppm: 400 });
     const bug = runSimple(wx, { ...common, species: { ...e.species, sCo2: e.species.sCo2 * 100 }, co2Ppm: 400 });
     expect(bug.biomassKgPerHa[100] / ok.biomassKgPerHa[100]).toBeGreaterThan(1.2);

@@ -169,7 +169,8 @@ export function runSimple(w: SimpleWeather, o: SimpleRunOptions): SimpleResult {
   const sp = o.species;
   const cv = o.cultivar;
   const n = Math.min(w.n, o.maxDays ?? 400);
-  if (o.waterStress && !o.soil) throw new Error('runSimple: water stress is on but no soil parameters were given (awc, rcn, ddc, rzd, wuc)');
+  if (o.waterStress && !o.soil)
+    throw new Error('runSimple: water stress is on but no soil parameters were given (awc, rcn, ddc, rzd, wuc)');
   const arid = o.waterStress ? aridIndex({ ...w, n }, o.soil!) : new Float64Array(n);
   const tt = new Float64Array(n);
   const fT = new Float64Array(n);
@@ -208,7 +209,8 @@ export function runSimple(w: SimpleWeather, o: SimpleRunOptions): SimpleResult {
   let tsumDays = 0;
   for (let i = 0; i < n; i++) if (tt[i] <= cv.tsum) tsumDays++;
   const days = Math.min(tsumDays, senescenceDay);
-  const endReason: SimpleResult['endReason'] = days === senescenceDay && senescenceDay < n ? 'senescence' : days < n ? 'tsum' : 'harvest';
+  const endReason: SimpleResult['endReason'] =
+    days === senescenceDay && senescenceDay < n ? 'senescence' : days < n ? 'tsum' : 'harvest';
   const dB = new Float64Array(days);
   const bio = new Float64Array(days);
   const yld = new Float64Array(days);

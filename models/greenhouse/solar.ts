@@ -17,8 +17,15 @@ const DEG = Math.PI / 180;
 export function solarDeclination(doy: number, out: Float64Array): Float64Array {
   const g = (2 * Math.PI * (doy - 1)) / 365;
   out[0] =
-    0.006918 - 0.399912 * Math.cos(g) + 0.070257 * Math.sin(g) - 0.006758 * Math.cos(2 * g) + 0.000907 * Math.sin(2 * g) - 0.002697 * Math.cos(3 * g) + 0.00148 * Math.sin(3 * g);
-  out[1] = 1.00011 + 0.034221 * Math.cos(g) + 0.00128 * Math.sin(g) + 0.000719 * Math.cos(2 * g) + 0.000077 * Math.sin(2 * g);
+    0.006918 -
+    0.399912 * Math.cos(g) +
+    0.070257 * Math.sin(g) -
+    0.006758 * Math.cos(2 * g) +
+    0.000907 * Math.sin(2 * g) -
+    0.002697 * Math.cos(3 * g) +
+    0.00148 * Math.sin(3 * g);
+  out[1] =
+    1.00011 + 0.034221 * Math.cos(g) + 0.00128 * Math.sin(g) + 0.000719 * Math.cos(2 * g) + 0.000077 * Math.sin(2 * g);
   return out;
 }
 
@@ -47,7 +54,12 @@ export function extraterrestrialDailyMJ(latDeg: number, doy: number): number {
   const phi = latDeg * DEG;
   const x = -Math.tan(phi) * Math.tan(dec);
   const ws = Math.acos(Math.max(-1, Math.min(1, x)));
-  return ((24 * 60) / Math.PI) * 0.082 * o[1] * (ws * Math.sin(phi) * Math.sin(dec) + Math.cos(phi) * Math.cos(dec) * Math.sin(ws));
+  return (
+    ((24 * 60) / Math.PI) *
+    0.082 *
+    o[1] *
+    (ws * Math.sin(phi) * Math.sin(dec) + Math.cos(phi) * Math.cos(dec) * Math.sin(ws))
+  );
 }
 
 /**

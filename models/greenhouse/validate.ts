@@ -24,7 +24,9 @@ function main(argv: string[]): number {
     for (const f of folders) {
       try {
         const g = gradeExperimentFolder(f);
-        console.log(`${g.pass ? 'PASS' : 'FAIL'} ${g.id} (${f}): ${g.days} days (reference ${g.expectedDays}), max |Δbiomass| ${g.maxBiomassDiffKgPerHa.toFixed(4)} kg/ha, max |Δyield| ${g.maxYieldDiffKgPerHa.toFixed(4)} kg/ha, final biomass ${g.finalBiomassKgPerHa.toFixed(1)}, yield ${g.finalYieldKgPerHa.toFixed(1)} kg/ha`);
+        console.log(
+          `${g.pass ? 'PASS' : 'FAIL'} ${g.id} (${f}): ${g.days} days (reference ${g.expectedDays}), max |Δbiomass| ${g.maxBiomassDiffKgPerHa.toFixed(4)} kg/ha, max |Δyield| ${g.maxYieldDiffKgPerHa.toFixed(4)} kg/ha, final biomass ${g.finalBiomassKgPerHa.toFixed(1)}, yield ${g.finalYieldKgPerHa.toFixed(1)} kg/ha`,
+        );
         for (const x of g.failures.slice(0, 20)) console.log(`  ${x}`);
         if (g.failures.length > 20) console.log(`  … ${g.failures.length - 20} more`);
         if (!g.pass) bad++;
@@ -39,7 +41,9 @@ function main(argv: string[]): number {
   const rows = validationTable({ replications: reps });
   console.log(formatTable(rows));
   const failed = rows.filter((r) => !r.pass);
-  console.log(`\n${rows.length - failed.length}/${rows.length} rows pass (${reps} weather replications per year, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `\n${rows.length - failed.length}/${rows.length} rows pass (${reps} weather replications per year, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
   for (const r of failed) console.log(`FAIL ${r.id}: ${r.value} (tolerance ${r.tolerance})`);
   return failed.length > 0 ? 1 : 0;
 }

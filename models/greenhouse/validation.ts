@@ -6,7 +6,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng, mixSeed } from '../lib/rng.ts';
-import { GREENHOUSE_TYPES, MANUAL_RULES, SMART_RULES, allocClimate, buildKernel, deriveClimateParams, simulateClimate } from './climate.ts';
+import {
+  GREENHOUSE_TYPES,
+  MANUAL_RULES,
+  SMART_RULES,
+  allocClimate,
+  buildKernel,
+  deriveClimateParams,
+  simulateClimate,
+} from './climate.ts';
 import { januaryCheck } from './climate-cases.ts';
 import { gradeExperimentFolder } from './experiment.ts';
 import { loadGreenhouseInputs, runGreenhouse } from './model.ts';
@@ -15,7 +23,10 @@ import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG } fro
 import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop } from './crop.ts';
 
 /** Default location of the SIMPLE reference case (../shared beside the repo). */
-export const SIMPLE_REFERENCE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/validation/greenhouse/simple-tomato-UFBR9401');
+export const SIMPLE_REFERENCE_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../shared/validation/greenhouse/simple-tomato-UFBR9401',
+);
 
 /** One row of the table. */
 export interface ValidationRow {
@@ -55,7 +66,14 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
       pass: g.pass,
     });
   } else {
-    rows.push({ id: 'simple-ufbr9401', what: 'SIMPLE tomato UFBR9401', reference: simpleDir, tolerance: '≤ 1 kg DM/ha', value: 'reference folder missing', pass: false });
+    rows.push({
+      id: 'simple-ufbr9401',
+      what: 'SIMPLE tomato UFBR9401',
+      reference: simpleDir,
+      tolerance: '≤ 1 kg DM/ha',
+      value: 'reference folder missing',
+      pass: false,
+    });
   }
 
   // Engine model over 2017–2021 × replications (baseline scenario defaults).
@@ -68,8 +86,14 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
   const gain: number[] = [];
   for (let year = 2017; year <= 2021; year++)
     for (let r = 0; r < reps; r++) {
-      const out = runGreenhouse(p, inputs, { model: 'greenhouse', years: [year], replication: r + 1, attempt: 1, seed: 0 }, createRng(mixSeed(7, year, r)));
-      const get = (m: string, e: string): number => out.series.find((s) => s.metric === m && s.entity === e)!.values[0] as number;
+      const out = runGreenhouse(
+        p,
+        inputs,
+        { model: 'greenhouse', years: [year], replication: r + 1, attempt: 1, seed: 0 },
+        createRng(mixSeed(7, year, r)),
+      );
+      const get = (m: string, e: string): number =>
+        out.series.find((s) => s.metric === m && s.entity === e)!.values[0] as number;
       city.push(get('greenhouse.yieldKgPerM2', 'city'));
       linzi.push(get('greenhouse.yieldKgPerM2', 'site:linzi-huangcheng'));
       gain.push(get('greenhouse.smartGainPct', 'city'));
@@ -103,7 +127,8 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
   rows.push({
     id: 'tomato-yield',
     what: 'Long-season tomato, standard design, manual control: P50 marketable fresh yield',
-    reference: 'Linzi ≈ 9.75 kg/m²·yr (czqahb.com), Beijing CSG 9.6 kg/m² (Xu et al. 2024); plausible range 8–15 (research note §4)',
+    reference:
+      'Linzi ≈ 9.75 kg/m²·yr (czqahb.com), Beijing CSG 9.6 kg/m² (Xu et al. 2024); plausible range 8–15 (research note §4)',
     tolerance: '8–15 kg/m²',
     value: `P10 ${quant(tomato, 0.1).toFixed(2)}, P50 ${t50.toFixed(2)}, P90 ${quant(tomato, 0.9).toFixed(2)} kg/m² (${tomato.length} seasons)`,
     pass: t50 >= 8 && t50 <= 15,
@@ -130,7 +155,8 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
   rows.push({
     id: 'cucumber',
     what: 'Winter–spring cucumber, standard design, manual (ASSUMPTION: species set uncalibrated)',
-    reference: 'cucumber well above tomato per m² (research note §4); below AGC 2018 high-tech 35.8–51.3 kg/m² in 4 months',
+    reference:
+      'cucumber well above tomato per m² (research note §4); below AGC 2018 high-tech 35.8–51.3 kg/m² in 4 months',
     tolerance: 'P50 > tomato P50 and max < 35.8 kg/m²',
     value: `P50 ${c50.toFixed(2)} kg/m² (farmer reports 22–30 UNVERIFIED)`,
     pass: c50 > t50 && Math.max(...cucumber) < 35.8,
@@ -149,7 +175,8 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
     rows.push({
       id: `design-rule-${rules.kind}`,
       what: `Inside − outside minimum, ${rules.kind}: coldest sunny days / 5th overcast day`,
-      reference: 'energy-saving CSG design rule: 20–25 °C on sunny days, ≥ 15 °C after ≤ 5 overcast days (§2c) — CALIBRATED, not independent',
+      reference:
+        'energy-saving CSG design rule: 20–25 °C on sunny days, ≥ 15 °C after ≤ 5 overcast days (§2c) — CALIBRATED, not independent',
       tolerance: 'sunny 20–25 °C; overcast ≥ 15 °C',
       value: `sunny ${j.coldSunnyDeltaMinC.toFixed(1)} °C, overcast day 5 ${j.overcastDay5DeltaMinC.toFixed(1)} °C`,
       pass: j.coldSunnyDeltaMinC >= 20 && j.coldSunnyDeltaMinC <= 25 && j.overcastDay5DeltaMinC >= 15,
@@ -177,7 +204,8 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
   rows.push({
     id: 'smart-gain',
     what: 'Yield gain of smart over manual control (city mix, same weather), mean 2017–2021',
-    reference: 'plausible envelope +3–10 % (AGC 2018/2019 AI vs growers ≈ parity to +3.7 %; CSG blanket control +0.53 °C; research note §2b) — not the +20–30 % of vendor claims',
+    reference:
+      'plausible envelope +3–10 % (AGC 2018/2019 AI vs growers ≈ parity to +3.7 %; CSG blanket control +0.53 °C; research note §2b) — not the +20–30 % of vendor claims',
     tolerance: '+3 % … +10 %',
     value: `mean ${gMean.toFixed(1)} % (P10 ${quant(gain, 0.1).toFixed(1)}, P90 ${quant(gain, 0.9).toFixed(1)})`,
     pass: gMean >= 3 && gMean <= 10,
@@ -191,5 +219,11 @@ export function validationTable(opts: { replications?: number; simpleDir?: strin
  */
 export function formatTable(rows: ValidationRow[]): string {
   const head = '| row | what | reference | tolerance | model | result |\n|---|---|---|---|---|---|';
-  return [head, ...rows.map((r) => `| ${r.id} | ${r.what} | ${r.reference} | ${r.tolerance} | ${r.value} | ${r.pass ? 'PASS' : 'FAIL'}${r.assumption ? ' (assumption)' : ''} |`)].join('\n');
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `| ${r.id} | ${r.what} | ${r.reference} | ${r.tolerance} | ${r.value} | ${r.pass ? 'PASS' : 'FAIL'}${r.assumption ? ' (assumption)' : ''} |`,
+    ),
+  ].join('\n');
 }

@@ -53,18 +53,29 @@ export function parseNasaPowerCsv(text: string, file = '<power.csv>'): DatedDail
   if (!head) throw new Error(`${file}: no column header after the POWER header block`);
   const col = (name: string): number => head.indexOf(name);
   const need = ['YEAR', 'T2M_MAX', 'T2M_MIN', 'ALLSKY_SFC_SW_DWN'];
-  for (const n of need) if (col(n) < 0) throw new Error(`${file}:${i + 1}: column ${n} missing; download T2M_MAX, T2M_MIN, ALLSKY_SFC_SW_DWN (daily) from NASA POWER`);
+  for (const n of need)
+    if (col(n) < 0)
+      throw new Error(
+        `${file}:${i + 1}: column ${n} missing; download T2M_MAX, T2M_MIN, ALLSKY_SFC_SW_DWN (daily) from NASA POWER`,
+      );
   const hasMoDy = col('MO') >= 0 && col('DY') >= 0;
   if (!hasMoDy && col('DOY') < 0) throw new Error(`${file}:${i + 1}: need MO and DY columns, or DOY`);
   const rainCol = col('PRECTOTCORR') >= 0 ? col('PRECTOTCORR') : col('PRECTOT');
-  const out = { date: [] as string[], tmax: [] as number[], tmin: [] as number[], srad: [] as number[], rain: [] as number[] };
+  const out = {
+    date: [] as string[],
+    tmax: [] as number[],
+    tmin: [] as number[],
+    srad: [] as number[],
+    rain: [] as number[],
+  };
   for (let k = i + 1; k < lines.length; k++) {
     const l = lines[k].trim();
     if (l === '') continue;
     const c = l.split(',');
     const num = (j: number, name: string): number => {
       const v = Number(c[j]);
-      if (!Number.isFinite(v) || v <= -999) throw new Error(`${file}:${k + 1}: ${name} missing (${c[j]}); fill the gap before replaying`);
+      if (!Number.isFinite(v) || v <= -999)
+        throw new Error(`${file}:${k + 1}: ${name} missing (${c[j]}); fill the gap before replaying`);
       return v;
     };
     const y = num(col('YEAR'), 'YEAR');
@@ -108,10 +119,12 @@ export interface EpwWeather {
 export function parseEpw(text: string, file = '<file.epw>'): EpwWeather {
   const lines = text.split(/\r?\n/);
   const loc = lines[0]?.split(',');
-  if (!loc || loc[0].trim().toUpperCase() !== 'LOCATION') throw new Error(`${file}:1: not an EPW file (first line must start with LOCATION)`);
+  if (!loc || loc[0].trim().toUpperCase() !== 'LOCATION')
+    throw new Error(`${file}:1: not an EPW file (first line must start with LOCATION)`);
   const latDeg = Number(loc[6]);
   const lonDeg = Number(loc[7]);
-  if (!Number.isFinite(latDeg) || !Number.isFinite(lonDeg)) throw new Error(`${file}:1: LOCATION latitude/longitude not numeric`);
+  if (!Number.isFinite(latDeg) || !Number.isFinite(lonDeg))
+    throw new Error(`${file}:1: LOCATION latitude/longitude not numeric`);
   const t: number[] = [];
   const g: number[] = [];
   const p: number[] = [];
@@ -124,7 +137,8 @@ export function parseEpw(text: string, file = '<file.epw>'): EpwWeather {
     const tv = Number(c[6]);
     const gv = Number(c[13]);
     if (!Number.isFinite(tv) || tv >= 99.9) throw new Error(`${file}:${k + 1}: dry-bulb temperature missing (${c[6]})`);
-    if (!Number.isFinite(gv) || gv >= 9999) throw new Error(`${file}:${k + 1}: global horizontal radiation missing (${c[13]})`);
+    if (!Number.isFinite(gv) || gv >= 9999)
+      throw new Error(`${file}:${k + 1}: global horizontal radiation missing (${c[13]})`);
     t.push(tv);
     g.push(gv);
     const pv = Number(c[33]);
@@ -181,8 +195,12 @@ export function toSeason(w: DatedDaily, harvestYear: number, out: DailyWeather, 
     const md = iso.slice(5);
     if (md === '02-29') continue;
     const i = index.get(cyclic ? md : iso);
-    if (i === undefined) throw new Error(`${w.source}: no weather for ${iso}; the file must cover ${harvestYear - 1}-08-01 … ${harvestYear}-07-31 (or be a typical year)`);
-    const doyNonLeap = ((Date.UTC(2001, Number(md.slice(0, 2)) - 1, Number(md.slice(3))) - Date.UTC(2001, 0, 1)) / 86400000) + 1;
+    if (i === undefined)
+      throw new Error(
+        `${w.source}: no weather for ${iso}; the file must cover ${harvestYear - 1}-08-01 … ${harvestYear}-07-31 (or be a typical year)`,
+      );
+    const doyNonLeap =
+      (Date.UTC(2001, Number(md.slice(0, 2)) - 1, Number(md.slice(3))) - Date.UTC(2001, 0, 1)) / 86400000 + 1;
     out.doy[k] = doyNonLeap;
     out.tmaxC[k] = w.tmaxC[i];
     out.tminC[k] = w.tminC[i];

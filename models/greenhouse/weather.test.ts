@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
-import { ANGSTROM_SRAD_MJ, CMA_SUNSHINE_H, DAYS_IN_MONTH, MONTH_START_DOY, ZIBO_NORMALS, meanPreservingDaily, monthOfDoy } from './normals.ts';
+import {
+  ANGSTROM_SRAD_MJ,
+  CMA_SUNSHINE_H,
+  DAYS_IN_MONTH,
+  MONTH_START_DOY,
+  ZIBO_NORMALS,
+  meanPreservingDaily,
+  monthOfDoy,
+} from './normals.ts';
 import { dayLengthH, extraterrestrialDailyMJ, hourlyRadiationWeights } from './solar.ts';
 import { WeatherGenerator, allocDaily, allocHourly, toHourly } from './weather.ts';
 import { parseEpw, parseNasaPowerCsv, toSeason } from './weather-files.ts';
@@ -67,7 +75,18 @@ describe('weather generator: 200 simulated years match the calibration table', (
   const g = new WeatherGenerator();
   const w = allocDaily(365);
   const rng = createRng(20170915);
-  const acc = Array.from({ length: 12 }, () => ({ n: 0, mx: 0, mn: 0, rs: 0, rs2: 0, ax: 0, ax2: 0, an: 0, an2: 0, wet: 0 }));
+  const acc = Array.from({ length: 12 }, () => ({
+    n: 0,
+    mx: 0,
+    mn: 0,
+    rs: 0,
+    rs2: 0,
+    ax: 0,
+    ax2: 0,
+    an: 0,
+    an2: 0,
+    wet: 0,
+  }));
   for (let y = 0; y < 200; y++) {
     g.generate(rng, 1, w);
     for (let i = 0; i < 365; i++) {
@@ -119,7 +138,9 @@ describe('weather generator: 200 simulated years match the calibration table', (
   });
   it('same seed → same weather; cold and heat waves shift the window by their depth', () => {
     const a = g.generate(createRng(9), 1, allocDaily(60));
-    const b = g.generate(createRng(9), 1, allocDaily(60), { coldWave: { startDoy: 6, lengthDays: 3, depthC: 10, overcast: false } });
+    const b = g.generate(createRng(9), 1, allocDaily(60), {
+      coldWave: { startDoy: 6, lengthDays: 3, depthC: 10, overcast: false },
+    });
     expect(a.tmaxC[0]).toBe(b.tmaxC[0]);
     for (let i = 5; i < 8; i++) expect(a.tminC[i] - b.tminC[i]).toBeCloseTo(10, 9);
     expect(a.tminC[9]).toBe(b.tminC[9]);
@@ -158,7 +179,9 @@ describe('real-weather readers', () => {
     expect(w.date).toEqual(['2019-01-01', '2019-01-02', '2019-01-03', '2019-01-04', '2019-01-05']);
     expect(w.sradMJPerM2[3]).toBe(10.2);
     expect(w.rainMm[2]).toBe(1.2);
-    expect(() => parseNasaPowerCsv(txt.replace('2019,1,4,-0.5', '2019,1,4,-999'), 'power.csv')).toThrow(/power\.csv:17: T2M_MAX/);
+    expect(() => parseNasaPowerCsv(txt.replace('2019,1,4,-0.5', '2019,1,4,-999'), 'power.csv')).toThrow(
+      /power\.csv:17: T2M_MAX/,
+    );
     const kwh = txt.replace('(MJ/m^2/day)', '(kW-hr/m^2/day)');
     expect(parseNasaPowerCsv(kwh).sradMJPerM2[0]).toBeCloseTo(9.8 * 3.6, 9);
   });
@@ -166,7 +189,9 @@ describe('real-weather readers', () => {
     const rows: string[] = ['YEAR,MO,DY,T2M_MAX,T2M_MIN,ALLSKY_SFC_SW_DWN,PRECTOTCORR'];
     for (let t = Date.UTC(2019, 6, 1); t <= Date.UTC(2020, 7, 31); t += 86400000) {
       const d = new Date(t);
-      rows.push(`${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${d.getUTCMonth() + 10},${d.getUTCMonth()},${d.getUTCDate()},0`);
+      rows.push(
+        `${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${d.getUTCMonth() + 10},${d.getUTCMonth()},${d.getUTCDate()},0`,
+      );
     }
     const w = parseNasaPowerCsv(rows.join('\n'));
     const s = toSeason(w, 2020, allocDaily(365));
@@ -176,7 +201,10 @@ describe('real-weather readers', () => {
     expect(() => toSeason(w, 2022, allocDaily(365))).toThrow(/no weather for 2021-08-01/);
   });
   it('EPW: 8 header lines then hourly rows; daily max/min/sum derived', () => {
-    const head = ['LOCATION,Jinan,Shandong,CHN,CSWD,548230,36.60,117.05,8.0,170.0', ...Array.from({ length: 7 }, (_, i) => `HEADER${i}`)];
+    const head = [
+      'LOCATION,Jinan,Shandong,CHN,CSWD,548230,36.60,117.05,8.0,170.0',
+      ...Array.from({ length: 7 }, (_, i) => `HEADER${i}`),
+    ];
     const rows: string[] = [];
     for (let d = 0; d < 365; d++)
       for (let h = 1; h <= 24; h++) {

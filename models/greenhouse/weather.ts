@@ -39,7 +39,14 @@ export interface DailyWeather {
  * @example const w = allocDaily(365); w.tmaxC.length // 365
  */
 export function allocDaily(n: number): DailyWeather {
-  return { n, doy: new Int16Array(n), tmaxC: new Float64Array(n), tminC: new Float64Array(n), sradMJPerM2: new Float64Array(n), wet: new Uint8Array(n) };
+  return {
+    n,
+    doy: new Int16Array(n),
+    tmaxC: new Float64Array(n),
+    tminC: new Float64Array(n),
+    sradMJPerM2: new Float64Array(n),
+    wet: new Uint8Array(n),
+  };
 }
 
 /** Scenario switches applied on top of the stochastic weather. */
@@ -82,7 +89,8 @@ export class WeatherGenerator {
   private readonly sTR: Float64Array;
 
   constructor(normals: readonly MonthNormal[] = ZIBO_NORMALS, latDeg = ZIBO_LAT_DEG) {
-    if (normals.length !== 12) throw new Error(`WeatherGenerator: normals table needs 12 months, got ${normals.length}`);
+    if (normals.length !== 12)
+      throw new Error(`WeatherGenerator: normals table needs 12 months, got ${normals.length}`);
     this.latDeg = latDeg;
     const C = GENERATOR_CONSTANTS;
     this.muMax = meanPreservingDaily(normals.map((x) => x.tmaxC));
@@ -95,7 +103,8 @@ export class WeatherGenerator {
     this.sTR = new Float64Array(365);
     for (let d = 0; d < 365; d++) {
       const winter = Math.cos((2 * Math.PI * (d + 1 - 355)) / 365); // 1 at the winter solstice, −1 at midsummer
-      const rho = ((C.tmaxRadCorrWinter + C.tmaxRadCorrSummer) / 2) + ((C.tmaxRadCorrWinter - C.tmaxRadCorrSummer) / 2) * winter;
+      const rho =
+        (C.tmaxRadCorrWinter + C.tmaxRadCorrSummer) / 2 + ((C.tmaxRadCorrWinter - C.tmaxRadCorrSummer) / 2) * winter;
       this.rhoTR[d] = rho;
       this.sTR[d] = Math.sqrt(1 - rho * rho);
     }
@@ -304,7 +313,7 @@ export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather
     const tmax = daily.tmaxC[i];
     const tmaxPrev = i > 0 ? daily.tmaxC[i - 1] : tmax;
     const tminNext = i + 1 < n ? daily.tminC[i + 1] : tmin;
-    const e = daily.sradMJPerM2[i] * 1e6 / 3600;
+    const e = (daily.sradMJPerM2[i] * 1e6) / 3600;
     if (tab !== null && doy >= 1 && doy <= 365 && i + 1 < n && daily.doy[i + 1] === (doy % 365) + 1) {
       // Tabulated day (the next day follows in the calendar, so the afternoon decline ends at its sunrise).
       const o = doy * 24;
@@ -314,7 +323,12 @@ export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather
       for (let h = 0; h < 24; h++) {
         const sg = seg[o + h];
         const c = cosTerm[o + h];
-        out.tempC[i * 24 + h] = sg === 0 ? tmin + (tmaxPrev - tmin) * c / 2 : sg === 1 ? tmin + (tmax - tmin) * c / 2 : tminNext + (tmax - tminNext) * c / 2;
+        out.tempC[i * 24 + h] =
+          sg === 0
+            ? tmin + ((tmaxPrev - tmin) * c) / 2
+            : sg === 1
+              ? tmin + ((tmax - tmin) * c) / 2
+              : tminNext + ((tmax - tminNext) * c) / 2;
         out.ghiWPerM2[i * 24 + h] = e * wts[o + h];
       }
       continue;
@@ -328,13 +342,13 @@ export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather
       if (t < tr) {
         // night before sunrise: tail of yesterday's decline from Tmax(prev) at 14:00 to Tmin at sunrise
         const f = (t + 24 - TMAX_HOUR) / (24 + tr - TMAX_HOUR);
-        v = tmin + (tmaxPrev - tmin) * (1 + Math.cos(Math.PI * f)) / 2;
+        v = tmin + ((tmaxPrev - tmin) * (1 + Math.cos(Math.PI * f))) / 2;
       } else if (t <= TMAX_HOUR) {
         const f = (t - tr) / (TMAX_HOUR - tr);
-        v = tmin + (tmax - tmin) * (1 - Math.cos(Math.PI * f)) / 2;
+        v = tmin + ((tmax - tmin) * (1 - Math.cos(Math.PI * f))) / 2;
       } else {
         const f = (t - TMAX_HOUR) / (24 + trNext - TMAX_HOUR);
-        v = tminNext + (tmax - tminNext) * (1 + Math.cos(Math.PI * f)) / 2;
+        v = tminNext + ((tmax - tminNext) * (1 + Math.cos(Math.PI * f))) / 2;
       }
       out.tempC[i * 24 + h] = v;
       out.ghiWPerM2[i * 24 + h] = e * wScratch[h];

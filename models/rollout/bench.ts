@@ -45,13 +45,23 @@ function runSlice({ from, to }: Slice): SliceResult {
   let values = 0;
   for (let r = from; r < to; r++) {
     const seed = mixSeed(20170915, 'rollout', r);
-    const o = rolloutModel.run(rp, ri, { model: 'rollout', years: YEARS, replication: r, attempt: 1, seed }, createRng(seed));
+    const o = rolloutModel.run(
+      rp,
+      ri,
+      { model: 'rollout', years: YEARS, replication: r, attempt: 1, seed },
+      createRng(seed),
+    );
     for (const s of o.series) values += s.values.length;
   }
   const t2 = performance.now();
   for (let r = from; r < to; r++) {
     const seed = mixSeed(20170915, 'clouds', r);
-    const o = cloudsModel.run(cp, ci, { model: 'clouds', years: YEARS, replication: r, attempt: 1, seed }, createRng(seed));
+    const o = cloudsModel.run(
+      cp,
+      ci,
+      { model: 'clouds', years: YEARS, replication: r, attempt: 1, seed },
+      createRng(seed),
+    );
     for (const s of o.series) values += s.values.length;
   }
   const t3 = performance.now();
@@ -82,7 +92,8 @@ async function once(reps: number, threads: number): Promise<RunFigures> {
   // Process CPU time (all threads): independent of other processes competing for the cores.
   const c0 = process.cpuUsage();
   const slices: Slice[] = [];
-  for (let k = 0; k < threads; k++) slices.push({ from: Math.floor((k * reps) / threads), to: Math.floor(((k + 1) * reps) / threads) });
+  for (let k = 0; k < threads; k++)
+    slices.push({ from: Math.floor((k * reps) / threads), to: Math.floor(((k + 1) * reps) / threads) });
   let results: SliceResult[];
   if (threads === 1) results = [runSlice(slices[0]!)];
   else {
@@ -135,7 +146,10 @@ async function bundleWorker(): Promise<string> {
             if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
             const src = await readFile(args.path, 'utf8');
             if (!src.includes('import.meta.url')) return undefined;
-            return { contents: src.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: args.path.endsWith('ts') ? 'ts' : 'js' };
+            return {
+              contents: src.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+              loader: args.path.endsWith('ts') ? 'ts' : 'js',
+            };
           });
         },
       },
@@ -156,13 +170,28 @@ if (!isMainThread) {
   const runs: RunFigures[] = [];
   for (let i = 0; i < repeat; i++) runs.push(await once(reps, threads));
   const m = (k: keyof RunFigures) => median(runs.map((r) => r[k]));
-  console.log(`rollout + clouds, ${reps} replications each, 2017–2021 monthly, ${threads} thread(s), ${repeat} repeats (${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version})`);
+  console.log(
+    `rollout + clouds, ${reps} replications each, 2017–2021 monthly, ${threads} thread(s), ${repeat} repeats (${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version})`,
+  );
   console.log(`  wall (incl. thread start + input load)  median ${(m('wallMs') / 1000).toFixed(2)} s`);
   console.log(`  compute (slowest thread's loop)         median ${(m('computeMs') / 1000).toFixed(2)} s`);
-  console.log(`  CPU time of the process (all threads)   median ${(m('cpuMs') / 1000).toFixed(2)} s → ${(m('cpuMs') / 1000 / threads).toFixed(2)} s on ${threads} dedicated core(s)`);
-  console.log(`  rollout run()                           median ${(m('rolloutMs') / reps).toFixed(2)} ms per replication (wall inside the loops, summed over threads)`);
-  console.log(`  clouds run()                            median ${(m('cloudsMs') / reps).toFixed(2)} ms per replication (same)`);
-  console.log(`  load average at the end                 ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes share the cores)`);
-  console.log(`  series values produced                  ${runs[0]!.values} (${(runs[0]!.values / reps / 2).toFixed(0)} per job)`);
+  console.log(
+    `  CPU time of the process (all threads)   median ${(m('cpuMs') / 1000).toFixed(2)} s → ${(m('cpuMs') / 1000 / threads).toFixed(2)} s on ${threads} dedicated core(s)`,
+  );
+  console.log(
+    `  rollout run()                           median ${(m('rolloutMs') / reps).toFixed(2)} ms per replication (wall inside the loops, summed over threads)`,
+  );
+  console.log(
+    `  clouds run()                            median ${(m('cloudsMs') / reps).toFixed(2)} ms per replication (same)`,
+  );
+  console.log(
+    `  load average at the end                 ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (other processes share the cores)`,
+  );
+  console.log(
+    `  series values produced                  ${runs[0]!.values} (${(runs[0]!.values / reps / 2).toFixed(0)} per job)`,
+  );
   if (workerFile) await import('node:fs/promises').then((fs) => fs.rm(workerFile, { force: true }));
 }

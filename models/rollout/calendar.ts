@@ -104,7 +104,8 @@ export function decimalYear(day: number): number {
 export function monthPeriods(years: readonly number[]): { labels: string[]; firstMonth: number } {
   const y0 = Math.min(...years);
   const y1 = Math.max(...years);
-  if (y0 < ORIGIN_YEAR || y1 > LAST_TABLE_YEAR) throw new Error(`years ${y0}–${y1} outside ${ORIGIN_YEAR}–${LAST_TABLE_YEAR}`);
+  if (y0 < ORIGIN_YEAR || y1 > LAST_TABLE_YEAR)
+    throw new Error(`years ${y0}–${y1} outside ${ORIGIN_YEAR}–${LAST_TABLE_YEAR}`);
   const labels: string[] = [];
   for (let y = y0; y <= y1; y++) for (let m = 1; m <= 12; m++) labels.push(`${y}-${String(m).padStart(2, '0')}`);
   return { labels, firstMonth: (y0 - ORIGIN_YEAR) * 12 };

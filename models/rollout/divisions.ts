@@ -33,18 +33,27 @@ export interface Hierarchy {
  */
 export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
   const fail = (where: string, what: string): never => {
-    throw new Error(`${file}: ${where}: ${what} (expected the division tree written by the data build: province → city → county → town → village, each with code, name and children)`);
+    throw new Error(
+      `${file}: ${where}: ${what} (expected the division tree written by the data build: province → city → county → town → village, each with code, name and children)`,
+    );
   };
   if (!doc || typeof doc !== 'object') fail('root', 'not a JSON object');
   const root = doc as any;
-  const city = String(root.code) === '3703' ? root : Array.isArray(root.children) ? root.children.find((c: any) => String(c?.code) === '3703') : undefined;
+  const city =
+    String(root.code) === '3703'
+      ? root
+      : Array.isArray(root.children)
+        ? root.children.find((c: any) => String(c?.code) === '3703')
+        : undefined;
   if (!city) fail('children', 'no city node with code "3703" (Zibo)');
   if (!Array.isArray(city.children) || city.children.length === 0) fail('3703.children', 'no districts/counties');
   const counties: CountyInfo[] = city.children.map((c: any, ci: number) => {
-    if (!c || typeof c.code !== 'string' || !/^3703\d{2}$/.test(c.code)) fail(`3703.children[${ci}].code`, `"${c?.code}" is not a 6-digit Zibo county code`);
+    if (!c || typeof c.code !== 'string' || !/^3703\d{2}$/.test(c.code))
+      fail(`3703.children[${ci}].code`, `"${c?.code}" is not a 6-digit Zibo county code`);
     if (!Array.isArray(c.children)) fail(`${c.code}.children`, 'missing towns list');
     const towns: TownInfo[] = c.children.map((t: any, ti: number) => {
-      if (!t || typeof t.code !== 'string' || !t.code.startsWith(c.code)) fail(`${c.code}.children[${ti}].code`, `"${t?.code}" is not a town code under ${c.code}`);
+      if (!t || typeof t.code !== 'string' || !t.code.startsWith(c.code))
+        fail(`${c.code}.children[${ti}].code`, `"${t?.code}" is not a town code under ${c.code}`);
       const villages = Array.isArray(t.children) ? t.children.length : 0;
       return { code: t.code, name: String(t.name ?? t.code), villages };
     });

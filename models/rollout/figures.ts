@@ -17,7 +17,10 @@ import { rawSection } from './scenario-section.ts';
 const argv = process.argv;
 const opt = (name: string, def: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : def);
 const reps = Number(opt('reps', '1000'));
-const scenarios = opt('scenarios', 'baseline,funding-delayed,half-crews,accelerated-villages,strict-sharing,migration-team-doubled').split(',');
+const scenarios = opt(
+  'scenarios',
+  'baseline,funding-delayed,half-crews,accelerated-villages,strict-sharing,migration-team-doubled',
+).split(',');
 const YEARS = [2017, 2018, 2019, 2020, 2021];
 const targets = loadTargets().filter((t) => t.model === 'rollout' || t.model === 'clouds');
 const FINISH: Array<[string, string, string]> = [
@@ -41,7 +44,9 @@ for (const name of scenarios) {
     const inputs = model.loadInputs(params);
     for (let r = 0; r < reps; r++) {
       const seed = mixSeed(20170915, model.id, r);
-      outs[model.id]!.push(model.run(params, inputs, { model: model.id, years: YEARS, replication: r, attempt: 1, seed }, createRng(seed)));
+      outs[model.id]!.push(
+        model.run(params, inputs, { model: model.id, years: YEARS, replication: r, attempt: 1, seed }, createRng(seed)),
+      );
     }
   }
   console.log(`\n### ${name} (${reps} replications)\n`);
@@ -54,12 +59,16 @@ for (const name of scenarios) {
       return { periods: s.periods, values: s.values };
     });
     const e = evaluateTarget(t, trajectories);
-    console.log(`| ${t.id} | ${t.deadline} | ${t.source} | ${e.pMet.toFixed(2)} | ${e.dateP50 ?? 'after 2021'} | ${e.dateP90 ?? 'after 2021'} | ${e.status} |`);
+    console.log(
+      `| ${t.id} | ${t.deadline} | ${t.source} | ${e.pMet.toFixed(2)} | ${e.dateP50 ?? 'after 2021'} | ${e.dateP90 ?? 'after 2021'} | ${e.status} |`,
+    );
   }
   console.log('\n| finish date (decimal year) | P10 | P50 | P90 |');
   console.log('| --- | --- | --- | --- |');
   for (const [model, metric, entity] of FINISH) {
     const xs = outs[model]!.map((o) => o.series.find((s) => s.metric === metric && s.entity === entity)!.values[0]!);
-    console.log(`| ${metric} ${entity} | ${q(xs, 0.1).toFixed(2)} | ${q(xs, 0.5).toFixed(2)} | ${q(xs, 0.9).toFixed(2)} |`);
+    console.log(
+      `| ${metric} ${entity} | ${q(xs, 0.1).toFixed(2)} | ${q(xs, 0.5).toFixed(2)} | ${q(xs, 0.9).toFixed(2)} |`,
+    );
   }
 }

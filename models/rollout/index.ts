@@ -11,19 +11,72 @@ export { rolloutParamsSchema, type RolloutParams } from './params.ts';
 export { prepareRollout, runRollout, type RolloutInputs } from './model.ts';
 
 export const rolloutMetrics: MetricInfo[] = [
-  { id: 'extranet.liveShare', unit: 'share', title: 'Extranet nodes live (both domains): city = all 3 levels; level:*, domain:*, per county (county + towns)' },
-  { id: 'extranet.departmentsMergedShare', unit: 'share', title: 'City departments whose own networks are merged into the extranet' },
-  { id: 'extranet.finishYear', unit: 'decimal year', title: 'Date the last node of a level/domain/county goes live (2019.0 = end of 2018)' },
-  { id: 'extranet.waitDays', unit: 'd', title: 'Mean wait of a 3-level extranet task by cause (funding, crews, sharing rule)' },
-  { id: 'platform.liveShare', unit: 'share', title: 'Service-platform nodes linked, per level (province … village), all levels (city) and per county' },
-  { id: 'platform.finishYear', unit: 'decimal year', title: 'Date the last town / village (per county) is linked to the service platform' },
-  { id: 'services.onlineShare', unit: 'share', title: 'Service items handled online at zero (A) or one (B) trip: city-level items, per district, mean of districts' },
-  { id: 'services.reach90Year', unit: 'decimal year', title: 'Date a district (level:county = all districts) reaches 90 % A/B items; 2031 = not by 2030' },
-  { id: 'services.reach100Year', unit: 'decimal year', title: 'Date a district reaches 99.5 % A/B items; 2031 = not by 2030' },
-  { id: 'collab.liveShare', unit: 'share', title: 'Units (city departments, districts, towns) working on the collaborative office system' },
-  { id: 'collab.finishYear', unit: 'decimal year', title: 'Date the last unit switches to the collaborative office system' },
-  { id: 'sharing.connectedShare', unit: 'share', title: 'Departments (city and district) whose systems are connected to the sharing platform' },
-  { id: 'sharing.finishYear', unit: 'decimal year', title: 'Date the last department connects to the sharing platform' },
+  {
+    id: 'extranet.liveShare',
+    unit: 'share',
+    title: 'Extranet nodes live (both domains): city = all 3 levels; level:*, domain:*, per county (county + towns)',
+  },
+  {
+    id: 'extranet.departmentsMergedShare',
+    unit: 'share',
+    title: 'City departments whose own networks are merged into the extranet',
+  },
+  {
+    id: 'extranet.finishYear',
+    unit: 'decimal year',
+    title: 'Date the last node of a level/domain/county goes live (2019.0 = end of 2018)',
+  },
+  {
+    id: 'extranet.waitDays',
+    unit: 'd',
+    title: 'Mean wait of a 3-level extranet task by cause (funding, crews, sharing rule)',
+  },
+  {
+    id: 'platform.liveShare',
+    unit: 'share',
+    title: 'Service-platform nodes linked, per level (province … village), all levels (city) and per county',
+  },
+  {
+    id: 'platform.finishYear',
+    unit: 'decimal year',
+    title: 'Date the last town / village (per county) is linked to the service platform',
+  },
+  {
+    id: 'services.onlineShare',
+    unit: 'share',
+    title:
+      'Service items handled online at zero (A) or one (B) trip: city-level items, per district, mean of districts',
+  },
+  {
+    id: 'services.reach90Year',
+    unit: 'decimal year',
+    title: 'Date a district (level:county = all districts) reaches 90 % A/B items; 2031 = not by 2030',
+  },
+  {
+    id: 'services.reach100Year',
+    unit: 'decimal year',
+    title: 'Date a district reaches 99.5 % A/B items; 2031 = not by 2030',
+  },
+  {
+    id: 'collab.liveShare',
+    unit: 'share',
+    title: 'Units (city departments, districts, towns) working on the collaborative office system',
+  },
+  {
+    id: 'collab.finishYear',
+    unit: 'decimal year',
+    title: 'Date the last unit switches to the collaborative office system',
+  },
+  {
+    id: 'sharing.connectedShare',
+    unit: 'share',
+    title: 'Departments (city and district) whose systems are connected to the sharing platform',
+  },
+  {
+    id: 'sharing.finishYear',
+    unit: 'decimal year',
+    title: 'Date the last department connects to the sharing platform',
+  },
 ];
 
 /**

@@ -13,11 +13,36 @@ import { addMonthsDay, dayOf, decimalYear, monthEndDay, monthOfFinish, monthPeri
 import type { Hierarchy } from './divisions.ts';
 import { DurationSampler } from './pert.ts';
 import type { RolloutParams } from './params.ts';
-import { allocSchedule, buildGraph, type FundingPlan, scheduleSerial, type ScheduleOut, type TaskGraph } from './schedule.ts';
+import {
+  allocSchedule,
+  buildGraph,
+  type FundingPlan,
+  scheduleSerial,
+  type ScheduleOut,
+  type TaskGraph,
+} from './schedule.ts';
 
 /** Task kinds in the network. */
-export const KIND = { corePub: 0, coreAdmin: 1, dept: 2, countyPub: 3, countyAdmin: 4, townPub: 5, townAdmin: 6, village: 7 } as const;
-const KIND_NAMES = ['core public domain', 'core administrative domain', 'department merge', 'county public domain', 'county administrative domain', 'town public domain', 'town administrative domain', 'village access'];
+export const KIND = {
+  corePub: 0,
+  coreAdmin: 1,
+  dept: 2,
+  countyPub: 3,
+  countyAdmin: 4,
+  townPub: 5,
+  townAdmin: 6,
+  village: 7,
+} as const;
+const KIND_NAMES = [
+  'core public domain',
+  'core administrative domain',
+  'department merge',
+  'county public domain',
+  'county administrative domain',
+  'town public domain',
+  'town administrative domain',
+  'village access',
+];
 /** Duration class of each kind (index into the samplers). */
 const KIND_CLASS = [0, 0, 1, 2, 2, 3, 3, 4];
 const CLASS_KEYS = ['coreDomain', 'department', 'countyDomain', 'townDomain', 'village'] as const;
@@ -38,7 +63,16 @@ export interface RolloutInputs {
   /** Global town index of each town/village task (−1 otherwise). */
   town: Int32Array;
   /** Task ids: core tasks, departments, county pub/admin, town pub/admin, first village of each town. */
-  ids: { corePub: number; coreAdmin: number; dept0: number; countyPub: Int32Array; countyAdmin: Int32Array; townPub: Int32Array; townAdmin: Int32Array; village0: number };
+  ids: {
+    corePub: number;
+    coreAdmin: number;
+    dept0: number;
+    countyPub: Int32Array;
+    countyAdmin: Int32Array;
+    townPub: Int32Array;
+    townAdmin: Int32Array;
+    village0: number;
+  };
   nDept: number;
   nCounty: number;
   nTown: number;
@@ -92,7 +126,16 @@ export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
   const villageStart = Math.max(start, dayOf(p.villages.startDate));
   const L = p.lagsDays;
   const cost = p.funding.unitCostCny;
-  const unitCost = [cost.coreDomain, cost.coreDomain, cost.department, cost.countyDomain, cost.countyDomain, cost.townDomain, cost.townDomain, cost.village];
+  const unitCost = [
+    cost.coreDomain,
+    cost.coreDomain,
+    cost.department,
+    cost.countyDomain,
+    cost.countyDomain,
+    cost.townDomain,
+    cost.townDomain,
+    cost.village,
+  ];
   let k = 0;
   const add = (kd: number, g: number, pl: number, rel: number, c = -1, tw = -1): number => {
     kind[k] = kd;
@@ -172,7 +215,10 @@ export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
   if (k !== n) throw new Error(`internal: built ${k} tasks, expected ${n}`);
   const codes = h.counties.map((c) => c.code);
   for (const code of Object.keys(p.crews.countyOverrides)) {
-    if (!codes.includes(code)) throw new Error(`rollout.crews.countyOverrides: "${code}" is not a county of the division tree; use one of ${codes.join(', ')}`);
+    if (!codes.includes(code))
+      throw new Error(
+        `rollout.crews.countyOverrides: "${code}" is not a county of the division tree; use one of ${codes.join(', ')}`,
+      );
   }
   const over = (c: number) => p.crews.countyOverrides[codes[c]!] ?? {};
   const poolCrews = [p.crews.city];
@@ -230,7 +276,8 @@ export function makeFunding(p: RolloutParams): FundingPlan {
   });
   const last = tr[tr.length - 1]!.amountCny;
   const repeatCny = last > 0 ? last : Math.max(...tr.map((t) => t.amountCny));
-  if (!(repeatCny > 0)) throw new Error('rollout.funding.tranches: every tranche is 0 CNY; give at least one a positive amountCny');
+  if (!(repeatCny > 0))
+    throw new Error('rollout.funding.tranches: every tranche is 0 CNY; give at least one a positive amountCny');
   return { releaseDay, cumBudgetCny, repeatCny, repeatEveryDays: p.funding.repeatEveryMonths * DAYS_PER_MONTH };
 }
 
@@ -438,7 +485,8 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   const tmpT = new Float64Array(GRID_MONTHS);
   const tmpV = new Float64Array(GRID_MONTHS);
   for (let c = 0; c < nCounty; c++) {
-    const anchor = sv.districtShareEnd2017.min + (sv.districtShareEnd2017.max - sv.districtShareEnd2017.min) * rng.next();
+    const anchor =
+      sv.districtShareEnd2017.min + (sv.districtShareEnd2017.max - sv.districtShareEnd2017.min) * rng.next();
     const f = Math.exp(sv.districtSigma * rng.normal() - (sv.districtSigma * sv.districtSigma) / 2);
     hist.share(G.supplyCounty + c, 1, tmpC);
     hist.share(G.supplyTown + c, inp.townsPerCounty[c]!, tmpT);
@@ -450,7 +498,10 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
       if (t <= end2017) demand = sv.districtShareJan2017 + ((anchor - sv.districtShareJan2017) * t) / end2017;
       else {
         const years = (t - end2017) / 365.2425;
-        demand = sv.curve === 'bass' ? anchor + (1 - anchor) * bassF(years, sv.bassPPerYear * f, sv.bassQPerYear * f) : linearRamp(years, anchor, sv.linearRatePerYear * f);
+        demand =
+          sv.curve === 'bass'
+            ? anchor + (1 - anchor) * bassF(years, sv.bassPPerYear * f, sv.bassQPerYear * f)
+            : linearRamp(years, anchor, sv.linearRatePerYear * f);
       }
       const supply = w.county * tmpC[m]! + w.town * tmpT[m]! + w.village * tmpV[m]!;
       out[m] = demand < supply ? demand : supply;
@@ -472,7 +523,8 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   const { labels, firstMonth } = monthPeriods(job.years);
   const nm = labels.length;
   const series: SeriesOut[] = [];
-  const push = (metric: string, entity: string, arr: Float64Array) => series.push({ metric, entity, periods: labels, values: arr.slice(firstMonth, firstMonth + nm) });
+  const push = (metric: string, entity: string, arr: Float64Array) =>
+    series.push({ metric, entity, periods: labels, values: arr.slice(firstMonth, firstMonth + nm) });
   push('extranet.liveShare', 'city', ext.city);
   push('extranet.liveShare', 'level:city', ext.lcity);
   push('extranet.liveShare', 'level:county', ext.lcounty);
@@ -482,25 +534,33 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   push('extranet.liveShare', 'domain:admin', ext.admin);
   push('extranet.departmentsMergedShare', 'city', ext.dept);
   const counties = inp.hierarchy.counties;
-  for (let c = 0; c < nCounty; c++) push('extranet.liveShare', counties[c]!.code, row(G.extCounty + c, 1 + inp.townsPerCounty[c]!));
+  for (let c = 0; c < nCounty; c++)
+    push('extranet.liveShare', counties[c]!.code, row(G.extCounty + c, 1 + inp.townsPerCounty[c]!));
   push('platform.liveShare', 'level:province', plat.province);
   push('platform.liveShare', 'level:city', plat.city);
   push('platform.liveShare', 'level:county', plat.county);
   push('platform.liveShare', 'level:town', plat.town);
   push('platform.liveShare', 'level:village', plat.village);
   push('platform.liveShare', 'city', plat.all);
-  for (let c = 0; c < nCounty; c++) push('platform.liveShare', counties[c]!.code, row(G.platCountyCode + c, 1 + inp.townsPerCounty[c]! + inp.villagesPerCounty[c]!));
+  for (let c = 0; c < nCounty; c++)
+    push(
+      'platform.liveShare',
+      counties[c]!.code,
+      row(G.platCountyCode + c, 1 + inp.townsPerCounty[c]! + inp.villagesPerCounty[c]!),
+    );
   push('services.onlineShare', 'city', svcCity);
   push('services.onlineShare', 'level:county', svcMean);
   for (let c = 0; c < nCounty; c++) push('services.onlineShare', counties[c]!.code, svc[c]!);
   push('collab.liveShare', 'city', collab);
   push('sharing.connectedShare', 'city', shareAll);
   push('sharing.connectedShare', 'level:city', shareCity);
-  if (K > 0) for (let c = 0; c < nCounty; c++) push('sharing.connectedShare', counties[c]!.code, row(G.shareCounty + c, K));
+  if (K > 0)
+    for (let c = 0; c < nCounty; c++) push('sharing.connectedShare', counties[c]!.code, row(G.shareCounty + c, K));
 
   // Finish dates (decimal years) and waits: one value per replication, reported in the last simulated year.
   const endLabel = [String(Math.max(...job.years))];
-  const scalar = (metric: string, entity: string, v: number) => series.push({ metric, entity, periods: endLabel, values: [v] });
+  const scalar = (metric: string, entity: string, v: number) =>
+    series.push({ metric, entity, periods: endLabel, values: [v] });
   const threeLevelDone = Math.max(coreLive, deptDone, ...countyLive, townDone);
   scalar('extranet.finishYear', 'city', decimalYear(threeLevelDone));
   scalar('extranet.finishYear', 'level:city', decimalYear(Math.max(coreLive, deptDone)));
@@ -524,7 +584,8 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   for (let t = 0; t < nTown; t++) townPlatDone = Math.max(townPlatDone, fin[ids.townPub[t]!]! + platLag);
   scalar('platform.finishYear', 'level:town', decimalYear(townPlatDone));
   scalar('platform.finishYear', 'level:village', decimalYear(villageDone));
-  for (let c = 0; c < nCounty; c++) scalar('platform.finishYear', counties[c]!.code, decimalYear(Math.max(countyVillageDone[c]!, countyPlat[c]!)));
+  for (let c = 0; c < nCounty; c++)
+    scalar('platform.finishYear', counties[c]!.code, decimalYear(Math.max(countyVillageDone[c]!, countyPlat[c]!)));
   scalar('services.reach90Year', 'level:county', reachYear(svcMinOver(svc), 0.9));
   scalar('services.reach100Year', 'level:county', reachYear(svcMinOver(svc), 0.995));
   for (let c = 0; c < nCounty; c++) {
@@ -564,7 +625,9 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
       ? {
           towns: {
             codes: inp.hierarchy.counties.flatMap((c) => c.towns.map((t) => t.code)),
-            extranetLiveYear: Float64Array.from({ length: nTown }, (_, t) => decimalYear(Math.max(fin[ids.townPub[t]!]!, fin[ids.townAdmin[t]!]!))),
+            extranetLiveYear: Float64Array.from({ length: nTown }, (_, t) =>
+              decimalYear(Math.max(fin[ids.townPub[t]!]!, fin[ids.townAdmin[t]!]!)),
+            ),
           },
           counties: {
             codes: counties.map((c) => c.code),

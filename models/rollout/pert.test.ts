@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
-import { betaQuantileTable, DurationSampler, gamma, TABLE_SIZE, pertMean, pertSd, triangularCdf, triangularInv, voseSd } from './pert.ts';
+import {
+  betaQuantileTable,
+  DurationSampler,
+  gamma,
+  TABLE_SIZE,
+  pertMean,
+  pertSd,
+  triangularCdf,
+  triangularInv,
+  voseSd,
+} from './pert.ts';
 
 function moments(s: DurationSampler, n: number, seed: number, exact = false) {
   const rng = createRng(seed);
@@ -103,7 +113,12 @@ describe('triangular inverse CDF', () => {
     expect(triangularInv(0.875, 0, 0.5, 1)).toBeCloseTo(0.75, 15); // 1 − √(0.125·1·0.5)
     expect(triangularInv(0, 2, 3, 7)).toBe(2);
     expect(triangularInv(1, 2, 3, 7)).toBe(7);
-    for (const [a, m, b] of [[0, 0.5, 1], [1, 3, 10], [5, 5, 9], [5, 9, 9]] as const) {
+    for (const [a, m, b] of [
+      [0, 0.5, 1],
+      [1, 3, 10],
+      [5, 5, 9],
+      [5, 9, 9],
+    ] as const) {
       for (let k = 0; k <= 100; k++) {
         const u = k / 100;
         expect(triangularCdf(triangularInv(u, a, m, b), a, m, b)).toBeCloseTo(u, 12);

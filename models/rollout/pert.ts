@@ -149,7 +149,8 @@ export class DurationSampler {
   private readonly quantiles: Float64Array;
 
   constructor(t: ThreePoint, shape: DurationShape) {
-    if (!(t.a <= t.m && t.m <= t.b)) throw new Error(`three-point estimate needs a ≤ m ≤ b, got a=${t.a}, m=${t.m}, b=${t.b}`);
+    if (!(t.a <= t.m && t.m <= t.b))
+      throw new Error(`three-point estimate needs a ≤ m ≤ b, got a=${t.a}, m=${t.m}, b=${t.b}`);
     this.a = t.a;
     this.m = t.m;
     this.b = t.b;

@@ -23,11 +23,22 @@ describe('division tree', () => {
   it('the real tree has 8 counties, 88 towns and 2,931 villages; the fixture has the same shape', () => {
     expect(hierarchyTotals(zibo)).toEqual({ counties: 8, towns: 88, villages: 2931 });
     expect(hierarchyTotals(small)).toEqual({ counties: 2, towns: 6, villages: 18 });
-    expect(zibo.counties.map((c) => c.code)).toEqual(['370302', '370303', '370304', '370305', '370306', '370321', '370322', '370323']);
+    expect(zibo.counties.map((c) => c.code)).toEqual([
+      '370302',
+      '370303',
+      '370304',
+      '370305',
+      '370306',
+      '370321',
+      '370322',
+      '370323',
+    ]);
   });
   it('names the file and the field when the tree is malformed', () => {
     expect(() => hierarchyFromTree({ code: '37', children: [] }, 'x.json')).toThrow(/x\.json: children: no city node/);
-    expect(() => hierarchyFromTree({ code: '3703', children: [{ code: '12', children: [] }] }, 'x.json')).toThrow(/3703\.children\[0\]\.code/);
+    expect(() => hierarchyFromTree({ code: '3703', children: [{ code: '12', children: [] }] }, 'x.json')).toThrow(
+      /3703\.children\[0\]\.code/,
+    );
   });
 });
 
@@ -43,13 +54,17 @@ describe('rollout model outputs', () => {
     const ids = new Set(rolloutMetrics.map((m) => m.id));
     for (const x of out.series) expect(ids.has(x.metric), x.metric).toBe(true);
     const one = runRollout(p, prepareRollout(p, zibo), job(1, [2018]), createRng(1));
-    expect(get(one, 'extranet.liveShare', 'city').periods).toEqual(Array.from({ length: 12 }, (_, i) => `2018-${String(i + 1).padStart(2, '0')}`));
+    expect(get(one, 'extranet.liveShare', 'city').periods).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2018-${String(i + 1).padStart(2, '0')}`),
+    );
     // The same replication gives the same 2018 values whatever the job's years.
     expect(Array.from(get(one, 'extranet.liveShare', 'city').values)).toEqual(Array.from(s.values).slice(12, 24));
   });
 
   it('emits every (metric, entity) that data/plan/targets.yaml evaluates on the rollout model', () => {
-    const targets = (parse(readFileSync(new URL('../../data/plan/targets.yaml', import.meta.url), 'utf8')) as { targets: any[] }).targets.filter((t) => t.model === 'rollout');
+    const targets = (
+      parse(readFileSync(new URL('../../data/plan/targets.yaml', import.meta.url), 'utf8')) as { targets: any[] }
+    ).targets.filter((t) => t.model === 'rollout');
     expect(targets.length).toBeGreaterThan(10);
     for (const t of targets) expect(() => get(out, t.metric, t.entity), t.id).not.toThrow();
   });
@@ -66,7 +81,10 @@ describe('rollout model outputs', () => {
       for (let i = 0; i < s.values.length; i++) {
         expect(s.values[i]).toBeGreaterThanOrEqual(0);
         expect(s.values[i]).toBeLessThanOrEqual(1);
-        if (i > 0) expect(s.values[i]! + 1e-12, `${s.metric} ${s.entity} ${s.periods[i]}`).toBeGreaterThanOrEqual(s.values[i - 1]!);
+        if (i > 0)
+          expect(s.values[i]! + 1e-12, `${s.metric} ${s.entity} ${s.periods[i]}`).toBeGreaterThanOrEqual(
+            s.values[i - 1]!,
+          );
       }
     }
   });
@@ -97,7 +115,9 @@ describe('rollout model outputs', () => {
     const a = run(p, zibo, 5);
     const b = run(p, zibo, 5);
     const c = run(p, zibo, 6);
-    expect(Array.from(get(a, 'extranet.liveShare', 'level:town').values)).toEqual(Array.from(get(b, 'extranet.liveShare', 'level:town').values));
+    expect(Array.from(get(a, 'extranet.liveShare', 'level:town').values)).toEqual(
+      Array.from(get(b, 'extranet.liveShare', 'level:town').values),
+    );
     expect(get(a, 'extranet.finishYear', 'city').values[0]).not.toBe(get(c, 'extranet.finishYear', 'city').values[0]);
   });
 
@@ -119,12 +139,16 @@ describe('online services', () => {
       const o = run(p, zibo, seed);
       const city = get(o, 'services.onlineShare', 'city').values;
       for (let m = 11; m < 60; m++) expect(city[m]).toBe(1);
-      for (const c of zibo.counties) expect(get(o, 'services.onlineShare', c.code).values[11]).toBeGreaterThanOrEqual(0.7);
+      for (const c of zibo.counties)
+        expect(get(o, 'services.onlineShare', c.code).values[11]).toBeGreaterThanOrEqual(0.7);
     }
   });
   it('the interlinked supply caps the share: with towns unlinked, a district cannot exceed the district-hall weight', () => {
     // Extranet works start only in mid-2019, so no town is linked in 2018; district halls carry 60 % of items.
-    const p = rolloutParamsSchema.parse({ startDate: '2019-06-01', platform: { itemWeights: { county: 0.6, town: 0.3, village: 0.1 } } });
+    const p = rolloutParamsSchema.parse({
+      startDate: '2019-06-01',
+      platform: { itemWeights: { county: 0.6, town: 0.3, village: 0.1 } },
+    });
     const o = run(p, zibo, 3);
     for (const c of zibo.counties) {
       const v = get(o, 'services.onlineShare', c.code).values;
@@ -133,7 +157,11 @@ describe('online services', () => {
     }
   });
   it('the linear ramp reaches 100 % at a finite date while Bass only approaches it', () => {
-    const lin = run(rolloutParamsSchema.parse({ services: { curve: 'linear', linearRatePerYear: 0.3, districtSigma: 0 } }), zibo, 4);
+    const lin = run(
+      rolloutParamsSchema.parse({ services: { curve: 'linear', linearRatePerYear: 0.3, districtSigma: 0 } }),
+      zibo,
+      4,
+    );
     for (const c of zibo.counties) expect(get(lin, 'services.onlineShare', c.code).values[59]).toBe(1);
     const bass = run(rolloutParamsSchema.parse({ services: { districtSigma: 0 } }), zibo, 4);
     for (const c of zibo.counties) expect(get(bass, 'services.onlineShare', c.code).values[59]).toBeLessThan(1);
@@ -146,11 +174,15 @@ describe('crews per county', () => {
     const more = rolloutParamsSchema.parse({ crews: { countyOverrides: { '370323': { villagePerCounty: 12 } } } });
     const a = run(base, zibo, 8);
     const b = run(more, zibo, 8);
-    expect(get(b, 'platform.finishYear', '370323').values[0]).toBeLessThan(get(a, 'platform.finishYear', '370323').values[0]! - 0.2);
+    expect(get(b, 'platform.finishYear', '370323').values[0]).toBeLessThan(
+      get(a, 'platform.finishYear', '370323').values[0]! - 0.2,
+    );
     expect(get(b, 'platform.finishYear', '370302').values[0]).toBe(get(a, 'platform.finishYear', '370302').values[0]);
     const bad = rolloutParamsSchema.parse({ crews: { countyOverrides: { '370399': { perCounty: 3 } } } });
     expect(() => prepareRollout(bad, zibo)).toThrow(/370399.*370302, 370303/);
-    expect(() => rolloutParamsSchema.parse({ crews: { countyOverrides: { Yiyuan: { perCounty: 3 } } } })).toThrow(/county code/);
+    expect(() => rolloutParamsSchema.parse({ crews: { countyOverrides: { Yiyuan: { perCounty: 3 } } } })).toThrow(
+      /county code/,
+    );
   });
 });
 

@@ -12,7 +12,14 @@ const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 function merge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
-  if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+  if (
+    base &&
+    over &&
+    typeof base === 'object' &&
+    typeof over === 'object' &&
+    !Array.isArray(base) &&
+    !Array.isArray(over)
+  ) {
     const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
     for (const [k, v] of Object.entries(over as Record<string, unknown>)) out[k] = merge(out[k], v);
     return out;

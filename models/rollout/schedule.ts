@@ -90,7 +90,8 @@ export function buildGraph(a: {
     }
   }
   const poolCrews = Int32Array.from(a.poolCrews);
-  for (let k = 0; k < poolCrews.length; k++) if (!(poolCrews[k]! >= 1)) throw new Error(`pool ${k} has ${poolCrews[k]} crews; need at least 1`);
+  for (let k = 0; k < poolCrews.length; k++)
+    if (!(poolCrews[k]! >= 1)) throw new Error(`pool ${k} has ${poolCrews[k]} crews; need at least 1`);
   const poolOff = new Int32Array(poolCrews.length + 1);
   for (let k = 0; k < poolCrews.length; k++) poolOff[k + 1] = poolOff[k]! + poolCrews[k]!;
   let maxGen = 0;
@@ -123,7 +124,13 @@ export function buildGraph(a: {
  * @example const out = allocSchedule(graph.n);
  */
 export function allocSchedule(n: number): ScheduleOut {
-  return { start: new Float64Array(n), finish: new Float64Array(n), crew: new Int32Array(n), fundedDay: new Float64Array(n), ready: new Float64Array(n) };
+  return {
+    start: new Float64Array(n),
+    finish: new Float64Array(n),
+    crew: new Int32Array(n),
+    fundedDay: new Float64Array(n),
+    ready: new Float64Array(n),
+  };
 }
 
 /**

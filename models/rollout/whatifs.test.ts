@@ -37,8 +37,14 @@ function summarise(name: string): Summary {
   let sh = 0;
   const fin: number[] = [];
   for (let r = 0; r < SEEDS; r++) {
-    const o: ModelOutput = runRollout(p, inputs, { model: 'rollout', years: YEARS, replication: r, attempt: 1, seed: 9000 + r }, createRng(9000 + r));
-    const v = (metric: string, entity: string) => o.series.find((s) => s.metric === metric && s.entity === entity)!.values;
+    const o: ModelOutput = runRollout(
+      p,
+      inputs,
+      { model: 'rollout', years: YEARS, replication: r, attempt: 1, seed: 9000 + r },
+      createRng(9000 + r),
+    );
+    const v = (metric: string, entity: string) =>
+      o.series.find((s) => s.metric === metric && s.entity === entity)!.values;
     if (v('extranet.liveShare', 'city')[DEC_2018]! >= 1) p3++;
     if (v('platform.liveShare', 'level:village')[DEC_2019]! >= 1) pV++;
     v18 += v('platform.liveShare', 'level:village')[DEC_2018]!;
@@ -46,7 +52,13 @@ function summarise(name: string): Summary {
     fin.push(v('extranet.finishYear', 'city')[0]!);
   }
   fin.sort((a, b) => a - b);
-  return { p3: p3 / SEEDS, pVillages: pV / SEEDS, meanVillage2018: v18 / SEEDS, meanSharing2018Jun: sh / SEEDS, finishP50: fin[SEEDS / 2]! };
+  return {
+    p3: p3 / SEEDS,
+    pVillages: pV / SEEDS,
+    meanVillage2018: v18 / SEEDS,
+    meanSharing2018Jun: sh / SEEDS,
+    finishP50: fin[SEEDS / 2]!,
+  };
 }
 
 describe('baseline and what-ifs (200 replications each)', () => {

@@ -74,7 +74,8 @@ export default function aonBlock(t: AonTask): number | number[] {
   sp.setCosts(cost!);
   if (t.spttCuts) {
     const out: number[] = [];
-    for (let i = 0; i + 1 < t.spttCuts.length; i++) out.push(spttUnits(sp, plan!, od!, t.spttCuts[i]!, t.spttCuts[i + 1]!));
+    for (let i = 0; i + 1 < t.spttCuts.length; i++)
+      out.push(spttUnits(sp, plan!, od!, t.spttCuts[i]!, t.spttCuts[i + 1]!));
     return out;
   }
   const out = blockFlows!.subarray(t.block * t.numLinks, (t.block + 1) * t.numLinks);

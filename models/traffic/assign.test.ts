@@ -36,7 +36,8 @@ describe.skipIf(!haveSf)('Sioux Falls validation (issue 4 criteria)', () => {
     const c = readTntpFolder(SIOUX_FALLS_DIR);
     const r = assign(c.net, c.demand, { algorithm: 'bfw', targetGap: 1e-4 });
     expect(r.log.length).toBe(r.iterations);
-    for (let i = 2; i < r.log.length; i++) expect(r.log[i]!.objective).toBeLessThanOrEqual(r.log[i - 1]!.objective * (1 + 1e-12));
+    for (let i = 2; i < r.log.length; i++)
+      expect(r.log[i]!.objective).toBeLessThanOrEqual(r.log[i - 1]!.objective * (1 + 1e-12));
     expect(r.log.at(-1)!.relativeGap).toBe(r.relativeGap);
   });
 

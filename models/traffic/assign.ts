@@ -134,7 +134,8 @@ export class EquilibriumState {
     this.net = net;
     this.demand = demand;
     this.algorithm = opts.algorithm ?? 'bfw';
-    if (this.algorithm === 'b') throw new Error("algorithm 'b' (Algorithm B) is solved by assignBush (bush.ts), not the Frank-Wolfe state");
+    if (this.algorithm === 'b')
+      throw new Error("algorithm 'b' (Algorithm B) is solved by assignBush (bush.ts), not the Frank-Wolfe state");
     this.targetGap = opts.targetGap ?? 1e-5;
     this.maxIterations = opts.maxIterations ?? 1000;
     this.keepLog = opts.keepLog ?? true;
@@ -154,7 +155,8 @@ export class EquilibriumState {
       this.spo = new Float64Array(n);
     }
     if (opts.initialFlow) {
-      if (opts.initialFlow.length !== m) throw new Error(`initialFlow has ${opts.initialFlow.length} links, network has ${m}`);
+      if (opts.initialFlow.length !== m)
+        throw new Error(`initialFlow has ${opts.initialFlow.length} links, network has ${m}`);
       this.x.set(opts.initialFlow);
       this.hasFlows = true;
     }
@@ -194,7 +196,14 @@ export class EquilibriumState {
       if (this.relativeGap <= this.targetGap) {
         this.converged = true;
         this.done = true;
-        this.record({ iteration: this.iteration, relativeGap: this.relativeGap, objective, tstt, stepSize: 0, direction: 'fw' });
+        this.record({
+          iteration: this.iteration,
+          relativeGap: this.relativeGap,
+          objective,
+          tstt,
+          stepSize: 0,
+          direction: 'fw',
+        });
         return;
       }
       direction = this.direction(y);
@@ -224,7 +233,14 @@ export class EquilibriumState {
       else this.conjugateLevel = Math.min(this.conjugateLevel + 1, this.algorithm === 'cfw' ? 1 : 2);
     }
     linkCosts(this.net, x, c);
-    this.record({ iteration: this.iteration, relativeGap: this.relativeGap, objective, tstt, stepSize: step, direction });
+    this.record({
+      iteration: this.iteration,
+      relativeGap: this.relativeGap,
+      objective,
+      tstt,
+      stepSize: step,
+      direction,
+    });
     if (this.iteration >= this.maxIterations) this.done = true;
   }
 
@@ -383,7 +399,18 @@ export class EquilibriumState {
 /**
  * sNew = b0·y + b1·s + b2·sp over [off, off+m); then sp ← s, s ← sNew, and if x is given x += step·(sNew − x).
  */
-function commitTarget(s: Float64Array, sp: Float64Array, y: Float64Array, b0: number, b1: number, b2: number, x: Float64Array | null, step: number, m: number, off = 0): void {
+function commitTarget(
+  s: Float64Array,
+  sp: Float64Array,
+  y: Float64Array,
+  b0: number,
+  b1: number,
+  b2: number,
+  x: Float64Array | null,
+  step: number,
+  m: number,
+  off = 0,
+): void {
   for (let i = off; i < off + m; i++) {
     const v = b0 * y[i]! + b1 * s[i]! + b2 * sp[i]!;
     sp[i] = s[i]!;
@@ -403,7 +430,14 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * own zeroed buffer, then summed in block order. This is the arithmetic the pool reproduces exactly.
  * @example const plan = planAon(g); aonByBlocks(sp, plan, demand.od, originBlocks(plan.numUnits, 16), bufs, y)
  */
-export function aonByBlocks(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, blockStart: Int32Array, blockFlows: Float64Array[], y: Float64Array): void {
+export function aonByBlocks(
+  sp: ShortestPaths,
+  plan: AonPlan,
+  od: ArrayLike<number>,
+  blockStart: Int32Array,
+  blockFlows: Float64Array[],
+  y: Float64Array,
+): void {
   const nb = blockStart.length - 1;
   for (let b = 0; b < nb; b++) {
     const buf = blockFlows[b]!;
@@ -417,7 +451,12 @@ export function aonByBlocks(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<numb
  * y = Σ_b blockFlows[b], in block order (deterministic), from an array of buffers or one strided buffer.
  * @example sumBlocks([a, b], 2, y) // y[i] = a[i] + b[i]
  */
-export function sumBlocks(blockFlows: ArrayLike<number>[] | Float64Array, nb: number, y: Float64Array, stride = y.length): void {
+export function sumBlocks(
+  blockFlows: ArrayLike<number>[] | Float64Array,
+  nb: number,
+  y: Float64Array,
+  stride = y.length,
+): void {
   const m = y.length;
   if (Array.isArray(blockFlows)) {
     y.set(blockFlows[0] as Float64Array);
@@ -444,7 +483,8 @@ export function sumBlocks(blockFlows: ArrayLike<number>[] | Float64Array, nb: nu
  */
 export function assign(net: Network, demand: Demand, opts: AssignOptions = {}, graph?: CsrGraph): AssignResult {
   if (opts.algorithm === 'b') {
-    if (opts.initialFlow || opts.trackOrigins) throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
+    if (opts.initialFlow || opts.trackOrigins)
+      throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
     return assignBush(net, demand, opts, graph);
   }
   const t0 = performance.now();

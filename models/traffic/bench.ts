@@ -40,8 +40,7 @@ const cases: Case[] = [];
 if (existsSync(SIOUX_FALLS_DIR)) {
   const sf = readTntpFolder(SIOUX_FALLS_DIR);
   cases.push({ name: 'SiouxFalls', net: sf.net, demand: sf.demand });
-}
-else console.log(`(${SIOUX_FALLS_DIR} missing: Sioux Falls skipped)`);
+} else console.log(`(${SIOUX_FALLS_DIR} missing: Sioux Falls skipped)`);
 if (generated) {
   const g = generateChicagoLike(1, 0.2);
   cases.push({ name: 'chicago-like (generated, seed 1)', net: g.net, demand: g.demand });
@@ -54,7 +53,11 @@ for (const f of folders) {
 /** Per gap: [iterations, wall ms, cpu ms] when first reached. */
 type Marks = Map<number, [number, number, number]>;
 
-function tracker(): { marks: Marks; onIteration: (it: { iteration: number; relativeGap: number }) => void; start: () => void } {
+function tracker(): {
+  marks: Marks;
+  onIteration: (it: { iteration: number; relativeGap: number }) => void;
+  start: () => void;
+} {
   const marks: Marks = new Map();
   let t0 = 0;
   let c0 = process.cpuUsage();
@@ -82,8 +85,14 @@ const median = (xs: number[]): number => {
 };
 
 const pool = await createAonPool(threads);
-console.log(`BFW and Algorithm B (bush.ts) from zero flow; medians of ${runs} runs; pool = ${threads} worker threads (B: gap evaluation on the pool, overlapped with the next sweep); Node ${process.version}`);
-console.log('| network | algorithm | mode | ' + gaps.map((g) => `to ${g.toExponential(0)}: it / wall ms / cpu ms`).join(' | ') + ' |');
+console.log(
+  `BFW and Algorithm B (bush.ts) from zero flow; medians of ${runs} runs; pool = ${threads} worker threads (B: gap evaluation on the pool, overlapped with the next sweep); Node ${process.version}`,
+);
+console.log(
+  '| network | algorithm | mode | ' +
+    gaps.map((g) => `to ${g.toExponential(0)}: it / wall ms / cpu ms`).join(' | ') +
+    ' |',
+);
 console.log('| --- | --- | --- | ' + gaps.map(() => '---').join(' | ') + ' |');
 for (const c of cases) {
   // Warm the JIT and the workers once (not timed).
@@ -92,25 +101,31 @@ for (const c of cases) {
   assign(c.net, c.demand, { algorithm: 'b', targetGap: 1e-3, maxIterations: 5 });
   await assignParallel(c.net, c.demand, pool, { algorithm: 'b', targetGap: 1e-3, maxIterations: 5 });
   for (const algorithm of ['bfw', 'b'] as const)
-  for (const mode of ['1 thread', `pool ×${threads}`]) {
-    const all: Marks[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t = tracker();
-      const opts = { algorithm, targetGap: maxGap, maxIterations: algorithm === 'b' ? 300 : 3000, keepLog: false, onIteration: t.onIteration };
-      t.start();
-      let res: AssignResult;
-      if (mode === '1 thread') res = assign(c.net, c.demand, opts);
-      else res = await assignParallel(c.net, c.demand, pool, opts);
-      void res;
-      all.push(t.marks);
+    for (const mode of ['1 thread', `pool ×${threads}`]) {
+      const all: Marks[] = [];
+      for (let r = 0; r < runs; r++) {
+        const t = tracker();
+        const opts = {
+          algorithm,
+          targetGap: maxGap,
+          maxIterations: algorithm === 'b' ? 300 : 3000,
+          keepLog: false,
+          onIteration: t.onIteration,
+        };
+        t.start();
+        let res: AssignResult;
+        if (mode === '1 thread') res = assign(c.net, c.demand, opts);
+        else res = await assignParallel(c.net, c.demand, pool, opts);
+        void res;
+        all.push(t.marks);
+      }
+      const cells = gaps.map((g) => {
+        const got = all.map((m) => m.get(g)).filter((x): x is [number, number, number] => !!x);
+        if (got.length < all.length) return `not reached (${algorithm === 'b' ? 300 : 3000} it)`;
+        const cpu = mode === '1 thread' ? median(got.map((x) => x[2])).toFixed(0) : '–';
+        return `${median(got.map((x) => x[0]))} / ${median(got.map((x) => x[1])).toFixed(0)} / ${cpu}`;
+      });
+      console.log(`| ${c.name} | ${algorithm === 'b' ? 'B' : 'BFW'} | ${mode} | ${cells.join(' | ')} |`);
     }
-    const cells = gaps.map((g) => {
-      const got = all.map((m) => m.get(g)).filter((x): x is [number, number, number] => !!x);
-      if (got.length < all.length) return `not reached (${algorithm === 'b' ? 300 : 3000} it)`;
-      const cpu = mode === '1 thread' ? median(got.map((x) => x[2])).toFixed(0) : '–';
-      return `${median(got.map((x) => x[0]))} / ${median(got.map((x) => x[1])).toFixed(0)} / ${cpu}`;
-    });
-    console.log(`| ${c.name} | ${algorithm === 'b' ? 'B' : 'BFW'} | ${mode} | ${cells.join(' | ')} |`);
-  }
 }
 await pool.close();

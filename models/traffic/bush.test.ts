@@ -91,7 +91,7 @@ describe('Algorithm B', () => {
     }
   });
 
-  it('converges on the Zibo peak hour, where adding links by Dial\'s rule alone stalled near 3e-5', () => {
+  it("converges on the Zibo peak hour, where adding links by Dial's rule alone stalled near 3e-5", () => {
     const p = trafficParamsSchema.parse({ assignment: { algorithm: 'b' } });
     const inputs = loadTrafficInputs(p);
     for (const demandFactor of [0.9, 1.1]) {
@@ -110,7 +110,9 @@ describe('Algorithm B', () => {
     const capacity = net.capacity.slice();
     const from = net.from.slice();
     for (let a = 0; a < net.numLinks; a++) if (net.to[a] === into) from[a] = into;
-    expect(() => assignBush({ ...net, from, capacity }, c.demand, { targetGap: 1e-3 })).toThrow(/zone 2 \(node \d+\) is unreachable from zone \d+/);
+    expect(() => assignBush({ ...net, from, capacity }, c.demand, { targetGap: 1e-3 })).toThrow(
+      /zone 2 \(node \d+\) is unreachable from zone \d+/,
+    );
   });
 
   it('is deterministic and leaves demand without trips alone', () => {

@@ -94,7 +94,14 @@ export class BushRun {
     const gap = relativeGap(tstt, sptt);
     const objective = beckmann(this.solver.net, this.solver.linkFlow);
     this.last = { relativeGap: gap, tstt, sptt, objective };
-    const it: IterationLog = { iteration: this.iteration, relativeGap: gap, objective, tstt, stepSize: NaN, direction: 'bush' };
+    const it: IterationLog = {
+      iteration: this.iteration,
+      relativeGap: gap,
+      objective,
+      tstt,
+      stepSize: NaN,
+      direction: 'bush',
+    };
     if (this.keepLog) this.log.push(it);
     this.opts.onIteration?.(it);
     if (gap <= this.targetGap) this.converged = true;
@@ -312,7 +319,8 @@ export class BushSolver {
       for (let v = 0; v < n; v++) supply += this.destDemand[oo + v]!;
       for (let v = 0; v < n; v++) {
         const want = v === r ? -supply : this.destDemand[oo + v]!;
-        if (Math.abs(balance[v]! - want) > tolerance * Math.max(1, supply)) return `bush ${k}: node ${v} nets ${balance[v]} but its demand is ${want}`;
+        if (Math.abs(balance[v]! - want) > tolerance * Math.max(1, supply))
+          return `bush ${k}: node ${v} nets ${balance[v]} but its demand is ${want}`;
       }
     }
     const plan = this.plan;
@@ -323,7 +331,8 @@ export class BushSolver {
       for (let d = 0; d < nz; d++) if (d !== z) total[slot]! += this.demand.od[z * nz + d]!;
     }
     for (let s = 0; s < m; s++) {
-      if (Math.abs(total[s]! - this.x[s]!) > tolerance * Math.max(1, this.x[s]!)) return `slot ${s}: link flow ${this.x[s]} but origins sum to ${total[s]}`;
+      if (Math.abs(total[s]! - this.x[s]!) > tolerance * Math.max(1, this.x[s]!))
+        return `slot ${s}: link flow ${this.x[s]} but origins sum to ${total[s]}`;
     }
     return null;
   }
@@ -392,8 +401,12 @@ export class BushSolver {
       for (let v = 0; v < n; v++) {
         if (load[v] === 0) continue;
         const dz = Array.from(g.zoneNode).indexOf(v);
-        const oz = Array.from(g.zoneNode).findIndex((zn, z) => zn === r || (this.plan.zoneConnSlot[z]! >= 0 && head[this.plan.zoneConnSlot[z]!] === r));
-        throw new Error(`zone ${dz + 1} (node ${this.net.nodeIds[v]}) is unreachable from zone ${oz + 1} (node ${this.net.nodeIds[r]}) but has demand ${load[v]}`);
+        const oz = Array.from(g.zoneNode).findIndex(
+          (zn, z) => zn === r || (this.plan.zoneConnSlot[z]! >= 0 && head[this.plan.zoneConnSlot[z]!] === r),
+        );
+        throw new Error(
+          `zone ${dz + 1} (node ${this.net.nodeIds[v]}) is unreachable from zone ${oz + 1} (node ${this.net.nodeIds[r]}) but has demand ${load[v]}`,
+        );
       }
     }
   }
@@ -607,7 +620,7 @@ export class BushSolver {
     for (let pass = 0; pass < 2; pass++) {
       for (let t = 0; t < nExtra; t++) {
         const e = extra[t]!;
-        if ((e < 0) !== (pass === 1)) continue;
+        if (e < 0 !== (pass === 1)) continue;
         const sl = e < 0 ? ~e : e;
         if ((e < 0 || dial) && this.reaches(k, head[sl]!, tail[sl]!)) continue;
         inB[off + sl] = 1;
@@ -616,7 +629,8 @@ export class BushSolver {
     }
     if (changed) {
       this.rebuild(k);
-      if (!this.topoOrder(k)) throw new Error(`Algorithm B: bush of root node ${this.net.nodeIds[r]} has a cycle (internal error)`);
+      if (!this.topoOrder(k))
+        throw new Error(`Algorithm B: bush of root node ${this.net.nodeIds[r]} has a cycle (internal error)`);
     }
   }
 

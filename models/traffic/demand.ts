@@ -47,7 +47,8 @@ export function gravityFurness(
   opts: { tolerance?: number; maxIterations?: number } = {},
 ): FurnessResult {
   const nz = origins.length;
-  if (destinations.length !== nz || skim.length !== nz * nz) throw new Error('gravityFurness: origins, destinations and skim sizes differ');
+  if (destinations.length !== nz || skim.length !== nz * nz)
+    throw new Error('gravityFurness: origins, destinations and skim sizes differ');
   const tol = opts.tolerance ?? 1e-9;
   const maxIt = opts.maxIterations ?? 500;
   let sumO = 0;
@@ -89,6 +90,7 @@ export function gravityFurness(
     }
   }
   const od = new Float64Array(nz * nz);
-  for (let i = 0; i < nz; i++) for (let j = 0; j < nz; j++) od[i * nz + j] = a[i]! * origins[i]! * b[j]! * dest[j]! * f[i * nz + j]!;
+  for (let i = 0; i < nz; i++)
+    for (let j = 0; j < nz; j++) od[i * nz + j] = a[i]! * origins[i]! * b[j]! * dest[j]! * f[i * nz + j]!;
   return { od, iterations: it, maxRelError: err };
 }

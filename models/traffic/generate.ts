@@ -45,7 +45,10 @@ export function generateChicagoLike(seed = 1, demandScale = 1): GeneratedCase {
   const fft: number[] = [];
   const addLink = (a: number, b: number, capacity: number, speedMph: number, connector: boolean): void => {
     const d = Math.hypot(x[a]! - x[b]!, y[a]! - y[b]!);
-    for (const [u, v] of [[a, b], [b, a]] as const) {
+    for (const [u, v] of [
+      [a, b],
+      [b, a],
+    ] as const) {
       from.push(u);
       to.push(v);
       cap.push(capacity);
@@ -53,7 +56,8 @@ export function generateChicagoLike(seed = 1, demandScale = 1): GeneratedCase {
       fft.push(connector ? 0 : (d / speedMph) * 60);
     }
   };
-  const cls = (line: number, max: number): 'exp' | 'art' | 'loc' => (line === 2 || line === max - 3 ? 'exp' : line % 4 === 0 ? 'art' : 'loc');
+  const cls = (line: number, max: number): 'exp' | 'art' | 'loc' =>
+    line === 2 || line === max - 3 ? 'exp' : line % 4 === 0 ? 'art' : 'loc';
   const spec = { exp: [5400, 50], art: [2600, 35], loc: [1300, 25] } as const;
   for (let j = 0; j < H; j++) {
     for (let i = 0; i + 1 < W; i++) {
@@ -170,7 +174,12 @@ export function writeTntp(dir: string, c: { net: Network; demand: Demand }): voi
     );
   }
   writeFileSync(path.join(dir, `${net.name}_net.tntp`), head.concat(rows).join('\n') + '\n');
-  const t: string[] = [`<NUMBER OF ZONES> ${demand.numZones}`, `<TOTAL OD FLOW> ${demand.total + demand.intrazonal}`, '<END OF METADATA>', ''];
+  const t: string[] = [
+    `<NUMBER OF ZONES> ${demand.numZones}`,
+    `<TOTAL OD FLOW> ${demand.total + demand.intrazonal}`,
+    '<END OF METADATA>',
+    '',
+  ];
   for (let o = 0; o < demand.numZones; o++) {
     t.push(`Origin \t${o + 1}`);
     let line: string[] = [];

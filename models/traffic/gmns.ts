@@ -70,10 +70,12 @@ export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gm
     if (typed && n.nodeType !== 'centroid') return;
     zoneNodes.push({ zoneId: n.zoneId, node: i });
   });
-  if (zoneNodes.length === 0) throw new Error(`${name}: no zone centroids (nodes with node_type "centroid" and a zone_id)`);
+  if (zoneNodes.length === 0)
+    throw new Error(`${name}: no zone centroids (nodes with node_type "centroid" and a zone_id)`);
   zoneNodes.sort((a, b) => a.zoneId - b.zoneId);
   for (let k = 1; k < zoneNodes.length; k++) {
-    if (zoneNodes[k]!.zoneId === zoneNodes[k - 1]!.zoneId) throw new Error(`${name}: zone_id ${zoneNodes[k]!.zoneId} is on two centroid nodes`);
+    if (zoneNodes[k]!.zoneId === zoneNodes[k - 1]!.zoneId)
+      throw new Error(`${name}: zone_id ${zoneNodes[k]!.zoneId} is on two centroid nodes`);
   }
   const m = links.length;
   const from = new Int32Array(m);
@@ -87,7 +89,10 @@ export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gm
   links.forEach((l, a) => {
     const f = index.get(l.fromNodeId);
     const t = index.get(l.toNodeId);
-    if (f === undefined || t === undefined) throw new Error(`${name}: link ${l.linkId} refers to node ${f === undefined ? l.fromNodeId : l.toNodeId}, which is not in node.csv`);
+    if (f === undefined || t === undefined)
+      throw new Error(
+        `${name}: link ${l.linkId} refers to node ${f === undefined ? l.fromNodeId : l.toNodeId}, which is not in node.csv`,
+      );
     if (!(l.lengthM > 0 && l.lanes > 0 && l.capacityVehPerHPerLane > 0 && l.freeSpeedKmPerH > 0)) {
       throw new Error(`${name}: link ${l.linkId} needs length, lanes, capacity and free_speed > 0`);
     }
@@ -130,12 +135,19 @@ export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gm
 }
 
 /** Read a CSV with required columns; returns row accessors that throw `file:line:column` errors. */
-function readTable(file: string, required: string[]): { rows: { line: number; get: (col: string) => string; num: (col: string) => number }[]; has: (c: string) => boolean } {
+function readTable(
+  file: string,
+  required: string[],
+): {
+  rows: { line: number; get: (col: string) => string; num: (col: string) => number }[];
+  has: (c: string) => boolean;
+} {
   if (!existsSync(file)) throw new Error(`${file} is missing`);
   const { header, rows } = parseCsv(readFileSync(file, 'utf8'));
   const h = header.map((x) => x.trim().toLowerCase());
   for (const c of required) {
-    if (!h.includes(c)) throw new InputFileError(file, 1, 1, `missing column "${c}" (header has: ${header.join(', ')})`);
+    if (!h.includes(c))
+      throw new InputFileError(file, 1, 1, `missing column "${c}" (header has: ${header.join(', ')})`);
   }
   return {
     has: (c) => h.includes(c),
@@ -150,7 +162,8 @@ function readTable(file: string, required: string[]): { rows: { line: number; ge
         num: (col: string): number => {
           const raw = get(col);
           const v = Number(raw);
-          if (raw === '' || !Number.isFinite(v)) throw new InputFileError(file, r.line, h.indexOf(col) + 1, `${col} is "${raw}", expected a number`);
+          if (raw === '' || !Number.isFinite(v))
+            throw new InputFileError(file, r.line, h.indexOf(col) + 1, `${col} is "${raw}", expected a number`);
           return v;
         },
       };
@@ -178,7 +191,15 @@ export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand
       districtCode: r.get('district_code'),
     };
   });
-  const lt = readTable(linkFile, ['link_id', 'from_node_id', 'to_node_id', 'length', 'lanes', 'capacity', 'free_speed']);
+  const lt = readTable(linkFile, [
+    'link_id',
+    'from_node_id',
+    'to_node_id',
+    'length',
+    'lanes',
+    'capacity',
+    'free_speed',
+  ]);
   const links: GmnsLink[] = lt.rows.map((r) => {
     const l: GmnsLink = {
       linkId: r.num('link_id'),
@@ -193,7 +214,12 @@ export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand
       signalized: r.get('signalized') === '1',
       districtCode: r.get('district_code'),
     };
-    for (const [col, v] of [['length', l.lengthM], ['lanes', l.lanes], ['capacity', l.capacityVehPerHPerLane], ['free_speed', l.freeSpeedKmPerH]] as const) {
+    for (const [col, v] of [
+      ['length', l.lengthM],
+      ['lanes', l.lanes],
+      ['capacity', l.capacityVehPerHPerLane],
+      ['free_speed', l.freeSpeedKmPerH],
+    ] as const) {
       if (!(v > 0)) throw new InputFileError(linkFile, r.line, 1, `${col} must be > 0 (link ${l.linkId})`);
     }
     if (lt.has('vdf_alpha') && r.get('vdf_alpha') !== '') l.vdfAlpha = r.num('vdf_alpha');
@@ -211,7 +237,13 @@ export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand
   for (const r of dt.rows) {
     const o = zi.get(r.num('o_zone_id'));
     const d = zi.get(r.num('d_zone_id'));
-    if (o === undefined || d === undefined) throw new InputFileError(demandFile, r.line, o === undefined ? 1 : 2, `zone ${o === undefined ? r.get('o_zone_id') : r.get('d_zone_id')} has no centroid in node.csv`);
+    if (o === undefined || d === undefined)
+      throw new InputFileError(
+        demandFile,
+        r.line,
+        o === undefined ? 1 : 2,
+        `zone ${o === undefined ? r.get('o_zone_id') : r.get('d_zone_id')} has no centroid in node.csv`,
+      );
     const v = r.num('volume');
     if (v < 0) throw new InputFileError(demandFile, r.line, 3, `volume ${v} must be ≥ 0`);
     od[o * nz + d]! += v;

@@ -32,7 +32,9 @@ function randomNet(seed: number, n: number, extra: number, zones: number, blockZ
     nodeIds: Int32Array.from({ length: n }, (_, i) => i + 1),
     // Zones spread along the ring so that blocking them does not cut the ring into pieces.
     zoneNode: Int32Array.from({ length: zones }, (_, i) => i * Math.floor(n / zones)),
-    noThrough: Uint8Array.from({ length: n }, (_, i) => (blockZones && i % Math.floor(n / zones) === 0 && i / Math.floor(n / zones) < zones ? 1 : 0)),
+    noThrough: Uint8Array.from({ length: n }, (_, i) =>
+      blockZones && i % Math.floor(n / zones) === 0 && i / Math.floor(n / zones) < zones ? 1 : 0,
+    ),
     from: Int32Array.from(from),
     to: Int32Array.from(to),
     capacity: new Float64Array(m).fill(100),
@@ -71,7 +73,13 @@ function bellmanFord(net: Network, cost: Float64Array, origin: number): Float64A
 
 describe('CSR Dijkstra', () => {
   // Positive costs let `auto` use the bucket queue; 5 % zero-cost arcs force the heap (bucket width 0).
-  for (const [blockZones, costs] of [[false, 'zeros'], [true, 'zeros'], [false, 'positive'], [true, 'positive'], [true, 'heap']] as const) {
+  for (const [blockZones, costs] of [
+    [false, 'zeros'],
+    [true, 'zeros'],
+    [false, 'positive'],
+    [true, 'positive'],
+    [true, 'heap'],
+  ] as const) {
     it(`matches Bellman-Ford on random graphs (zones ${blockZones ? 'blocked' : 'open'}, ${costs})`, () => {
       for (let seed = 1; seed <= 5; seed++) {
         const net = randomNet(seed, 60, 150, 12, blockZones);
@@ -104,37 +112,40 @@ describe('CSR Dijkstra', () => {
     });
   }
 
-  it.each(['zeros', 'positive'])('all-or-nothing conserves flow at every node and returns Σ demand × shortest cost (%s)', (costs) => {
-    const net = randomNet(7, 40, 100, 10, true);
-    if (costs === 'positive') for (let a = 0; a < net.numLinks; a++) net.fft[a] = net.fft[a]! + 0.5;
-    const rng = createRng(3);
-    const od = Float64Array.from({ length: 100 }, () => Math.round(rng.next() * 50));
-    const demand = makeDemand(10, od);
-    const sp = new ShortestPaths(buildCsr(net));
-    sp.setCosts(net.fft);
-    const y = new Float64Array(net.numLinks);
-    const sptt = allOrNothing(sp, demand.od, 0, 10, y);
-    let yc = 0;
-    for (let a = 0; a < net.numLinks; a++) yc += y[a]! * net.fft[a]!;
-    expect(yc).toBeCloseTo(sptt, 6);
-    const net0 = new Float64Array(net.numNodes);
-    for (let a = 0; a < net.numLinks; a++) {
-      net0[net.from[a]!]! -= y[a]!;
-      net0[net.to[a]!]! += y[a]!;
-    }
-    const isZone = new Set(Array.from(net.zoneNode));
-    for (let z = 0; z < 10; z++) {
-      let inflow = 0;
-      let outflow = 0;
-      for (let k = 0; k < 10; k++) {
-        if (k === z) continue;
-        inflow += od[k * 10 + z]!;
-        outflow += od[z * 10 + k]!;
+  it.each(['zeros', 'positive'])(
+    'all-or-nothing conserves flow at every node and returns Σ demand × shortest cost (%s)',
+    (costs) => {
+      const net = randomNet(7, 40, 100, 10, true);
+      if (costs === 'positive') for (let a = 0; a < net.numLinks; a++) net.fft[a] = net.fft[a]! + 0.5;
+      const rng = createRng(3);
+      const od = Float64Array.from({ length: 100 }, () => Math.round(rng.next() * 50));
+      const demand = makeDemand(10, od);
+      const sp = new ShortestPaths(buildCsr(net));
+      sp.setCosts(net.fft);
+      const y = new Float64Array(net.numLinks);
+      const sptt = allOrNothing(sp, demand.od, 0, 10, y);
+      let yc = 0;
+      for (let a = 0; a < net.numLinks; a++) yc += y[a]! * net.fft[a]!;
+      expect(yc).toBeCloseTo(sptt, 6);
+      const net0 = new Float64Array(net.numNodes);
+      for (let a = 0; a < net.numLinks; a++) {
+        net0[net.from[a]!]! -= y[a]!;
+        net0[net.to[a]!]! += y[a]!;
       }
-      expect(net0[net.zoneNode[z]!]).toBeCloseTo(inflow - outflow, 9);
-    }
-    for (let v = 0; v < net.numNodes; v++) if (!isZone.has(v)) expect(Math.abs(net0[v]!)).toBeLessThan(1e-9);
-  });
+      const isZone = new Set(Array.from(net.zoneNode));
+      for (let z = 0; z < 10; z++) {
+        let inflow = 0;
+        let outflow = 0;
+        for (let k = 0; k < 10; k++) {
+          if (k === z) continue;
+          inflow += od[k * 10 + z]!;
+          outflow += od[z * 10 + k]!;
+        }
+        expect(net0[net.zoneNode[z]!]).toBeCloseTo(inflow - outflow, 9);
+      }
+      for (let v = 0; v < net.numNodes; v++) if (!isZone.has(v)) expect(Math.abs(net0[v]!)).toBeLessThan(1e-9);
+    },
+  );
 
   it('bucket queue falls back to the heap when labels span too many buckets, with the same labels', () => {
     const net = randomNet(11, 80, 200, 10, true);

@@ -44,7 +44,16 @@ export function buildCsr(net: Network): CsrGraph {
     head[s] = net.to[a]!;
     link[s] = a;
   }
-  return { numNodes: n, numLinks: m, firstOut, head, link, noThrough: net.noThrough, zoneNode: net.zoneNode, numZones: net.numZones };
+  return {
+    numNodes: n,
+    numLinks: m,
+    firstOut,
+    head,
+    link,
+    noThrough: net.noThrough,
+    zoneNode: net.zoneNode,
+    numZones: net.numZones,
+  };
 }
 
 /**
@@ -393,7 +402,8 @@ export class ShortestPaths {
       if (q === 0) continue;
       const node = zoneNode[d]!;
       const c = dist[node]!;
-      if (c === Infinity) throw new Error(`zone ${d + 1} (node index ${node}) is unreachable from zone ${o + 1} but has demand ${q}`);
+      if (c === Infinity)
+        throw new Error(`zone ${d + 1} (node index ${node}) is unreachable from zone ${o + 1} but has demand ${q}`);
       load[node]! += q;
       sptt += q * (c + offset);
     }
@@ -435,14 +445,19 @@ export class ShortestPaths {
   slotCost(s: number): number {
     return this.csrCost[s]!;
   }
-
 }
 
 /**
  * All-or-nothing loading of origins [o0, o1) at fixed link costs, adding into `flow`. Returns Σ demand × shortest cost.
  * @example const y = new Float64Array(net.numLinks); allOrNothing(sp, demand.od, 0, demand.numZones, y);
  */
-export function allOrNothing(sp: ShortestPaths, od: ArrayLike<number>, o0: number, o1: number, flow: Float64Array): number {
+export function allOrNothing(
+  sp: ShortestPaths,
+  od: ArrayLike<number>,
+  o0: number,
+  o1: number,
+  flow: Float64Array,
+): number {
   const { zoneNode, numZones } = sp.g;
   let sptt = 0;
   for (let o = o0; o < o1; o++) {
@@ -546,7 +561,14 @@ function rowTotals(od: ArrayLike<number>, nz: number): Float64Array {
  * Row totals are cached per `od` object: do not modify a demand matrix in place between calls (make a new one).
  * @example const plan = planAon(g); aonUnits(sp, plan, demand.od, 0, plan.numUnits, y);
  */
-export function aonUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, u0: number, u1: number, flow: Float64Array): number {
+export function aonUnits(
+  sp: ShortestPaths,
+  plan: AonPlan,
+  od: ArrayLike<number>,
+  u0: number,
+  u1: number,
+  flow: Float64Array,
+): number {
   const link = sp.g.link;
   const totals = rowTotals(od, sp.g.numZones);
   let sptt = 0;
@@ -598,7 +620,10 @@ export function spttUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number
         const q = od[row + d]!;
         if (q === 0) continue;
         const c = dist[zoneNode[d]!]!;
-        if (c === Infinity) throw new Error(`zone ${d + 1} (node index ${zoneNode[d]}) is unreachable from zone ${z + 1} but has demand ${q}`);
+        if (c === Infinity)
+          throw new Error(
+            `zone ${d + 1} (node index ${zoneNode[d]}) is unreachable from zone ${z + 1} but has demand ${q}`,
+          );
         s += q * (c + offset);
       }
       sptt += s;

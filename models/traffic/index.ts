@@ -8,23 +8,86 @@ import { loadTrafficInputs, runTraffic, type TrafficInputs } from './model.ts';
 import { trafficParamsSchema, type TrafficParams } from './params.ts';
 
 export { trafficParamsSchema, shareForYear, type TrafficParams } from './params.ts';
-export { loadTrafficInputs, runTraffic, ziboPeakHourCase, drawYear, indicators, type TrafficInputs, type PeakHourCase, type YearDraws, type Indicators } from './model.ts';
-export { type Network, type Demand, makeDemand, linkCosts, linkCostDerivatives, beckmann, refreshFixedCost } from './network.ts';
-export { parseTntpNet, parseTntpTrips, parseTntpFlow, parseTntpNodes, readTntpFolder, InputFileError, type TntpCase, type TntpFlow } from './tntp.ts';
+export {
+  loadTrafficInputs,
+  runTraffic,
+  ziboPeakHourCase,
+  drawYear,
+  indicators,
+  type TrafficInputs,
+  type PeakHourCase,
+  type YearDraws,
+  type Indicators,
+} from './model.ts';
+export {
+  type Network,
+  type Demand,
+  makeDemand,
+  linkCosts,
+  linkCostDerivatives,
+  beckmann,
+  refreshFixedCost,
+} from './network.ts';
+export {
+  parseTntpNet,
+  parseTntpTrips,
+  parseTntpFlow,
+  parseTntpNodes,
+  readTntpFolder,
+  InputFileError,
+  type TntpCase,
+  type TntpFlow,
+} from './tntp.ts';
 export { readGmnsFolder, networkFromGmns, type GmnsNetwork, type GmnsNode, type GmnsLink } from './gmns.ts';
 export { buildCsr, ShortestPaths, allOrNothing, shortestPathLinks, type CsrGraph } from './graph.ts';
-export { assign, EquilibriumState, originBlocks, type Algorithm, type AssignOptions, type AssignResult, type IterationLog } from './assign.ts';
+export {
+  assign,
+  EquilibriumState,
+  originBlocks,
+  type Algorithm,
+  type AssignOptions,
+  type AssignResult,
+  type IterationLog,
+} from './assign.ts';
 export { freeFlowSkim, gravityFurness } from './demand.ts';
 export { buildInStar, odRoutes, sampleRoute, type InStar, type Route } from './routes.ts';
 
 export const trafficMetrics: MetricInfo[] = [
-  { id: 'traffic.meanSpeedKmPerH', unit: 'km/h', title: 'Morning peak-hour mean speed on the main-road network, VKT/VHT (city and county codes)' },
-  { id: 'traffic.congestionIndex', unit: '–', title: 'Peak-hour congestion index, VHT / free-flow VHT (city and county codes)' },
-  { id: 'traffic.vhtVehH', unit: 'veh·h', title: 'Peak-hour vehicle hours travelled on the main-road network (city and county codes)' },
-  { id: 'traffic.vktVehKm', unit: 'veh·km', title: 'Peak-hour vehicle kilometres travelled on the main-road network (city and county codes)' },
-  { id: 'traffic.congestedLengthShare', unit: 'share', title: 'Share of main-road length with peak-hour v/c above 0.85 (city and county codes)' },
-  { id: 'traffic.smartSignalShare', unit: 'share', title: 'Share of signalised links with smart (adaptive) signals (scenario input, realised; city and county codes)' },
-  { id: 'traffic.capacityGainShare', unit: 'share', title: 'Capacity gain of an upgraded signalised link drawn for the replication' },
+  {
+    id: 'traffic.meanSpeedKmPerH',
+    unit: 'km/h',
+    title: 'Morning peak-hour mean speed on the main-road network, VKT/VHT (city and county codes)',
+  },
+  {
+    id: 'traffic.congestionIndex',
+    unit: '–',
+    title: 'Peak-hour congestion index, VHT / free-flow VHT (city and county codes)',
+  },
+  {
+    id: 'traffic.vhtVehH',
+    unit: 'veh·h',
+    title: 'Peak-hour vehicle hours travelled on the main-road network (city and county codes)',
+  },
+  {
+    id: 'traffic.vktVehKm',
+    unit: 'veh·km',
+    title: 'Peak-hour vehicle kilometres travelled on the main-road network (city and county codes)',
+  },
+  {
+    id: 'traffic.congestedLengthShare',
+    unit: 'share',
+    title: 'Share of main-road length with peak-hour v/c above 0.85 (city and county codes)',
+  },
+  {
+    id: 'traffic.smartSignalShare',
+    unit: 'share',
+    title: 'Share of signalised links with smart (adaptive) signals (scenario input, realised; city and county codes)',
+  },
+  {
+    id: 'traffic.capacityGainShare',
+    unit: 'share',
+    title: 'Capacity gain of an upgraded signalised link drawn for the replication',
+  },
   { id: 'traffic.demandVehPerH', unit: 'veh/h', title: 'Peak-hour car trips between zones loaded on the network' },
   { id: 'traffic.relativeGap', unit: '–', title: 'Relative gap of the equilibrium reached (diagnostic)' },
   { id: 'traffic.linkVc', unit: '–', title: 'Peak-hour volume/capacity ratio per link (link:<id>)' },

@@ -11,14 +11,23 @@ import type { ModelOutput } from '../types.ts';
 
 const base = trafficParamsSchema.parse({});
 const inputs = loadTrafficInputs(base);
-const job = (year: number, replication = 0) => ({ model: 'traffic', years: [year], replication, attempt: 1, seed: 1000 + replication });
+const job = (year: number, replication = 0) => ({
+  model: 'traffic',
+  years: [year],
+  replication,
+  attempt: 1,
+  seed: 1000 + replication,
+});
 const value = (out: ModelOutput, metric: string, entity = 'city'): number => {
   const s = out.series.find((x) => x.metric === metric && x.entity === entity);
   if (!s) throw new Error(`no ${metric} for ${entity}`);
   return s.values[0]!;
 };
 const scenarioParams = (name: string): TrafficParams =>
-  trafficParamsSchema.parse((loadScenario(path.join(REPO_ROOT, "scenarios", `${name}.yaml`)).scenario as unknown as { traffic: unknown }).traffic);
+  trafficParamsSchema.parse(
+    (loadScenario(path.join(REPO_ROOT, 'scenarios', `${name}.yaml`)).scenario as unknown as { traffic: unknown })
+      .traffic,
+  );
 
 describe('gravity with Furness balancing', () => {
   it('matches row and column totals and keeps intrazonal cells empty', () => {
@@ -59,14 +68,18 @@ describe('Zibo traffic model (peak hour, grain year)', () => {
     const out = runTraffic(base, inputs, job(2017), createRng(1));
     expect(value(out, 'traffic.relativeGap')).toBeLessThanOrEqual(1e-5);
     for (const e of ['city', ...inputs.districts]) {
-      for (const m of ['traffic.meanSpeedKmPerH', 'traffic.congestionIndex', 'traffic.vhtVehH', 'traffic.vktVehKm']) expect(Number.isFinite(value(out, m, e))).toBe(true);
+      for (const m of ['traffic.meanSpeedKmPerH', 'traffic.congestionIndex', 'traffic.vhtVehH', 'traffic.vktVehKm'])
+        expect(Number.isFinite(value(out, m, e))).toBe(true);
       // Speeds between urban-congested and expressway free flow; congestion index ≥ 1 by construction.
       expect(value(out, 'traffic.meanSpeedKmPerH', e)).toBeGreaterThan(15);
       expect(value(out, 'traffic.meanSpeedKmPerH', e)).toBeLessThan(110);
       expect(value(out, 'traffic.congestionIndex', e)).toBeGreaterThanOrEqual(1);
     }
     // Mean speed is VKT/VHT.
-    expect(value(out, 'traffic.meanSpeedKmPerH')).toBeCloseTo(value(out, 'traffic.vktVehKm') / value(out, 'traffic.vhtVehH'), 9);
+    expect(value(out, 'traffic.meanSpeedKmPerH')).toBeCloseTo(
+      value(out, 'traffic.vktVehKm') / value(out, 'traffic.vhtVehH'),
+      9,
+    );
     const links = out.series.filter((s) => s.metric === 'traffic.linkVc');
     expect(links.length).toBe(Array.from(inputs.connector).filter((c) => c === 0).length);
     expect(links[0]!.entity).toMatch(/^link:\d+$/);
@@ -86,11 +99,15 @@ describe('Zibo traffic model (peak hour, grain year)', () => {
     let prev = -1;
     for (const y of [2017, 2018, 2019, 2020, 2021]) {
       const c = ziboPeakHourCase(base, inputs, y, draws);
-      expect(c.upgradedShare['370303']).toBeCloseTo(Math.round(shareForYear(base.signals.upgradedShareByDistrict['370303']!, y) * 194) / 194, 12);
+      expect(c.upgradedShare['370303']).toBeCloseTo(
+        Math.round(shareForYear(base.signals.upgradedShareByDistrict['370303']!, y) * 194) / 194,
+        12,
+      );
       const n = c.upgraded.reduce((s, v) => s + v, 0);
       expect(n).toBeGreaterThanOrEqual(prev);
       prev = n;
-      for (let a = 0; a < c.net.numLinks; a++) if (c.upgraded[a]) expect(c.net.capacity[a]).toBeCloseTo(inputs.net.capacity[a]! * 1.1, 9);
+      for (let a = 0; a < c.net.numLinks; a++)
+        if (c.upgraded[a]) expect(c.net.capacity[a]).toBeCloseTo(inputs.net.capacity[a]! * 1.1, 9);
     }
   });
 

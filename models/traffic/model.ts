@@ -109,7 +109,9 @@ export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}
 
 /** Values nearest in year from a by-year record (clamped to its range). */
 function nearestYear(rec: Record<number, number>, year: number): number {
-  const ys = Object.keys(rec).map(Number).sort((a, b) => a - b);
+  const ys = Object.keys(rec)
+    .map(Number)
+    .sort((a, b) => a - b);
   if (ys.length === 0) throw new Error('empty year series');
   const y = Math.min(Math.max(year, ys[0]!), ys.at(-1)!);
   let best = ys[0]!;
@@ -139,7 +141,12 @@ export function drawYear(p: TrafficParams, rng: Rng): YearDraws {
  * Per-worker memo of arrays derived from the inputs (keyed by inputs object and a string), bounded; the values are
  * pure functions of their key, so a hit or a miss gives the same numbers.
  */
-function memoized(cache: WeakMap<TrafficInputs, Map<string, Float64Array>>, inp: TrafficInputs, key: string, compute: () => Float64Array): Float64Array {
+function memoized(
+  cache: WeakMap<TrafficInputs, Map<string, Float64Array>>,
+  inp: TrafficInputs,
+  key: string,
+  compute: () => Float64Array,
+): Float64Array {
   let byKey = cache.get(inp);
   if (!byKey) cache.set(inp, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -182,7 +189,17 @@ function referenceFlow(p: TrafficParams, inp: TrafficInputs, year: number): Floa
   return memoized(referenceCache, inp, `${year}|${JSON.stringify(p)}`, () => {
     const mid = 0.5 * (p.signals.capacityGainMin + p.signals.capacityGainMax);
     const c = ziboPeakHourCase(p, inp, year, { demandFactor: 1, capacityGain: mid });
-    return assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false }, inp.graph).flow;
+    return assign(
+      c.net,
+      c.demand,
+      {
+        algorithm: p.assignment.algorithm,
+        targetGap: p.assignment.targetGap,
+        maxIterations: p.assignment.maxIterations,
+        keepLog: false,
+      },
+      inp.graph,
+    ).flow;
   });
 }
 
@@ -303,7 +320,10 @@ export function indicators(inp: TrafficInputs, net: Network, r: AssignResult): M
 export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, rng: Rng): ModelOutput {
   const year = job.years[0]!;
   const period = [String(year)];
-  const draws = drawYear(p, p.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
+  const draws = drawYear(
+    p,
+    p.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng,
+  );
   const c = ziboPeakHourCase(p, inp, year, draws);
   let initialFlow: Float64Array | undefined;
   if (p.assignment.warmStart && p.assignment.algorithm !== 'b') {
@@ -313,7 +333,18 @@ export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, r
     initialFlow = new Float64Array(ref.length);
     for (let a = 0; a < ref.length; a++) initialFlow[a] = ref[a]! * draws.demandFactor;
   }
-  const r = assign(c.net, c.demand, { algorithm: p.assignment.algorithm, targetGap: p.assignment.targetGap, maxIterations: p.assignment.maxIterations, keepLog: false, initialFlow }, inp.graph);
+  const r = assign(
+    c.net,
+    c.demand,
+    {
+      algorithm: p.assignment.algorithm,
+      targetGap: p.assignment.targetGap,
+      maxIterations: p.assignment.maxIterations,
+      keepLog: false,
+      initialFlow,
+    },
+    inp.graph,
+  );
   const series: SeriesOut[] = [];
   const put = (metric: string, entity: string, value: number): void => {
     series.push({ metric, entity, periods: period, values: [value] });

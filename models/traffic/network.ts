@@ -58,13 +58,15 @@ export interface Demand {
  * @example const d = makeDemand(2, Float64Array.from([0, 10, 5, 0])); d.total // → 15
  */
 export function makeDemand(numZones: number, od: Float64Array): Demand {
-  if (od.length !== numZones * numZones) throw new Error(`demand matrix has ${od.length} cells, expected ${numZones}×${numZones}`);
+  if (od.length !== numZones * numZones)
+    throw new Error(`demand matrix has ${od.length} cells, expected ${numZones}×${numZones}`);
   let total = 0;
   let intrazonal = 0;
   for (let o = 0; o < numZones; o++) {
     for (let d = 0; d < numZones; d++) {
       const q = od[o * numZones + d]!;
-      if (!(q >= 0) || !Number.isFinite(q)) throw new Error(`demand ${o + 1}→${d + 1} is ${q}; must be a finite number ≥ 0`);
+      if (!(q >= 0) || !Number.isFinite(q))
+        throw new Error(`demand ${o + 1}→${d + 1} is ${q}; must be a finite number ≥ 0`);
       if (o === d) intrazonal += q;
       else total += q;
     }
@@ -77,7 +79,8 @@ export function makeDemand(numZones: number, od: Float64Array): Demand {
  * @example net.distanceFactor = 0.04; refreshFixedCost(net);
  */
 export function refreshFixedCost(net: Network): void {
-  for (let a = 0; a < net.numLinks; a++) net.fixedCost[a] = net.tollFactor * net.toll[a]! + net.distanceFactor * net.length[a]!;
+  for (let a = 0; a < net.numLinks; a++)
+    net.fixedCost[a] = net.tollFactor * net.toll[a]! + net.distanceFactor * net.length[a]!;
 }
 
 /**

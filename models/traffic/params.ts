@@ -7,10 +7,19 @@ import { z } from 'zod';
 const share = z.number().min(0).max(1);
 const yearKey = z.string().regex(/^20\d\d$/, 'year keys look like 2019');
 const byYear = (d: Record<string, number>, what: string) =>
-  z.record(yearKey, share).default(d).describe(`share 0–1 by year (a missing year takes the latest earlier value, 0 before the first); ${what}`);
+  z
+    .record(yearKey, share)
+    .default(d)
+    .describe(`share 0–1 by year (a missing year takes the latest earlier value, 0 before the first); ${what}`);
 
 /** Default upgraded share of signalised links (ASSUMPTION, see README: Zhangdian had adaptive signals from 2014–2015). */
-export const DEFAULT_SIGNAL_SHARE: Record<string, number> = { '2017': 0.1, '2018': 0.2, '2019': 0.35, '2020': 0.5, '2021': 0.6 };
+export const DEFAULT_SIGNAL_SHARE: Record<string, number> = {
+  '2017': 0.1,
+  '2018': 0.2,
+  '2019': 0.35,
+  '2020': 0.5,
+  '2021': 0.6,
+};
 export const DEFAULT_SIGNAL_SHARE_BY_DISTRICT: Record<string, Record<string, number>> = {
   // Zhangdian (city centre): 2014–2015 smart-traffic project (adaptive signals, research note zibo-and-rollout §1.5).
   '370303': { '2017': 0.3, '2018': 0.4, '2019': 0.55, '2020': 0.7, '2021': 0.8 },
@@ -32,17 +41,23 @@ export const trafficParamsSchema = z.strictObject({
         .min(0.005)
         .max(0.5)
         .default(0.06)
-        .describe('β of exp(−β·t), 1/min of free-flow car time. Literature for car trips 0.03–0.12 (Ortúzar & Willumsen 2011 §5.5; ASSUMPTION, not calibrated to Zibo survey data)'),
+        .describe(
+          'β of exp(−β·t), 1/min of free-flow car time. Literature for car trips 0.03–0.12 (Ortúzar & Willumsen 2011 §5.5; ASSUMPTION, not calibrated to Zibo survey data)',
+        ),
       attractionWeight: z
         .record(z.string().regex(/^3703\d\d$/, 'county code like 370303'), z.number().min(0).max(10))
         .default({ '370303': 1.5 })
-        .describe('multiplier on zone population as trip attractor, per county code (default 1). Zhangdian 1.5: city centre jobs and services (ASSUMPTION)'),
+        .describe(
+          'multiplier on zone population as trip attractor, per county code (default 1). Zhangdian 1.5: city centre jobs and services (ASSUMPTION)',
+        ),
       uncertaintySd: z
         .number()
         .min(0)
         .max(1)
         .default(0.1)
-        .describe('log-normal SD of the peak-hour demand level across replications, – (ASSUMPTION: ±10 % is a typical survey/forecast error)'),
+        .describe(
+          'log-normal SD of the peak-hour demand level across replications, – (ASSUMPTION: ±10 % is a typical survey/forecast error)',
+        ),
     })
     .prefault({}),
   signals: z
@@ -52,25 +67,41 @@ export const trafficParamsSchema = z.strictObject({
         .min(0)
         .max(1)
         .default(0.05)
-        .describe('lower end of the capacity gain of a signalised link with adaptive (smart) signal control, share. Literature range: FHWA EDC-1 Adaptive Signal Control Technology reports travel-time improvements of ~10 % and more; stop-line capacity gains of 5–15 % are an ASSUMPTION consistent with that'),
-      capacityGainMax: z.number().min(0).max(1).default(0.15).describe('upper end of that capacity gain, share; each replication draws uniformly between min and max'),
+        .describe(
+          'lower end of the capacity gain of a signalised link with adaptive (smart) signal control, share. Literature range: FHWA EDC-1 Adaptive Signal Control Technology reports travel-time improvements of ~10 % and more; stop-line capacity gains of 5–15 % are an ASSUMPTION consistent with that',
+        ),
+      capacityGainMax: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.15)
+        .describe('upper end of that capacity gain, share; each replication draws uniformly between min and max'),
       delayPerSignalS: z
         .number()
         .min(0)
         .max(120)
         .default(20)
-        .describe('s; mean signal delay added to the free-flow time of a signalised link (HCM uniform delay d1 = 0.5·C·(1−g/C)²/(1−X·g/C) ≈ 15–25 s for C = 90 s, g/C ≈ 0.5, X ≈ 0.5; Highway Capacity Manual 6th ed., ch. 19). The network file\'s free_speed is the posted speed and has no signal delay'),
+        .describe(
+          "s; mean signal delay added to the free-flow time of a signalised link (HCM uniform delay d1 = 0.5·C·(1−g/C)²/(1−X·g/C) ≈ 15–25 s for C = 90 s, g/C ≈ 0.5, X ≈ 0.5; Highway Capacity Manual 6th ed., ch. 19). The network file's free_speed is the posted speed and has no signal delay",
+        ),
       delayReduction: z
         .number()
         .min(0)
         .max(1)
         .default(0.2)
-        .describe('share of the signal delay (delayPerSignalS) removed on links with smart signals. FHWA Adaptive Signal Control Technology summaries report delay reductions of roughly 10–40 % (ASSUMPTION: 20 %)'),
-      upgradedShare: byYear(DEFAULT_SIGNAL_SHARE, 'share of signalised links with smart signals, all districts without their own series (ASSUMPTION)'),
+        .describe(
+          'share of the signal delay (delayPerSignalS) removed on links with smart signals. FHWA Adaptive Signal Control Technology summaries report delay reductions of roughly 10–40 % (ASSUMPTION: 20 %)',
+        ),
+      upgradedShare: byYear(
+        DEFAULT_SIGNAL_SHARE,
+        'share of signalised links with smart signals, all districts without their own series (ASSUMPTION)',
+      ),
       upgradedShareByDistrict: z
         .record(z.string().regex(/^3703\d\d$/, 'county code like 370303'), z.record(yearKey, share))
         .default(DEFAULT_SIGNAL_SHARE_BY_DISTRICT)
-        .describe('per-county override of upgradedShare, by year (ASSUMPTION; Zhangdian starts higher: smart-traffic project 2014–2015)'),
+        .describe(
+          'per-county override of upgradedShare, by year (ASSUMPTION; Zhangdian starts higher: smart-traffic project 2014–2015)',
+        ),
     })
     .prefault({}),
   replications: z
@@ -78,13 +109,25 @@ export const trafficParamsSchema = z.strictObject({
       commonRandomNumbers: z
         .boolean()
         .default(true)
-        .describe('switch; true: replication r draws its demand level and capacity gain from the engine common-random-numbers stream (keyed by master seed and r only), so every year and every what-if of replication r see the same world (common random numbers: differences between scenarios are not buried in sampling noise). false: draws come from the engine job seed'),
+        .describe(
+          'switch; true: replication r draws its demand level and capacity gain from the engine common-random-numbers stream (keyed by master seed and r only), so every year and every what-if of replication r see the same world (common random numbers: differences between scenarios are not buried in sampling noise). false: draws come from the engine job seed',
+        ),
     })
     .prefault({}),
   bpr: z
     .strictObject({
-      alpha: z.number().min(0).max(5).default(0.15).describe('BPR α (TNTP "B"), –; Bureau of Public Roads (1964) standard value'),
-      beta: z.number().min(0).max(10).default(4).describe('BPR β (TNTP "power"), –; Bureau of Public Roads (1964) standard value'),
+      alpha: z
+        .number()
+        .min(0)
+        .max(5)
+        .default(0.15)
+        .describe('BPR α (TNTP "B"), –; Bureau of Public Roads (1964) standard value'),
+      beta: z
+        .number()
+        .min(0)
+        .max(10)
+        .default(4)
+        .describe('BPR β (TNTP "power"), –; Bureau of Public Roads (1964) standard value'),
     })
     .prefault({}),
   assignment: z
@@ -92,7 +135,9 @@ export const trafficParamsSchema = z.strictObject({
       algorithm: z
         .enum(['bfw', 'cfw', 'fw', 'b'])
         .default('bfw')
-        .describe("solver; 'bfw'/'cfw'/'fw': Frank-Wolfe variants (Mitradjieva & Lindberg 2013 for cfw/bfw); 'b': Dial's (2006) bush-based Algorithm B (no warm start, converges far tighter)"),
+        .describe(
+          "solver; 'bfw'/'cfw'/'fw': Frank-Wolfe variants (Mitradjieva & Lindberg 2013 for cfw/bfw); 'b': Dial's (2006) bush-based Algorithm B (no warm start, converges far tighter)",
+        ),
       targetGap: z.number().min(1e-10).max(0.1).default(1e-5).describe('relative gap to stop at, –'),
       maxIterations: z.number().int().min(1).max(100000).default(2000).describe('iteration cap'),
       warmStart: z
@@ -105,7 +150,10 @@ export const trafficParamsSchema = z.strictObject({
     .prefault({}),
   outputs: z
     .strictObject({
-      linkSeries: z.boolean().default(true).describe('switch; emit per-link v/c, speed and flow series (entity link:<id>, connectors excluded)'),
+      linkSeries: z
+        .boolean()
+        .default(true)
+        .describe('switch; emit per-link v/c, speed and flow series (entity link:<id>, connectors excluded)'),
     })
     .prefault({}),
 });

@@ -66,9 +66,16 @@ let keySeq = 0;
  * Same algorithm and result as `assign()`, with all-or-nothing blocks run on the pool.
  * @example const r = await assignParallel(net, demand, pool, { algorithm: 'bfw', targetGap: 1e-5 });
  */
-export async function assignParallel(net: Network, demand: Demand, pool: AonPool, opts: AssignOptions = {}, graph?: CsrGraph): Promise<AssignResult> {
+export async function assignParallel(
+  net: Network,
+  demand: Demand,
+  pool: AonPool,
+  opts: AssignOptions = {},
+  graph?: CsrGraph,
+): Promise<AssignResult> {
   if (opts.algorithm === 'b') {
-    if (opts.initialFlow || opts.trackOrigins) throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
+    if (opts.initialFlow || opts.trackOrigins)
+      throw new Error("algorithm 'b' supports neither initialFlow nor trackOrigins");
     return assignBushParallel(net, demand, pool, opts, graph);
   }
   const t0 = performance.now();
@@ -83,7 +90,8 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
   while (!state.done) {
     cost.set(state.cost);
     const tasks: Promise<unknown>[] = [];
-    for (let b = 0; b < nb; b++) tasks.push(pool.piscina.run({ ...base, block: b, u0: blockStart[b]!, u1: blockStart[b + 1]! }));
+    for (let b = 0; b < nb; b++)
+      tasks.push(pool.piscina.run({ ...base, block: b, u0: blockStart[b]!, u1: blockStart[b + 1]! }));
     await Promise.all(tasks);
     sumBlocks(blockFlows, nb, y, net.numLinks);
     state.update(y);
@@ -98,7 +106,13 @@ export async function assignParallel(net: Network, demand: Demand, pool: AonPool
  * `assignBush`, so the result is bit-identical to it.
  * @example const r = await assignBushParallel(net, demand, pool, { targetGap: 1e-5 });
  */
-export async function assignBushParallel(net: Network, demand: Demand, pool: AonPool, opts: BushOptions = {}, graph?: CsrGraph): Promise<AssignResult> {
+export async function assignBushParallel(
+  net: Network,
+  demand: Demand,
+  pool: AonPool,
+  opts: BushOptions = {},
+  graph?: CsrGraph,
+): Promise<AssignResult> {
   const t0 = performance.now();
   const g = graph ?? buildCsr(net);
   if (demand.numZones !== net.numZones) throw new Error(`demand has ${demand.numZones} zones, network ${net.numZones}`);

@@ -45,7 +45,8 @@ describe('per-origin flows and OD routes', () => {
       }
     }
     let worst = 0;
-    for (let a = 0; a < c.net.numLinks; a++) worst = Math.max(worst, Math.abs(rebuilt[a]! - r.flow[a]!) / Math.max(1, r.flow[a]!));
+    for (let a = 0; a < c.net.numLinks; a++)
+      worst = Math.max(worst, Math.abs(rebuilt[a]! - r.flow[a]!) / Math.max(1, r.flow[a]!));
     expect(worst).toBeLessThan(0.01);
     // Sampling follows the same shares.
     const rng = createRng(5);
@@ -55,6 +56,7 @@ describe('per-origin flows and OD routes', () => {
       const key = sampleRoute(c.net, ins, r.originFlow!, 0, 19, rng)!.join(',');
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    for (const rt of routes.filter((x) => x.share > 0.1)) expect(Math.abs((counts.get(rt.links.join(',')) ?? 0) / 4000 - rt.share)).toBeLessThan(0.03);
+    for (const rt of routes.filter((x) => x.share > 0.1))
+      expect(Math.abs((counts.get(rt.links.join(',')) ?? 0) / 4000 - rt.share)).toBeLessThan(0.03);
   });
 });

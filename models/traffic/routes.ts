@@ -76,7 +76,8 @@ export function odRoutes(
       continue;
     }
     let total = 0;
-    for (let k = ins.firstIn[cur.node]!; k < ins.firstIn[cur.node + 1]!; k++) total += originFlow[off + ins.inLink[k]!]!;
+    for (let k = ins.firstIn[cur.node]!; k < ins.firstIn[cur.node + 1]!; k++)
+      total += originFlow[off + ins.inLink[k]!]!;
     if (!(total > 0)) continue;
     for (let k = ins.firstIn[cur.node]!; k < ins.firstIn[cur.node + 1]!; k++) {
       const a = ins.inLink[k]!;
@@ -99,7 +100,15 @@ export function odRoutes(
  * Returns null when no flow from o reaches d (e.g. zero demand) or the walk runs into a cycle.
  * @example const links = sampleRoute(net, ins, r.originFlow!, 0, 5, rng);
  */
-export function sampleRoute(net: Network, ins: InStar, originFlow: Float64Array, o: number, d: number, rng: Rng, minShare = 1e-6): number[] | null {
+export function sampleRoute(
+  net: Network,
+  ins: InStar,
+  originFlow: Float64Array,
+  o: number,
+  d: number,
+  rng: Rng,
+  minShare = 1e-6,
+): number[] | null {
   const m = net.numLinks;
   const off = o * m;
   const originNode = net.zoneNode[o]!;

@@ -18,6 +18,7 @@ export const SIOUX_FALLS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'validati
  */
 export function requireSharedData(dir: string): boolean {
   const have = existsSync(dir);
-  if (!have && process.env.CI === 'true') throw new Error(`${dir} is missing; CI must have ../shared (validation data)`);
+  if (!have && process.env.CI === 'true')
+    throw new Error(`${dir} is missing; CI must have ../shared (validation data)`);
   return have;
 }

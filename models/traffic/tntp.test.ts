@@ -13,7 +13,10 @@ const tinyNet = (body: string, meta = ''): string =>
 describe('TNTP net reader', () => {
   it('reads metadata, FIRST THRU NODE, per-link B/power and generalized cost factors', () => {
     const net = parseTntpNet(
-      tinyNet('\t1\t3\t100\t2\t5\t0.15\t4\t0\t10\t1\t;\n\t3\t2\t50\t1\t3\t0\t0\t0\t0\t1\t;\n', '<TOLL FACTOR> 0.02\n<DISTANCE FACTOR> 0.04\n'),
+      tinyNet(
+        '\t1\t3\t100\t2\t5\t0.15\t4\t0\t10\t1\t;\n\t3\t2\t50\t1\t3\t0\t0\t0\t0\t1\t;\n',
+        '<TOLL FACTOR> 0.02\n<DISTANCE FACTOR> 0.04\n',
+      ),
       'tiny_net.tntp',
     );
     expect(net.numLinks).toBe(2);
@@ -33,7 +36,9 @@ describe('TNTP net reader', () => {
     expect(() => parseTntpNet(outside, 'o_net.tntp')).toThrowError(/o_net\.tntp:7:4: node 9 is outside 1\.\.3/);
     const count = tinyNet('\t1\t3\t100\t2\t5\t0.15\t4\t0\t10\t1\t;\n');
     expect(() => parseTntpNet(count, 'c_net.tntp')).toThrowError(/found 1 link rows but <NUMBER OF LINKS> says 2/);
-    expect(() => parseTntpNet('<NUMBER OF NODES> 3\n<END OF METADATA>\n', 'm_net.tntp')).toThrowError(/<NUMBER OF ZONES> is missing/);
+    expect(() => parseTntpNet('<NUMBER OF NODES> 3\n<END OF METADATA>\n', 'm_net.tntp')).toThrowError(
+      /<NUMBER OF ZONES> is missing/,
+    );
     try {
       parseTntpNet(bad, 'bad_net.tntp');
     } catch (e) {
@@ -43,13 +48,20 @@ describe('TNTP net reader', () => {
   });
 
   it('reads trips with several entries per line, keeps intrazonal apart, checks the declared total', () => {
-    const text = '<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 36\n<END OF METADATA>\n\nOrigin 1\n 1 : 5.0; 2 : 10.0;\nOrigin 2\n 1 : 20; 2 : 1;\n';
+    const text =
+      '<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 36\n<END OF METADATA>\n\nOrigin 1\n 1 : 5.0; 2 : 10.0;\nOrigin 2\n 1 : 20; 2 : 1;\n';
     const d = parseTntpTrips(text, 't_trips.tntp');
     expect(d.total).toBe(30);
     expect(d.intrazonal).toBe(6);
-    expect(() => parseTntpTrips(text.replace('36', '40'), 't_trips.tntp')).toThrowError(/sum to 36 but <TOTAL OD FLOW> says 40/);
-    expect(() => parseTntpTrips(text.replace('2 : 10.0', '2 : x'), 't_trips.tntp')).toThrowError(/t_trips\.tntp:6:\d+: demand "x"/);
-    expect(() => parseTntpTrips(text.replace('Origin 2', 'Origin 5'), 't_trips.tntp')).toThrowError(/t_trips\.tntp:7:8: origin "5" is outside 1\.\.2/);
+    expect(() => parseTntpTrips(text.replace('36', '40'), 't_trips.tntp')).toThrowError(
+      /sum to 36 but <TOTAL OD FLOW> says 40/,
+    );
+    expect(() => parseTntpTrips(text.replace('2 : 10.0', '2 : x'), 't_trips.tntp')).toThrowError(
+      /t_trips\.tntp:6:\d+: demand "x"/,
+    );
+    expect(() => parseTntpTrips(text.replace('Origin 2', 'Origin 5'), 't_trips.tntp')).toThrowError(
+      /t_trips\.tntp:7:8: origin "5" is outside 1\.\.2/,
+    );
   });
 });
 
@@ -67,6 +79,8 @@ describe.skipIf(!haveSf)('Sioux Falls files (../shared/validation/tntp/SiouxFall
     expect(beckmann(c.net, best.volume) / 1e5).toBeCloseTo(42.3133528710744, 8);
     const xy = parseTntpNodes(readFileSync(path.join(SIOUX_FALLS_DIR, 'SiouxFalls_node.tntp'), 'utf8'), 24);
     expect(xy.x[0]).toBeCloseTo(-96.77041974, 8);
-    expect(() => parseTntpFlow('From To Volume Cost\n1 99 5 5\n', c.net, 'f_flow.tntp')).toThrowError(/link 1→99 is not in the network/);
+    expect(() => parseTntpFlow('From To Volume Cost\n1 99 5 5\n', c.net, 'f_flow.tntp')).toThrowError(
+      /link 1→99 is not in the network/,
+    );
   });
 });

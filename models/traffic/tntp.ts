@@ -42,7 +42,12 @@ function readMeta(lines: string[], file: string): Meta {
     if (!m) {
       // No metadata block at all (some hand-made files): the body starts here.
       if (values.size === 0) return { values, bodyStart: i };
-      throw new InputFileError(file, i + 1, 1, `expected a metadata line "<KEY> value" or "<END OF METADATA>", got "${line.slice(0, 40)}"`);
+      throw new InputFileError(
+        file,
+        i + 1,
+        1,
+        `expected a metadata line "<KEY> value" or "<END OF METADATA>", got "${line.slice(0, 40)}"`,
+      );
     }
     const key = m[1]!.trim().toUpperCase();
     if (key === 'END OF METADATA') return { values, bodyStart: i + 1 };
@@ -54,7 +59,13 @@ function readMeta(lines: string[], file: string): Meta {
 function metaNumber(meta: Meta, key: string, file: string, required: boolean, fallback = 0): number {
   const raw = meta.values.get(key);
   if (raw === undefined || raw === '') {
-    if (required) throw new InputFileError(file, 1, 1, `metadata <${key}> is missing; add a line "<${key}> n" before <END OF METADATA>`);
+    if (required)
+      throw new InputFileError(
+        file,
+        1,
+        1,
+        `metadata <${key}> is missing; add a line "<${key}> n" before <END OF METADATA>`,
+      );
     return fallback;
   }
   const v = Number(raw.replace(/;$/, ''));
@@ -94,7 +105,12 @@ export function parseTntpNet(text: string, file = '_net.tntp'): Network {
   const tollFactor = metaNumber(meta, 'TOLL FACTOR', file, false, 0);
   const distanceFactor = metaNumber(meta, 'DISTANCE FACTOR', file, false, 0);
   if (!Number.isInteger(numZones) || numZones < 1 || numZones > numNodes) {
-    throw new InputFileError(file, 1, 1, `<NUMBER OF ZONES> ${numZones} must be an integer in 1..<NUMBER OF NODES> (${numNodes})`);
+    throw new InputFileError(
+      file,
+      1,
+      1,
+      `<NUMBER OF ZONES> ${numZones} must be an integer in 1..<NUMBER OF NODES> (${numNodes})`,
+    );
   }
 
   const from: number[] = [];
@@ -107,13 +123,22 @@ export function parseTntpNet(text: string, file = '_net.tntp'): Network {
     const f = fields(raw);
     if (f.length === 0) continue;
     if (f.length < 9) {
-      throw new InputFileError(file, i + 1, f[f.length - 1]!.col, `link row has ${f.length} fields; expected init term capacity length fft B power speed toll [type] ;`);
+      throw new InputFileError(
+        file,
+        i + 1,
+        f[f.length - 1]!.col,
+        `link row has ${f.length} fields; expected init term capacity length fft B power speed toll [type] ;`,
+      );
     }
     const lineNo = i + 1;
     const a = num(f[0]!, file, lineNo, 'init node');
     const b = num(f[1]!, file, lineNo, 'term node');
-    for (const [k, f0] of [[a, f[0]!], [b, f[1]!]] as const) {
-      if (!Number.isInteger(k) || k < 1 || k > numNodes) throw new InputFileError(file, lineNo, f0.col, `node ${f0.text} is outside 1..${numNodes} (<NUMBER OF NODES>)`);
+    for (const [k, f0] of [
+      [a, f[0]!],
+      [b, f[1]!],
+    ] as const) {
+      if (!Number.isInteger(k) || k < 1 || k > numNodes)
+        throw new InputFileError(file, lineNo, f0.col, `node ${f0.text} is outside 1..${numNodes} (<NUMBER OF NODES>)`);
     }
     from.push(a - 1);
     to.push(b - 1);
@@ -123,13 +148,19 @@ export function parseTntpNet(text: string, file = '_net.tntp'): Network {
     const fft = cols[2]![cols[2]!.length - 1]!;
     const bb = cols[3]![cols[3]!.length - 1]!;
     const pw = cols[4]![cols[4]!.length - 1]!;
-    if (!(cap > 0) && bb !== 0) throw new InputFileError(file, lineNo, f[2]!.col, `capacity ${cap} must be > 0 on a link with B ≠ 0`);
+    if (!(cap > 0) && bb !== 0)
+      throw new InputFileError(file, lineNo, f[2]!.col, `capacity ${cap} must be > 0 on a link with B ≠ 0`);
     if (fft < 0) throw new InputFileError(file, lineNo, f[4]!.col, `free flow time ${fft} must be ≥ 0`);
     if (bb < 0 || pw < 0) throw new InputFileError(file, lineNo, f[5]!.col, `B (${bb}) and power (${pw}) must be ≥ 0`);
   }
   const numLinks = from.length;
   if (numLinks !== numLinksMeta) {
-    throw new InputFileError(file, lines.length, 1, `found ${numLinks} link rows but <NUMBER OF LINKS> says ${numLinksMeta}`);
+    throw new InputFileError(
+      file,
+      lines.length,
+      1,
+      `found ${numLinks} link rows but <NUMBER OF LINKS> says ${numLinksMeta}`,
+    );
   }
   const nodeIds = new Int32Array(numNodes);
   for (let n = 0; n < numNodes; n++) nodeIds[n] = n + 1;
@@ -185,7 +216,12 @@ export function parseTntpTrips(text: string, file = '_trips.tntp'): Demand {
     if (om) {
       const o = Number(om[1]);
       if (!Number.isInteger(o) || o < 1 || o > numZones) {
-        throw new InputFileError(file, lineNo, raw.indexOf(om[1]!) + 1, `origin "${om[1]}" is outside 1..${numZones} (<NUMBER OF ZONES>)`);
+        throw new InputFileError(
+          file,
+          lineNo,
+          raw.indexOf(om[1]!) + 1,
+          `origin "${om[1]}" is outside 1..${numZones} (<NUMBER OF ZONES>)`,
+        );
       }
       origin = o - 1;
       continue;
@@ -199,8 +235,15 @@ export function parseTntpTrips(text: string, file = '_trips.tntp'): Demand {
       const col = m.index + 1;
       const d = Number(m[1]);
       const q = Number(m[2]);
-      if (!Number.isInteger(d) || d < 1 || d > numZones) throw new InputFileError(file, lineNo, col, `destination "${m[1]}" is outside 1..${numZones}`);
-      if (!Number.isFinite(q) || q < 0) throw new InputFileError(file, lineNo, raw.indexOf(m[2]!, col - 1) + 1, `demand "${m[2]}" must be a number ≥ 0`);
+      if (!Number.isInteger(d) || d < 1 || d > numZones)
+        throw new InputFileError(file, lineNo, col, `destination "${m[1]}" is outside 1..${numZones}`);
+      if (!Number.isFinite(q) || q < 0)
+        throw new InputFileError(
+          file,
+          lineNo,
+          raw.indexOf(m[2]!, col - 1) + 1,
+          `demand "${m[2]}" must be a number ≥ 0`,
+        );
       od[origin * numZones + d - 1] += q;
     }
     if (!any) throw new InputFileError(file, lineNo, 1, `expected "dest : flow;" entries, got "${t.slice(0, 40)}"`);
@@ -235,7 +278,8 @@ export function parseTntpFlow(text: string, net: Network, file = '_flow.tntp'): 
     const t = raw.trim();
     if (t === '' || t.startsWith('~') || t.startsWith('<') || /^from/i.test(t)) continue;
     const f = fields(raw);
-    if (f.length < 4) throw new InputFileError(file, i + 1, 1, `expected "from to volume cost", got ${f.length} fields`);
+    if (f.length < 4)
+      throw new InputFileError(file, i + 1, 1, `expected "from to volume cost", got ${f.length} fields`);
     const a = num(f[0]!, file, i + 1, 'from node');
     const b = num(f[1]!, file, i + 1, 'to node');
     const link = index.get((a - 1) * net.numNodes + (b - 1));
@@ -244,7 +288,8 @@ export function parseTntpFlow(text: string, net: Network, file = '_flow.tntp'): 
     cost[link] = num(f[3]!, file, i + 1, 'cost');
     seen++;
   }
-  if (seen !== net.numLinks) throw new InputFileError(file, lines.length, 1, `has ${seen} rows; the network has ${net.numLinks} links`);
+  if (seen !== net.numLinks)
+    throw new InputFileError(file, lines.length, 1, `has ${seen} rows; the network has ${net.numLinks} links`);
   return { volume, cost };
 }
 
@@ -252,7 +297,11 @@ export function parseTntpFlow(text: string, net: Network, file = '_flow.tntp'): 
  * Parse a `_node.tntp` text (`Node X Y ;`) into coordinate arrays indexed by node (NaN where absent).
  * @example const xy = parseTntpNodes(text, 24); xy.x[0] // → -96.77041974
  */
-export function parseTntpNodes(text: string, numNodes: number, file = '_node.tntp'): { x: Float64Array; y: Float64Array } {
+export function parseTntpNodes(
+  text: string,
+  numNodes: number,
+  file = '_node.tntp',
+): { x: Float64Array; y: Float64Array } {
   const x = new Float64Array(numNodes).fill(NaN);
   const y = new Float64Array(numNodes).fill(NaN);
   const lines = text.split(/\r?\n/);
@@ -262,7 +311,8 @@ export function parseTntpNodes(text: string, numNodes: number, file = '_node.tnt
     const f = fields(lines[i]!);
     if (f.length < 3) throw new InputFileError(file, i + 1, 1, 'expected "node x y ;"');
     const n = num(f[0]!, file, i + 1, 'node');
-    if (!Number.isInteger(n) || n < 1 || n > numNodes) throw new InputFileError(file, i + 1, f[0]!.col, `node ${n} outside 1..${numNodes}`);
+    if (!Number.isInteger(n) || n < 1 || n > numNodes)
+      throw new InputFileError(file, i + 1, f[0]!.col, `node ${n} outside 1..${numNodes}`);
     x[n - 1] = num(f[1]!, file, i + 1, 'x');
     y[n - 1] = num(f[2]!, file, i + 1, 'y');
   }
@@ -299,7 +349,9 @@ export function readTntpFolder(dir: string): TntpCase {
   const net = parseTntpNet(readFileSync(p(netFile), 'utf8'), p(netFile));
   const demand = parseTntpTrips(readFileSync(p(tripsFile), 'utf8'), p(tripsFile));
   if (demand.numZones !== net.numZones) {
-    throw new Error(`${p(tripsFile)}: <NUMBER OF ZONES> ${demand.numZones} differs from ${p(netFile)} (${net.numZones})`);
+    throw new Error(
+      `${p(tripsFile)}: <NUMBER OF ZONES> ${demand.numZones} differs from ${p(netFile)} (${net.numZones})`,
+    );
   }
   const best = flowFile ? parseTntpFlow(readFileSync(p(flowFile), 'utf8'), net, p(flowFile)) : undefined;
   return {
@@ -307,6 +359,11 @@ export function readTntpFolder(dir: string): TntpCase {
     net,
     demand,
     ...(best ? { best } : {}),
-    files: { net: p(netFile), trips: p(tripsFile), ...(flowFile ? { flow: p(flowFile) } : {}), ...(nodeFile ? { node: p(nodeFile) } : {}) },
+    files: {
+      net: p(netFile),
+      trips: p(tripsFile),
+      ...(flowFile ? { flow: p(flowFile) } : {}),
+      ...(nodeFile ? { node: p(nodeFile) } : {}),
+    },
   };
 }

@@ -32,7 +32,9 @@ if (!['fw', 'cfw', 'bfw', 'b'].includes(algorithm)) {
 }
 if (folders.length === 0) {
   if (!existsSync(defaultFolder)) {
-    console.error(`${defaultFolder} is missing: pass a TNTP folder, or run models/traffic/scripts/fetch-tntp.sh to download SiouxFalls`);
+    console.error(
+      `${defaultFolder} is missing: pass a TNTP folder, or run models/traffic/scripts/fetch-tntp.sh to download SiouxFalls`,
+    );
     process.exit(1);
   }
   folders.push(defaultFolder);

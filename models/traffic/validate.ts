@@ -53,12 +53,24 @@ export function relativeGapOf(c: Pick<TntpCase, 'net' | 'demand'>, flow: Float64
  * Solve a TNTP case and grade it against its `_flow` file.
  * @example const g = gradeTntp(readTntpFolder(dir)); g.pass // → true for SiouxFalls
  */
-export function gradeTntp(c: TntpCase, opts: { algorithm?: Algorithm; targetGap?: number; maxIterations?: number } = {}): Grade {
+export function gradeTntp(
+  c: TntpCase,
+  opts: { algorithm?: Algorithm; targetGap?: number; maxIterations?: number } = {},
+): Grade {
   const targetGap = opts.targetGap ?? 1e-5;
-  const result = assign(c.net, c.demand, { algorithm: opts.algorithm ?? 'bfw', targetGap, maxIterations: opts.maxIterations ?? 5000 });
+  const result = assign(c.net, c.demand, {
+    algorithm: opts.algorithm ?? 'bfw',
+    targetGap,
+    maxIterations: opts.maxIterations ?? 5000,
+  });
   const criteria: Criterion[] = [];
   const notes: string[] = [];
-  criteria.push({ name: 'relative gap', value: result.relativeGap.toExponential(3), threshold: `≤ ${targetGap.toExponential(0)}`, pass: result.relativeGap <= targetGap });
+  criteria.push({
+    name: 'relative gap',
+    value: result.relativeGap.toExponential(3),
+    threshold: `≤ ${targetGap.toExponential(0)}`,
+    pass: result.relativeGap <= targetGap,
+  });
   let bestObjective: number | null = null;
   if (!c.best) {
     notes.push(`no *_flow.tntp in ${c.files.net.replace(/[^/\\]+$/, '')}: objective and flows cannot be graded`);
@@ -70,15 +82,32 @@ export function gradeTntp(c: TntpCase, opts: { algorithm?: Algorithm; targetGap?
     for (let a = 0; a < c.net.numLinks; a++) {
       // Some published Cost columns are travel time only (no toll/distance part): accept either.
       const t = cost[a]! - c.net.fixedCost[a]!;
-      const e = Math.min(Math.abs(cost[a]! - best.cost[a]!), Math.abs(t - best.cost[a]!)) / Math.max(1e-12, Math.abs(best.cost[a]!));
+      const e =
+        Math.min(Math.abs(cost[a]! - best.cost[a]!), Math.abs(t - best.cost[a]!)) /
+        Math.max(1e-12, Math.abs(best.cost[a]!));
       if (Number.isFinite(best.cost[a]!) && best.cost[a]! !== 0) maxCostErr = Math.max(maxCostErr, e);
     }
-    criteria.push({ name: 'reference: BPR(Volume) = Cost', value: maxCostErr.toExponential(2), threshold: '≤ 1e-6 (rel)', pass: maxCostErr <= 1e-6 });
+    criteria.push({
+      name: 'reference: BPR(Volume) = Cost',
+      value: maxCostErr.toExponential(2),
+      threshold: '≤ 1e-6 (rel)',
+      pass: maxCostErr <= 1e-6,
+    });
     const refGap = relativeGapOf(c, best.volume);
-    criteria.push({ name: 'reference: gap of best-known', value: refGap.toExponential(2), threshold: '≤ 1e-8', pass: refGap <= 1e-8 });
+    criteria.push({
+      name: 'reference: gap of best-known',
+      value: refGap.toExponential(2),
+      threshold: '≤ 1e-8',
+      pass: refGap <= 1e-8,
+    });
     bestObjective = beckmann(c.net, best.volume);
     const objErr = Math.abs(result.objective - bestObjective) / bestObjective;
-    criteria.push({ name: 'objective vs best-known', value: objErr.toExponential(2), threshold: '≤ 1e-5 (rel)', pass: objErr <= 1e-5 });
+    criteria.push({
+      name: 'objective vs best-known',
+      value: objErr.toExponential(2),
+      threshold: '≤ 1e-5 (rel)',
+      pass: objErr <= 1e-5,
+    });
     let graded = 0;
     let within = 0;
     let maxDiff = 0;

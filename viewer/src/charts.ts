@@ -5,7 +5,11 @@
 import uPlot from 'uplot';
 import type { Series } from './data.ts';
 
-export interface ChartRun { label: string; series: Series | undefined; colour: string }
+export interface ChartRun {
+  label: string;
+  series: Series | undefined;
+  colour: string;
+}
 export interface ChartSpec {
   title: string;
   unit: string;
@@ -19,7 +23,12 @@ export interface ChartSpec {
   extend?: (b: ChartBuild) => void;
 }
 /** The chart under construction, as handed to `ChartSpec.extend`: `data[0]` is x in seconds, one column per series. */
-export interface ChartBuild { data: Array<Array<number | null>>; series: uPlot.Series[]; bands: uPlot.Band[]; draw: Array<(u: uPlot) => void> }
+export interface ChartBuild {
+  data: Array<Array<number | null>>;
+  series: uPlot.Series[];
+  bands: uPlot.Band[];
+  draw: Array<(u: uPlot) => void>;
+}
 
 /** Seconds since epoch of a period ('2019' → mid-year, '2019-06' → mid-month, '2019-06-15' → that day). @example periodSec('2019') */
 export function periodSec(p: string): number {
@@ -63,44 +72,67 @@ export function renderChart(el: HTMLElement, spec: ChartSpec, size?: { width: nu
   spec.extend?.({ data, series, bands, draw: extraDraw });
   const deadlineSec = spec.target ? Date.parse(`${spec.target.deadline}T00:00:00Z`) / 1000 : null;
   const cursorSec = spec.cursor ? periodSec(spec.cursor) : null;
-  const allY = data.slice(1).flat().filter((v): v is number => v !== null && Number.isFinite(v));
-  let yMin = Math.min(...allY), yMax = Math.max(...allY);
-  if (!allY.length) { yMin = 0; yMax = 1; }
+  const allY = data
+    .slice(1)
+    .flat()
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  let yMin = Math.min(...allY),
+    yMax = Math.max(...allY);
+  if (!allY.length) {
+    yMin = 0;
+    yMax = 1;
+  }
   const pad = (yMax - yMin) * 0.08 || Math.abs(yMax) * 0.1 || 1;
   const width = size?.width ?? Math.max(320, el.clientWidth || 480);
   const height = size?.height ?? Math.max(200, el.clientHeight - 60 || 240);
-  const axisStyle = { stroke: '#aab6cc', grid: { stroke: 'rgba(170,182,204,0.12)' }, ticks: { stroke: 'rgba(170,182,204,0.25)' } };
+  const axisStyle = {
+    stroke: '#aab6cc',
+    grid: { stroke: 'rgba(170,182,204,0.12)' },
+    ticks: { stroke: 'rgba(170,182,204,0.25)' },
+  };
   const opts: uPlot.Options = {
     title: spec.unit ? `${spec.title} (${spec.unit})` : spec.title,
-    width, height,
+    width,
+    height,
     series,
     bands,
     scales: {
-      x: { time: true, range: (_u, lo, hi) => [Math.min(lo, Date.UTC(2017, 0, 1) / 1000), Math.max(hi, Date.UTC(2022, 0, 1) / 1000)] },
+      x: {
+        time: true,
+        range: (_u, lo, hi) => [Math.min(lo, Date.UTC(2017, 0, 1) / 1000), Math.max(hi, Date.UTC(2022, 0, 1) / 1000)],
+      },
       y: { range: () => [yMin - pad, yMax + pad] },
     },
     axes: [{ ...axisStyle }, { ...axisStyle, size: 60 }],
     legend: { show: true },
     hooks: {
-      draw: [(u) => {
-        // Annotations on uPlot's own canvas: the deadline and the timeline cursor.
-        const ctx = u.ctx;
-        const mark = (sec: number, colour: string, text: string | null) => {
-          const x = u.valToPos(sec, 'x', true);
-          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
-          ctx.save();
-          ctx.strokeStyle = colour; ctx.lineWidth = 1.5 * devicePixelRatio;
-          ctx.setLineDash(text ? [6 * devicePixelRatio, 4 * devicePixelRatio] : []);
-          ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-          if (text) {
-            ctx.fillStyle = colour; ctx.font = `${12 * devicePixelRatio}px sans-serif`;
-            ctx.fillText(text, x + 4 * devicePixelRatio, u.bbox.top + 14 * devicePixelRatio);
-          }
-          ctx.restore();
-        };
-        if (deadlineSec !== null) mark(deadlineSec, '#ef5a5a', spec.target!.deadlineLabel);
-        if (cursorSec !== null) mark(cursorSec, 'rgba(255,255,255,0.5)', null);
-      }, ...extraDraw],
+      draw: [
+        (u) => {
+          // Annotations on uPlot's own canvas: the deadline and the timeline cursor.
+          const ctx = u.ctx;
+          const mark = (sec: number, colour: string, text: string | null) => {
+            const x = u.valToPos(sec, 'x', true);
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+            ctx.save();
+            ctx.strokeStyle = colour;
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            ctx.setLineDash(text ? [6 * devicePixelRatio, 4 * devicePixelRatio] : []);
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            if (text) {
+              ctx.fillStyle = colour;
+              ctx.font = `${12 * devicePixelRatio}px sans-serif`;
+              ctx.fillText(text, x + 4 * devicePixelRatio, u.bbox.top + 14 * devicePixelRatio);
+            }
+            ctx.restore();
+          };
+          if (deadlineSec !== null) mark(deadlineSec, '#ef5a5a', spec.target!.deadlineLabel);
+          if (cursorSec !== null) mark(cursorSec, 'rgba(255,255,255,0.5)', null);
+        },
+        ...extraDraw,
+      ],
     },
   };
   el.innerHTML = '';

@@ -14,25 +14,51 @@ function ramp(stops: Rgb[], f: number): Rgb {
 }
 
 /** Share 0..1: dark slate (nothing live) → amber → teal-green (all live). */
-const SHARE: Rgb[] = [[38, 50, 72], [120, 72, 150], [230, 140, 60], [250, 210, 80], [60, 200, 150]];
+const SHARE: Rgb[] = [
+  [38, 50, 72],
+  [120, 72, 150],
+  [230, 140, 60],
+  [250, 210, 80],
+  [60, 200, 150],
+];
 /** Volume/capacity: green → yellow → red → dark red. */
-const VC: Rgb[] = [[46, 204, 113], [241, 196, 15], [231, 76, 60], [120, 20, 40]];
+const VC: Rgb[] = [
+  [46, 204, 113],
+  [241, 196, 15],
+  [231, 76, 60],
+  [120, 20, 40],
+];
 /** Difference A − B: blue (A lower) → grey → orange (A higher). */
-const DIFF: Rgb[] = [[52, 120, 246], [90, 100, 120], [255, 140, 40]];
+const DIFF: Rgb[] = [
+  [52, 120, 246],
+  [90, 100, 120],
+  [255, 140, 40],
+];
 
 /** @example shareColour(0.5) // [230, 140, 60] */
-export function shareColour(f: number): Rgb { return ramp(SHARE, f); }
+export function shareColour(f: number): Rgb {
+  return ramp(SHARE, f);
+}
 /** @example vcColour(1.0) // red-ish */
-export function vcColour(vc: number): Rgb { return ramp(VC, vc / 1.2); }
+export function vcColour(vc: number): Rgb {
+  return ramp(VC, vc / 1.2);
+}
 /** Signed difference scaled by `scale` (value at which the colour saturates). @example diffColour(0.1, 0.2) */
-export function diffColour(d: number, scale: number): Rgb { return ramp(DIFF, 0.5 + 0.5 * (d / (scale || 1))); }
+export function diffColour(d: number, scale: number): Rgb {
+  return ramp(DIFF, 0.5 + 0.5 * (d / (scale || 1)));
+}
 
 /** `rgb()` CSS string. @example css([1,2,3]) // 'rgb(1,2,3)' */
-export function css(c: Rgb): string { return `rgb(${c[0]},${c[1]},${c[2]})`; }
+export function css(c: Rgb): string {
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
 
 /** Status colours of targets. */
 export const STATUS_COLOUR: Record<string, string> = {
-  met: '#3ccf91', 'at-risk': '#f5b942', missed: '#ef5a5a', 'no-data': '#6b7890',
+  met: '#3ccf91',
+  'at-risk': '#f5b942',
+  missed: '#ef5a5a',
+  'no-data': '#6b7890',
 };
 
 /**

@@ -38,7 +38,8 @@ function apiSource(): DataSource {
     kind: 'api',
     listRuns: async () => (await getJson('api/runs')) as RunSummary[],
     bundle: async (id) => (await getJson(`api/runs/${id}/bundle`)) as RunBundle,
-    artifact: (id, r) => getJson(`api/runs/${id}/artifacts/${encodeURIComponent(r.model)}/${encodeURIComponent(r.name)}/${r.year}`),
+    artifact: (id, r) =>
+      getJson(`api/runs/${id}/artifacts/${encodeURIComponent(r.model)}/${encodeURIComponent(r.name)}/${r.year}`),
   };
 }
 
@@ -60,7 +61,11 @@ export async function openDataSource(): Promise<{ source: DataSource; runs: RunS
   const param = new URLSearchParams(location.search).get('source');
   if (forced !== 'static' && param !== 'static') {
     const api = apiSource();
-    try { return { source: api, runs: await api.listRuns() }; } catch { /* fall back to the static export */ }
+    try {
+      return { source: api, runs: await api.listRuns() };
+    } catch {
+      /* fall back to the static export */
+    }
   }
   const st = staticSource();
   return { source: st, runs: await st.listRuns() };
@@ -96,24 +101,43 @@ export class SeriesIndex {
         list.push(s);
         this.byMetric.set(r.metric, list);
       }
-      s.periods.push(r.period); s.p10.push(r.p10); s.p50.push(r.p50); s.p90.push(r.p90);
+      s.periods.push(r.period);
+      s.p10.push(r.p10);
+      s.p50.push(r.p50);
+      s.p90.push(r.p90);
     }
     for (const s of this.map.values()) {
-      const order = s.periods.map((_, i) => i).sort((a, b) => (s.periods[a] < s.periods[b] ? -1 : s.periods[a] > s.periods[b] ? 1 : 0));
-      s.periods = order.map((i) => s.periods[i]); s.p10 = order.map((i) => s.p10[i]);
-      s.p50 = order.map((i) => s.p50[i]); s.p90 = order.map((i) => s.p90[i]);
+      const order = s.periods
+        .map((_, i) => i)
+        .sort((a, b) => (s.periods[a] < s.periods[b] ? -1 : s.periods[a] > s.periods[b] ? 1 : 0));
+      s.periods = order.map((i) => s.periods[i]);
+      s.p10 = order.map((i) => s.p10[i]);
+      s.p50 = order.map((i) => s.p50[i]);
+      s.p90 = order.map((i) => s.p90[i]);
     }
   }
-  get(metric: string, entity: string): Series | undefined { return this.map.get(`${metric}|${entity}`); }
-  metrics(): string[] { return [...this.byMetric.keys()].sort(); }
-  entities(metric: string): string[] { return (this.byMetric.get(metric) ?? []).map((s) => s.entity); }
+  get(metric: string, entity: string): Series | undefined {
+    return this.map.get(`${metric}|${entity}`);
+  }
+  metrics(): string[] {
+    return [...this.byMetric.keys()].sort();
+  }
+  entities(metric: string): string[] {
+    return (this.byMetric.get(metric) ?? []).map((s) => s.entity);
+  }
   /** Series of a metric whose entity matches a predicate. */
-  where(metric: string, pred: (entity: string) => boolean): Series[] { return (this.byMetric.get(metric) ?? []).filter((s) => pred(s.entity)); }
+  where(metric: string, pred: (entity: string) => boolean): Series[] {
+    return (this.byMetric.get(metric) ?? []).filter((s) => pred(s.entity));
+  }
   /**
    * Value in force at month `ym` ('YYYY-MM'): a yearly series gives its year's value; a monthly (or daily) series
    * the last period at or before the month; undefined before the first period.
    */
-  at(metric: string, entity: string, ym: string): { p10: number; p50: number; p90: number; period: string } | undefined {
+  at(
+    metric: string,
+    entity: string,
+    ym: string,
+  ): { p10: number; p50: number; p90: number; period: string } | undefined {
     const s = this.get(metric, entity);
     return s ? valueAt(s, ym) : undefined;
   }
@@ -126,7 +150,8 @@ export function valueAt(s: Series, ym: string): { p10: number; p50: number; p90:
   for (let i = 0; i < s.periods.length; i++) {
     const p = s.periods[i];
     const ok = p.length === 4 ? p === year || p < year : p.slice(0, 7) <= ym;
-    if (ok) best = i; else break;
+    if (ok) best = i;
+    else break;
   }
   if (best < 0) return undefined;
   return { p10: s.p10[best], p50: s.p50[best], p90: s.p90[best], period: s.periods[best] };

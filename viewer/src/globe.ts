@@ -3,9 +3,21 @@
  * lean ("low graphics") mode, and the site's optional own imagery / 3D Tiles from settings.json.
  */
 import {
-  buildModuleUrl, Cartesian3, Cesium3DTileset, Color, Credit, EllipsoidTerrainProvider, ImageryLayer, JulianDate,
-  Math as CesiumMath, TileMapServiceImageryProvider, UrlTemplateImageryProvider, Viewer, WebMapTileServiceImageryProvider,
-  ClockRange, ClockStep,
+  buildModuleUrl,
+  Cartesian3,
+  Cesium3DTileset,
+  Color,
+  Credit,
+  EllipsoidTerrainProvider,
+  ImageryLayer,
+  JulianDate,
+  Math as CesiumMath,
+  TileMapServiceImageryProvider,
+  UrlTemplateImageryProvider,
+  Viewer,
+  WebMapTileServiceImageryProvider,
+  ClockRange,
+  ClockStep,
 } from 'cesium';
 import type { SiteSettings } from './settings.ts';
 
@@ -117,18 +129,32 @@ function addSiteLayers(viewer: Viewer, settings: SiteSettings): void {
   const im = settings.imagery;
   if (im.enabled && im.url) {
     const credit = im.credit ? new Credit(im.credit) : undefined;
-    const provider = im.type === 'wmts'
-      ? new WebMapTileServiceImageryProvider({
-        url: im.url, layer: im.wmts?.layer ?? '', style: im.wmts?.style ?? 'default',
-        tileMatrixSetID: im.wmts?.tileMatrixSetID ?? '', format: im.wmts?.format, maximumLevel: im.maximumLevel, credit,
-      })
-      : new UrlTemplateImageryProvider({ url: im.url, minimumLevel: im.minimumLevel, maximumLevel: im.maximumLevel, credit });
+    const provider =
+      im.type === 'wmts'
+        ? new WebMapTileServiceImageryProvider({
+            url: im.url,
+            layer: im.wmts?.layer ?? '',
+            style: im.wmts?.style ?? 'default',
+            tileMatrixSetID: im.wmts?.tileMatrixSetID ?? '',
+            format: im.wmts?.format,
+            maximumLevel: im.maximumLevel,
+            credit,
+          })
+        : new UrlTemplateImageryProvider({
+            url: im.url,
+            minimumLevel: im.minimumLevel,
+            maximumLevel: im.maximumLevel,
+            credit,
+          });
     viewer.imageryLayers.addImageryProvider(provider);
   }
   const t3 = settings.tiles3d;
   if (t3.enabled && t3.url) {
     Cesium3DTileset.fromUrl(t3.url)
-      .then((ts) => { viewer.scene.primitives.add(ts); viewer.scene.requestRender(); })
+      .then((ts) => {
+        viewer.scene.primitives.add(ts);
+        viewer.scene.requestRender();
+      })
       .catch((e: unknown) => console.warn(`settings.json tiles3d.url could not be loaded: ${String(e)}`));
   }
 }

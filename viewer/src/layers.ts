@@ -4,9 +4,26 @@
  * (PolylineCollection, recoloured when the year changes), and sites (greenhouses, cloud centre, seats).
  */
 import {
-  Cartesian2, Cartesian3, Color, ColorGeometryInstanceAttribute, GeometryInstance, LabelCollection, LabelStyle,
-  Material, NearFarScalar, PerInstanceColorAppearance, PointPrimitiveCollection, PolygonGeometry, PolygonHierarchy,
-  Polyline, PolylineCollection, Primitive, VerticalOrigin, type Viewer, type PointPrimitive, type Label,
+  Cartesian2,
+  Cartesian3,
+  Color,
+  ColorGeometryInstanceAttribute,
+  GeometryInstance,
+  LabelCollection,
+  LabelStyle,
+  Material,
+  NearFarScalar,
+  PerInstanceColorAppearance,
+  PointPrimitiveCollection,
+  PolygonGeometry,
+  PolygonHierarchy,
+  Polyline,
+  PolylineCollection,
+  Primitive,
+  VerticalOrigin,
+  type Viewer,
+  type PointPrimitive,
+  type Label,
 } from 'cesium';
 import type { GeoDistrict, GeoRoad, GeoSite, ZiboGeo } from '../geo.ts';
 import { css } from './colours.ts';
@@ -14,7 +31,8 @@ import { css } from './colours.ts';
 type Rgb = [number, number, number];
 
 /** What a pick on the globe hit. */
-export type PickId = { kind: 'district'; code: string } | { kind: 'link'; id: string } | { kind: 'site'; id: string; siteKind: string };
+export type PickId =
+  { kind: 'district'; code: string } | { kind: 'link'; id: string } | { kind: 'site'; id: string; siteKind: string };
 
 const ROAD_STYLE: Array<{ re: RegExp; widthPx: number; colour: string }> = [
   { re: /express|motorway|freeway|高速/i, widthPx: 4, colour: '#ff9f43' },
@@ -30,9 +48,13 @@ export function roadStyle(cls: string): { widthPx: number; colour: string } {
 }
 
 /** A greenhouse site (by its `kind`). @example isGreenhouse({ kind: 'greenhouse' } as GeoSite) // true */
-export function isGreenhouse(s: GeoSite): boolean { return /greenhouse|温室|agri|farm/i.test(s.kind); }
+export function isGreenhouse(s: GeoSite): boolean {
+  return /greenhouse|温室|agri|farm/i.test(s.kind);
+}
 /** The cloud computing centre (by its `kind`). @example isCloud({ kind: 'cloud' } as GeoSite) // true */
-export function isCloud(s: GeoSite): boolean { return /cloud|data.?cent|云/i.test(s.kind); }
+export function isCloud(s: GeoSite): boolean {
+  return /cloud|data.?cent|云/i.test(s.kind);
+}
 
 /**
  * The map's vector layers; recolour with colourDistricts / colourRoads / styleSite when the month changes.
@@ -80,13 +102,22 @@ export class MapLayers {
       d.rings.forEach((ring) => {
         const id = { kind: 'district' as const, code: d.code };
         ids.push(id);
-        instances.push(new GeometryInstance({
-          id,
-          geometry: new PolygonGeometry({ polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(ring)), height: 0 }),
-          attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.fromBytes(38, 50, 72, 170)) },
-        }));
+        instances.push(
+          new GeometryInstance({
+            id,
+            geometry: new PolygonGeometry({
+              polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(ring)),
+              height: 0,
+            }),
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(Color.fromBytes(38, 50, 72, 170)) },
+          }),
+        );
         const outline = Cartesian3.fromDegreesArrayHeights(ring.flatMap((v, i) => (i % 2 === 1 ? [v, 60] : [v])));
-        this.districtOutlines.add({ positions: outline, width: 2, material: Material.fromType('Color', { color: Color.fromCssColorString('#dfe9ff').withAlpha(0.85) }) });
+        this.districtOutlines.add({
+          positions: outline,
+          width: 2,
+          material: Material.fromType('Color', { color: Color.fromCssColorString('#dfe9ff').withAlpha(0.85) }),
+        });
       });
       this.districtIds.set(d.code, ids);
       const label = this.districtLabels.add({
@@ -104,11 +135,13 @@ export class MapLayers {
       this.labelByCode.set(d.code, label);
     }
     if (instances.length) {
-      this.districtFill = this.viewer.scene.primitives.add(new Primitive({
-        geometryInstances: instances,
-        appearance: new PerInstanceColorAppearance({ translucent: true, closed: false, flat: true }),
-        asynchronous: false,
-      })) as Primitive;
+      this.districtFill = this.viewer.scene.primitives.add(
+        new Primitive({
+          geometryInstances: instances,
+          appearance: new PerInstanceColorAppearance({ translucent: true, closed: false, flat: true }),
+          asynchronous: false,
+        }),
+      ) as Primitive;
     }
   }
 
@@ -120,9 +153,12 @@ export class MapLayers {
       // The two directions of a road are two links: shift each ~40 m to its right so both stay visible.
       const [x0, y0, x1, y1] = r.coords;
       const kx = Math.cos((y0 * Math.PI) / 180);
-      const dx = (x1 - x0) * kx, dy = y1 - y0, len = Math.hypot(dx, dy) || 1;
+      const dx = (x1 - x0) * kx,
+        dy = y1 - y0,
+        len = Math.hypot(dx, dy) || 1;
       const offDeg = 40 / 111_000;
-      const ox = ((dy / len) * offDeg) / kx, oy = (-dx / len) * offDeg;
+      const ox = ((dy / len) * offDeg) / kx,
+        oy = (-dx / len) * offDeg;
       const pl = this.roads.add({
         id: { kind: 'link', id: r.id } satisfies PickId,
         positions: Cartesian3.fromDegreesArrayHeights([x0 + ox, y0 + oy, 120, x1 + ox, y1 + oy, 120]),
@@ -135,13 +171,18 @@ export class MapLayers {
 
   private buildSites(sites: GeoSite[]): void {
     for (const s of sites) {
-      const gh = isGreenhouse(s), cloud = isCloud(s);
+      const gh = isGreenhouse(s),
+        cloud = isCloud(s);
       const size = cloud ? 18 : gh ? 8 + 3 * Math.log10(1 + (s.areaM2 ?? 1e5) / 1e4) : 6;
       const p = this.sites.add({
         id: { kind: 'site', id: s.id, siteKind: s.kind } satisfies PickId,
         position: Cartesian3.fromDegrees(s.lon, s.lat, 200),
         pixelSize: size,
-        color: cloud ? Color.fromCssColorString('#4fd1ff') : gh ? Color.fromCssColorString('#9be15d') : Color.fromCssColorString('#e0e6f0'),
+        color: cloud
+          ? Color.fromCssColorString('#4fd1ff')
+          : gh
+            ? Color.fromCssColorString('#9be15d')
+            : Color.fromCssColorString('#e0e6f0'),
         outlineColor: Color.fromCssColorString('#05080f'),
         outlineWidth: 2,
         disableDepthTestDistance: Number.POSITIVE_INFINITY,
@@ -212,14 +253,24 @@ export class MapLayers {
   }
 
   setDistrictNames(nameOf: (d: GeoDistrict) => string): void {
-    for (const d of this.geo.districts) { const l = this.labelByCode.get(d.code); if (l) l.text = nameOf(d); }
+    for (const d of this.geo.districts) {
+      const l = this.labelByCode.get(d.code);
+      if (l) l.text = nameOf(d);
+    }
     this.viewer.scene.requestRender();
   }
 
   setVisible(layer: 'districts' | 'roads' | 'sites', on: boolean): void {
-    if (layer === 'districts') { if (this.districtFill) this.districtFill.show = on; this.districtOutlines.show = on; this.districtLabels.show = on; }
+    if (layer === 'districts') {
+      if (this.districtFill) this.districtFill.show = on;
+      this.districtOutlines.show = on;
+      this.districtLabels.show = on;
+    }
     if (layer === 'roads') this.roads.show = on;
-    if (layer === 'sites') { this.sites.show = on; this.siteLabels.show = on; }
+    if (layer === 'sites') {
+      this.sites.show = on;
+      this.siteLabels.show = on;
+    }
     this.viewer.scene.requestRender();
   }
 }

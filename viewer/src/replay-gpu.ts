@@ -6,8 +6,18 @@
  * Same inputs and semantics as VehicleReplay (replay.ts); positions are the same straight-line interpolation.
  */
 import {
-  BoundingSphere, Cartesian3, ComponentDatatype, Geometry, GeometryAttribute, GeometryInstance, Material,
-  Primitive, PrimitiveType, Appearance, BlendingState, type Viewer,
+  BoundingSphere,
+  Cartesian3,
+  ComponentDatatype,
+  Geometry,
+  GeometryAttribute,
+  GeometryInstance,
+  Material,
+  Primitive,
+  PrimitiveType,
+  Appearance,
+  BlendingState,
+  type Viewer,
 } from 'cesium';
 import type { GeoRoad } from '../geo.ts';
 import type { Trajectories } from './replay.ts';
@@ -51,8 +61,13 @@ void main() {
 `;
 
 function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; }
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
   return lo;
 }
 
@@ -80,14 +95,25 @@ export class GpuVehicleReplay {
     this.count = traj.offsets.length - 1;
     const n = traj.link.length;
     this.t0 = traj.startSec;
-    const start = new Float64Array(n * 3), delta = new Float32Array(n * 3), timing = new Float32Array(n * 4);
-    const a = new Cartesian3(), b = new Cartesian3();
-    const ends = roads.map((r) => [Cartesian3.fromDegrees(r.coords[0], r.coords[1], 150), Cartesian3.fromDegrees(r.coords[2], r.coords[3], 150)]);
+    const start = new Float64Array(n * 3),
+      delta = new Float32Array(n * 3),
+      timing = new Float32Array(n * 4);
+    const a = new Cartesian3(),
+      b = new Cartesian3();
+    const ends = roads.map((r) => [
+      Cartesian3.fromDegrees(r.coords[0], r.coords[1], 150),
+      Cartesian3.fromDegrees(r.coords[2], r.coords[3], 150),
+    ]);
     for (let i = 0; i < n; i++) {
       const [p0, p1] = ends[traj.link[i]];
-      Cartesian3.clone(p0, a); Cartesian3.subtract(p1, p0, b);
-      start[i * 3] = a.x; start[i * 3 + 1] = a.y; start[i * 3 + 2] = a.z;
-      delta[i * 3] = b.x; delta[i * 3 + 1] = b.y; delta[i * 3 + 2] = b.z;
+      Cartesian3.clone(p0, a);
+      Cartesian3.subtract(p1, p0, b);
+      start[i * 3] = a.x;
+      start[i * 3 + 1] = a.y;
+      start[i * 3 + 2] = a.z;
+      delta[i * 3] = b.x;
+      delta[i * 3 + 1] = b.y;
+      delta[i * 3 + 2] = b.z;
       // Times relative to the window start keep float32 precision (ms over a 3-hour peak).
       const q = traj.queueSec[i];
       timing[i * 4] = traj.enterSec[i] - this.t0;
@@ -100,9 +126,21 @@ export class GpuVehicleReplay {
     const positions = start;
     const geometry = new Geometry({
       attributes: {
-        position: new GeometryAttribute({ componentDatatype: ComponentDatatype.DOUBLE, componentsPerAttribute: 3, values: positions }),
-        delta: new GeometryAttribute({ componentDatatype: ComponentDatatype.FLOAT, componentsPerAttribute: 3, values: delta }),
-        timing: new GeometryAttribute({ componentDatatype: ComponentDatatype.FLOAT, componentsPerAttribute: 4, values: timing }),
+        position: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.DOUBLE,
+          componentsPerAttribute: 3,
+          values: positions,
+        }),
+        delta: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.FLOAT,
+          componentsPerAttribute: 3,
+          values: delta,
+        }),
+        timing: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.FLOAT,
+          componentsPerAttribute: 4,
+          values: timing,
+        }),
       } as never,
       primitiveType: PrimitiveType.POINTS,
       boundingSphere: BoundingSphere.fromVertices(Array.from(positions)),
@@ -110,28 +148,35 @@ export class GpuVehicleReplay {
     this.material = new Material({
       fabric: {
         uniforms: { simTime: 0, colour: Cartesian3.fromElements(0, 0, 0) },
-        source: 'czm_material czm_getMaterial(czm_materialInput m) { czm_material mat = czm_getDefaultMaterial(m); mat.diffuse = colour; mat.alpha = 1.0 + 0.0 * simTime; return mat; }',
+        source:
+          'czm_material czm_getMaterial(czm_materialInput m) { czm_material mat = czm_getDefaultMaterial(m); mat.diffuse = colour; mat.alpha = 1.0 + 0.0 * simTime; return mat; }',
       },
     });
     const c = /^#?([0-9a-f]{6})$/i.exec(colour)?.[1] ?? 'ffe27a';
-    this.material.uniforms.colour = new Cartesian3(parseInt(c.slice(0, 2), 16) / 255, parseInt(c.slice(2, 4), 16) / 255, parseInt(c.slice(4, 6), 16) / 255);
-    this.primitive = viewer.scene.primitives.add(new Primitive({
-      geometryInstances: new GeometryInstance({ geometry }),
-      appearance: new Appearance({
-        material: this.material,
-        vertexShaderSource: VS,
-        fragmentShaderSource: FS,
-        // Drawn in the translucent pass, like Cesium's own point collections, so district fills do not tint them.
-        renderState: { depthTest: { enabled: true }, depthMask: false, blending: BlendingState.ALPHA_BLEND },
-        translucent: true,
+    this.material.uniforms.colour = new Cartesian3(
+      parseInt(c.slice(0, 2), 16) / 255,
+      parseInt(c.slice(2, 4), 16) / 255,
+      parseInt(c.slice(4, 6), 16) / 255,
+    );
+    this.primitive = viewer.scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({ geometry }),
+        appearance: new Appearance({
+          material: this.material,
+          vertexShaderSource: VS,
+          fragmentShaderSource: FS,
+          // Drawn in the translucent pass, like Cesium's own point collections, so district fills do not tint them.
+          renderState: { depthTest: { enabled: true }, depthMask: false, blending: BlendingState.ALPHA_BLEND },
+          translucent: true,
+        }),
+        asynchronous: false,
+        compressVertices: false,
+        vertexCacheOptimize: false,
+        interleave: false,
+        allowPicking: false,
+        releaseGeometryInstances: true,
       }),
-      asynchronous: false,
-      compressVertices: false,
-      vertexCacheOptimize: false,
-      interleave: false,
-      allowPicking: false,
-      releaseGeometryInstances: true,
-    })) as Primitive;
+    ) as Primitive;
   }
 
   update(tSec: number): void {
@@ -143,7 +188,12 @@ export class GpuVehicleReplay {
     this.viewer.scene.requestRender();
   }
 
-  setVisible(on: boolean): void { this.primitive.show = on; this.viewer.scene.requestRender(); }
+  setVisible(on: boolean): void {
+    this.primitive.show = on;
+    this.viewer.scene.requestRender();
+  }
 
-  destroy(): void { this.viewer.scene.primitives.remove(this.primitive); }
+  destroy(): void {
+    this.viewer.scene.primitives.remove(this.primitive);
+  }
 }

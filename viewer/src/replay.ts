@@ -41,7 +41,7 @@ export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
   const linkIndex = new Map(roads.map((r, i) => [r.id, i]));
   const o = (a ?? {}) as Record<string, unknown>;
   const linkIds = Array.isArray(o.linkIds) ? (o.linkIds as unknown[]).map(String) : null;
-  const lk = (x: unknown) => linkIndex.get((linkIds ? linkIds[Number(x)] ?? '' : String(x)).replace(/^link:/, ''));
+  const lk = (x: unknown) => linkIndex.get((linkIds ? (linkIds[Number(x)] ?? '') : String(x)).replace(/^link:/, ''));
   const rows: Row[] = []; // vehicle, link idx, enter, exit, queue time, queue fraction
   if (Array.isArray(o.vehicles)) {
     (o.vehicles as Array<Record<string, unknown>>).forEach((v, vi) => {
@@ -59,17 +59,30 @@ export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
     const links = Array.isArray(o.link) ? (o.link as unknown[]) : numArray(o.link ?? o.linkId);
     const enter = numArray(o.enterSec ?? o.enter ?? o.t ?? o.time);
     const exit = numArray(o.exitSec ?? o.exit ?? []);
-    const qSec = numArray(o.queueSec ?? []), qPos = numArray(o.queuePosM ?? []);
+    const qSec = numArray(o.queueSec ?? []),
+      qPos = numArray(o.queuePosM ?? []);
     for (let i = 0; i < veh.length; i++) {
       const li = lk(links[i]);
       if (li === undefined) continue;
       const ex = exit[i] ?? (veh[i + 1] === veh[i] ? enter[i + 1] : enter[i] + 30);
-      const qs = qSec[i], qp = qPos[i];
-      const queued = qs !== null && qp !== null && Number.isFinite(qs) && Number.isFinite(qp) && qs > enter[i] && qs < ex;
-      rows.push([veh[i], li, enter[i], ex, queued ? qs : NaN, queued ? Math.min(1, Math.max(0, qp / (roads[li].lengthM || 1))) : NaN]);
+      const qs = qSec[i],
+        qp = qPos[i];
+      const queued =
+        qs !== null && qp !== null && Number.isFinite(qs) && Number.isFinite(qp) && qs > enter[i] && qs < ex;
+      rows.push([
+        veh[i],
+        li,
+        enter[i],
+        ex,
+        queued ? qs : NaN,
+        queued ? Math.min(1, Math.max(0, qp / (roads[li].lengthM || 1))) : NaN,
+      ]);
     }
   }
-  if (!rows.length) throw new Error('replay artifact: no rows on known links (expected columns vehicle/link/enterSec or vehicles[].links/times)');
+  if (!rows.length)
+    throw new Error(
+      'replay artifact: no rows on known links (expected columns vehicle/link/enterSec or vehicles[].links/times)',
+    );
   rows.sort((x, y) => x[0] - y[0] || x[2] - y[2]);
   return packRows(rows, numArray([o.startSec])[0], numArray([o.endSec])[0]);
 }
@@ -79,20 +92,33 @@ type Row = [vehicle: number, link: number, enter: number, exit: number, queueSec
 function packRows(rows: Row[], start?: number, end?: number): Trajectories {
   const vehicles: number[] = [];
   let prev = NaN;
-  rows.forEach((r, i) => { if (r[0] !== prev) { vehicles.push(i); prev = r[0]; } });
+  rows.forEach((r, i) => {
+    if (r[0] !== prev) {
+      vehicles.push(i);
+      prev = r[0];
+    }
+  });
   const offsets = new Uint32Array(vehicles.length + 1);
-  vehicles.forEach((v, i) => { offsets[i] = v; });
+  vehicles.forEach((v, i) => {
+    offsets[i] = v;
+  });
   offsets[vehicles.length] = rows.length;
   const t: Trajectories = {
-    startSec: 0, endSec: 0, offsets,
+    startSec: 0,
+    endSec: 0,
+    offsets,
     link: Uint32Array.from(rows, (r) => r[1]),
     enterSec: Float64Array.from(rows, (r) => r[2]),
     exitSec: Float64Array.from(rows, (r) => Math.max(r[3], r[2] + 1e-3)),
     queueSec: Float64Array.from(rows, (r) => r[4]),
     queueFrac: Float64Array.from(rows, (r) => r[5]),
   };
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < rows.length; i++) { lo = Math.min(lo, t.enterSec[i]); hi = Math.max(hi, t.exitSec[i]); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    lo = Math.min(lo, t.enterSec[i]);
+    hi = Math.max(hi, t.exitSec[i]);
+  }
   t.startSec = Number.isFinite(start) ? start! : lo;
   t.endSec = Number.isFinite(end) ? end! : hi;
   return t;
@@ -105,7 +131,14 @@ function packRows(rows: Row[], start?: number, end?: number): Trajectories {
  */
 export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number): Trajectories {
   let s = seed >>> 0 || 1;
-  const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const rnd = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
   const rows: Row[] = [];
   for (let v = 0; v < n; v++) {
     let t = 7 * 3600 + rnd() * 600;
@@ -126,12 +159,16 @@ export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number)
  * @example const t = busiestSec(traj);
  */
 export function busiestSec(t: Trajectories, samples = 24): number {
-  let best = t.startSec, bestN = -1;
+  let best = t.startSec,
+    bestN = -1;
   for (let k = 0; k < samples; k++) {
     const s = t.startSec + ((t.endSec - t.startSec) * k) / samples;
     let n = 0;
     for (let i = 0; i < t.enterSec.length; i++) if (t.enterSec[i] <= s && t.exitSec[i] >= s) n++;
-    if (n > bestN) { bestN = n; best = s; }
+    if (n > bestN) {
+      bestN = n;
+      best = s;
+    }
   }
   return best;
 }
@@ -173,9 +210,13 @@ export class VehicleReplay {
     const c = new Cartesian3();
     roads.forEach((r, i) => {
       Cartesian3.fromDegrees(r.coords[0], r.coords[1], 150, undefined, c);
-      this.ends[i * 6] = c.x; this.ends[i * 6 + 1] = c.y; this.ends[i * 6 + 2] = c.z;
+      this.ends[i * 6] = c.x;
+      this.ends[i * 6 + 1] = c.y;
+      this.ends[i * 6 + 2] = c.z;
       Cartesian3.fromDegrees(r.coords[2], r.coords[3], 150, undefined, c);
-      this.ends[i * 6 + 3] = c.x; this.ends[i * 6 + 4] = c.y; this.ends[i * 6 + 5] = c.z;
+      this.ends[i * 6 + 3] = c.x;
+      this.ends[i * 6 + 4] = c.y;
+      this.ends[i * 6 + 5] = c.z;
     });
     const col = Color.fromCssColorString(colour);
     for (let v = 0; v < this.count; v++) {
@@ -194,7 +235,12 @@ export class VehicleReplay {
   update(tSec: number): void {
     const t0 = performance.now();
     const { offsets, link, enterSec, exitSec, queueSec, queueFrac } = this.traj;
-    const ends = this.ends, cur = this.cursor, sc = this.scratch, prims = this.prims, shown = this.shown, last = this.last;
+    const ends = this.ends,
+      cur = this.cursor,
+      sc = this.scratch,
+      prims = this.prims,
+      shown = this.shown,
+      last = this.last;
     const min2 = this.minMoveM * this.minMoveM;
     let written = 0;
     if (tSec < this.lastT) cur.set(offsets.subarray(0, this.count)); // time went back: restart the cursors
@@ -205,27 +251,44 @@ export class VehicleReplay {
       let i = cur[v];
       while (i < end && exitSec[i] < tSec) i++;
       cur[v] = i;
-      if (i >= end || enterSec[i] > tSec) { if (shown[v]) { prims[v].show = false; shown[v] = 0; } continue; }
+      if (i >= end || enterSec[i] > tSec) {
+        if (shown[v]) {
+          prims[v].show = false;
+          shown[v] = 0;
+        }
+        continue;
+      }
       // Free run to the queue's tail, then the queue's slow crawl to the stop line (or one straight run).
       const qs = queueSec[i];
-      const f = qs === qs
-        ? (tSec < qs ? ((tSec - enterSec[i]) / (qs - enterSec[i])) * queueFrac[i]
-          : queueFrac[i] + ((tSec - qs) / (exitSec[i] - qs)) * (1 - queueFrac[i]))
-        : (tSec - enterSec[i]) / (exitSec[i] - enterSec[i]);
+      const f =
+        qs === qs
+          ? tSec < qs
+            ? ((tSec - enterSec[i]) / (qs - enterSec[i])) * queueFrac[i]
+            : queueFrac[i] + ((tSec - qs) / (exitSec[i] - qs)) * (1 - queueFrac[i])
+          : (tSec - enterSec[i]) / (exitSec[i] - enterSec[i]);
       const k = link[i] * 6;
       const x = ends[k] + f * (ends[k + 3] - ends[k]);
       const y = ends[k + 1] + f * (ends[k + 4] - ends[k + 1]);
       const z = ends[k + 2] + f * (ends[k + 5] - ends[k + 2]);
       active++;
       const j = v * 3;
-      const dx = x - last[j], dy = y - last[j + 1], dz = z - last[j + 2];
+      const dx = x - last[j],
+        dy = y - last[j + 1],
+        dz = z - last[j + 2];
       if (shown[v] && dx * dx + dy * dy + dz * dz < min2) continue;
-      last[j] = x; last[j + 1] = y; last[j + 2] = z;
-      sc.x = x; sc.y = y; sc.z = z;
+      last[j] = x;
+      last[j + 1] = y;
+      last[j + 2] = z;
+      sc.x = x;
+      sc.y = y;
+      sc.z = z;
       written++;
       const p = prims[v];
       p.position = sc; // copies into the primitive's own Cartesian3
-      if (!shown[v]) { p.show = true; shown[v] = 1; }
+      if (!shown[v]) {
+        p.show = true;
+        shown[v] = 1;
+      }
     }
     this.active = active;
     this.written = written;
@@ -233,7 +296,12 @@ export class VehicleReplay {
     this.viewer.scene.requestRender();
   }
 
-  setVisible(on: boolean): void { this.points.show = on; this.viewer.scene.requestRender(); }
+  setVisible(on: boolean): void {
+    this.points.show = on;
+    this.viewer.scene.requestRender();
+  }
 
-  destroy(): void { this.viewer.scene.primitives.remove(this.points); }
+  destroy(): void {
+    this.viewer.scene.primitives.remove(this.points);
+  }
 }

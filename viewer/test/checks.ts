@@ -27,8 +27,12 @@ function newest(dir: string): number {
 export function buildViewerIfStale(): void {
   const dist = path.join(repoRoot, 'viewer/dist/index.html');
   const fresh = () => {
-    const src = Math.max(newest(path.join(repoRoot, 'viewer/src')), statSync(path.join(repoRoot, 'viewer/index.html')).mtimeMs,
-      statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs, newest(path.join(repoRoot, 'data/zibo')));
+    const src = Math.max(
+      newest(path.join(repoRoot, 'viewer/src')),
+      statSync(path.join(repoRoot, 'viewer/index.html')).mtimeMs,
+      statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs,
+      newest(path.join(repoRoot, 'data/zibo')),
+    );
     return existsSync(dist) && statSync(dist).mtimeMs >= src;
   };
   if (fresh()) return;
@@ -37,14 +41,21 @@ export function buildViewerIfStale(): void {
   const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
   const deadline = Date.now() + 180_000;
   for (;;) {
-    try { mkdirSync(lock); break; } catch {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
       if (Date.now() > deadline) throw new Error(`${lock} held for 3 minutes: remove it if no build is running`);
       sleep(500);
     }
   }
   try {
     if (fresh()) return;
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'], { cwd: repoRoot, stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      { cwd: repoRoot, stdio: 'inherit' },
+    );
     if (r.status !== 0) throw new Error('vite build of the viewer failed');
   } finally {
     rmSync(lock, { recursive: true, force: true });
@@ -53,13 +64,17 @@ export function buildViewerIfStale(): void {
 
 /** Waits until the app is ready and the globe has drawn its first frame; fails if the viewer reported an error. @example await waitReady(page); */
 export async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.firstFrameMs !== null, null, { timeout: 90_000 });
+  await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.firstFrameMs !== null, null, {
+    timeout: 90_000,
+  });
   const err = await page.evaluate(() => window.__twin.error);
   expect(err, 'viewer reported an error').toBeNull();
 }
 
 /** The globe canvas summarised by the page (distinct colours, mean, 160×90 grid). @example (await canvasStats(page)).distinctColours */
-export async function canvasStats(page: Page): Promise<{ distinctColours: number; mean: [number, number, number]; grid: number[] }> {
+export async function canvasStats(
+  page: Page,
+): Promise<{ distinctColours: number; mean: [number, number, number]; grid: number[] }> {
   return page.evaluate(() => window.__twin.canvasStats());
 }
 
@@ -67,8 +82,14 @@ export async function canvasStats(page: Page): Promise<{ distinctColours: number
 export function changedFraction(a: number[], b: number[], tol = 12): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i], y = b[i];
-    if (Math.abs(((x >> 16) & 255) - ((y >> 16) & 255)) > tol || Math.abs(((x >> 8) & 255) - ((y >> 8) & 255)) > tol || Math.abs((x & 255) - (y & 255)) > tol) n++;
+    const x = a[i],
+      y = b[i];
+    if (
+      Math.abs(((x >> 16) & 255) - ((y >> 16) & 255)) > tol ||
+      Math.abs(((x >> 8) & 255) - ((y >> 8) & 255)) > tol ||
+      Math.abs((x & 255) - (y & 255)) > tol
+    )
+      n++;
   }
   return n / a.length;
 }

@@ -16,7 +16,15 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Browser } from 'playwright-core';
 import { guardedPage, launchBrowser, type Guarded } from './browser.ts';
-import { buildViewerIfStale, canvasStats, changedFraction, checkPng, jumpToYear, repoRoot, waitReady } from './checks.ts';
+import {
+  buildViewerIfStale,
+  canvasStats,
+  changedFraction,
+  checkPng,
+  jumpToYear,
+  repoRoot,
+  waitReady,
+} from './checks.ts';
 
 const twin = path.join(repoRoot, 'engine/bin/twin.mjs');
 let tmp = '';
@@ -30,18 +38,29 @@ beforeAll(async () => {
   let db = process.env.VIEWER_E2E_DB ?? '';
   if (!db) {
     db = path.join(tmp, 'baseline.sqlite');
-    const r = spawnSync(process.execPath, [twin, 'run', 'scenarios/baseline.yaml', '--db', db], { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
-    if (r.status !== 0) throw new Error(`twin run scenarios/baseline.yaml failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const r = spawnSync(process.execPath, [twin, 'run', 'scenarios/baseline.yaml', '--db', db], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    if (r.status !== 0)
+      throw new Error(`twin run scenarios/baseline.yaml failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
   buildViewerIfStale();
-  server = spawn(process.execPath, [twin, 'serve', '--db', db, '--port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [twin, 'serve', '--db', db, '--port', '0'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`twin serve did not print its URL:\n${out}`)), 60_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     };
     server!.stdout!.on('data', onData);
     server!.stderr!.on('data', onData);
@@ -64,7 +83,10 @@ describe('viewer on a real baseline run', () => {
     await waitReady(page);
 
     // The baseline run is the one shown.
-    const runText = await page.$eval('#run-select', (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent ?? '');
+    const runText = await page.$eval(
+      '#run-select',
+      (s) => (s as HTMLSelectElement).selectedOptions[0]?.textContent ?? '',
+    );
     expect(runText).toMatch(/baseline/);
 
     // The globe is drawn: many distinct colours on the canvas (a blank or single-colour canvas has a handful).
@@ -83,7 +105,11 @@ describe('viewer on a real baseline run', () => {
     expect(changedFraction(s2017.grid, s2019.grid)).toBeGreaterThan(0.01);
 
     // Every plan target is listed.
-    const planTargets = (YAML.parse(readFileSync(path.join(repoRoot, 'data/plan/targets.yaml'), 'utf8')) as { targets: Array<{ id: string }> }).targets.map((x) => x.id);
+    const planTargets = (
+      YAML.parse(readFileSync(path.join(repoRoot, 'data/plan/targets.yaml'), 'utf8')) as {
+        targets: Array<{ id: string }>;
+      }
+    ).targets.map((x) => x.id);
     const shown = await page.evaluate(() => window.__twin.targetIds());
     expect([...shown].sort()).toEqual([...planTargets].sort());
 
@@ -92,13 +118,22 @@ describe('viewer on a real baseline run', () => {
     await page.waitForSelector('#chart-body canvas');
     await page.waitForTimeout(2500);
     // The README screenshot is rewritten only on request (UPDATE_SCREENSHOT=1), so `npm test` leaves the tree clean.
-    await page.screenshot({ path: process.env.UPDATE_SCREENSHOT === '1' ? path.join(repoRoot, 'viewer/screenshot.png') : path.join(os.tmpdir(), 'twin-e2e-screenshot.png') });
+    await page.screenshot({
+      path:
+        process.env.UPDATE_SCREENSHOT === '1'
+          ? path.join(repoRoot, 'viewer/screenshot.png')
+          : path.join(os.tmpdir(), 'twin-e2e-screenshot.png'),
+    });
 
     // The models' own artifacts: the dynamic traffic model's vehicle replay moves vehicles; the greenhouse model's
     // simulated day drives the cross-section (inside temperature in the HUD).
     expect(await page.isEnabled('#replay-btn')).toBe(true);
     await page.click('#replay-btn');
-    await page.waitForFunction(() => Number(/· (\d+)/.exec(document.getElementById('replay-clock')!.textContent ?? '')?.[1] ?? 0) > 0, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => Number(/· (\d+)/.exec(document.getElementById('replay-clock')!.textContent ?? '')?.[1] ?? 0) > 0,
+      null,
+      { timeout: 60_000 },
+    );
     // Vehicles are drawn and move: with the camera still (after its flight) and the main clock paused, only the
     // replay changes pixels between two moments.
     await page.waitForTimeout(2500);
@@ -110,7 +145,9 @@ describe('viewer on a real baseline run', () => {
     await page.click('.target[data-target-id="greenhouse-yield"]');
     await page.waitForSelector('#chart-actions button');
     await page.click('#chart-actions button');
-    await page.waitForFunction(() => /°C/.test(document.getElementById('drill-hud')!.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(() => /°C/.test(document.getElementById('drill-hud')!.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
     await page.click('#drill-close');
 
     // Presentation mode: enter, advance and go back with the keyboard.

@@ -5,14 +5,49 @@ import type { RunBundle, SeriesRow, TargetDef } from '../../engine/bundle.ts';
 import type { ChartBuild } from '../src/charts.ts';
 import { SeriesIndex } from '../src/data.ts';
 import { actualsOverlay } from '../src/progress/chart.ts';
-import { meetingDates, progressBetween, progressStatus, reforecastSeries, targetProgress, type Actual } from '../src/progress/status.ts';
+import {
+  meetingDates,
+  progressBetween,
+  progressStatus,
+  reforecastSeries,
+  targetProgress,
+  type Actual,
+} from '../src/progress/status.ts';
 
-const act = (date: string, value: number, bound: Actual['bound'] = '=', metric = 'm.share', scope = 'city'): Actual => ({ metric, scope, date, value, unit: 'share', source: 's', note: '', bound });
+const act = (
+  date: string,
+  value: number,
+  bound: Actual['bound'] = '=',
+  metric = 'm.share',
+  scope = 'city',
+): Actual => ({ metric, scope, date, value, unit: 'share', source: 's', note: '', bound });
 const td = (comparator: '>=' | '<=', over: Partial<TargetDef> = {}): TargetDef => ({
-  id: 't', title: 't', metric: 'm.share', scope: 'city', entity: 'city', comparator, threshold: 0.9, deadline: '2019-12-31', source: 'plan', sourceText: '', unit: 'share', model: 'x', ...over,
+  id: 't',
+  title: 't',
+  metric: 'm.share',
+  scope: 'city',
+  entity: 'city',
+  comparator,
+  threshold: 0.9,
+  deadline: '2019-12-31',
+  source: 'plan',
+  sourceText: '',
+  unit: 'share',
+  model: 'x',
+  ...over,
 });
 /** Monthly band of m.share for the city: P10 = 0.1·k, P90 = 0.1·k + 0.2 in month k of 2018 (k = 1…6). */
-const rows: SeriesRow[] = Array.from({ length: 6 }, (_, i) => ({ model: 'x', metric: 'm.share', entity: 'city', period: `2018-0${i + 1}`, p10: 0.1 * (i + 1), p50: 0.1 * (i + 1) + 0.1, p90: 0.1 * (i + 1) + 0.2, mean: 0, n: 10 }));
+const rows: SeriesRow[] = Array.from({ length: 6 }, (_, i) => ({
+  model: 'x',
+  metric: 'm.share',
+  entity: 'city',
+  period: `2018-0${i + 1}`,
+  p10: 0.1 * (i + 1),
+  p50: 0.1 * (i + 1) + 0.1,
+  p90: 0.1 * (i + 1) + 0.2,
+  mean: 0,
+  n: 10,
+}));
 const ix = new SeriesIndex(rows);
 
 describe('progress status rule', () => {
@@ -44,7 +79,15 @@ describe('progress status rule', () => {
 
 describe('target progress', () => {
   it('uses the latest actual of the target series against the band in force at its date (an observed value preferred)', () => {
-    const bundle = { actuals: [act('2018-02-28', 0.9), act('2018-05-31', 0.45, '<='), act('2018-05-31', 0.35), act('2018-05-31', 0.9, '=', 'm.share', '370303'), act('2018-06-30', 0.9, '=', 'other')] };
+    const bundle = {
+      actuals: [
+        act('2018-02-28', 0.9),
+        act('2018-05-31', 0.45, '<='),
+        act('2018-05-31', 0.35),
+        act('2018-05-31', 0.9, '=', 'm.share', '370303'),
+        act('2018-06-30', 0.9, '=', 'other'),
+      ],
+    };
     const p = targetProgress(bundle, ix, td('>='))!;
     expect(p.actual).toMatchObject({ date: '2018-05-31', value: 0.35, bound: '=' });
     expect(p.band).toMatchObject({ period: '2018-05', p10: 0.5 });
@@ -57,14 +100,21 @@ describe('target progress', () => {
   });
 
   it('meeting dates default to the last two distinct actual dates', () => {
-    expect(meetingDates([act('2018-05-31', 1), act('2018-02-28', 1), act('2018-05-31', 2), act('2018-03-31', 1)])).toEqual({ dates: ['2018-02-28', '2018-03-31', '2018-05-31'], from: '2018-03-31', to: '2018-05-31' });
+    expect(
+      meetingDates([act('2018-05-31', 1), act('2018-02-28', 1), act('2018-05-31', 2), act('2018-03-31', 1)]),
+    ).toEqual({ dates: ['2018-02-28', '2018-03-31', '2018-05-31'], from: '2018-03-31', to: '2018-05-31' });
     expect(meetingDates([act('2018-05-31', 1)])).toMatchObject({ from: '2017-01-01', to: '2018-05-31' });
   });
 
   it('lists what moved between two dates with the state before and after', () => {
     const bundle = {
       targets: [td('>=')],
-      actuals: [act('2018-01-31', 0.15), act('2018-05-31', 0.35), act('2018-05-31', 0.2, '=', 'm.share', '370303'), act('2018-02-28', 0.5, '=', 'm.share', '370302')],
+      actuals: [
+        act('2018-01-31', 0.15),
+        act('2018-05-31', 0.35),
+        act('2018-05-31', 0.2, '=', 'm.share', '370303'),
+        act('2018-02-28', 0.5, '=', 'm.share', '370302'),
+      ],
     };
     const moved = progressBetween(bundle, ix, '2018-02-28', '2018-05-31');
     expect(moved.map((m) => m.entity)).toEqual(['370303', 'city']);
@@ -74,13 +124,33 @@ describe('target progress', () => {
     expect(city.statusBefore).toBe('on-track'); // 0.15 in January against 0.1–0.3
     expect(city.statusAfter).toBe('behind'); // 0.35 in May against 0.5–0.7
     expect(city.targets).toEqual(['t']);
-    expect(moved.find((m) => m.entity === '370303')!).toMatchObject({ before: undefined, change: null, statusAfter: null, targets: [] });
+    expect(moved.find((m) => m.entity === '370303')!).toMatchObject({
+      before: undefined,
+      change: null,
+      statusAfter: null,
+      targets: [],
+    });
     expect(progressBetween(bundle, ix, '2018-05-31', '2018-12-31')).toEqual([]);
   });
 
   it('reforecast bands become one series per (metric, entity) even when several targets carry them', () => {
-    const band = (period: string, p50: number) => ({ metric: 'm.share', entity: 'city', period, p10: p50 - 0.1, p50, p90: p50 + 0.1 });
-    const reforecast = { until: '2021-12-31', ess: 10, replications: 20, used: 1, warning: null, evaluations: [], bands: [band('2018-02', 0.3), band('2018-01', 0.2), band('2018-01', 0.2), band('2018-02', 0.3)] } as NonNullable<RunBundle['reforecast']>;
+    const band = (period: string, p50: number) => ({
+      metric: 'm.share',
+      entity: 'city',
+      period,
+      p10: p50 - 0.1,
+      p50,
+      p90: p50 + 0.1,
+    });
+    const reforecast = {
+      until: '2021-12-31',
+      ess: 10,
+      replications: 20,
+      used: 1,
+      warning: null,
+      evaluations: [],
+      bands: [band('2018-02', 0.3), band('2018-01', 0.2), band('2018-01', 0.2), band('2018-02', 0.3)],
+    } as NonNullable<RunBundle['reforecast']>;
     const s = reforecastSeries({ reforecast }, 'm.share', 'city')!;
     expect(s.periods).toEqual(['2018-01', '2018-02']);
     expect(s.p50).toEqual([0.2, 0.3]);
@@ -93,9 +163,15 @@ describe('target progress', () => {
 describe('chart overlay', () => {
   it('inserts the actual dates into x, keeps every column aligned, adds an observed and a bound series', () => {
     const x = [Date.UTC(2018, 3, 1) / 1000, Date.UTC(2018, 9, 1) / 1000]; // April and October
-    const b: ChartBuild = { data: [x, [1, 2], [3, 4]], series: [{}, { label: 'a' }, { label: 'b' }], bands: [], draw: [] };
+    const b: ChartBuild = {
+      data: [x, [1, 2], [3, 4]],
+      series: [{}, { label: 'a' }, { label: 'b' }],
+      bands: [],
+      draw: [],
+    };
     actualsOverlay([act('2018-02-01', 1.5), act('2018-08-01', 0.5, '>=')], { actual: 'actual', bound: 'bound' })(b);
-    const feb = Date.UTC(2018, 1, 1) / 1000, aug = Date.UTC(2018, 7, 1) / 1000;
+    const feb = Date.UTC(2018, 1, 1) / 1000,
+      aug = Date.UTC(2018, 7, 1) / 1000;
     expect(b.data[0]).toEqual([feb, x[0], aug, x[1]].sort((p, q) => p - q));
     expect(b.data[1]).toEqual([null, 1, null, 2]);
     expect(b.data[2]).toEqual([null, 3, null, 4]);

@@ -37,7 +37,10 @@ beforeAll(async () => {
   dirs.push(tmpDir('viewer-progress-'));
   store = openStore(path.join(dirs[0]!, 'twin.sqlite'));
   srv = await serve({ store, port: 0, threads: 2 });
-  const r = await postJson(srv.port, '/api/runs', { scenario: { extends: 'baseline', models: ['rollout'] }, replications: 30 });
+  const r = await postJson(srv.port, '/api/runs', {
+    scenario: { extends: 'baseline', models: ['rollout'] },
+    replications: 30,
+  });
   expect(r.status, r.text).toBe(202);
   runId = r.json.id;
   const evs = await readSse(srv.port, `/api/runs/${runId}/events`);
@@ -64,7 +67,8 @@ function actualPixels(page: Page): Promise<number> {
     return n;
   });
 }
-const status = (page: Page, id: string) => page.getAttribute(`.target[data-target-id="${id}"] .progress`, 'data-status');
+const status = (page: Page, id: string) =>
+  page.getAttribute(`.target[data-target-id="${id}"] .progress`, 'data-status');
 
 describe('progress tracking in the viewer', () => {
   it('imports actuals through the viewer: actual points on the chart, changed target status, re-forecast, progress view', async () => {
@@ -96,24 +100,39 @@ describe('progress tracking in the viewer', () => {
     problems.splice(problems.indexOf(refused[0]!), 1);
 
     // Import through the control (the hidden file input behind the button).
-    await page.setInputFiles('#actuals-file', { name: 'progress-e2e.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
-    await page.waitForSelector('.target[data-target-id="extranet-town"] .progress[data-status="behind"]', { timeout: 30_000 });
+    await page.setInputFiles('#actuals-file', {
+      name: 'progress-e2e.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(CSV),
+    });
+    await page.waitForSelector('.target[data-target-id="extranet-town"] .progress[data-status="behind"]', {
+      timeout: 30_000,
+    });
     const line = await page.textContent('.target[data-target-id="extranet-town"] .progress');
     expect(line).toMatch(/2018-06-30: ≤ 5\.0%.*band \d+%–\d+% → behind/);
     // A target without its own actual keeps "no actuals yet"; P(met) before → after on the targets.
     expect(await status(page, 'extranet-county')).toBe('none');
     expect(await page.textContent('.target[data-target-id="extranet-county"] .progress')).toMatch(/no actuals yet/);
-    const moved = await page.$$eval('.target .reforecast', (els) => els.filter((e) => e.getAttribute('data-p-met') !== e.getAttribute('data-p-met-prior')).length);
+    const moved = await page.$$eval(
+      '.target .reforecast',
+      (els) => els.filter((e) => e.getAttribute('data-p-met') !== e.getAttribute('data-p-met-prior')).length,
+    );
     expect(moved).toBeGreaterThan(0);
     // 30 replications and far-off actuals: the warning is shown, not hidden.
     expect(await page.textContent('#progress-summary')).toMatch(/effective replications of 30.*unreliable/s);
 
     // The open chart was redrawn with the actual points (an observed value and a bound with its arrow).
-    await page.waitForFunction(() => [...document.querySelectorAll('#chart-body .u-legend .u-label')].some((e) => /actual \(stated bound\)/.test(e.textContent ?? '')));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('#chart-body .u-legend .u-label')].some((e) =>
+        /actual \(stated bound\)/.test(e.textContent ?? ''),
+      ),
+    );
     await page.waitForTimeout(300);
     expect(await actualPixels(page)).toBeGreaterThan(40);
     const legend = await page.$$eval('#chart-body .u-legend .u-label', (els) => els.map((e) => e.textContent));
-    expect(legend).toEqual(expect.arrayContaining(['actual', 'actual (stated bound)', 're-forecast P10', 're-forecast P90']));
+    expect(legend).toEqual(
+      expect.arrayContaining(['actual', 'actual (stated bound)', 're-forecast P10', 're-forecast P90']),
+    );
 
     // Presentation: the "progress since the last meeting" step (between the last two actual dates).
     await page.click('#present-btn');
@@ -126,17 +145,23 @@ describe('progress tracking in the viewer', () => {
     expect(await page.isVisible('#progress-panel')).toBe(true);
     expect(await page.inputValue('#progress-from')).toBe('2018-03-31');
     expect(await page.inputValue('#progress-to')).toBe('2018-06-30');
-    const rows = await page.$$eval('#progress-moved tr[data-metric]', (trs) => trs.map((tr) => `${tr.getAttribute('data-metric')}|${tr.getAttribute('data-entity')}`));
+    const rows = await page.$$eval('#progress-moved tr[data-metric]', (trs) =>
+      trs.map((tr) => `${tr.getAttribute('data-metric')}|${tr.getAttribute('data-entity')}`),
+    );
     expect(rows.sort()).toEqual(['extranet.liveShare|level:town', 'services.onlineShare|370303']);
     // In March the projection had no town live yet (band 0–0 %), so 2 % was ahead; "at most 5 %" in June is behind.
-    expect(await page.textContent('#progress-moved tr[data-entity="level:town"]')).toMatch(/2\.0% 2018-03-31\s*≤ 5\.0% 2018-06-30\s*ahead → behind/);
+    expect(await page.textContent('#progress-moved tr[data-entity="level:town"]')).toMatch(
+      /2\.0% 2018-03-31\s*≤ 5\.0% 2018-06-30\s*ahead → behind/,
+    );
     // Targets' P(met) between the two dates, from the server's re-forecast by date.
     await page.waitForSelector('#progress-targets tr[data-target-id="online-370303-100"]');
     // Choosing other dates recomputes: nothing was reported in 2019.
     await page.fill('#progress-from', '2019-01-01');
     await page.fill('#progress-to', '2019-12-31');
     await page.dispatchEvent('#progress-to', 'change');
-    await page.waitForFunction(() => /No actuals were reported/.test(document.getElementById('progress-panel')!.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /No actuals were reported/.test(document.getElementById('progress-panel')!.textContent ?? ''),
+    );
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => window.__twin.presentStep === 6);
     expect(await page.isVisible('#progress-panel')).toBe(false);
@@ -166,7 +191,9 @@ describe('progress tracking in the viewer', () => {
       // The progress view works from the bundle alone; P(met) by date needs the server, which it says.
       await sg.page.click('#progress-btn');
       await sg.page.waitForSelector('#progress-moved tr[data-entity="level:town"]');
-      await sg.page.waitForFunction(() => /needs the server/.test(document.getElementById('progress-targets')?.textContent ?? ''));
+      await sg.page.waitForFunction(() =>
+        /needs the server/.test(document.getElementById('progress-targets')?.textContent ?? ''),
+      );
       expect(sg.requests.some((u) => u.includes('/api/'))).toBe(false);
       expect(sg.problems, sg.problems.join('\n')).toEqual([]);
     } finally {

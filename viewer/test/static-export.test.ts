@@ -21,8 +21,18 @@ let browser: Browser | null = null;
 beforeAll(async () => {
   buildViewerIfStale();
   tmp = mkdtempSync(path.join(os.tmpdir(), 'viewer-export-'));
-  const runs = [fixtureBundle(1, 'TEST FIXTURE baseline (synthetic)', 0), fixtureBundle(2, 'TEST FIXTURE slower (synthetic)', 6)];
-  exportViewer(tmp, runs.map((r) => r.bundle), (b, ref) => (runs.find((r) => r.bundle.run.id === b.run.id)!.artifacts as Record<string, unknown>)[`${ref.model}-${ref.name}-${ref.year}`]);
+  const runs = [
+    fixtureBundle(1, 'TEST FIXTURE baseline (synthetic)', 0),
+    fixtureBundle(2, 'TEST FIXTURE slower (synthetic)', 6),
+  ];
+  exportViewer(
+    tmp,
+    runs.map((r) => r.bundle),
+    (b, ref) =>
+      (runs.find((r) => r.bundle.run.id === b.run.id)!.artifacts as Record<string, unknown>)[
+        `${ref.model}-${ref.name}-${ref.year}`
+      ],
+  );
   site = await serveDir(tmp);
   browser = await launchBrowser();
 }, 180_000);
@@ -35,11 +45,22 @@ afterAll(async () => {
 
 describe('static export', () => {
   it('writes the viewer, runs.json, bundles and artifacts, and marks index.html as static', () => {
-    for (const f of ['index.html', 'cesium/Workers', 'geo/zibo.json', 'data/runs.json', 'data/run-1.json', 'data/run-2.json', 'data/run-1/traffic-replay-2021.json', 'data/run-1/greenhouse-greenhouseDay-2019.json']) {
+    for (const f of [
+      'index.html',
+      'cesium/Workers',
+      'geo/zibo.json',
+      'data/runs.json',
+      'data/run-1.json',
+      'data/run-2.json',
+      'data/run-1/traffic-replay-2021.json',
+      'data/run-1/greenhouse-greenhouseDay-2019.json',
+    ]) {
       expect(existsSync(path.join(tmp, f)), f).toBe(true);
     }
     expect(readFileSync(path.join(tmp, 'index.html'), 'utf8')).toContain('<meta name="twin-source" content="static">');
-    expect(JSON.parse(readFileSync(path.join(tmp, 'data/runs.json'), 'utf8')).map((r: { id: number }) => r.id)).toEqual([1, 2]);
+    expect(JSON.parse(readFileSync(path.join(tmp, 'data/runs.json'), 'utf8')).map((r: { id: number }) => r.id)).toEqual(
+      [1, 2],
+    );
   });
 
   it('opens from a static server: compare, replay, drill-downs, language', async () => {
@@ -53,14 +74,22 @@ describe('static export', () => {
     await page.click('#year-buttons button[data-year="2018"]');
     const single = await page.evaluate(() => window.__twin.districtCss());
     await page.selectOption('#compare-select', '2');
-    await page.waitForFunction(() => document.querySelectorAll('#targets-list .target .nums span').length > 0 && document.body.textContent!.includes('B:'));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('#targets-list .target .nums span').length > 0 &&
+        document.body.textContent!.includes('B:'),
+    );
     const diff = await page.evaluate(() => window.__twin.districtCss());
     expect(Object.keys(diff).filter((k) => diff[k] !== single[k]).length).toBeGreaterThanOrEqual(4);
     await page.selectOption('#compare-select', '');
 
     // Vehicle replay from the traffic artifact: points move on the network.
     await page.click('#replay-btn');
-    await page.waitForFunction(() => /\d+/.test(document.getElementById('replay-clock')!.textContent ?? '') && !document.getElementById('replay-clock')!.hidden);
+    await page.waitForFunction(
+      () =>
+        /\d+/.test(document.getElementById('replay-clock')!.textContent ?? '') &&
+        !document.getElementById('replay-clock')!.hidden,
+    );
     await page.waitForTimeout(1500);
     const clock = await page.textContent('#replay-clock');
     expect(Number(/· (\d+)/.exec(clock ?? '')?.[1])).toBeGreaterThan(0);

@@ -37,11 +37,19 @@ const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : '
 const mega = (x: number): string => (Number.isFinite(x) ? `${(x / 1e6).toFixed(2)} M` : 'n/a');
 
 // 13.89 m/s as SUMO's grid uses = 50.004 km/h.
-const spec = gridNetworkSpec({ size: 10, blockM: 200, lanes: 2, freeSpeedKmPerH: 13.89 * 3.6, capacityVehPerHPerLane: 1800 });
+const spec = gridNetworkSpec({
+  size: 10,
+  blockM: 200,
+  lanes: 2,
+  freeSpeedKmPerH: 13.89 * 3.6,
+  capacityVehPerHPerLane: 1800,
+});
 const net = buildDynNetwork(spec);
 const hasSumo = sumoAvailable();
 if (!hasSumo && requireSumo) {
-  console.error('bench:traffic-dynamic: `sumo` is not on PATH and --require-sumo was given. Install it with: apt-get install -y sumo sumo-tools');
+  console.error(
+    'bench:traffic-dynamic: `sumo` is not on PATH and --require-sumo was given. Install it with: apt-get install -y sumo sumo-tools',
+  );
   process.exit(2);
 }
 
@@ -52,12 +60,31 @@ let sumoFiles: { net: string; routes: string } | null = null;
 if (hasSumo) {
   dir = mkdtempSync(join(tmpdir(), 'zibo-sumo-bench-'));
   sumoFiles = buildSumoGrid(dir, { size: 10, blockM: 200, periodS: 0.36, endS: 3600 });
-  const { paths, departS } = readSumoRoutes(sumoFiles.routes, new Map(net.linkIds.map((id, i) => [id, i] as [string, number])));
-  veh = { count: departS.length, departS, path: Int32Array.from(departS, (_, i) => i), pathStart: paths.start, pathLinks: paths.links };
+  const { paths, departS } = readSumoRoutes(
+    sumoFiles.routes,
+    new Map(net.linkIds.map((id, i) => [id, i] as [string, number])),
+  );
+  veh = {
+    count: departS.length,
+    departS,
+    path: Int32Array.from(departS, (_, i) => i),
+    pathStart: paths.start,
+    pathLinks: paths.links,
+  };
   routeSource = `SUMO randomTrips.py + duarouter (seed 42), read from ${sumoFiles.routes}`;
 } else {
-  const { paths, departS } = randomTrips(net, { count: 10000, beginS: 0, periodS: 0.36, minDistanceM: 300 }, createRng(42));
-  veh = { count: departS.length, departS, path: Int32Array.from(departS, (_, i) => i), pathStart: paths.start, pathLinks: paths.links };
+  const { paths, departS } = randomTrips(
+    net,
+    { count: 10000, beginS: 0, periodS: 0.36, minDistanceM: 300 },
+    createRng(42),
+  );
+  veh = {
+    count: departS.length,
+    departS,
+    path: Int32Array.from(departS, (_, i) => i),
+    pathStart: paths.start,
+    pathLinks: paths.links,
+  };
   routeSource = 'own randomTrips equivalent (seed 42; SUMO not installed)';
 }
 
@@ -65,7 +92,16 @@ function runOurs(): { r: LoadingResult; wallS: number; cpuS: number } {
   const plan = buildSignalPlan(net, { ...DEFAULT_SIGNALS });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = simulate(net, veh, { dtS: 1, startS: 0, endS: 6 * 3600, gridlockTimeoutS: 600, onGridlock: 'error', seriesIntervalS: 60, sampleMask: null, signals: plan });
+  const r = simulate(net, veh, {
+    dtS: 1,
+    startS: 0,
+    endS: 6 * 3600,
+    gridlockTimeoutS: 600,
+    onGridlock: 'error',
+    seriesIntervalS: 60,
+    sampleMask: null,
+    signals: plan,
+  });
   const wallS = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   return { r, wallS, cpuS: (cu.user + cu.system) / 1e6 };
@@ -90,7 +126,9 @@ const oursUpsCpu = oursVehS / median(cpus);
 
 console.log('# Dynamic loading peer benchmark: 10×10 signalised grid, 200 m, 2 lanes/dir, 50 km/h, 90 s fixed signals');
 console.log(`routes: ${routeSource}; vehicles ${veh.count}`);
-console.log(`ours: link transmission model, Δt 1 s, ${reps} timed runs after 1 warm-up (cold run ${fmt(cold.wallS, 3)} s wall)`);
+console.log(
+  `ours: link transmission model, Δt 1 s, ${reps} timed runs after 1 warm-up (cold run ${fmt(cold.wallS, 3)} s wall)`,
+);
 let micro: SumoStats | null = null;
 let mesoJc: SumoStats | null = null;
 let meso: SumoStats | null = null;
@@ -109,16 +147,25 @@ for (const s of [micro, mesoJc, meso]) {
 }
 console.log('| run | sim wall (s) | CPU (s) | vehicle·s | veh·s per wall s | arrived | mean travel time (s) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const [name, w, c, vs, ups, arr, tt] of rows) console.log(`| ${name} | ${fmt(w, 3)} | ${fmt(c, 3)} | ${fmt(vs, 0)} | ${mega(ups)} | ${arr} | ${fmt(tt)} |`);
-console.log(`ours: cold run ${mega(oursVehS / cold.wallS)} veh·s/s; CPU-time basis ${mega(oursUpsCpu)} veh·s per CPU s; mean free-flow route time ${fmt(r.freeFlowS.reduce((a, b) => a + b, 0) / veh.count)} s; origin wait ${fmt(r.originWaitVehS / veh.count, 2)} s/veh`);
+for (const [name, w, c, vs, ups, arr, tt] of rows)
+  console.log(`| ${name} | ${fmt(w, 3)} | ${fmt(c, 3)} | ${fmt(vs, 0)} | ${mega(ups)} | ${arr} | ${fmt(tt)} |`);
+console.log(
+  `ours: cold run ${mega(oursVehS / cold.wallS)} veh·s/s; CPU-time basis ${mega(oursUpsCpu)} veh·s per CPU s; mean free-flow route time ${fmt(r.freeFlowS.reduce((a, b) => a + b, 0) / veh.count)} s; origin wait ${fmt(r.originWaitVehS / veh.count, 2)} s/veh`,
+);
 if (micro && mesoJc && meso) {
-  console.log(`SUMO micro mean time loss ${fmt(micro.meanTimeLossS)} s, route length ${fmt(micro.meanRouteLengthM, 0)} m; meso (no junction control) mean travel time ${fmt(meso.meanTravelTimeS)} s`);
+  console.log(
+    `SUMO micro mean time loss ${fmt(micro.meanTimeLossS)} s, route length ${fmt(micro.meanRouteLengthM, 0)} m; meso (no junction control) mean travel time ${fmt(meso.meanTravelTimeS)} s`,
+  );
   const rMicro = oursUps / micro.ups;
   const rMeso = oursUps / mesoJc.ups;
-  console.log(`ratios (wall): vs micro ${fmt(rMicro, 1)}×, vs meso-jc ${fmt(rMeso, 2)}×, vs meso ${fmt(oursUps / meso.ups, 2)}×; CPU basis (whole SUMO process incl. loading): vs micro ${fmt(oursUpsCpu / ((micro.ups * micro.durationS) / micro.cpuS), 1)}×, vs meso-jc ${fmt(oursUpsCpu / ((mesoJc.ups * mesoJc.durationS) / mesoJc.cpuS), 2)}×`);
+  console.log(
+    `ratios (wall): vs micro ${fmt(rMicro, 1)}×, vs meso-jc ${fmt(rMeso, 2)}×, vs meso ${fmt(oursUps / meso.ups, 2)}×; CPU basis (whole SUMO process incl. loading): vs micro ${fmt(oursUpsCpu / ((micro.ups * micro.durationS) / micro.cpuS), 1)}×, vs meso-jc ${fmt(oursUpsCpu / ((mesoJc.ups * mesoJc.durationS) / mesoJc.cpuS), 2)}×`,
+  );
   const diff = ((oursTt - micro.meanTravelTimeS) / micro.meanTravelTimeS) * 100;
   if (!keep) rmSync(dir, { recursive: true, force: true });
-  console.log(`vs-sumo micro=${rMicro.toFixed(1)} meso=${rMeso.toFixed(2)} traveltime-diff-pct=${diff >= 0 ? '+' : ''}${diff.toFixed(1)}`);
+  console.log(
+    `vs-sumo micro=${rMicro.toFixed(1)} meso=${rMeso.toFixed(2)} traveltime-diff-pct=${diff >= 0 ? '+' : ''}${diff.toFixed(1)}`,
+  );
 } else {
   console.log('SUMO not installed (apt-get install -y sumo sumo-tools): our figures only.');
   console.log('vs-sumo micro=n/a meso=n/a traveltime-diff-pct=n/a');

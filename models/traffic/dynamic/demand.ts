@@ -52,7 +52,8 @@ export function peakWindowShare(p: DepartureProfile, windowS: number): number {
 export function vehiclesFromPaths(paths: PathTable, profile: DepartureProfile, rng: Rng): VehicleSet {
   const nP = paths.veh.length;
   const shares = profile.shares;
-  if (shares.length === 0 || shares.some((x) => !(x >= 0))) throw new Error('departure profile: shares must be ≥ 0 and not empty');
+  if (shares.length === 0 || shares.some((x) => !(x >= 0)))
+    throw new Error('departure profile: shares must be ≥ 0 and not empty');
   const tot = shares.reduce((x, y) => x + y, 0);
   if (!(tot > 0)) throw new Error('departure profile: shares sum to 0');
   const cdf = new Float64Array(shares.length);

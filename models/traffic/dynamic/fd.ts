@@ -55,9 +55,17 @@ export interface TriangularFd {
  * fd.capacityVehPerS   // → 1 (2 lanes × 1800 veh/h)
  * fd.waveSpeedMPerS*3.6 // → ≈ 16.8 km/h
  */
-export function triangularFd(freeSpeedKmPerH: number, capacityVehPerHPerLane: number, jamDensityVehPerKmPerLane: number, lanes: number, what = 'link'): TriangularFd {
+export function triangularFd(
+  freeSpeedKmPerH: number,
+  capacityVehPerHPerLane: number,
+  jamDensityVehPerKmPerLane: number,
+  lanes: number,
+  what = 'link',
+): TriangularFd {
   if (!(freeSpeedKmPerH > 0) || !(capacityVehPerHPerLane > 0) || !(jamDensityVehPerKmPerLane > 0) || !(lanes > 0)) {
-    throw new Error(`${what}: free speed (${freeSpeedKmPerH} km/h), capacity (${capacityVehPerHPerLane} veh/h/lane), jam density (${jamDensityVehPerKmPerLane} veh/km/lane) and lanes (${lanes}) must all be > 0`);
+    throw new Error(
+      `${what}: free speed (${freeSpeedKmPerH} km/h), capacity (${capacityVehPerHPerLane} veh/h/lane), jam density (${jamDensityVehPerKmPerLane} veh/km/lane) and lanes (${lanes}) must all be > 0`,
+    );
   }
   const kcPerKm = capacityVehPerHPerLane / freeSpeedKmPerH;
   if (kcPerKm >= 0.95 * jamDensityVehPerKmPerLane) {
@@ -80,7 +88,10 @@ export function triangularFd(freeSpeedKmPerH: number, capacityVehPerHPerLane: nu
  * Find a class by GMNS link_type (case-insensitive); unknown types fall back to `collector`.
  * @example classByName('Arterial').capacityVehPerHPerLane // → 1800
  */
-export function classByName(name: string | undefined, classes: readonly LinkClassFd[] = DEFAULT_LINK_CLASSES): LinkClassFd {
+export function classByName(
+  name: string | undefined,
+  classes: readonly LinkClassFd[] = DEFAULT_LINK_CLASSES,
+): LinkClassFd {
   const key = (name ?? '').toLowerCase();
   return classes.find((c) => c.name === key) ?? classes.find((c) => c.name === 'collector') ?? classes[0]!;
 }

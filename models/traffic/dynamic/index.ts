@@ -103,7 +103,10 @@ export function runDynamicPeak(
           { draws: params.routeChoice.draws, sigma: params.routeChoice.sigma, noThrough: demand.noThrough ?? null },
           rng,
         );
-  const scaled: PathTable = demand.kind === 'paths' && params.demandScale !== 1 ? { ...paths, veh: paths.veh.map((x) => x * params.demandScale) } : paths;
+  const scaled: PathTable =
+    demand.kind === 'paths' && params.demandScale !== 1
+      ? { ...paths, veh: paths.veh.map((x) => x * params.demandScale) }
+      : paths;
   const profile: DepartureProfile = params.profile;
   const veh = vehiclesFromPaths(scaled, profile, rng);
   let sampleMask: Uint8Array | null = null;
@@ -121,7 +124,10 @@ export function runDynamicPeak(
     onGridlock: params.onGridlock,
     seriesIntervalS: params.seriesIntervalS,
     sampleMask,
-    signals: buildSignalPlan(network, { ...params.signals, ...(extra.adaptiveNode ? { adaptiveNode: extra.adaptiveNode } : {}) }),
+    signals: buildSignalPlan(network, {
+      ...params.signals,
+      ...(extra.adaptiveNode ? { adaptiveNode: extra.adaptiveNode } : {}),
+    }),
   });
   const indicators = peakIndicators(network, loading);
   const ids = externalIds(network);
@@ -140,7 +146,12 @@ export function runDynamicPeak(
       }
     : null;
   const { link, ...rest } = loading.series;
-  return { loading, indicators, replay, linkSeries: { format: 'zibo-linkseries-v1', ...rest, link: mapIds(link, ids) } };
+  return {
+    loading,
+    indicators,
+    replay,
+    linkSeries: { format: 'zibo-linkseries-v1', ...rest, link: mapIds(link, ids) },
+  };
 }
 
 function externalIds(net: DynNetwork): Int32Array | string[] {
@@ -210,6 +221,7 @@ export function artifactBytes(x: unknown): number {
   if (typeof x === 'string') return 2 * x.length;
   if (typeof x === 'number' || typeof x === 'boolean') return 8;
   if (Array.isArray(x)) return x.reduce((acc: number, y) => acc + artifactBytes(y), 0);
-  if (typeof x === 'object') return Object.values(x as Record<string, unknown>).reduce((acc: number, y) => acc + artifactBytes(y), 0);
+  if (typeof x === 'object')
+    return Object.values(x as Record<string, unknown>).reduce((acc: number, y) => acc + artifactBytes(y), 0);
   return 0;
 }

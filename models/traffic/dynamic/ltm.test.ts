@@ -35,7 +35,11 @@ function uniformVehicles(path: number[], n: number, headwayS: number, startS = 0
 }
 
 /** Row values of one link per interval from the sparse series (0 where the link has no row). */
-function linkColumn(r: ReturnType<typeof simulate>, link: number, col: 'exitsVeh' | 'queueVeh' | 'meanVehX10'): number[] {
+function linkColumn(
+  r: ReturnType<typeof simulate>,
+  link: number,
+  col: 'exitsVeh' | 'queueVeh' | 'meanVehX10',
+): number[] {
   const s = r.series;
   const out = new Array<number>(s.numIntervals).fill(0);
   for (let k = 0; k < s.numIntervals; k++) {
@@ -111,7 +115,10 @@ describe('single bottleneck (demand 2700 veh/h > capacity 1800 veh/h)', () => {
 
   it('the queue grows at demand − capacity = 900 veh/h = 15 veh/min (±5 %)', () => {
     const mins = [6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28];
-    const g = slope(mins, mins.map((m) => queue[m - 1]!)); // interval m−1 ends at minute m
+    const g = slope(
+      mins,
+      mins.map((m) => queue[m - 1]!),
+    ); // interval m−1 ends at minute m
     expect(Math.abs(g - 15) / 15).toBeLessThan(0.05);
   });
   it('the queue discharges at capacity 1800 veh/h = 30 veh/min (±2 %) while it exists', () => {
@@ -128,8 +135,21 @@ describe('shock wave on a triangular FD', () => {
     // 30 links × 100 m, one lane, v_f 50 km/h, Q 1800 veh/h, k_j 143 veh/km; the last link is a 600 veh/h bottleneck.
     const L = 100;
     const links: Array<Omit<DynLinkSpec, 'id' | 'from' | 'to'>> = [];
-    for (let i = 0; i < 30; i++) links.push({ lengthM: L, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800, jamDensityVehPerKmPerLane: 143 });
-    links.push({ lengthM: L, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 600, jamDensityVehPerKmPerLane: 143 });
+    for (let i = 0; i < 30; i++)
+      links.push({
+        lengthM: L,
+        lanes: 1,
+        freeSpeedKmPerH: 50,
+        capacityVehPerHPerLane: 1800,
+        jamDensityVehPerKmPerLane: 143,
+      });
+    links.push({
+      lengthM: L,
+      lanes: 1,
+      freeSpeedKmPerH: 50,
+      capacityVehPerHPerLane: 600,
+      jamDensityVehPerKmPerLane: 143,
+    });
     const net = chain(links);
     const fd = triangularFd(50, 1800, 143, 1);
     const q1 = 1200 / 3600; // veh/s upstream
@@ -138,7 +158,11 @@ describe('shock wave on a triangular FD', () => {
     const k2 = fd.jamDensityVehPerM - q2 / fd.waveSpeedMPerS; // congested branch at flow q2
     const expected = (q2 - q1) / (k2 - k1); // m/s, negative = upstream
     const path = links.map((_, i) => i);
-    const r = simulate(net, uniformVehicles(path, 700, 1 / q1), { ...baseOpts, seriesIntervalS: 5, auditEveryStep: false });
+    const r = simulate(net, uniformVehicles(path, 700, 1 / q1), {
+      ...baseOpts,
+      seriesIntervalS: 5,
+      auditEveryStep: false,
+    });
     // Time at which each corridor link first holds more than the mid density (k1+k2)/2.
     const thr = ((k1 + k2) / 2) * L * 10;
     const xs: number[] = [];
@@ -166,10 +190,31 @@ function cross(lanes: number): DynNetwork {
   ];
   const links: DynLinkSpec[] = [];
   for (let arm = 1; arm <= 4; arm++) {
-    links.push({ id: `in${arm}`, from: arm, to: 0, lengthM: 300, lanes, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 });
-    links.push({ id: `out${arm}`, from: 0, to: arm, lengthM: 300, lanes, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 });
+    links.push({
+      id: `in${arm}`,
+      from: arm,
+      to: 0,
+      lengthM: 300,
+      lanes,
+      freeSpeedKmPerH: 50,
+      capacityVehPerHPerLane: 1800,
+    });
+    links.push({
+      id: `out${arm}`,
+      from: 0,
+      to: arm,
+      lengthM: 300,
+      lanes,
+      freeSpeedKmPerH: 50,
+      capacityVehPerHPerLane: 1800,
+    });
   }
-  return buildDynNetwork({ nodeXM: xy.map((p) => p[0]!), nodeYM: xy.map((p) => p[1]!), nodeSignalized: [1, 0, 0, 0, 0], links });
+  return buildDynNetwork({
+    nodeXM: xy.map((p) => p[0]!),
+    nodeYM: xy.map((p) => p[1]!),
+    nodeSignalized: [1, 0, 0, 0, 0],
+    links,
+  });
 }
 
 describe('signalised junction', () => {
@@ -182,7 +227,12 @@ describe('signalised junction', () => {
       const gOverC = (plan.greenEndS[0]! - plan.greenStartS[0]!) / 90;
       expect(gOverC).toBeCloseTo(42 / 90, 9);
       const n = Math.round(1.3 * s * gOverC); // 1 h of demand above capacity, W → E
-      const r = simulate(net, uniformVehicles([0, 3], n, 3600 / (1.3 * s * gOverC)), { ...baseOpts, endS: 4 * 3600, seriesIntervalS: 90, signals: plan });
+      const r = simulate(net, uniformVehicles([0, 3], n, 3600 / (1.3 * s * gOverC)), {
+        ...baseOpts,
+        endS: 4 * 3600,
+        seriesIntervalS: 90,
+        signals: plan,
+      });
       const ex = linkColumn(r, 0, 'exitsVeh').slice(4, 36); // whole cycles while the queue stands
       const perH = (ex.reduce((a, b) => a + b, 0) / ex.length) * (3600 / 90);
       expect(Math.abs(perH - s * gOverC) / (s * gOverC)).toBeLessThan(0.05);
@@ -192,7 +242,12 @@ describe('signalised junction', () => {
     const net = cross(2);
     const plan = buildSignalPlan(net, { ...DEFAULT_SIGNALS, mode: 'adaptive' });
     const n = 3000;
-    const r = simulate(net, uniformVehicles([0, 3], n, 1.2), { ...baseOpts, endS: 3 * 3600, seriesIntervalS: 90, signals: plan });
+    const r = simulate(net, uniformVehicles([0, 3], n, 1.2), {
+      ...baseOpts,
+      endS: 3 * 3600,
+      seriesIntervalS: 90,
+      signals: plan,
+    });
     // Only W→E is loaded: its phase gets C − 2·amber − minGreen = 90 − 6 − 10 = 74 s, effective 74 s.
     const gOverC = 74 / 90;
     const ex = linkColumn(r, 0, 'exitsVeh').slice(6, 30);
@@ -222,8 +277,12 @@ describe('merge', () => {
       pathLinks: Int32Array.from([0, 2, 1, 2]),
     };
     const r = simulate(net, veh, baseOpts);
-    const a = linkColumn(r, 0, 'exitsVeh').slice(5, 30).reduce((x, y) => x + y, 0);
-    const b = linkColumn(r, 1, 'exitsVeh').slice(5, 30).reduce((x, y) => x + y, 0);
+    const a = linkColumn(r, 0, 'exitsVeh')
+      .slice(5, 30)
+      .reduce((x, y) => x + y, 0);
+    const b = linkColumn(r, 1, 'exitsVeh')
+      .slice(5, 30)
+      .reduce((x, y) => x + y, 0);
     expect(Math.abs(a - b) / (a + b)).toBeLessThan(0.05);
     // c's capacity 1800 veh/h, less ≤ 1.5 %: a discrete vehicle needs a whole free slot, so at exactly capacity the
     // LTM storage condition (Q·(1/v_f + 1/w) = k_j) occasionally holds one back for a step.
@@ -244,7 +303,9 @@ describe('conservation on random networks', () => {
       const seen = new Set<string>();
       const links: DynLinkSpec[] = [];
       for (let i = 0; i < nN; i++) {
-        const near = [...Array(nN).keys()].filter((j) => j !== i).sort((p, q) => Math.hypot(xs[p]! - xs[i]!, ys[p]! - ys[i]!) - Math.hypot(xs[q]! - xs[i]!, ys[q]! - ys[i]!));
+        const near = [...Array(nN).keys()]
+          .filter((j) => j !== i)
+          .sort((p, q) => Math.hypot(xs[p]! - xs[i]!, ys[p]! - ys[i]!) - Math.hypot(xs[q]! - xs[i]!, ys[q]! - ys[i]!));
         for (const j of near.slice(0, 3)) {
           for (const [u, v] of [
             [i, j],
@@ -252,14 +313,38 @@ describe('conservation on random networks', () => {
           ] as const) {
             if (seen.has(`${u}-${v}`)) continue;
             seen.add(`${u}-${v}`);
-            links.push({ id: `${u}-${v}`, from: u, to: v, lengthM: Math.max(30, Math.hypot(xs[u]! - xs[v]!, ys[u]! - ys[v]!)), lanes: 1 + rng.int(2), freeSpeedKmPerH: 30 + rng.int(40), capacityVehPerHPerLane: 1200 + rng.int(600) });
+            links.push({
+              id: `${u}-${v}`,
+              from: u,
+              to: v,
+              lengthM: Math.max(30, Math.hypot(xs[u]! - xs[v]!, ys[u]! - ys[v]!)),
+              lanes: 1 + rng.int(2),
+              freeSpeedKmPerH: 30 + rng.int(40),
+              capacityVehPerHPerLane: 1200 + rng.int(600),
+            });
           }
         }
       }
-      const net = buildDynNetwork({ nodeXM: xs, nodeYM: ys, nodeSignalized: xs.map(() => (rng.next() < 0.5 ? 1 : 0)), links });
+      const net = buildDynNetwork({
+        nodeXM: xs,
+        nodeYM: ys,
+        nodeSignalized: xs.map(() => (rng.next() < 0.5 ? 1 : 0)),
+        links,
+      });
       const { paths, departS } = randomTrips(net, { count: 4000, beginS: 0, periodS: 0.6, minDistanceM: 300 }, rng);
-      const veh: VehicleSet = { count: departS.length, departS, path: Int32Array.from(departS, (_, i) => i), pathStart: paths.start, pathLinks: paths.links };
-      const r = simulate(net, veh, { ...baseOpts, endS: 3 * 3600, onGridlock: 'stop', signals: buildSignalPlan(net, DEFAULT_SIGNALS) });
+      const veh: VehicleSet = {
+        count: departS.length,
+        departS,
+        path: Int32Array.from(departS, (_, i) => i),
+        pathStart: paths.start,
+        pathLinks: paths.links,
+      };
+      const r = simulate(net, veh, {
+        ...baseOpts,
+        endS: 3 * 3600,
+        onGridlock: 'stop',
+        signals: buildSignalPlan(net, DEFAULT_SIGNALS),
+      });
       expect(r.released).toBe(veh.count);
       expect(r.waitingAtOrigin + r.onNetwork + r.arrived).toBe(r.released);
       let arrivedByTimes = 0;
@@ -308,7 +393,13 @@ describe('gridlock', () => {
     const n = 4000; // 1800 veh/h from each feeder
     return {
       net,
-      veh: { count: n, departS: Float64Array.from({ length: n }, (_, i) => Math.floor(i / 4) * 2), path: Int32Array.from({ length: n }, (_, i) => i % 4), pathStart: Int32Array.from(pathStart), pathLinks: Int32Array.from(pathLinks) },
+      veh: {
+        count: n,
+        departS: Float64Array.from({ length: n }, (_, i) => Math.floor(i / 4) * 2),
+        path: Int32Array.from({ length: n }, (_, i) => i % 4),
+        pathStart: Int32Array.from(pathStart),
+        pathLinks: Int32Array.from(pathLinks),
+      },
     };
   }
   it('throws a GridlockError naming the jammed cycle instead of hanging', () => {

@@ -374,7 +374,8 @@ class LtmRun {
     const dt = o.dtS;
     if (!(dt > 0 && dt <= 10)) throw new Error(`time step ${dt} s: must be in (0, 10]`);
     if (!(o.endS > o.startS)) throw new Error(`end ${o.endS} s must be after start ${o.startS} s`);
-    if (!(o.seriesIntervalS >= dt)) throw new Error(`series interval ${o.seriesIntervalS} s must be ≥ the time step ${dt} s`);
+    if (!(o.seriesIntervalS >= dt))
+      throw new Error(`series interval ${o.seriesIntervalS} s must be ≥ the time step ${dt} s`);
     this.net = net;
     this.veh = veh;
     this.o = o;
@@ -382,7 +383,9 @@ class LtmRun {
     this.plan = o.signals;
     let adaptive = false;
     const adaptiveList: number[] = [];
-    if (o.signals) for (let v = 0; v < net.numNodes; v++) if (o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v)) adaptiveList.push(v);
+    if (o.signals)
+      for (let v = 0; v < net.numNodes; v++)
+        if (o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v)) adaptiveList.push(v);
     adaptive = adaptiveList.length > 0;
     this.adaptive = adaptive;
     // The adaptive signals in node order (the per-step check visited every node and re-read the options each time).
@@ -403,11 +406,13 @@ class LtmRun {
       for (let k = a0; k < a1; k++) {
         const a = pathLinks[k]!;
         if (!(a >= 0 && a < nL)) throw new Error(`path ${p}: link index ${a} outside 0..${nL - 1}`);
-        if (k > a0 && from[a] !== to[pathLinks[k - 1]!]) throw new Error(`path ${p}: link ${net.linkIds[pathLinks[k - 1]!]} does not lead into ${net.linkIds[a]}`);
+        if (k > a0 && from[a] !== to[pathLinks[k - 1]!])
+          throw new Error(`path ${p}: link ${net.linkIds[pathLinks[k - 1]!]} does not lead into ${net.linkIds[a]}`);
       }
     }
     const dep = veh.departS;
-    for (let v = 0; v < nV; v++) if (!Number.isFinite(dep[v]!)) throw new Error(`vehicle ${v}: departure ${dep[v]} is not a finite time`);
+    for (let v = 0; v < nV; v++)
+      if (!Number.isFinite(dep[v]!)) throw new Error(`vehicle ${v}: departure ${dep[v]} is not a finite time`);
     this.order = departureOrder(dep, nV);
     this.depS = new Float64Array(nV);
     this.vFirst = new Int32Array(nV);
@@ -432,7 +437,8 @@ class LtmRun {
     }
     for (let v = 0; v < nV; v++) {
       const p = veh.path[v]!;
-      if (!(p >= 0 && p + 1 < pathStart.length)) throw new Error(`vehicle ${v}: path ${p} outside 0..${pathStart.length - 2}`);
+      if (!(p >= 0 && p + 1 < pathStart.length))
+        throw new Error(`vehicle ${v}: path ${p} outside 0..${pathStart.length - 2}`);
       this.freeFlowS[v] = pathFf[p]!;
     }
     const mask = o.sampleMask;
@@ -580,7 +586,23 @@ class LtmRun {
   nodeTransfers(s: number, t: number, tEnd: number): number {
     const net = this.net;
     const { inStart, inLinks, capacityVehPerS } = net;
-    const { hReady, hNext, hWake, greenAt, qI, nodeWake, cand, candSlot, gfLink, sendCredit, sendStep, capStep, rr, arriveI, enterI } = this;
+    const {
+      hReady,
+      hNext,
+      hWake,
+      greenAt,
+      qI,
+      nodeWake,
+      cand,
+      candSlot,
+      gfLink,
+      sendCredit,
+      sendStep,
+      capStep,
+      rr,
+      arriveI,
+      enterI,
+    } = this;
     const plan = this.plan;
     const dt = this.dt;
     let moved = 0;
@@ -811,7 +833,10 @@ class LtmRun {
   recvOk(a: number, step: number): boolean {
     const recvCredit = this.recvCredit;
     if (this.recvStep[a] !== step) {
-      recvCredit[a] = this.recvStep[a] === step - 1 ? Math.min(this.capStep[a]!, recvCredit[a]! + this.net.capacityVehPerS[a]! * this.dt) : this.capStep[a]!;
+      recvCredit[a] =
+        this.recvStep[a] === step - 1
+          ? Math.min(this.capStep[a]!, recvCredit[a]! + this.net.capacityVehPerS[a]! * this.dt)
+          : this.capStep[a]!;
       this.recvStep[a] = step;
     }
     return recvCredit[a]! >= 1 - 1e-9 && this.storageLeft(a, step) >= 1 - 1e-9;
@@ -962,7 +987,8 @@ class LtmRun {
       this.sExits.push(Math.min(65535, ivExits[a]!));
       this.sMean.push(Math.min(65535, Math.round((occVehS[a]! / iv) * 10)));
       this.sQueue.push(Math.min(65535, qn));
-      const sp = ivExits[a]! > 0 && ivTravelS[a]! > 0 ? (ivExits[a]! * net.lengthM[a]!) / ivTravelS[a]! : net.freeSpeedMPerS[a]!;
+      const sp =
+        ivExits[a]! > 0 && ivTravelS[a]! > 0 ? (ivExits[a]! * net.lengthM[a]!) / ivTravelS[a]! : net.freeSpeedMPerS[a]!;
       this.sSpeed.push(Math.min(65535, Math.round(sp * 36)));
       ivExits[a] = 0;
       ivTravelS[a] = 0;
@@ -982,11 +1008,16 @@ class LtmRun {
 
   audit(s: number): void {
     if (this.released !== this.waiting + this.onNet + this.arrived || this.entered !== this.onNet + this.arrived) {
-      throw new Error(`vehicle conservation broken at step ${s}: released ${this.released} ≠ waiting ${this.waiting} + on network ${this.onNet} + arrived ${this.arrived}`);
+      throw new Error(
+        `vehicle conservation broken at step ${s}: released ${this.released} ≠ waiting ${this.waiting} + on network ${this.onNet} + arrived ${this.arrived}`,
+      );
     }
     let onLinks = 0;
     for (let a = 0; a < this.net.numLinks; a++) onLinks += this.count[a]!;
-    if (onLinks !== this.onNet) throw new Error(`vehicle conservation broken at step ${s}: ${onLinks} vehicles on links, counter says ${this.onNet}`);
+    if (onLinks !== this.onNet)
+      throw new Error(
+        `vehicle conservation broken at step ${s}: ${onLinks} vehicles on links, counter says ${this.onNet}`,
+      );
   }
 
   diagnoseGridlock(tNow: number): GridlockInfo | null {
@@ -1084,7 +1115,8 @@ class LtmRun {
       arriveS[this.order[i]!] = this.arriveI[i]!;
     }
     // Time on network of vehicles still travelling at the end.
-    for (let v = 0; v < nV; v++) if (enterS[v]! === enterS[v]! && arriveS[v]! !== arriveS[v]!) this.vehicleSeconds += tFinal - enterS[v]!;
+    for (let v = 0; v < nV; v++)
+      if (enterS[v]! === enterS[v]! && arriveS[v]! !== arriveS[v]!) this.vehicleSeconds += tFinal - enterS[v]!;
     const series: LinkSeries = {
       intervalS: this.iv,
       startS: o.startS,
@@ -1133,4 +1165,3 @@ class LtmRun {
     };
   }
 }
-

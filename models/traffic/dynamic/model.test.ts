@@ -13,13 +13,30 @@ import type { ModelOutput } from '../../types.ts';
 import { assign } from '../assign.ts';
 import { drawYear, runTraffic, ziboPeakHourCase } from '../model.ts';
 import { artifactBytes, defaultDynamicParams, runDynamicPeak } from './index.ts';
-import { dynNetworkForCase, periodFactor, periodRoutes, trafficDynamicModel, trafficDynamicParamsSchema, type TrafficDynamicInputs, type TrafficDynamicParams } from './model.ts';
+import {
+  dynNetworkForCase,
+  periodFactor,
+  periodRoutes,
+  trafficDynamicModel,
+  trafficDynamicParamsSchema,
+  type TrafficDynamicInputs,
+  type TrafficDynamicParams,
+} from './model.ts';
 import { buildDynNetwork, gridNetworkSpec } from './network.ts';
 
 const SCENARIOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
-const job = (year: number, replication: number, seed: number) => ({ model: 'traffic-dynamic', years: [year], replication, attempt: 1, seed, crnSeed: 4242 + replication });
-const cityValue = (out: ModelOutput, id: string): number => Number(out.series.find((s) => s.metric === id && s.entity === 'city')!.values[0]);
-const section = (name: string): TrafficDynamicParams => loadScenario(path.join(SCENARIOS, `${name}.yaml`)).scenario['traffic-dynamic'] as TrafficDynamicParams;
+const job = (year: number, replication: number, seed: number) => ({
+  model: 'traffic-dynamic',
+  years: [year],
+  replication,
+  attempt: 1,
+  seed,
+  crnSeed: 4242 + replication,
+});
+const cityValue = (out: ModelOutput, id: string): number =>
+  Number(out.series.find((s) => s.metric === id && s.entity === 'city')!.values[0]);
+const section = (name: string): TrafficDynamicParams =>
+  loadScenario(path.join(SCENARIOS, `${name}.yaml`)).scenario['traffic-dynamic'] as TrafficDynamicParams;
 
 describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
   const p = trafficDynamicParamsSchema.parse({});
@@ -45,10 +62,24 @@ describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
   it('routes every vehicle on the UE solution: loaded route counts reproduce the UE link flows', () => {
     const tp = p.traffic;
     const c = ziboPeakHourCase(tp, inputs.static, 2019, drawYear(tp, createRng(4242)));
-    const ue = assign(c.net, c.demand, { algorithm: tp.assignment.algorithm, targetGap: tp.assignment.targetGap, trackOrigins: true, keepLog: false }, inputs.static.graph);
-    const r = periodRoutes(inputs, c, dynNetworkForCase(inputs, c), ue.originFlow!, ue.cost, periodFactor(p), createRng(3));
+    const ue = assign(
+      c.net,
+      c.demand,
+      { algorithm: tp.assignment.algorithm, targetGap: tp.assignment.targetGap, trackOrigins: true, keepLog: false },
+      inputs.static.graph,
+    );
+    const r = periodRoutes(
+      inputs,
+      c,
+      dynNetworkForCase(inputs, c),
+      ue.originFlow!,
+      ue.cost,
+      periodFactor(p),
+      createRng(3),
+    );
     const onLink = new Float64Array(c.net.numLinks);
-    for (let k = 0; k < r.paths.veh.length; k++) for (let j = r.paths.start[k]!; j < r.paths.start[k + 1]!; j++) onLink[r.paths.links[j]!]! += r.paths.veh[k]!;
+    for (let k = 0; k < r.paths.veh.length; k++)
+      for (let j = r.paths.start[k]!; j < r.paths.start[k + 1]!; j++) onLink[r.paths.links[j]!]! += r.paths.veh[k]!;
     let checked = 0;
     for (let a = 0; a < c.net.numLinks; a++) {
       const f = ue.flow[a]!;
@@ -66,7 +97,12 @@ describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
     // this draw (119k trips, a high demand level) leaves 15.0 % on the network after the 1-hour clearance: oversaturated
     // but moving (README "Demand"); the bound guards against a loading that stalls
     expect(cityValue(out, 'traffic.peakUnfinished')).toBeLessThan(0.2 * cityValue(out, 'traffic.peakTrips'));
-    for (const id of ['traffic.peakDelayVehH', 'traffic.queueMinutesTop10', 'traffic.peakMeanTravelTimeMin', 'traffic.peakTrips']) {
+    for (const id of [
+      'traffic.peakDelayVehH',
+      'traffic.queueMinutesTop10',
+      'traffic.peakMeanTravelTimeMin',
+      'traffic.peakTrips',
+    ]) {
       const s = out.series.find((x) => x.metric === id)!;
       expect(s.periods).toEqual(['2019']);
       expect(Number.isFinite(Number(s.values[0]))).toBe(true);
@@ -80,11 +116,17 @@ describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
   });
 
   it('keeps the replay (and the link series) below 50 MB at the default sample share', () => {
-    const replay = out.artifacts!.replay as { vehicle: Int32Array; link: Int32Array; enterSec: Float32Array; exitSec: Float32Array };
+    const replay = out.artifacts!.replay as {
+      vehicle: Int32Array;
+      link: Int32Array;
+      enterSec: Float32Array;
+      exitSec: Float32Array;
+    };
     expect(replay.vehicle.length).toBeGreaterThan(1000);
     expect(artifactBytes(replay) + artifactBytes(out.artifacts!.linkSeries)).toBeLessThan(50e6);
     for (let r = 1; r < Math.min(replay.vehicle.length, 5000); r++) {
-      if (replay.vehicle[r] === replay.vehicle[r - 1]) expect(replay.enterSec[r]!).toBeCloseTo(replay.exitSec[r - 1]!, 2);
+      if (replay.vehicle[r] === replay.vehicle[r - 1])
+        expect(replay.enterSec[r]!).toBeCloseTo(replay.exitSec[r - 1]!, 2);
       expect(replay.exitSec[r]!).toBeGreaterThanOrEqual(replay.enterSec[r]!);
     }
   });
@@ -97,8 +139,12 @@ describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
     expect(() => trafficDynamicParamsSchema.parse({ peakHourTripShare: 0.02 })).toThrow(); // the old duplicate demand knob is gone
   });
 
-  it('adaptive signals lower peak delay: none (fixed) > the rollout\'s junctions > every junction (same draws)', () => {
-    const delay = (mode: 'fixed' | 'adaptive') => cityValue(trafficDynamicModel.run({ ...p, signals: { ...p.signals, mode } }, inputs, job(2019, 0, 7), createRng(7)), 'traffic.peakDelayVehH');
+  it("adaptive signals lower peak delay: none (fixed) > the rollout's junctions > every junction (same draws)", () => {
+    const delay = (mode: 'fixed' | 'adaptive') =>
+      cityValue(
+        trafficDynamicModel.run({ ...p, signals: { ...p.signals, mode } }, inputs, job(2019, 0, 7), createRng(7)),
+        'traffic.peakDelayVehH',
+      );
     const rollout = cityValue(out, 'traffic.peakDelayVehH');
     expect(rollout).toBeLessThan(delay('fixed'));
     expect(delay('adaptive')).toBeLessThan(rollout);
@@ -124,19 +170,27 @@ describe('scenario files give traffic-dynamic the static traffic section', () =>
     // runs identical, so the differences below are the what-if's, not sampling noise (±1 % between route samples).
     expect(delay(fast, 2017, 1)).toBe(delay(base, 2017, 2));
     // 2018 and 2019: 50 % / 100 % of signalised approaches upgraded instead of 20 % / 35 % (Zhangdian 70 / 100 vs 40 / 55)
-    for (const year of [2018, 2019]) expect(delay(fast, year, 1), String(year)).toBeLessThan(0.95 * delay(base, year, 2));
+    for (const year of [2018, 2019])
+      expect(delay(fast, year, 1), String(year)).toBeLessThan(0.95 * delay(base, year, 2));
   }, 120_000);
 });
 
 describe('runDynamicPeak', () => {
   it('loads OD demand by stochastic route choice and conserves every vehicle', () => {
-    const net = buildDynNetwork(gridNetworkSpec({ size: 6, blockM: 200, lanes: 2, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 }));
+    const net = buildDynNetwork(
+      gridNetworkSpec({ size: 6, blockM: 200, lanes: 2, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 }),
+    );
     const od = [
       { originNode: 0, destNode: 35, veh: 900 },
       { originNode: 5, destNode: 30, veh: 700 },
       { originNode: 35, destNode: 0, veh: 400.5 },
     ];
-    const res = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, { ...defaultDynamicParams(), sampleShare: 0.2 }, createRng(3));
+    const res = runDynamicPeak(
+      net,
+      { kind: 'od', od, linkCostS: net.freeTimeS },
+      { ...defaultDynamicParams(), sampleShare: 0.2 },
+      createRng(3),
+    );
     const L = res.loading;
     expect(L.released + L.notReleased).toBe(L.enterS.length);
     expect(L.arrived + L.onNetwork + L.waitingAtOrigin).toBe(L.released);
@@ -145,7 +199,9 @@ describe('runDynamicPeak', () => {
     expect(res.replay!.sampleShare).toBe(0.2);
   });
   it('the adaptive what-if does not increase delay on an unbalanced junction load', () => {
-    const net = buildDynNetwork(gridNetworkSpec({ size: 4, blockM: 200, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 }));
+    const net = buildDynNetwork(
+      gridNetworkSpec({ size: 4, blockM: 200, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 }),
+    );
     // heavy west→east through the middle, light north→south
     const od = [
       { originNode: 1, destNode: 13, veh: 2600 },
@@ -153,11 +209,20 @@ describe('runDynamicPeak', () => {
     ];
     const base = { ...defaultDynamicParams(), sampleShare: 0, routeChoice: { draws: 1, sigma: 0 } };
     const fixed = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, base, createRng(5));
-    const adaptive = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, { ...base, signals: { ...base.signals, mode: 'adaptive' } }, createRng(5));
+    const adaptive = runDynamicPeak(
+      net,
+      { kind: 'od', od, linkCostS: net.freeTimeS },
+      { ...base, signals: { ...base.signals, mode: 'adaptive' } },
+      createRng(5),
+    );
     expect(adaptive.indicators.delayVehH).toBeLessThan(fixed.indicators.delayVehH);
     // adaptiveNode marks only some nodes: none marked = fixed, all signalised nodes marked = adaptive
-    const none = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, base, createRng(5), { adaptiveNode: new Uint8Array(net.numNodes) });
-    const all = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, base, createRng(5), { adaptiveNode: new Uint8Array(net.numNodes).fill(1) });
+    const none = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, base, createRng(5), {
+      adaptiveNode: new Uint8Array(net.numNodes),
+    });
+    const all = runDynamicPeak(net, { kind: 'od', od, linkCostS: net.freeTimeS }, base, createRng(5), {
+      adaptiveNode: new Uint8Array(net.numNodes).fill(1),
+    });
     expect(none.indicators.delayVehH).toBe(fixed.indicators.delayVehH);
     expect(all.indicators.delayVehH).toBe(adaptive.indicators.delayVehH);
   });

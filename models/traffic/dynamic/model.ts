@@ -34,13 +34,13 @@ export const trafficDynamicParamsSchema = z.strictObject({
   traffic: trafficParamsSchema
     .prefault({})
     .describe(
-      'the static traffic model\'s parameters (same schema and defaults as the `traffic` section): demand, smart-signal rollout, BPR, assignment. Scenario files set it to their `traffic` section with a YAML alias (`traffic: &traffic` … `traffic-dynamic: { traffic: *traffic }`) so the dynamic replay loads the demand and network the static model assigns',
+      "the static traffic model's parameters (same schema and defaults as the `traffic` section): demand, smart-signal rollout, BPR, assignment. Scenario files set it to their `traffic` section with a YAML alias (`traffic: &traffic` … `traffic-dynamic: { traffic: *traffic }`) so the dynamic replay loads the demand and network the static model assigns",
     ),
   periodTrips: z
     .enum(['peak-hour-is-busiest-hour', 'peak-hour-over-period'])
     .default('peak-hour-over-period')
     .describe(
-      'how the static peak-hour OD (veh/h) becomes trips of the loading period. peak-hour-over-period (default): the hour\'s trips are the period\'s trips, spread by the departure profile (period total = static OD total; the profile\'s busiest hour then departs its peak-hour share, 0.45, of them). peak-hour-is-busiest-hour: period total = OD total / peak-hour share, so the profile\'s busiest hour departs exactly the static OD (2.2× the trips; on the 2019 Zibo skeleton this leaves most vehicles unfinished, README "Demand")',
+      "how the static peak-hour OD (veh/h) becomes trips of the loading period. peak-hour-over-period (default): the hour's trips are the period's trips, spread by the departure profile (period total = static OD total; the profile's busiest hour then departs its peak-hour share, 0.45, of them). peak-hour-is-busiest-hour: period total = OD total / peak-hour share, so the profile's busiest hour departs exactly the static OD (2.2× the trips; on the 2019 Zibo skeleton this leaves most vehicles unfinished, README \"Demand\")",
     ),
   dtS: dyn.dtS,
   profile: dyn.profile,
@@ -67,7 +67,9 @@ export const trafficDynamicParamsSchema = z.strictObject({
     .min(1)
     .max(10000)
     .default(5)
-    .describe('count; at most this many replications of the dynamic peak per year (each costs seconds; the replay needs one); the scenario count applies when lower'),
+    .describe(
+      'count; at most this many replications of the dynamic peak per year (each costs seconds; the replay needs one); the scenario count applies when lower',
+    ),
 });
 export type TrafficDynamicParams = z.infer<typeof trafficDynamicParamsSchema>;
 
@@ -93,7 +95,9 @@ export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynami
   const gm = networkFromGmns(road.nodes, road.links, 'zibo');
   // The dynamic network indexes the static arrays (capacities, UE flows) by link position: insist they line up.
   if (gm.links.length !== st.net.numLinks || gm.links.some((l, a) => l.linkId !== st.linkId[a])) {
-    throw new Error('traffic-dynamic: data/zibo/network/link.csv gave a different link order than the static traffic inputs; both must read the same file');
+    throw new Error(
+      'traffic-dynamic: data/zibo/network/link.csv gave a different link order than the static traffic inputs; both must read the same file',
+    );
   }
   const lat0 = gm.nodes.reduce((a, n) => a + n.lat, 0) / gm.nodes.length;
   const kx = 111320 * Math.cos((lat0 * Math.PI) / 180);
@@ -154,7 +158,15 @@ export interface PeriodRoutes {
  * route from the per-origin UE flows (`sampleRoute`), so route shares follow the UE solution.
  * @example const r = periodRoutes(inputs, c, dynNetworkForCase(inputs, c), ue.originFlow!, ue.cost, 1, rng); r.trips // ≈ c.demand.total
  */
-export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet: DynNetwork, originFlow: Float64Array, ueCostMin: Float64Array, factor: number, rng: Rng): PeriodRoutes {
+export function periodRoutes(
+  inp: TrafficDynamicInputs,
+  c: PeakHourCase,
+  dynNet: DynNetwork,
+  originFlow: Float64Array,
+  ueCostMin: Float64Array,
+  factor: number,
+  rng: Rng,
+): PeriodRoutes {
   const net = c.net;
   const nz = net.numZones;
   const od = c.demand.od;
@@ -189,7 +201,8 @@ export function periodRoutes(inp: TrafficDynamicInputs, c: PeakHourCase, dynNet:
             spOrigin = o;
           }
           route = sp.pathTo(net.zoneNode[d]!);
-          if (!route) throw new Error(`traffic-dynamic: zone index ${d} cannot be reached from zone index ${o} on the network`);
+          if (!route)
+            throw new Error(`traffic-dynamic: zone index ${d} cannot be reached from zone index ${o} on the network`);
           fallbackRoutes++;
         }
         const key = routeHash(route);
@@ -245,39 +258,75 @@ export function periodFactor(p: Pick<TrafficDynamicParams, 'periodTrips' | 'prof
 }
 
 const METRICS = [
-  { id: 'traffic.peakDelayVehH', unit: 'veh·h', title: 'AM peak delay (time lost against free flow, incl. waiting to enter)' },
-  { id: 'traffic.queueMinutesTop10', unit: 'veh·min', title: 'Queued vehicle-minutes at the 10 worst bottleneck links (AM peak)' },
+  {
+    id: 'traffic.peakDelayVehH',
+    unit: 'veh·h',
+    title: 'AM peak delay (time lost against free flow, incl. waiting to enter)',
+  },
+  {
+    id: 'traffic.queueMinutesTop10',
+    unit: 'veh·min',
+    title: 'Queued vehicle-minutes at the 10 worst bottleneck links (AM peak)',
+  },
   { id: 'traffic.peakMeanTravelTimeMin', unit: 'min', title: 'Mean AM peak trip time (dynamic loading)' },
   { id: 'traffic.peakMeanSpeedKmPerH', unit: 'km/h', title: 'Mean AM peak speed (VKT/VHT, dynamic loading)' },
   { id: 'traffic.peakVhtVehH', unit: 'veh·h', title: 'AM peak vehicle-hours travelled (dynamic)' },
   { id: 'traffic.peakVktVehKm', unit: 'veh·km', title: 'AM peak vehicle-km travelled (dynamic)' },
-  { id: 'traffic.peakTrips', unit: 'veh', title: 'Vehicles loaded in the AM peak period (the static peak-hour OD spread over the period)' },
-  { id: 'traffic.peakHourOdVehPerH', unit: 'veh/h', title: 'Static peak-hour OD total the period was built from (same as traffic.demandVehPerH for the same draws)' },
+  {
+    id: 'traffic.peakTrips',
+    unit: 'veh',
+    title: 'Vehicles loaded in the AM peak period (the static peak-hour OD spread over the period)',
+  },
+  {
+    id: 'traffic.peakHourOdVehPerH',
+    unit: 'veh/h',
+    title: 'Static peak-hour OD total the period was built from (same as traffic.demandVehPerH for the same draws)',
+  },
   { id: 'traffic.peakUnfinished', unit: 'veh', title: 'Vehicles still travelling at the end of the peak loading' },
   { id: 'traffic.peakGridlock', unit: '0/1', title: 'Gridlock detected in the AM peak loading' },
-  { id: 'traffic.linkQueueVehMin', unit: 'veh·min', title: 'Queued vehicle-minutes on a bottleneck link (top 10 only)' },
+  {
+    id: 'traffic.linkQueueVehMin',
+    unit: 'veh·min',
+    title: 'Queued vehicle-minutes on a bottleneck link (top 10 only)',
+  },
 ];
 
 /**
  * One year × replication: static case → UE with origin flows → routed vehicles → dynamic loading.
  * @example const out = runTrafficDynamic(params, inputs, { model: 'traffic-dynamic', years: [2019], replication: 0, attempt: 1, seed: 7, crnSeed: 11 }, createRng(7));
  */
-export function runTrafficDynamic(p: TrafficDynamicParams, inp: TrafficDynamicInputs, job: JobSpec, rng: Rng): ModelOutput {
+export function runTrafficDynamic(
+  p: TrafficDynamicParams,
+  inp: TrafficDynamicInputs,
+  job: JobSpec,
+  rng: Rng,
+): ModelOutput {
   const year = job.years[0]!;
   const tp = p.traffic;
   // Same expression as the static model (models/traffic/model.ts runTraffic): same crnSeed → same demand and gain.
-  const draws = drawYear(tp, tp.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng);
+  const draws = drawYear(
+    tp,
+    tp.replications.commonRandomNumbers ? createRng(job.crnSeed ?? mixSeed('traffic-world', job.replication)) : rng,
+  );
   const c = ziboPeakHourCase(tp, inp.static, year, draws);
   const ue = assign(
     c.net,
     c.demand,
-    { algorithm: tp.assignment.algorithm, targetGap: tp.assignment.targetGap, maxIterations: tp.assignment.maxIterations, keepLog: false, trackOrigins: true },
+    {
+      algorithm: tp.assignment.algorithm,
+      targetGap: tp.assignment.targetGap,
+      maxIterations: tp.assignment.maxIterations,
+      keepLog: false,
+      trackOrigins: true,
+    },
     inp.static.graph,
   );
   const net = dynNetworkForCase(inp, c);
   // Route, departure and replay-sample draws: with common random numbers from a stream keyed by (replication, year)
   // only, so a what-if's replication r starts its loading from the same random numbers as the baseline's.
-  const loadRng = tp.replications.commonRandomNumbers ? createRng(mixSeed(job.crnSeed ?? mixSeed('traffic-world', job.replication), 'traffic-dynamic-load', year)) : rng;
+  const loadRng = tp.replications.commonRandomNumbers
+    ? createRng(mixSeed(job.crnSeed ?? mixSeed('traffic-world', job.replication), 'traffic-dynamic-load', year))
+    : rng;
   const routes = periodRoutes(inp, c, net, ue.originFlow!, ue.cost, periodFactor(p), loadRng);
   const dp: DynamicParams = {
     dtS: p.dtS,
@@ -305,7 +354,13 @@ export function runTrafficDynamic(p: TrafficDynamicParams, inp: TrafficDynamicIn
     adaptiveNode = new Uint8Array(net.numNodes);
     for (let v = 0; v < net.numNodes; v++) adaptiveNode[v] = sig[v]! > 0 && 2 * up[v]! >= sig[v]! ? 1 : 0;
   }
-  const res = runDynamicPeak(net, { kind: 'paths', paths: routes.paths }, dp, loadRng, adaptiveNode ? { adaptiveNode } : {});
+  const res = runDynamicPeak(
+    net,
+    { kind: 'paths', paths: routes.paths },
+    dp,
+    loadRng,
+    adaptiveNode ? { adaptiveNode } : {},
+  );
   const ind = res.indicators;
   const period = [String(year)];
   const city = (metric: string, v: number): SeriesOut => ({ metric, entity: 'city', periods: period, values: [v] });
@@ -320,11 +375,17 @@ export function runTrafficDynamic(p: TrafficDynamicParams, inp: TrafficDynamicIn
     city('traffic.peakHourOdVehPerH', routes.peakHourVehPerH),
     city('traffic.peakUnfinished', ind.unfinished),
     city('traffic.peakGridlock', ind.gridlock ? 1 : 0),
-    ...ind.top10.map((t) => ({ metric: 'traffic.linkQueueVehMin', entity: `link:${t.id}`, periods: period, values: [t.queueVehMin] })),
+    ...ind.top10.map((t) => ({
+      metric: 'traffic.linkQueueVehMin',
+      entity: `link:${t.id}`,
+      periods: period,
+      values: [t.queueVehMin],
+    })),
   ];
   const artifacts: Record<string, unknown> = { linkSeries: res.linkSeries };
   if (res.replay) artifacts.replay = res.replay;
-  if (res.loading.gridlock) artifacts.gridlock = { message: res.loading.gridlock.message, timeS: res.loading.gridlock.timeS };
+  if (res.loading.gridlock)
+    artifacts.gridlock = { message: res.loading.gridlock.message, timeS: res.loading.gridlock.timeS };
   return { series, artifacts };
 }
 

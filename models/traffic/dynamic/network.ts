@@ -101,7 +101,9 @@ export function buildDynNetwork(spec: DynNetworkSpec): DynNetwork {
     const l = spec.links[a]!;
     const what = `link ${l.id} (row ${a + 1})`;
     if (!(l.from >= 0 && l.from < n && l.to >= 0 && l.to < n) || !Number.isInteger(l.from) || !Number.isInteger(l.to)) {
-      throw new Error(`${what}: from/to node index ${l.from}→${l.to} outside 0..${n - 1}; check from_node_id/to_node_id against the node file`);
+      throw new Error(
+        `${what}: from/to node index ${l.from}→${l.to} outside 0..${n - 1}; check from_node_id/to_node_id against the node file`,
+      );
     }
     if (!(l.lengthM > 0)) throw new Error(`${what}: length ${l.lengthM} m must be > 0`);
     const cls = classByName(l.linkType, classes);

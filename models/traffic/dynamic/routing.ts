@@ -179,7 +179,8 @@ export function stochasticRoutes(
       }
     }
   }
-  if (unreachable > 0 && veh.length === 0) throw new Error(`no OD pair is connected in the network (${unreachable.toFixed(0)} vehicles unroutable)`);
+  if (unreachable > 0 && veh.length === 0)
+    throw new Error(`no OD pair is connected in the network (${unreachable.toFixed(0)} vehicles unroutable)`);
   return { start: Int32Array.from(starts), links: Int32Array.from(links), veh: Float64Array.from(veh) };
 }
 
@@ -200,8 +201,9 @@ export function randomTrips(
   const links: number[] = [];
   const departS = new Float64Array(o.count);
   let tries = 0;
-  for (let k = 0; k < o.count; ) {
-    if (++tries > o.count * 1000) throw new Error(`randomTrips: cannot find ${o.count} trips longer than ${o.minDistanceM} m`);
+  for (let k = 0; k < o.count;) {
+    if (++tries > o.count * 1000)
+      throw new Error(`randomTrips: cannot find ${o.count} trips longer than ${o.minDistanceM} m`);
     const a = rng.int(net.numLinks);
     const b = rng.int(net.numLinks);
     if (a === b) continue;
@@ -216,5 +218,8 @@ export function randomTrips(
     departS[k] = o.beginS + k * o.periodS;
     k++;
   }
-  return { paths: { start: Int32Array.from(starts), links: Int32Array.from(links), veh: new Float64Array(o.count).fill(1) }, departS };
+  return {
+    paths: { start: Int32Array.from(starts), links: Int32Array.from(links), veh: new Float64Array(o.count).fill(1) },
+    departS,
+  };
 }

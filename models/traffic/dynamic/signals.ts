@@ -41,7 +41,14 @@ export interface SignalOptions {
   adaptiveNode?: ArrayLike<number>;
 }
 
-export const DEFAULT_SIGNALS: SignalOptions = { cycleS: 90, amberS: 3, startupLostS: 2, greenExtensionS: 2, minGreenS: 10, mode: 'fixed' };
+export const DEFAULT_SIGNALS: SignalOptions = {
+  cycleS: 90,
+  amberS: 3,
+  startupLostS: 2,
+  greenExtensionS: 2,
+  minGreenS: 10,
+  mode: 'fixed',
+};
 
 /** Signal state of a whole network, typed arrays only. */
 export interface SignalPlan {
@@ -97,7 +104,8 @@ export function buildSignalPlan(net: DynNetwork, opts: SignalOptions): SignalPla
       continue;
     }
     const g = (opts.cycleS - nP * opts.amberS) / nP;
-    if (!(g >= 1)) throw new Error(`signal cycle ${opts.cycleS} s too short for ${nP} phases with ${opts.amberS} s amber`);
+    if (!(g >= 1))
+      throw new Error(`signal cycle ${opts.cycleS} s too short for ${nP} phases with ${opts.amberS} s amber`);
     for (let p = 0; p < nP; p++) greens.push(g);
     cycleS[v] = opts.cycleS;
     offsetS[v] = opts.offsetS ? Number(opts.offsetS[v] ?? 0) : 0;

@@ -27,18 +27,51 @@ export function sumoHome(): string {
  * traffic lights, 10,000 trips over one hour, ≥ 300 m, seed 42, routed by duarouter).
  * @example buildSumoGrid('/tmp/zibo-sumo', { size: 10, blockM: 200, periodS: 0.36 })
  */
-export function buildSumoGrid(dir: string, o: { size: number; blockM: number; periodS: number; endS: number }): { net: string; routes: string } {
+export function buildSumoGrid(
+  dir: string,
+  o: { size: number; blockM: number; periodS: number; endS: number },
+): { net: string; routes: string } {
   const env = { ...process.env, SUMO_HOME: sumoHome() };
   const net = join(dir, `grid${o.size}.net.xml`);
   const routes = join(dir, `grid${o.size}.rou.xml`);
   execFileSync(
     'netgenerate',
-    ['--grid', `--grid.number=${o.size}`, `--grid.length=${o.blockM}`, '--default.lanenumber=2', '--default.speed=13.89', '--default-junction-type=traffic_light', '--seed', '42', '-o', net],
+    [
+      '--grid',
+      `--grid.number=${o.size}`,
+      `--grid.length=${o.blockM}`,
+      '--default.lanenumber=2',
+      '--default.speed=13.89',
+      '--default-junction-type=traffic_light',
+      '--seed',
+      '42',
+      '-o',
+      net,
+    ],
     { env, stdio: 'pipe' },
   );
   execFileSync(
     'python3',
-    [join(sumoHome(), 'tools', 'randomTrips.py'), '-n', net, '-b', '0', '-e', String(o.endS), '-p', String(o.periodS), '--min-distance', '300', '--seed', '42', '--validate', '-o', join(dir, `grid${o.size}.trips.xml`), '-r', routes],
+    [
+      join(sumoHome(), 'tools', 'randomTrips.py'),
+      '-n',
+      net,
+      '-b',
+      '0',
+      '-e',
+      String(o.endS),
+      '-p',
+      String(o.periodS),
+      '--min-distance',
+      '300',
+      '--seed',
+      '42',
+      '--validate',
+      '-o',
+      join(dir, `grid${o.size}.trips.xml`),
+      '-r',
+      routes,
+    ],
     { env, stdio: 'pipe' },
   );
   if (!existsSync(routes)) throw new Error(`randomTrips.py did not write ${routes}`);
@@ -69,17 +102,39 @@ export interface SumoStats {
  * @example const st = runSumo(net, routes, 'micro'); st.ups
  */
 export function runSumo(net: string, routes: string, mode: 'micro' | 'meso' | 'meso-jc'): SumoStats {
-  const args = ['-n', net, '-r', routes, '-b', '0', '--no-step-log', 'true', '--duration-log.statistics', 'true', '--seed', '42'];
+  const args = [
+    '-n',
+    net,
+    '-r',
+    routes,
+    '-b',
+    '0',
+    '--no-step-log',
+    'true',
+    '--duration-log.statistics',
+    'true',
+    '--seed',
+    '42',
+  ];
   if (mode !== 'micro') args.push('--mesosim', 'true');
   if (mode === 'meso-jc') args.push('--meso-junction-control', 'true');
   // Wrap in GNU time for the CPU seconds when it is there (Debian package `time`).
   const timed = existsSync('/usr/bin/time');
   const t0 = performance.now();
   const r = timed
-    ? spawnSync('/usr/bin/time', ['-f', 'ZCPU %U %S', 'sumo', ...args], { encoding: 'utf8', env: { ...process.env, SUMO_HOME: sumoHome() }, maxBuffer: 64 << 20 })
-    : spawnSync('sumo', args, { encoding: 'utf8', env: { ...process.env, SUMO_HOME: sumoHome() }, maxBuffer: 64 << 20 });
+    ? spawnSync('/usr/bin/time', ['-f', 'ZCPU %U %S', 'sumo', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, SUMO_HOME: sumoHome() },
+        maxBuffer: 64 << 20,
+      })
+    : spawnSync('sumo', args, {
+        encoding: 'utf8',
+        env: { ...process.env, SUMO_HOME: sumoHome() },
+        maxBuffer: 64 << 20,
+      });
   const wallS = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`sumo (${mode}) failed with exit ${r.status}: ${(r.stderr || r.stdout).slice(-500)}`);
+  if (r.status !== 0)
+    throw new Error(`sumo (${mode}) failed with exit ${r.status}: ${(r.stderr || r.stdout).slice(-500)}`);
   const txt = `${r.stdout}\n${r.stderr}`;
   const num = (re: RegExp): number => {
     const m = re.exec(txt);
@@ -109,7 +164,10 @@ export function runSumo(net: string, routes: string, mode: 'micro' | 'meso' | 'm
  * Read a SUMO route file (`<vehicle depart=…><route edges="…"/>`) into paths over links named like SUMO edges.
  * @example const { paths, departS } = readSumoRoutes(routesXml, new Map(net.linkIds.map((id, i) => [id, i])));
  */
-export function readSumoRoutes(file: string, linkIndex: Map<string, number>): { paths: PathTable; departS: Float64Array } {
+export function readSumoRoutes(
+  file: string,
+  linkIndex: Map<string, number>,
+): { paths: PathTable; departS: Float64Array } {
   const txt = readFileSync(file, 'utf8');
   const re = /<vehicle\b[^>]*\bdepart="([\d.]+)"[^>]*>\s*<route\b[^>]*\bedges="([^"]*)"/g;
   const starts: number[] = [0];
@@ -121,7 +179,9 @@ export function readSumoRoutes(file: string, linkIndex: Map<string, number>): { 
       const a = linkIndex.get(e);
       if (a === undefined) {
         const line = txt.slice(0, m.index).split('\n').length;
-        throw new Error(`${file}:${line}: edge "${e}" is not a link of the grid; regenerate the routes for this network`);
+        throw new Error(
+          `${file}:${line}: edge "${e}" is not a link of the grid; regenerate the routes for this network`,
+        );
       }
       links.push(a);
     }
@@ -129,5 +189,8 @@ export function readSumoRoutes(file: string, linkIndex: Map<string, number>): { 
     dep.push(Number(m[1]));
   }
   if (dep.length === 0) throw new Error(`${file}: no <vehicle> with a <route edges=…> found`);
-  return { paths: { start: Int32Array.from(starts), links: Int32Array.from(links), veh: new Float64Array(dep.length).fill(1) }, departS: Float64Array.from(dep) };
+  return {
+    paths: { start: Int32Array.from(starts), links: Int32Array.from(links), veh: new Float64Array(dep.length).fill(1) },
+    departS: Float64Array.from(dep),
+  };
 }

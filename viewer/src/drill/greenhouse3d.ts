@@ -7,9 +7,16 @@
 import * as THREE from 'three';
 import type { HourlyDay } from './hourly.ts';
 
-export interface DrillHandle { stop(): void }
+export interface DrillHandle {
+  stop(): void;
+}
 
-const SPAN_M = 8, RIDGE_M = 3.8, WALL_M = 2.8, WALL_THICK_M = 1.0, LENGTH_M = 24, RIDGE_X = -SPAN_M / 2 + 1.6;
+const SPAN_M = 8,
+  RIDGE_M = 3.8,
+  WALL_M = 2.8,
+  WALL_THICK_M = 1.0,
+  LENGTH_M = 24,
+  RIDGE_X = -SPAN_M / 2 + 1.6;
 
 /** Front-roof arc from the ridge (north) to the sill (south), as (x, y) points. */
 function frontRoof(n: number): Array<[number, number]> {
@@ -28,7 +35,10 @@ function ribbon(pts: Array<[number, number]>, lift: number, material: THREE.Mate
   const idx: number[] = [];
   pts.forEach(([x, y], i) => {
     pos.push(x, y + lift, -LENGTH_M / 2, x, y + lift, LENGTH_M / 2);
-    if (i > 0) { const a = (i - 1) * 2; idx.push(a, a + 1, a + 2, a + 1, a + 3, a + 2); }
+    if (i > 0) {
+      const a = (i - 1) * 2;
+      idx.push(a, a + 1, a + 2, a + 1, a + 3, a + 2);
+    }
   });
   const g = new THREE.BufferGeometry();
   g.setAttribute('position', new THREE.Float32BufferAttribute(pos, 3));
@@ -50,7 +60,13 @@ function tempColour(c: number): THREE.Color {
 export function startGreenhouse(
   host: HTMLElement,
   day: HourlyDay | null,
-  onHour: (s: { hour: number; insideTempC?: number; outsideTempC?: number; light?: number; blanketClosed?: number }) => void,
+  onHour: (s: {
+    hour: number;
+    insideTempC?: number;
+    outsideTempC?: number;
+    light?: number;
+    blanketClosed?: number;
+  }) => void,
   lean: boolean,
 ): DrillHandle {
   const renderer = new THREE.WebGLRenderer({ antialias: !lean, preserveDrawingBuffer: true });
@@ -67,15 +83,40 @@ export function startGreenhouse(
   const sun = new THREE.DirectionalLight('#fff4d6', 1.5);
   scene.add(sun);
 
-  const ground = new THREE.Mesh(new THREE.BoxGeometry(40, 0.4, LENGTH_M + 8), new THREE.MeshLambertMaterial({ color: '#5a4030' }));
+  const ground = new THREE.Mesh(
+    new THREE.BoxGeometry(40, 0.4, LENGTH_M + 8),
+    new THREE.MeshLambertMaterial({ color: '#5a4030' }),
+  );
   ground.position.y = -0.2;
   scene.add(ground);
-  const wall = new THREE.Mesh(new THREE.BoxGeometry(WALL_THICK_M, WALL_M, LENGTH_M), new THREE.MeshLambertMaterial({ color: '#b0603a' }));
+  const wall = new THREE.Mesh(
+    new THREE.BoxGeometry(WALL_THICK_M, WALL_M, LENGTH_M),
+    new THREE.MeshLambertMaterial({ color: '#b0603a' }),
+  );
   wall.position.set(-SPAN_M / 2 - WALL_THICK_M / 2, WALL_M / 2, 0);
   scene.add(wall);
-  scene.add(ribbon([[-SPAN_M / 2 - WALL_THICK_M, WALL_M], [RIDGE_X, RIDGE_M]], 0, new THREE.MeshLambertMaterial({ color: '#4a4f5a', side: THREE.DoubleSide })));
+  scene.add(
+    ribbon(
+      [
+        [-SPAN_M / 2 - WALL_THICK_M, WALL_M],
+        [RIDGE_X, RIDGE_M],
+      ],
+      0,
+      new THREE.MeshLambertMaterial({ color: '#4a4f5a', side: THREE.DoubleSide }),
+    ),
+  );
   const arc = frontRoof(24);
-  const film = ribbon(arc, 0, new THREE.MeshPhongMaterial({ color: '#bfe6ff', transparent: true, opacity: 0.28, side: THREE.DoubleSide, shininess: 80 }));
+  const film = ribbon(
+    arc,
+    0,
+    new THREE.MeshPhongMaterial({
+      color: '#bfe6ff',
+      transparent: true,
+      opacity: 0.28,
+      side: THREE.DoubleSide,
+      shininess: 80,
+    }),
+  );
   scene.add(film);
   // Inside air: the cross-section polygon extruded, tinted by temperature.
   const shape = new THREE.Shape();
@@ -94,12 +135,13 @@ export function startGreenhouse(
   const plants = new THREE.InstancedMesh(plantGeo, plantMat, 10 * 14);
   let k = 0;
   const m = new THREE.Matrix4();
-  for (let r = 0; r < 14; r++) for (let c = 0; c < 10; c++) {
-    const x = -SPAN_M / 2 + 1.2 + c * 0.62;
-    const h = Math.min(1.6, 0.3 + (x < SPAN_M / 2 - 1.5 ? 1.3 : 0.7));
-    m.makeScale(1, h / 1.6, 1).setPosition(x, h / 2, -LENGTH_M / 2 + 1 + r * 1.6);
-    plants.setMatrixAt(k++, m);
-  }
+  for (let r = 0; r < 14; r++)
+    for (let c = 0; c < 10; c++) {
+      const x = -SPAN_M / 2 + 1.2 + c * 0.62;
+      const h = Math.min(1.6, 0.3 + (x < SPAN_M / 2 - 1.5 ? 1.3 : 0.7));
+      m.makeScale(1, h / 1.6, 1).setPosition(x, h / 2, -LENGTH_M / 2 + 1 + r * 1.6);
+      plants.setMatrixAt(k++, m);
+    }
   scene.add(plants);
   // Blanket: drawn over the film from the ridge down to the current coverage.
   const blanketMat = new THREE.MeshLambertMaterial({ color: '#2d2f36', side: THREE.DoubleSide });
@@ -122,19 +164,22 @@ export function startGreenhouse(
   let lastCover = -1;
   const t0 = performance.now();
   const frame = () => {
-    const hour = ((performance.now() - t0) / 1000 * 1.5) % 24; // one day in 16 s
+    const hour = (((performance.now() - t0) / 1000) * 1.5) % 24; // one day in 16 s
     const inside = interp(day?.insideTempC, hour);
     const outside = interp(day?.outsideTempC, hour);
     const light = interp(day?.light, hour);
     const closedRaw = day?.blanketClosed.length ? interp(day.blanketClosed, hour) : undefined;
     // Without a blanket series: closed at night (before 8:30, after 16:30), the usual winter practice.
-    const cover = closedRaw !== undefined ? Math.min(1, Math.max(0, closedRaw)) : (hour < 8.5 || hour > 16.5 ? 1 : 0);
+    const cover = closedRaw !== undefined ? Math.min(1, Math.max(0, closedRaw)) : hour < 8.5 || hour > 16.5 ? 1 : 0;
     const elev = Math.max(-0.2, Math.sin(((hour - 6) / 12) * Math.PI)) * 0.62; // winter noon elevation ≈ 30°–35°
     sun.position.set(0, Math.sin(elev) * 30, Math.cos(elev) * 30);
     sun.intensity = light !== undefined ? 0.2 + 2.2 * (light / lightMax) : Math.max(0.15, Math.sin(elev) * 2.5);
     if (inside !== undefined) airMat.color.copy(tempColour(inside));
     if (Math.abs(cover - lastCover) > 0.01) {
-      if (blanket) { scene.remove(blanket); blanket.geometry.dispose(); }
+      if (blanket) {
+        scene.remove(blanket);
+        blanket.geometry.dispose();
+      }
       const upto = Math.max(1, Math.round(cover * (arc.length - 1)));
       blanket = cover > 0.02 ? ribbon(arc.slice(0, upto + 1), 0.06, blanketMat) : null;
       if (blanket) scene.add(blanket);

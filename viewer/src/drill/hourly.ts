@@ -36,7 +36,12 @@ function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | nul
     light: kLight ? numArray(o[kLight]) : [],
     lightUnit: kLight ?? '',
     // `blanketOpen` (1 = rolled up) is stored inverted as blanketClosed.
-    blanketClosed: kBl ? numArray(o[kBl]).map((v) => { const x = typeof v === 'boolean' ? Number(v) : v; return /open/i.test(kBl) ? 1 - x : x; }) : [],
+    blanketClosed: kBl
+      ? numArray(o[kBl]).map((v) => {
+          const x = typeof v === 'boolean' ? Number(v) : v;
+          return /open/i.test(kBl) ? 1 - x : x;
+        })
+      : [],
     label,
   };
 }
@@ -47,7 +52,10 @@ function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | nul
  * the site `siteId` (or the first site). Falls back to {@link readHourly} for other shapes.
  * @example const v = readGreenhouseDay(artifact, 'site:linzi-huangcheng'); v?.variants.smart.insideTempC
  */
-export function readGreenhouseDay(a: unknown, siteId?: string): { site: string; variants: Record<string, HourlyDay> } | null {
+export function readGreenhouseDay(
+  a: unknown,
+  siteId?: string,
+): { site: string; variants: Record<string, HourlyDay> } | null {
   const o = (a ?? {}) as Record<string, unknown>;
   if (Array.isArray(o.sites) && o.sites.length) {
     const sites = o.sites as Array<Record<string, unknown>>;
@@ -56,7 +64,10 @@ export function readGreenhouseDay(a: unknown, siteId?: string): { site: string; 
     const variants: Record<string, HourlyDay> = {};
     for (const [k, v] of Object.entries(s)) {
       if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
-      const day = fromColumns({ hours: s.hours, toutC: s.toutC, ...(v as Record<string, unknown>) }, `${String(s.name ?? s.site)}${when} · ${k}`);
+      const day = fromColumns(
+        { hours: s.hours, toutC: s.toutC, ...(v as Record<string, unknown>) },
+        `${String(s.name ?? s.site)}${when} · ${k}`,
+      );
       if (day) variants[k] = day;
     }
     if (Object.keys(variants).length) return { site: String(s.site ?? ''), variants };

@@ -10,7 +10,8 @@ export interface RackState {
   hosts: Array<{ cloud: string; hosts: number | null; utilisation: number | null }>;
 }
 
-const RACKS_PER_ROW = 10, SLOTS = 12;
+const RACKS_PER_ROW = 10,
+  SLOTS = 12;
 
 /** Utilisation 0..1 → colour. */
 function utilColour(u: number): THREE.Color {
@@ -23,7 +24,11 @@ function utilColour(u: number): THREE.Color {
  * grow); call `update(state)` when the timeline month changes.
  * @example const h = startRackHall(div, false, 120); h.update({ hosts: [{ cloud: 'public', hosts: 80, utilisation: 0.55 }] });
  */
-export function startRackHall(host: HTMLElement, lean: boolean, capacityHosts = 240): DrillHandle & { update(s: RackState): void } {
+export function startRackHall(
+  host: HTMLElement,
+  lean: boolean,
+  capacityHosts = 240,
+): DrillHandle & { update(s: RackState): void } {
   const ROWS = Math.max(1, Math.ceil(Math.max(24, capacityHosts) / SLOTS / RACKS_PER_ROW));
   const renderer = new THREE.WebGLRenderer({ antialias: !lean, preserveDrawingBuffer: true });
   renderer.setPixelRatio(lean ? 0.75 : Math.min(2, devicePixelRatio));
@@ -51,13 +56,19 @@ export function startRackHall(host: HTMLElement, lean: boolean, capacityHosts = 
   const total = ROWS * RACKS_PER_ROW * SLOTS;
   const slots = new THREE.InstancedMesh(slotGeo, slotMat, total);
   const m = new THREE.Matrix4();
-  let r = 0, s = 0;
-  for (let row = 0; row < ROWS; row++) for (let k = 0; k < RACKS_PER_ROW; k++) {
-    const x = -RACKS_PER_ROW / 2 + k * 1.0 + 0.5, z = -ROWS * 1.4 + row * 2.8;
-    m.makeTranslation(x, 1.1, z);
-    racks.setMatrixAt(r++, m);
-    for (let q = 0; q < SLOTS; q++) { m.makeTranslation(x, 0.25 + q * 0.16, z + 0.56); slots.setMatrixAt(s++, m); }
-  }
+  let r = 0,
+    s = 0;
+  for (let row = 0; row < ROWS; row++)
+    for (let k = 0; k < RACKS_PER_ROW; k++) {
+      const x = -RACKS_PER_ROW / 2 + k * 1.0 + 0.5,
+        z = -ROWS * 1.4 + row * 2.8;
+      m.makeTranslation(x, 1.1, z);
+      racks.setMatrixAt(r++, m);
+      for (let q = 0; q < SLOTS; q++) {
+        m.makeTranslation(x, 0.25 + q * 0.16, z + 0.56);
+        slots.setMatrixAt(s++, m);
+      }
+    }
   scene.add(racks, slots);
   const off = new THREE.Color('#1c2433');
   for (let i = 0; i < total; i++) slots.setColorAt(i, off);
@@ -66,7 +77,7 @@ export function startRackHall(host: HTMLElement, lean: boolean, capacityHosts = 
   const t0 = performance.now();
   const frame = () => {
     // A slow swing in front of the racks (the lit faces look south, +z).
-    const a = Math.sin((performance.now() - t0) / 1000 * 0.25) * 0.6;
+    const a = Math.sin(((performance.now() - t0) / 1000) * 0.25) * 0.6;
     const r = 9 + ROWS * 2.2;
     camera.position.set(Math.sin(a) * r, 4 + ROWS, Math.cos(a) * r);
     camera.lookAt(0, 1, 0);
@@ -90,6 +101,10 @@ export function startRackHall(host: HTMLElement, lean: boolean, capacityHosts = 
       for (; i < total; i++) slots.setColorAt(i, off);
       if (slots.instanceColor) slots.instanceColor.needsUpdate = true;
     },
-    stop() { cancelAnimationFrame(raf); renderer.dispose(); renderer.domElement.remove(); },
+    stop() {
+      cancelAnimationFrame(raf);
+      renderer.dispose();
+      renderer.domElement.remove();
+    },
   };
 }

@@ -134,7 +134,16 @@ export const metricNamesEn: Record<string, string> = {
 
 /** Names of non-geographic entities. */
 export const entityNamesEn: Record<string, string> = {
-  city: 'city', 'level:province': 'province', 'level:city': 'city level', 'level:county': 'districts/counties',
-  'level:town': 'towns/streets', 'level:village': 'villages', 'cloud:public': 'public cloud', 'cloud:admin': 'admin cloud',
-  'domain:public': 'public domain', 'domain:admin': 'admin domain', standalone: 'stand-alone rooms', service: 'cloud service',
+  city: 'city',
+  'level:province': 'province',
+  'level:city': 'city level',
+  'level:county': 'districts/counties',
+  'level:town': 'towns/streets',
+  'level:village': 'villages',
+  'cloud:public': 'public cloud',
+  'cloud:admin': 'admin cloud',
+  'domain:public': 'public domain',
+  'domain:admin': 'admin domain',
+  standalone: 'stand-alone rooms',
+  service: 'cloud service',
 };

@@ -8,9 +8,13 @@ let current: Lang = 'zh-CN';
 const listeners: Array<() => void> = [];
 
 /** The current strings. @example t().appTitle */
-export function t(): Strings { return tables[current]; }
+export function t(): Strings {
+  return tables[current];
+}
 /** @example lang() // 'zh-CN' */
-export function lang(): Lang { return current; }
+export function lang(): Lang {
+  return current;
+}
 /** Switch language and notify listeners. @example setLang('en') */
 export function setLang(l: Lang): void {
   current = l;
@@ -18,7 +22,9 @@ export function setLang(l: Lang): void {
   for (const f of listeners) f();
 }
 /** Re-render on language change. @example onLangChange(() => render()) */
-export function onLangChange(f: () => void): void { listeners.push(f); }
+export function onLangChange(f: () => void): void {
+  listeners.push(f);
+}
 
 /** Short name of a metric id in the current language (falls back to the catalogue title, then the id). @example metricName('clouds.hosts') */
 export function metricName(id: string, fallback?: string): string {

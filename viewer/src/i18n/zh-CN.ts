@@ -134,7 +134,16 @@ export const metricNamesZh: Record<string, string> = {
 
 /** 非地理实体名称。 */
 export const entityNamesZh: Record<string, string> = {
-  city: '全市', 'level:province': '省级', 'level:city': '市级', 'level:county': '区县', 'level:town': '镇(街道)',
-  'level:village': '村(居)', 'cloud:public': '公共服务云', 'cloud:admin': '行政服务云', 'domain:public': '公共服务域',
-  'domain:admin': '行政服务域', standalone: '独立机房', service: '云服务',
+  city: '全市',
+  'level:province': '省级',
+  'level:city': '市级',
+  'level:county': '区县',
+  'level:town': '镇(街道)',
+  'level:village': '村(居)',
+  'cloud:public': '公共服务云',
+  'cloud:admin': '行政服务云',
+  'domain:public': '公共服务域',
+  'domain:admin': '行政服务域',
+  standalone: '独立机房',
+  service: '云服务',
 };

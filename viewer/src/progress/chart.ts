@@ -27,7 +27,9 @@ export function actualsOverlay(actuals: Actual[], labels: { actual: string; boun
     for (let c = 1; c < b.data.length; c++) {
       const col: Array<number | null> = new Array(all.length).fill(null);
       const old = b.data[c]!;
-      xs.forEach((x, i) => { col[pos.get(x)!] = old[i] ?? null; });
+      xs.forEach((x, i) => {
+        col[pos.get(x)!] = old[i] ?? null;
+      });
       b.data[c] = col;
     }
     b.data[0] = all;
@@ -39,26 +41,53 @@ export function actualsOverlay(actuals: Actual[], labels: { actual: string; boun
     actuals.forEach((a, i) => {
       const k = pos.get(px[i]!)!;
       if (a.bound === '=') eq[k] = a.value;
-      else { bd[k] = a.value; arrows.push({ x: px[i]!, y: a.value, up: a.bound === '>=' }); }
+      else {
+        bd[k] = a.value;
+        arrows.push({ x: px[i]!, y: a.value, up: a.bound === '>=' });
+      }
     });
     const noLine = () => null;
     if (eq.some((v) => v !== null)) {
       b.data.push(eq);
-      b.series.push({ label: labels.actual, stroke: ACTUAL_COLOUR, width: 0, paths: noLine, points: { show: true, size: 11, width: 1.5, stroke: '#ffd6f5', fill: ACTUAL_COLOUR } });
+      b.series.push({
+        label: labels.actual,
+        stroke: ACTUAL_COLOUR,
+        width: 0,
+        paths: noLine,
+        points: { show: true, size: 11, width: 1.5, stroke: '#ffd6f5', fill: ACTUAL_COLOUR },
+      });
     }
     if (arrows.length) {
       b.data.push(bd);
-      b.series.push({ label: labels.bound, stroke: ACTUAL_COLOUR, width: 0, paths: noLine, points: { show: true, size: 11, width: 2.5, stroke: ACTUAL_COLOUR, fill: '#0c1422' } });
+      b.series.push({
+        label: labels.bound,
+        stroke: ACTUAL_COLOUR,
+        width: 0,
+        paths: noLine,
+        points: { show: true, size: 11, width: 2.5, stroke: ACTUAL_COLOUR, fill: '#0c1422' },
+      });
       b.draw.push((u: uPlot) => {
-        const ctx = u.ctx, r = devicePixelRatio;
+        const ctx = u.ctx,
+          r = devicePixelRatio;
         ctx.save();
-        ctx.strokeStyle = ACTUAL_COLOUR; ctx.fillStyle = ACTUAL_COLOUR; ctx.lineWidth = 2 * r;
+        ctx.strokeStyle = ACTUAL_COLOUR;
+        ctx.fillStyle = ACTUAL_COLOUR;
+        ctx.lineWidth = 2 * r;
         for (const a of arrows) {
-          const x = u.valToPos(a.x, 'x', true), y = u.valToPos(a.y, 'y', true);
+          const x = u.valToPos(a.x, 'x', true),
+            y = u.valToPos(a.y, 'y', true);
           const d = (a.up ? -1 : 1) * r;
           // Shaft from the dot's edge, then the head: "the true value is above / below this".
-          ctx.beginPath(); ctx.moveTo(x, y + 6 * d); ctx.lineTo(x, y + 18 * d); ctx.stroke();
-          ctx.beginPath(); ctx.moveTo(x - 5 * r, y + 16 * d); ctx.lineTo(x, y + 23 * d); ctx.lineTo(x + 5 * r, y + 16 * d); ctx.closePath(); ctx.fill();
+          ctx.beginPath();
+          ctx.moveTo(x, y + 6 * d);
+          ctx.lineTo(x, y + 18 * d);
+          ctx.stroke();
+          ctx.beginPath();
+          ctx.moveTo(x - 5 * r, y + 16 * d);
+          ctx.lineTo(x, y + 23 * d);
+          ctx.lineTo(x + 5 * r, y + 16 * d);
+          ctx.closePath();
+          ctx.fill();
         }
         ctx.restore();
       });

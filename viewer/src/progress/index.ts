@@ -9,10 +9,21 @@ import type { ChartBuild, ChartRun } from '../charts.ts';
 import type { RunBundle, SeriesIndex } from '../data.ts';
 import { metricName, onLangChange } from '../i18n/index.ts';
 import { actualsOverlay, ACTUAL_COLOUR, REFORECAST_COLOUR } from './chart.ts';
-import { actualsOf, meetingDates, progressBetween, reforecastSeries, targetProgress, type Actual, type ProgressStatus } from './status.ts';
+import {
+  actualsOf,
+  meetingDates,
+  progressBetween,
+  reforecastSeries,
+  targetProgress,
+  type Actual,
+  type ProgressStatus,
+} from './status.ts';
 import { fill, ps } from './strings.ts';
 
-interface View { bundle: RunBundle; ix: SeriesIndex }
+interface View {
+  bundle: RunBundle;
+  ix: SeriesIndex;
+}
 type Reforecast = NonNullable<RunBundle['reforecast']> & { runId?: number };
 
 export interface ProgressHost {
@@ -30,7 +41,11 @@ export interface ProgressHost {
 }
 
 const STATUS_CSS: Record<ProgressStatus | 'none', string> = {
-  behind: 'var(--bad, #ef5a5a)', 'on-track': 'var(--good, #3ccf91)', ahead: 'var(--accent, #4fd1ff)', unclear: 'var(--muted, #8fa0bd)', none: 'var(--muted, #8fa0bd)',
+  behind: 'var(--bad, #ef5a5a)',
+  'on-track': 'var(--good, #3ccf91)',
+  ahead: 'var(--accent, #4fd1ff)',
+  unclear: 'var(--muted, #8fa0bd)',
+  none: 'var(--muted, #8fa0bd)',
 };
 
 const CSS = `
@@ -58,7 +73,11 @@ body.presenting #progress-panel { left: 24px; right: 24px; top: 140px; bottom: 6
 #actuals-issues td { padding: 2px 6px; border-bottom: 1px solid rgba(255,255,255,0.06); vertical-align: top; }
 `;
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: unknown) =>
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 const isShare = (unit: string) => /^share|0\.\.1|fraction/i.test(unit);
 /** A value in its unit: shares as percent. */
 function fmt(v: number | null | undefined, unit: string): string {
@@ -68,7 +87,8 @@ function fmt(v: number | null | undefined, unit: string): string {
   return a >= 1000 ? Math.round(v).toLocaleString() : a >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 100)}%`);
-const boundText = (a: Actual, unit: string) => `${a.bound === '=' ? '' : `${a.bound === '>=' ? '≥' : '≤'} `}${fmt(a.value, unit)}`;
+const boundText = (a: Actual, unit: string) =>
+  `${a.bound === '=' ? '' : `${a.bound === '>=' ? '≥' : '≤'} `}${fmt(a.value, unit)}`;
 const unitOf = (b: RunBundle, metric: string) => b.metrics[metric]?.unit ?? '';
 
 let host: ProgressHost | null = null;
@@ -83,10 +103,18 @@ const rfCache = new Map<string, Promise<Reforecast | null>>();
  * What a chart of (metric, entity) gains: the re-forecast band as an extra run and the actual points.
  * @example const pg = progressChart(bundle, metric, entity); runs.push(...pg.runs); renderChart(el, { ...spec, extend: pg.extend });
  */
-export function progressChart(bundle: RunBundle, metric: string, entity: string): { runs: ChartRun[]; extend: (b: ChartBuild) => void } {
+export function progressChart(
+  bundle: RunBundle,
+  metric: string,
+  entity: string,
+): { runs: ChartRun[]; extend: (b: ChartBuild) => void } {
   const rf = reforecastSeries(bundle, metric, entity);
-  const runs: ChartRun[] = rf && (bundle.reforecast?.used ?? 0) > 0 ? [{ label: ps().reforecast, series: rf, colour: REFORECAST_COLOUR }] : [];
-  return { runs, extend: actualsOverlay(actualsOf(bundle, metric, entity), { actual: ps().actual, bound: ps().actualBound }) };
+  const runs: ChartRun[] =
+    rf && (bundle.reforecast?.used ?? 0) > 0 ? [{ label: ps().reforecast, series: rf, colour: REFORECAST_COLOUR }] : [];
+  return {
+    runs,
+    extend: actualsOverlay(actualsOf(bundle, metric, entity), { actual: ps().actual, bound: ps().actualBound }),
+  };
 }
 
 // ---------- targets panel ----------
@@ -102,14 +130,17 @@ export function targetProgressHtml(bundle: RunBundle, ix: SeriesIndex, td: Targe
   const unit = td.unit;
   let line: string;
   if (tp) {
-    line = `<div class="progress" data-status="${tp.status}" style="--pcol:${STATUS_CSS[tp.status]}" title="${esc(`${tp.actual.source}${tp.actual.note ? ` — ${tp.actual.note}` : ''}`)}">`
-      + `${s.actualLabel} ${tp.actual.date}: ${boundText(tp.actual, unit)} · ${s.vsBand} ${fmt(tp.band.p10, unit)}–${fmt(tp.band.p90, unit)} → <b>${s[tp.status]}</b></div>`;
+    line =
+      `<div class="progress" data-status="${tp.status}" style="--pcol:${STATUS_CSS[tp.status]}" title="${esc(`${tp.actual.source}${tp.actual.note ? ` — ${tp.actual.note}` : ''}`)}">` +
+      `${s.actualLabel} ${tp.actual.date}: ${boundText(tp.actual, unit)} · ${s.vsBand} ${fmt(tp.band.p10, unit)}–${fmt(tp.band.p90, unit)} → <b>${s[tp.status]}</b></div>`;
   } else {
     line = `<div class="progress none" data-status="none">${(bundle.actuals ?? []).length ? s.noActuals : ''}</div>`;
   }
   const rf = bundle.reforecast;
   const ev = rf && rf.used > 0 ? rf.evaluations.find((e) => e.targetId === td.id) : undefined;
-  const rfLine = ev ? `<div class="reforecast" data-p-met-prior="${ev.pMetPrior}" data-p-met="${ev.pMet}" title="${esc(s.pMetAfter)}">P(met) ${pct(ev.pMetPrior)} → <b>${pct(ev.pMet)}</b> (${s.reforecast})</div>` : '';
+  const rfLine = ev
+    ? `<div class="reforecast" data-p-met-prior="${ev.pMetPrior}" data-p-met="${ev.pMet}" title="${esc(s.pMetAfter)}">P(met) ${pct(ev.pMetPrior)} → <b>${pct(ev.pMet)}</b> (${s.reforecast})</div>`
+    : '';
   return line + rfLine;
 }
 
@@ -127,9 +158,10 @@ export function renderProgressSummary(bundle: RunBundle): void {
     list.parentElement!.insertBefore(el, list);
   }
   const rf = bundle.reforecast;
-  el.innerHTML = rf && rf.used > 0
-    ? `${esc(fill(ps().summary, rf.used, rf.until, rf.ess.toFixed(1), rf.replications))}${rf.warning ? `<span class="warn">⚠ ${esc(rf.warning)}</span>` : ''}`
-    : '';
+  el.innerHTML =
+    rf && rf.used > 0
+      ? `${esc(fill(ps().summary, rf.used, rf.until, rf.ess.toFixed(1), rf.replications))}${rf.warning ? `<span class="warn">⚠ ${esc(rf.warning)}</span>` : ''}`
+      : '';
   el.hidden = !el.innerHTML;
 }
 
@@ -138,9 +170,12 @@ export function renderProgressSummary(bundle: RunBundle): void {
 async function reforecastUntil(runId: number, until: string): Promise<Reforecast | null> {
   const k = `${runId}|${until}`;
   if (!rfCache.has(k)) {
-    rfCache.set(k, fetch(`api/runs/${runId}/reforecast?until=${until}`, { headers: { accept: 'application/json' } })
-      .then(async (r) => (r.ok ? ((await r.json()) as Reforecast) : null))
-      .catch(() => null));
+    rfCache.set(
+      k,
+      fetch(`api/runs/${runId}/reforecast?until=${until}`, { headers: { accept: 'application/json' } })
+        .then(async (r) => (r.ok ? ((await r.json()) as Reforecast) : null))
+        .catch(() => null),
+    );
   }
   return rfCache.get(k)!;
 }
@@ -157,42 +192,67 @@ async function renderPanel(): Promise<void> {
     <label>${esc(s.from)} <input type="date" id="progress-from" min="2017-01-01" max="2021-12-31" value="${from}"></label>
     <label>${esc(s.to)} <input type="date" id="progress-to" min="2017-01-01" max="2021-12-31" value="${to}"></label>
     <span class="spacer"></span><button id="progress-close">${esc(s.close)}</button></div>`;
-  if (!v || !b) { panel.innerHTML = head; wirePanel(); return; }
+  if (!v || !b) {
+    panel.innerHTML = head;
+    wirePanel();
+    return;
+  }
   const name = (m: string) => metricName(m, b.metrics[m]?.title ?? m);
-  const st = (x: ProgressStatus | null) => (x ? `<span class="st" style="color:${STATUS_CSS[x]}">${esc(s[x])}</span>` : '—');
+  const st = (x: ProgressStatus | null) =>
+    x ? `<span class="st" style="color:${STATUS_CSS[x]}">${esc(s[x])}</span>` : '—';
   const moved = progressBetween(b, v.ix, from, to);
-  const movedRows = moved.map((m) => {
-    const u = unitOf(b, m.metric);
-    const before = m.before ? `${boundText(m.before, u)} <span class="note">${m.before.date}</span>` : '—';
-    const change = m.change === null ? '' : `${m.change >= 0 ? '+' : ''}${fmt(m.change, u)}`;
-    return `<tr data-metric="${esc(m.metric)}" data-entity="${esc(m.entity)}"><td>${esc(name(m.metric))}</td><td>${esc(host!.entityLabel(m.entity))}</td>
+  const movedRows = moved
+    .map((m) => {
+      const u = unitOf(b, m.metric);
+      const before = m.before ? `${boundText(m.before, u)} <span class="note">${m.before.date}</span>` : '—';
+      const change = m.change === null ? '' : `${m.change >= 0 ? '+' : ''}${fmt(m.change, u)}`;
+      return `<tr data-metric="${esc(m.metric)}" data-entity="${esc(m.entity)}"><td>${esc(name(m.metric))}</td><td>${esc(host!.entityLabel(m.entity))}</td>
       <td>${before}</td><td>${boundText(m.after, u)} <span class="note">${m.after.date}</span></td><td>${change}</td>
       <td>${st(m.statusBefore)} → ${st(m.statusAfter)}</td></tr>`;
-  }).join('');
-  const movedTable = actuals.length === 0 ? `<p class="note">${esc(s.noActualsAtAll)}</p>` : moved.length
-    ? `<table id="progress-moved"><tr><th>${esc(s.thMetric)}</th><th>${esc(s.thEntity)}</th><th>${esc(s.thBefore)} (${from})</th><th>${esc(s.thAfter)} (${to})</th><th>${esc(s.thChange)}</th><th>${esc(s.thStatus)}</th></tr>${movedRows}</table>`
-    : `<p class="note">${esc(s.nothingMoved)}</p>`;
+    })
+    .join('');
+  const movedTable =
+    actuals.length === 0
+      ? `<p class="note">${esc(s.noActualsAtAll)}</p>`
+      : moved.length
+        ? `<table id="progress-moved"><tr><th>${esc(s.thMetric)}</th><th>${esc(s.thEntity)}</th><th>${esc(s.thBefore)} (${from})</th><th>${esc(s.thAfter)} (${to})</th><th>${esc(s.thChange)}</th><th>${esc(s.thStatus)}</th></tr>${movedRows}</table>`
+        : `<p class="note">${esc(s.nothingMoved)}</p>`;
   panel.innerHTML = `${head}<h3>${esc(s.stepProgress)}: ${from} → ${to}</h3>${movedTable}<div id="progress-targets"></div>`;
   wirePanel();
 
   // Targets whose status or P(met) moved: P(met) re-forecast on the actuals up to each date (server), else the bundle's.
   const runId = b.run.id;
-  const [rfFrom, rfTo] = host.kind === 'api' && actuals.length ? await Promise.all([reforecastUntil(runId, from), reforecastUntil(runId, to)]) : [null, null];
+  const [rfFrom, rfTo] =
+    host.kind === 'api' && actuals.length
+      ? await Promise.all([reforecastUntil(runId, from), reforecastUntil(runId, to)])
+      : [null, null];
   if (host.view()?.bundle !== b || range.from !== from || range.to !== to) return; // changed meanwhile
   const movedTargets = new Set(moved.flatMap((m) => m.targets));
-  const rows = b.targets.map((td) => {
-    const p0 = rfFrom?.evaluations.find((e) => e.targetId === td.id)?.pMet ?? (rfFrom ? null : b.reforecast?.evaluations.find((e) => e.targetId === td.id)?.pMetPrior);
-    const p1 = rfTo?.evaluations.find((e) => e.targetId === td.id)?.pMet ?? (rfTo ? null : b.reforecast?.evaluations.find((e) => e.targetId === td.id)?.pMet);
-    const s0 = targetProgress(b, v.ix, td, from)?.status ?? null, s1 = targetProgress(b, v.ix, td, to)?.status ?? null;
-    const dp = p0 !== null && p0 !== undefined && p1 !== null && p1 !== undefined ? p1 - p0 : 0;
-    return { td, p0, p1, s0, s1, dp, show: movedTargets.has(td.id) || s0 !== s1 || Math.abs(dp) >= 0.005 };
-  }).filter((r) => r.show).sort((x, y) => Math.abs(y.dp) - Math.abs(x.dp));
+  const rows = b.targets
+    .map((td) => {
+      const p0 =
+        rfFrom?.evaluations.find((e) => e.targetId === td.id)?.pMet ??
+        (rfFrom ? null : b.reforecast?.evaluations.find((e) => e.targetId === td.id)?.pMetPrior);
+      const p1 =
+        rfTo?.evaluations.find((e) => e.targetId === td.id)?.pMet ??
+        (rfTo ? null : b.reforecast?.evaluations.find((e) => e.targetId === td.id)?.pMet);
+      const s0 = targetProgress(b, v.ix, td, from)?.status ?? null,
+        s1 = targetProgress(b, v.ix, td, to)?.status ?? null;
+      const dp = p0 !== null && p0 !== undefined && p1 !== null && p1 !== undefined ? p1 - p0 : 0;
+      return { td, p0, p1, s0, s1, dp, show: movedTargets.has(td.id) || s0 !== s1 || Math.abs(dp) >= 0.005 };
+    })
+    .filter((r) => r.show)
+    .sort((x, y) => Math.abs(y.dp) - Math.abs(x.dp));
   const tEl = panel.querySelector('#progress-targets');
   if (!tEl) return;
   tEl.innerHTML = rows.length
-    ? `<h3>${esc(s.thTargets)}</h3><table>${rows.map((r) => `<tr data-target-id="${esc(r.td.id)}"><td>${esc(host!.targetTitle(r.td))}</td>
+    ? `<h3>${esc(s.thTargets)}</h3><table>${rows
+        .map(
+          (r) => `<tr data-target-id="${esc(r.td.id)}"><td>${esc(host!.targetTitle(r.td))}</td>
         <td>${pct(r.p0)} → <b>${pct(r.p1)}</b>${r.dp ? ` <span class="${r.dp > 0 ? 'diff-up' : 'diff-down'}">(${r.dp > 0 ? '+' : ''}${Math.round(r.dp * 100)} pp)</span>` : ''}</td>
-        <td>${st(r.s0)} → ${st(r.s1)}</td></tr>`).join('')}</table>${host.kind === 'static' ? `<p class="note">${esc(s.staticNote)}</p>` : ''}`
+        <td>${st(r.s0)} → ${st(r.s1)}</td></tr>`,
+        )
+        .join('')}</table>${host.kind === 'static' ? `<p class="note">${esc(s.staticNote)}</p>` : ''}`
     : '';
 }
 
@@ -245,15 +305,28 @@ function showIssues(error: string, issues: Array<{ line: number; field: string; 
   box.innerHTML = `<div class="panel-head"><span>${esc(s.importFailed)}</span><span class="spacer"></span><button id="actuals-issues-close">${esc(s.close)}</button></div>
     <p>${esc(error)}</p><table>${issues.map((i) => `<tr><td>${esc(fill(s.line, i.line))}</td><td>${esc(i.field)}</td><td>${esc(i.message)}</td></tr>`).join('')}</table>`;
   box.hidden = false;
-  document.getElementById('actuals-issues-close')!.addEventListener('click', () => { box!.hidden = true; });
+  document.getElementById('actuals-issues-close')!.addEventListener('click', () => {
+    box!.hidden = true;
+  });
 }
 
 async function importFile(file: File): Promise<void> {
   const h = host!;
   // The file's bytes as they are: the server checks the encoding (a GBK file is refused with a fix, not garbled).
-  const res = await fetch(`api/actuals?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { 'content-type': 'text/csv', accept: 'application/json' }, body: file });
-  const body = (await res.json().catch(() => ({}))) as { imported?: number; error?: string; issues?: Array<{ line: number; field: string; message: string }> };
-  if (!res.ok) { showIssues(body.error ?? `HTTP ${res.status}`, body.issues ?? []); return; }
+  const res = await fetch(`api/actuals?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', accept: 'application/json' },
+    body: file,
+  });
+  const body = (await res.json().catch(() => ({}))) as {
+    imported?: number;
+    error?: string;
+    issues?: Array<{ line: number; field: string; message: string }>;
+  };
+  if (!res.ok) {
+    showIssues(body.error ?? `HTTP ${res.status}`, body.issues ?? []);
+    return;
+  }
   document.getElementById('actuals-issues')?.setAttribute('hidden', '');
   rfCache.clear();
   range = null;
@@ -264,7 +337,10 @@ async function importFile(file: File): Promise<void> {
 function applyTexts(): void {
   const s = ps();
   const imp = document.getElementById('actuals-import-btn');
-  if (imp) { imp.textContent = s.importActuals; imp.title = s.importTitle; }
+  if (imp) {
+    imp.textContent = s.importActuals;
+    imp.title = s.importTitle;
+  }
   const pb = document.getElementById('progress-btn');
   if (pb) pb.textContent = s.progressBtn;
   if (panel && !panel.hidden) void renderPanel();
@@ -312,4 +388,6 @@ export function mountProgress(h: ProgressHost): void {
 }
 
 /** Title of the presentation step. @example progressStepTitle() */
-export function progressStepTitle(): string { return ps().stepProgress; }
+export function progressStepTitle(): string {
+  return ps().stepProgress;
+}

@@ -18,11 +18,18 @@ import { valueAt, type Series, type SeriesIndex } from '../data.ts';
 
 export type Actual = NonNullable<RunBundle['actuals']>[number];
 export type ProgressStatus = 'behind' | 'on-track' | 'ahead' | 'unclear';
-export interface Band { p10: number; p50: number; p90: number; period: string }
+export interface Band {
+  p10: number;
+  p50: number;
+  p90: number;
+  period: string;
+}
 
 /** Actuals of one metric and entity (the actual's scope is the series entity), oldest first. @example actualsOf(bundle, 'extranet.liveShare', 'level:town') */
 export function actualsOf(bundle: Pick<RunBundle, 'actuals'>, metric: string, entity: string): Actual[] {
-  return (bundle.actuals ?? []).filter((a) => a.metric === metric && a.scope === entity).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return (bundle.actuals ?? [])
+    .filter((a) => a.metric === metric && a.scope === entity)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 /** The projection band in force at an ISO date (the period that contains it; step-hold as everywhere in the viewer). @example bandAt(ix, 'services.onlineShare', '370303', '2018-06-30') */
@@ -35,7 +42,11 @@ export function bandAt(ix: SeriesIndex, metric: string, entity: string, date: st
  * Status of one actual against a band (rule in the module comment).
  * @example progressStatus({ value: 0.4, bound: '=' }, { p10: 0.5, p90: 0.8 }, '>=') // 'behind'
  */
-export function progressStatus(a: Pick<Actual, 'value' | 'bound'>, band: Pick<Band, 'p10' | 'p90'>, comparator: '>=' | '<='): ProgressStatus {
+export function progressStatus(
+  a: Pick<Actual, 'value' | 'bound'>,
+  band: Pick<Band, 'p10' | 'p90'>,
+  comparator: '>=' | '<=',
+): ProgressStatus {
   const lo = a.bound === '<=' ? -Infinity : a.value;
   const hi = a.bound === '>=' ? Infinity : a.value;
   if (comparator === '>=') {
@@ -61,13 +72,22 @@ export function latestActual(list: Actual[], until = '9999-12-31'): Actual | und
   return pick(upTo.filter((a) => a.date === last));
 }
 
-export interface TargetProgress { actual: Actual; band: Band; status: ProgressStatus }
+export interface TargetProgress {
+  actual: Actual;
+  band: Band;
+  status: ProgressStatus;
+}
 
 /**
  * Progress of a target from its latest actual: null when the target has no actual or the run has no band at that date.
  * @example targetProgress(bundle, ix, td)?.status // 'behind'
  */
-export function targetProgress(bundle: Pick<RunBundle, 'actuals'>, ix: SeriesIndex, td: TargetDef, until?: string): TargetProgress | null {
+export function targetProgress(
+  bundle: Pick<RunBundle, 'actuals'>,
+  ix: SeriesIndex,
+  td: TargetDef,
+  until?: string,
+): TargetProgress | null {
   const actual = latestActual(actualsOf(bundle, td.metric, td.entity), until);
   if (!actual) return null;
   const band = bandAt(ix, td.metric, td.entity, actual.date);
@@ -108,7 +128,12 @@ export interface Movement {
  * from a target on the same metric, else more is better.
  * @example progressBetween(bundle, ix, '2018-06-30', '2018-12-31')
  */
-export function progressBetween(bundle: Pick<RunBundle, 'actuals' | 'targets'>, ix: SeriesIndex, from: string, to: string): Movement[] {
+export function progressBetween(
+  bundle: Pick<RunBundle, 'actuals' | 'targets'>,
+  ix: SeriesIndex,
+  from: string,
+  to: string,
+): Movement[] {
   const groups = new Map<string, Actual[]>();
   for (const a of bundle.actuals ?? []) {
     const k = `${a.metric}|${a.scope}`;
@@ -121,7 +146,10 @@ export function progressBetween(bundle: Pick<RunBundle, 'actuals' | 'targets'>, 
     if (!after || after.date <= from) continue;
     const before = latestActual(list, from);
     const { metric, scope: entity } = after;
-    const cmp = bundle.targets.find((t) => t.metric === metric && t.entity === entity)?.comparator ?? bundle.targets.find((t) => t.metric === metric)?.comparator ?? '>=';
+    const cmp =
+      bundle.targets.find((t) => t.metric === metric && t.entity === entity)?.comparator ??
+      bundle.targets.find((t) => t.metric === metric)?.comparator ??
+      '>=';
     const status = (a: Actual | undefined) => {
       const band = a && bandAt(ix, metric, entity, a.date);
       return a && band ? progressStatus(a, band, cmp) : null;
@@ -141,10 +169,25 @@ export function progressBetween(bundle: Pick<RunBundle, 'actuals' | 'targets'>, 
 }
 
 /** The re-forecast P10–P90 band of a (metric, entity) as a chart series, when the bundle has one. @example reforecastSeries(bundle, 'extranet.liveShare', 'level:town') */
-export function reforecastSeries(bundle: Pick<RunBundle, 'reforecast'>, metric: string, entity: string): Series | undefined {
+export function reforecastSeries(
+  bundle: Pick<RunBundle, 'reforecast'>,
+  metric: string,
+  entity: string,
+): Series | undefined {
   // Several targets on one series (e.g. 70 %, 90 %, 100 % for a district) each carry the same band: one row per period.
-  const byPeriod = new Map((bundle.reforecast?.bands ?? []).filter((b) => b.metric === metric && b.entity === entity).map((b) => [b.period, b]));
+  const byPeriod = new Map(
+    (bundle.reforecast?.bands ?? [])
+      .filter((b) => b.metric === metric && b.entity === entity)
+      .map((b) => [b.period, b]),
+  );
   const rows = [...byPeriod.values()].sort((a, b) => (a.period < b.period ? -1 : 1));
   if (!rows.length) return undefined;
-  return { metric, entity, periods: rows.map((r) => r.period), p10: rows.map((r) => r.p10), p50: rows.map((r) => r.p50), p90: rows.map((r) => r.p90) };
+  return {
+    metric,
+    entity,
+    periods: rows.map((r) => r.period),
+    p10: rows.map((r) => r.p10),
+    p50: rows.map((r) => r.p50),
+    p90: rows.map((r) => r.p90),
+  };
 }

@@ -3,7 +3,8 @@ import { lang } from '../i18n/index.ts';
 
 const en = {
   importActuals: 'Import actuals',
-  importTitle: 'Import a CSV of actual progress (metric,scope,date,value,unit,source,note[,bound]); every row is checked, nothing is stored if one is bad',
+  importTitle:
+    'Import a CSV of actual progress (metric,scope,date,value,unit,source,note[,bound]); every row is checked, nothing is stored if one is bad',
   imported: 'Imported {0} actual(s); re-forecast updated',
   importFailed: 'Import refused — nothing was stored',
   line: 'line {0}',
@@ -31,14 +32,16 @@ const en = {
   thStatus: 'vs projection',
   thTargets: 'Targets: P(met)',
   nothingMoved: 'No actuals were reported between these dates.',
-  staticNote: 'P(met) between two dates needs the server (npm start); this export shows the re-forecast on all actuals.',
+  staticNote:
+    'P(met) between two dates needs the server (npm start); this export shows the re-forecast on all actuals.',
   noActualsAtAll: 'No actuals in the store yet: import a CSV with "Import actuals".',
   close: 'Close',
 };
 type S = typeof en;
 const zh: S = {
   importActuals: '导入实际进度',
-  importTitle: '导入实际进度 CSV（metric,scope,date,value,unit,source,note[,bound]）；逐行校验，任何一行有误则全部不导入',
+  importTitle:
+    '导入实际进度 CSV（metric,scope,date,value,unit,source,note[,bound]）；逐行校验，任何一行有误则全部不导入',
   imported: '已导入 {0} 条实际进度；已重新预测',
   importFailed: '导入被拒绝——未保存任何数据',
   line: '第 {0} 行',
@@ -72,7 +75,11 @@ const zh: S = {
 };
 
 /** The current language's strings. @example ps().importActuals */
-export function ps(): S { return lang() === 'zh-CN' ? zh : en; }
+export function ps(): S {
+  return lang() === 'zh-CN' ? zh : en;
+}
 
 /** Fill {0}, {1}, … @example fill('{0} of {1}', 3, 4) // '3 of 4' */
-export function fill(s: string, ...v: Array<string | number>): string { return s.replace(/\{(\d+)\}/g, (_, i: string) => String(v[Number(i)] ?? '')); }
+export function fill(s: string, ...v: Array<string | number>): string {
+  return s.replace(/\{(\d+)\}/g, (_, i: string) => String(v[Number(i)] ?? ''));
+}

@@ -19,14 +19,31 @@ import { onLangChange } from '../i18n/index.ts';
 import { fill, s } from './strings.ts';
 import { WHATIF_CSS } from './styles.ts';
 
-interface Catalogue { model: string; title: string; params: ParamInfo[] }
-interface ApiFailure { status: number; error: string; issues?: Array<{ file: string; line?: number; path: string; message: string }>; retryAfter?: string | null }
-
+interface Catalogue {
+  model: string;
+  title: string;
+  params: ParamInfo[];
+}
+interface ApiFailure {
+  status: number;
+  error: string;
+  issues?: Array<{ file: string; line?: number; path: string; message: string }>;
+  retryAfter?: string | null;
+}
 
 async function api<T>(p: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(p, { ...init, headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) } });
+  const res = await fetch(p, {
+    ...init,
+    headers: { accept: 'application/json', ...(init?.body ? { 'content-type': 'application/json' } : {}) },
+  });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok) throw { status: res.status, error: String(body.error ?? res.statusText), issues: body.issues, retryAfter: res.headers.get('retry-after') } as ApiFailure;
+  if (!res.ok)
+    throw {
+      status: res.status,
+      error: String(body.error ?? res.statusText),
+      issues: body.issues,
+      retryAfter: res.headers.get('retry-after'),
+    } as ApiFailure;
   return body as T;
 }
 
@@ -70,7 +87,12 @@ function control(m: string, p: ParamInfo): string {
     input = `<input id="${esc(id)}" type="date" ${attrs} value="${esc(v)}">`;
   } else if (p.kind === 'threePoint') {
     const t = v as { a: number; m: number; b: number };
-    input = (['a', 'm', 'b'] as const).map((k) => `<input type="number" class="tp" step="any" ${attrs} data-part="${k}" value="${esc(t?.[k])}" title="${k}">`).join('');
+    input = (['a', 'm', 'b'] as const)
+      .map(
+        (k) =>
+          `<input type="number" class="tp" step="any" ${attrs} data-part="${k}" value="${esc(t?.[k])}" title="${k}">`,
+      )
+      .join('');
   } else {
     input = `<code class="ro">${esc(JSON.stringify(v))}</code>`;
   }
@@ -90,7 +112,11 @@ function renderWhatIf(): string {
       }
       const n = st.edits.get(c.model)?.size ?? 0;
       const inner = [...byGroup]
-        .map(([g, ps]) => (g ? `<details class="wi-group"><summary>${esc(g)}</summary>${ps.map((p) => control(c.model, p)).join('')}</details>` : ps.map((p) => control(c.model, p)).join('')))
+        .map(([g, ps]) =>
+          g
+            ? `<details class="wi-group"><summary>${esc(g)}</summary>${ps.map((p) => control(c.model, p)).join('')}</details>`
+            : ps.map((p) => control(c.model, p)).join(''),
+        )
         .join('');
       return `<details class="wi-model" data-model="${esc(c.model)}"><summary>${esc(c.title)} <span class="muted">(${esc(c.model)})</span>${n ? ` <b class="wi-count">${n} ${s().changed}</b>` : ''}</summary>${inner}</details>`;
     })
@@ -114,7 +140,10 @@ function renderReview(): string {
   const q = run ? `?run=${run}` : '';
   const cards = st.catalogue
     .filter((c) => st.baseModels.includes(c.model))
-    .map((c) => `<li><a href="api/models/${encodeURIComponent(c.model)}/card${q}" target="_blank" rel="noopener" class="wi-card" data-model="${esc(c.model)}">${esc(c.title)}</a></li>`)
+    .map(
+      (c) =>
+        `<li><a href="api/models/${encodeURIComponent(c.model)}/card${q}" target="_blank" rel="noopener" class="wi-card" data-model="${esc(c.model)}">${esc(c.title)}</a></li>`,
+    )
     .join('');
   const targets = st.targets.filter((t) => st.baseModels.includes(t.model));
   return `<h3>${s().modelCards}</h3><ul>${cards}</ul>
@@ -133,15 +162,23 @@ function renderTornadoParams(): void {
   const t = st.targets.find((x) => x.id === (document.getElementById('tn-target') as HTMLSelectElement | null)?.value);
   const box = document.getElementById('tn-params');
   if (!t || !box) return;
-  const ps = st.catalogue.find((c) => c.model === t.model)?.params.filter((p) => ['number', 'integer', 'threePoint'].includes(p.kind)) ?? [];
+  const ps =
+    st.catalogue
+      .find((c) => c.model === t.model)
+      ?.params.filter((p) => ['number', 'integer', 'threePoint'].includes(p.kind)) ?? [];
   box.innerHTML = `<div class="muted">${s().params}</div>${ps
-    .map((p, i) => `<label class="tn-p"><input type="checkbox" value="${esc(p.path)}"${i < 6 ? ' checked' : ''}> ${esc(p.path)}</label>`)
+    .map(
+      (p, i) =>
+        `<label class="tn-p"><input type="checkbox" value="${esc(p.path)}"${i < 6 ? ' checked' : ''}> ${esc(p.path)}</label>`,
+    )
     .join('')}`;
 }
 
 function render(): void {
   panel.querySelector('.wi-body')!.innerHTML = st.tab === 'whatif' ? renderWhatIf() : renderReview();
-  panel.querySelectorAll<HTMLButtonElement>('.wi-tabs button').forEach((b) => b.classList.toggle('active', b.dataset.tab === st.tab));
+  panel
+    .querySelectorAll<HTMLButtonElement>('.wi-tabs button')
+    .forEach((b) => b.classList.toggle('active', b.dataset.tab === st.tab));
   panel.querySelector('.wi-title')!.textContent = st.tab === 'whatif' ? s().whatIf : s().review;
   if (st.tab === 'review') renderTornadoParams();
 }
@@ -186,7 +223,8 @@ function failure(e: unknown): string {
   return esc(f?.error ?? String(e));
 }
 
-const etaText = (ms: number | null) => (ms === null ? '…' : ms > 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`);
+const etaText = (ms: number | null) =>
+  ms === null ? '…' : ms > 90_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 
 /** Follow a task's SSE stream until it ends. */
 function follow(url: string, bar: string, status: string, onEnd: (state: string, error?: string) => void): void {
@@ -230,13 +268,17 @@ async function onRun(): Promise<void> {
   message('');
   try {
     runBtn.disabled = true;
-    const r = await api<{ id: number; position: number }>('api/runs', { method: 'POST', body: JSON.stringify({ scenario: scenarioBody(), replications: reps }) });
+    const r = await api<{ id: number; position: number }>('api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ scenario: scenarioBody(), replications: reps }),
+    });
     st.runId = r.id;
     cancelBtn.disabled = false;
     follow(`api/runs/${r.id}/events`, 'wi-bar', 'wi-status', async (state, error) => {
       runBtn.disabled = false;
       cancelBtn.disabled = true;
-      if (state !== 'done') return message(esc(state === 'cancelled' ? s().cancelled : fill(s().failed, error ?? '')), 'err');
+      if (state !== 'done')
+        return message(esc(state === 'cancelled' ? s().cancelled : fill(s().failed, error ?? '')), 'err');
       message(esc(s().done));
       const runs = await api<RunSummary[]>('api/runs');
       const base = runs.find((x) => x.scenarioName === 'baseline' && x.status === 'done');
@@ -256,7 +298,10 @@ async function onRun(): Promise<void> {
 async function onSave(): Promise<void> {
   const body = scenarioBody();
   try {
-    const r = await api<{ file: string }>('api/scenarios', { method: 'POST', body: JSON.stringify({ name: body.name, scenario: body }) });
+    const r = await api<{ file: string }>('api/scenarios', {
+      method: 'POST',
+      body: JSON.stringify({ name: body.name, scenario: body }),
+    });
     message(esc(fill(s().saved, r.file)));
   } catch (e) {
     message(failure(e), 'err');
@@ -271,7 +316,10 @@ async function onTornado(): Promise<void> {
   const out = document.getElementById('tn-result')!;
   out.innerHTML = '';
   try {
-    const r = await api<{ id: number; runs: number; replications: number }>('api/sensitivity', { method: 'POST', body: JSON.stringify({ target, params, delta, replications }) });
+    const r = await api<{ id: number; runs: number; replications: number }>('api/sensitivity', {
+      method: 'POST',
+      body: JSON.stringify({ target, params, delta, replications }),
+    });
     out.innerHTML = `<p class="muted">${esc(fill(s().tornadoNote, r.runs, r.replications))}</p>`;
     follow(`api/sensitivity/${r.id}/events`, 'tn-bar', 'tn-status', async (state, error) => {
       if (state !== 'done') {
@@ -280,7 +328,9 @@ async function onTornado(): Promise<void> {
       }
       const res = (await api<{ result: SensitivityResult }>(`api/sensitivity/${r.id}`)).result;
       out.innerHTML += `<div class="tn-chart">${tornadoChart({ title: `P(met) — ${res.target.id}`, pBase: res.pBase, seP: res.seP, bars: res.bars, width: 380 })}</div>${
-        res.skipped.length ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(k.param)}: ${esc(k.reason)}</li>`).join('')}</ul>` : ''
+        res.skipped.length
+          ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(k.param)}: ${esc(k.reason)}</li>`).join('')}</ul>`
+          : ''
       }`;
     });
   } catch (e) {
@@ -349,7 +399,8 @@ async function mount(): Promise<void> {
     else if (el.id === 'wi-reset') {
       st.edits.clear();
       render();
-    } else if (el.id === 'wi-cancel' && st.runId !== null) void api(`api/runs/${st.runId}/cancel`, { method: 'POST', body: '{}' }).catch((x) => message(failure(x), 'err'));
+    } else if (el.id === 'wi-cancel' && st.runId !== null)
+      void api(`api/runs/${st.runId}/cancel`, { method: 'POST', body: '{}' }).catch((x) => message(failure(x), 'err'));
     else if (el.id === 'tn-run') void onTornado();
   });
   panel.addEventListener('change', (e) => {

@@ -31,7 +31,8 @@ const en = {
   params: 'Parameters to vary',
   delta: 'Change ±',
   runTornado: 'Run sensitivity',
-  tornadoNote: 'Each parameter is set low and high (±change), everything else unchanged; {0} runs of {1} replications on the server’s pool. Grey band: ±2 standard errors of P(met) — differences inside it are noise.',
+  tornadoNote:
+    'Each parameter is set low and high (±change), everything else unchanged; {0} runs of {1} replications on the server’s pool. Grey band: ±2 standard errors of P(met) — differences inside it are noise.',
   report: 'Report (HTML, printable)',
 };
 type S = typeof en;
@@ -65,7 +66,8 @@ const zh: S = {
   params: '要变动的参数',
   delta: '变动 ±',
   runTornado: '运行敏感性分析',
-  tornadoNote: '每个参数分别取低值和高值(±变动),其余不变;在服务器的计算池上运行 {0} 次,每次 {1} 次重复。灰带:P(达成) 的 ±2 倍标准误,其内的差异属于随机噪声。',
+  tornadoNote:
+    '每个参数分别取低值和高值(±变动),其余不变;在服务器的计算池上运行 {0} 次,每次 {1} 次重复。灰带:P(达成) 的 ±2 倍标准误,其内的差异属于随机噪声。',
   report: '报告(HTML,可打印)',
 };
 

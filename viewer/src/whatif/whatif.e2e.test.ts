@@ -30,17 +30,36 @@ beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'whatif-e2e-'));
   scenarios = path.join(tmp, 'scenarios');
   mkdirSync(scenarios);
-  const base = YAML.parse(readFileSync(path.join(repoRoot, 'scenarios/baseline.yaml'), 'utf8')) as Record<string, unknown>;
-  const small: Record<string, unknown> = { name: 'baseline', description: base.description, period: base.period, seed: base.seed, replications: 6, models: MODELS };
+  const base = YAML.parse(readFileSync(path.join(repoRoot, 'scenarios/baseline.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const small: Record<string, unknown> = {
+    name: 'baseline',
+    description: base.description,
+    period: base.period,
+    seed: base.seed,
+    replications: 6,
+    models: MODELS,
+  };
   for (const m of MODELS) if (base[m] !== undefined) small[m] = base[m];
   writeFileSync(path.join(scenarios, 'baseline.yaml'), YAML.stringify(small));
   db = path.join(tmp, 'whatif.sqlite');
   const env = { ...process.env, TWIN_SCENARIOS_DIR: scenarios };
-  const r = spawnSync(process.execPath, [twin, 'run', 'baseline', '--db', db, '--threads', '2'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [twin, 'run', 'baseline', '--db', db, '--threads', '2'], {
+    cwd: repoRoot,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (r.status !== 0) throw new Error(`twin run baseline failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   baselineRun = Number(/run (\d+) done/.exec(r.stdout)![1]);
   buildViewerIfStale();
-  server = spawn(process.execPath, [twin, 'serve', '--db', db, '--port', '0'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [twin, 'serve', '--db', db, '--port', '0'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`twin serve did not print its URL:\n${out}`)), 60_000);
@@ -103,11 +122,16 @@ describe('what-if panel in the viewer', () => {
     // Run: record every progress text the panel shows, then follow the navigation into compare mode.
     await page.evaluate(() => {
       const el = document.getElementById('wi-status')!;
-      new MutationObserver(() => (window as unknown as { __wiRecord(t: string): void }).__wiRecord(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() =>
+        (window as unknown as { __wiRecord(t: string): void }).__wiRecord(el.textContent ?? ''),
+      ).observe(el, { childList: true, characterData: true, subtree: true });
     });
     await page.click('#wi-run');
     await page.waitForURL(/compare=\d+/, { timeout: 120_000 });
-    expect(statusLog.some((t) => /Running: \d+ \/ \d+ jobs/.test(t)), statusLog.join(' | ')).toBe(true);
+    expect(
+      statusLog.some((t) => /Running: \d+ \/ \d+ jobs/.test(t)),
+      statusLog.join(' | '),
+    ).toBe(true);
     await waitReady(page);
     const runId = Number(new URL(page.url()).searchParams.get('run'));
     expect(runId).toBeGreaterThan(baselineRun);
@@ -136,7 +160,9 @@ describe('what-if panel in the viewer', () => {
     expect(await page.locator('#tn-result .tn-chart svg rect').count()).toBeGreaterThan(2);
 
     // The one deliberate error: Chromium logs the 409 of the second save (same name) as a console error.
-    const unexpected = problems.filter((p) => !/status of 409 \(Conflict\) @ http:\/\/127\.0\.0\.1:\d+\/api\/scenarios$/.test(p));
+    const unexpected = problems.filter(
+      (p) => !/status of 409 \(Conflict\) @ http:\/\/127\.0\.0\.1:\d+\/api\/scenarios$/.test(p),
+    );
     expect(unexpected).toEqual([]);
     expect(problems.length - unexpected.length).toBe(1);
     expect(existsSync(path.join(scenarios, 'baseline.yaml'))).toBe(true);
