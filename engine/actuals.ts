@@ -18,7 +18,7 @@
  * max(10, 10 % of the replications).
  */
 import { readFileSync, statSync } from 'node:fs';
-import type { TargetDef, TargetEval } from './bundle.ts';
+import type { TargetDef, TargetEval } from './contract/index.ts';
 import { replicationMatrix, trajectories, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetDef } from './bundle.ts';
+import type { TargetDef } from './contract/index.ts';
 import { postJson, raw, readSse, type SseEvent } from './api/test-client.ts';
 import { serve } from './server.ts';
 import { openStore, type Store } from './store.ts';

@@ -19,7 +19,8 @@ import {
   ScenarioError,
   SCENARIOS_DIR,
 } from './scenario.ts';
-import { runBundle, serve, toJson } from './server.ts';
+import { runBundle, serve } from './server.ts';
+import { toJson } from './contract/index.ts';
 import { openStore, type Store } from './store.ts';
 import { EXPORT_FORMATS, exportRun } from './exports/index.ts';
 import { writeReport } from './report/report.ts';

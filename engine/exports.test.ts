@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDistricts, loadRoadNetwork } from '../data/index.ts';
 import { periodInterval } from './exports/czml.ts';
-import { ramp } from './report/svg.ts';
+import { ramp } from './contract/index.ts';
 import { fixtureShare, fixtureStore } from './report/test-fixture.ts';
 import { loadTargets } from './targets.ts';
 import { tmpDir, twin } from './test/helpers.ts';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { quantileSorted } from 'simple-statistics';
 import { mixSeed } from '../models/lib/rng.ts';
 import type { JobSpec, ModelOutput } from '../models/types.ts';
-import type { SeriesRow, TargetDef, TargetEval } from './bundle.ts';
+import type { SeriesRow, TargetDef, TargetEval } from './contract/index.ts';
 import type { JobPool } from './pool.ts';
 import type { WorkerResult } from './worker.ts';
 import { ENGINE_ROOT } from './paths.ts';

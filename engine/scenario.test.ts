@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  deepMerge,
   loadScenario,
   MAX_SCENARIO_BYTES,
   ScenarioError,
@@ -10,6 +9,7 @@ import {
   stableStringify,
   suggest,
 } from './scenario.ts';
+import { deepMerge } from './contract/index.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { tmpDir, twin } from './test/helpers.ts';
 

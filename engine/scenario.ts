@@ -17,6 +17,7 @@ import { models } from '../models/registry.ts';
 import type { ModelDefinition } from '../models/types.ts';
 import { testbedModel } from './testbed-model.ts';
 import { SCENARIOS_ROOT } from './paths.ts';
+import { deepMerge } from './contract/index.ts';
 
 /** Largest scenario file accepted, in bytes (a real scenario is a few KB). */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
@@ -270,23 +271,6 @@ export function listScenarioNames(dir = SCENARIOS_DIR): string[] {
     .filter((f) => /\.ya?ml$/.test(f) && !f.endsWith('.schema.yaml'))
     .map((f) => f.replace(/\.ya?ml$/, ''))
     .sort();
-}
-
-/**
- * Deep merge for scenarios: objects merge recursively, everything else (arrays, scalars, null) in `over` replaces.
- * @example deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } }) // → { a: { b: 1, c: [3] } }
- */
-export function deepMerge(base: unknown, over: unknown): unknown {
-  if (isPlainObject(base) && isPlainObject(over)) {
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = k in out ? deepMerge(out[k], v) : v;
-    return out;
-  }
-  return over;
-}
-
-function isPlainObject(x: unknown): x is Record<string, unknown> {
-  return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
 /** Levenshtein distance, for did-you-mean suggestions. */

@@ -13,9 +13,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { createApi } from './api/routes.ts';
 import { actualsRoute } from './api/actuals-routes.ts';
-import { ApiError, apiSegments, runIdOf, sendError } from './api/http.ts';
+import { ApiError, apiSegments, runIdOf, sendError, sendJson, type Route } from './api/http.ts';
 import type { TaskQueueOptions } from './api/tasks.ts';
-import type { RunBundle, TargetDef } from './bundle.ts';
+import type { RunBundle, TargetDef } from './contract/index.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { listScenarioNames, scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
@@ -66,16 +66,6 @@ export function runBundle(store: Store, runId: number): RunBundle | undefined {
   };
 }
 
-/** JSON with typed arrays written as plain arrays. */
-export function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) =>
-    ArrayBuffer.isView(x) && !(x instanceof DataView) ? Array.from(x as unknown as ArrayLike<number>) : x,
-  );
-}
-
-/** A route handler; returns true when it handled the request. Lets later features add routes without touching this file's core. */
-export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
-
 export interface ServeOptions extends TaskQueueOptions {
   store: Store;
   host?: string;
@@ -86,12 +76,6 @@ export interface ServeOptions extends TaskQueueOptions {
   targets?: TargetDef[];
   /** Where scenarios are listed, read and saved (default scenarios/). */
   scenariosDir?: string;
-}
-
-export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = toJson(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(text);
 }
 
 /**

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { encodeOutput } from './codec.ts';
 import type { ModelOutput } from '../models/types.ts';
-import type { RunSummary, SeriesRow, TargetEval } from './bundle.ts';
+import type { RunSummary, SeriesRow, TargetEval } from './contract/index.ts';
 
 const SCHEMA_VERSION = 1;
 

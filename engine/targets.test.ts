@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TargetDef } from './bundle.ts';
+import type { TargetDef } from './contract/index.ts';
 import { SHARED_DIR } from './paths.ts';
 import { evaluateTarget, loadTargets, periodEnd, weightedQuantiles } from './targets.ts';
 import { tmpDir } from './test/helpers.ts';

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { TargetDef, TargetEval } from './bundle.ts';
+import type { TargetDef, TargetEval } from './contract/index.ts';
 import { ENGINE_ROOT } from './paths.ts';
 
 export const TARGETS_FILE = path.join(ENGINE_ROOT, 'data', 'plan', 'targets.yaml');

@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunBundle } from '../engine/bundle.ts';
+import type { RunBundle } from '../engine/contract/index.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const VIEWER_DIST_DIR = path.join(repoRoot, 'viewer', 'dist');

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reforecast } from '../actuals.ts';
-import type { TargetDef } from '../bundle.ts';
+import type { TargetDef } from '../contract/index.ts';
 import { serve } from '../server.ts';
 import { openStore, type Store } from '../store.ts';
 import { tmpDir } from '../test/helpers.ts';

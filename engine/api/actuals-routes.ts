@@ -16,11 +16,10 @@ import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { ActualsError, importActuals, listActuals, MAX_ACTUALS_BYTES, PLAN_END, reforecast } from '../actuals.ts';
-import type { TargetDef } from '../bundle.ts';
-import { sendJson, type Route } from '../server.ts';
+import type { TargetDef } from '../contract/index.ts';
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
-import { ApiError, apiSegments, runIdOf, sendError } from './http.ts';
+import { ApiError, apiSegments, runIdOf, sendError, sendJson, type Route } from './http.ts';
 
 export interface ActualsRouteOptions {
   store: Store;

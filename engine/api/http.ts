@@ -2,7 +2,20 @@
  * Small HTTP helpers for the API: JSON errors a planner can act on, bounded JSON bodies, safe path segments.
  */
 import type http from 'node:http';
-import { sendJson } from '../server.ts';
+import { toJson } from '../contract/index.ts';
+
+/** A route handler; returns true when it handled the request. Lets later features add routes without touching the server's core. */
+export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+/**
+ * Answer `body` as JSON (typed arrays as plain arrays), never cached.
+ * @example sendJson(res, 200, { ok: true })
+ */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = toJson(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
 
 /** Largest JSON request body accepted, in bytes (a scenario is a few KB; the scenario file limit is 256 KB). */
 export const MAX_BODY_BYTES = 512 * 1024;

@@ -4,23 +4,8 @@
  * the sensitivity analysis picks its parameters from it; nothing here knows a model's internals.
  */
 import type { ModelDefinition } from '../../models/types.ts';
+import type { ParamInfo } from '../contract/index.ts';
 import { scenarioModels } from '../scenario.ts';
-
-export interface ParamInfo {
-  model: string;
-  /** Dotted path inside the model's section, e.g. `crews.perCounty`. */
-  path: string;
-  /** `threePoint` = an optimistic/most-likely/pessimistic triple `{a, m, b}` edited (and varied) as one. */
-  kind: 'number' | 'integer' | 'enum' | 'boolean' | 'string' | 'date' | 'list' | 'threePoint';
-  default: unknown;
-  min?: number;
-  max?: number;
-  options?: string[];
-  /** The schema's description: what it is, unit, source. */
-  description: string;
-  /** Descriptions of the enclosing objects, outermost first (for grouping in the panel). */
-  groups: string[];
-}
 
 const WRAPPERS = ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'];
 

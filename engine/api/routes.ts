@@ -18,15 +18,14 @@
  * | POST | /api/sensitivity | `{ target, params?, delta?, replications?, scenario? }` → 202; GET /api/sensitivity/:id, /events |
  */
 import type http from 'node:http';
-import type { TargetDef } from '../bundle.ts';
+import type { TargetDef } from '../contract/index.ts';
 import { modelCard, modelCardHtml } from '../report/modelcard.ts';
 import { reportHtml } from '../report/report.ts';
 import { createRunRecord, resumeRun } from '../run.ts';
 import { scenarioModels, SCENARIOS_DIR, type LoadedScenario } from '../scenario.ts';
-import { sendJson, type Route } from '../server.ts';
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
-import { ApiError, apiSegments, objectBody, readJson, runIdOf, sendError } from './http.ts';
+import { ApiError, apiSegments, objectBody, readJson, runIdOf, sendError, sendJson, type Route } from './http.ts';
 import { paramCatalogue } from './params.ts';
 import { loadScenarioInput, saveScenario, scenarioSource, type ScenarioInput } from './scenario-input.ts';
 import { planSensitivity, runSensitivity, type SensitivityRequest } from './sensitivity.ts';

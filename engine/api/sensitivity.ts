@@ -8,19 +8,18 @@
  * Reading the bars: seeds derive from the scenario hash, so each variant has its own random numbers; a swing smaller
  * than about two standard errors of P(met) (reported as `seP`) is noise, not an effect.
  */
-import type { TargetDef } from '../bundle.ts';
-import { startRun, planJobs } from '../run.ts';
 import {
   deepMerge,
-  loadScenario,
-  scenarioModels,
-  ScenarioError,
-  SCENARIOS_DIR,
-  type LoadedScenario,
-} from '../scenario.ts';
+  type ParamInfo,
+  type SensitivityResult,
+  type TargetDef,
+  type TornadoBar,
+} from '../contract/index.ts';
+import { startRun, planJobs } from '../run.ts';
+import { loadScenario, scenarioModels, ScenarioError, SCENARIOS_DIR, type LoadedScenario } from '../scenario.ts';
 import { openStore } from '../store.ts';
 import { ApiError } from './http.ts';
-import { getPath, overrideAt, variableParams, type ParamInfo } from './params.ts';
+import { getPath, overrideAt, variableParams } from './params.ts';
 import { withScenarioFile, type ScenarioInput } from './scenario-input.ts';
 import type { TaskContext } from './tasks.ts';
 
@@ -35,35 +34,6 @@ export interface SensitivityRequest {
   delta?: number;
   /** Replications per variant; default min(the scenario's, 40). */
   replications?: number;
-}
-
-export interface TornadoBar {
-  param: string;
-  description: string;
-  base: unknown;
-  low: unknown;
-  high: unknown;
-  pLow: number;
-  pHigh: number;
-  /** |pHigh − pLow|; bars are sorted by it, largest first. */
-  swing: number;
-}
-
-export interface SensitivityResult {
-  target: TargetDef;
-  model: string;
-  scenarioName: string;
-  scenarioHash: string;
-  seed: number;
-  replications: number;
-  delta: number;
-  pBase: number;
-  /** Binomial standard error of a P(met) estimate at pBase with this many replications. */
-  seP: number;
-  bars: TornadoBar[];
-  skipped: Array<{ param: string; reason: string }>;
-  runs: number;
-  elapsedMs: number;
 }
 
 export interface SensitivityPlan {

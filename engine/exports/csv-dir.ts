@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SeriesRow, TargetDef } from '../bundle.ts';
+import type { SeriesRow, TargetDef } from '../contract/index.ts';
 import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';

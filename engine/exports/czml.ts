@@ -5,9 +5,8 @@
  * CZML 1.0: https://github.com/AnalyticalGraphicsInc/czml-writer/wiki/CZML-Guide
  */
 import { loadDistricts } from '../../data/index.ts';
-import type { SeriesRow } from '../bundle.ts';
 import type { Store } from '../store.ts';
-import { ramp } from '../report/svg.ts';
+import { ramp, type SeriesRow } from '../contract/index.ts';
 
 /** Metrics tried, in order, when none is named. */
 export const CZML_METRICS = ['extranet.liveShare', 'services.onlineShare', 'platform.liveShare'];

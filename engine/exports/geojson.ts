@@ -4,7 +4,7 @@
  * last period of each year (December for monthly series), so one attribute table holds the whole plan period.
  */
 import { loadDistricts, loadRoadNetwork } from '../../data/index.ts';
-import type { SeriesRow } from '../bundle.ts';
+import type { SeriesRow } from '../contract/index.ts';
 import type { Store } from '../store.ts';
 
 interface Feature {

@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MetricInfo } from '../../models/types.ts';
-import { modelParams, getPath, type ParamInfo } from '../api/params.ts';
+import { modelParams, getPath } from '../api/params.ts';
 import { ENGINE_ROOT } from '../paths.ts';
 import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
-import { esc, renderMarkdown, sections } from './markdown.ts';
+import { esc, renderMarkdown, sections, type ParamInfo } from '../contract/index.ts';
 
 export interface ModelCard {
   model: { id: string; title: string; grain: string; metrics: MetricInfo[] };

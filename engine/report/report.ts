@@ -10,14 +10,21 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { loadDistricts } from '../../data/index.ts';
-import type { SeriesRow, TargetDef, TargetEval } from '../bundle.ts';
 import { getPath, modelParams } from '../api/params.ts';
 import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
 import { loadTargets, MET_THRESHOLD, MISSED_THRESHOLD } from '../targets.ts';
-import { esc } from './markdown.ts';
 import { DOC_CSS } from './modelcard.ts';
-import { bandChart, districtMap, type BandSeries, type MapFeature } from './svg.ts';
+import {
+  bandChart,
+  districtMap,
+  esc,
+  type BandSeries,
+  type MapFeature,
+  type SeriesRow,
+  type TargetDef,
+  type TargetEval,
+} from '../contract/index.ts';
 
 export interface ReportOptions {
   compare?: number;

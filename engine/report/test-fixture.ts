@@ -4,7 +4,7 @@
  * (CSV, GeoJSON, CZML, report) against known numbers; it is not a model and never stands in for one in a run.
  */
 import { loadDistricts } from '../../data/index.ts';
-import type { SeriesRow, TargetEval } from '../bundle.ts';
+import type { SeriesRow, TargetEval } from '../contract/index.ts';
 import { openStore, type Store } from '../store.ts';
 
 /** The known value of district k in month m (0-based from 2017-01): a logistic rollout curve, distinct per district. */

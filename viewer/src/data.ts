@@ -7,9 +7,9 @@
  * API (no 404 in the console); otherwise the API is tried first and `data/` is the fallback.
  * All URLs are relative, so the viewer works under any sub-path.
  */
-import type { RunBundle, RunSummary, SeriesRow } from '../../engine/bundle.ts';
+import type { RunBundle, RunSummary, SeriesRow } from '../../engine/contract/index.ts';
 
-export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from '../../engine/bundle.ts';
+export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from '../../engine/contract/index.ts';
 export type ArtifactRef = RunBundle['artifacts'][number];
 
 export interface DataSource {

@@ -1,7 +1,7 @@
 // Progress tracking in the viewer, pure parts: the behind / on track / ahead rule, the latest actual of a target,
 // the default meeting dates, what moved between two dates, the re-forecast series, and the chart overlay's alignment.
 import { describe, expect, it } from 'vitest';
-import type { RunBundle, SeriesRow, TargetDef } from '../../engine/bundle.ts';
+import type { RunBundle, SeriesRow, TargetDef } from '../../engine/contract/index.ts';
 import type { ChartBuild } from '../src/charts.ts';
 import { SeriesIndex } from '../src/data.ts';
 import { actualsOverlay } from '../src/progress/chart.ts';

@@ -16,7 +16,7 @@ import { periodSec } from '../src/charts.ts';
 import { exportViewer } from '../export.ts';
 import { en } from '../src/i18n/en.ts';
 import { zhCN } from '../src/i18n/zh-CN.ts';
-import type { RunBundle, SeriesRow } from '../../engine/bundle.ts';
+import type { RunBundle, SeriesRow } from '../../engine/contract/index.ts';
 import { repoRoot } from './checks.ts';
 
 const row = (metric: string, entity: string, period: string, p50: number): SeriesRow => ({

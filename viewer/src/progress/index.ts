@@ -4,7 +4,7 @@
  * view (a presentation step and a top-bar button), and the "Import actuals" control (server only; hidden in a
  * static export). main.ts calls these functions at a few hooks; everything else lives here.
  */
-import type { TargetDef } from '../../../engine/bundle.ts';
+import type { TargetDef } from '../../../engine/contract/index.ts';
 import type { ChartBuild, ChartRun } from '../charts.ts';
 import type { RunBundle, SeriesIndex } from '../data.ts';
 import { metricName, onLangChange } from '../i18n/index.ts';

@@ -13,7 +13,7 @@
  * and mirrored for a target where less is better (`<=`): behind if inf I > P90, ahead if sup I < P10, on track if
  * sup I ≤ P90.
  */
-import type { RunBundle, TargetDef } from '../../../engine/bundle.ts';
+import type { RunBundle, TargetDef } from '../../../engine/contract/index.ts';
 import { valueAt, type Series, type SeriesIndex } from '../data.ts';
 
 export type Actual = NonNullable<RunBundle['actuals']>[number];

@@ -10,11 +10,14 @@
  * - Expert review: links to each model's card for the shown run; a one-at-a-time tornado of a target's P(met).
  * In a static export (no API) the panel does not appear.
  */
-import type { ParamInfo } from '../../../engine/api/params.ts';
-import type { SensitivityResult } from '../../../engine/api/sensitivity.ts';
-import type { RunSummary, TargetDef } from '../../../engine/bundle.ts';
-import { esc } from '../../../engine/report/markdown.ts';
-import { tornadoChart } from '../../../engine/report/svg.ts';
+import {
+  esc,
+  tornadoChart,
+  type ParamInfo,
+  type RunSummary,
+  type SensitivityResult,
+  type TargetDef,
+} from '../../../engine/contract/index.ts';
 import { onLangChange } from '../i18n/index.ts';
 import { fill, s } from './strings.ts';
 import { WHATIF_CSS } from './styles.ts';

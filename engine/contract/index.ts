@@ -1,0 +1,23 @@
+/**
+ * The contract between the engine and the viewer: the run bundle and API shapes, the scenario merge rule, the JSON
+ * encoding, and the HTML/SVG helpers both the committee report and the viewer draw with. It imports nothing else of
+ * the engine and nothing Node-only, so the browser bundle can use it; everything outside engine/contract/ imports it
+ * through this file only (engine/test/architecture.test.ts checks both).
+ */
+export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
+export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
+export { deepMerge } from './scenario-merge.ts';
+export { toJson } from './json.ts';
+export { esc, renderMarkdown, sections } from './markdown.ts';
+export {
+  bandChart,
+  districtMap,
+  niceTicks,
+  periodX,
+  ramp,
+  tornadoChart,
+  type BandChartOptions,
+  type BandSeries,
+  type MapFeature,
+  type TornadoInput,
+} from './svg.ts';
