@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { createRng, mixSeed } from '../lib/rng.ts';
-import { scenarioParams } from '../rollout/scenario-section.ts';
+import { scenarioParams } from '../lib/scenario-file.ts';
 import { cloudsModel } from './index.ts';
 import { cloudsParamsSchema } from './params.ts';
 

@@ -3,7 +3,7 @@
  * migration of city and district systems, hosts, utilisation, energy, cost and front-end sizing. See README.md.
  */
 import type { MetricInfo, ModelDefinition } from '../types.ts';
-import { loadHierarchy, type Hierarchy } from '../rollout/divisions.ts';
+import { loadHierarchy, type Hierarchy } from '../lib/divisions.ts';
 import { prepareClouds, runClouds, type CloudsInputs } from './model.ts';
 import { cloudsParamsSchema, type CloudsParams } from './params.ts';
 

@@ -12,8 +12,8 @@ import {
   monthEndDay,
   monthOfFinish,
   monthPeriods,
-} from '../rollout/calendar.ts';
-import { DurationSampler } from '../rollout/pert.ts';
+} from '../lib/calendar.ts';
+import { DurationSampler } from '../lib/pert.ts';
 import type { CloudsParams } from './params.ts';
 import { erlangC, serversFor } from './erlang.ts';
 

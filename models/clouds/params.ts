@@ -4,7 +4,7 @@
  * research/zibo-and-rollout.md (§2.3–2.5, F = firm, E = estimate); "assumption" = the team's editable estimate.
  */
 import { z } from 'zod';
-import { isoDate, threePoint } from '../rollout/params.ts';
+import { isoDate, threePoint } from '../lib/schema.ts';
 
 const band = (min: number, max: number, describe: string) =>
   z

@@ -19,7 +19,7 @@ import { cloudsModel } from '../clouds/index.ts';
 import { cloudsParamsSchema } from '../clouds/params.ts';
 import { rolloutModel } from './index.ts';
 import { rolloutParamsSchema } from './params.ts';
-import { scenarioParams } from './scenario-section.ts';
+import { scenarioParams } from '../lib/scenario-file.ts';
 
 const YEARS = [2017, 2018, 2019, 2020, 2021];
 

@@ -3,7 +3,7 @@
  * and the sharing platform of Zibo's New Smart City plan 2017–2021. See README.md for equations and figures.
  */
 import type { MetricInfo, ModelDefinition } from '../types.ts';
-import { loadHierarchy, type Hierarchy } from './divisions.ts';
+import { loadHierarchy, type Hierarchy } from '../lib/divisions.ts';
 import { prepareRollout, runRollout, type RolloutInputs } from './model.ts';
 import { rolloutParamsSchema, type RolloutParams } from './params.ts';
 

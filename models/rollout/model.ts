@@ -9,9 +9,9 @@
 import type { Rng } from '../lib/rng.ts';
 import type { JobSpec, ModelOutput, SeriesOut } from '../types.ts';
 import { bassF, bassInverse, linearRamp } from './bass.ts';
-import { addMonthsDay, dayOf, decimalYear, monthEndDay, monthOfFinish, monthPeriods } from './calendar.ts';
-import type { Hierarchy } from './divisions.ts';
-import { DurationSampler } from './pert.ts';
+import { addMonthsDay, dayOf, decimalYear, monthEndDay, monthOfFinish, monthPeriods } from '../lib/calendar.ts';
+import type { Hierarchy } from '../lib/divisions.ts';
+import { DurationSampler } from '../lib/pert.ts';
 import type { RolloutParams } from './params.ts';
 import {
   allocSchedule,

@@ -10,7 +10,7 @@ import {
   triangularCdf,
   triangularInv,
   voseSd,
-} from './pert.ts';
+} from '../lib/pert.ts';
 
 function moments(s: DurationSampler, n: number, seed: number, exact = false) {
   const rng = createRng(seed);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createRng } from '../lib/rng.ts';
 import type { ModelOutput } from '../types.ts';
-import { hierarchyFromTree, hierarchyTotals, loadHierarchy } from './divisions.ts';
+import { hierarchyFromTree, hierarchyTotals, loadHierarchy } from '../lib/divisions.ts';
 import { rolloutMetrics, rolloutModel } from './index.ts';
 import { prepareRollout, runRollout } from './model.ts';
 import { rolloutParamsSchema, type RolloutParams } from './params.ts';

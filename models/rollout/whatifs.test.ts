@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
 import type { ModelOutput } from '../types.ts';
-import { loadHierarchy } from './divisions.ts';
+import { loadHierarchy } from '../lib/divisions.ts';
 import { prepareRollout, runRollout } from './model.ts';
 import { rolloutParamsSchema } from './params.ts';
-import { scenarioParams } from './scenario-section.ts';
+import { scenarioParams } from '../../engine/test/scenario-params.ts';
 
 const SEEDS = 200;
 const YEARS = [2017, 2018, 2019, 2020, 2021];

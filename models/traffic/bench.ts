@@ -8,7 +8,8 @@
  * A benchmark, not a test: it asserts nothing.
  */
 import { existsSync } from 'node:fs';
-import { assign, type AssignResult } from './assign.ts';
+import type { AssignResult } from './assign-result.ts';
+import { assign } from './assign.ts';
 import { generateChicagoLike } from './generate.ts';
 import { assignParallel, createAonPool } from './pool.ts';
 import { readTntpFolder } from './tntp.ts';

@@ -26,8 +26,7 @@
  * with thousands of zones and tens of thousands of links (use BFW there).
  * Deterministic: a fixed origin order and fixed arithmetic; no threads involved.
  */
-import type { AssignResult, IterationLog } from './assign.ts';
-import { originBlocks } from './assign.ts';
+import { originBlocks, type AssignResult, type IterationLog } from './assign-result.ts';
 import { buildCsr, planAon, ShortestPaths, spttUnits, type CsrGraph } from './graph.ts';
 import { beckmann, bprPowers, type Demand, type Network } from './network.ts';
 

@@ -40,15 +40,8 @@ export {
 } from './tntp.ts';
 export { readGmnsFolder, networkFromGmns, type GmnsNetwork, type GmnsNode, type GmnsLink } from './gmns.ts';
 export { buildCsr, ShortestPaths, allOrNothing, shortestPathLinks, type CsrGraph } from './graph.ts';
-export {
-  assign,
-  EquilibriumState,
-  originBlocks,
-  type Algorithm,
-  type AssignOptions,
-  type AssignResult,
-  type IterationLog,
-} from './assign.ts';
+export { assign, EquilibriumState, type AssignOptions } from './assign.ts';
+export { originBlocks, type Algorithm, type AssignResult, type IterationLog } from './assign-result.ts';
 export { freeFlowSkim, gravityFurness } from './demand.ts';
 export { buildInStar, odRoutes, sampleRoute, type InStar, type Route } from './routes.ts';
 

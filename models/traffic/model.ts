@@ -7,7 +7,8 @@
 import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { createRng, mixSeed } from '../lib/rng.ts';
-import { assign, type AssignResult } from './assign.ts';
+import type { AssignResult } from './assign-result.ts';
+import { assign } from './assign.ts';
 import { freeFlowSkim, gravityFurness } from './demand.ts';
 import { networkFromGmns } from './gmns.ts';
 import { buildCsr, type CsrGraph } from './graph.ts';

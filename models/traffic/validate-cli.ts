@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readTntpFolder } from './tntp.ts';
 import { formatGrade, gradeTntp } from './validate.ts';
-import type { Algorithm } from './assign.ts';
+import type { Algorithm } from './assign-result.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const defaultFolder = path.resolve(repoRoot, '..', 'shared', 'validation', 'tntp', 'SiouxFalls');

@@ -7,7 +7,8 @@
  * Plus consistency checks of the reference itself: BPR(Volume) reproduces Cost (1e-9 rel) and the relative gap of
  * the best-known Volume is tiny — so a wrong reader fails loudly instead of grading against garbage.
  */
-import { assign, type Algorithm, type AssignResult } from './assign.ts';
+import type { Algorithm, AssignResult } from './assign-result.ts';
+import { assign } from './assign.ts';
 import { buildCsr, ShortestPaths, allOrNothing } from './graph.ts';
 import { beckmann, linkCosts } from './network.ts';
 import type { TntpCase } from './tntp.ts';

@@ -3,16 +3,18 @@
  * rollout and clouds models speak to, evaluated with the engine's own rule (engine/targets.ts: P(met), projected
  * date P50/P90), plus finish-date quantiles. Runs the models' run() directly (no store), so it works offline.
  *
- *   node --import tsx models/rollout/figures.ts [--reps 1000] [--scenarios baseline,half-crews]
+ *   npm run figures:rollout -- [--reps 1000] [--scenarios baseline,half-crews]
  *
- * (A script, not model code: it may use the engine's target rule so the figures match what the engine stores.)
+ * A script of the engine, not model code: it uses the engine's scenario loader and target rule so the figures match
+ * what the engine stores.
  */
-import { evaluateTarget, loadTargets, type Trajectory } from '../../engine/targets.ts';
-import { createRng, mixSeed } from '../lib/rng.ts';
-import type { ModelDefinition, ModelOutput } from '../types.ts';
-import { cloudsModel } from '../clouds/index.ts';
-import { rolloutModel } from './index.ts';
-import { rawSection } from './scenario-section.ts';
+import path from 'node:path';
+import { cloudsModel } from '../../models/clouds/index.ts';
+import { createRng, mixSeed } from '../../models/lib/rng.ts';
+import { rolloutModel } from '../../models/rollout/index.ts';
+import type { ModelDefinition, ModelOutput } from '../../models/types.ts';
+import { loadScenario, SCENARIOS_DIR } from '../scenario.ts';
+import { evaluateTarget, loadTargets, type Trajectory } from '../targets.ts';
 
 const argv = process.argv;
 const opt = (name: string, def: string) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1]! : def);
@@ -39,8 +41,12 @@ const q = (xs: number[], p: number) => {
 
 for (const name of scenarios) {
   const outs: Record<string, ModelOutput[]> = { rollout: [], clouds: [] };
+  const scenario = loadScenario(path.join(SCENARIOS_DIR, `${name}.yaml`)).scenario as unknown as Record<
+    string,
+    unknown
+  >;
   for (const model of [rolloutModel, cloudsModel] as ModelDefinition[]) {
-    const params = model.paramsSchema.parse(rawSection(name, model.id));
+    const params = model.paramsSchema.parse(scenario[model.id]);
     const inputs = model.loadInputs(params);
     for (let r = 0; r < reps; r++) {
       const seed = mixSeed(20170915, model.id, r);

@@ -10,7 +10,7 @@
  *   ((m − a)/(b − a) ≈ 0.146 or 0.854); for the village default (1, 3, 10) it is 5 % larger.
  * - `triangular`: mean (a + m + b)/3, sampled by the exact inverse CDF.
  */
-import type { Rng } from '../lib/rng.ts';
+import type { Rng } from './rng.ts';
 
 /** Optimistic, most likely and pessimistic values (same unit, a ≤ m ≤ b). */
 export interface ThreePoint {

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx models/traffic/report.ts [--replications 10] [--scenario baseline] [--compare fast-signals]`
+ * `npm run figures:traffic -- [--replications 10] [--scenario baseline] [--compare fast-signals]`
  *
  * Runs the Zibo peak-hour model directly (no engine, no store) for 2017–2021 and prints P10/P50/P90 over
  * replications of mean speed, congestion index and VHT per district, the link v/c distribution, and, with
@@ -7,12 +7,11 @@
  */
 import path from 'node:path';
 import { quantileSorted } from 'simple-statistics';
-import { loadScenario } from '../../engine/scenario.ts';
-import { createRng } from '../lib/rng.ts';
-import type { ModelOutput } from '../types.ts';
-import { loadTrafficInputs, runTraffic } from './model.ts';
-import { trafficParamsSchema, type TrafficParams } from './params.ts';
-import { REPO_ROOT } from './shared-data.ts';
+import { createRng } from '../../models/lib/rng.ts';
+import { loadTrafficInputs, runTraffic } from '../../models/traffic/model.ts';
+import { trafficParamsSchema, type TrafficParams } from '../../models/traffic/params.ts';
+import type { ModelOutput } from '../../models/types.ts';
+import { loadScenario, SCENARIOS_DIR } from '../scenario.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => {
@@ -25,8 +24,7 @@ const compare = opt('compare', '');
 const years = [2017, 2018, 2019, 2020, 2021];
 const params = (name: string): TrafficParams =>
   trafficParamsSchema.parse(
-    (loadScenario(path.join(REPO_ROOT, 'scenarios', `${name}.yaml`)).scenario as unknown as { traffic: unknown })
-      .traffic,
+    (loadScenario(path.join(SCENARIOS_DIR, `${name}.yaml`)).scenario as unknown as { traffic: unknown }).traffic,
   );
 const p = params(scenario);
 const inputs = loadTrafficInputs(p);
