@@ -7,9 +7,16 @@ import type { ModelDefinition } from '../../models/types.ts';
 import type { ParamInfo } from '../contract/index.ts';
 import { scenarioModels } from '../scenario.ts';
 
+/**
+ * A node of zod 4's internal schema tree (`def`, `shape`, `minValue`, …) or a default value beside it. The walk reads
+ * fields that differ by schema type and that zod does not type publicly, so the one loose type is named here.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- zod's internal def tree is untyped by design
+type Loose = any;
+
 const WRAPPERS = ['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch'];
 
-function unwrap(t: any): { t: any; description: string } {
+function unwrap(t: Loose): { t: Loose; description: string } {
   let description = t?.description ?? '';
   while (t?.def && (WRAPPERS.includes(t.def.type) || t.def.type === 'pipe')) {
     t = t.def.type === 'pipe' ? t.def.in : t.def.innerType;
@@ -21,13 +28,13 @@ function unwrap(t: any): { t: any; description: string } {
 const finite = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isFinite(x) && Math.abs(x) < Number.MAX_SAFE_INTEGER ? x : undefined;
 
-function isThreePoint(t: any): boolean {
+function isThreePoint(t: Loose): boolean {
   if (t?.def?.type !== 'object') return false;
   const keys = Object.keys(t.shape).sort().join(',');
   return keys === 'a,b,m' && ['a', 'm', 'b'].every((k) => unwrap(t.shape[k]).t?.def?.type === 'number');
 }
 
-function walk(model: string, node: any, defaults: any, prefix: string[], groups: string[], out: ParamInfo[]): void {
+function walk(model: string, node: Loose, defaults: Loose, prefix: string[], groups: string[], out: ParamInfo[]): void {
   const { t, description } = unwrap(node);
   const type = t?.def?.type;
   const p = prefix.join('.');
@@ -51,7 +58,7 @@ function walk(model: string, node: any, defaults: any, prefix: string[], groups:
  * @example modelParams(testbedModel).find((p) => p.path === 'samples') // → { kind: 'integer', default: 20000, min: 1, ... }
  */
 export function modelParams(m: ModelDefinition): ParamInfo[] {
-  const defaults = (m.paramsSchema as any).parse({});
+  const defaults = (m.paramsSchema as Loose).parse({});
   const out: ParamInfo[] = [];
   walk(m.id, m.paramsSchema, defaults, [], [], out);
   return out;
@@ -69,8 +76,8 @@ export function variableParams(m: ModelDefinition): ParamInfo[] {
 
 /** Read a value at a dotted path. */
 export function getPath(obj: unknown, p: string): unknown {
-  let cur: any = obj;
-  for (const k of p.split('.')) cur = cur?.[k];
+  let cur: unknown = obj;
+  for (const k of p.split('.')) cur = (cur as Record<string, unknown> | null | undefined)?.[k];
   return cur;
 }
 

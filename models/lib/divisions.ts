@@ -32,34 +32,56 @@ export interface Hierarchy {
  * @example hierarchyFromTree(loadDivisions(), 'data/zibo/divisions.json').counties.length // → 8
  */
 export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
-  const fail = (where: string, what: string): never => {
+  function fail(where: string, what: string): never {
     throw new Error(
       `${file}: ${where}: ${what} (expected the division tree written by the data build: province → city → county → town → village, each with code, name and children)`,
     );
-  };
-  if (!doc || typeof doc !== 'object') fail('root', 'not a JSON object');
-  const root = doc as any;
+  }
+  const root = asNode(doc) ?? fail('root', 'not a JSON object');
   const city =
     String(root.code) === '3703'
       ? root
-      : Array.isArray(root.children)
-        ? root.children.find((c: any) => String(c?.code) === '3703')
-        : undefined;
+      : childrenOf(root)
+          ?.map(asNode)
+          .find((c) => String(c?.code) === '3703');
   if (!city) fail('children', 'no city node with code "3703" (Zibo)');
-  if (!Array.isArray(city.children) || city.children.length === 0) fail('3703.children', 'no districts/counties');
-  const counties: CountyInfo[] = city.children.map((c: any, ci: number) => {
-    if (!c || typeof c.code !== 'string' || !/^3703\d{2}$/.test(c.code))
-      fail(`3703.children[${ci}].code`, `"${c?.code}" is not a 6-digit Zibo county code`);
-    if (!Array.isArray(c.children)) fail(`${c.code}.children`, 'missing towns list');
-    const towns: TownInfo[] = c.children.map((t: any, ti: number) => {
-      if (!t || typeof t.code !== 'string' || !t.code.startsWith(c.code))
-        fail(`${c.code}.children[${ti}].code`, `"${t?.code}" is not a town code under ${c.code}`);
-      const villages = Array.isArray(t.children) ? t.children.length : 0;
-      return { code: t.code, name: String(t.name ?? t.code), villages };
+  const countyNodes = childrenOf(city);
+  if (!countyNodes || countyNodes.length === 0) fail('3703.children', 'no districts/counties');
+  const counties: CountyInfo[] = countyNodes.map((raw, ci) => {
+    const c = asNode(raw);
+    const code = c?.code;
+    if (typeof code !== 'string' || !/^3703\d{2}$/.test(code))
+      fail(`3703.children[${ci}].code`, `"${code}" is not a 6-digit Zibo county code`);
+    const townNodes = childrenOf(c);
+    if (!townNodes) fail(`${code}.children`, 'missing towns list');
+    const towns: TownInfo[] = townNodes.map((rawTown, ti) => {
+      const t = asNode(rawTown);
+      const townCode = t?.code;
+      if (typeof townCode !== 'string' || !townCode.startsWith(code))
+        fail(`${code}.children[${ti}].code`, `"${townCode}" is not a town code under ${code}`);
+      const villages = childrenOf(t)?.length ?? 0;
+      return { code: townCode, name: String(t?.name ?? townCode), villages };
     });
-    return { code: c.code, name: String(c.name ?? c.code), nameEn: String(c.nameEn ?? c.code), towns };
+    return { code, name: String(c?.name ?? code), nameEn: String(c?.nameEn ?? code), towns };
   });
   return { source: String(root.source ?? file), counties };
+}
+
+/** A node of the division tree as parsed from JSON: every field is checked before use. */
+interface RawNode {
+  code?: unknown;
+  name?: unknown;
+  nameEn?: unknown;
+  source?: unknown;
+  children?: unknown;
+}
+
+function asNode(x: unknown): RawNode | undefined {
+  return x && typeof x === 'object' ? (x as RawNode) : undefined;
+}
+
+function childrenOf(n: RawNode | undefined): unknown[] | undefined {
+  return Array.isArray(n?.children) ? n.children : undefined;
 }
 
 /**

@@ -81,8 +81,8 @@ export function gamma(rng: Rng, k: number): number {
   const d = k - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
-    let x = 0;
-    let v = 0;
+    let x: number;
+    let v: number;
     do {
       x = rng.normal();
       v = 1 + c * x;
