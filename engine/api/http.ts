@@ -1,5 +1,7 @@
 /**
- * Small HTTP helpers for the API: JSON errors a planner can act on, bounded JSON bodies, safe path segments.
+ * Small HTTP helpers shared by the server and every API route: JSON answers (`sendJson`), the `Route` handler type,
+ * JSON errors a planner can act on, bounded JSON bodies, safe path segments. They live here, not in server.ts, so the
+ * routes and the server that mounts them do not import each other.
  */
 import type http from 'node:http';
 import { toJson } from '../contract/index.ts';
