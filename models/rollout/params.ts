@@ -3,20 +3,38 @@
  * (PLAN-FACTS.md); "research" = an anchor in research/zibo-and-rollout.md; "assumption" = the team's editable estimate.
  */
 import { z } from 'zod';
+import { countyCodeKey } from '../lib/codes.ts';
 
 /** ISO date `YYYY-MM-DD`. */
-export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'an ISO date YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'an ISO date YYYY-MM-DD')
+  // The regex lets 2018-02-30 through; a date must exist on the calendar (and stay in a range the models handle).
+  .refine(isCalendarDate, { message: 'not a date on the calendar (e.g. February has 28 or 29 days)' })
+  .refine((d) => d >= '2000-01-01' && d <= '2100-12-31', { message: 'must be between 2000-01-01 and 2100-12-31' });
+
+/**
+ * True when `YYYY-MM-DD` names a real day (leap years included).
+ * @example isCalendarDate('2020-02-29') // → true
+ */
+export function isCalendarDate(iso: string): boolean {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
 
 /**
  * A three-point estimate (optimistic a ≤ most likely m ≤ pessimistic b).
- * @example threePoint({ a: 5, m: 10, b: 30 }, 'days; assumption')
+ * @example threePoint({ a: 5, m: 10, b: 30 }, 'days; assumption').parse({}) // → { a: 5, m: 10, b: 30 }
  */
-export function threePoint(def: { a: number; m: number; b: number }, describe: string) {
+export function threePoint(def: { a: number; m: number; b: number }, describe: string, max = 10 * def.b) {
+  // Every value that drives work needs an upper bound (a huge duration or count must not hang a run); the default
+  // allows ten times the default pessimistic value.
   return z
     .strictObject({
-      a: z.number().min(0).default(def.a).describe('optimistic'),
-      m: z.number().min(0).default(def.m).describe('most likely'),
-      b: z.number().min(0).default(def.b).describe('pessimistic'),
+      a: z.number().min(0).max(max).default(def.a).describe('optimistic'),
+      m: z.number().min(0).max(max).default(def.m).describe('most likely'),
+      b: z.number().min(0).max(max).default(def.b).describe('pessimistic'),
     })
     .refine((t) => t.a <= t.m && t.m <= t.b, { message: 'needs a ≤ m ≤ b' })
     .prefault({})
@@ -72,23 +90,32 @@ export const rolloutParamsSchema = z.strictObject({
       county: z
         .number()
         .min(0)
+        .max(3650)
         .default(7)
         .describe('County node after the city core of the same domain, days; assumption.'),
-      town: z.number().min(0).default(7).describe('Town node after its county node, days; assumption.'),
-      village: z.number().min(0).default(14).describe('Village access after its town node, days; assumption.'),
+      town: z.number().min(0).max(3650).default(7).describe('Town node after its county node, days; assumption.'),
+      village: z
+        .number()
+        .min(0)
+        .max(3650)
+        .default(14)
+        .describe('Village access after its town node, days; assumption.'),
       department: z
         .number()
         .min(0)
+        .max(3650)
         .default(0)
         .describe('Department merge after the city core of the administrative domain, days; assumption.'),
       adminAfterPublic: z
         .number()
         .min(0)
+        .max(3650)
         .default(0)
         .describe('Administrative domain of a node after its public domain, days; assumption.'),
       platform: z
         .number()
         .min(0)
+        .max(3650)
         .default(14)
         .describe('Service-platform link of a town after its extranet node is live, days; assumption.'),
     })
@@ -119,7 +146,7 @@ export const rolloutParamsSchema = z.strictObject({
         .describe('Crews per district/county for village access points; count; assumption.'),
       countyOverrides: z
         .record(
-          z.string().regex(/^3703\d{2}$/, 'a 6-digit Zibo county code such as 370323'),
+          countyCodeKey(),
           z.strictObject({
             perCounty: z
               .number()
@@ -180,10 +207,10 @@ export const rolloutParamsSchema = z.strictObject({
         .array(
           z.strictObject({
             date: isoDate.describe('Release date; assumption.'),
-            amountCny: z.number().min(0).describe('Budget released, CNY; assumption.'),
+            amountCny: z.number().min(0).max(1e11).describe('Budget released, CNY; assumption.'),
           }),
         )
-        .min(1)
+        .max(200)
         .default([
           { date: '2017-10-01', amountCny: 12e6 },
           { date: '2018-03-01', amountCny: 40e6 },
@@ -192,7 +219,7 @@ export const rolloutParamsSchema = z.strictObject({
           { date: '2021-03-01', amountCny: 10e6 },
         ])
         .describe(
-          'Yearly budget tranches for extranet and access works (funding gates); CNY; assumption (the article gives no amounts).',
+          'Yearly budget tranches for extranet and access works (funding gates); CNY; assumption (the article gives no amounts). An empty list (or only 0 CNY) is the "no funding at all" what-if: works that cost money never start.',
         ),
       repeatEveryMonths: z
         .number()
@@ -203,11 +230,11 @@ export const rolloutParamsSchema = z.strictObject({
         .describe('After the listed tranches the last one repeats at this interval; months; assumption.'),
       unitCostCny: z
         .strictObject({
-          coreDomain: z.number().min(0).default(3e6).describe('CNY per city core domain; assumption.'),
-          department: z.number().min(0).default(1e5).describe('CNY per department merge; assumption.'),
-          countyDomain: z.number().min(0).default(6e5).describe('CNY per county node domain; assumption.'),
-          townDomain: z.number().min(0).default(1e5).describe('CNY per town node domain; assumption.'),
-          village: z.number().min(0).default(1e4).describe('CNY per village access point; assumption.'),
+          coreDomain: z.number().min(0).max(1e10).default(3e6).describe('CNY per city core domain; assumption.'),
+          department: z.number().min(0).max(1e10).default(1e5).describe('CNY per department merge; assumption.'),
+          countyDomain: z.number().min(0).max(1e10).default(6e5).describe('CNY per county node domain; assumption.'),
+          townDomain: z.number().min(0).max(1e10).default(1e5).describe('CNY per town node domain; assumption.'),
+          village: z.number().min(0).max(1e10).default(1e4).describe('CNY per village access point; assumption.'),
         })
         .prefault({})
         .describe('Cost committed when a task is funded; CNY.'),
