@@ -60,7 +60,7 @@ describe('malformed scenario files (engine/test/cases)', () => {
       expect(r.stderr).toContain(exp.includes[0]!);
       expect(existsSync(db), `${name} created a store`).toBe(false);
     }
-  });
+  }, 240_000); // one CLI process per case (~1 s each on a quiet machine)
 
   it('`twin validate` exits 0 for the shipped scenarios and 2 when any file is bad', () => {
     const good = readdirSync(path.join(ENGINE_ROOT, 'scenarios'))

@@ -97,6 +97,7 @@ const metaSchema = {
   replications: z.number().int().min(1).max(10000).default(50).describe('Monte Carlo replications per model and year.'),
   models: z
     .array(z.string())
+    .min(1, 'list at least one model (or leave `models` out to run them all)')
     .optional()
     .describe('Model families to run; default: all production models (traffic, greenhouse, rollout, clouds, ...).'),
 };
@@ -215,7 +216,32 @@ function parseFile(file: string): ParsedFile {
       },
     ]);
   }
+  const proto = findForbiddenKey(data, []);
+  if (proto) {
+    const pf = { file, doc, lines, data: data as Record<string, unknown> };
+    throw new ScenarioError([
+      {
+        file,
+        ...(locate(pf, proto) ?? locate(pf, proto.slice(0, -1))),
+        path: proto.join('.'),
+        message: `the key "${proto[proto.length - 1]}" is not allowed in scenario files (it would reach object prototypes); remove it`,
+      },
+    ]);
+  }
   return { file, doc, lines, data: data as Record<string, unknown> };
+}
+
+/** Keys that would touch object prototypes when merged (`__proto__` smuggles fields past the schema). */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function findForbiddenKey(v: unknown, at: string[]): string[] | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const k of Object.keys(v)) {
+    if (FORBIDDEN_KEYS.has(k)) return [...at, k];
+    const hit = findForbiddenKey((v as Record<string, unknown>)[k], [...at, k]);
+    if (hit) return hit;
+  }
+  return undefined;
 }
 
 /** Where a field path sits in a file, if that file sets it (or its nearest parent object). */
@@ -387,16 +413,6 @@ export function loadScenario(
   seen.add(existsSync(abs) ? realpathSync(abs) : abs);
   chain.push(cur);
   while (cur.data.extends !== undefined) {
-    if (chain.length > MAX_EXTENDS_DEPTH) {
-      throw new ScenarioError([
-        {
-          file: cur.file,
-          ...locate(cur, ['extends']),
-          path: 'extends',
-          message: `extends chain deeper than ${MAX_EXTENDS_DEPTH} files`,
-        },
-      ]);
-    }
     const parentFile = resolveExtends(cur.data.extends, cur, scenariosDir);
     if (seen.has(parentFile)) {
       const names = [...chain.map((c) => path.basename(c.file)), path.basename(parentFile)].join(' → ');
@@ -410,6 +426,16 @@ export function loadScenario(
       ]);
     }
     seen.add(parentFile);
+    if (chain.length >= MAX_EXTENDS_DEPTH) {
+      throw new ScenarioError([
+        {
+          file: cur.file,
+          ...locate(cur, ['extends']),
+          path: 'extends',
+          message: `extends chain longer than ${MAX_EXTENDS_DEPTH} files (${chain.length + 1} with ${path.basename(parentFile)}); merge some of the files`,
+        },
+      ]);
+    }
     cur = parseFile(parentFile);
     chain.push(cur);
   }
@@ -419,7 +445,18 @@ export function loadScenario(
   const own = chain[0]!.data;
   (merged as any).description = own.description ?? '';
   if (own.name === undefined) delete (merged as any).name;
-  if (opts.overrides) merged = deepMerge(merged, opts.overrides);
+  if (opts.overrides) {
+    const bad = findForbiddenKey(opts.overrides, []);
+    if (bad)
+      throw new ScenarioError([
+        {
+          file: abs,
+          path: bad.join('.'),
+          message: `the key "${bad[bad.length - 1]}" is not allowed (it would reach object prototypes); remove it`,
+        },
+      ]);
+    merged = deepMerge(merged, opts.overrides);
+  }
 
   const schema = scenarioSchema();
   const res = schema.safeParse(merged);
@@ -444,6 +481,17 @@ export function loadScenario(
       const owner = chain.find((c) => fileSets(c, p)) ?? chain[0]!;
       const bad = valueAt(merged, p);
       const allowed = describeAllowed(schemaAt(schema, p));
+      if (zi.code === 'invalid_key') {
+        // A record key that fails its own check (e.g. a county code that does not exist): the key is the bad value.
+        const why = zi.issues.map((k) => k.message).join('; ');
+        issues.push({
+          file: owner.file,
+          ...locate(owner, p),
+          path: p.join('.'),
+          message: `key ${JSON.stringify(String(p[p.length - 1]))}: ${why}`,
+        });
+        continue;
+      }
       const what = bad === undefined ? 'is required' : `has ${short(bad)}`;
       issues.push({
         file: owner.file,
@@ -461,6 +509,17 @@ export function loadScenario(
         .map((m) => m.id)
         .filter((id) => scenario.models!.includes(id))
     : production;
+  // Checks that need the file system (files named by the scenario exist inside their folders).
+  const inputIssues: ScenarioIssue[] = [];
+  for (const m of scenarioModels()) {
+    if (!modelIds.includes(m.id) || !m.checkInputs) continue;
+    for (const iss of m.checkInputs(scenario[m.id])) {
+      const p = [m.id, ...iss.path];
+      const owner = chain.find((c) => fileSets(c, p)) ?? chain[0]!;
+      inputIssues.push({ file: owner.file, ...locate(owner, p), path: p.join('.'), message: iss.message });
+    }
+  }
+  if (inputIssues.length) throw new ScenarioError(inputIssues);
   const years: number[] = [];
   for (let y = scenario.period.startYear; y <= scenario.period.endYear; y++) years.push(y);
   return { file: abs, scenario, hash: scenarioHash(scenario, modelIds), modelIds, years };

@@ -96,6 +96,11 @@ export interface ModelDefinition<P = any, I = any> {
    * params hash; the only impure step. Return plain data.
    */
   loadInputs: (params: P) => I;
+  /**
+   * Meaning checks that need the file system (a named file exists and is readable), run by `validate` after the
+   * schema so that whatever validation accepts can run. Paths are relative to this model's section.
+   */
+  checkInputs?: (params: P) => { path: (string | number)[]; message: string }[];
   /** The pure model. Must use `rng` only, never `Math.random`. */
   run: (params: P, inputs: I, job: JobSpec, rng: Rng) => ModelOutput;
 }

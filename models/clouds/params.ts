@@ -9,8 +9,8 @@ import { isoDate, threePoint } from '../lib/schema.ts';
 const band = (min: number, max: number, describe: string) =>
   z
     .strictObject({
-      min: z.number().min(0).default(min).describe('lower bound'),
-      max: z.number().min(0).default(max).describe('upper bound'),
+      min: z.number().min(0).max(1).default(min).describe('lower bound'),
+      max: z.number().min(0).max(1).default(max).describe('upper bound'),
     })
     .refine((r) => r.min <= r.max, { message: 'needs min ≤ max' })
     .prefault({})
@@ -114,6 +114,7 @@ export const cloudsParamsSchema = z.strictObject({
       bandwidthMbps: z
         .number()
         .min(1)
+        .max(1000000.0)
         .default(1000)
         .describe('Bandwidth of the migration link; Mbit/s; research §2.3 (CloudSim rule t = RAM/(BW/2)).'),
       cityFirst: z
@@ -131,9 +132,10 @@ export const cloudsParamsSchema = z.strictObject({
         .number()
         .int()
         .min(1)
+        .max(1024)
         .default(48)
         .describe('Physical cores per cloud host; count; assumption (2-socket server).'),
-      ramGbPerHost: z.number().min(1).default(384).describe('RAM per cloud host; GB; assumption.'),
+      ramGbPerHost: z.number().min(1).max(65536).default(384).describe('RAM per cloud host; GB; assumption.'),
       cpuOvercommit: z
         .number()
         .min(1)
@@ -152,9 +154,16 @@ export const cloudsParamsSchema = z.strictObject({
         .number()
         .int()
         .min(1)
+        .max(10000)
         .default(3)
         .describe('Hosts a cloud starts with (and never goes below); count; assumption.'),
-      spareHosts: z.number().int().min(0).default(1).describe('N+k spare hosts per cloud; count; assumption.'),
+      spareHosts: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(1)
+        .describe('N+k spare hosts per cloud; count; assumption.'),
     })
     .prefault({})
     .describe(
@@ -165,22 +174,34 @@ export const cloudsParamsSchema = z.strictObject({
       cloudIdleW: z
         .number()
         .min(0)
+        .max(100000.0)
         .default(200)
         .describe('Cloud host power at idle; W; assumption (linear model: research §2.3).'),
-      cloudMaxW: z.number().min(0).default(450).describe('Cloud host power at 100 %; W; assumption.'),
+      cloudMaxW: z.number().min(0).max(100000.0).default(450).describe('Cloud host power at 100 %; W; assumption.'),
       cloudPue: z
         .number()
         .min(1)
         .max(3)
         .default(1.5)
         .describe('PUE of the cloud data centre; 1; research §3 (1.4–1.6, E).'),
-      legacyIdleW: z.number().min(0).default(150).describe('Stand-alone server power at idle; W; assumption.'),
-      legacyMaxW: z.number().min(0).default(300).describe('Stand-alone server power at 100 %; W; assumption.'),
+      legacyIdleW: z
+        .number()
+        .min(0)
+        .max(100000.0)
+        .default(150)
+        .describe('Stand-alone server power at idle; W; assumption.'),
+      legacyMaxW: z
+        .number()
+        .min(0)
+        .max(100000.0)
+        .default(300)
+        .describe('Stand-alone server power at 100 %; W; assumption.'),
       legacyPue: z.number().min(1).max(4).default(2).describe('PUE of departmental server rooms; 1; assumption.'),
       legacyCoresPerServer: z
         .number()
         .int()
         .min(1)
+        .max(1024)
         .default(16)
         .describe('Cores per stand-alone server; count; assumption.'),
       legacyUtilisation: band(
@@ -198,32 +219,38 @@ export const cloudsParamsSchema = z.strictObject({
       cnyPerVcpuMonth: z
         .number()
         .min(0)
+        .max(1000000.0)
         .default(90)
         .describe('Cloud service price per allocated vCPU; CNY/month; assumption.'),
       cnyPerGbRamMonth: z
         .number()
         .min(0)
+        .max(1000000.0)
         .default(20)
         .describe('Cloud service price per allocated GB RAM; CNY/month; assumption.'),
       legacyServerCny: z
         .number()
         .min(0)
+        .max(100000000.0)
         .default(40000)
         .describe('Purchase price of a stand-alone server; CNY; assumption.'),
       legacyLifeMonths: z
         .number()
         .int()
         .min(1)
+        .max(600)
         .default(60)
         .describe('Depreciation period of a stand-alone server; months; assumption.'),
       legacyOpexCnyPerServerMonth: z
         .number()
         .min(0)
+        .max(1000000.0)
         .default(300)
         .describe('Room, maintenance and staff share per stand-alone server; CNY/month; assumption.'),
       electricityCnyPerKwh: z
         .number()
         .min(0)
+        .max(100)
         .default(0.8)
         .describe('Electricity price paid by departments; CNY/kWh; assumption.'),
     })
@@ -236,6 +263,7 @@ export const cloudsParamsSchema = z.strictObject({
       requestsPerDay2017: z
         .number()
         .min(0)
+        .max(100000000.0)
         .default(500000)
         .describe('Requests per day to the service platform front end in 2017; count; assumption.'),
       growthPerYear: threePoint(
@@ -245,6 +273,7 @@ export const cloudsParamsSchema = z.strictObject({
       plannedGrowthPerYear: z
         .number()
         .min(0)
+        .max(2)
         .default(0.4)
         .describe('Growth the capacity plan assumes when sizing each January; 1; assumption.'),
       designHourShare: z
@@ -256,6 +285,7 @@ export const cloudsParamsSchema = z.strictObject({
       serviceTimeMs: z
         .number()
         .min(1)
+        .max(60000)
         .default(400)
         .describe('Mean service time of a request on one worker; ms; assumption.'),
       pWaitTarget: z

@@ -5,6 +5,7 @@
 import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadGreenhouseInputs, runGreenhouse, type GreenhouseInputs } from './model.ts';
 import { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
+import { resolveWeatherFile } from './weather-dir.ts';
 
 export { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
 export { loadGreenhouseInputs, runGreenhouse, adoptionShare, type GreenhouseInputs } from './model.ts';
@@ -77,5 +78,12 @@ export const greenhouseModel: ModelDefinition<GreenhouseParams, GreenhouseInputs
   paramsSchema: greenhouseParamsSchema,
   metrics: greenhouseMetrics,
   loadInputs: (params) => loadGreenhouseInputs(params),
+  checkInputs: (params) => {
+    if (params.weather.source === 'generator') return [];
+    const r = resolveWeatherFile(params.weather.file);
+    return r.error === undefined
+      ? []
+      : [{ path: ['weather', 'file'], message: r.error.replace(/^greenhouse\.weather\.file: /, '') }];
+  },
   run: runGreenhouse,
 };

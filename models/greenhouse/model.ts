@@ -50,6 +50,7 @@ import {
   type DatedDaily,
   type EpwWeather,
 } from './weather-files.ts';
+import { resolveWeatherFile } from './weather-dir.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -170,9 +171,9 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
   if (p.weather.source !== 'generator') {
     if (!p.weather.file)
       throw new Error(`greenhouse.weather.file: required when weather.source is "${p.weather.source}"`);
-    const f = path.resolve(REPO_ROOT, p.weather.file);
-    if (!existsSync(f)) throw new Error(`greenhouse.weather.file: ${p.weather.file} not found (resolved ${f})`);
-    const text = readFileSync(f, 'utf8');
+    const resolved = resolveWeatherFile(p.weather.file);
+    if (resolved.error !== undefined) throw new Error(resolved.error);
+    const text = readFileSync(resolved.file, 'utf8');
     if (p.weather.source === 'nasa-power') realDaily = parseNasaPowerCsv(text, p.weather.file);
     else {
       epw = parseEpw(text, p.weather.file);

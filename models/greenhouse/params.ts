@@ -65,6 +65,12 @@ function designSchema(t: GreenhouseType) {
     .describe(t.title);
 }
 
+/** A weather file name relative to data/weather/: no absolute paths, no `..` segments, no hidden files. */
+export const WEATHER_FILE_NAME = /^(?!.*(^|\/)\.)[A-Za-z0-9_-][A-Za-z0-9._/-]*\.(csv|epw)$/i;
+
+/** Shares of one whole (to 1e-6, so 0.1 + 0.2 + 0.7 written in YAML passes). */
+const sumsToOne = (mix: Record<string, number>) => Math.abs(Object.values(mix).reduce((a, b) => a + b, 0) - 1) <= 1e-6;
+
 function siteSchema(d: {
   greenhouses: number;
   areaPerGreenhouseM2: number;
@@ -93,6 +99,7 @@ function siteSchema(d: {
           'insulated-brick': share(d.typeMix[1], 'energy-saving design (ASSUMPTION)'),
           'simple-earth': share(d.typeMix[2], 'low-cost older design (ASSUMPTION)'),
         })
+        .refine(sumsToOne, { message: 'the three design shares must sum to 1' })
         .prefault({})
         .describe('share of greenhouses by design; must sum to 1'),
       cropMix: z
@@ -100,6 +107,7 @@ function siteSchema(d: {
           tomato: share(d.tomato, 'long-season tomato (Linzi is a tomato town, research note §2a)'),
           cucumber: share(1 - d.tomato, 'winter–spring cucumber'),
         })
+        .refine(sumsToOne, { message: 'tomato + cucumber must sum to 1' })
         .prefault({})
         .describe('share of greenhouse area by crop; must sum to 1'),
       tempOffsetC: z
@@ -128,8 +136,15 @@ export const greenhouseParamsSchema = z.strictObject({
         ),
       file: z
         .string()
+        .max(200)
+        .refine((f) => f === '' || WEATHER_FILE_NAME.test(f), {
+          message:
+            'a file name inside data/weather/, relative to it (e.g. "zibo-2020.csv" or "nasa/zibo.epw"): letters, digits, . _ - and /, no "..", no absolute path, ending in .csv or .epw',
+        })
         .default('')
-        .describe('path (relative to the repo root) of the NASA POWER CSV or EPW file when source is not generator'),
+        .describe(
+          'NASA POWER daily CSV or EPW file when source is not generator, named relative to data/weather/ (files are read only from that folder)',
+        ),
       coldWave: z
         .strictObject({
           enabled: z.boolean().default(false).describe('switch; cold outbreak like 6–8 January 2021 in Shandong'),
@@ -164,6 +179,10 @@ export const greenhouseParamsSchema = z.strictObject({
         .max(1.5)
         .default(1)
         .describe('–; multiplies daily global radiation (haze, brighter years)'),
+    })
+    .refine((w) => w.source === 'generator' || w.file !== '', {
+      path: ['file'],
+      message: 'required when source is nasa-power or epw: name a file in data/weather/',
     })
     .prefault({}),
   co2AmbientPpm: z

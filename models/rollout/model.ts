@@ -274,10 +274,10 @@ export function makeFunding(p: RolloutParams): FundingPlan {
     cum += t.amountCny;
     cumBudgetCny[j] = cum;
   });
-  const last = tr[tr.length - 1]!.amountCny;
-  const repeatCny = last > 0 ? last : Math.max(...tr.map((t) => t.amountCny));
-  if (!(repeatCny > 0))
-    throw new Error('rollout.funding.tranches: every tranche is 0 CNY; give at least one a positive amountCny');
+  // The last tranche repeats (or the largest, when the last is 0). No money at all is a legal what-if: nothing that
+  // costs money is ever funded (fundedAt returns Infinity) and the works never start.
+  const last = tr.length ? tr[tr.length - 1]!.amountCny : 0;
+  const repeatCny = last > 0 ? last : Math.max(0, ...tr.map((t) => t.amountCny));
   return { releaseDay, cumBudgetCny, repeatCny, repeatEveryDays: p.funding.repeatEveryMonths * DAYS_PER_MONTH };
 }
 

@@ -3,6 +3,7 @@
  * (PLAN-FACTS.md); "research" = an anchor in research/zibo-and-rollout.md; "assumption" = the team's editable estimate.
  */
 import { z } from 'zod';
+import { countyCodeKey } from '../lib/codes.ts';
 import { isoDate, threePoint } from '../lib/schema.ts';
 
 const durationsDays = z
@@ -54,23 +55,32 @@ export const rolloutParamsSchema = z.strictObject({
       county: z
         .number()
         .min(0)
+        .max(3650)
         .default(7)
         .describe('County node after the city core of the same domain, days; assumption.'),
-      town: z.number().min(0).default(7).describe('Town node after its county node, days; assumption.'),
-      village: z.number().min(0).default(14).describe('Village access after its town node, days; assumption.'),
+      town: z.number().min(0).max(3650).default(7).describe('Town node after its county node, days; assumption.'),
+      village: z
+        .number()
+        .min(0)
+        .max(3650)
+        .default(14)
+        .describe('Village access after its town node, days; assumption.'),
       department: z
         .number()
         .min(0)
+        .max(3650)
         .default(0)
         .describe('Department merge after the city core of the administrative domain, days; assumption.'),
       adminAfterPublic: z
         .number()
         .min(0)
+        .max(3650)
         .default(0)
         .describe('Administrative domain of a node after its public domain, days; assumption.'),
       platform: z
         .number()
         .min(0)
+        .max(3650)
         .default(14)
         .describe('Service-platform link of a town after its extranet node is live, days; assumption.'),
     })
@@ -101,7 +111,7 @@ export const rolloutParamsSchema = z.strictObject({
         .describe('Crews per district/county for village access points; count; assumption.'),
       countyOverrides: z
         .record(
-          z.string().regex(/^3703\d{2}$/, 'a 6-digit Zibo county code such as 370323'),
+          countyCodeKey(),
           z.strictObject({
             perCounty: z
               .number()
@@ -162,10 +172,10 @@ export const rolloutParamsSchema = z.strictObject({
         .array(
           z.strictObject({
             date: isoDate.describe('Release date; assumption.'),
-            amountCny: z.number().min(0).describe('Budget released, CNY; assumption.'),
+            amountCny: z.number().min(0).max(1e11).describe('Budget released, CNY; assumption.'),
           }),
         )
-        .min(1)
+        .max(200)
         .default([
           { date: '2017-10-01', amountCny: 12e6 },
           { date: '2018-03-01', amountCny: 40e6 },
@@ -174,7 +184,7 @@ export const rolloutParamsSchema = z.strictObject({
           { date: '2021-03-01', amountCny: 10e6 },
         ])
         .describe(
-          'Yearly budget tranches for extranet and access works (funding gates); CNY; assumption (the article gives no amounts).',
+          'Yearly budget tranches for extranet and access works (funding gates); CNY; assumption (the article gives no amounts). An empty list (or only 0 CNY) is the "no funding at all" what-if: works that cost money never start.',
         ),
       repeatEveryMonths: z
         .number()
@@ -185,11 +195,11 @@ export const rolloutParamsSchema = z.strictObject({
         .describe('After the listed tranches the last one repeats at this interval; months; assumption.'),
       unitCostCny: z
         .strictObject({
-          coreDomain: z.number().min(0).default(3e6).describe('CNY per city core domain; assumption.'),
-          department: z.number().min(0).default(1e5).describe('CNY per department merge; assumption.'),
-          countyDomain: z.number().min(0).default(6e5).describe('CNY per county node domain; assumption.'),
-          townDomain: z.number().min(0).default(1e5).describe('CNY per town node domain; assumption.'),
-          village: z.number().min(0).default(1e4).describe('CNY per village access point; assumption.'),
+          coreDomain: z.number().min(0).max(1e10).default(3e6).describe('CNY per city core domain; assumption.'),
+          department: z.number().min(0).max(1e10).default(1e5).describe('CNY per department merge; assumption.'),
+          countyDomain: z.number().min(0).max(1e10).default(6e5).describe('CNY per county node domain; assumption.'),
+          townDomain: z.number().min(0).max(1e10).default(1e5).describe('CNY per town node domain; assumption.'),
+          village: z.number().min(0).max(1e10).default(1e4).describe('CNY per village access point; assumption.'),
         })
         .prefault({})
         .describe('Cost committed when a task is funded; CNY.'),

@@ -46,7 +46,7 @@ export interface FundingPlan {
   releaseDay: Float64Array;
   /** Cumulative budget released up to and including each tranche, CNY. */
   cumBudgetCny: Float64Array;
-  /** Amount of the repeating tranche after the listed ones, CNY (> 0). */
+  /** Amount of the repeating tranche after the listed ones, CNY (0: no money after the listed tranches). */
   repeatCny: number;
   repeatEveryDays: number;
 }
@@ -143,6 +143,8 @@ export function fundedAt(plan: FundingPlan, cumCostCny: number): number {
   for (let j = 0; j < n; j++) if (cumBudgetCny[j]! >= cumCostCny - 1e-6) return releaseDay[j]!;
   const last = n > 0 ? cumBudgetCny[n - 1]! : 0;
   const lastDay = n > 0 ? releaseDay[n - 1]! : 0;
+  if (cumCostCny <= last + 1e-6) return n > 0 ? lastDay : 0; // costs nothing beyond what was released (day 0 = no gate)
+  if (!(plan.repeatCny > 0)) return Infinity; // no more money: this task is never funded
   const k = Math.ceil((cumCostCny - last - 1e-6) / plan.repeatCny);
   return lastDay + k * plan.repeatEveryDays;
 }

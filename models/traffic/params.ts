@@ -3,6 +3,7 @@
  * z.strictObject at every level so a misspelt key is an error naming its path.
  */
 import { z } from 'zod';
+import { countyCodeKey } from '../lib/codes.ts';
 
 const share = z.number().min(0).max(1);
 const yearKey = z.string().regex(/^20\d\d$/, 'year keys look like 2019');
@@ -45,7 +46,7 @@ export const trafficParamsSchema = z.strictObject({
           'β of exp(−β·t), 1/min of free-flow car time. Literature for car trips 0.03–0.12 (Ortúzar & Willumsen 2011 §5.5; ASSUMPTION, not calibrated to Zibo survey data)',
         ),
       attractionWeight: z
-        .record(z.string().regex(/^3703\d\d$/, 'county code like 370303'), z.number().min(0).max(10))
+        .record(countyCodeKey(), z.number().min(0).max(10))
         .default({ '370303': 1.5 })
         .describe(
           'multiplier on zone population as trip attractor, per county code (default 1). Zhangdian 1.5: city centre jobs and services (ASSUMPTION)',
@@ -97,11 +98,15 @@ export const trafficParamsSchema = z.strictObject({
         'share of signalised links with smart signals, all districts without their own series (ASSUMPTION)',
       ),
       upgradedShareByDistrict: z
-        .record(z.string().regex(/^3703\d\d$/, 'county code like 370303'), z.record(yearKey, share))
+        .record(countyCodeKey(), z.record(yearKey, share))
         .default(DEFAULT_SIGNAL_SHARE_BY_DISTRICT)
         .describe(
           'per-county override of upgradedShare, by year (ASSUMPTION; Zhangdian starts higher: smart-traffic project 2014–2015)',
         ),
+    })
+    .refine((sig) => sig.capacityGainMin <= sig.capacityGainMax, {
+      path: ['capacityGainMax'],
+      message: 'must be ≥ capacityGainMin (each replication draws uniformly between them)',
     })
     .prefault({}),
   replications: z

@@ -58,9 +58,12 @@ export const dynamicParamsSchema = z.strictObject({
         .default(DEFAULT_AM_PROFILE.sliceS)
         .describe('s; width of a departure-profile slice'),
       shares: z
-        .array(z.number().min(0))
+        .array(z.number().min(0).max(1))
         .min(1)
         .max(96)
+        .refine((s) => s.some((x) => x > 0), {
+          message: 'at least one slice needs a share > 0 (all 0 = no trips depart)',
+        })
         .default(DEFAULT_AM_PROFILE.shares)
         .describe(
           'share of trips departing per slice; assumption (typical AM peak shape, peak hour 07:15–08:15 = 0.45)',
