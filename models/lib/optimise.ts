@@ -34,8 +34,8 @@
  *     resumes from the cheapest remaining feasible candidate (up to `maxConfirmations` times).
  *
  * References: A.J. Booker, J.E. Dennis Jr., P.D. Frank, D.B. Serafini, V. Torczon, M.W. Trosset (1999), "A rigorous
- * framework for optimization of expensive functions by surrogates", Struct. Optim. 17:1–13. C. Audet, J.E. Dennis Jr. (2001), "Pattern search algorithms for mixed variable programming", SIAM J.
- * Optim. 11(3):573–594. T.A. Sriver, J.W. Chrissis, M.A. Abramson (2009), "Pattern search ranking and selection
+ * framework for optimization of expensive functions by surrogates", Struct. Optim. 17:1–13. C. Audet, J.E. Dennis
+ * Jr. (2001), "Pattern search algorithms for mixed variable programming", SIAM J. Optim. 11(3):573–594. T.A. Sriver, J.W. Chrissis, M.A. Abramson (2009), "Pattern search ranking and selection
  * algorithms for mixed variable simulation-based optimization", Eur. J. Oper. Res. 198(3):878–890. L.J. Hong,
  * B.L. Nelson (2006), "Discrete optimization via simulation using COMPASS", Oper. Res. 54(1):115–129. E.B. Wilson
  * (1927), J. Am. Stat. Assoc. 22:209–212; L.D. Brown, T.T. Cai, A. DasGupta (2001), Stat. Sci. 16(2):101–133.
