@@ -90,6 +90,15 @@ describe.skipIf(!haveSf)('ODME on Sioux Falls (true OD = TNTP trips, counts on 3
     }
   });
 
+  it('shortest-path route shares (no per-origin memory) also pass, and reruns are bit-identical', () => {
+    const c = readTntpFolder(SIOUX_FALLS_DIR);
+    const a = sfExperiment(c.net, c.demand, 2, { odme: { routeShares: 'shortest-path' } });
+    expect(a.result.after.gehBelow5).toBeGreaterThanOrEqual(0.85);
+    expect(a.uncountedRmseFitted).toBeLessThan(a.uncountedRmsePrior);
+    const b = sfExperiment(c.net, c.demand, 2, { odme: { routeShares: 'shortest-path' } });
+    expect(Array.from(b.result.demand.od)).toEqual(Array.from(a.result.demand.od));
+  });
+
   it('counts that the prior already reproduces leave it unchanged', () => {
     const c = readTntpFolder(SIOUX_FALLS_DIR);
     const x = sfExperiment(c.net, c.demand, 4, { sigma: 0 });

@@ -17,7 +17,9 @@
  * the inflow on each incoming link, as `routes.ts` decomposes routes (Bar-Gera's origin-based proportionality). Both
  * sums above are then dynamic programs over each origin's flow, in order of the shortest-path distance from the
  * origin: forward for the mean error cost H_o(v) to every node, backward to load g_od · H_o(d) onto the links. Links
- * whose flow runs against that order (Frank-Wolfe round-off cycles) are ignored.
+ * whose flow runs against that order (Frank-Wolfe round-off cycles) are ignored. For networks where per-origin flows
+ * do not fit in memory, `routeShares: 'shortest-path'` uses the shortest-path tree at the equilibrium costs instead
+ * (one route per OD pair), with the same two passes.
  *
  * Fit measures of counted links: GEH = √(2 (v − c)² / (v + c)) (share below 5), RMSE, R² = 1 − Σ(v−c)² / Σ(c − c̄)².
  * Counts file (`parseCounts`): CSV with a header; columns `link` (TNTP: 1-based link number in the _net file; GMNS:
@@ -348,6 +350,12 @@ export interface OdmeOptions {
    * errors count (closer to minimising GEH², fairer to small counts). Default 'ls'.
    */
   objective?: 'ls' | 'geh';
+  /**
+   * Route shares p_ij^a: 'origin-flows' (per-origin equilibrium flows split proportionally, all used routes) or
+   * 'shortest-path' (the shortest-path tree at the equilibrium costs: one route per OD pair, no per-origin memory).
+   * Default 'origin-flows' when 3 × zones × links doubles fit in 512 MB, else 'shortest-path'.
+   */
+  routeShares?: 'origin-flows' | 'shortest-path';
   /** Called after every iteration. */
   onIteration?: (it: OdmeIteration) => void;
 }
@@ -402,7 +410,8 @@ function gradient(
 ): void {
   const nz = net.numZones;
   const m = net.numLinks;
-  const xo = res.originFlow!;
+  // Route shares from per-origin flows, or (without them) from the shortest-path tree at the equilibrium costs.
+  const xo = res.originFlow ?? null;
   const hNode = new Float64Array(net.numNodes);
   const load = new Float64Array(net.numNodes);
   const seq = new Int32Array(net.numNodes);
@@ -420,7 +429,11 @@ function gradient(
     for (let k = 0; k < sp.settledCount; k++) seq[n++] = sp.order[k]!;
     for (let k = 0; k < sp.sinkCount; k++) seq[n++] = sp.sinks[k]!;
     const off = o * m;
-    const used = (a: number): boolean => xo[off + a]! > 0 && dist[net.from[a]!]! < dist[net.to[a]!]!;
+    const pred = sp.predLink;
+    const used = xo
+      ? (a: number): boolean => xo[off + a]! > 0 && dist[net.from[a]!]! < dist[net.to[a]!]!
+      : (a: number): boolean => pred[net.to[a]!] === a;
+    const share = xo ? (a: number): number => xo[off + a]! : (): number => 1;
     hNode.fill(0);
     // Forward: mean error cost of the routes reaching each node.
     for (let k = 1; k < n; k++) {
@@ -430,7 +443,7 @@ function gradient(
       for (let s = ins.firstIn[v]!; s < ins.firstIn[v + 1]!; s++) {
         const a = ins.inLink[s]!;
         if (!used(a)) continue;
-        const x = xo[off + a]!;
+        const x = share(a);
         inflow += x;
         acc += x * (hNode[net.from[a]!]! + e[a]!);
       }
@@ -451,12 +464,12 @@ function gradient(
       if (l === 0) continue;
       let inflow = 0;
       for (let s = ins.firstIn[v]!; s < ins.firstIn[v + 1]!; s++)
-        if (used(ins.inLink[s]!)) inflow += xo[off + ins.inLink[s]!]!;
+        if (used(ins.inLink[s]!)) inflow += share(ins.inLink[s]!);
       if (!(inflow > 0)) continue;
       for (let s = ins.firstIn[v]!; s < ins.firstIn[v + 1]!; s++) {
         const a = ins.inLink[s]!;
         if (!used(a)) continue;
-        const part = (l * xo[off + a]!) / inflow;
+        const part = (l * share(a)) / inflow;
         dv[a]! += part;
         load[net.from[a]!]! += part;
       }
@@ -481,11 +494,14 @@ export function odme(net: Network, prior: Demand, counts: LinkCounts, opts: Odme
     if (!(counts.weight[k]! > 0)) throw new Error(`weight ${k} (link index ${a}) is ${counts.weight[k]}; must be > 0`);
   }
   const maxIt = opts.maxIterations ?? 40;
+  // 3 copies of zones × links doubles for per-origin flows: beyond 512 MB fall back to shortest-path shares.
+  const shares =
+    opts.routeShares ?? (3 * 8 * net.numZones * net.numLinks <= 512 * 2 ** 20 ? 'origin-flows' : 'shortest-path');
   const tol = opts.tolerance ?? 1e-4;
   const aopts = {
     algorithm: opts.algorithm ?? 'bfw',
     targetGap: opts.targetGap ?? 1e-5,
-    trackOrigins: true,
+    trackOrigins: shares === 'origin-flows',
     keepLog: false,
   } as const;
   const w = new Float64Array(counts.link.length);
