@@ -41,9 +41,9 @@ describe('seeded rng', () => {
   });
   it('is uniform and the normal has mean 0, sd 1 (100k draws)', () => {
     const r = createRng(7);
+    const n = 100_000;
     let s = 0,
       s2 = 0,
-      n = 100_000,
       u = 0;
     for (let i = 0; i < n; i++) {
       const z = r.normal();

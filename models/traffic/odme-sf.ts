@@ -3,7 +3,8 @@
  * on a seeded 30 % of the links; prior = the true OD with every cell × exp(σ·z), z ~ N(0, 1) seeded.
  */
 import { createRng } from '../lib/rng.ts';
-import { assign, type AssignResult } from './assign.ts';
+import { assign } from './assign.ts';
+import type { AssignResult } from './assign-result.ts';
 import { makeDemand, type Demand, type Network } from './network.ts';
 import { odme, type LinkCounts, type OdmeOptions, type OdmeResult } from './odme.ts';
 

@@ -25,7 +25,8 @@
  * Counts file (`parseCounts`): CSV with a header; columns `link` (TNTP: 1-based link number in the _net file; GMNS:
  * link_id) or `from`,`to` (external node ids), `hour`, `count`, optional `weight`.
  */
-import { assign, type Algorithm, type AssignResult } from './assign.ts';
+import { assign } from './assign.ts';
+import type { Algorithm, AssignResult } from './assign-result.ts';
 import { buildCsr, ShortestPaths } from './graph.ts';
 import { makeDemand, type Demand, type Network } from './network.ts';
 import { buildInStar, type InStar } from './routes.ts';
