@@ -20,6 +20,8 @@ export interface CityOptions {
   /** Limit to a lon/lat box [minLon, minLat, maxLon, maxLat] (tests); default Zibo's whole outline. */
   bbox?: [number, number, number, number];
   seed?: number;
+  /** A dual-carriageway motorway every this many lattice lines (default 40). */
+  motorwayEvery?: number;
 }
 
 export interface CityStats {
@@ -163,8 +165,9 @@ export function generateCity(file: string, o: CityOptions = {}): CityStats {
     carriage(0.4, true);
     carriage(0.6, false);
   };
-  for (let r = 20; r + 1 < rows; r += 40) motorway(true, r, cols);
-  for (let c = 20; c + 1 < cols; c += 40) motorway(false, c, rows);
+  const every = o.motorwayEvery ?? 40;
+  for (let r = every >> 1; r + 1 < rows; r += every) motorway(true, r, cols);
+  for (let c = every >> 1; c + 1 < cols; c += every) motorway(false, c, rows);
   const w = new OsmPbfWriter(file);
   for (const id of [...nodes.keys()].sort((a, b) => a - b)) {
     const n = nodes.get(id)!;
