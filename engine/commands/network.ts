@@ -34,7 +34,12 @@ export function registerNetworkCommand(program: Command, _cli?: unknown): void {
       const t0 = performance.now();
       try {
         if (!(Number.isInteger(o.connectors) && o.connectors >= 1 && o.connectors <= 20))
-          throw new NetworkInputError('--connectors', String(o.connectors), 'not an integer in 1..20', 'use e.g. --connectors 3');
+          throw new NetworkInputError(
+            '--connectors',
+            String(o.connectors),
+            'not an integer in 1..20',
+            'use e.g. --connectors 3',
+          );
         const r = await importNetwork(source, {
           name: o.name,
           crs: o.crs as Crs,

@@ -131,7 +131,12 @@ export function generateCity(file: string, o: CityOptions = {}): CityStats {
       let run: number[] = [];
       const at = new Map<number, number>();
       const flush = (): void => {
-        if (run.length >= 2) ways.push({ id: wayId++, refs: forward ? run : run.slice().reverse(), tags: { highway: 'motorway', name: `M${k}` } });
+        if (run.length >= 2)
+          ways.push({
+            id: wayId++,
+            refs: forward ? run : run.slice().reverse(),
+            tags: { highway: 'motorway', name: `M${k}` },
+          });
         run = [];
       };
       for (let i = 0; i < n; i++) {

@@ -47,7 +47,12 @@ export function readGmnsSource(dir: string, crs: Crs): SourceNetwork {
         'renumber the nodes',
       );
     if (index.has(id))
-      throw new NetworkInputError(nodeFile, `line ${r.line}, column "node_id"`, `duplicate node_id ${id}`, 'give every node its own id');
+      throw new NetworkInputError(
+        nodeFile,
+        `line ${r.line}, column "node_id"`,
+        `duplicate node_id ${id}`,
+        'give every node its own id',
+      );
     index.set(id, i);
     const [x, y] = conv(r.num('x_coord'), r.num('y_coord'));
     const zoneId = r.optNum('zone_id');
@@ -86,10 +91,15 @@ export function readGmnsSource(dir: string, crs: Crs): SourceNetwork {
     const pos = (col: string): number => {
       const v = r.num(col);
       if (!(v > 0))
-        throw new NetworkInputError(linkFile, `line ${r.line}, column "${col}"`, `${col} is ${v}`, `${col} must be > 0`);
+        throw new NetworkInputError(
+          linkFile,
+          `line ${r.line}, column "${col}"`,
+          `${col} is ${v}`,
+          `${col} must be > 0`,
+        );
       return v;
     };
-    let shape: number[] | null = null;
+    let shape: number[] | null;
     const wkt = r.get('geometry');
     if (wkt !== '') {
       shape = parseWktLineString(wkt);
@@ -195,7 +205,13 @@ export function readGmnsSource(dir: string, crs: Crs): SourceNetwork {
             'add the zone (centroid node with zone_id, or zone.csv) or correct the id',
           );
       const v = r.num('volume');
-      if (v < 0) throw new NetworkInputError(demandFile, `line ${r.line}, column "volume"`, `volume ${v}`, 'volumes must be ≥ 0');
+      if (v < 0)
+        throw new NetworkInputError(
+          demandFile,
+          `line ${r.line}, column "volume"`,
+          `volume ${v}`,
+          'volumes must be ≥ 0',
+        );
       return { o: r.num('o_zone_id'), d: r.num('d_zone_id'), volume: v };
     });
   }
@@ -206,7 +222,8 @@ export function readGmnsSource(dir: string, crs: Crs): SourceNetwork {
       const g = shapeLengthM('wgs84', l.shape);
       if (g > 0 && (l.lengthM > 3 * g + 100 || l.lengthM < g / 3 - 100)) odd++;
     }
-    if (odd) notes.push(`${odd} links whose length differs from their drawn shape by more than 3× (check units: metres)`);
+    if (odd)
+      notes.push(`${odd} links whose length differs from their drawn shape by more than 3× (check units: metres)`);
   }
   return { nodes, links, zones, centroids, demand, tollFactor: 0, distanceFactorPerKm: 0, notes };
 }

@@ -59,7 +59,12 @@ export function sourceKind(source: string): SourceKind {
     );
   }
   if (osmKind(source)) return 'osm';
-  throw new NetworkInputError(source, '', 'not an OSM file name', 'name OSM files *.osm.pbf or *.osm, or give a folder');
+  throw new NetworkInputError(
+    source,
+    '',
+    'not an OSM file name',
+    'name OSM files *.osm.pbf or *.osm, or give a folder',
+  );
 }
 
 /** Parse `grid:2km` / `grid:500m` to metres. */
@@ -67,7 +72,12 @@ export function parseZonesOption(z: string): { gridM: number } {
   const m = /^grid:(\d+(?:\.\d+)?)(km|m)$/.exec(z.trim());
   const size = m ? Number(m[1]) * (m[2] === 'km' ? 1000 : 1) : NaN;
   if (!m || !(size >= 100))
-    throw new NetworkInputError('--zones', `"${z}"`, 'not a zone rule', 'use grid:SIZE with SIZE ≥ 100 m, e.g. grid:2km');
+    throw new NetworkInputError(
+      '--zones',
+      `"${z}"`,
+      'not a zone rule',
+      'use grid:SIZE with SIZE ≥ 100 m, e.g. grid:2km',
+    );
   return { gridM: size };
 }
 
@@ -136,7 +146,8 @@ async function buildOsm(source: string, o: ImportOptions, crs: Crs, districts: R
     cells = gridZones(crs, g.nodes, g.links, 2000, districts, null);
   }
   const c = connectZones(crs, g.nodes, g.links, cells.zones, cells.cell, o.connectorsPerZone);
-  if (c.outside) g.summary.notes.push(`${c.outside} zones had no road node of their own and connect to the nearest ones`);
+  if (c.outside)
+    g.summary.notes.push(`${c.outside} zones had no road node of their own and connect to the nearest ones`);
   return {
     crs: 'wgs84',
     nodes: c.nodes,
@@ -172,8 +183,20 @@ function buildFromSource(s: SourceNetwork, o: ImportOptions, crs: Crs, districts
   const notes = s.notes.slice();
   if (o.zones) {
     if (s.centroids)
-      throw new NetworkInputError(file, '', 'the network has its own zone centroids', 'drop --zones (or remove the centroids)');
-    const cells = gridZones(crs, nodes, links, parseZonesOption(o.zones).gridM, crs === 'planar' ? null : districts, null);
+      throw new NetworkInputError(
+        file,
+        '',
+        'the network has its own zone centroids',
+        'drop --zones (or remove the centroids)',
+      );
+    const cells = gridZones(
+      crs,
+      nodes,
+      links,
+      parseZonesOption(o.zones).gridM,
+      crs === 'planar' ? null : districts,
+      null,
+    );
     const c = connectZones(crs, nodes, links, cells.zones, cells.cell, o.connectorsPerZone);
     ({ nodes, links } = c);
     zones = cells.zones;
@@ -199,7 +222,12 @@ function buildFromSource(s: SourceNetwork, o: ImportOptions, crs: Crs, districts
     demand: o.zones ? null : s.demand,
     tollFactor: s.tollFactor,
     distanceFactorPerKm: s.distanceFactorPerKm,
-    summary: summarise({ dropped: { components: 0, nodes: 0, links: 0, km: 0 }, defaults: {}, notes }, nodes, links, zones),
+    summary: summarise(
+      { dropped: { components: 0, nodes: 0, links: 0, km: 0 }, defaults: {}, notes },
+      nodes,
+      links,
+      zones,
+    ),
   };
 }
 
@@ -274,6 +302,8 @@ export function formatSummary(meta: NetworkMeta, dir: string): string {
     for (const [k, v] of defs.sort()) out.push(`    ${k}: ${v}`);
   }
   for (const n of s.notes) out.push(`  note: ${n}`);
-  out.push(`  source ${meta.source.kind}: ${meta.source.file}; licence ${meta.source.licence}${meta.source.attribution ? `; ${meta.source.attribution}` : ''}`);
+  out.push(
+    `  source ${meta.source.kind}: ${meta.source.file}; licence ${meta.source.licence}${meta.source.attribution ? `; ${meta.source.attribution}` : ''}`,
+  );
   return out.join('\n') + '\n';
 }

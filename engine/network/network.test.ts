@@ -129,13 +129,17 @@ describe('importNetwork on OSM', () => {
     expect(readdirSync(root)).toEqual(['rules']); // no temporary folders left
     expect(readdirSync(r.dir).sort()).toEqual(['link.csv', 'network.json', 'node.csv', 'zone.csv']);
     const meta = JSON.parse(readFileSync(path.join(r.dir, 'network.json'), 'utf8'));
-    expect(meta.source).toMatchObject({ kind: 'osm', licence: 'ODbL-1.0', attribution: '© OpenStreetMap contributors' });
+    expect(meta.source).toMatchObject({
+      kind: 'osm',
+      licence: 'ODbL-1.0',
+      attribution: '© OpenStreetMap contributors',
+    });
     expect(meta.counts).toMatchObject({ zones: 88, links: g.links.length + 88 * 3 * 2 });
     const links = readTable(path.join(r.dir, 'link.csv'), ['geometry']).rows;
     expect(links.every((l) => /^LINESTRING \(/.test(l.get('geometry')))).toBe(true);
-    expect(links.filter((l) => l.get('link_type') !== 'connector').every((l) => l.get('district_code') === '370303')).toBe(
-      true,
-    );
+    expect(
+      links.filter((l) => l.get('link_type') !== 'connector').every((l) => l.get('district_code') === '370303'),
+    ).toBe(true);
     const n = loadNetwork('rules', root);
     expect(n.gmns.net.numZones).toBe(88);
     expect(n.gmns.net.numLinks).toBe(meta.counts.links);
@@ -169,23 +173,26 @@ describe('importNetwork on OSM', () => {
 
 describe('TNTP and GMNS sources', () => {
   const have = requireSharedData(SIOUX_FALLS_DIR);
-  it.skipIf(!have)('Sioux Falls imports, loads and assigns to the same gap and objective as the TNTP reader', async () => {
-    const root = path.join(tmp, 'tntp');
-    await importNetwork(SIOUX_FALLS_DIR, { name: 'sioux-falls', root });
-    const n = loadNetwork('sioux-falls', root);
-    const c = readTntpFolder(SIOUX_FALLS_DIR);
-    const opts = { algorithm: 'bfw' as const, targetGap: 1e-5, maxIterations: 5000 };
-    const a = assign(n.gmns.net, n.demand!, opts);
-    const b = assign(c.net, c.demand, opts);
-    expect(a.relativeGap).toBe(b.relativeGap);
-    expect(a.objective).toBe(b.objective);
-    expect(a.relativeGap).toBeLessThanOrEqual(1e-5);
-    // The written folder is itself a GMNS source: importing it again keeps links, zones and demand.
-    const again = await importNetwork(path.join(root, 'sioux-falls'), { name: 'sf-gmns', root });
-    expect(again.meta.counts).toMatchObject({ links: 76, zones: 24, demandRows: n.demand ? 528 : 0 });
-    const m = loadNetwork('sf-gmns', root);
-    expect(assign(m.gmns.net, m.demand!, opts).objective).toBe(b.objective);
-  });
+  it.skipIf(!have)(
+    'Sioux Falls imports, loads and assigns to the same gap and objective as the TNTP reader',
+    async () => {
+      const root = path.join(tmp, 'tntp');
+      await importNetwork(SIOUX_FALLS_DIR, { name: 'sioux-falls', root });
+      const n = loadNetwork('sioux-falls', root);
+      const c = readTntpFolder(SIOUX_FALLS_DIR);
+      const opts = { algorithm: 'bfw' as const, targetGap: 1e-5, maxIterations: 5000 };
+      const a = assign(n.gmns.net, n.demand!, opts);
+      const b = assign(c.net, c.demand, opts);
+      expect(a.relativeGap).toBe(b.relativeGap);
+      expect(a.objective).toBe(b.objective);
+      expect(a.relativeGap).toBeLessThanOrEqual(1e-5);
+      // The written folder is itself a GMNS source: importing it again keeps links, zones and demand.
+      const again = await importNetwork(path.join(root, 'sioux-falls'), { name: 'sf-gmns', root });
+      expect(again.meta.counts).toMatchObject({ links: 76, zones: 24, demandRows: n.demand ? 528 : 0 });
+      const m = loadNetwork('sf-gmns', root);
+      expect(assign(m.gmns.net, m.demand!, opts).objective).toBe(b.objective);
+    },
+  );
   it('a GMNS folder with planar coordinates, zones from zone.csv connected to the nearest nodes', async () => {
     const src = path.join(tmp, 'planar');
     mkdirSync(src, { recursive: true });

@@ -19,7 +19,18 @@ export interface OsmHandler {
 }
 
 /** Way tags the importer reads (the PBF decoder drops the others, which saves memory on real extracts). */
-export const WAY_KEYS = ['highway', 'oneway', 'junction', 'lanes', 'lanes:forward', 'lanes:backward', 'maxspeed', 'name', 'ref', 'area'];
+export const WAY_KEYS = [
+  'highway',
+  'oneway',
+  'junction',
+  'lanes',
+  'lanes:forward',
+  'lanes:backward',
+  'maxspeed',
+  'name',
+  'ref',
+  'area',
+];
 
 /** Which reader a file needs, from its name. */
 export function osmKind(file: string): 'pbf' | 'xml' | null {
@@ -39,7 +50,10 @@ interface PbfItem {
 
 async function passPbf(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Promise<void> {
   const t = new OSMTransform({
-    withTags: pass === 'ways' ? { node: false, way: WAY_KEYS, relation: false } : { node: ['highway'], way: false, relation: false },
+    withTags:
+      pass === 'ways'
+        ? { node: false, way: WAY_KEYS, relation: false }
+        : { node: ['highway'], way: false, relation: false },
     withInfo: false,
   });
   let blocks = 0;
@@ -64,7 +78,8 @@ async function passPbf(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
   } catch (e) {
     if (e instanceof NetworkInputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new NetworkInputError(file, '', 'file not found', 'give the path of an .osm.pbf or .osm file');
+    if (err.code === 'ENOENT')
+      throw new NetworkInputError(file, '', 'file not found', 'give the path of an .osm.pbf or .osm file');
     throw new NetworkInputError(
       file,
       `after block ${blocks}`,
@@ -78,8 +93,15 @@ async function passPbf(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
 
 async function passXml(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Promise<void> {
   const parser = new SaxesParser({ position: true });
-  let cur: { kind: 'node' | 'way'; id: number; lon: number; lat: number; refs: number[]; tags: Tags; line: number } | null =
-    null;
+  let cur: {
+    kind: 'node' | 'way';
+    id: number;
+    lon: number;
+    lat: number;
+    refs: number[];
+    tags: Tags;
+    line: number;
+  } | null = null;
   let sawOsm = false;
   let failure: Error | null = null;
   const bad = (what: string, fix: string): never => {
@@ -109,7 +131,8 @@ async function passXml(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
       case 'nd':
         if (cur?.kind === 'way' && pass === 'ways') {
           const r = Number(a.ref);
-          if (!Number.isFinite(r)) bad(`way ${cur.id} has <nd ref="${a.ref ?? ''}">`, 'node references must be numeric ids');
+          if (!Number.isFinite(r))
+            bad(`way ${cur.id} has <nd ref="${a.ref ?? ''}">`, 'node references must be numeric ids');
           cur.refs.push(r);
         }
         break;
@@ -138,7 +161,8 @@ async function passXml(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
   } catch (e) {
     if (e instanceof NetworkInputError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new NetworkInputError(file, '', 'file not found', 'give the path of an .osm.pbf or .osm file');
+    if (err.code === 'ENOENT')
+      throw new NetworkInputError(file, '', 'file not found', 'give the path of an .osm.pbf or .osm file');
     failure ??= err;
   }
   if (failure)

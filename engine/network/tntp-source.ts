@@ -45,7 +45,12 @@ export function readTntpSource(dir: string, crs: Crs): SourceNetwork {
   const nodeName = pick(/_node\.tntp$/i);
   const tripsName = pick(/_trips\.tntp$/i);
   if (!netName)
-    throw new NetworkInputError(dir, '', 'no *_net.tntp file in the folder', 'give a TNTP folder (NAME_net.tntp, NAME_node.tntp)');
+    throw new NetworkInputError(
+      dir,
+      '',
+      'no *_net.tntp file in the folder',
+      'give a TNTP folder (NAME_net.tntp, NAME_node.tntp)',
+    );
   if (!nodeName)
     throw new NetworkInputError(
       dir,
@@ -59,7 +64,12 @@ export function readTntpSource(dir: string, crs: Crs): SourceNetwork {
   const nodes: NetNode[] = [];
   for (let i = 0; i < net.numNodes; i++) {
     if (Number.isNaN(xy.x[i]!))
-      throw new NetworkInputError(p(nodeName), `node ${i + 1}`, 'has no coordinates', 'add a row "node x y ;" for every node');
+      throw new NetworkInputError(
+        p(nodeName),
+        `node ${i + 1}`,
+        'has no coordinates',
+        'add a row "node x y ;" for every node',
+      );
     const [x, y] = crs === 'gcj02' ? gcj02ToWgs84(xy.x[i]!, xy.y[i]!) : [xy.x[i]!, xy.y[i]!];
     const zone = i < net.numZones;
     nodes.push({
@@ -109,7 +119,15 @@ export function readTntpSource(dir: string, crs: Crs): SourceNetwork {
   if (zeroLength) notes.push(`${zeroLength} links of length 0 written as 1 m`);
   const zones: NetZone[] = nodes
     .filter((n) => n.zoneId !== null)
-    .map((n) => ({ zoneId: n.zoneId!, name: `zone ${n.zoneId}`, x: n.x, y: n.y, population: null, district: '', townCode: '' }));
+    .map((n) => ({
+      zoneId: n.zoneId!,
+      name: `zone ${n.zoneId}`,
+      x: n.x,
+      y: n.y,
+      population: null,
+      district: '',
+      townCode: '',
+    }));
   let demand: SourceNetwork['demand'] = null;
   if (tripsName) {
     const d = wrap(() => parseTntpTrips(readFileSync(p(tripsName), 'utf8'), p(tripsName)));
