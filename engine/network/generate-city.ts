@@ -155,7 +155,7 @@ export function generateCity(file: string, o: CityOptions = {}): CityStats {
       }
       flush();
       // Ramps at lines i ≡ 4 (mod 8): on from the lattice node before the exit, off to it after.
-      for (const [i, id] of at) {
+      for (const i of at.keys()) {
         if (i % 8 !== 4) continue;
         const local = horizontal ? lid(forward ? k : k + 1, i) : lid(i, forward ? k : k + 1);
         const up = at.get(forward ? i + 1 : i - 1);
@@ -164,7 +164,6 @@ export function generateCity(file: string, o: CityOptions = {}): CityStats {
         use(local);
         ways.push({ id: wayId++, refs: [local, up], tags: { highway: 'motorway_link' } });
         ways.push({ id: wayId++, refs: [down, local], tags: { highway: 'motorway_link' } });
-        void id;
       }
     };
     carriage(0.4, true);

@@ -193,6 +193,22 @@ describe('TNTP and GMNS sources', () => {
       expect(assign(m.gmns.net, m.demand!, opts).objective).toBe(b.objective);
     },
   );
+  it('--crs gcj02 converts a GMNS source to WGS-84 with gcoord (about 500 m in Zibo)', async () => {
+    const src = path.join(tmp, 'gcj');
+    mkdirSync(src, { recursive: true });
+    writeFileSync(path.join(src, 'node.csv'), 'node_id,x_coord,y_coord,zone_id\n1,118.05,36.8,1\n2,118.06,36.8,2\n');
+    writeFileSync(
+      path.join(src, 'link.csv'),
+      'from_node_id,to_node_id,length,lanes,capacity,free_speed\n1,2,900,1,1800,50\n2,1,900,1,1800,50\n',
+    );
+    await importNetwork(src, { name: 'gcj', root: path.join(tmp, 'g'), crs: 'gcj02' });
+    const n = loadNetwork('gcj', path.join(tmp, 'g'));
+    const dx = (n.nodes[0]!.lon - 118.05) * 111320 * Math.cos((36.8 * Math.PI) / 180);
+    const dy = (n.nodes[0]!.lat - 36.8) * 110574;
+    expect(Math.hypot(dx, dy)).toBeGreaterThan(300);
+    expect(Math.hypot(dx, dy)).toBeLessThan(800);
+    expect(n.links[0]!.geometry).toMatch(/^LINESTRING \(118\.0/);
+  });
   it('a GMNS folder with planar coordinates, zones from zone.csv connected to the nearest nodes', async () => {
     const src = path.join(tmp, 'planar');
     mkdirSync(src, { recursive: true });
@@ -313,6 +329,15 @@ describe('bad input: a clear message, nothing written', () => {
     await expectBad(src, { name: 'x', root: path.join(tmp, 'bad6') }, [
       'SiouxFalls_net.tntp',
       /found 76 link rows but <NUMBER OF LINKS> says 77/,
+    ]);
+  });
+  it('OSM XML that is not well-formed', async () => {
+    const f = path.join(tmp, 'broken.osm');
+    writeFileSync(f, readFileSync(FIXTURE, 'utf8').replace('<way id="3">', '<way id="3"'));
+    await expectBad(f, { name: 'x', root: path.join(tmp, 'bad8') }, [
+      'broken.osm',
+      /line \d+/,
+      /not well-formed OSM XML/,
     ]);
   });
   it('a network name that would escape data/networks', async () => {
