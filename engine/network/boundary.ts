@@ -4,7 +4,19 @@
  * even-odd rule, holes respected).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NetworkInputError } from './errors.ts';
+
+/** Zibo's districts: the default boundary of OSM imports and where links are located. */
+export const ZIBO_DISTRICTS_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'data',
+  'zibo',
+  'districts.geojson',
+);
 
 type Ring = number[][];
 

@@ -10,8 +10,7 @@
  * With the default 650 m spacing over Zibo's 5,965 km² the import has ≈ 50,000 directed road links.
  */
 import { createRng } from '../../models/lib/rng.ts';
-import { ziboDistricts } from './boundary.ts';
-import { ZIBO_DISTRICTS_FILE } from './import.ts';
+import { ziboDistricts, ZIBO_DISTRICTS_FILE } from './boundary.ts';
 import { OsmPbfWriter } from './pbf-write.ts';
 
 export interface CityOptions {

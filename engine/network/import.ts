@@ -5,9 +5,8 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadZones } from '../../data/index.ts';
-import { readBoundary, ziboDistricts, type Regions } from './boundary.ts';
+import { readBoundary, ziboDistricts, ZIBO_DISTRICTS_FILE, type Regions } from './boundary.ts';
 import { NetworkInputError } from './errors.ts';
 import { readGmnsSource, type SourceNetwork } from './gmns-source.ts';
 import { readOsmGraph } from './osm.ts';
@@ -17,9 +16,7 @@ import type { BuiltNetwork, Crs, ImportSummary, NetLink, NetNode, NetZone } from
 import { checkNetworkName, NETWORKS_DIR, writeNetwork, type NetworkMeta } from './write.ts';
 import { connectZones, gridZones, townZones, type TownZone } from './zones.ts';
 
-const DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
-/** Zibo's districts: the default boundary of OSM imports and where links are located. */
-export const ZIBO_DISTRICTS_FILE = path.join(DATA_DIR, 'zibo', 'districts.geojson');
+export { ZIBO_DISTRICTS_FILE };
 
 export interface ImportOptions {
   name: string;
