@@ -502,6 +502,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   try {
+    (await import('./commands/network.ts')).registerNetworkCommand(program);
     await program.parseAsync(argv);
     return code;
   } catch (e) {
