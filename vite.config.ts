@@ -55,9 +55,13 @@ export default defineConfig(({ mode }) => ({
 function benchEntry(): Plugin {
   return {
     name: 'twin-bench-entry',
-    transformIndexHtml: (html) => {
-      if (!html.includes('./src/main.ts')) throw new Error('viewer/index.html no longer loads ./src/main.ts');
-      return html.replace('./src/main.ts', './src/bench/entry.ts');
+    // 'pre': before Vite resolves the page's scripts into the bundle.
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) => {
+        if (!html.includes('./src/main.ts')) throw new Error('viewer/index.html no longer loads ./src/main.ts');
+        return html.replace('./src/main.ts', './src/bench/entry.ts');
+      },
     },
   };
 }

@@ -91,7 +91,7 @@ try {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
     await page.goto(
-      `${server.url}?bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`,
+      `${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`,
     );
     await page.waitForFunction(() => window.__twinBench?.ready, null, { timeout: 120_000 });
     const error = await page.evaluate(() => window.__twinBench.error);
