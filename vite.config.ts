@@ -6,9 +6,11 @@
  *   build is relocatable (`base: './'`): it works at `/`, under any sub-path, and from a static export folder.
  * - uPlot's stylesheet is copied to `dist/vendor/`.
  * - `geo/zibo.json` (districts, roads, sites) is generated from `data/zibo/` at build time by viewer/geo-plugin.ts.
+ * - `--mode bench` (viewer/bench.ts only, into a folder of its own) swaps the page's entry for the benchmark's
+ *   (viewer/src/bench/entry.ts), so the production build carries no benchmark code.
  * Recipe and measurements: ../shared/research/viewer.md.
  */
-import { defineConfig, normalizePath } from 'vite';
+import { defineConfig, normalizePath, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +19,7 @@ import { zibGeoPlugin } from './viewer/geo-plugin.ts';
 const repoRoot = path.dirname(fileURLToPath(import.meta.url));
 const cesiumBuild = normalizePath(path.join(repoRoot, 'node_modules/cesium/Build/Cesium'));
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: path.join(repoRoot, 'viewer'),
   base: './',
   publicDir: path.join(repoRoot, 'viewer/public'),
@@ -45,5 +47,21 @@ export default defineConfig({
       ],
     }),
     zibGeoPlugin(repoRoot),
+    ...(mode === 'bench' ? [benchEntry()] : []),
   ],
-});
+}));
+
+/** The benchmark build's page: the viewer's index.html with the benchmark entry instead of the app's. */
+function benchEntry(): Plugin {
+  return {
+    name: 'twin-bench-entry',
+    // 'pre': before Vite resolves the page's scripts into the bundle.
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) => {
+        if (!html.includes('./src/main.ts')) throw new Error('viewer/index.html no longer loads ./src/main.ts');
+        return html.replace('./src/main.ts', './src/bench/entry.ts');
+      },
+    },
+  };
+}

@@ -1,19 +1,22 @@
 /**
  * Viewer benchmark (`npm run bench:viewer`): builds the viewer, serves it on 127.0.0.1 and loads it in headless
  * Chromium with SOFTWARE GL (Mesa llvmpipe via ANGLE gl-egl; `VIEWER_GL=swiftshader` for SwiftShader), 1280×720,
- * with N synthetic moving vehicles (bench mode `?bench=N`: seeded random link chains, not model results), in the
+ * with N synthetic moving vehicles (the benchmark page, viewer/src/bench/entry.ts, built with `vite build --mode bench`
+ * into node_modules/.cache/viewer-bench, never into viewer/dist: seeded random link chains, not model results), in the
  * default and the lean ("low graphics") mode with the GPU replay, and lean with the JS-points replay (gpu=0). Prints medians of: first frame (ms from navigation start to
  * Cesium's first rendered frame), frame time, JS time per frame spent moving the vehicles (jsMs), and the main
  * thread's whole time per frame from Cesium's preUpdate to postRender (mainThreadMs: our update plus Cesium's own
  * JS and WebGL command submission).
- * Options: --vehicles N (default 20000), --seconds S sampling window (default 8), --no-build.
+ * Options: --vehicles N (default 20000), --seconds S sampling window (default 8), --no-build (reuse the last bench build).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guardedPage, launchBrowser, serveDir } from './test/browser.ts';
+import type {} from './src/bench/entry.ts'; // window.__twinBench
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDist = path.join(repoRoot, 'node_modules/.cache/viewer-bench');
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : def;
@@ -30,7 +33,7 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN;
 };
 
-let nodeLine = '';
+let nodeLine: string;
 // 1. The vehicle update alone, in Node, with the same code and Cesium's real PointPrimitiveCollection (no WebGL is
 //    touched by the update): process CPU time per update, so the figure is not inflated by a loaded machine's
 //    wall clock as much as the in-browser timings are.
@@ -56,12 +59,21 @@ let nodeLine = '';
 if (!process.argv.includes('--no-build')) {
   const r = spawnSync(
     process.execPath,
-    [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+    [
+      path.join(repoRoot, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--mode',
+      'bench',
+      '--outDir',
+      benchDist,
+      '--logLevel',
+      'error',
+    ],
     { cwd: repoRoot, stdio: 'inherit' },
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = await serveDir(path.join(repoRoot, 'viewer/dist'));
+const server = await serveDir(benchDist);
 const browser = await launchBrowser();
 const rows: string[] = [];
 const markLines: string[] = [];
@@ -81,15 +93,15 @@ try {
     await page.goto(
       `${server.url}?source=static&bench=${vehicles}&lean=${lean ? 1 : 0}&subpixel=${subpixel ? 1 : 0}&gpu=${gpu ? 1 : 0}`,
     );
-    await page.waitForFunction(() => window.__twin?.ready && window.__twin.firstFrameMs !== null, null, {
-      timeout: 120_000,
-    });
-    const firstFrameMs = await page.evaluate(() => window.__twin.firstFrameMs!);
-    const marks = await page.evaluate(() => window.__twin.marks);
+    await page.waitForFunction(() => window.__twinBench?.ready, null, { timeout: 120_000 });
+    const error = await page.evaluate(() => window.__twinBench.error);
+    if (error) throw new Error(`bench page failed in ${mode} mode: ${error}`);
+    const marks = await page.evaluate(() => window.__twinBench.marks);
+    const firstFrameMs = marks.firstFrame;
     markLines.push(
       `${mode}: ${Object.entries(marks)
         .map(([k, v]) => `${k} ${Math.round(v)} ms`)
-        .join(', ')}, first frame ${Math.round(firstFrameMs)} ms`,
+        .join(', ')}`,
     );
     const readyMs = Date.now() - t0;
     if (!renderer) {
@@ -111,7 +123,7 @@ try {
       );
     await page.waitForTimeout(3000); // warm-up: tiles, shaders, JIT
     await page.evaluate(() => {
-      const b = window.__twin.bench!;
+      const b = window.__twinBench;
       b.frameMs.length = 0;
       b.jsMs.length = 0;
       b.renderMs.length = 0;
@@ -119,7 +131,10 @@ try {
     });
     const c0 = await cpu();
     await page.waitForTimeout(seconds * 1000);
-    const b = await page.evaluate(() => window.__twin.bench!);
+    const b = await page.evaluate(() => {
+      const { frameMs, jsMs, renderMs, written, active } = window.__twinBench;
+      return { frameMs, jsMs, renderMs, written, active };
+    });
     const c1 = await cpu();
     const framesCpu = b.frameMs.length || 1;
     cpuLines.push(
@@ -128,9 +143,9 @@ try {
     // The same update with no rendering in between: the JS cost without software GL's rasteriser threads
     // competing for the 2 cores (with a GPU they would not).
     await page.evaluate(() => {
-      window.__twin.bench!.frameMs.length = 0;
+      window.__twinBench.frameMs.length = 0;
     });
-    const only = await page.evaluate(() => window.__twin.benchUpdateOnly!(60));
+    const only = await page.evaluate(() => window.__twinBench.updateOnly(60));
     updateOnly.push(
       `${mode}: wall ${median(only).toFixed(2)} ms median, ${pct(only, 0.95).toFixed(2)} ms p95 over ${only.length} back-to-back updates`,
     );

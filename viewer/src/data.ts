@@ -164,7 +164,8 @@ export function valueAt(s: Series, ym: string): { p10: number; p50: number; p90:
  */
 export function numArray(x: unknown): number[] {
   if (Array.isArray(x)) return x as number[];
-  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
+  // Any typed array (a DataView has no elements to copy).
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return Array.from(x as Float64Array);
   if (x && typeof x === 'object') {
     const o = x as Record<string, number>;
     const n = Object.keys(o).length;

@@ -17,7 +17,7 @@ import {
   PointPrimitiveCollection,
   PolygonGeometry,
   PolygonHierarchy,
-  Polyline,
+  type Polyline,
   PolylineCollection,
   Primitive,
   VerticalOrigin,

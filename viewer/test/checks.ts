@@ -62,20 +62,75 @@ export function buildViewerIfStale(): void {
   }
 }
 
-/** Waits until the app is ready and the globe has drawn its first frame; fails if the viewer reported an error. @example await waitReady(page); */
+/**
+ * Waits until the app has started (`#app` no longer `aria-busy`: runs loaded and the globe's first frame drawn);
+ * fails if the page shows a load error (`role="alert"` in the targets panel).
+ * @example await waitReady(page);
+ */
 export async function waitReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.firstFrameMs !== null, null, {
-    timeout: 90_000,
-  });
-  const err = await page.evaluate(() => window.__twin.error);
+  await page.waitForSelector('#app[aria-busy="false"]', { state: 'attached', timeout: 90_000 });
+  const err = await page.$eval('#targets-list', (e) => (e.getAttribute('role') === 'alert' ? e.textContent : null));
   expect(err, 'viewer reported an error').toBeNull();
 }
 
-/** The globe canvas summarised by the page (distinct colours, mean, 160×90 grid). @example (await canvasStats(page)).distinctColours */
+/**
+ * The globe as shown on screen (a screenshot of `#globe`) summarised on a 160×90 grid: distinct colours, mean RGB,
+ * and the grid's colours (0xRRGGBB). @example (await canvasStats(page)).distinctColours
+ */
 export async function canvasStats(
   page: Page,
 ): Promise<{ distinctColours: number; mean: [number, number, number]; grid: number[] }> {
-  return page.evaluate(() => window.__twin.canvasStats());
+  const png = (await page.locator('#globe').screenshot()).toString('base64');
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = 160;
+    c.height = 90;
+    const ctx = c.getContext('2d', { willReadFrequently: true })!;
+    ctx.drawImage(img, 0, 0, 160, 90);
+    const d = ctx.getImageData(0, 0, 160, 90).data;
+    const seen = new Set<number>();
+    const grid: number[] = [];
+    const mean: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < d.length; i += 4) {
+      const rgb = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+      seen.add(rgb);
+      grid.push(rgb);
+      mean[0] += d[i];
+      mean[1] += d[i + 1];
+      mean[2] += d[i + 2];
+    }
+    const n = d.length / 4;
+    return { distinctColours: seen.size, mean: [mean[0] / n, mean[1] / n, mean[2] / n], grid };
+  }, png);
+}
+
+/** The month under the timeline cursor (`datetime` of the period label). @example await viewerMonth(page) // '2019-12' */
+export async function viewerMonth(page: Page): Promise<string> {
+  return (await page.getAttribute('#period-label', 'datetime')) ?? '';
+}
+
+/** Each district's colour on the globe (code → CSS colour), from the page's list of district values. @example await districtColours(page) */
+export async function districtColours(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('#district-values li', (lis) =>
+    Object.fromEntries(lis.map((li) => [li.getAttribute('data-code') ?? '', li.getAttribute('data-colour') ?? ''])),
+  );
+}
+
+/** The target ids listed in the targets panel, in order. @example await targetIds(page) */
+export async function targetIds(page: Page): Promise<string[]> {
+  return page.$$eval('#targets-list .target', (els) => els.map((e) => e.getAttribute('data-target-id') ?? ''));
+}
+
+/** Waits for presentation step `k` (0-based, from the "k+1 / n" counter), or for presentation mode off (`-1`). @example await waitPresentStep(page, 2) */
+export async function waitPresentStep(page: Page, k: number): Promise<void> {
+  await page.waitForFunction((step) => {
+    const bar = document.getElementById('present-bar')!;
+    if (step < 0) return bar.hidden;
+    return !bar.hidden && document.getElementById('present-count')!.textContent?.startsWith(`${step + 1} / `);
+  }, k);
 }
 
 /** Fraction of grid cells whose colour differs by more than `tol` in any channel. @example changedFraction([0xffffff], [0]) // 1 */
@@ -108,6 +163,9 @@ export function checkPng(file: string): number {
 /** Sets the timeline to a year through the UI (jump-to-year button) and waits for the month under the cursor. @example await jumpToYear(page, 2019); */
 export async function jumpToYear(page: Page, year: number): Promise<void> {
   await page.click(`#year-buttons button[data-year="${year}"]`);
-  await page.waitForFunction((y) => window.__twin.month.startsWith(String(y)), year);
+  await page.waitForFunction(
+    (y) => document.getElementById('period-label')!.getAttribute('datetime')?.startsWith(String(y)),
+    year,
+  );
   await page.waitForTimeout(1500); // let the per-instance colours reach the next frames
 }

@@ -21,8 +21,11 @@ import {
   canvasStats,
   changedFraction,
   checkPng,
+  districtColours,
   jumpToYear,
   repoRoot,
+  targetIds,
+  waitPresentStep,
   waitReady,
 } from './checks.ts';
 
@@ -93,12 +96,12 @@ describe('viewer on a real baseline run', () => {
     await page.waitForTimeout(2500);
     const s2017 = await canvasStats(page);
     expect(s2017.distinctColours).toBeGreaterThan(200);
-    const css2017 = await page.evaluate(() => window.__twin.districtCss());
+    const css2017 = await districtColours(page);
     expect(Object.keys(css2017)).toHaveLength(8);
 
     // Timeline → 2019: the rollout colours change, in state and in pixels.
     await jumpToYear(page, 2019);
-    const css2019 = await page.evaluate(() => window.__twin.districtCss());
+    const css2019 = await districtColours(page);
     const changedDistricts = Object.keys(css2019).filter((k) => css2019[k] !== css2017[k]).length;
     expect(changedDistricts).toBeGreaterThanOrEqual(4);
     const s2019 = await canvasStats(page);
@@ -110,7 +113,7 @@ describe('viewer on a real baseline run', () => {
         targets: Array<{ id: string }>;
       }
     ).targets.map((x) => x.id);
-    const shown = await page.evaluate(() => window.__twin.targetIds());
+    const shown = await targetIds(page);
     expect([...shown].sort()).toEqual([...planTargets].sort());
 
     // Clicking a target opens its chart (uPlot canvas) — then the README screenshot.
@@ -152,15 +155,15 @@ describe('viewer on a real baseline run', () => {
 
     // Presentation mode: enter, advance and go back with the keyboard.
     await page.click('#present-btn');
-    await page.waitForFunction(() => window.__twin.presentStep === 0);
+    await waitPresentStep(page, 0);
     const title0 = await page.textContent('#present-title');
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => window.__twin.presentStep === 1);
+    await waitPresentStep(page, 1);
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => window.__twin.presentStep === 2);
+    await waitPresentStep(page, 2);
     expect(await page.textContent('#present-title')).not.toBe(title0);
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction(() => window.__twin.presentStep === 1);
+    await waitPresentStep(page, 1);
 
     // Export the view as PNG (key P in presentation mode) → a file.
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('p')]);
@@ -168,7 +171,7 @@ describe('viewer on a real baseline run', () => {
     await download.saveAs(file);
     checkPng(file);
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => window.__twin.presentStep === -1);
+    await waitPresentStep(page, -1);
 
     expect(problems, problems.join('\n')).toEqual([]);
   }, 180_000);

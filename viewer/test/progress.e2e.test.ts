@@ -17,7 +17,7 @@ import { exportViewer } from '../export.ts';
 import { openStore, type Store } from '../../engine/store.ts';
 import { tmpDir } from '../../engine/test/helpers.ts';
 import { guardedPage, launchBrowser, serveDir, type Guarded } from './browser.ts';
-import { buildViewerIfStale, waitReady } from './checks.ts';
+import { buildViewerIfStale, waitPresentStep, waitReady } from './checks.ts';
 
 const CSV = `metric,scope,date,value,unit,source,note,bound
 extranet.liveShare,level:town,2018-03-31,0.02,share,E2E test (not a real figure),,=
@@ -136,10 +136,10 @@ describe('progress tracking in the viewer', () => {
 
     // Presentation: the "progress since the last meeting" step (between the last two actual dates).
     await page.click('#present-btn');
-    await page.waitForFunction(() => window.__twin.presentStep === 0);
+    await waitPresentStep(page, 0);
     for (let i = 1; i <= 5; i++) {
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction((k) => window.__twin.presentStep === k, i);
+      await waitPresentStep(page, i);
     }
     expect(await page.textContent('#present-title')).toBe('Progress since the last meeting');
     expect(await page.isVisible('#progress-panel')).toBe(true);
@@ -163,7 +163,7 @@ describe('progress tracking in the viewer', () => {
       /No actuals were reported/.test(document.getElementById('progress-panel')!.textContent ?? ''),
     );
     await page.keyboard.press('ArrowRight');
-    await page.waitForFunction(() => window.__twin.presentStep === 6);
+    await waitPresentStep(page, 6);
     expect(await page.isVisible('#progress-panel')).toBe(false);
     await page.keyboard.press('Escape');
 

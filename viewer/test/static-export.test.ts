@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { exportViewer } from '../export.ts';
 import { fixtureBundle } from './fixtures/make-fixture.ts';
 import { guardedPage, launchBrowser, serveDir } from './browser.ts';
-import { buildViewerIfStale, waitReady } from './checks.ts';
+import { buildViewerIfStale, districtColours, viewerMonth, waitReady } from './checks.ts';
 
 let tmp = '';
 let site: { url: string; close: () => Promise<void> } | null = null;
@@ -72,14 +72,14 @@ describe('static export', () => {
 
     // Compare run 1 with the slower run 2 at end 2018: districts take difference colours, targets get a B column.
     await page.click('#year-buttons button[data-year="2018"]');
-    const single = await page.evaluate(() => window.__twin.districtCss());
+    const single = await districtColours(page);
     await page.selectOption('#compare-select', '2');
     await page.waitForFunction(
       () =>
         document.querySelectorAll('#targets-list .target .nums span').length > 0 &&
         document.body.textContent!.includes('B:'),
     );
-    const diff = await page.evaluate(() => window.__twin.districtCss());
+    const diff = await districtColours(page);
     expect(Object.keys(diff).filter((k) => diff[k] !== single[k]).length).toBeGreaterThanOrEqual(4);
     await page.selectOption('#compare-select', '');
 
@@ -115,11 +115,15 @@ describe('static export', () => {
     // Play runs the clock (one month per second by default); pause stops it.
     await page.click('#year-buttons button[data-year="2017"]');
     await page.click('#play-btn');
-    await page.waitForFunction(() => window.__twin.month > '2018-01', null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.getElementById('period-label')!.getAttribute('datetime') ?? '') > '2018-01',
+      null,
+      { timeout: 30_000 },
+    );
     await page.click('#play-btn');
-    const paused = await page.evaluate(() => window.__twin.month);
+    const paused = await viewerMonth(page);
     await page.waitForTimeout(1500);
-    expect(await page.evaluate(() => window.__twin.month)).toBe(paused);
+    expect(await viewerMonth(page)).toBe(paused);
 
     // Language: zh-CN by default, English on toggle.
     expect(await page.textContent('#app-title')).toContain('淄博');

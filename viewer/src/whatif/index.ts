@@ -50,11 +50,15 @@ async function api<T>(p: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const getPath = (o: unknown, p: string): unknown => p.split('.').reduce<any>((c, k) => c?.[k], o);
-function setPath(o: Record<string, unknown>, p: string, v: unknown): void {
+type Tree = Record<string, unknown>;
+/** The value at a dotted path of a parsed scenario (undefined where a level is missing). */
+const getPath = (o: unknown, p: string): unknown =>
+  p.split('.').reduce<unknown>((c, k) => (c !== null && typeof c === 'object' ? (c as Tree)[k] : undefined), o);
+/** Sets a dotted path, creating the missing levels. */
+function setPath(o: Tree, p: string, v: unknown): void {
   const ks = p.split('.');
-  let c: any = o;
-  for (const k of ks.slice(0, -1)) c = c[k] ??= {};
+  let c = o;
+  for (const k of ks.slice(0, -1)) c = (c[k] ??= {}) as Tree;
   c[ks[ks.length - 1]!] = v;
 }
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -1,0 +1,110 @@
+/**
+ * Presentation mode for a meeting: full screen, a fixed sequence of steps (overview, rollout, clouds, traffic,
+ * greenhouses, progress since the last meeting, targets), arrow keys / PageUp / PageDown to move, Esc to leave.
+ */
+import { t } from '../i18n/index.ts';
+import { flyHome, monthOf } from '../globe.ts';
+import { progressMonth, progressStepTitle, showProgressPanel } from '../progress/index.ts';
+import { flyToConcern } from './camera.ts';
+import { closeChart } from './chart.ts';
+import { closeDrill } from './drill.ts';
+import { chooseDistrictMetric } from './mapview.ts';
+import { METRIC_ROLE, ROLLOUT_STEP_TARGET, targetOfModel, targetOnMetric } from './metrics.ts';
+import { chartTarget } from './targets.ts';
+import { setMonth } from './timeline.ts';
+import { $, type AppState } from './state.ts';
+
+interface Step {
+  title: () => string;
+  run: (app: AppState) => void;
+}
+
+/** The last month of the plan period (the clock's stop). */
+const planEnd = (app: AppState) => monthOf(app.viewer.clock.stopTime);
+
+/** An overview step: home view, nothing open, at `ym`. */
+function overview(app: AppState, ym: string): void {
+  flyHome(app.viewer);
+  closeChart(app);
+  closeDrill(app);
+  setMonth(app, ym);
+}
+
+const STEPS: readonly Step[] = [
+  { title: () => t().stepOverview, run: (app) => overview(app, planEnd(app)) },
+  {
+    title: () => t().stepRollout,
+    run: (app) => {
+      flyHome(app.viewer);
+      chooseDistrictMetric(app, METRIC_ROLE.districtDefault);
+      setMonth(app, '2018-12');
+      chartTarget(
+        app,
+        app.a?.bundle.targets.find((x) => x.id === ROLLOUT_STEP_TARGET),
+      );
+    },
+  },
+  {
+    title: () => t().stepClouds,
+    run: (app) => {
+      flyToConcern(app, 'clouds', 'city');
+      setMonth(app, '2020-12');
+      chartTarget(app, targetOnMetric(app.a?.bundle, METRIC_ROLE.cloudMigrated));
+    },
+  },
+  ...(['traffic', 'greenhouse'] as const).map((model): Step => ({
+    title: () => (model === 'traffic' ? t().stepTraffic : t().stepGreenhouse),
+    run: (app) => {
+      flyToConcern(app, model, 'city');
+      const td = targetOfModel(app.a?.bundle, model);
+      setMonth(app, planEnd(app));
+      if (td) chartTarget(app, td);
+      else closeChart(app);
+    },
+  })),
+  {
+    title: progressStepTitle,
+    run: (app) => {
+      overview(app, progressMonth());
+      showProgressPanel(true);
+    },
+  },
+  { title: () => t().stepTargets, run: (app) => overview(app, planEnd(app)) },
+];
+
+/** Shows step `i` (clamped to the first and last). */
+export function showStep(app: AppState, i: number): void {
+  app.step = Math.max(0, Math.min(STEPS.length - 1, i));
+  document.body.classList.toggle('focus-targets', app.step === STEPS.length - 1);
+  showProgressPanel(false);
+  STEPS[app.step].run(app);
+  $('present-title').textContent = STEPS[app.step].title();
+  $('present-count').textContent = `${app.step + 1} / ${STEPS.length}`;
+}
+
+/** The title of the current presentation step, or the app's title outside presentation mode (for the PNG header). */
+export function presentationTitle(app: AppState): string {
+  return app.presenting ? STEPS[app.step].title() : t().appTitle;
+}
+
+/** Enters presentation mode at the first step (full screen where the browser allows it). */
+export function enterPresentation(app: AppState): void {
+  app.presenting = true;
+  document.body.classList.add('presenting');
+  $('present-bar').hidden = false;
+  document.documentElement.requestFullscreen?.().catch(() => {
+    /* not allowed without a user gesture: stay windowed */
+  });
+  showStep(app, 0);
+  setTimeout(() => app.viewer.resize(), 50);
+}
+
+/** Leaves presentation mode. */
+export function exitPresentation(app: AppState): void {
+  app.presenting = false;
+  showProgressPanel(false);
+  document.body.classList.remove('presenting', 'focus-targets');
+  $('present-bar').hidden = true;
+  if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  setTimeout(() => app.viewer.resize(), 50);
+}
