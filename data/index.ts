@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CsvError, parseCsv, type CsvTable } from './csv.ts';
 
 /** Folder holding the committed Zibo files. */
 export const ZIBO_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'zibo');
@@ -62,56 +63,20 @@ function readJson(dir: string | undefined, name: string): { path: string; json: 
   }
 }
 
-/**
- * Parses CSV text (RFC 4180 quoting) into header + rows of strings, with 1-based line numbers.
- * @example
- * parseCsv('a,b\n1,"x,y"\n') // { header: ['a','b'], rows: [{ line: 2, cells: ['1','x,y'] }] }
- */
-export function parseCsv(text: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cur = '';
-  let inQ = false;
-  let line = 1;
-  let startLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQ) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else inQ = false;
-      } else {
-        if (ch === '\n') line++;
-        cur += ch;
-      }
-    } else if (ch === '"') inQ = true;
-    else if (ch === ',') {
-      cells.push(cur);
-      cur = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cur);
-      if (!(cells.length === 1 && cells[0] === '')) out.push({ line: startLine, cells });
-      cells = [];
-      cur = '';
-      line++;
-      startLine = line;
-    } else cur += ch;
+/** Parses CSV text; wraps malformed quoting into a `DataFileError` naming the file and line. */
+function parseDataCsv(path: string, text: string): CsvTable {
+  try {
+    return parseCsv(text, rel(path));
+  } catch (e) {
+    if (e instanceof CsvError) throw new DataFileError(e.file, e.line, null, `column ${e.column}: ${e.detail}`);
+    throw e;
   }
-  if (cur !== '' || cells.length) {
-    cells.push(cur);
-    out.push({ line: startLine, cells });
-  }
-  const head = out.shift();
-  return { header: head ? head.cells : [], rows: out };
 }
 
 /** Reads a CSV and validates every row against a zod object schema keyed by column name. */
 function loadCsv<S extends z.ZodObject>(dir: string | undefined, name: string, schema: S): z.infer<S>[] {
   const { path, text } = readText(dir, name);
-  const { header, rows } = parseCsv(text);
+  const { header, rows } = parseDataCsv(path, text);
   const need = Object.keys(schema.shape);
   for (const col of need) {
     if (!header.includes(col))

@@ -18,6 +18,7 @@
  * max(10, 10 % of the replications).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { CsvError, parseCsvRows, type CsvRow } from '../data/csv.ts';
 import type { TargetDef, TargetEval } from './bundle.ts';
 import { replicationMatrix, trajectories, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
@@ -83,49 +84,6 @@ export function metricUnits(): Map<string, string> {
   return m;
 }
 
-/**
- * Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF). Returns rows with their 1-based line numbers.
- * @example parseCsv('a,b\n"x, y",2\n') // → [{ line: 1, cells: ['a','b'] }, { line: 2, cells: ['x, y','2'] }]
- */
-export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += ch;
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-  return rows;
-}
-
 const HEADER = ['metric', 'scope', 'date', 'value', 'unit', 'source', 'note'];
 
 function validScope(scope: string): boolean {
@@ -155,7 +113,14 @@ export function readActuals(
     if (e instanceof ActualsError) throw e;
     throw new ActualsError([{ file, line: 0, field: '', message: `cannot read: ${(e as Error).message}` }]);
   }
-  const rows = parseCsv(text);
+  let rows: CsvRow[];
+  try {
+    // Rows whose cells are all blank (",,,,") are spacing in a hand-edited sheet, not data.
+    rows = parseCsvRows(text, file).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  } catch (e) {
+    if (e instanceof CsvError) throw new ActualsError([{ file, line: e.line, field: '', message: e.detail }]);
+    throw e;
+  }
   const issues: ActualIssue[] = [];
   if (!rows.length)
     throw new ActualsError([

@@ -9,7 +9,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsv } from '../../data/index.ts';
+import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
 import { InputFileError } from './tntp.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
@@ -143,7 +143,14 @@ function readTable(
   has: (c: string) => boolean;
 } {
   if (!existsSync(file)) throw new Error(`${file} is missing`);
-  const { header, rows } = parseCsv(readFileSync(file, 'utf8'));
+  let table: CsvTable;
+  try {
+    table = parseCsv(readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    if (e instanceof CsvError) throw new InputFileError(file, e.line, e.column, e.detail);
+    throw e;
+  }
+  const { header, rows } = table;
   const h = header.map((x) => x.trim().toLowerCase());
   for (const c of required) {
     if (!h.includes(c))
