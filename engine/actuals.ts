@@ -19,11 +19,12 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { CsvError, parseCsvRows, type CsvRow } from '../data/csv.ts';
+import { weightedQuantiles } from '../models/lib/quantile.ts';
 import type { TargetDef, TargetEval } from './bundle.ts';
 import { replicationMatrix, trajectories, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
-import { evaluateTarget, periodEnd, weightedQuantiles } from './targets.ts';
+import { evaluateTarget, periodEnd } from './targets.ts';
 
 export const MAX_ACTUALS_BYTES = 5 * 1024 * 1024;
 export const PLAN_START = '2017-01-01';
@@ -317,7 +318,7 @@ function trajectoriesCache(
   return res;
 }
 
-/** Weighted P10/P50/P90 of every period of one (metric, entity). */
+/** Weighted type-7 P10/P50/P90 of every period of one (metric, entity) (NaN values and zero weights dropped). */
 export function weightedBand(
   m: ReplicationMatrix,
   metric: string,
@@ -327,12 +328,10 @@ export function weightedBand(
   const t = trajectoriesCache(m, metric, entity);
   if (!t) return [];
   return t.periods.map((period, k) => {
-    const items: Array<{ key: number; w: number }> = [];
-    for (let r = 0; r < m.reps; r++) {
-      const v = t.values[r]![k]!;
-      if (!Number.isNaN(v)) items.push({ key: v, w: weights[r]! });
-    }
-    const [p10, p50, p90] = weightedQuantiles(items, [0.1, 0.5, 0.9]) as number[];
+    const vs = new Float64Array(m.reps);
+    for (let r = 0; r < m.reps; r++) vs[r] = t.values[r]![k]!;
+    // Type 7 on the importance weights (models/lib/quantile.ts), so the re-forecast band means what the prior does.
+    const [p10, p50, p90] = weightedQuantiles(vs, weights, [0.1, 0.5, 0.9]);
     return { period, p10: p10!, p50: p50!, p90: p90! };
   });
 }

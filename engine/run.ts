@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { quantileSorted } from 'simple-statistics';
 import { mixSeed } from '../models/lib/rng.ts';
 import type { JobSpec, ModelOutput } from '../models/types.ts';
 import type { SeriesRow, TargetDef, TargetEval } from './bundle.ts';
@@ -19,6 +18,7 @@ import { scenarioModels, type LoadedScenario, type Scenario } from './scenario.t
 import { decodeOutput } from './codec.ts';
 import type { JobRow, Store } from './store.ts';
 import { evaluateTarget, loadTargets, type Trajectory } from './targets.ts';
+import { quantileSorted } from '../models/lib/quantile.ts';
 
 /** Attempts per job before the run fails (the first try plus 2 retries). */
 export const MAX_ATTEMPTS = 3;

@@ -5,7 +5,9 @@
  * - A replication *meets* a target when its value in the last period that ends on or before the deadline satisfies
  *   the comparator (`>=` or `<=` threshold). P(met) = share of replications that meet it.
  * - Its *projected date* is the end of the first period from which the threshold holds. P50/P90 of projected dates are
- *   taken over replications, counting "never within the simulated period" as later than any date (then null).
+ *   taken over replications, counting "never within the simulated period" as later than any date (then null); they
+ *   are order statistics (lower CDF), so always a date some replication reached.
+ * - P10/P50/P90 of the value at the deadline are type-7 quantiles (models/lib/quantile.ts), as in the aggregation.
  * - Status: `met` when P(met) ≥ 0.8, `at-risk` when 0.2 ≤ P(met) < 0.8, `missed` below 0.2; `no-data` when the run has
  *   no series for the target or the deadline falls outside the simulated periods.
  */
@@ -13,8 +15,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { quantiles, weightedQuantiles } from '../models/lib/quantile.ts';
 import type { TargetDef, TargetEval } from './bundle.ts';
 import { ENGINE_ROOT } from './paths.ts';
+
+/** Probabilities of a target's value band at its deadline: P10, P50, P90. */
+const VALUE_PS = [0.1, 0.5, 0.9];
 
 export const TARGETS_FILE = path.join(ENGINE_ROOT, 'data', 'plan', 'targets.yaml');
 
@@ -45,17 +51,18 @@ const targetSchema = z.strictObject({
  * @example loadTargets().find((t) => t.id === 'extranet-3-levels')?.deadline // → '2018-12-31'
  */
 export function loadTargets(file = TARGETS_FILE): TargetDef[] {
-  let doc: any;
+  let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'), { schema: 'core', customTags: [] });
   } catch (e) {
-    throw new Error(`${file}: cannot read targets: ${(e as Error).message}`);
+    throw new Error(`${file}: cannot read targets: ${(e as Error).message}`, { cause: e });
   }
   const list = z.strictObject({ targets: z.array(targetSchema).min(1) }).safeParse(doc);
   if (!list.success) {
     const i = list.error.issues[0]!;
     const idx = typeof i.path[1] === 'number' ? i.path[1] : undefined;
-    const id = idx !== undefined ? doc?.targets?.[idx]?.id : undefined;
+    const id =
+      idx !== undefined ? (doc as { targets?: Array<{ id?: unknown }> } | null)?.targets?.[idx]?.id : undefined;
     throw new Error(
       `${file}: targets${idx !== undefined ? `[${idx}]${id ? ` (${id})` : ''}` : ''}: ${i.path.slice(2).join('.') || 'file'}: ${i.message}`,
     );
@@ -130,12 +137,17 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
     dates.push({ d: first, w });
   }
   const pMet = wSum > 0 ? wMet / wSum : NaN;
-  const vq = weightedQuantiles(
-    atDeadline.map((x) => ({ key: x.v, w: x.w })),
-    [0.1, 0.5, 0.9],
-  );
+  // Values: the project's one quantile (type 7, models/lib/quantile.ts), weighted when the re-forecast gives weights.
+  const vs = atDeadline.map((x) => x.v);
+  const vq = weights
+    ? weightedQuantiles(
+        vs,
+        atDeadline.map((x) => x.w),
+        VALUE_PS,
+      )
+    : quantiles(vs, VALUE_PS);
   // Never-met replications sort after every date.
-  const dq = weightedQuantiles(
+  const dq = weightedDateQuantiles(
     dates.map((x) => ({ key: x.d ?? '9999-12-31', w: x.w })),
     [0.5, 0.9],
   );
@@ -146,18 +158,21 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
     pMet,
     dateP50: fix(dq[0] ?? null),
     dateP90: fix(dq[1] ?? null),
-    valueP10: (vq[0] as number) ?? null,
-    valueP50: (vq[1] as number) ?? null,
-    valueP90: (vq[2] as number) ?? null,
+    valueP10: Number.isNaN(vq[0]!) ? null : vq[0]!,
+    valueP50: Number.isNaN(vq[1]!) ? null : vq[1]!,
+    valueP90: Number.isNaN(vq[2]!) ? null : vq[2]!,
     status,
   };
 }
 
 /**
- * Weighted quantiles by the lower empirical CDF (the smallest key whose cumulative weight reaches p); with equal
- * weights this is the classic "inverted CDF" quantile, which keeps dates as real dates.
+ * Quantiles of projected dates by the lower empirical CDF (the smallest key whose cumulative weight reaches p; with
+ * equal weights Hyndman-Fan type 1, the "inverted CDF"). Dates are the one place the project does not use type 7:
+ * interpolating between two month ends, or between a date and "never", gives no date a planner can read, so the
+ * date P50/P90 is always one replication's date. Numeric values use models/lib/quantile.ts.
+ * @example weightedDateQuantiles([{ key: '2019-03-31', w: 1 }, { key: '2018-06-30', w: 1 }], [0.5, 1]) // => ['2018-06-30', '2019-03-31']
  */
-export function weightedQuantiles<K extends string | number>(
+export function weightedDateQuantiles<K extends string | number>(
   items: Array<{ key: K; w: number }>,
   ps: number[],
 ): Array<K | null> {
