@@ -345,18 +345,27 @@ export function loadZones(opts: LoadOptions = {}): Zone[] {
 // ---- road network (GMNS) ----
 export type NodeType = 'centroid' | 'signal' | 'junction' | 'interchange' | 'shape' | 'end';
 export type LinkType = 'expressway' | 'national' | 'arterial' | 'collector' | 'connector';
-export interface RoadNode {
+/**
+ * A GMNS node: the one node type of the project, for the shipped Zibo network (`loadRoadNetwork`, where every field
+ * is filled and `nodeType` is a `NodeType`) and for any GMNS folder the traffic models read (models/traffic/gmns.ts).
+ */
+export interface GmnsNode {
   nodeId: number;
+  /** '' when the file has no name. */
   name: string;
+  /** WGS-84 degrees. */
   lon: number;
   lat: number;
-  nodeType: NodeType;
+  nodeType: NodeType | (string & {});
   /** Zone id for centroids, else null. */
   zoneId: number | null;
+  /** County code; '' when the network has none. */
   districtCode: string;
 }
-export interface RoadLink {
+/** A GMNS link (one direction): the one link type of the project, as `GmnsNode`. */
+export interface GmnsLink {
   linkId: number;
+  /** '' when the file has no name. */
   name: string;
   fromNodeId: number;
   toNodeId: number;
@@ -365,14 +374,20 @@ export interface RoadLink {
   lanes: number;
   capacityVehPerHPerLane: number;
   freeSpeedKmPerH: number;
-  linkType: LinkType;
+  /** '' when the file has no type. */
+  linkType: LinkType | (string & {});
   /** The link ends at a signalised junction. */
   signalized: boolean;
+  /** County code; '' when the network has none. */
   districtCode: string;
+  /** BPR B (GMNS VDF_alpha); default 0.15. */
+  vdfAlpha?: number;
+  /** BPR power (GMNS VDF_beta); default 4. */
+  vdfBeta?: number;
 }
 export interface RoadNetwork {
-  nodes: RoadNode[];
-  links: RoadLink[];
+  nodes: GmnsNode[];
+  links: GmnsLink[];
 }
 const nodeRow = z.object({
   node_id: int,
@@ -403,7 +418,7 @@ const linkRow = z.object({
  * const { nodes, links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length
  */
 export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
-  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): RoadNode => ({
+  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): GmnsNode => ({
     nodeId: r.node_id,
     name: r.name,
     lon: r.x_coord,
@@ -421,7 +436,7 @@ export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
     if ((n.nodeType === 'centroid') !== (n.zoneId !== null))
       throw new DataFileError(nodePath, i + 2, 'zone_id', 'centroid nodes need a zone_id and only they may have one');
   });
-  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map((r): RoadLink => ({
+  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map((r): GmnsLink => ({
     linkId: r.link_id,
     name: r.name,
     fromNodeId: r.from_node_id,

@@ -10,38 +10,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
+import type { GmnsLink, GmnsNode } from '../../data/index.ts';
 import { InputFileError } from './tntp.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
-/** A GMNS node (field names as in data/index.ts `RoadNode`). */
-export interface GmnsNode {
-  nodeId: number;
-  name?: string;
-  lon: number;
-  lat: number;
-  nodeType: string;
-  zoneId: number | null;
-  districtCode?: string;
-}
-
-/** A GMNS link (field names as in data/index.ts `RoadLink`). */
-export interface GmnsLink {
-  linkId: number;
-  name?: string;
-  fromNodeId: number;
-  toNodeId: number;
-  lengthM: number;
-  lanes: number;
-  capacityVehPerHPerLane: number;
-  freeSpeedKmPerH: number;
-  linkType?: string;
-  signalized?: boolean;
-  districtCode?: string;
-  /** BPR B (GMNS VDF_alpha); default 0.15. */
-  vdfAlpha?: number;
-  /** BPR power (GMNS VDF_beta); default 4. */
-  vdfBeta?: number;
-}
+// The node and link types live with data's typed loader (one type per thing); re-exported for the models.
+export type { GmnsLink, GmnsNode };
 
 /** A network built from GMNS tables, with the original records kept for outputs (district, type, signals). */
 export interface GmnsNetwork {
