@@ -21,10 +21,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { CsvError, parseCsvRows, type CsvRow } from '../data/csv.ts';
 import { weightedQuantiles } from '../models/lib/quantile.ts';
 import type { TargetDef, TargetEval } from './bundle.ts';
-import { replicationMatrix, trajectories, type ReplicationMatrix } from './run.ts';
+import { replicationMatrix, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
-import { evaluateTarget, periodEnd } from './targets.ts';
+import { alignedSeries, evaluateTarget, periodEnd, trajectories } from './targets.ts';
 
 export const MAX_ACTUALS_BYTES = 5 * 1024 * 1024;
 export const PLAN_START = '2017-01-01';
@@ -251,7 +251,7 @@ export function importanceWeights(
   let unmatched = 0;
   for (const a of rows) {
     if (a.date > until) continue;
-    const traj = trajectoriesCache(m, a.metric, a.scope);
+    const traj = alignedSeries(m, a.metric, a.scope);
     if (!traj) {
       unmatched++;
       continue;
@@ -293,31 +293,6 @@ export function importanceWeights(
   return { weights, ess, used, unmatched, warning };
 }
 
-const trajCache = new WeakMap<ReplicationMatrix, Map<string, { periods: string[]; values: number[][] } | null>>();
-/** Per replication values of one (metric, entity), aligned on the union of periods (NaN where missing). */
-function trajectoriesCache(
-  m: ReplicationMatrix,
-  metric: string,
-  entity: string,
-): { periods: string[]; values: number[][] } | null {
-  let c = trajCache.get(m);
-  if (!c) trajCache.set(m, (c = new Map()));
-  const key = `${metric}\u0000${entity}`;
-  if (c.has(key)) return c.get(key)!;
-  const ks = m.keys
-    .map((k, i) => ({ ...k, i }))
-    .filter((k) => k.metric === metric && k.entity === entity)
-    .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
-  const res = ks.length
-    ? {
-        periods: ks.map((k) => k.period),
-        values: Array.from({ length: m.reps }, (_, r) => ks.map((k) => m.values[k.i * m.reps + r]!)),
-      }
-    : null;
-  c.set(key, res);
-  return res;
-}
-
 /** Weighted type-7 P10/P50/P90 of every period of one (metric, entity) (NaN values and zero weights dropped). */
 export function weightedBand(
   m: ReplicationMatrix,
@@ -325,7 +300,7 @@ export function weightedBand(
   entity: string,
   weights: ArrayLike<number>,
 ): Array<{ period: string; p10: number; p50: number; p90: number }> {
-  const t = trajectoriesCache(m, metric, entity);
+  const t = alignedSeries(m, metric, entity);
   if (!t) return [];
   return t.periods.map((period, k) => {
     const vs = new Float64Array(m.reps);

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetDef } from './bundle.ts';
 import { SHARED_DIR } from './paths.ts';
-import { evaluateTarget, loadTargets, periodEnd, weightedDateQuantiles } from './targets.ts';
+import {
+  alignedSeries,
+  evaluateTarget,
+  loadTargets,
+  periodEnd,
+  trajectories,
+  weightedDateQuantiles,
+} from './targets.ts';
 import { tmpDir } from './test/helpers.ts';
 
 const base: TargetDef = {
@@ -90,6 +97,38 @@ describe('targets', () => {
       reps.map((_, r) => (r === 9 ? 10 : 1)),
     );
     expect(top.valueP90!).toBeGreaterThan(9.1);
+  });
+
+  it('the trajectory extractor keeps replication r at index r, so weights stay aligned when one has no value', () => {
+    // Keys in stored (not time) order; replication 1 has no value at all, replication 2 misses 2020.
+    const m = {
+      keys: [
+        { metric: 'x', entity: 'city', period: '2021' },
+        { metric: 'y', entity: 'city', period: '2021' },
+        { metric: 'x', entity: 'city', period: '2020' },
+      ],
+      values: [2, NaN, 3, 9, 9, 9, 1, NaN, NaN],
+      reps: 3,
+    };
+    const a = alignedSeries(m, 'x', 'city')!;
+    expect(a.periods).toEqual(['2020', '2021']);
+    expect(a.values.map((v) => Array.from(v))).toEqual([
+      [1, 2],
+      [NaN, NaN],
+      [NaN, 3],
+    ]);
+    expect(alignedSeries(m, 'x', '370302')).toBeNull();
+    const reps = trajectories(m, 'x', 'city');
+    expect(reps).toEqual([
+      { periods: ['2020', '2021'], values: [1, 2] },
+      { periods: [], values: [] },
+      { periods: ['2021'], values: [3] },
+    ]);
+    const t = { ...base, threshold: 2.5, deadline: '2021-12-31' };
+    // Only replication 2 (value 3) meets it; weight 3 on it and 100 on the empty replication 1, which must not count.
+    expect(evaluateTarget(t, reps, [1, 100, 3]).pMet).toBeCloseTo(0.75, 12);
+    expect(evaluateTarget(t, trajectories(m, 'y', 'city')).pMet).toBe(1);
+    expect(evaluateTarget(t, [{ periods: [], values: [] }]).status).toBe('no-data');
   });
 
   it('targets.yaml is valid, unique and matches PLAN-FACTS deadlines', () => {

@@ -95,6 +95,76 @@ export interface Trajectory {
   values: ArrayLike<number>;
 }
 
+/** What the trajectory extractor reads of a replication matrix (engine/run.ts `ReplicationMatrix`). */
+export interface SeriesMatrix {
+  keys: ReadonlyArray<{ metric: string; entity: string; period: string }>;
+  /** values[k * reps + r] = value of key k in replication r (NaN when missing). */
+  values: ArrayLike<number>;
+  reps: number;
+}
+
+/** One (metric, entity) over all replications on a common time axis: values[r][k], NaN where missing. */
+export interface AlignedSeries {
+  periods: string[];
+  values: Float64Array[];
+}
+
+// Matrices are not changed after they are built, so a lookup (O(keys)) is done once per (matrix, metric, entity);
+// the re-forecast asks for the same series once per actual and once per target.
+const alignedCache = new WeakMap<SeriesMatrix, Map<string, AlignedSeries | null>>();
+
+/**
+ * The one trajectory extractor: a (metric, entity) of a replication matrix, periods in time order, one row per
+ * replication (row r is replication r, so weights stay aligned), NaN where a replication has no value. Null when the
+ * matrix has no such series.
+ * @example alignedSeries({ keys: [{ metric: 'm', entity: 'city', period: '2019' }, { metric: 'm', entity: 'city', period: '2018' }], values: [3, 4, 1, 2], reps: 2 }, 'm', 'city') // => { periods: ['2018', '2019'], values: [Float64Array.of(1, 3), Float64Array.of(2, 4)] }
+ */
+export function alignedSeries(m: SeriesMatrix, metric: string, entity: string): AlignedSeries | null {
+  let c = alignedCache.get(m);
+  if (!c) alignedCache.set(m, (c = new Map()));
+  const key = `${metric}\u0000${entity}`;
+  const hit = c.get(key);
+  if (hit !== undefined) return hit;
+  const ks: Array<{ period: string; i: number }> = [];
+  m.keys.forEach((k, i) => {
+    if (k.metric === metric && k.entity === entity) ks.push({ period: k.period, i });
+  });
+  ks.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+  let res: AlignedSeries | null = null;
+  if (ks.length) {
+    const values: Float64Array[] = [];
+    for (let r = 0; r < m.reps; r++) {
+      const row = new Float64Array(ks.length);
+      for (let j = 0; j < ks.length; j++) row[j] = m.values[ks[j]!.i * m.reps + r]!;
+      values.push(row);
+    }
+    res = { periods: ks.map((k) => k.period), values };
+  }
+  c.set(key, res);
+  return res;
+}
+
+/**
+ * Trajectories of one (metric, entity), one per replication (index r = replication r, so weights line up), each
+ * with only the periods where that replication has a value; [] when the matrix has no such series.
+ * @example trajectories({ keys: [{ metric: 'm', entity: 'city', period: '2018' }], values: [5, Number.NaN], reps: 2 }, 'm', 'city') // => [{ periods: ['2018'], values: [5] }, { periods: [], values: [] }]
+ */
+export function trajectories(m: SeriesMatrix, metric: string, entity: string): Trajectory[] {
+  const a = alignedSeries(m, metric, entity);
+  if (!a) return [];
+  return a.values.map((row) => {
+    const periods: string[] = [];
+    const values: number[] = [];
+    for (let k = 0; k < row.length; k++) {
+      if (!Number.isNaN(row[k]!)) {
+        periods.push(a.periods[k]!);
+        values.push(row[k]!);
+      }
+    }
+    return { periods, values };
+  });
+}
+
 /**
  * Evaluate one target over replications.
  * @example evaluateTarget(t, [{ periods: ['2018-12'], values: [1] }]).pMet // → 1
@@ -118,6 +188,8 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
   let wSum = 0;
   for (let r = 0; r < reps.length; r++) {
     const { periods, values } = reps[r]!;
+    // A replication without any value of this series does not count (it is not "missed"); if none has one: no data.
+    if (periods.length === 0) continue;
     const w = weights ? weights[r]! : 1;
     let k = -1;
     for (let i = 0; i < periods.length; i++) if (periodEnd(periods[i]!) <= t.deadline) k = i;
@@ -136,6 +208,7 @@ export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: Array
     }
     dates.push({ d: first, w });
   }
+  if (atDeadline.length === 0) return empty;
   const pMet = wSum > 0 ? wMet / wSum : NaN;
   // Values: the project's one quantile (type 7, models/lib/quantile.ts), weighted when the re-forecast gives weights.
   const vs = atDeadline.map((x) => x.v);
