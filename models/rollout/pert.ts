@@ -23,7 +23,7 @@ export type DurationShape = 'classic' | 'vose' | 'triangular';
 
 /**
  * PERT mean (a + 4m + b)/6.
- * @example pertMean({ a: 5, m: 10, b: 30 }) // → 11.666…
+ * @example pertMean({ a: 5, m: 10, b: 30 }) // => 12.5
  */
 export function pertMean(t: ThreePoint): number {
   return (t.a + 4 * t.m + t.b) / 6;
@@ -81,8 +81,8 @@ export function gamma(rng: Rng, k: number): number {
   const d = k - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
-    let x = 0;
-    let v = 0;
+    let x: number;
+    let v: number;
     do {
       x = rng.normal();
       v = 1 + c * x;
