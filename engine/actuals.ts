@@ -99,7 +99,7 @@ function validScope(scope: string): boolean {
 
 /**
  * Validate an actuals CSV file completely; throws ActualsError listing every bad row (nothing is returned partially).
- * @example readActuals('data/actuals/seed-facts.csv').length // → 9
+ * @example readActuals('data/actuals/seed-facts.csv').length // => 9
  */
 export function readActuals(
   file: string,

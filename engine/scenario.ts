@@ -274,7 +274,7 @@ export function listScenarioNames(dir = SCENARIOS_DIR): string[] {
 
 /**
  * Deep merge for scenarios: objects merge recursively, everything else (arrays, scalars, null) in `over` replaces.
- * @example deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } }) // → { a: { b: 1, c: [3] } }
+ * @example deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } }) // => { a: { b: 1, c: [3] } }
  */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (isPlainObject(base) && isPlainObject(over)) {
@@ -495,7 +495,7 @@ export function scenarioHash(s: Scenario, modelIds: string[]): string {
 
 /**
  * JSON with object keys sorted at every level, so equal content gives equal text.
- * @example stableStringify({ b: 1, a: [2, { d: 1, c: 0 }] }) // → '{"a":[2,{"c":0,"d":1}],"b":1}'
+ * @example stableStringify({ b: 1, a: [2, { d: 1, c: 0 }] }) // => '{"a":[2,{"c":0,"d":1}],"b":1}'
  */
 export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;

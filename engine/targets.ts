@@ -48,7 +48,7 @@ const targetSchema = z.strictObject({
 /**
  * Load and validate the targets file.
  * @throws Error naming the file, the target index/id and the field.
- * @example loadTargets().find((t) => t.id === 'extranet-3-levels')?.deadline // → '2018-12-31'
+ * @example loadTargets().find((t) => t.id === 'extranet-3-levels')?.deadline // => '2018-12-31'
  */
 export function loadTargets(file = TARGETS_FILE): TargetDef[] {
   let doc: unknown;
@@ -77,7 +77,7 @@ export function loadTargets(file = TARGETS_FILE): TargetDef[] {
 
 /**
  * Last day of a period string: `2019` → 2019-12-31, `2019-02` → 2019-02-28, `2019-06-15` → itself.
- * @example periodEnd('2020-02') // → '2020-02-29'
+ * @example periodEnd('2020-02') // => '2020-02-29'
  */
 export function periodEnd(period: string): string {
   if (/^\d{4}$/.test(period)) return `${period}-12-31`;

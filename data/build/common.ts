@@ -88,7 +88,7 @@ export function npmCached(src: NpmSource): boolean {
 /**
  * GCJ-02 ("Mars coordinates", used by Amap and the DataV-derived outlines) → WGS-84, rounded to 1e-5° (~1 m).
  * @example
- * gcjToWgs([118.018, 36.807]) // → [118.01203, 36.80659]
+ * gcjToWgs([118.018, 36.807]) // => [118.01203, 36.80659]
  */
 export function gcjToWgs(p: LonLat): LonLat {
   const [lon, lat] = gcoord.transform(p, gcoord.GCJ02, gcoord.WGS84) as LonLat;

@@ -52,7 +52,7 @@ export function bassDiscrete(p: number, q: number, dt: number, out: Float64Array
 
 /**
  * Linear ramp from `s0` at t = 0 with slope `ratePerUnit`, clamped to [0, 1].
- * @example linearRamp(2, 0.72, 0.12) // → 0.96
+ * @example linearRamp(2, 0.72, 0.12) // => 0.96
  */
 export function linearRamp(t: number, s0: number, ratePerUnit: number): number {
   const s = s0 + ratePerUnit * Math.max(0, t);

@@ -66,7 +66,7 @@ export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
  * Read the division tree through the data layer (`data/index.ts` → `loadDivisions`, which validates
  * data/zibo/divisions.json and names file and field on errors) and reduce it to counts.
  * `dir` reads `divisions.json` from another folder (tests use models/rollout/fixtures/small/).
- * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // → 88
+ * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // => 88
  */
 export function loadHierarchy(dir?: string): Hierarchy {
   const tree = loadDivisions(dir ? { dir } : {});

@@ -49,7 +49,7 @@ export function voseSd(t: ThreePoint): number {
 /**
  * Triangular inverse CDF: with Fm = (m − a)/(b − a), x = a + √(u(b − a)(m − a)) if u < Fm,
  * else b − √((1 − u)(b − a)(b − m)).
- * @example triangularInv(0.5, 0, 0.5, 1) // → 0.5
+ * @example triangularInv(0.5, 0, 0.5, 1) // => 0.5
  */
 export function triangularInv(u: number, a: number, m: number, b: number): number {
   const w = b - a;
@@ -60,7 +60,7 @@ export function triangularInv(u: number, a: number, m: number, b: number): numbe
 
 /**
  * Triangular CDF (used to check the inverse).
- * @example triangularCdf(0.5, 0, 0.5, 1) // → 0.5
+ * @example triangularCdf(0.5, 0, 0.5, 1) // => 0.5
  */
 export function triangularCdf(x: number, a: number, m: number, b: number): number {
   if (x <= a) return 0;

@@ -29,7 +29,7 @@ function merge(base: unknown, over: unknown): unknown {
 
 /**
  * Raw (merged, unvalidated) section `section` of scenario `name` from scenarios/<name>.yaml.
- * @example rawSection('half-crews', 'rollout').crews // → { city: 3, perCounty: 1, villagePerCounty: 2 }
+ * @example rawSection('half-crews', 'rollout').crews // => { city: 3, perCounty: 1, villagePerCounty: 2 }
  */
 export function rawSection(name: string, section: string, depth = 0): any {
   if (depth > 8) throw new Error(`scenarios/${name}.yaml: extends chain too deep`);
