@@ -171,7 +171,7 @@ const districtsSchema = z.object({
 /**
  * The 8 county-level divisions with outlines (WGS-84) and areas.
  * @example
- * loadDistricts().find((d) => d.code === '370303')!.officialAreaKm2 // 360.27
+ * loadDistricts().find((d) => d.code === '370303').officialAreaKm2 // => 360.27
  */
 export function loadDistricts(opts: LoadOptions = {}): District[] {
   const { path, json } = readJson(opts.dir, 'districts.geojson');
@@ -254,7 +254,7 @@ const divisionsSchema = z.object({
 /**
  * The 5-level tree: Shandong (37) → Zibo (3703) → 8 counties → 88 towns/streets → 2,931 villages/communities.
  * @example
- * loadDivisions().children[0].children.length // 8
+ * loadDivisions().children[0].children.length // => 8
  */
 export function loadDivisions(opts: LoadOptions = {}): DivisionTree {
   const { path, json } = readJson(opts.dir, 'divisions.json');
@@ -287,7 +287,7 @@ export interface TownSummary {
  * The 88 towns/streets as a flat list (code order) with village/community counts — the unit of the rollout's
  * town level and of the traffic zones.
  * @example
- * loadTowns().filter((t) => t.countyCode === '370303').length // 13
+ * loadTowns().filter((t) => t.countyCode === '370303').length // => 13
  */
 export function loadTowns(opts: LoadOptions = {}): TownSummary[] {
   return loadDivisions(opts).children[0].children.flatMap((c) =>
@@ -328,7 +328,7 @@ const zoneRow = z.object({
 /**
  * Traffic zones: one centroid per town/street.
  * @example
- * loadZones().length // 88
+ * loadZones().length // => 88
  */
 export function loadZones(opts: LoadOptions = {}): Zone[] {
   return loadCsv(opts.dir, 'zones.csv', zoneRow).map((r) => ({
@@ -415,7 +415,7 @@ const linkRow = z.object({
 /**
  * The GMNS road network (node.csv + link.csv), with referential checks.
  * @example
- * const { nodes, links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length
+ * const { links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length // => 116
  */
 export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
   const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): GmnsNode => ({
@@ -492,7 +492,7 @@ const popRow = z.object({
 /**
  * Resident population per district (and '3703' city) per year 2017–2021, with grades, areas and firm GDP.
  * @example
- * loadPopulation().find((r) => r.code === '3703' && r.year === 2020)!.population // 4704138
+ * loadPopulation().find((r) => r.code === '3703' && r.year === 2020).population // => 4704138
  */
 export function loadPopulation(opts: LoadOptions = {}): PopulationRow[] {
   return loadCsv(opts.dir, 'districts.csv', popRow).map((r) => ({
@@ -534,7 +534,7 @@ const vehRow = z.object({
 /**
  * City car-ownership series 2017–2021 (E; method in each row).
  * @example
- * loadCarOwnership()[0].year // 2017
+ * loadCarOwnership()[0].year // => 2017
  */
 export function loadCarOwnership(opts: LoadOptions = {}): CarOwnershipRow[] {
   return loadCsv(opts.dir, 'vehicles.csv', vehRow).map((r) => ({
@@ -589,7 +589,7 @@ const sitesSchema = z.object({
 /**
  * Named sites: greenhouse clusters, the cloud computing centre, government seats.
  * @example
- * loadSites().filter((s) => s.kind === 'greenhouse').map((s) => s.id)
+ * loadSites().filter((s) => s.kind === 'greenhouse').map((s) => s.id) // => ['site:linzi-huangcheng', 'site:gaoqing', 'site:zichuan-zhaili']
  */
 export function loadSites(opts: LoadOptions = {}): Site[] {
   const { path, json } = readJson(opts.dir, 'sites.json');

@@ -167,7 +167,8 @@ export function trajectories(m: SeriesMatrix, metric: string, entity: string): T
 
 /**
  * Evaluate one target over replications.
- * @example evaluateTarget(t, [{ periods: ['2018-12'], values: [1] }]).pMet // → 1
+ * @example const t = { id: 'x', metric: 'm', entity: 'city', comparator: '>=', threshold: 1, deadline: '2018-12-31' };
+ * evaluateTarget(t, [{ periods: ['2018-12'], values: [1] }, { periods: ['2018-12'], values: [0.5] }]).pMet // => 0.5
  */
 export function evaluateTarget(t: TargetDef, reps: Trajectory[], weights?: ArrayLike<number>): TargetEval {
   const empty: TargetEval = {

@@ -62,7 +62,7 @@ export type Experiment = z.infer<typeof experimentSchema>;
 
 /**
  * Read and validate `experiment.json` in a folder; errors name the file and the field.
- * @example const exp = readExperiment('../shared/validation/greenhouse/simple-tomato-UFBR9401'); exp.cultivar.tsum // 2800
+ * @example const exp = readExperiment('../shared/validation/greenhouse/simple-tomato-UFBR9401'); exp.cultivar.tsum // => 2800
  */
 export function readExperiment(folder: string): Experiment {
   const file = path.join(folder, 'experiment.json');
@@ -101,7 +101,8 @@ export interface ExperimentRun {
 
 /**
  * Run SIMPLE on an experiment folder (weather from the sowing day, irrigation added to rain).
- * @example const run = runExperimentFolder(folder); run.result.biomassKgPerHa.at(-1) // ≈ 12405 for UFBR9401
+ * @example const run = runExperimentFolder('../shared/validation/greenhouse/simple-tomato-UFBR9401');
+ * Math.round(run.result.biomassKgPerHa.at(-1)) // => 12405
  */
 export function runExperimentFolder(folder: string): ExperimentRun {
   const exp = readExperiment(folder);
@@ -182,7 +183,7 @@ export interface GradeReport {
 /**
  * Run the experiment and compare each day's Biomass and Yield with the expected CSV (columns Day or DATE,
  * Biomass, Yield). A run that ends on a different day than the reference fails too.
- * @example gradeExperimentFolder(folder).pass // true when every day is within 1 kg/ha
+ * @example gradeExperimentFolder('../shared/validation/greenhouse/simple-tomato-UFBR9401').pass // => true
  */
 export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): GradeReport {
   const run = runExperimentFolder(folder);

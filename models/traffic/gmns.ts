@@ -29,7 +29,8 @@ export interface GmnsNetwork {
 /**
  * Build the model's Network from GMNS records. Throws on dangling node ids, duplicate zone ids, or links with
  * non-positive length, lanes, capacity or speed.
- * @example const g = networkFromGmns(nodes, links); g.net.numZones // number of centroids
+ * @example const { gmns } = readGmnsFolder('models/traffic/fixtures/gmns-small');
+ * networkFromGmns(gmns.nodes, gmns.links).net.numZones // => 4
  */
 export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gmns'): GmnsNetwork {
   const index = new Map<number, number>();
@@ -154,7 +155,7 @@ function readTable(
 
 /**
  * Read a GMNS folder: node.csv, link.csv and, if present, demand.csv (o_zone_id,d_zone_id,volume).
- * @example const { gmns, demand } = readGmnsFolder('models/traffic/fixtures/gmns-small'); demand?.total
+ * @example const { gmns, demand } = readGmnsFolder('models/traffic/fixtures/gmns-small'); demand.total // => 3800
  */
 export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand | null } {
   const nodeFile = path.join(dir, 'node.csv');
