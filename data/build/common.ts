@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatCsv } from '../csv.ts';
 import gcoordModule from 'gcoord';
 
 // gcoord's .d.ts declares a default export, but its CommonJS build has none: under NodeNext the default import is
@@ -116,17 +117,16 @@ export function round(x: number, digits: number): number {
 }
 
 /**
- * Serialises rows to CSV (header from `columns`; values containing comma, quote or newline are quoted).
+ * Serialises rows to CSV with data/csv.ts (header from `columns`; values containing comma, quote or a line break are
+ * quoted; null is empty).
  * @example
- * toCsv(['a', 'b'], [{ a: 1, b: 'x,y' }]) // 'a,b\n1,"x,y"\n'
+ * toCsv(['a', 'b'], [{ a: 1, b: 'x,y' }]) // => 'a,b\n1,"x,y"\n'
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, string | number | null>[]): string {
-  const esc = (v: string | number | null): string => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => esc(r[c] ?? null)).join(','))].join('\n') + '\n';
+  return formatCsv(
+    columns,
+    rows.map((r) => columns.map((c) => r[c] ?? null)),
+  );
 }
 
 /** Build outputs keyed by path relative to data/. */

@@ -6,7 +6,7 @@
  * `--compare`, the paired VHT change of a what-if (same replication worlds). The README's Zibo tables come from this.
  */
 import path from 'node:path';
-import { quantileSorted } from 'simple-statistics';
+import { quantileSorted } from '../lib/quantile.ts';
 import { loadScenario } from '../../engine/scenario.ts';
 import { createRng } from '../lib/rng.ts';
 import type { ModelOutput } from '../types.ts';
