@@ -108,7 +108,7 @@ export function wgsToGcj(p: LonLat): LonLat {
 /**
  * Rounds half away from zero to `digits` decimals and removes -0, so output text is stable across runs.
  * @example
- * round(1.23456, 2) // 1.23
+ * round(1.23456, 2) // => 1.23
  */
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
