@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { CsvError, parseCsv, type CsvTable } from './csv.ts';
 
 /** Folder holding the committed Zibo files. */
 export const ZIBO_DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'zibo');
@@ -62,56 +63,20 @@ function readJson(dir: string | undefined, name: string): { path: string; json: 
   }
 }
 
-/**
- * Parses CSV text (RFC 4180 quoting) into header + rows of strings, with 1-based line numbers.
- * @example
- * parseCsv('a,b\n1,"x,y"\n') // { header: ['a','b'], rows: [{ line: 2, cells: ['1','x,y'] }] }
- */
-export function parseCsv(text: string): { header: string[]; rows: { line: number; cells: string[] }[] } {
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cur = '';
-  let inQ = false;
-  let line = 1;
-  let startLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inQ) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else inQ = false;
-      } else {
-        if (ch === '\n') line++;
-        cur += ch;
-      }
-    } else if (ch === '"') inQ = true;
-    else if (ch === ',') {
-      cells.push(cur);
-      cur = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cur);
-      if (!(cells.length === 1 && cells[0] === '')) out.push({ line: startLine, cells });
-      cells = [];
-      cur = '';
-      line++;
-      startLine = line;
-    } else cur += ch;
+/** Parses CSV text; wraps malformed quoting into a `DataFileError` naming the file and line. */
+function parseDataCsv(path: string, text: string): CsvTable {
+  try {
+    return parseCsv(text, rel(path));
+  } catch (e) {
+    if (e instanceof CsvError) throw new DataFileError(e.file, e.line, null, `column ${e.column}: ${e.detail}`);
+    throw e;
   }
-  if (cur !== '' || cells.length) {
-    cells.push(cur);
-    out.push({ line: startLine, cells });
-  }
-  const head = out.shift();
-  return { header: head ? head.cells : [], rows: out };
 }
 
 /** Reads a CSV and validates every row against a zod object schema keyed by column name. */
 function loadCsv<S extends z.ZodObject>(dir: string | undefined, name: string, schema: S): z.infer<S>[] {
   const { path, text } = readText(dir, name);
-  const { header, rows } = parseCsv(text);
+  const { header, rows } = parseDataCsv(path, text);
   const need = Object.keys(schema.shape);
   for (const col of need) {
     if (!header.includes(col))
@@ -206,7 +171,7 @@ const districtsSchema = z.object({
 /**
  * The 8 county-level divisions with outlines (WGS-84) and areas.
  * @example
- * loadDistricts().find((d) => d.code === '370303')!.officialAreaKm2 // 360.27
+ * loadDistricts().find((d) => d.code === '370303').officialAreaKm2 // => 360.27
  */
 export function loadDistricts(opts: LoadOptions = {}): District[] {
   const { path, json } = readJson(opts.dir, 'districts.geojson');
@@ -289,7 +254,7 @@ const divisionsSchema = z.object({
 /**
  * The 5-level tree: Shandong (37) → Zibo (3703) → 8 counties → 88 towns/streets → 2,931 villages/communities.
  * @example
- * loadDivisions().children[0].children.length // 8
+ * loadDivisions().children[0].children.length // => 8
  */
 export function loadDivisions(opts: LoadOptions = {}): DivisionTree {
   const { path, json } = readJson(opts.dir, 'divisions.json');
@@ -322,7 +287,7 @@ export interface TownSummary {
  * The 88 towns/streets as a flat list (code order) with village/community counts — the unit of the rollout's
  * town level and of the traffic zones.
  * @example
- * loadTowns().filter((t) => t.countyCode === '370303').length // 13
+ * loadTowns().filter((t) => t.countyCode === '370303').length // => 13
  */
 export function loadTowns(opts: LoadOptions = {}): TownSummary[] {
   return loadDivisions(opts).children[0].children.flatMap((c) =>
@@ -363,7 +328,7 @@ const zoneRow = z.object({
 /**
  * Traffic zones: one centroid per town/street.
  * @example
- * loadZones().length // 88
+ * loadZones().length // => 88
  */
 export function loadZones(opts: LoadOptions = {}): Zone[] {
   return loadCsv(opts.dir, 'zones.csv', zoneRow).map((r) => ({
@@ -380,18 +345,27 @@ export function loadZones(opts: LoadOptions = {}): Zone[] {
 // ---- road network (GMNS) ----
 export type NodeType = 'centroid' | 'signal' | 'junction' | 'interchange' | 'shape' | 'end';
 export type LinkType = 'expressway' | 'national' | 'arterial' | 'collector' | 'connector';
-export interface RoadNode {
+/**
+ * A GMNS node: the one node type of the project, for the shipped Zibo network (`loadRoadNetwork`, where every field
+ * is filled and `nodeType` is a `NodeType`) and for any GMNS folder the traffic models read (models/traffic/gmns.ts).
+ */
+export interface GmnsNode {
   nodeId: number;
+  /** '' when the file has no name. */
   name: string;
+  /** WGS-84 degrees. */
   lon: number;
   lat: number;
-  nodeType: NodeType;
+  nodeType: NodeType | (string & {});
   /** Zone id for centroids, else null. */
   zoneId: number | null;
+  /** County code; '' when the network has none. */
   districtCode: string;
 }
-export interface RoadLink {
+/** A GMNS link (one direction): the one link type of the project, as `GmnsNode`. */
+export interface GmnsLink {
   linkId: number;
+  /** '' when the file has no name. */
   name: string;
   fromNodeId: number;
   toNodeId: number;
@@ -400,14 +374,20 @@ export interface RoadLink {
   lanes: number;
   capacityVehPerHPerLane: number;
   freeSpeedKmPerH: number;
-  linkType: LinkType;
+  /** '' when the file has no type. */
+  linkType: LinkType | (string & {});
   /** The link ends at a signalised junction. */
   signalized: boolean;
+  /** County code; '' when the network has none. */
   districtCode: string;
+  /** BPR B (GMNS VDF_alpha); default 0.15. */
+  vdfAlpha?: number;
+  /** BPR power (GMNS VDF_beta); default 4. */
+  vdfBeta?: number;
 }
 export interface RoadNetwork {
-  nodes: RoadNode[];
-  links: RoadLink[];
+  nodes: GmnsNode[];
+  links: GmnsLink[];
 }
 const nodeRow = z.object({
   node_id: int,
@@ -435,10 +415,10 @@ const linkRow = z.object({
 /**
  * The GMNS road network (node.csv + link.csv), with referential checks.
  * @example
- * const { nodes, links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length
+ * const { links } = loadRoadNetwork(); links.filter((l) => l.linkType === 'expressway').length // => 116
  */
 export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
-  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): RoadNode => ({
+  const nodes = loadCsv(opts.dir, 'network/node.csv', nodeRow).map((r): GmnsNode => ({
     nodeId: r.node_id,
     name: r.name,
     lon: r.x_coord,
@@ -456,7 +436,7 @@ export function loadRoadNetwork(opts: LoadOptions = {}): RoadNetwork {
     if ((n.nodeType === 'centroid') !== (n.zoneId !== null))
       throw new DataFileError(nodePath, i + 2, 'zone_id', 'centroid nodes need a zone_id and only they may have one');
   });
-  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map((r): RoadLink => ({
+  const links = loadCsv(opts.dir, 'network/link.csv', linkRow).map((r): GmnsLink => ({
     linkId: r.link_id,
     name: r.name,
     fromNodeId: r.from_node_id,
@@ -512,7 +492,7 @@ const popRow = z.object({
 /**
  * Resident population per district (and '3703' city) per year 2017–2021, with grades, areas and firm GDP.
  * @example
- * loadPopulation().find((r) => r.code === '3703' && r.year === 2020)!.population // 4704138
+ * loadPopulation().find((r) => r.code === '3703' && r.year === 2020).population // => 4704138
  */
 export function loadPopulation(opts: LoadOptions = {}): PopulationRow[] {
   return loadCsv(opts.dir, 'districts.csv', popRow).map((r) => ({
@@ -554,7 +534,7 @@ const vehRow = z.object({
 /**
  * City car-ownership series 2017–2021 (E; method in each row).
  * @example
- * loadCarOwnership()[0].year // 2017
+ * loadCarOwnership()[0].year // => 2017
  */
 export function loadCarOwnership(opts: LoadOptions = {}): CarOwnershipRow[] {
   return loadCsv(opts.dir, 'vehicles.csv', vehRow).map((r) => ({
@@ -609,7 +589,7 @@ const sitesSchema = z.object({
 /**
  * Named sites: greenhouse clusters, the cloud computing centre, government seats.
  * @example
- * loadSites().filter((s) => s.kind === 'greenhouse').map((s) => s.id)
+ * loadSites().filter((s) => s.kind === 'greenhouse').map((s) => s.id) // => ['site:linzi-huangcheng', 'site:gaoqing', 'site:zichuan-zhaili']
  */
 export function loadSites(opts: LoadOptions = {}): Site[] {
   const { path, json } = readJson(opts.dir, 'sites.json');

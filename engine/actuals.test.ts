@@ -9,7 +9,6 @@ import {
   importanceWeights,
   listActuals,
   normalCdf,
-  parseCsv,
   readActuals,
   weightedBand,
   type ActualRow,
@@ -54,10 +53,19 @@ function walkMatrix(reps: number, seedBase: number): ReplicationMatrix {
 }
 
 describe('actuals import', () => {
-  it('parses quoted CSV with commas, quotes and CRLF', () => {
-    expect(parseCsv('a,b\r\n"x, ""y""",2\r\n\r\n').map((r) => r.cells)).toEqual([
-      ['a', 'b'],
-      ['x, "y"', '2'],
+  it('reads quoted cells (commas, quotes, CRLF) and reports malformed quoting with its line', () => {
+    const f = path.join(dir, 'quoted.csv');
+    writeFileSync(
+      f,
+      HEADER.replace('\n', '\r\n') + 'testbed.walk,city,2018-01-01,0.5,1,"report, p. 3 ""final""",,\r\n',
+    );
+    expect(readActuals(f).map((r) => r.source)).toEqual(['report, p. 3 "final"']);
+    const g = csv(
+      'unclosed.csv',
+      'testbed.walk,city,2018-01-01,0.5,1,src,,\ntestbed.walk,city,2018-02-01,0.5,1,"src,,\n',
+    );
+    expect(issues(g)).toEqual([
+      { file: g, line: 3, field: '', message: expect.stringMatching(/quoted field is never closed/) },
     ]);
   });
 

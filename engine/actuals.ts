@@ -18,11 +18,13 @@
  * max(10, 10 % of the replications).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { CsvError, parseCsvRows, type CsvRow } from '../data/csv.ts';
+import { weightedQuantiles } from '../models/lib/quantile.ts';
 import type { TargetDef, TargetEval } from './contract/index.ts';
-import { replicationMatrix, trajectories, type ReplicationMatrix } from './run.ts';
+import { replicationMatrix, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
-import { evaluateTarget, periodEnd, weightedQuantiles } from './targets.ts';
+import { alignedSeries, evaluateTarget, periodEnd, trajectories } from './targets.ts';
 
 export const MAX_ACTUALS_BYTES = 5 * 1024 * 1024;
 export const PLAN_START = '2017-01-01';
@@ -83,49 +85,6 @@ export function metricUnits(): Map<string, string> {
   return m;
 }
 
-/**
- * Parse CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF). Returns rows with their 1-based line numbers.
- * @example parseCsv('a,b\n"x, y",2\n') // → [{ line: 1, cells: ['a','b'] }, { line: 2, cells: ['x, y','2'] }]
- */
-export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      rowLine = line;
-    } else cell += ch;
-  }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
-  return rows;
-}
-
 const HEADER = ['metric', 'scope', 'date', 'value', 'unit', 'source', 'note'];
 
 function validScope(scope: string): boolean {
@@ -140,7 +99,7 @@ function validScope(scope: string): boolean {
 
 /**
  * Validate an actuals CSV file completely; throws ActualsError listing every bad row (nothing is returned partially).
- * @example readActuals('data/actuals/seed-facts.csv').length // → 9
+ * @example readActuals('data/actuals/seed-facts.csv').length // => 9
  */
 export function readActuals(
   file: string,
@@ -155,7 +114,14 @@ export function readActuals(
     if (e instanceof ActualsError) throw e;
     throw new ActualsError([{ file, line: 0, field: '', message: `cannot read: ${(e as Error).message}` }]);
   }
-  const rows = parseCsv(text);
+  let rows: CsvRow[];
+  try {
+    // Rows whose cells are all blank (",,,,") are spacing in a hand-edited sheet, not data.
+    rows = parseCsvRows(text, file).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  } catch (e) {
+    if (e instanceof CsvError) throw new ActualsError([{ file, line: e.line, field: '', message: e.detail }]);
+    throw e;
+  }
   const issues: ActualIssue[] = [];
   if (!rows.length)
     throw new ActualsError([
@@ -285,7 +251,7 @@ export function importanceWeights(
   let unmatched = 0;
   for (const a of rows) {
     if (a.date > until) continue;
-    const traj = trajectoriesCache(m, a.metric, a.scope);
+    const traj = alignedSeries(m, a.metric, a.scope);
     if (!traj) {
       unmatched++;
       continue;
@@ -327,47 +293,20 @@ export function importanceWeights(
   return { weights, ess, used, unmatched, warning };
 }
 
-const trajCache = new WeakMap<ReplicationMatrix, Map<string, { periods: string[]; values: number[][] } | null>>();
-/** Per replication values of one (metric, entity), aligned on the union of periods (NaN where missing). */
-function trajectoriesCache(
-  m: ReplicationMatrix,
-  metric: string,
-  entity: string,
-): { periods: string[]; values: number[][] } | null {
-  let c = trajCache.get(m);
-  if (!c) trajCache.set(m, (c = new Map()));
-  const key = `${metric}\u0000${entity}`;
-  if (c.has(key)) return c.get(key)!;
-  const ks = m.keys
-    .map((k, i) => ({ ...k, i }))
-    .filter((k) => k.metric === metric && k.entity === entity)
-    .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
-  const res = ks.length
-    ? {
-        periods: ks.map((k) => k.period),
-        values: Array.from({ length: m.reps }, (_, r) => ks.map((k) => m.values[k.i * m.reps + r]!)),
-      }
-    : null;
-  c.set(key, res);
-  return res;
-}
-
-/** Weighted P10/P50/P90 of every period of one (metric, entity). */
+/** Weighted type-7 P10/P50/P90 of every period of one (metric, entity) (NaN values and zero weights dropped). */
 export function weightedBand(
   m: ReplicationMatrix,
   metric: string,
   entity: string,
   weights: ArrayLike<number>,
 ): Array<{ period: string; p10: number; p50: number; p90: number }> {
-  const t = trajectoriesCache(m, metric, entity);
+  const t = alignedSeries(m, metric, entity);
   if (!t) return [];
   return t.periods.map((period, k) => {
-    const items: Array<{ key: number; w: number }> = [];
-    for (let r = 0; r < m.reps; r++) {
-      const v = t.values[r]![k]!;
-      if (!Number.isNaN(v)) items.push({ key: v, w: weights[r]! });
-    }
-    const [p10, p50, p90] = weightedQuantiles(items, [0.1, 0.5, 0.9]) as number[];
+    const vs = new Float64Array(m.reps);
+    for (let r = 0; r < m.reps; r++) vs[r] = t.values[r]![k]!;
+    // Type 7 on the importance weights (models/lib/quantile.ts), so the re-forecast band means what the prior does.
+    const [p10, p50, p90] = weightedQuantiles(vs, weights, [0.1, 0.5, 0.9]);
     return { period, p10: p10!, p50: p50!, p90: p90! };
   });
 }

@@ -10,7 +10,7 @@ import type { ModelOutput } from '../models/types.ts';
 
 /**
  * Encode a job output's series (artifacts are stored separately).
- * @example const bytes = encodeOutput({ series: [] }); decodeOutput(bytes).series // → []
+ * @example const bytes = encodeOutput({ series: [] }); decodeOutput(bytes).series // => []
  */
 export function encodeOutput(o: ModelOutput): Buffer {
   return deflateRawSync(serialize({ series: o.series }), { level: 1 });
@@ -18,7 +18,7 @@ export function encodeOutput(o: ModelOutput): Buffer {
 
 /**
  * Decode bytes written by `encodeOutput`.
- * @example decodeOutput(encodeOutput({ series: [] })).series.length // → 0
+ * @example decodeOutput(encodeOutput({ series: [] })).series.length // => 0
  */
 export function decodeOutput(b: Uint8Array): ModelOutput {
   return deserialize(inflateRawSync(b)) as ModelOutput;

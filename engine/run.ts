@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { quantileSorted } from 'simple-statistics';
 import { mixSeed } from '../models/lib/rng.ts';
 import type { JobSpec, ModelOutput } from '../models/types.ts';
 import type { SeriesRow, TargetDef, TargetEval } from './contract/index.ts';
@@ -18,7 +17,8 @@ import { ENGINE_ROOT } from './paths.ts';
 import { scenarioModels, type LoadedScenario, type Scenario } from './scenario.ts';
 import { decodeOutput } from './codec.ts';
 import type { JobRow, Store } from './store.ts';
-import { evaluateTarget, loadTargets, type Trajectory } from './targets.ts';
+import { evaluateTarget, loadTargets, trajectories } from './targets.ts';
+import { quantileSorted } from '../models/lib/quantile.ts';
 
 /** Attempts per job before the run fails (the first try plus 2 retries). */
 export const MAX_ATTEMPTS = 3;
@@ -449,28 +449,8 @@ export async function replicationMatrixAsync(
   return b.finish();
 }
 
-/** Trajectories of one (metric, entity) per replication, periods in time order. */
-export function trajectories(m: ReplicationMatrix, metric: string, entity: string): Trajectory[] {
-  const ks = m.keys
-    .map((k, i) => ({ ...k, i }))
-    .filter((k) => k.metric === metric && k.entity === entity)
-    .sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
-  if (ks.length === 0) return [];
-  const out: Trajectory[] = [];
-  for (let r = 0; r < m.reps; r++) {
-    const periods: string[] = [];
-    const values: number[] = [];
-    for (const k of ks) {
-      const v = m.values[k.i * m.reps + r]!;
-      if (!Number.isNaN(v)) {
-        periods.push(k.period);
-        values.push(v);
-      }
-    }
-    if (periods.length) out.push({ periods, values });
-  }
-  return out;
-}
+// The one trajectory extractor lives in targets.ts (with its consumer, evaluateTarget); re-exported for callers.
+export { trajectories };
 
 /**
  * P10/P50/P90/mean rows of one model's matrix and the evaluations of that model's targets.

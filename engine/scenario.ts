@@ -538,7 +538,7 @@ export function scenarioHash(s: Scenario, modelIds: string[]): string {
 
 /**
  * JSON with object keys sorted at every level, so equal content gives equal text.
- * @example stableStringify({ b: 1, a: [2, { d: 1, c: 0 }] }) // → '{"a":[2,{"c":0,"d":1}],"b":1}'
+ * @example stableStringify({ b: 1, a: [2, { d: 1, c: 0 }] }) // => '{"a":[2,{"c":0,"d":1}],"b":1}'
  */
 export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TargetDef } from './contract/index.ts';
 import { SHARED_DIR } from './paths.ts';
-import { evaluateTarget, loadTargets, periodEnd, weightedQuantiles } from './targets.ts';
+import {
+  alignedSeries,
+  evaluateTarget,
+  loadTargets,
+  periodEnd,
+  trajectories,
+  weightedDateQuantiles,
+} from './targets.ts';
 import { tmpDir } from './test/helpers.ts';
 
 const base: TargetDef = {
@@ -59,15 +66,69 @@ describe('targets', () => {
     expect(evaluateTarget(t, []).status).toBe('no-data');
     expect(evaluateTarget({ ...t, deadline: '2016-12-31' }, reps).status).toBe('no-data');
     expect(
-      weightedQuantiles(
+      weightedDateQuantiles(
         [
-          { key: 3, w: 1 },
-          { key: 1, w: 1 },
-          { key: 2, w: 2 },
+          { key: '2020-12-31', w: 1 },
+          { key: '2018-12-31', w: 1 },
+          { key: '2019-12-31', w: 2 },
         ],
         [0.25, 0.5, 1],
       ),
-    ).toEqual([1, 2, 3]);
+    ).toEqual(['2018-12-31', '2019-12-31', '2020-12-31']);
+  });
+
+  it('value P10/P50/P90 at the deadline are type-7 quantiles (R/numpy default), weighted under the re-forecast', () => {
+    // Ten replications with values 1..10 at the deadline. Type 7 (numpy.quantile, R quantile): h = 9p, so
+    // P10 = 1 + 0.9 = 1.9, P50 = 5.5, P90 = 9.1 (the old lower-CDF rule gave 1, 5 and 9).
+    const reps = Array.from({ length: 10 }, (_, r) => ({ periods: ['2020', '2021'], values: [0, r + 1] }));
+    const t = { ...base, threshold: 5, deadline: '2021-12-31' };
+    const e = evaluateTarget(t, reps);
+    expect([e.valueP10, e.valueP50, e.valueP90].map((v) => Number(v!.toFixed(12)))).toEqual([1.9, 5.5, 9.1]);
+    // Equal weights give the same band; weight on the top replication pulls P90 up towards 10.
+    const eq = evaluateTarget(
+      t,
+      reps,
+      reps.map(() => 2),
+    );
+    expect(eq.valueP90!).toBeCloseTo(9.1, 12);
+    const top = evaluateTarget(
+      t,
+      reps,
+      reps.map((_, r) => (r === 9 ? 10 : 1)),
+    );
+    expect(top.valueP90!).toBeGreaterThan(9.1);
+  });
+
+  it('the trajectory extractor keeps replication r at index r, so weights stay aligned when one has no value', () => {
+    // Keys in stored (not time) order; replication 1 has no value at all, replication 2 misses 2020.
+    const m = {
+      keys: [
+        { metric: 'x', entity: 'city', period: '2021' },
+        { metric: 'y', entity: 'city', period: '2021' },
+        { metric: 'x', entity: 'city', period: '2020' },
+      ],
+      values: [2, NaN, 3, 9, 9, 9, 1, NaN, NaN],
+      reps: 3,
+    };
+    const a = alignedSeries(m, 'x', 'city')!;
+    expect(a.periods).toEqual(['2020', '2021']);
+    expect(a.values.map((v) => Array.from(v))).toEqual([
+      [1, 2],
+      [NaN, NaN],
+      [NaN, 3],
+    ]);
+    expect(alignedSeries(m, 'x', '370302')).toBeNull();
+    const reps = trajectories(m, 'x', 'city');
+    expect(reps).toEqual([
+      { periods: ['2020', '2021'], values: [1, 2] },
+      { periods: [], values: [] },
+      { periods: ['2021'], values: [3] },
+    ]);
+    const t = { ...base, threshold: 2.5, deadline: '2021-12-31' };
+    // Only replication 2 (value 3) meets it; weight 3 on it and 100 on the empty replication 1, which must not count.
+    expect(evaluateTarget(t, reps, [1, 100, 3]).pMet).toBeCloseTo(0.75, 12);
+    expect(evaluateTarget(t, trajectories(m, 'y', 'city')).pMet).toBe(1);
+    expect(evaluateTarget(t, [{ periods: [], values: [] }]).status).toBe('no-data');
   });
 
   it('targets.yaml is valid, unique and matches PLAN-FACTS deadlines', () => {
@@ -83,7 +144,7 @@ describe('targets', () => {
     }
     // Plan-sourced targets quote the article: their source sentence must appear in it (ellipses mark omissions).
     const article = path.join(SHARED_DIR, 'plan', 'zibo-smart-city-2017-review.txt');
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(article, 'utf8').replace(/\s+/g, '');
     } catch {

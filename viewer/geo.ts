@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCsvRecords } from '../data/csv.ts';
 
 /** One district/county polygon (WGS-84 degrees). */
 export interface GeoDistrict {
@@ -53,42 +54,12 @@ export interface ZiboGeo {
   sites: GeoSite[];
 }
 
-/**
- * Minimal RFC-4180 CSV parser (quoted fields, doubled quotes); returns header-keyed rows.
- * @example parseCsv('a,b\n1,"x,y"\n') // → [{ a: '1', b: 'x,y' }]
- */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  const header = (rows.shift() ?? []).map((h) => h.trim().replace(/^\uFEFF/, ''));
-  return rows.map((r) => Object.fromEntries(header.map((h, j) => [h, (r[j] ?? '').trim()])));
+/** Header-keyed rows of a CSV file with trimmed cells (data/csv.ts does the parsing); `line` is the file's line. */
+function readCsvRecords(file: string, required: string[]): Array<{ line: number; r: Record<string, string> }> {
+  return parseCsvRecords(readFileSync(file, 'utf8'), file, required).map(({ line, record }) => {
+    for (const k in record) record[k] = record[k]!.trim();
+    return { line, r: record };
+  });
 }
 
 function pick(obj: Record<string, unknown>, keys: string[]): unknown {
@@ -160,20 +131,20 @@ function readDistricts(file: string): GeoDistrict[] {
 
 function readRoads(nodeFile: string, linkFile: string): GeoRoad[] {
   const nodes = new Map<string, [number, number]>();
-  for (const [i, n] of parseCsv(readFileSync(nodeFile, 'utf8')).entries()) {
+  for (const { line, r: n } of readCsvRecords(nodeFile, ['node_id', 'x_coord', 'y_coord'])) {
     const x = Number(n.x_coord),
       y = Number(n.y_coord);
     if (!n.node_id || !Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new Error(`${nodeFile}: line ${i + 2}: node_id, x_coord and y_coord (WGS-84 degrees) are required`);
+      throw new Error(`${nodeFile}: line ${line}: node_id, x_coord and y_coord (WGS-84 degrees) are required`);
     }
     nodes.set(n.node_id, [x, y]);
   }
   const roads: GeoRoad[] = [];
-  for (const [i, l] of parseCsv(readFileSync(linkFile, 'utf8')).entries()) {
+  for (const { line, r: l } of readCsvRecords(linkFile, ['link_id', 'from_node_id', 'to_node_id'])) {
     const a = nodes.get(l.from_node_id),
       b = nodes.get(l.to_node_id);
     if (!a || !b)
-      throw new Error(`${linkFile}: line ${i + 2}: link ${l.link_id} refers to a node missing from node.csv`);
+      throw new Error(`${linkFile}: line ${line}: link ${l.link_id} refers to a node missing from node.csv`);
     const straightM = Math.hypot((b[0] - a[0]) * 111_320 * Math.cos((a[1] * Math.PI) / 180), (b[1] - a[1]) * 110_540);
     roads.push({
       id: l.link_id,

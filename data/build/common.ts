@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatCsv } from '../csv.ts';
 import gcoordModule from 'gcoord';
 
 // gcoord's .d.ts declares a default export, but its CommonJS build has none: under NodeNext the default import is
@@ -88,7 +89,7 @@ export function npmCached(src: NpmSource): boolean {
 /**
  * GCJ-02 ("Mars coordinates", used by Amap and the DataV-derived outlines) → WGS-84, rounded to 1e-5° (~1 m).
  * @example
- * gcjToWgs([118.018, 36.807]) // → [118.01203, 36.80659]
+ * gcjToWgs([118.018, 36.807]) // => [118.01203, 36.80659]
  */
 export function gcjToWgs(p: LonLat): LonLat {
   const [lon, lat] = gcoord.transform(p, gcoord.GCJ02, gcoord.WGS84) as LonLat;
@@ -107,7 +108,7 @@ export function wgsToGcj(p: LonLat): LonLat {
 /**
  * Rounds half away from zero to `digits` decimals and removes -0, so output text is stable across runs.
  * @example
- * round(1.23456, 2) // 1.23
+ * round(1.23456, 2) // => 1.23
  */
 export function round(x: number, digits: number): number {
   const f = 10 ** digits;
@@ -116,17 +117,16 @@ export function round(x: number, digits: number): number {
 }
 
 /**
- * Serialises rows to CSV (header from `columns`; values containing comma, quote or newline are quoted).
+ * Serialises rows to CSV with data/csv.ts (header from `columns`; values containing comma, quote or a line break are
+ * quoted; null is empty).
  * @example
- * toCsv(['a', 'b'], [{ a: 1, b: 'x,y' }]) // 'a,b\n1,"x,y"\n'
+ * toCsv(['a', 'b'], [{ a: 1, b: 'x,y' }]) // => 'a,b\n1,"x,y"\n'
  */
 export function toCsv(columns: readonly string[], rows: readonly Record<string, string | number | null>[]): string {
-  const esc = (v: string | number | null): string => {
-    if (v === null) return '';
-    const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => esc(r[c] ?? null)).join(','))].join('\n') + '\n';
+  return formatCsv(
+    columns,
+    rows.map((r) => columns.map((c) => r[c] ?? null)),
+  );
 }
 
 /** Build outputs keyed by path relative to data/. */

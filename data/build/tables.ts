@@ -10,7 +10,7 @@ export const YEARS = [2017, 2018, 2019, 2020, 2021] as const;
 /**
  * Splits `total` into integers proportional to `weights` (largest remainder), so the parts sum exactly to total.
  * @example
- * apportion(10, [1, 1, 1]) // [4, 3, 3]
+ * apportion(10, [1, 1, 1]) // => [4, 3, 3]
  */
 export function apportion(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
@@ -57,7 +57,7 @@ export function cityPopulation(year: number): { value: number; grade: Grade; met
 /**
  * 2020 resident population per district: census where found (F), else the remainder shared by REMAINDER_WEIGHTS (D).
  * @example
- * districtPopulation2020()['370303'] // { value: 1272967, grade: 'F' }
+ * districtPopulation2020()['370303'] // => { value: 1272967, grade: 'F' }
  */
 export function districtPopulation2020(): Record<string, { value: number; grade: Grade }> {
   const firm = Object.values(CENSUS_2020).reduce((a, b) => a + b, 0);
@@ -79,7 +79,7 @@ export function districtPopulation2020(): Record<string, { value: number; grade:
 /**
  * Population rows: district × year, the 2020 split scaled to each year's city total, plus the city row per year.
  * @example
- * populationRows().filter((r) => r.year === 2017).length // 9
+ * populationRows().filter((r) => r.year === 2017).length // => 9
  */
 export function populationRows(): { code: string; year: number; population: number; grade: Grade; method: string }[] {
   const p2020 = districtPopulation2020();
@@ -133,7 +133,7 @@ export const VEHICLE_METHOD = {
 /**
  * National car stock at decimal year t (year-end = year + 1.0), geometric interpolation / extrapolation.
  * @example
- * nationalCars(2020) // 260e6
+ * nationalCars(2020) // => 260e6
  */
 export function nationalCars(t: number): number {
   const pts = VEHICLE_METHOD.national;

@@ -9,7 +9,6 @@ import {
   loadRoadNetwork,
   loadSites,
   loadZones,
-  parseCsv,
   ZIBO_DATA_DIR,
 } from '../index.ts';
 
@@ -25,14 +24,9 @@ function corrupt(file: string, edit: (text: string) => string): string {
 }
 
 describe('data/index.ts loaders', () => {
-  it('parseCsv handles quotes, embedded commas and line numbers', () => {
-    expect(parseCsv('a,b\n1,"x,""y"""\n\n3,4\n')).toEqual({
-      header: ['a', 'b'],
-      rows: [
-        { line: 2, cells: ['1', 'x,"y"'] },
-        { line: 4, cells: ['3', '4'] },
-      ],
-    });
+  it('malformed CSV quoting names the file and line (data/csv.ts parses every data file)', () => {
+    const d = corrupt('network/link.csv', (t) => t.replace(/\n(\d+),/, (_m, id) => `\n${id},"unclosed `));
+    expect(() => loadRoadNetwork({ dir: d })).toThrow(/network\/link\.csv:2: column \d+: quoted field is never closed/);
   });
 
   it('a bad number names the file, line and field', () => {

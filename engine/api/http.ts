@@ -114,7 +114,7 @@ function drain(req: http.IncomingMessage): void {
  * Split an API path into decoded segments, rejecting malformed encoding and segments that could name a folder
  * (`..`, `.`, empty, or containing `/`, `\` or NUL after decoding).
  * @throws ApiError 400
- * @example apiSegments('/api/runs/3/bundle') // → ['api', 'runs', '3', 'bundle']
+ * @example apiSegments('/api/runs/3/bundle') // => ['api', 'runs', '3', 'bundle']
  */
 export function apiSegments(pathname: string): string[] {
   const raw = pathname.split('/').filter(Boolean);
@@ -133,7 +133,7 @@ export function apiSegments(pathname: string): string[] {
 
 /**
  * A positive integer run id from a path segment.
- * @example runIdOf('12') // → 12
+ * @example runIdOf('12') // => 12
  */
 export function runIdOf(s: string | undefined): number {
   const id = Number(s);

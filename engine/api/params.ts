@@ -83,7 +83,7 @@ export function getPath(obj: unknown, p: string): unknown {
 
 /**
  * A nested override object that sets one dotted path (for `loadScenario(..., { overrides })`).
- * @example overrideAt('rollout', 'crews.perCounty', 3) // → { rollout: { crews: { perCounty: 3 } } }
+ * @example overrideAt('rollout', 'crews.perCounty', 3) // => { rollout: { crews: { perCounty: 3 } } }
  */
 export function overrideAt(model: string, p: string, value: unknown): Record<string, unknown> {
   let v: unknown = value;

@@ -46,7 +46,7 @@ const cells = (l: string) =>
 
 /**
  * Render Markdown to HTML.
- * @example renderMarkdown('# Title\n\nSome `code`.') // → '<h1 id="title">Title</h1>\n<p>Some <code>code</code>.</p>'
+ * @example renderMarkdown('# Title\n\nSome `code`.') // => '<h1 id="title">Title</h1>\n<p>Some <code>code</code>.</p>'
  */
 export function renderMarkdown(md: string, opts: { headingOffset?: number } = {}): string {
   const lines = md.replace(/\r\n?/g, '\n').split('\n');

@@ -6,7 +6,7 @@
 
 /**
  * Deep merge for scenarios: objects merge recursively, everything else (arrays, scalars, null) in `over` replaces.
- * @example deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } }) // → { a: { b: 1, c: [3] } }
+ * @example deepMerge({ a: { b: 1, c: [1, 2] } }, { a: { c: [3] } }) // => { a: { b: 1, c: [3] } }
  */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (isPlainObject(base) && isPlainObject(over)) {

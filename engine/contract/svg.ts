@@ -178,7 +178,7 @@ function hex(c: string): [number, number, number] {
 
 /**
  * A colour on a ramp, t in [0, 1].
- * @example ramp(0.5) // → '#6baed6'
+ * @example ramp(0.5) // => '#6baed6'
  */
 export function ramp(t: number, stops = SEQ): string {
   const u = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (stops.length - 1);

@@ -1,22 +1,18 @@
 /**
  * CSV per series for spreadsheet users: one file per metric (`<model>/<metric>.csv`, rows entity × period with
  * P10/P50/P90/mean/n), plus `targets.csv` (every target with its evaluation) and `README.txt` naming units.
- * Files start with a UTF-8 byte-order mark so Excel shows the Chinese titles correctly.
+ * Files start with a UTF-8 byte-order mark so Excel shows the Chinese titles correctly, and end lines with CRLF;
+ * cells are written by data/csv.ts (the project's one CSV writer).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatCsv } from '../../data/csv.ts';
 import type { SeriesRow, TargetDef } from '../contract/index.ts';
 import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
 
 const BOM = '\uFEFF';
-
-/** One CSV cell (quoted when it holds a comma, quote or line break). @example csvCell('a,b') // → '"a,b"' */
-export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /** A file-name-safe version of a metric id. @example safeName('traffic.linkVc') // → 'traffic.linkVc' */
 export function safeName(s: string): string {
@@ -53,44 +49,46 @@ export function writeCsvDir(
   const index: string[] = [];
   for (const [k, rows] of byMetric) {
     const [model, metric] = k.split('/') as [string, string];
-    const lines = ['entity,period,p10,p50,p90,mean,n'];
-    for (const r of rows) lines.push([r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n].map(csvCell).join(','));
     const rel = `${safeName(model)}/${safeName(metric)}.csv`;
-    write(rel, lines.join('\r\n') + '\r\n');
+    write(
+      rel,
+      formatCsv(
+        ['entity', 'period', 'p10', 'p50', 'p90', 'mean', 'n'],
+        rows.map((r) => [r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n]),
+        '\r\n',
+      ),
+    );
     const u = units.get(metric);
     index.push(`${rel}\t${u?.unit ?? ''}\t${u?.title ?? ''}\t${rows.length} rows`);
   }
   const evals = new Map(store.targetEvals(runId).map((e) => [e.targetId, e]));
-  const tl = [
-    'id,title,titleZh,source,metric,entity,comparator,threshold,unit,deadline,pMet,status,dateP50,dateP90,valueP10,valueP50,valueP90',
-  ];
-  for (const t of targets) {
-    const e = evals.get(t.id);
-    tl.push(
-      [
-        t.id,
-        t.title,
-        t.titleZh ?? '',
-        t.source,
-        t.metric,
-        t.entity,
-        t.comparator,
-        t.threshold,
-        t.unit,
-        t.deadline,
-        e?.pMet,
-        e?.status ?? 'no-data',
-        e?.dateP50,
-        e?.dateP90,
-        e?.valueP10,
-        e?.valueP50,
-        e?.valueP90,
-      ]
-        .map(csvCell)
-        .join(','),
+  const targetHeader =
+    'id,title,titleZh,source,metric,entity,comparator,threshold,unit,deadline,pMet,status,dateP50,dateP90,valueP10,valueP50,valueP90'.split(
+      ',',
     );
-  }
-  write('targets.csv', tl.join('\r\n') + '\r\n');
+  const targetRows = targets.map((t) => {
+    const e = evals.get(t.id);
+    return [
+      t.id,
+      t.title,
+      t.titleZh ?? '',
+      t.source,
+      t.metric,
+      t.entity,
+      t.comparator,
+      t.threshold,
+      t.unit,
+      t.deadline,
+      e?.pMet,
+      e?.status ?? 'no-data',
+      e?.dateP50,
+      e?.dateP90,
+      e?.valueP10,
+      e?.valueP50,
+      e?.valueP90,
+    ];
+  });
+  write('targets.csv', formatCsv(targetHeader, targetRows, '\r\n'));
   write(
     'README.txt',
     [

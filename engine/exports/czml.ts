@@ -16,7 +16,7 @@ const HEIGHT_AT_ONE_M = 20_000;
 
 /**
  * The time interval a period covers, ISO 8601: `2019-06` → `2019-06-01T00:00:00Z/2019-07-01T00:00:00Z`.
- * @example periodInterval('2019') // → '2019-01-01T00:00:00Z/2020-01-01T00:00:00Z'
+ * @example periodInterval('2019') // => '2019-01-01T00:00:00Z/2020-01-01T00:00:00Z'
  */
 export function periodInterval(p: string): string {
   const y = Number(p.slice(0, 4));

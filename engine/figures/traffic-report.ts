@@ -6,7 +6,7 @@
  * `--compare`, the paired VHT change of a what-if (same replication worlds). The README's Zibo tables come from this.
  */
 import path from 'node:path';
-import { quantileSorted } from 'simple-statistics';
+import { quantileSorted } from '../../models/lib/quantile.ts';
 import { createRng } from '../../models/lib/rng.ts';
 import { loadTrafficInputs, runTraffic } from '../../models/traffic/model.ts';
 import { trafficParamsSchema, type TrafficParams } from '../../models/traffic/params.ts';

@@ -1,6 +1,6 @@
 /** CSV tables of network sources with errors that name the file, the line and the column, and say how to fix it. */
 import { existsSync, readFileSync } from 'node:fs';
-import { parseCsv } from '../../data/index.ts';
+import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
 import { NetworkInputError } from './errors.ts';
 
 export interface Row {
@@ -20,7 +20,14 @@ export interface Row {
 export function readTable(file: string, required: readonly string[]): { rows: Row[]; has: (c: string) => boolean } {
   if (!existsSync(file))
     throw new NetworkInputError(file, '', 'file not found', `add ${file.split(/[\\/]/).pop()} to the folder`);
-  const { header, rows } = parseCsv(readFileSync(file, 'utf8'));
+  let table: CsvTable;
+  try {
+    table = parseCsv(readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    throw new NetworkInputError(file, `line ${e.line}, column ${e.column}`, e.detail, 'fix the quoting of that cell');
+  }
+  const { header, rows } = table;
   const h = header.map((x) => x.trim().toLowerCase());
   const missing = required.filter((c) => !h.includes(c));
   if (missing.length)

@@ -8,7 +8,7 @@
 
 /**
  * Erlang B blocking probability for c servers and load a.
- * @example erlangB(2, 1) // → 0.2
+ * @example erlangB(2, 1) // => 0.2
  */
 export function erlangB(c: number, a: number): number {
   let b = 1;

@@ -371,7 +371,7 @@ export interface ClimateDaily {
 
 /**
  * Allocate climate outputs for n days (reuse across runs: `simulateClimate` overwrites every field).
- * @example const out = allocClimate(365); out.tinMinC.length // 365
+ * @example const out = allocClimate(365); out.tinMinC.length // => 365
  */
 export function allocClimate(n: number): ClimateDaily {
   return {

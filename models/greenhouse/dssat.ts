@@ -16,7 +16,7 @@ export interface DssatWeather {
 
 /**
  * Convert a year and 1-based day of year to an ISO date (UTC).
- * @example isoFromYearDoy(1994, 60) // '1994-03-01'
+ * @example isoFromYearDoy(1994, 60) // => '1994-03-01'
  */
 export function isoFromYearDoy(year: number, doy: number): string {
   const d = new Date(Date.UTC(year, 0, doy));

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseCsvRecords } from '../../data/csv.ts';
 import { parseWth, type DssatWeather } from './dssat.ts';
 import { runSimple, type SimpleResult } from './simple.ts';
 
@@ -61,7 +62,7 @@ export type Experiment = z.infer<typeof experimentSchema>;
 
 /**
  * Read and validate `experiment.json` in a folder; errors name the file and the field.
- * @example const exp = readExperiment('../shared/validation/greenhouse/simple-tomato-UFBR9401'); exp.cultivar.tsum // 2800
+ * @example const exp = readExperiment('../shared/validation/greenhouse/simple-tomato-UFBR9401'); exp.cultivar.tsum // => 2800
  */
 export function readExperiment(folder: string): Experiment {
   const file = path.join(folder, 'experiment.json');
@@ -73,7 +74,7 @@ export function readExperiment(folder: string): Experiment {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const r = experimentSchema.safeParse(raw);
   if (!r.success) {
@@ -100,7 +101,8 @@ export interface ExperimentRun {
 
 /**
  * Run SIMPLE on an experiment folder (weather from the sowing day, irrigation added to rain).
- * @example const run = runExperimentFolder(folder); run.result.biomassKgPerHa.at(-1) // ≈ 12405 for UFBR9401
+ * @example const run = runExperimentFolder('../shared/validation/greenhouse/simple-tomato-UFBR9401');
+ * Math.round(run.result.biomassKgPerHa.at(-1)) // => 12405
  */
 export function runExperimentFolder(folder: string): ExperimentRun {
   const exp = readExperiment(folder);
@@ -149,20 +151,17 @@ export function runExperimentFolder(folder: string): ExperimentRun {
 }
 
 /**
- * Parse a simple CSV (no quoting) with a header row into records of strings; short rows are errors naming the line.
- * @example parseCsv('a,b\n1,2', 'x.csv') // [{ a: '1', b: '2' }]
+ * Header-keyed records of a CSV (data/csv.ts: RFC 4180 quoting, BOM, CRLF), cells trimmed; a file without data
+ * rows or with a row of the wrong length is an error naming the file and line.
+ * @example readCsvRecords('a,b\n1, 2\n', 'x.csv') // => [{ a: '1', b: '2' }]
+ * @example readCsvRecords('a,b\n', 'x.csv') // throws 'x.csv: expected a header row and at least one data row'
  */
-export function parseCsv(text: string, file: string): Array<Record<string, string>> {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new Error(`${file}: expected a header row and at least one data row`);
-  const head = lines[0].split(',').map((h) => h.trim());
-  return lines.slice(1).map((l, i) => {
-    const cells = l.split(',');
-    if (cells.length < head.length)
-      throw new Error(`${file}:${i + 2}: ${cells.length} fields, header has ${head.length}`);
-    const rec: Record<string, string> = {};
-    head.forEach((h, j) => (rec[h] = cells[j].trim()));
-    return rec;
+export function readCsvRecords(text: string, file: string): Array<Record<string, string>> {
+  const recs = parseCsvRecords(text, file);
+  if (recs.length === 0) throw new Error(`${file}: expected a header row and at least one data row`);
+  return recs.map(({ record }) => {
+    for (const k in record) record[k] = record[k]!.trim();
+    return record;
   });
 }
 
@@ -184,7 +183,7 @@ export interface GradeReport {
 /**
  * Run the experiment and compare each day's Biomass and Yield with the expected CSV (columns Day or DATE,
  * Biomass, Yield). A run that ends on a different day than the reference fails too.
- * @example gradeExperimentFolder(folder).pass // true when every day is within 1 kg/ha
+ * @example gradeExperimentFolder('../shared/validation/greenhouse/simple-tomato-UFBR9401').pass // => true
  */
 export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): GradeReport {
   const run = runExperimentFolder(folder);
@@ -193,7 +192,7 @@ export function gradeExperimentFolder(folder: string, toleranceKgPerHa = 1): Gra
   const efile = path.join(folder, expName);
   if (!existsSync(efile))
     throw new Error(`${path.join(folder, 'experiment.json')}: expected CSV "${expName}" not found`);
-  const rows = parseCsv(readFileSync(efile, 'utf8'), efile);
+  const rows = readCsvRecords(readFileSync(efile, 'utf8'), efile);
   for (const col of ['Biomass', 'Yield'])
     if (!(col in rows[0]))
       throw new Error(`${efile}: column "${col}" missing (have ${Object.keys(rows[0]).join(', ')})`);

@@ -207,7 +207,7 @@ export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
 
 /**
  * Smart adoption share for a harvest year: the value of that year, else of the last earlier year given, else 0.
- * @example adoptionShare({ '2017': 0.1, '2019': 0.3 }, 2018) // → 0.1
+ * @example adoptionShare({ '2017': 0.1, '2019': 0.3 }, 2018) // => 0.1
  */
 export function adoptionShare(byYear: Record<string, number>, year: number): number {
   let best = -Infinity;

@@ -91,7 +91,7 @@ export interface SimpleResult {
 
 /**
  * Mean-temperature growth response f(Temp) (paper eq. 3): 0 below Tbase, linear to 1 at Topt, 1 above.
- * @example fTemp(16, 6, 26) // → 0.5
+ * @example fTemp(16, 6, 26) // => 0.5
  */
 export function fTemp(tmeanC: number, tbase: number, topt: number): number {
   if (tmeanC >= topt) return 1;
@@ -101,7 +101,7 @@ export function fTemp(tmeanC: number, tbase: number, topt: number): number {
 
 /**
  * Heat-stress response f(Heat) on daily Tmax (paper eq. 4): 1 up to Theat, linear to 0 at Text.
- * @example fHeat(38.5, 32, 45) // → 0.5
+ * @example fHeat(38.5, 32, 45) // => 0.5
  */
 export function fHeat(tmaxC: number, theat: number, text: number): number {
   if (tmaxC <= theat) return 1;
@@ -113,7 +113,7 @@ export function fHeat(tmaxC: number, theat: number, text: number): number {
 /**
  * CO2 response f(CO2) (paper eq. 5 / R `CO2_Response`). S_CO2 is tabulated in % per ppm, hence the 0.01 that some
  * ports drop (they are then wrong by 100×). Saturates at 700 ppm.
- * @example fCo2(700, 0.07) // → 1.245
+ * @example fCo2(700, 0.07) // => 1.245
  */
 export function fCo2(co2Ppm: number, sCo2: number): number {
   if (co2Ppm >= 700) return 1 + (sCo2 * 350) / 100;

@@ -36,7 +36,7 @@ export interface DailyWeather {
 
 /**
  * Allocate a daily series of n days.
- * @example const w = allocDaily(365); w.tmaxC.length // 365
+ * @example const w = allocDaily(365); w.tmaxC.length // => 365
  */
 export function allocDaily(n: number): DailyWeather {
   return {
@@ -236,7 +236,7 @@ export interface HourlyWeather {
 
 /**
  * Allocate hourly arrays for n days.
- * @example allocHourly(365).tempC.length // 8760
+ * @example allocHourly(365).tempC.length // => 8760
  */
 export function allocHourly(nDays: number): HourlyWeather {
   return { nHours: nDays * 24, tempC: new Float64Array(nDays * 24), ghiWPerM2: new Float64Array(nDays * 24) };

@@ -24,7 +24,7 @@ for (let k = 0; k < N_MONTHS; k++) DAY_MONTH.fill(k, MONTH_START[k]!, MONTH_STAR
 
 /**
  * Day number (days since 2017-01-01) of an ISO date `YYYY-MM-DD` (midnight at its start).
- * @example dayOf('2017-02-01') // → 31
+ * @example dayOf('2017-02-01') // => 31
  */
 export function dayOf(iso: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -44,7 +44,7 @@ export function monthStartDay(monthIndex: number): number {
 /**
  * Day number of the end of month `monthIndex` (= start of the next month): "live by the end of 2018-12" means
  * finish ≤ monthEndDay(23).
- * @example monthEndDay(0) // → 31
+ * @example monthEndDay(0) // => 31
  */
 export function monthEndDay(monthIndex: number): number {
   return monthStartDay(monthIndex + 1);
@@ -99,7 +99,7 @@ export function decimalYear(day: number): number {
 
 /**
  * Period labels `YYYY-MM` for the months of the given years, and the index of their first month.
- * @example monthPeriods([2017, 2018]).labels.length // → 24
+ * @example monthPeriods([2017, 2018]).labels.length // => 24
  */
 export function monthPeriods(years: readonly number[]): { labels: string[]; firstMonth: number } {
   const y0 = Math.min(...years);
@@ -113,7 +113,7 @@ export function monthPeriods(years: readonly number[]): { labels: string[]; firs
 
 /**
  * Add whole calendar months to an ISO date and return the day number (day of month clamped to the target month).
- * @example addMonthsDay('2018-01-31', 1) // → dayOf('2018-02-28')
+ * @example addMonthsDay('2018-01-31', 1) // => dayOf('2018-02-28')
  */
 export function addMonthsDay(iso: string, months: number): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);

@@ -88,7 +88,7 @@ function childrenOf(n: RawNode | undefined): unknown[] | undefined {
  * Read the division tree through the data layer (`data/index.ts` → `loadDivisions`, which validates
  * data/zibo/divisions.json and names file and field on errors) and reduce it to counts.
  * `dir` reads `divisions.json` from another folder (tests use models/rollout/fixtures/small/).
- * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // → 88
+ * @example loadHierarchy().counties.reduce((s, c) => s + c.towns.length, 0) // => 88
  */
 export function loadHierarchy(dir?: string): Hierarchy {
   const tree = loadDivisions(dir ? { dir } : {});

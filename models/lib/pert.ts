@@ -23,7 +23,7 @@ export type DurationShape = 'classic' | 'vose' | 'triangular';
 
 /**
  * PERT mean (a + 4m + b)/6.
- * @example pertMean({ a: 5, m: 10, b: 30 }) // → 11.666…
+ * @example pertMean({ a: 5, m: 10, b: 30 }) // => 12.5
  */
 export function pertMean(t: ThreePoint): number {
   return (t.a + 4 * t.m + t.b) / 6;
@@ -49,7 +49,7 @@ export function voseSd(t: ThreePoint): number {
 /**
  * Triangular inverse CDF: with Fm = (m − a)/(b − a), x = a + √(u(b − a)(m − a)) if u < Fm,
  * else b − √((1 − u)(b − a)(b − m)).
- * @example triangularInv(0.5, 0, 0.5, 1) // → 0.5
+ * @example triangularInv(0.5, 0, 0.5, 1) // => 0.5
  */
 export function triangularInv(u: number, a: number, m: number, b: number): number {
   const w = b - a;
@@ -60,7 +60,7 @@ export function triangularInv(u: number, a: number, m: number, b: number): numbe
 
 /**
  * Triangular CDF (used to check the inverse).
- * @example triangularCdf(0.5, 0, 0.5, 1) // → 0.5
+ * @example triangularCdf(0.5, 0, 0.5, 1) // => 0.5
  */
 export function triangularCdf(x: number, a: number, m: number, b: number): number {
   if (x <= a) return 0;

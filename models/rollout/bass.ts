@@ -8,8 +8,8 @@
  */
 
 /**
- * Bass cumulative adoption share F(t); 0 for t ≤ 0.
- * @example bassF(1, 0.1, 0.5) // → ≈ 0.1196 (12 % after one year with p = 0.1, q = 0.5 per year)
+ * Bass cumulative adoption share F(t); 0 for t ≤ 0. With p = 0.1 and q = 0.5 per year, 12 % adopt in the first year.
+ * @example bassF(1, 0.1, 0.5).toFixed(4) // => '0.1205'
  */
 export function bassF(t: number, p: number, q: number): number {
   if (t <= 0) return 0;
@@ -20,7 +20,7 @@ export function bassF(t: number, p: number, q: number): number {
 /**
  * Inverse of the Bass CDF: the time at which share F is reached, t = −ln((1 − F)/(1 + (q/p)F))/(p + q).
  * Used to draw individual adoption times (F = U ~ uniform gives a time distributed as the Bass curve).
- * @example bassInverse(bassF(2, 0.1, 0.5), 0.1, 0.5) // → 2
+ * @example bassInverse(bassF(2, 0.1, 0.5), 0.1, 0.5) // => 2
  */
 export function bassInverse(f: number, p: number, q: number): number {
   if (f <= 0) return 0;
@@ -52,7 +52,7 @@ export function bassDiscrete(p: number, q: number, dt: number, out: Float64Array
 
 /**
  * Linear ramp from `s0` at t = 0 with slope `ratePerUnit`, clamped to [0, 1].
- * @example linearRamp(2, 0.72, 0.12) // → 0.96
+ * @example linearRamp(2, 0.72, 0.12) // => 0.96
  */
 export function linearRamp(t: number, s0: number, ratePerUnit: number): number {
   const s = s0 + ratePerUnit * Math.max(0, t);

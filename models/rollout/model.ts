@@ -685,7 +685,7 @@ function groups(nCounty: number) {
 
 /**
  * Human-readable name of a task kind (for reports and debugging).
- * @example kindName(KIND.village) // → 'village access'
+ * @example kindName(KIND.village) // => 'village access'
  */
 export function kindName(k: number): string {
   return KIND_NAMES[k] ?? `kind ${k}`;

@@ -46,7 +46,7 @@ export interface AssignResult {
 
 /**
  * Split origins 0..numZones into `blocks` contiguous ranges of near-equal size.
- * @example originBlocks(10, 3) // → Int32Array [0, 4, 7, 10]
+ * @example originBlocks(10, 3) // => Int32Array.of(0, 3, 7, 10)
  */
 export function originBlocks(numZones: number, blocks: number): Int32Array {
   const k = Math.max(1, Math.min(blocks, numZones));

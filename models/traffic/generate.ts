@@ -20,7 +20,7 @@ export interface GeneratedCase {
 
 /**
  * Generate the ChicagoSketch-size test network.
- * @example const { net, demand } = generateChicagoLike(1); net.numLinks // → 2950
+ * @example const { net, demand } = generateChicagoLike(1); net.numLinks // => 2950
  */
 export function generateChicagoLike(seed = 1, demandScale = 1): GeneratedCase {
   const rng = createRng(seed);

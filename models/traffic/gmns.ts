@@ -9,39 +9,13 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseCsv } from '../../data/index.ts';
+import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
+import type { GmnsLink, GmnsNode } from '../../data/index.ts';
 import { InputFileError } from './tntp.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
-/** A GMNS node (field names as in data/index.ts `RoadNode`). */
-export interface GmnsNode {
-  nodeId: number;
-  name?: string;
-  lon: number;
-  lat: number;
-  nodeType: string;
-  zoneId: number | null;
-  districtCode?: string;
-}
-
-/** A GMNS link (field names as in data/index.ts `RoadLink`). */
-export interface GmnsLink {
-  linkId: number;
-  name?: string;
-  fromNodeId: number;
-  toNodeId: number;
-  lengthM: number;
-  lanes: number;
-  capacityVehPerHPerLane: number;
-  freeSpeedKmPerH: number;
-  linkType?: string;
-  signalized?: boolean;
-  districtCode?: string;
-  /** BPR B (GMNS VDF_alpha); default 0.15. */
-  vdfAlpha?: number;
-  /** BPR power (GMNS VDF_beta); default 4. */
-  vdfBeta?: number;
-}
+// The node and link types live with data's typed loader (one type per thing); re-exported for the models.
+export type { GmnsLink, GmnsNode };
 
 /** A network built from GMNS tables, with the original records kept for outputs (district, type, signals). */
 export interface GmnsNetwork {
@@ -55,7 +29,8 @@ export interface GmnsNetwork {
 /**
  * Build the model's Network from GMNS records. Throws on dangling node ids, duplicate zone ids, or links with
  * non-positive length, lanes, capacity or speed.
- * @example const g = networkFromGmns(nodes, links); g.net.numZones // number of centroids
+ * @example const { gmns } = readGmnsFolder('models/traffic/fixtures/gmns-small');
+ * networkFromGmns(gmns.nodes, gmns.links).net.numZones // => 4
  */
 export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gmns'): GmnsNetwork {
   const index = new Map<number, number>();
@@ -143,7 +118,14 @@ function readTable(
   has: (c: string) => boolean;
 } {
   if (!existsSync(file)) throw new Error(`${file} is missing`);
-  const { header, rows } = parseCsv(readFileSync(file, 'utf8'));
+  let table: CsvTable;
+  try {
+    table = parseCsv(readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    if (e instanceof CsvError) throw new InputFileError(file, e.line, e.column, e.detail);
+    throw e;
+  }
+  const { header, rows } = table;
   const h = header.map((x) => x.trim().toLowerCase());
   for (const c of required) {
     if (!h.includes(c))
@@ -173,7 +155,7 @@ function readTable(
 
 /**
  * Read a GMNS folder: node.csv, link.csv and, if present, demand.csv (o_zone_id,d_zone_id,volume).
- * @example const { gmns, demand } = readGmnsFolder('models/traffic/fixtures/gmns-small'); demand?.total
+ * @example const { gmns, demand } = readGmnsFolder('models/traffic/fixtures/gmns-small'); demand.total // => 3800
  */
 export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand | null } {
   const nodeFile = path.join(dir, 'node.csv');

@@ -55,7 +55,7 @@ export interface Demand {
 
 /**
  * Build a Demand from a dense matrix, computing totals and rejecting negative or non-finite cells.
- * @example const d = makeDemand(2, Float64Array.from([0, 10, 5, 0])); d.total // → 15
+ * @example const d = makeDemand(2, Float64Array.from([0, 10, 5, 0])); d.total // => 15
  */
 export function makeDemand(numZones: number, od: Float64Array): Demand {
   if (od.length !== numZones * numZones)

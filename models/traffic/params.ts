@@ -167,7 +167,7 @@ export type TrafficParams = z.infer<typeof trafficParamsSchema>;
 
 /**
  * Share for a year from a by-year record: exact year, else the latest earlier year, else 0.
- * @example shareForYear({ '2017': 0.1, '2019': 0.5 }, 2018) // → 0.1
+ * @example shareForYear({ '2017': 0.1, '2019': 0.5 }, 2018) // => 0.1
  */
 export function shareForYear(rec: Record<string, number>, year: number): number {
   let bestYear = -Infinity;

@@ -332,7 +332,7 @@ export interface TntpCase {
 
 /**
  * Read a TNTP folder: finds `*_net.tntp`, `*_trips.tntp` (or `*_trips.tntp` variants), optional `*_flow.tntp`.
- * @example const c = readTntpFolder('../shared/validation/tntp/SiouxFalls'); c.net.numLinks // → 76
+ * @example const c = readTntpFolder('../shared/validation/tntp/SiouxFalls'); c.net.numLinks // => 76
  */
 export function readTntpFolder(dir: string): TntpCase {
   if (!existsSync(dir)) throw new Error(`TNTP folder ${dir} does not exist`);

@@ -35,7 +35,7 @@ const DIFF: Rgb[] = [
   [255, 140, 40],
 ];
 
-/** @example shareColour(0.5) // [230, 140, 60] */
+/** @example shareColour(0.5) // => [230, 140, 60] */
 export function shareColour(f: number): Rgb {
   return ramp(SHARE, f);
 }
@@ -63,7 +63,7 @@ export const STATUS_COLOUR: Record<string, string> = {
 
 /**
  * Normalises a metric value to 0..1 for colouring: shares are already 0..1; anything else is scaled to [lo, hi].
- * @example normalise(0.4, 'share', 0, 1) // 0.4
+ * @example normalise(0.4, 'share', 0, 1) // => 0.4
  */
 export function normalise(v: number, unit: string, lo: number, hi: number): number {
   if (/share|fraction|0\.\.1|ratio 0/i.test(unit) || (lo >= 0 && hi <= 1)) return v;

@@ -160,7 +160,7 @@ export function valueAt(s: Series, ym: string): { p10: number; p50: number; p90:
 /**
  * Coerces an artifact array that may have crossed JSON as an index-keyed object (a typed array through
  * JSON.stringify) back into a number array.
- * @example numArray({ 0: 1, 1: 2 }) // [1, 2]
+ * @example numArray({ 0: 1, 1: 2 }) // => [1, 2]
  */
 export function numArray(x: unknown): number[] {
   if (Array.isArray(x)) return x as number[];

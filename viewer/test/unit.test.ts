@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildGeo, parseCsv } from '../geo.ts';
+import { buildGeo } from '../geo.ts';
 import { artifactFile, numArray, SeriesIndex, valueAt } from '../src/data.ts';
 import { busiestSec, readReplayArtifact, syntheticTrajectories, VehicleReplay } from '../src/replay.ts';
 import { Cartesian3 } from 'cesium';
@@ -32,12 +32,6 @@ const row = (metric: string, entity: string, period: string, p50: number): Serie
 });
 
 describe('geo', () => {
-  it('parses quoted CSV fields and CRLF', () => {
-    expect(parseCsv('a,b\r\n1,"x,""y"""\r\n2,z\n')).toEqual([
-      { a: '1', b: 'x,"y"' },
-      { a: '2', b: 'z' },
-    ]);
-  });
   it('builds districts, roads and sites from data/zibo', () => {
     const geo = buildGeo(repoRoot);
     expect(geo.missing).toEqual([]);

@@ -28,7 +28,7 @@ export const DEFAULT_AM_PROFILE: DepartureProfile = {
 
 /**
  * Largest share of trips departing in any window of `windowS` seconds (sliding by slices), e.g. the peak-hour share.
- * @example peakWindowShare(DEFAULT_AM_PROFILE, 3600) // → 0.45
+ * @example peakWindowShare(DEFAULT_AM_PROFILE, 3600) // => 0.45
  */
 export function peakWindowShare(p: DepartureProfile, windowS: number): number {
   const k = Math.max(1, Math.round(windowS / p.sliceS));

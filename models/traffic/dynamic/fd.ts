@@ -86,7 +86,7 @@ export function triangularFd(
 
 /**
  * Find a class by GMNS link_type (case-insensitive); unknown types fall back to `collector`.
- * @example classByName('Arterial').capacityVehPerHPerLane // → 1800
+ * @example classByName('Arterial').capacityVehPerHPerLane // => 1800
  */
 export function classByName(
   name: string | undefined,

@@ -213,7 +213,7 @@ export function peakIndicators(net: DynNetwork, r: LoadingResult): PeakIndicator
 
 /**
  * Bytes held by the typed arrays (and strings, 2 bytes per char) of an artifact — the replay memory budget check.
- * @example artifactBytes({ a: new Float32Array(10) }) // → 40
+ * @example artifactBytes({ a: new Float32Array(10) }) // => 40
  */
 export function artifactBytes(x: unknown): number {
   if (x === null || x === undefined) return 0;

@@ -87,7 +87,7 @@ export interface TrafficDynamicInputs {
 
 /**
  * Read the static model's inputs (same data files, same link order) plus node coordinates for the dynamic network.
- * @example const inp = loadTrafficDynamicInputs(trafficDynamicParamsSchema.parse({})); inp.links.length // → 724
+ * @example const inp = loadTrafficDynamicInputs(trafficDynamicParamsSchema.parse({})); inp.links.length // => 724
  */
 export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynamicInputs {
   const st = loadTrafficInputs(p.traffic);

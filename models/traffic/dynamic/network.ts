@@ -157,7 +157,7 @@ export interface GridOptions {
  *
  * @example
  * const spec = gridNetworkSpec({ size: 10, blockM: 200, lanes: 2, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 });
- * spec.links.length // → 360
+ * spec.links.length // => 360
  */
 export function gridNetworkSpec(o: GridOptions): DynNetworkSpec & { nodeNames: string[] } {
   const n = o.size;

@@ -141,7 +141,7 @@ export type DynamicParams = z.infer<typeof dynamicParamsSchema>;
 
 /**
  * All defaults.
- * @example defaultDynamicParams().dtS // → 1
+ * @example defaultDynamicParams().dtS // => 1
  */
 export function defaultDynamicParams(): DynamicParams {
   return dynamicParamsSchema.parse({});

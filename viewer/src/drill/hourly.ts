@@ -77,7 +77,7 @@ export function readGreenhouseDay(
 }
 
 /**
- * @example readHourly({ insideTempC: [10, 11], outsideTempC: [-5, -4] }, 'site:linzi')?.insideTempC // [10, 11]
+ * @example readHourly({ insideTempC: [10, 11], outsideTempC: [-5, -4] }, 'site:linzi')?.insideTempC // => [10, 11]
  */
 export function readHourly(a: unknown, label = ''): HourlyDay | null {
   if (Array.isArray(a) && a.length && typeof a[0] === 'object') {

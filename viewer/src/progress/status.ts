@@ -40,7 +40,7 @@ export function bandAt(ix: SeriesIndex, metric: string, entity: string, date: st
 
 /**
  * Status of one actual against a band (rule in the module comment).
- * @example progressStatus({ value: 0.4, bound: '=' }, { p10: 0.5, p90: 0.8 }, '>=') // 'behind'
+ * @example progressStatus({ value: 0.4, bound: '=' }, { p10: 0.5, p90: 0.8 }, '>=') // => 'behind'
  */
 export function progressStatus(
   a: Pick<Actual, 'value' | 'bound'>,
