@@ -165,7 +165,9 @@ export class Store {
     try {
       this.db = new Database(file);
     } catch (e) {
-      throw new Error(`cannot open the store ${file}: ${(e as Error).message}; pass another path with --db PATH`);
+      throw new Error(`cannot open the store ${file}: ${(e as Error).message}; pass another path with --db PATH`, {
+        cause: e,
+      });
     }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -316,21 +318,21 @@ export class Store {
   }
 
   run(runId: number): (RunSummary & { scenarioFile: string; scenarioJson: string; error: string | null }) | undefined {
-    const r = this.q(`SELECT * FROM runs WHERE id=?`).get(runId) as any;
+    const r = this.q(`SELECT * FROM runs WHERE id=?`).get(runId) as RunDbRow | undefined;
     return r
       ? { ...toSummary(r), scenarioFile: r.scenario_file, scenarioJson: r.scenario_json, error: r.error }
       : undefined;
   }
 
   listRuns(): RunSummary[] {
-    return (this.q(`SELECT * FROM runs ORDER BY id DESC`).all() as any[]).map(toSummary);
+    return (this.q(`SELECT * FROM runs ORDER BY id DESC`).all() as RunDbRow[]).map(toSummary);
   }
 
   latestRun(status?: RunSummary['status']): RunSummary | undefined {
     const r = status
       ? this.q(`SELECT * FROM runs WHERE status=? ORDER BY id DESC LIMIT 1`).get(status)
       : this.q(`SELECT * FROM runs ORDER BY id DESC LIMIT 1`).get();
-    return r ? toSummary(r) : undefined;
+    return r ? toSummary(r as RunDbRow) : undefined;
   }
 
   /** The latest finished run of a scenario content hash with this seed and replication count, if any. */
@@ -338,7 +340,7 @@ export class Store {
     const r = this.q(
       `SELECT * FROM runs WHERE scenario_hash=? AND seed=? AND replications=? AND status='done' ORDER BY id DESC LIMIT 1`,
     ).get(hash, seed, replications);
-    return r ? toSummary(r) : undefined;
+    return r ? toSummary(r as RunDbRow) : undefined;
   }
 
   series(runId: number, filter: { model?: string; metric?: string; entity?: string } = {}): SeriesRow[] {
@@ -356,22 +358,24 @@ export class Store {
   }
 
   targetEvals(runId: number): TargetEval[] {
-    return (this.q(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as any[]).map((r) => ({
-      targetId: r.target_id,
-      pMet: r.p_met,
-      dateP50: r.date_p50,
-      dateP90: r.date_p90,
-      valueP10: r.value_p10,
-      valueP50: r.value_p50,
-      valueP90: r.value_p90,
-      status: r.status,
-    }));
+    return (this.q(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as TargetEvalDbRow[]).map(
+      (r) => ({
+        targetId: r.target_id,
+        pMet: r.p_met,
+        dateP50: r.date_p50,
+        dateP90: r.date_p90,
+        valueP10: r.value_p10,
+        valueP50: r.value_p50,
+        valueP90: r.value_p90,
+        status: r.status,
+      }),
+    );
   }
 
   artifactList(runId: number): Array<{ model: string; name: string; year: number }> {
     return this.q(`SELECT model, name, year FROM artifacts WHERE run_id=? ORDER BY model, name, year`).all(
       runId,
-    ) as any[];
+    ) as Array<{ model: string; name: string; year: number }>;
   }
 
   artifact(runId: number, model: string, name: string, year: number): unknown {
@@ -439,7 +443,37 @@ export class Store {
   }
 }
 
-function toSummary(r: any): RunSummary {
+/** A row of the `runs` table as SQLite returns it. */
+interface RunDbRow {
+  id: number;
+  scenario_name: string;
+  scenario_file: string;
+  scenario_hash: string;
+  scenario_json: string;
+  seed: number;
+  replications: number;
+  code_version: string;
+  status: RunSummary['status'];
+  started_at: string;
+  finished_at: string | null;
+  threads: number;
+  error: string | null;
+}
+
+/** A row of the `target_evals` table as SQLite returns it. */
+interface TargetEvalDbRow {
+  target_id: string;
+  /** NaN (a target without data) is stored as NULL and read back as null, typed as TargetEval has it. */
+  p_met: number;
+  date_p50: string | null;
+  date_p90: string | null;
+  value_p10: number | null;
+  value_p50: number | null;
+  value_p90: number | null;
+  status: TargetEval['status'];
+}
+
+function toSummary(r: RunDbRow): RunSummary {
   return {
     id: r.id,
     scenarioName: r.scenario_name,
