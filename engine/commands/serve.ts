@@ -14,13 +14,20 @@ export async function serveUntilSignal(store: Store, host: string, port: number)
       `warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`,
     );
   }
-  const s = await serve({ store, host, port });
-  process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => void s.close().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  // Listen for the signals before the URL is printed: whoever reads the URL may signal at once.
+  let onSignal = () => {};
+  const signalled = new Promise<void>((resolve) => (onSignal = resolve));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const s = await serve({ store, host, port });
+    process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
+    await signalled;
+    await s.close();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 /** Adds `--host` and `--port` (shared with `twin start`). */
