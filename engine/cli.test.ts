@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunBundle } from './bundle.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { openStore } from './store.ts';
@@ -91,9 +91,8 @@ beforeAll(async () => {
   runs.push(await twin(['run', scenario, '--db', db, '--threads', '1', '--replications', '2', '--seed', '5']));
 }, 120_000);
 
-afterAll(() => {
-  // The temporary folder is left for the OS to clean (a served SQLite file may still be closing).
-});
+// Each block starts several CLI processes (about 1.5 s of CPU each): room for a loaded machine, not a speed check.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe('twin run', () => {
   it('runs a scenario (exit 0, "run N done"), and refuses bad flags, bad files and unknown runs with exit 2', async () => {
