@@ -378,20 +378,12 @@ export function reforecast(store: Store, runId: number, targets: TargetDef[], un
 
 /** All stored actuals, oldest first. */
 export function listActuals(store: Store): ActualRow[] {
-  return store.db
-    .prepare(`SELECT metric, scope, date, value, unit, source, note, bound FROM actuals ORDER BY date, metric, scope`)
-    .all() as ActualRow[];
+  return store.actuals();
 }
 
 /** Store validated rows in one transaction, with the file and import time as provenance. */
 export function importActuals(store: Store, file: string): number {
   const rows = readActuals(file, listActuals(store));
-  const ins = store.db.prepare(
-    `INSERT INTO actuals (metric, scope, date, value, unit, source, note, bound, file, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-  );
-  const now = new Date().toISOString();
-  store.db.transaction(() => {
-    for (const r of rows) ins.run(r.metric, r.scope, r.date, r.value, r.unit, r.source, r.note, r.bound, file, now);
-  })();
+  store.insertActuals(rows, file, new Date().toISOString());
   return rows.length;
 }

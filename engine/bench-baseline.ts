@@ -73,18 +73,11 @@ if (out.status !== 'done') {
   console.error(`run ${out.status}: ${out.error ?? ''}`);
   process.exit(1);
 }
-const perModel = store.db
-  .prepare(
-    `SELECT model, COUNT(*) AS jobs, SUM(ms) AS sumMs, AVG(ms) AS meanMs, MAX(ms) AS maxMs FROM jobs WHERE run_id=? GROUP BY model ORDER BY sumMs DESC`,
-  )
-  .all(out.runId) as Array<{ model: string; jobs: number; sumMs: number; meanMs: number; maxMs: number }>;
-const seriesRows = (store.db.prepare(`SELECT COUNT(*) AS n FROM series WHERE run_id=?`).get(out.runId) as { n: number })
-  .n;
-const dbBytes = (
-  store.db.prepare(`SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()`).get() as {
-    b: number;
-  }
-).b;
+const perModel = store
+  .modelJobStats(out.runId)
+  .map((m) => ({ model: m.model, jobs: m.count, sumMs: m.sumMs ?? 0, meanMs: m.meanMs ?? 0, maxMs: m.maxMs ?? 0 }));
+const seriesRows = store.seriesCount(out.runId);
+const dbBytes = store.sizeBytes();
 store.close();
 await pool.close();
 rmSync(dir, { recursive: true, force: true });

@@ -128,25 +128,54 @@ export function openStore(file: string): Store {
   return new Store(file);
 }
 
+/** A stored actual (observed progress), as `engine/actuals.ts` validates and imports it. */
+export interface ActualRecord {
+  metric: string;
+  scope: string;
+  date: string;
+  value: number;
+  unit: string;
+  source: string;
+  note: string;
+  bound: '=' | '>=' | '<=';
+}
+
+/** Job timing of one model in a run (model cards, the baseline bench). */
+export interface ModelJobStats {
+  model: string;
+  count: number;
+  sumMs: number | null;
+  meanMs: number | null;
+  maxMs: number | null;
+  /** Jobs that needed more than one attempt. */
+  retried: number;
+}
+
+/**
+ * The only place that writes SQL: every statement is a method here, prepared once per store on first use and kept
+ * (better-sqlite3 statements are reusable; preparing costs a parse per call on hot paths such as finishJob).
+ */
 export class Store {
   readonly db: Database.Database;
   readonly file: string;
+  private readonly statements = new Map<string, Database.Statement>();
   constructor(file: string) {
     this.file = file;
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     try {
       this.db = new Database(file);
     } catch (e) {
-      throw new Error(`cannot open the store ${file}: ${(e as Error).message}; pass another path with --db PATH`);
+      throw new Error(`cannot open the store ${file}: ${(e as Error).message}; pass another path with --db PATH`, {
+        cause: e,
+      });
     }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(DDL);
-    const v = this.db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as
-      { value: string } | undefined;
-    if (!v) this.db.prepare(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+    const v = this.q(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
+    if (!v) this.q(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
     else if (Number(v.value) > SCHEMA_VERSION) {
       throw new Error(
         `the store ${file} was written by a newer version (schema ${v.value} > ${SCHEMA_VERSION}); update the twin or use another --db`,
@@ -154,31 +183,48 @@ export class Store {
     }
   }
 
+  /** The prepared statement of `sql`, prepared on first use and cached for the life of the store. */
+  private q(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   close(): void {
+    this.statements.clear();
     this.db.close();
+  }
+
+  /**
+   * Run `fn` in one transaction (nested calls become savepoints): all its writes are stored or none.
+   * @example store.transaction(() => { store.insertActuals(rows, f, now); store.relabelActualsFile(f, 'upload'); });
+   */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** Create a run and its pending jobs in one transaction; returns the run id. */
   createRun(r: NewRun, jobs: JobRow[]): number {
     const tx = this.db.transaction(() => {
-      const info = this.db
-        .prepare(
-          `INSERT INTO runs (scenario_name, scenario_file, scenario_hash, scenario_json, seed, replications, code_version, status, started_at, threads)
+      const info = this.q(
+        `INSERT INTO runs (scenario_name, scenario_file, scenario_hash, scenario_json, seed, replications, code_version, status, started_at, threads)
            VALUES (?,?,?,?,?,?,?,'running',?,?)`,
-        )
-        .run(
-          r.scenarioName,
-          r.scenarioFile,
-          r.scenarioHash,
-          JSON.stringify(r.scenario),
-          r.seed,
-          r.replications,
-          r.codeVersion,
-          new Date().toISOString(),
-          r.threads,
-        );
+      ).run(
+        r.scenarioName,
+        r.scenarioFile,
+        r.scenarioHash,
+        JSON.stringify(r.scenario),
+        r.seed,
+        r.replications,
+        r.codeVersion,
+        new Date().toISOString(),
+        r.threads,
+      );
       const runId = Number(info.lastInsertRowid);
-      const ins = this.db.prepare(
+      const ins = this.q(
         `INSERT INTO jobs (run_id, idx, model, year, replication, seed, status, attempts) VALUES (?,?,?,?,?,?,'pending',0)`,
       );
       for (const j of jobs) ins.run(runId, j.idx, j.model, j.year, j.replication, j.seed);
@@ -201,14 +247,16 @@ export class Store {
         ? Buffer.from(output.buffer, output.byteOffset, output.byteLength)
         : encodeOutput(output);
     const tx = this.db.transaction(() => {
-      this.db.prepare(`INSERT OR REPLACE INTO job_outputs (run_id, idx, output) VALUES (?,?,?)`).run(runId, idx, blob);
-      this.db
-        .prepare(`UPDATE jobs SET status='done', attempts=?, ms=?, finished_at=?, error=NULL WHERE run_id=? AND idx=?`)
-        .run(attempts, ms, new Date().toISOString(), runId, idx);
+      this.q(`INSERT OR REPLACE INTO job_outputs (run_id, idx, output) VALUES (?,?,?)`).run(runId, idx, blob);
+      this.q(`UPDATE jobs SET status='done', attempts=?, ms=?, finished_at=?, error=NULL WHERE run_id=? AND idx=?`).run(
+        attempts,
+        ms,
+        new Date().toISOString(),
+        runId,
+        idx,
+      );
       if (artifacts) {
-        const ins = this.db.prepare(
-          `INSERT OR REPLACE INTO artifacts (run_id, model, name, year, data) VALUES (?,?,?,?,?)`,
-        );
+        const ins = this.q(`INSERT OR REPLACE INTO artifacts (run_id, model, name, year, data) VALUES (?,?,?,?,?)`);
         for (const a of artifacts) ins.run(runId, a.model, a.name, a.year, serialize(a.data));
       }
     });
@@ -216,54 +264,51 @@ export class Store {
   }
 
   markJobAttempt(runId: number, idx: number, attempts: number, error: string | null, failed = false): void {
-    this.db
-      .prepare(
-        `UPDATE jobs SET attempts=?, error=?, status=?, started_at=COALESCE(started_at, ?) WHERE run_id=? AND idx=?`,
-      )
-      .run(attempts, error, failed ? 'failed' : 'pending', new Date().toISOString(), runId, idx);
+    this.q(
+      `UPDATE jobs SET attempts=?, error=?, status=?, started_at=COALESCE(started_at, ?) WHERE run_id=? AND idx=?`,
+    ).run(attempts, error, failed ? 'failed' : 'pending', new Date().toISOString(), runId, idx);
   }
 
   setRunStatus(runId: number, status: RunSummary['status'], error: string | null = null): void {
     const finished = status === 'running' ? null : new Date().toISOString();
-    this.db.prepare(`UPDATE runs SET status=?, finished_at=?, error=? WHERE id=?`).run(status, finished, error, runId);
+    this.q(`UPDATE runs SET status=?, finished_at=?, error=? WHERE id=?`).run(status, finished, error, runId);
   }
 
   setRunThreads(runId: number, threads: number): void {
-    this.db.prepare(`UPDATE runs SET threads=? WHERE id=?`).run(threads, runId);
+    this.q(`UPDATE runs SET threads=? WHERE id=?`).run(threads, runId);
   }
 
   jobs(runId: number): JobRow[] {
-    return this.db
-      .prepare(`SELECT idx, model, year, replication, seed, status, attempts FROM jobs WHERE run_id=? ORDER BY idx`)
-      .all(runId) as JobRow[];
+    return this.q(
+      `SELECT idx, model, year, replication, seed, status, attempts FROM jobs WHERE run_id=? ORDER BY idx`,
+    ).all(runId) as JobRow[];
   }
 
   jobCounts(runId: number): { total: number; done: number } {
-    return this.db
-      .prepare(`SELECT COUNT(*) AS total, SUM(status='done') AS done FROM jobs WHERE run_id=?`)
-      .get(runId) as { total: number; done: number };
+    return this.q(`SELECT COUNT(*) AS total, SUM(status='done') AS done FROM jobs WHERE run_id=?`).get(runId) as {
+      total: number;
+      done: number;
+    };
   }
 
   /** The encoded outputs of a model's finished jobs, in job order, read in one query (decode with `decodeOutput`). */
   jobOutputBlobs(runId: number, model: string): Array<{ idx: number; replication: number; output: Buffer }> {
-    return this.db
-      .prepare(
-        `SELECT j.idx, j.replication, o.output FROM jobs j JOIN job_outputs o ON o.run_id=j.run_id AND o.idx=j.idx
+    return this.q(
+      `SELECT j.idx, j.replication, o.output FROM jobs j JOIN job_outputs o ON o.run_id=j.run_id AND o.idx=j.idx
          WHERE j.run_id=? AND j.model=? AND j.status='done' ORDER BY j.idx`,
-      )
-      .all(runId, model) as Array<{ idx: number; replication: number; output: Buffer }>;
+    ).all(runId, model) as Array<{ idx: number; replication: number; output: Buffer }>;
   }
 
   /** Replace a run's aggregated series and target evaluations in one transaction. */
   writeResults(runId: number, rows: SeriesRow[], evals: TargetEval[]): void {
     const tx = this.db.transaction(() => {
-      this.db.prepare(`DELETE FROM series WHERE run_id=?`).run(runId);
-      this.db.prepare(`DELETE FROM target_evals WHERE run_id=?`).run(runId);
-      const ins = this.db.prepare(
+      this.q(`DELETE FROM series WHERE run_id=?`).run(runId);
+      this.q(`DELETE FROM target_evals WHERE run_id=?`).run(runId);
+      const ins = this.q(
         `INSERT INTO series (run_id, model, metric, entity, period, p10, p50, p90, mean, n) VALUES (?,?,?,?,?,?,?,?,?,?)`,
       );
       for (const r of rows) ins.run(runId, r.model, r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n);
-      const te = this.db.prepare(
+      const te = this.q(
         `INSERT INTO target_evals (run_id, target_id, p_met, date_p50, date_p90, value_p10, value_p50, value_p90, status) VALUES (?,?,?,?,?,?,?,?,?)`,
       );
       for (const e of evals)
@@ -273,31 +318,29 @@ export class Store {
   }
 
   run(runId: number): (RunSummary & { scenarioFile: string; scenarioJson: string; error: string | null }) | undefined {
-    const r = this.db.prepare(`SELECT * FROM runs WHERE id=?`).get(runId) as any;
+    const r = this.q(`SELECT * FROM runs WHERE id=?`).get(runId) as RunDbRow | undefined;
     return r
       ? { ...toSummary(r), scenarioFile: r.scenario_file, scenarioJson: r.scenario_json, error: r.error }
       : undefined;
   }
 
   listRuns(): RunSummary[] {
-    return (this.db.prepare(`SELECT * FROM runs ORDER BY id DESC`).all() as any[]).map(toSummary);
+    return (this.q(`SELECT * FROM runs ORDER BY id DESC`).all() as RunDbRow[]).map(toSummary);
   }
 
   latestRun(status?: RunSummary['status']): RunSummary | undefined {
     const r = status
-      ? this.db.prepare(`SELECT * FROM runs WHERE status=? ORDER BY id DESC LIMIT 1`).get(status)
-      : this.db.prepare(`SELECT * FROM runs ORDER BY id DESC LIMIT 1`).get();
-    return r ? toSummary(r) : undefined;
+      ? this.q(`SELECT * FROM runs WHERE status=? ORDER BY id DESC LIMIT 1`).get(status)
+      : this.q(`SELECT * FROM runs ORDER BY id DESC LIMIT 1`).get();
+    return r ? toSummary(r as RunDbRow) : undefined;
   }
 
   /** The latest finished run of a scenario content hash with this seed and replication count, if any. */
   findFinishedRun(hash: string, seed: number, replications: number): RunSummary | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE scenario_hash=? AND seed=? AND replications=? AND status='done' ORDER BY id DESC LIMIT 1`,
-      )
-      .get(hash, seed, replications);
-    return r ? toSummary(r) : undefined;
+    const r = this.q(
+      `SELECT * FROM runs WHERE scenario_hash=? AND seed=? AND replications=? AND status='done' ORDER BY id DESC LIMIT 1`,
+    ).get(hash, seed, replications);
+    return r ? toSummary(r as RunDbRow) : undefined;
   }
 
   series(runId: number, filter: { model?: string; metric?: string; entity?: string } = {}): SeriesRow[] {
@@ -309,15 +352,13 @@ export class Store {
         args.push(filter[k]);
       }
     }
-    return this.db
-      .prepare(
-        `SELECT model, metric, entity, period, p10, p50, p90, mean, n FROM series WHERE ${where.join(' AND ')} ORDER BY model, metric, entity, period`,
-      )
-      .all(...args) as SeriesRow[];
+    return this.q(
+      `SELECT model, metric, entity, period, p10, p50, p90, mean, n FROM series WHERE ${where.join(' AND ')} ORDER BY model, metric, entity, period`,
+    ).all(...args) as SeriesRow[];
   }
 
   targetEvals(runId: number): TargetEval[] {
-    return (this.db.prepare(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as any[]).map(
+    return (this.q(`SELECT * FROM target_evals WHERE run_id=? ORDER BY target_id`).all(runId) as TargetEvalDbRow[]).map(
       (r) => ({
         targetId: r.target_id,
         pMet: r.p_met,
@@ -332,20 +373,107 @@ export class Store {
   }
 
   artifactList(runId: number): Array<{ model: string; name: string; year: number }> {
-    return this.db
-      .prepare(`SELECT model, name, year FROM artifacts WHERE run_id=? ORDER BY model, name, year`)
-      .all(runId) as any[];
+    return this.q(`SELECT model, name, year FROM artifacts WHERE run_id=? ORDER BY model, name, year`).all(
+      runId,
+    ) as Array<{ model: string; name: string; year: number }>;
   }
 
   artifact(runId: number, model: string, name: string, year: number): unknown {
-    const r = this.db
-      .prepare(`SELECT data FROM artifacts WHERE run_id=? AND model=? AND name=? AND year=?`)
-      .get(runId, model, name, year) as { data: Buffer } | undefined;
+    const r = this.q(`SELECT data FROM artifacts WHERE run_id=? AND model=? AND name=? AND year=?`).get(
+      runId,
+      model,
+      name,
+      year,
+    ) as { data: Buffer } | undefined;
     return r ? deserialize(r.data) : undefined;
+  }
+
+  /** Per-model job count and timing of a run (ms summed over jobs), slowest model first. */
+  modelJobStats(runId: number): ModelJobStats[] {
+    return (
+      this.q(
+        `SELECT model, COUNT(*) AS count, SUM(ms) AS sumMs, AVG(ms) AS meanMs, MAX(ms) AS maxMs, SUM(attempts > 1) AS retried
+         FROM jobs WHERE run_id=? GROUP BY model ORDER BY sumMs DESC`,
+      ).all(runId) as ModelJobStats[]
+    ).map((r) => ({ ...r, retried: r.retried ?? 0 }));
+  }
+
+  /** Job count and timing of one model in a run (count 0 and null times when it ran no job). */
+  jobStats(runId: number, model: string): ModelJobStats {
+    const r = this.q(
+      `SELECT COUNT(*) AS count, SUM(ms) AS sumMs, AVG(ms) AS meanMs, MAX(ms) AS maxMs, SUM(attempts > 1) AS retried
+       FROM jobs WHERE run_id=? AND model=?`,
+    ).get(runId, model) as Omit<ModelJobStats, 'model'>;
+    return { model, ...r, retried: r.retried ?? 0 };
+  }
+
+  /** Number of aggregated series rows of a run. */
+  seriesCount(runId: number): number {
+    return (this.q(`SELECT COUNT(*) AS n FROM series WHERE run_id=?`).get(runId) as { n: number }).n;
+  }
+
+  /** Size of the database file in bytes (pages × page size; the WAL not included). */
+  sizeBytes(): number {
+    return (
+      this.q(`SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()`).get() as { b: number }
+    ).b;
+  }
+
+  /** All stored actuals, oldest first. */
+  actuals(): ActualRecord[] {
+    return this.q(
+      `SELECT metric, scope, date, value, unit, source, note, bound FROM actuals ORDER BY date, metric, scope`,
+    ).all() as ActualRecord[];
+  }
+
+  /** Insert validated actuals in one transaction with their file and import time (ISO) as provenance. */
+  insertActuals(rows: readonly ActualRecord[], file: string, importedAt: string): void {
+    const ins = this.q(
+      `INSERT INTO actuals (metric, scope, date, value, unit, source, note, bound, file, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?)`,
+    );
+    this.transaction(() => {
+      for (const r of rows)
+        ins.run(r.metric, r.scope, r.date, r.value, r.unit, r.source, r.note, r.bound, file, importedAt);
+    });
+  }
+
+  /** Rewrite the provenance file of actuals imported from `from` (an upload's temporary file) to `to`; returns rows changed. */
+  relabelActualsFile(from: string, to: string): number {
+    return this.q(`UPDATE actuals SET file = ? WHERE file = ?`).run(to, from).changes;
   }
 }
 
-function toSummary(r: any): RunSummary {
+/** A row of the `runs` table as SQLite returns it. */
+interface RunDbRow {
+  id: number;
+  scenario_name: string;
+  scenario_file: string;
+  scenario_hash: string;
+  scenario_json: string;
+  seed: number;
+  replications: number;
+  code_version: string;
+  status: RunSummary['status'];
+  started_at: string;
+  finished_at: string | null;
+  threads: number;
+  error: string | null;
+}
+
+/** A row of the `target_evals` table as SQLite returns it. */
+interface TargetEvalDbRow {
+  target_id: string;
+  /** NaN (a target without data) is stored as NULL and read back as null, typed as TargetEval has it. */
+  p_met: number;
+  date_p50: string | null;
+  date_p90: string | null;
+  value_p10: number | null;
+  value_p50: number | null;
+  value_p90: number | null;
+  status: TargetEval['status'];
+}
+
+function toSummary(r: RunDbRow): RunSummary {
   return {
     id: r.id,
     scenarioName: r.scenario_name,

@@ -123,10 +123,10 @@ export function actualsRoute(opts: ActualsRouteOptions): Route {
       writeFileSync(file, text, { mode: 0o600 });
       let imported = 0;
       // One transaction: the import (itself all-or-nothing) and the provenance rewrite succeed or fail together.
-      store.db.transaction(() => {
+      store.transaction(() => {
         imported = importActuals(store, file);
-        store.db.prepare('UPDATE actuals SET file = ? WHERE file = ?').run(`POST /api/actuals (${name})`, file);
-      })();
+        store.relabelActualsFile(file, `POST /api/actuals (${name})`);
+      });
       sendJson(res, 200, { imported });
     } catch (e) {
       if (e instanceof ActualsError) {

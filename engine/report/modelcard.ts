@@ -75,11 +75,7 @@ export function modelCard(modelId: string, store?: Store, runId?: number): Model
   });
   let provenance: ModelCard['provenance'] = null;
   if (run && store) {
-    const j = store.db
-      .prepare(
-        `SELECT COUNT(*) AS count, AVG(ms) AS meanMs, MAX(ms) AS maxMs, SUM(attempts > 1) AS retried FROM jobs WHERE run_id=? AND model=?`,
-      )
-      .get(run.id, m.id) as { count: number; meanMs: number | null; maxMs: number | null; retried: number | null };
+    const j = store.jobStats(run.id, m.id);
     provenance = {
       runId: run.id,
       scenarioName: run.scenarioName,
@@ -92,7 +88,7 @@ export function modelCard(modelId: string, store?: Store, runId?: number): Model
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
       threads: run.threads,
-      jobs: { count: j.count, meanMs: j.meanMs, maxMs: j.maxMs, retried: j.retried ?? 0 },
+      jobs: { count: j.count, meanMs: j.meanMs, maxMs: j.maxMs, retried: j.retried },
     };
   }
   return {

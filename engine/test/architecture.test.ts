@@ -32,13 +32,6 @@ import { ENGINE_ROOT } from '../paths.ts';
 const ROOTS = ['engine', 'models', 'data', 'viewer'];
 const SKIP_DIRS = new Set(['node_modules', 'dist']);
 
-/**
- * Arrows that are known and owned by another change in flight. engine/cli.ts -> viewer/export.ts goes away when the
- * static export moves out of viewer/ (issue #15, CLI part). Delete the entry after that merge: the test fails when an
- * entry here no longer occurs, so the list cannot go stale.
- */
-const PENDING_ARROWS: ReadonlyArray<readonly [from: string, to: string]> = [['engine/cli.ts', 'viewer/export.ts']];
-
 /** One resolved import of a source file. */
 interface Edge {
   from: string;
@@ -343,11 +336,7 @@ describe('the repository keeps the architecture rules', () => {
   });
 
   it('has no forbidden import arrow (rules 1-7)', () => {
-    const violations = layerViolations(graph);
-    const pending = PENDING_ARROWS.map(([f, t]) => `${f} -> ${t}: `);
-    const stale = pending.filter((p) => !violations.some((v) => v.startsWith(p)));
-    expect(stale, 'PENDING_ARROWS entries that no longer occur: delete them').toEqual([]);
-    expect(violations.filter((v) => !pending.some((p) => v.startsWith(p)))).toEqual([]);
+    expect(layerViolations(graph)).toEqual([]);
   });
 
   it('has no import cycle', () => {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { postJson, readSse } from '../../engine/api/test-client.ts';
 import { runBundle, serve } from '../../engine/server.ts';
-import { exportViewer } from '../export.ts';
+import { exportViewer } from '../../engine/exports/viewer-static.ts';
 import { openStore, type Store } from '../../engine/store.ts';
 import { tmpDir } from '../../engine/test/helpers.ts';
 import { guardedPage, launchBrowser, serveDir, type Guarded } from './browser.ts';

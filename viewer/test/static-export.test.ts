@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { exportViewer } from '../export.ts';
+import { exportViewer } from '../../engine/exports/viewer-static.ts';
 import { fixtureBundle } from './fixtures/make-fixture.ts';
 import { guardedPage, launchBrowser, serveDir } from './browser.ts';
 import { buildViewerIfStale, districtColours, viewerMonth, waitReady } from './checks.ts';

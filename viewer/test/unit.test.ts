@@ -13,7 +13,7 @@ import { Cartesian3 } from 'cesium';
 import { readHourly } from '../src/drill/hourly.ts';
 import { diffColour, shareColour, vcColour } from '../src/colours.ts';
 import { periodSec } from '../src/charts.ts';
-import { exportViewer } from '../export.ts';
+import { exportViewer } from '../../engine/exports/viewer-static.ts';
 import { en } from '../src/i18n/en.ts';
 import { zhCN } from '../src/i18n/zh-CN.ts';
 import type { RunBundle, SeriesRow } from '../../engine/contract/index.ts';

@@ -9,14 +9,18 @@
  * probes the API. `file://` does not work (browsers block module scripts from origin null): serve DIR with any
  * static server, e.g. `python3 -m http.server -d DIR` or `npx vite preview --outDir DIR`.
  * When viewer/dist is missing it is built first (`vite build`, ~10 s).
+ *
+ * This module lives in the engine and imports no viewer code: it only copies the viewer's build output and writes
+ * the run bundles as JSON (the viewer reads them through its own data layer).
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { RunBundle } from '../engine/contract/index.ts';
+import type { RunBundle } from '../contract/index.ts';
+import { ENGINE_ROOT } from '../paths.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = ENGINE_ROOT;
+/** Where `vite build` puts the viewer (vite.config.ts at the repository root). */
 export const VIEWER_DIST_DIR = path.join(repoRoot, 'viewer', 'dist');
 
 /** JSON with typed arrays as plain arrays (same rule as the server). */

@@ -1,0 +1,47 @@
+/** `twin serve [--host H] [--port P]`: the viewer and the JSON API until SIGINT or SIGTERM. */
+import type { Command } from 'commander';
+import { serve } from '../server.ts';
+import type { Store } from '../store.ts';
+import { int, withDbOption, withStore } from './common.ts';
+
+/**
+ * Serve the viewer and the API on `host:port` until SIGINT/SIGTERM, then close the server (the caller closes the
+ * store). Binding beyond loopback prints a warning: the API has no authentication.
+ */
+export async function serveUntilSignal(store: Store, host: string, port: number): Promise<void> {
+  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+    process.stderr.write(
+      `warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`,
+    );
+  }
+  // Listen for the signals before the URL is printed: whoever reads the URL may signal at once.
+  let onSignal = () => {};
+  const signalled = new Promise<void>((resolve) => (onSignal = resolve));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const s = await serve({ store, host, port });
+    process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
+    await signalled;
+    await s.close();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Adds `--host` and `--port` (shared with `twin start`). */
+export function withServeOptions(cmd: Command): Command {
+  return cmd
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <n>', 'port', int('--port', 0, 65535), 8080);
+}
+
+/** Registers `twin serve`. */
+export function registerServe(program: Command): void {
+  withDbOption(
+    withServeOptions(program.command('serve').description('serve the viewer and the JSON API on 127.0.0.1')),
+  ).action(async (o) => {
+    await withStore(o.db, (store) => serveUntilSignal(store, o.host, o.port));
+  });
+}

@@ -1,0 +1,20 @@
+/**
+ * `twin export RUN --format csv`: every aggregated series value of a run as one CSV table (one row per model,
+ * metric, entity and period), for scripts and spreadsheets that want a single file.
+ */
+import { csvLine } from '../../data/csv.ts';
+import type { SeriesRow } from '../contract/index.ts';
+
+/** The header line of `seriesCsv`. */
+export const SERIES_CSV_HEADER = 'run,model,metric,entity,period,p10,p50,p90,mean,n';
+
+/**
+ * The CSV text (header, then one line per row, `\n` line ends, trailing newline) of a run's series.
+ * @example seriesCsv(3, store.series(3)).split('\n')[0] // → 'run,model,metric,entity,period,p10,p50,p90,mean,n'
+ */
+export function seriesCsv(runId: number, series: readonly SeriesRow[]): string {
+  const rows = [SERIES_CSV_HEADER];
+  for (const s of series)
+    rows.push(csvLine([runId, s.model, s.metric, s.entity, s.period, s.p10, s.p50, s.p90, s.mean, s.n]));
+  return rows.join('\n') + '\n';
+}
