@@ -4,11 +4,12 @@
  * Models never import engine/, so this is a small local copy of the merge rule for tests that run `run()` directly.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import type { z } from 'zod';
+import path from 'node:path';
+import { REPO_ROOT } from '../lib/paths.mjs';
 
-const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const SCENARIOS = path.join(REPO_ROOT, 'scenarios');
 
 function merge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
