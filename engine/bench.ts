@@ -15,7 +15,7 @@ import { buildWorker } from './build-worker.mjs';
 import { encodeOutput } from './codec.ts';
 import { createPool, type JobPool } from './pool.ts';
 import { BATCH_MAX_JOBS, BATCH_MS } from './run.ts';
-import { testbedModel, type TestbedParams } from './testbed-model.ts';
+import { TEST_MODELS_ENV, testbedModel, type TestbedParams } from './testbed-model.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rounds = Number(process.env.ROUNDS ?? 5);
@@ -59,6 +59,8 @@ async function runAll(pool: JobPool, n: number, burn: number, inFlight: number):
 }
 
 await buildWorker();
+// The bench's jobs are the testbed model's, registered only with this switch (the workers inherit the environment).
+process.env[TEST_MODELS_ENV] = '1';
 const cores = os.availableParallelism();
 console.log(
   `engine bench — Node ${process.version}, ${cores} cores (${os.cpus()[0]?.model ?? '?'}), load avg ${os.loadavg()[0]!.toFixed(2)}`,

@@ -2,10 +2,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPool } from './pool.ts';
-import { aggregateRun, planJobs, resumeRun, startRun } from './run.ts';
+import { aggregateRun, planJobs, resumeRun, startRun, type JobExecutor } from './run.ts';
 import { loadScenario } from './scenario.ts';
 import { openStore, type Store } from './store.ts';
 import { loadTargets } from './targets.ts';
+import { TEST_MODELS_ENV } from './testbed-model.ts';
 import { tmpDir, twin, twinAsync } from './test/helpers.ts';
 
 const dir = tmpDir('twin-engine-');
@@ -118,8 +119,9 @@ describe('engine', () => {
   });
 
   it('batches short jobs with results identical to one job per task; a worker dying mid-batch re-runs its jobs alone', async () => {
-    // Testbed jobs of ~0.3 ms: after the first 4, the engine sends 8 per task.
-    const l = loadScenario(scenarioFile('batched', 'replications: 16\n'));
+    // Testbed jobs of a few µs: after the first 4, the engine sends 8 per task. Tiny on purpose: batch sizes come
+    // from measured wall time, and on a loaded machine 0.3 ms jobs measured over 30 ms and were never batched.
+    const l = loadScenario(scenarioFile('batched', 'replications: 16\ntestbed: { samples: 100 }\n'));
     const store = openStore(path.join(dir, 'batched.sqlite'));
     const single = await startRun(l, store, pool(2), { targets, maxBatch: 1 });
     const batched = await startRun(l, store, pool(2), { targets });
@@ -251,5 +253,36 @@ describe('common random numbers', () => {
     expect(crnSeed(2, 'traffic', 3)).not.toBe(crnSeed(1, 'traffic', 3));
     expect(crnSeed(1, 'traffic', 4)).not.toBe(crnSeed(1, 'traffic', 3));
     expect(crnSeed(1, 'greenhouse', 3)).not.toBe(crnSeed(1, 'traffic', 3));
+  });
+});
+
+describe('executor seam and test-only models', () => {
+  it('runs on any JobExecutor: the worker entry called in-process stores the same results as the pool', async () => {
+    const { default: runTask } = await import('./worker.ts');
+    // Not a stand-in for the pool: the real worker function, run on the main thread (as a queue consumer would).
+    const inProcess: JobExecutor = {
+      threads: 1,
+      execute: async (batch) => {
+        const out = runTask(batch.jobs.length === 1 ? { job: batch.jobs[0]!, params: batch.params } : batch);
+        return Array.isArray(out) ? out : [out];
+      },
+    };
+    const l = loadScenario(scenarioFile('seam', 'replications: 6\n'));
+    const store = openStore(path.join(dir, 'seam.sqlite'));
+    const viaPool = await startRun(l, store, pool(2), { targets });
+    const viaSeam = await startRun(l, store, inProcess, { targets });
+    expect(viaSeam.status).toBe('done');
+    expect(dump(store, viaSeam.runId)).toBe(dump(store, viaPool.runId));
+  });
+
+  it('refuses the testbed model without TWIN_TEST_MODELS=1, naming the switch', () => {
+    const f = scenarioFile('gated', 'replications: 2\n');
+    process.env[TEST_MODELS_ENV] = '0';
+    try {
+      expect(() => loadScenario(f)).toThrow(/unknown model "testbed".*TWIN_TEST_MODELS=1/);
+    } finally {
+      process.env[TEST_MODELS_ENV] = '1';
+    }
+    expect(loadScenario(f).modelIds).toEqual(['testbed']);
   });
 });

@@ -136,7 +136,7 @@ describe('scenario merge, hash and schema', () => {
     const js = scenarioJsonSchema() as any;
     expect(js.additionalProperties).toBe(false);
     expect(Object.keys(js.properties)).toEqual(
-      expect.arrayContaining(['name', 'period', 'seed', 'replications', 'testbed']),
+      expect.arrayContaining(['name', 'period', 'seed', 'replications', 'rollout']),
     );
     expect(js.properties.period.properties.endYear.maximum).toBe(2021);
   });

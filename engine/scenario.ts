@@ -15,7 +15,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Document } from 'yaml';
 import { z } from 'zod';
 import { models } from '../models/registry.ts';
 import type { ModelDefinition } from '../models/types.ts';
-import { testbedModel } from './testbed-model.ts';
+import { testModelHint, testModels } from './testbed-model.ts';
 import { SCENARIOS_ROOT } from './paths.ts';
 import { deepMerge } from './contract/index.ts';
 
@@ -27,9 +27,9 @@ export const MAX_EXTENDS_DEPTH = 8;
 /** The folder `extends:` names resolve in. */
 export const SCENARIOS_DIR = SCENARIOS_ROOT;
 
-/** Models a scenario may configure: the production registry plus the engine's own self-test model. */
+/** Models a scenario may configure: the production registry, plus the engine's self-test model in tests only. */
 export function scenarioModels(): ModelDefinition[] {
-  return [...models, testbedModel];
+  return [...models, ...testModels()];
 }
 
 /** One problem found in a scenario file. */
@@ -103,9 +103,9 @@ const metaSchema = {
 };
 
 /** The zod schema of a whole scenario file (after merge). */
-export function scenarioSchema() {
+export function scenarioSchema(defs: ModelDefinition[] = scenarioModels()) {
   const sections: Record<string, z.ZodType> = {};
-  for (const m of scenarioModels())
+  for (const m of defs)
     sections[m.id] = (m.paramsSchema as any).prefault({}).describe(`Parameters of the ${m.title} model.`);
   return z.strictObject({ ...metaSchema, ...sections }).superRefine((s: any, ctx) => {
     if (s.period.endYear < s.period.startYear) {
@@ -117,13 +117,13 @@ export function scenarioSchema() {
       });
     }
     if (s.models) {
-      const known = scenarioModels().map((m) => m.id);
+      const known = defs.map((m) => m.id);
       s.models.forEach((id: string, k: number) => {
         if (!known.includes(id))
           ctx.addIssue({
             code: 'custom',
             path: ['models', k],
-            message: `unknown model "${id}"${suggest(id, known)}; allowed: ${known.join(', ')}`,
+            message: `unknown model "${id}"${suggest(id, known)}; allowed: ${known.join(', ')}${testModelHint(id)}`,
             input: id,
           });
       });
@@ -473,7 +473,7 @@ export function loadScenario(
             file: owner.file,
             ...locate(owner, full),
             path: full.join('.'),
-            message: `unknown key "${key}"${suggest(key, allowed)}; allowed keys here: ${allowed.join(', ')}`,
+            message: `unknown key "${key}"${suggest(key, allowed)}; allowed keys here: ${allowed.join(', ')}${p.length === 0 ? testModelHint(key) : ''}`,
           });
         }
         continue;
@@ -554,7 +554,8 @@ export function stableStringify(v: unknown): string {
 
 /** JSON Schema of scenario files, for editor autocompletion (`npm run schema` writes scenarios/scenario.schema.json). */
 export function scenarioJsonSchema(): unknown {
-  const js = z.toJSONSchema(scenarioSchema() as any, { io: 'input', unrepresentable: 'any' }) as Record<
+  // Production models only: the file is committed and editors offer it to planners (the testbed is test-only).
+  const js = z.toJSONSchema(scenarioSchema(models) as any, { io: 'input', unrepresentable: 'any' }) as Record<
     string,
     unknown
   >;

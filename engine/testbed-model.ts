@@ -1,7 +1,9 @@
 /**
  * The engine's self-test model: small but real job functions (a Monte Carlo estimate of π and a seeded random walk),
  * plus fault injection used only by the engine's tests (a worker that exits on a chosen job attempt, set by the
- * environment variable TWIN_TESTBED_EXIT_ON; a job that takes a chosen time). It is not a model of Zibo; scenarios run it only when they list it under `models:`.
+ * environment variable TWIN_TESTBED_EXIT_ON; a job that takes a chosen time). It is not a model of Zibo: it is
+ * registered only when TWIN_TEST_MODELS=1 (engine/test/global-setup.ts sets it for every test; `npm run bench:engine`
+ * sets it for its own process), and scenarios run it only when they list it under `models:`.
  */
 import { z } from 'zod';
 import type { ModelDefinition } from '../models/types.ts';
@@ -25,6 +27,28 @@ const schema = z.strictObject({
   delayMs: z.number().min(0).max(60_000).default(0).describe('Wall-clock delay per job (for kill/resume tests); ms.'),
 });
 export type TestbedParams = z.infer<typeof schema>;
+
+/** The environment switch that registers the test-only models (read when the list is asked for). */
+export const TEST_MODELS_ENV = 'TWIN_TEST_MODELS';
+
+/**
+ * The test-only models to register beside the production registry: the testbed when TWIN_TEST_MODELS=1, else none.
+ * Worker threads copy the environment when they start, so a pool started after the switch registers it too.
+ * @example process.env.TWIN_TEST_MODELS = '1'; testModels().map((m) => m.id) // → ['testbed']
+ */
+export function testModels(): ModelDefinition[] {
+  return process.env[TEST_MODELS_ENV] === '1' ? [testbedModel as ModelDefinition] : [];
+}
+
+/**
+ * Why a model id or scenario section is refused when it names a test-only model while the switch is off ('' else):
+ * appended to the unknown-model and unknown-key messages so the fix is in the message.
+ */
+export function testModelHint(id: string): string {
+  return id === 'testbed' && testModels().length === 0
+    ? `; "testbed" is the engine's self-test model, registered only in tests (set ${TEST_MODELS_ENV}=1 to use it)`
+    : '';
+}
 
 /** Scratch buffer reused by every job in this thread, so the delay costs no allocation. */
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));

@@ -10,6 +10,7 @@
 import os from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createRng, mixSeed } from '../lib/rng.ts';
+import { buildWorkerEntry } from '../lib/worker-build.mjs';
 import {
   GREENHOUSE_TYPES,
   SMART_RULES,
@@ -130,12 +131,14 @@ if (!isMainThread) {
   for (const y of years) for (let r = 0; r < nRep; r++) jobs.push([y, r]);
   const threads = 2;
   const t3 = performance.now();
+  // This file is also the worker entry, bundled like every worker (models/lib/worker-build.mjs); timed with start-up.
+  const workerFile = await buildWorkerEntry(import.meta.url, 'bench-greenhouse');
   await Promise.all(
     Array.from(
       { length: threads },
       (_, t) =>
         new Promise<number>((resolve, reject) => {
-          const wk = new Worker(new URL('./bench-worker.mjs', import.meta.url), {
+          const wk = new Worker(workerFile, {
             workerData: { jobs: jobs.filter((_, i) => i % threads === t) },
           });
           wk.once('message', resolve);

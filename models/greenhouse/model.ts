@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../lib/paths.mjs';
 import { loadSites } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import {
@@ -51,8 +51,6 @@ import {
   type EpwWeather,
 } from './weather-files.ts';
 import { resolveWeatherFile } from './weather-dir.ts';
-
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** A greenhouse cluster with its stock. */
 export interface SiteStock {

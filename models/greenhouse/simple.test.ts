@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { gradeExperimentFolder, runExperimentFolder } from './experiment.ts';
 import { parseWth } from './dssat.ts';
 import { fCo2, fHeat, fTemp, runSimple } from './simple.ts';
+import { SHARED_DIR } from '../lib/paths.mjs';
 
-const REF = path.resolve(import.meta.dirname, '../../../shared/validation/greenhouse/simple-tomato-UFBR9401');
+const REF = path.join(SHARED_DIR, 'validation/greenhouse/simple-tomato-UFBR9401');
 const haveRef = existsSync(REF);
 if (!haveRef && process.env.CI === 'true') {
   throw new Error(`CI=true but the validation folder ${REF} is missing: ../shared must be present beside the repo`);

@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRng, mixSeed } from '../lib/rng.ts';
 import {
   GREENHOUSE_TYPES,
@@ -21,12 +20,10 @@ import { loadGreenhouseInputs, runGreenhouse } from './model.ts';
 import { greenhouseParamsSchema } from './params.ts';
 import { WeatherGenerator, allocDaily, allocHourly, toHourly, ZIBO_LAT_DEG } from './weather.ts';
 import { CUCUMBER_WINTER_SPRING, TOMATO_LONG_SEASON, runCrop } from './crop.ts';
+import { SHARED_DIR } from '../lib/paths.mjs';
 
 /** Default location of the SIMPLE reference case (../shared beside the repo). */
-export const SIMPLE_REFERENCE_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../shared/validation/greenhouse/simple-tomato-UFBR9401',
-);
+export const SIMPLE_REFERENCE_DIR = path.join(SHARED_DIR, 'validation/greenhouse/simple-tomato-UFBR9401');
 
 /** One row of the table. */
 export interface ValidationRow {

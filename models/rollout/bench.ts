@@ -9,13 +9,11 @@
  * "wall" includes starting the worker threads (tsx compiles the sources in each thread); "compute" is the slowest
  * thread's time inside its loop.
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createRng, mixSeed } from '../lib/rng.ts';
 import { cloudsModel, cloudsParamsSchema } from '../clouds/index.ts';
+import { buildWorkerEntry } from '../lib/worker-build.mjs';
 import { rolloutModel } from './index.ts';
 import { rolloutParamsSchema } from './params.ts';
 import { scenarioParams } from '../lib/scenario-file.ts';
@@ -120,41 +118,11 @@ async function once(reps: number, threads: number): Promise<RunFigures> {
 }
 
 /**
- * Bundle this file with esbuild for the worker threads, as the engine does for its own worker (engine/build-worker.mjs):
- * Node 20 cannot start .ts workers, and code loaded through tsx's loader hooks inside a worker ran several times
- * slower in our measurements. Each module keeps its own import.meta.url so data and scenario files resolve.
+ * Bundle this file for the worker threads through the one worker-build path (models/lib/worker-build.mjs), as the
+ * engine does for its own worker: Node 20 cannot start .ts workers.
  */
-async function bundleWorker(): Promise<string> {
-  const { build } = await import('esbuild');
-  // Inside the repo (dist/ is git-ignored) so the external packages resolve from node_modules.
-  const outfile = path.join(fileURLToPath(new URL('../../dist/', import.meta.url)), `bench-rollout-${process.pid}.mjs`);
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'keep-import-meta-url',
-        setup(b) {
-          b.onLoad({ filter: /\.(ts|mjs|js)$/ }, async (args) => {
-            if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-            const src = await readFile(args.path, 'utf8');
-            if (!src.includes('import.meta.url')) return undefined;
-            return {
-              contents: src.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
-              loader: args.path.endsWith('ts') ? 'ts' : 'js',
-            };
-          });
-        },
-      },
-    ],
-  });
-  return outfile;
+function bundleWorker(): Promise<string> {
+  return buildWorkerEntry(import.meta.url, `bench-rollout-${process.pid}`);
 }
 
 let workerFile = '';

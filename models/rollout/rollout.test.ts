@@ -7,6 +7,8 @@ import { hierarchyFromTree, hierarchyTotals, loadHierarchy } from '../lib/divisi
 import { rolloutMetrics, rolloutModel } from './index.ts';
 import { prepareRollout, runRollout } from './model.ts';
 import { rolloutParamsSchema, type RolloutParams } from './params.ts';
+import path from 'node:path';
+import { REPO_ROOT } from '../lib/paths.mjs';
 
 const YEARS = [2017, 2018, 2019, 2020, 2021];
 const job = (seed: number, years = YEARS) => ({ model: 'rollout', years, replication: seed, attempt: 1, seed });
@@ -63,7 +65,7 @@ describe('rollout model outputs', () => {
 
   it('emits every (metric, entity) that data/plan/targets.yaml evaluates on the rollout model', () => {
     const targets = (
-      parse(readFileSync(new URL('../../data/plan/targets.yaml', import.meta.url), 'utf8')) as { targets: any[] }
+      parse(readFileSync(path.join(REPO_ROOT, 'data/plan/targets.yaml'), 'utf8')) as { targets: any[] }
     ).targets.filter((t) => t.model === 'rollout');
     expect(targets.length).toBeGreaterThan(10);
     for (const t of targets) expect(() => get(out, t.metric, t.entity), t.id).not.toThrow();

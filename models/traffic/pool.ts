@@ -6,19 +6,14 @@
  * Inside the engine, jobs already run one per worker, so the Zibo model uses the single-thread `assign()`; this pool
  * is for big networks run on their own (bench, validation of large TNTP cases).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { Piscina } from 'piscina';
+import { buildWorkerEntry } from '../lib/worker-build.mjs';
 import { originBlocks, type AssignResult } from './assign-result.ts';
 import { EquilibriumState, sumBlocks, type AssignOptions } from './assign.ts';
 import { BushRun, BushSolver, type BushOptions } from './bush.ts';
 import { buildCsr, planAon, type CsrGraph } from './graph.ts';
 import type { Demand, Network } from './network.ts';
 import type { AonTask } from './aon-worker.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const WORKER_OUT = path.resolve(here, '..', '..', 'dist', 'traffic-aon-worker.mjs');
 
 /** A pool of AON workers. */
 export interface AonPool {
@@ -29,22 +24,13 @@ export interface AonPool {
 }
 
 /**
- * Bundle the worker (Node 20 cannot load .ts in worker threads) and start `threads` workers.
+ * Bundle the worker (models/lib/worker-build.mjs: Node 20 cannot load .ts in worker threads), start `threads` workers.
  * @example const pool = await createAonPool(2); const r = await assignParallel(net, demand, pool); await pool.close();
  */
 export async function createAonPool(threads: number): Promise<AonPool> {
-  await build({
-    entryPoints: [path.join(here, 'aon-worker.ts')],
-    outfile: WORKER_OUT,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  const filename = await buildWorkerEntry(new URL('./aon-worker.ts', import.meta.url), 'traffic-aon-worker');
   const piscina = new Piscina<AonTask, number | number[]>({
-    filename: WORKER_OUT,
+    filename,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,

@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../lib/paths.mjs';
 
 /** Repository root (two levels above this folder). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT };
 
 /** ../shared/validation/tntp/SiouxFalls */
 export const SIOUX_FALLS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'validation', 'tntp', 'SiouxFalls');

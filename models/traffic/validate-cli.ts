@@ -5,13 +5,12 @@
  */
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { readTntpFolder } from './tntp.ts';
 import { formatGrade, gradeTntp } from './validate.ts';
 import type { Algorithm } from './assign-result.ts';
+import { SHARED_DIR } from '../lib/paths.mjs';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const defaultFolder = path.resolve(repoRoot, '..', 'shared', 'validation', 'tntp', 'SiouxFalls');
+const defaultFolder = path.join(SHARED_DIR, 'validation', 'tntp', 'SiouxFalls');
 
 const args = process.argv.slice(2);
 const folders: string[] = [];

@@ -5,7 +5,6 @@
  * replay stays below the 50 MB budget.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../../engine/scenario.ts';
 import { createRng } from '../../lib/rng.ts';
@@ -23,8 +22,9 @@ import {
   type TrafficDynamicParams,
 } from './model.ts';
 import { buildDynNetwork, gridNetworkSpec } from './network.ts';
+import { REPO_ROOT } from '../../lib/paths.mjs';
 
-const SCENARIOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scenarios');
+const SCENARIOS = path.join(REPO_ROOT, 'scenarios');
 const job = (year: number, replication: number, seed: number) => ({
   model: 'traffic-dynamic',
   years: [year],
