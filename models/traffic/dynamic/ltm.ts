@@ -29,9 +29,9 @@
  *   next link is routeLinks[pos + 1] (−1 = the trip ends on this link).
  * - Vehicles on links: one FIFO ring per link in a shared slot array. Link a owns slots qOff[a] … qOff[a] + qCap[a] − 1,
  *   its head is slot qOff[a] + qHead[a] and count[a] entries follow (wrapping). A slot is 16 bytes seen through two
- *   views of one buffer: qF[slot·QF_STRIDE + QF_ENTER_S] (Float64) = entry time, s; qI[slot·QI_STRIDE + QI_VEHICLE]
- *   (Int32) = vehicle, qI[slot·QI_STRIDE + QI_ROUTE_POS] = its route position on this link (Int32 words 0–1 are the
- *   Float64's bytes).
+ *   views of one buffer: qF[2·slot] (Float64) = entry time, s (slotEnterS); qI[4·slot + 2] (Int32) =
+ *   vehicle (slotVehicle), qI[4·slot + 3] = its route position on this link (slotRoutePos); Int32 words 0–1 are the
+ *   Float64's bytes.
  * - Head cache per link: hReady (head's entry time + free-flow time; +∞ when empty), hNext (its next link) and hWake
  *   (first step it is a node-model candidate), rewritten whenever the head changes (setHead, popLink).
  * - N_down history per link: ring[ringOff[a] … + lag[a]] holds exit counts of the last lag + 1 step starts, written
@@ -56,13 +56,23 @@ export type { Trajectories } from './trajectories.ts';
 /** nodeWake value of a node with no vehicle on its in-links. */
 const NO_WAKE = 0x7fffffff;
 
-/** Ring slot layout (see the header): Float64 words per slot and the entry time's word. */
-const QF_STRIDE = 2;
-const QF_ENTER_S = 0;
-/** Int32 words per slot, and the words of the vehicle (internal index) and of its route position. */
-const QI_STRIDE = 4;
-const QI_VEHICLE = 2;
-const QI_ROUTE_POS = 3;
+/*
+ * Ring slot accessors (layout in the header: 16 bytes per slot; Float64 word 0 = entry time, Int32 words 2 and 3 =
+ * vehicle and route position). The offsets are literals on purpose: module-level constants in their place made the
+ * loading 14–25 % slower (V8 reloads a module binding on every use; kernel-ab-bench.ts), these calls are inlined.
+ */
+/** Entry time of the vehicle in ring slot `slot`, s. */
+function slotEnterS(qF: Float64Array, slot: number): number {
+  return qF[slot * 2]!;
+}
+/** Vehicle (internal index) in ring slot `slot`. */
+function slotVehicle(qI: Int32Array, slot: number): number {
+  return qI[slot * 4 + 2]!;
+}
+/** Route position (routeLinks index of the link) of the vehicle in ring slot `slot`. */
+function slotRoutePos(qI: Int32Array, slot: number): number {
+  return qI[slot * 4 + 3]!;
+}
 
 /** Discrete vehicles and their routes (paths shared between vehicles). */
 export interface VehicleSet {
@@ -255,9 +265,9 @@ class LtmRun {
   readonly qCap: Int32Array;
   readonly qHead: Int32Array;
   /**
-   * Ring entries, 16 bytes each so one cache line holds four: qF[slot·QF_STRIDE + QF_ENTER_S] entry time, s;
-   * qI[slot·QI_STRIDE + QI_VEHICLE] vehicle, qI[slot·QI_STRIDE + QI_ROUTE_POS] route position (routeLinks index of
-   * this link). Two views of one buffer.
+   * Ring entries, 16 bytes each so one cache line holds four: qF[2·slot] entry time, s; qI[4·slot + 2] vehicle,
+   * qI[4·slot + 3] route position (routeLinks index of this link). Two views of one buffer; read through slotEnterS,
+   * slotVehicle, slotRoutePos.
    */
   readonly qF: Float64Array;
   readonly qI: Int32Array;
@@ -629,7 +639,7 @@ class LtmRun {
           const b = hNext[a]!;
           if (b < 0) {
             // Destination reached: leave at the link end (sinks are free and ignore the signal).
-            const h = qI[this.popLink(a, tm, s) * QI_STRIDE + QI_VEHICLE]!;
+            const h = slotVehicle(qI, this.popLink(a, tm, s));
             this.arrived++;
             this.onNet--;
             arriveI[h] = tm;
@@ -650,7 +660,7 @@ class LtmRun {
           }
           const slot = this.popLink(a, tm, s);
           sendCredit[a]! -= 1;
-          this.pushLink(qI[slot * QI_STRIDE + QI_VEHICLE]!, qI[slot * QI_STRIDE + QI_ROUTE_POS]! + 1, b, tm);
+          this.pushLink(slotVehicle(qI, slot), slotRoutePos(qI, slot) + 1, b, tm);
           rr[nd] = candSlot[qi]! + 1 < deg ? candSlot[qi]! + 1 : 0;
           progress = true;
           moved++;
@@ -813,9 +823,10 @@ class LtmRun {
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
     const slot = this.qOff[a]! + j;
-    this.qF[slot * QF_STRIDE + QF_ENTER_S] = t;
-    this.qI[slot * QI_STRIDE + QI_VEHICLE] = v;
-    this.qI[slot * QI_STRIDE + QI_ROUTE_POS] = pos;
+    // The slot's three fields (see slotEnterS, slotVehicle, slotRoutePos).
+    this.qF[slot * 2] = t;
+    this.qI[slot * 4 + 2] = v;
+    this.qI[slot * 4 + 3] = pos;
     this.count[a] = n + 1;
     this.entries[a]!++;
     if (n === 0) {
@@ -834,10 +845,10 @@ class LtmRun {
 
   /** Cache the ready time and next link of link a's head entry (ring slot). */
   setHead(a: number, slot: number): void {
-    const r = this.qF[slot * QF_STRIDE + QF_ENTER_S]! + this.net.freeTimeS[a]!;
+    const r = slotEnterS(this.qF, slot) + this.net.freeTimeS[a]!;
     this.hReady[a] = r;
     this.hWake[a] = this.candStep(r, this.curStep);
-    this.hNext[a] = this.routeLinks[this.qI[slot * QI_STRIDE + QI_ROUTE_POS]! + 1]!;
+    this.hNext[a] = this.routeLinks[slotRoutePos(this.qI, slot) + 1]!;
   }
 
   /** Remove the head vehicle of link a at time t (to the next link or to the sink); returns its ring slot (read it before the next push). */
@@ -858,9 +869,9 @@ class LtmRun {
     this.count[a] = n - 1;
     this.exits[a]!++;
     this.ivExits[a]!++;
-    const tIn = this.qF[slot * QF_STRIDE + QF_ENTER_S]!;
+    const tIn = slotEnterS(this.qF, slot);
     this.ivTravelS[a]! += t - tIn;
-    const v = this.qI[slot * QI_STRIDE + QI_VEHICLE]!;
+    const v = slotVehicle(this.qI, slot);
     const sample = this.sample;
     if (sample !== null && sample[v]) this.traj!.traversal(this.net, v, this.order[v]!, a, tIn, t);
     return slot;
@@ -885,7 +896,7 @@ class LtmRun {
     const cap = this.qCap[a]!;
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
-    while (n < cnt && qF[(off + j) * QF_STRIDE + QF_ENTER_S]! + ft <= tq) {
+    while (n < cnt && slotEnterS(qF, off + j) + ft <= tq) {
       n++;
       if (++j === cap) j = 0;
     }
@@ -931,9 +942,9 @@ class LtmRun {
       for (let a = 0; a < this.net.numLinks; a++) {
         for (let k = 0, j = this.qHead[a]!; k < this.count[a]!; k++, j = j + 1 < this.qCap[a]! ? j + 1 : 0) {
           const slot = this.qOff[a]! + j;
-          const v = this.qI[slot * QI_STRIDE + QI_VEHICLE]!;
+          const v = slotVehicle(this.qI, slot);
           if (!this.sample![v]) continue;
-          traj.unfinished(this.order[v]!, a, this.qF[slot * QF_STRIDE + QF_ENTER_S]!, tFinal);
+          traj.unfinished(this.order[v]!, a, slotEnterS(this.qF, slot), tFinal);
         }
       }
     }
