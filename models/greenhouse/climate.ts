@@ -276,6 +276,31 @@ const F_SA = 15;
 const F_SW = 16;
 const F_SS = 17;
 
+/**
+ * Next air temperature of the regime at mats offset `at`: E row of air · T + F row of air · u (same products, same
+ * order as the per-step code). Offsets are literals (E_AA … E_AS = 0 … 2, F_AA … F_AS = 9 … 11): a module constant
+ * in a hot loop is reloaded on every use in V8, while this call is inlined.
+ */
+function airNext(
+  mats: Float64Array,
+  at: number,
+  ta: number,
+  tw: number,
+  ts: number,
+  uAir: number,
+  uWall: number,
+  uSoil: number,
+): number {
+  return (
+    mats[at] * ta +
+    mats[at + 1] * tw +
+    mats[at + 2] * ts +
+    mats[at + 9] * uAir +
+    mats[at + 10] * uWall +
+    mats[at + 11] * uSoil
+  );
+}
+
 /** Precomputed exact step matrices for one greenhouse: 2 blanket states × vent levels, 18 numbers each (E, F). */
 export interface ClimateKernel {
   params: ClimateParams;
@@ -490,6 +515,7 @@ export function simulateClimate(
 ): ClimateDaily {
   const p = k.params;
   const mats = k.mats;
+  const stride = REGIME_STRIDE; // a local: read once, not per step
   const nVent = k.nVent;
   const ca = p.caJPerKM2;
   const cw = p.cwJPerKM2;
@@ -661,7 +687,7 @@ export function simulateClimate(
         if (smartVent) v = smartV < nVent ? smartV : 0;
         else if (blanketSeason && !open) v = vent = 0; // vents are shut when the blanket goes down and stay shut until a check opens them
         const bOff = b * nVent;
-        let at = (bOff + v) * REGIME_STRIDE;
+        let at = (bOff + v) * stride;
         // Next air temperature at this level: from the locals while the regime is unchanged (almost every step),
         // else from mats (same numbers).
         let uAir: number;
@@ -671,13 +697,7 @@ export function simulateClimate(
           na = eAA * ta + eAW * tw + eAS * ts + fAA * uAir + fAW * uWall + fAS * uSoil;
         } else {
           uAir = uAirBase + gOut[bOff + v] * toCa;
-          na =
-            mats[at + E_AA] * ta +
-            mats[at + E_AW] * tw +
-            mats[at + E_AS] * ts +
-            mats[at + F_AA] * uAir +
-            mats[at + F_AW] * uWall +
-            mats[at + F_AS] * uSoil;
+          na = airNext(mats, at, ta, tw, ts, uAir, uWall, uSoil);
         }
         if (smartVent) {
           // Smallest opening that keeps the next air temperature at or below the setpoint; warm-started from the
@@ -685,20 +705,14 @@ export function simulateClimate(
           const vGuess = v;
           while (na > ventSet && v < nVent - 1) {
             v++;
-            at = (bOff + v) * REGIME_STRIDE;
+            at = (bOff + v) * stride;
             uAir = uAirBase + gOut[bOff + v] * toCa;
-            na =
-              mats[at + E_AA] * ta +
-              mats[at + E_AW] * tw +
-              mats[at + E_AS] * ts +
-              mats[at + F_AA] * uAir +
-              mats[at + F_AW] * uWall +
-              mats[at + F_AS] * uSoil;
+            na = airNext(mats, at, ta, tw, ts, uAir, uWall, uSoil);
           }
           // After opening further the level below is the one just rejected (same numbers, same verdict): no check.
           if (v === vGuess)
             while (v > 0) {
-              const atBelow = (bOff + v - 1) * REGIME_STRIDE;
+              const atBelow = (bOff + v - 1) * stride;
               if (atBelow !== belowAt) {
                 belowAt = atBelow;
                 bAA = mats[atBelow + E_AA];
