@@ -255,7 +255,7 @@ export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
       crewFree: new Float64Array(totalCrews),
       connect: new Float64Array(nShare),
       sortBuf: new Float64Array(Math.max(1, p.sharing.countyDepartments)),
-      hist: new MonthHist(groups(nCounty).count),
+      hist: new MonthHist(histRows(nCounty).count),
     },
   };
 }
@@ -317,130 +317,118 @@ function reachYear(share: Float64Array, threshold: number): number {
 
 /**
  * One replication of the rollout model.
+ *
+ * Data layout: tasks are indexed 0 … graph.n − 1 in the order prepareRollout builds them — the two core domains
+ * (ids.corePub, ids.coreAdmin), nDept department merges from ids.dept0, the county public/admin domains
+ * (ids.countyPub[c], ids.countyAdmin[c]), the town domains (ids.townPub[t], ids.townAdmin[t]) and nVillage village
+ * accesses from ids.village0; per task: kind, county (−1 = city) and, after the schedule, sched.finish (= finishDay,
+ * days since 2017-01-01). Scratch buffers (durations, gates, schedule, histogram) are reused by every replication of
+ * a worker and fully rewritten here. Counting: one histogram row per reported group (histRows), GRID_MONTHS + 1
+ * monthly bins each (last bin = beyond the grid); shares are cumulative bins over the group's unit count.
+ * Invariants: the RNG is drawn in a fixed order — common duration factor, one duration per task in task order, one
+ * connection day per sharing entry, one switch-over per collaborative-office unit, then two draws per county for the
+ * online services — so a what-if that changes no count draws the same numbers (common random numbers across
+ * scenarios, whatifs.test.ts); every share is in [0, 1], and the histogram shares are nondecreasing in time.
  * @example const out = runRollout(params, prepareRollout(params, hierarchy), { model: 'rollout', years: [2017, 2018, 2019, 2020, 2021], replication: 0, attempt: 1, seed: 1 }, createRng(1));
  */
 export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, rng: Rng): ModelOutput {
-  const { graph, kind, scratch, ids, nDept, nCounty, nTown, nVillage } = inp;
-  const n = graph.n;
+  const { graph, scratch, ids, nDept, nCounty, nTown, nVillage } = inp;
   const { dur, gate, sched } = scratch;
 
-  // 1. Durations: a programme-wide factor (mean 1) times independent PERT draws per task.
-  const s = p.durationCommonSigma;
-  const common = Math.exp(s * rng.normal() - (s * s) / 2);
-  for (let i = 0; i < n; i++) dur[i] = common * inp.samplers[KIND_CLASS[kind[i]!]!]!.sample(rng);
-
-  // 2. Sharing platform: connection day of each city department, then of each county's departments.
-  const sh = p.sharing;
-  const speed = sh.speedFactor[sh.rule];
-  const shareStart = dayOf(sh.startDate);
+  // 1. Durations; 2. sharing-platform connection days and the gates they put on tasks.
+  drawDurations(p, inp, rng);
+  const countyDepts = drawSharingGates(p, inp, rng);
   const connect = scratch.connect;
   const nShare = connect.length;
-  for (let j = 0; j < nShare; j++) connect[j] = shareStart + speed * inp.connectSampler.sample(rng) * DAYS_PER_MONTH;
-  gate.fill(-Infinity);
-  if (sh.rule !== 'off') for (let d = 0; d < nDept; d++) gate[ids.dept0 + d] = connect[d]!;
-  const K = sh.countyDepartments;
-  if (sh.rule === 'strict' && K > 0) {
-    const need = Math.max(1, Math.ceil(sh.strictCountyShare * K));
-    for (let c = 0; c < nCounty; c++) {
-      const buf = scratch.sortBuf;
-      buf.set(connect.subarray(nDept + c * K, nDept + (c + 1) * K));
-      buf.sort();
-      const g = buf[need - 1]!;
-      for (let i = 0; i < n; i++) {
-        const kd = kind[i]!;
-        if (inp.county[i] === c && kd >= KIND.countyPub && kd <= KIND.townAdmin) gate[i] = g;
-      }
-    }
-  }
 
   // 3. Serial schedule generation under crews and funding.
   scheduleSerial(graph, dur, gate, inp.funding, sched, scratch.order, scratch.crewFree);
-  const fin = sched.finish;
+  const finishDay = sched.finish;
 
   // 4. Node live days and histograms.
-  const G = groups(nCounty);
+  const rows = histRows(nCounty);
   const hist = scratch.hist;
   hist.clear();
   const platLag = p.lagsDays.platform;
   const linked = new Set(p.platform.linkedAtStart);
-  const coreLive = Math.max(fin[ids.corePub]!, fin[ids.coreAdmin]!);
-  hist.add(G.extCity, coreLive);
-  hist.add(G.extLCity, coreLive);
-  hist.add(G.extPub, fin[ids.corePub]!);
-  hist.add(G.extAdmin, fin[ids.coreAdmin]!);
+  const coreLive = Math.max(finishDay[ids.corePub]!, finishDay[ids.coreAdmin]!);
+  hist.add(rows.extCity, coreLive);
+  hist.add(rows.extLCity, coreLive);
+  hist.add(rows.extPub, finishDay[ids.corePub]!);
+  hist.add(rows.extAdmin, finishDay[ids.coreAdmin]!);
   let deptDone = -Infinity;
   for (let d = 0; d < nDept; d++) {
-    const f = fin[ids.dept0 + d]!;
-    hist.add(G.extCity, f);
-    hist.add(G.extLCity, f);
-    hist.add(G.dept, f);
+    const f = finishDay[ids.dept0 + d]!;
+    hist.add(rows.extCity, f);
+    hist.add(rows.extLCity, f);
+    hist.add(rows.dept, f);
     if (f > deptDone) deptDone = f;
   }
   const provinceDay = linked.has('province') ? 0 : dayOf(p.platform.provinceLinkDate);
-  const cityPlatDay = linked.has('city') ? 0 : fin[ids.corePub]! + platLag;
-  hist.add(G.platProv, provinceDay);
-  hist.add(G.platAll, provinceDay);
-  hist.add(G.platCity, cityPlatDay);
-  hist.add(G.platAll, cityPlatDay);
+  const cityPlatDay = linked.has('city') ? 0 : finishDay[ids.corePub]! + platLag;
+  hist.add(rows.platProv, provinceDay);
+  hist.add(rows.platAll, provinceDay);
+  hist.add(rows.platCity, cityPlatDay);
+  hist.add(rows.platAll, cityPlatDay);
   const countyLive = new Float64Array(nCounty);
   const countyPlat = new Float64Array(nCounty);
   const countyVillageDone = new Float64Array(nCounty).fill(-Infinity);
   const countyExtDone = new Float64Array(nCounty);
   for (let c = 0; c < nCounty; c++) {
-    const live = Math.max(fin[ids.countyPub[c]!]!, fin[ids.countyAdmin[c]!]!);
+    const live = Math.max(finishDay[ids.countyPub[c]!]!, finishDay[ids.countyAdmin[c]!]!);
     countyLive[c] = live;
     countyExtDone[c] = live;
-    hist.add(G.extCity, live);
-    hist.add(G.extLCounty, live);
-    hist.add(G.extCounty + c, live);
-    hist.add(G.extPub, fin[ids.countyPub[c]!]!);
-    hist.add(G.extAdmin, fin[ids.countyAdmin[c]!]!);
-    const pl = linked.has('county') ? 0 : fin[ids.countyPub[c]!]! + platLag;
+    hist.add(rows.extCity, live);
+    hist.add(rows.extLCounty, live);
+    hist.add(rows.extCounty + c, live);
+    hist.add(rows.extPub, finishDay[ids.countyPub[c]!]!);
+    hist.add(rows.extAdmin, finishDay[ids.countyAdmin[c]!]!);
+    const pl = linked.has('county') ? 0 : finishDay[ids.countyPub[c]!]! + platLag;
     countyPlat[c] = pl;
-    hist.add(G.platCounty, pl);
-    hist.add(G.platAll, pl);
-    hist.add(G.platCountyCode + c, pl);
-    hist.add(G.supplyCounty + c, pl);
+    hist.add(rows.platCounty, pl);
+    hist.add(rows.platAll, pl);
+    hist.add(rows.platCountyCode + c, pl);
+    hist.add(rows.supplyCounty + c, pl);
   }
   let townDone = -Infinity;
   for (let t = 0; t < nTown; t++) {
     const c = inp.townCounty[t]!;
-    const pub = fin[ids.townPub[t]!]!;
-    const live = Math.max(pub, fin[ids.townAdmin[t]!]!);
+    const pub = finishDay[ids.townPub[t]!]!;
+    const live = Math.max(pub, finishDay[ids.townAdmin[t]!]!);
     if (live > townDone) townDone = live;
     if (live > countyExtDone[c]!) countyExtDone[c] = live;
-    hist.add(G.extCity, live);
-    hist.add(G.extLTown, live);
-    hist.add(G.extCounty + c, live);
-    hist.add(G.extPub, pub);
-    hist.add(G.extAdmin, fin[ids.townAdmin[t]!]!);
+    hist.add(rows.extCity, live);
+    hist.add(rows.extLTown, live);
+    hist.add(rows.extCounty + c, live);
+    hist.add(rows.extPub, pub);
+    hist.add(rows.extAdmin, finishDay[ids.townAdmin[t]!]!);
     const pl = pub + platLag;
-    hist.add(G.platTown, pl);
-    hist.add(G.platAll, pl);
-    hist.add(G.platCountyCode + c, pl);
-    hist.add(G.supplyTown + c, pl);
+    hist.add(rows.platTown, pl);
+    hist.add(rows.platAll, pl);
+    hist.add(rows.platCountyCode + c, pl);
+    hist.add(rows.supplyTown + c, pl);
   }
   let villageDone = -Infinity;
   for (let v = 0; v < nVillage; v++) {
     const i = ids.village0 + v;
     const c = inp.county[i]!;
-    const f = fin[i]!;
+    const f = finishDay[i]!;
     if (f > villageDone) villageDone = f;
     if (f > countyVillageDone[c]!) countyVillageDone[c] = f;
-    hist.add(G.extLVillage, f);
-    hist.add(G.platVillage, f);
-    hist.add(G.platAll, f);
-    hist.add(G.platCountyCode + c, f);
-    hist.add(G.supplyVillage + c, f);
+    hist.add(rows.extLVillage, f);
+    hist.add(rows.platVillage, f);
+    hist.add(rows.platAll, f);
+    hist.add(rows.platCountyCode + c, f);
+    hist.add(rows.supplyVillage + c, f);
   }
   // Sharing platform connections.
   let shareDone = -Infinity;
   for (let j = 0; j < nShare; j++) {
     const f = connect[j]!;
     if (f > shareDone) shareDone = f;
-    hist.add(G.shareAll, f);
-    if (j < nDept) hist.add(G.shareCity, f);
-    else hist.add(G.shareCounty + Math.floor((j - nDept) / K), f);
+    hist.add(rows.shareAll, f);
+    if (j < nDept) hist.add(rows.shareCity, f);
+    else hist.add(rows.shareCounty + Math.floor((j - nDept) / countyDepts), f);
   }
   // Collaborative office: each unit's switch-over time drawn from the Bass curve (inverse CDF), months after trial start.
   const nUnits = nDept + nCounty + nTown;
@@ -449,33 +437,196 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
   for (let u = 0; u < nUnits; u++) {
     const f = collab0 + bassInverse(rng.next(), p.collab.pPerMonth, p.collab.qPerMonth) * DAYS_PER_MONTH;
     if (f > collabDone) collabDone = f;
-    hist.add(G.collab, f);
+    hist.add(rows.collab, f);
   }
 
   // 5. Shares on the monthly grid.
-  const row = (r: number, denom: number) => hist.share(r, denom, new Float64Array(GRID_MONTHS));
-  const n3 = 1 + nDept + nCounty + nTown;
+  const shareRow = (r: number, denom: number) => hist.share(r, denom, new Float64Array(GRID_MONTHS));
+  const nExtranetUnits = 1 + nDept + nCounty + nTown;
   const nPlat = 2 + nCounty + nTown + nVillage;
   const ext = {
-    city: row(G.extCity, n3),
-    lcity: row(G.extLCity, 1 + nDept),
-    lcounty: row(G.extLCounty, nCounty),
-    ltown: row(G.extLTown, nTown),
-    lvillage: row(G.extLVillage, nVillage),
-    pub: row(G.extPub, 1 + nCounty + nTown),
-    admin: row(G.extAdmin, 1 + nCounty + nTown),
-    dept: row(G.dept, nDept),
+    city: shareRow(rows.extCity, nExtranetUnits),
+    lcity: shareRow(rows.extLCity, 1 + nDept),
+    lcounty: shareRow(rows.extLCounty, nCounty),
+    ltown: shareRow(rows.extLTown, nTown),
+    lvillage: shareRow(rows.extLVillage, nVillage),
+    pub: shareRow(rows.extPub, 1 + nCounty + nTown),
+    admin: shareRow(rows.extAdmin, 1 + nCounty + nTown),
+    dept: shareRow(rows.dept, nDept),
   };
   const plat = {
-    province: row(G.platProv, 1),
-    city: row(G.platCity, 1),
-    county: row(G.platCounty, nCounty),
-    town: row(G.platTown, nTown),
-    village: row(G.platVillage, nVillage),
-    all: row(G.platAll, nPlat),
+    province: shareRow(rows.platProv, 1),
+    city: shareRow(rows.platCity, 1),
+    county: shareRow(rows.platCounty, nCounty),
+    town: shareRow(rows.platTown, nTown),
+    village: shareRow(rows.platVillage, nVillage),
+    all: shareRow(rows.platAll, nPlat),
   };
 
   // 6. Online services: demand curve per district capped by the interlinked supply.
+  const { svc, svcMean, svcCity } = onlineServiceShares(p, inp, hist, rows, rng);
+
+  const shareAll = shareRow(rows.shareAll, nShare);
+  const shareCity = shareRow(rows.shareCity, nDept);
+  const collab = shareRow(rows.collab, nUnits);
+
+  // 7. Series for the job's months.
+  const { labels, firstMonth } = monthPeriods(job.years);
+  const nm = labels.length;
+  const series: SeriesOut[] = [];
+  const push = (metric: string, entity: string, arr: Float64Array) =>
+    series.push({ metric, entity, periods: labels, values: arr.slice(firstMonth, firstMonth + nm) });
+  push('extranet.liveShare', 'city', ext.city);
+  push('extranet.liveShare', 'level:city', ext.lcity);
+  push('extranet.liveShare', 'level:county', ext.lcounty);
+  push('extranet.liveShare', 'level:town', ext.ltown);
+  push('extranet.liveShare', 'level:village', ext.lvillage);
+  push('extranet.liveShare', 'domain:public', ext.pub);
+  push('extranet.liveShare', 'domain:admin', ext.admin);
+  push('extranet.departmentsMergedShare', 'city', ext.dept);
+  const counties = inp.hierarchy.counties;
+  for (let c = 0; c < nCounty; c++)
+    push('extranet.liveShare', counties[c]!.code, shareRow(rows.extCounty + c, 1 + inp.townsPerCounty[c]!));
+  push('platform.liveShare', 'level:province', plat.province);
+  push('platform.liveShare', 'level:city', plat.city);
+  push('platform.liveShare', 'level:county', plat.county);
+  push('platform.liveShare', 'level:town', plat.town);
+  push('platform.liveShare', 'level:village', plat.village);
+  push('platform.liveShare', 'city', plat.all);
+  for (let c = 0; c < nCounty; c++)
+    push(
+      'platform.liveShare',
+      counties[c]!.code,
+      shareRow(rows.platCountyCode + c, 1 + inp.townsPerCounty[c]! + inp.villagesPerCounty[c]!),
+    );
+  push('services.onlineShare', 'city', svcCity);
+  push('services.onlineShare', 'level:county', svcMean);
+  for (let c = 0; c < nCounty; c++) push('services.onlineShare', counties[c]!.code, svc[c]!);
+  push('collab.liveShare', 'city', collab);
+  push('sharing.connectedShare', 'city', shareAll);
+  push('sharing.connectedShare', 'level:city', shareCity);
+  if (countyDepts > 0)
+    for (let c = 0; c < nCounty; c++)
+      push('sharing.connectedShare', counties[c]!.code, shareRow(rows.shareCounty + c, countyDepts));
+
+  // Finish dates (decimal years) and waits: one value per replication, reported in the last simulated year.
+  const endLabel = [String(Math.max(...job.years))];
+  const scalar = (metric: string, entity: string, v: number) =>
+    series.push({ metric, entity, periods: endLabel, values: [v] });
+  const threeLevelDone = Math.max(coreLive, deptDone, ...countyLive, townDone);
+  scalar('extranet.finishYear', 'city', decimalYear(threeLevelDone));
+  scalar('extranet.finishYear', 'level:city', decimalYear(Math.max(coreLive, deptDone)));
+  scalar('extranet.finishYear', 'level:county', decimalYear(Math.max(...countyLive)));
+  scalar('extranet.finishYear', 'level:town', decimalYear(townDone));
+  scalar('extranet.finishYear', 'level:village', decimalYear(villageDone));
+  let pubDone = finishDay[ids.corePub]!;
+  let adminDone = finishDay[ids.coreAdmin]!;
+  for (let c = 0; c < nCounty; c++) {
+    pubDone = Math.max(pubDone, finishDay[ids.countyPub[c]!]!);
+    adminDone = Math.max(adminDone, finishDay[ids.countyAdmin[c]!]!);
+  }
+  for (let t = 0; t < nTown; t++) {
+    pubDone = Math.max(pubDone, finishDay[ids.townPub[t]!]!);
+    adminDone = Math.max(adminDone, finishDay[ids.townAdmin[t]!]!);
+  }
+  scalar('extranet.finishYear', 'domain:public', decimalYear(pubDone));
+  scalar('extranet.finishYear', 'domain:admin', decimalYear(adminDone));
+  for (let c = 0; c < nCounty; c++) scalar('extranet.finishYear', counties[c]!.code, decimalYear(countyExtDone[c]!));
+  let townPlatDone = -Infinity;
+  for (let t = 0; t < nTown; t++) townPlatDone = Math.max(townPlatDone, finishDay[ids.townPub[t]!]! + platLag);
+  scalar('platform.finishYear', 'level:town', decimalYear(townPlatDone));
+  scalar('platform.finishYear', 'level:village', decimalYear(villageDone));
+  for (let c = 0; c < nCounty; c++)
+    scalar('platform.finishYear', counties[c]!.code, decimalYear(Math.max(countyVillageDone[c]!, countyPlat[c]!)));
+  scalar('services.reach90Year', 'level:county', reachYear(svcMinOver(svc), 0.9));
+  scalar('services.reach100Year', 'level:county', reachYear(svcMinOver(svc), 0.995));
+  for (let c = 0; c < nCounty; c++) {
+    scalar('services.reach90Year', counties[c]!.code, reachYear(svc[c]!, 0.9));
+    scalar('services.reach100Year', counties[c]!.code, reachYear(svc[c]!, 0.995));
+  }
+  scalar('collab.finishYear', 'city', decimalYear(collabDone));
+  scalar('sharing.finishYear', 'city', decimalYear(shareDone));
+  // Why three-level tasks waited: mean days of waiting for money, for crews, and for the sharing rule.
+  const { wFund, wCrew, wShare, nThreeLevelTasks } = waitCauses(inp, gate, sched);
+  scalar('extranet.waitDays', 'cause:funding', wFund / nThreeLevelTasks);
+  scalar('extranet.waitDays', 'cause:crews', wCrew / nThreeLevelTasks);
+  scalar('extranet.waitDays', 'cause:sharing', wShare / nThreeLevelTasks);
+
+  const artifacts =
+    job.replication === 0
+      ? {
+          towns: {
+            codes: inp.hierarchy.counties.flatMap((c) => c.towns.map((t) => t.code)),
+            extranetLiveYear: Float64Array.from({ length: nTown }, (_, t) =>
+              decimalYear(Math.max(finishDay[ids.townPub[t]!]!, finishDay[ids.townAdmin[t]!]!)),
+            ),
+          },
+          counties: {
+            codes: counties.map((c) => c.code),
+            villagesDoneYear: Float64Array.from(countyVillageDone, (d) => decimalYear(d)),
+          },
+        }
+      : undefined;
+  return { series, artifacts };
+}
+
+/** Step 1: task durations (scratch.dur), a programme-wide factor (mean 1) times independent PERT draws per task. */
+function drawDurations(p: RolloutParams, inp: RolloutInputs, rng: Rng): void {
+  const { kind, scratch } = inp;
+  const dur = scratch.dur;
+  const n = inp.graph.n;
+  const s = p.durationCommonSigma;
+  const common = Math.exp(s * rng.normal() - (s * s) / 2);
+  for (let i = 0; i < n; i++) dur[i] = common * inp.samplers[KIND_CLASS[kind[i]!]!]!.sample(rng);
+}
+
+/**
+ * Step 2, the sharing platform: connection day of each city department, then of each county's departments
+ * (scratch.connect: nDept city entries, then countyDepts per county), and the sharing gate of every task
+ * (scratch.gate: the earliest start the "no sharing, no approval" rule allows; −∞ = none). Returns countyDepts.
+ */
+function drawSharingGates(p: RolloutParams, inp: RolloutInputs, rng: Rng): number {
+  const { kind, scratch, ids, nDept, nCounty } = inp;
+  const { gate, connect } = scratch;
+  const n = inp.graph.n;
+  const sharing = p.sharing;
+  const speed = sharing.speedFactor[sharing.rule];
+  const shareStart = dayOf(sharing.startDate);
+  const nShare = connect.length;
+  for (let j = 0; j < nShare; j++) connect[j] = shareStart + speed * inp.connectSampler.sample(rng) * DAYS_PER_MONTH;
+  gate.fill(-Infinity);
+  if (sharing.rule !== 'off') for (let d = 0; d < nDept; d++) gate[ids.dept0 + d] = connect[d]!;
+  const countyDepts = sharing.countyDepartments;
+  if (sharing.rule === 'strict' && countyDepts > 0) {
+    // A county's domain and town tasks wait until the required share of its departments is connected.
+    const need = Math.max(1, Math.ceil(sharing.strictCountyShare * countyDepts));
+    for (let c = 0; c < nCounty; c++) {
+      const buf = scratch.sortBuf;
+      buf.set(connect.subarray(nDept + c * countyDepts, nDept + (c + 1) * countyDepts));
+      buf.sort();
+      const g = buf[need - 1]!;
+      for (let i = 0; i < n; i++) {
+        const kd = kind[i]!;
+        if (inp.county[i] === c && kd >= KIND.countyPub && kd <= KIND.townAdmin) gate[i] = g;
+      }
+    }
+  }
+  return countyDepts;
+}
+
+/**
+ * Step 6, online services: per district a demand curve (anchor share at the end of 2017, then Bass or linear growth
+ * with a district factor) capped by the supply of interlinked platform levels; the city-level share is a ramp to 1 at
+ * the end of 2017. Monthly shares on the grid.
+ */
+function onlineServiceShares(
+  p: RolloutParams,
+  inp: RolloutInputs,
+  hist: MonthHist,
+  rows: HistRows,
+  rng: Rng,
+): { svc: Float64Array[]; svcMean: Float64Array; svcCity: Float64Array } {
+  const nCounty = inp.nCounty;
   const sv = p.services;
   const w = p.platform.itemWeights;
   const end2017 = monthEndDay(11);
@@ -488,9 +639,9 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
     const anchor =
       sv.districtShareEnd2017.min + (sv.districtShareEnd2017.max - sv.districtShareEnd2017.min) * rng.next();
     const f = Math.exp(sv.districtSigma * rng.normal() - (sv.districtSigma * sv.districtSigma) / 2);
-    hist.share(G.supplyCounty + c, 1, tmpC);
-    hist.share(G.supplyTown + c, inp.townsPerCounty[c]!, tmpT);
-    hist.share(G.supplyVillage + c, inp.villagesPerCounty[c]!, tmpV);
+    hist.share(rows.supplyCounty + c, 1, tmpC);
+    hist.share(rows.supplyTown + c, inp.townsPerCounty[c]!, tmpT);
+    hist.share(rows.supplyVillage + c, inp.villagesPerCounty[c]!, tmpV);
     const out = new Float64Array(GRID_MONTHS);
     for (let m = 0; m < GRID_MONTHS; m++) {
       const t = monthEndDay(m);
@@ -514,128 +665,41 @@ export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, r
     const t = monthEndDay(m);
     svcCity[m] = t >= end2017 ? 1 : sv.cityShareJan2017 + ((1 - sv.cityShareJan2017) * t) / end2017;
   }
+  return { svc, svcMean, svcCity };
+}
 
-  const shareAll = row(G.shareAll, nShare);
-  const shareCity = row(G.shareCity, nDept);
-  const collab = row(G.collab, nUnits);
-
-  // 7. Series for the job's months.
-  const { labels, firstMonth } = monthPeriods(job.years);
-  const nm = labels.length;
-  const series: SeriesOut[] = [];
-  const push = (metric: string, entity: string, arr: Float64Array) =>
-    series.push({ metric, entity, periods: labels, values: arr.slice(firstMonth, firstMonth + nm) });
-  push('extranet.liveShare', 'city', ext.city);
-  push('extranet.liveShare', 'level:city', ext.lcity);
-  push('extranet.liveShare', 'level:county', ext.lcounty);
-  push('extranet.liveShare', 'level:town', ext.ltown);
-  push('extranet.liveShare', 'level:village', ext.lvillage);
-  push('extranet.liveShare', 'domain:public', ext.pub);
-  push('extranet.liveShare', 'domain:admin', ext.admin);
-  push('extranet.departmentsMergedShare', 'city', ext.dept);
-  const counties = inp.hierarchy.counties;
-  for (let c = 0; c < nCounty; c++)
-    push('extranet.liveShare', counties[c]!.code, row(G.extCounty + c, 1 + inp.townsPerCounty[c]!));
-  push('platform.liveShare', 'level:province', plat.province);
-  push('platform.liveShare', 'level:city', plat.city);
-  push('platform.liveShare', 'level:county', plat.county);
-  push('platform.liveShare', 'level:town', plat.town);
-  push('platform.liveShare', 'level:village', plat.village);
-  push('platform.liveShare', 'city', plat.all);
-  for (let c = 0; c < nCounty; c++)
-    push(
-      'platform.liveShare',
-      counties[c]!.code,
-      row(G.platCountyCode + c, 1 + inp.townsPerCounty[c]! + inp.villagesPerCounty[c]!),
-    );
-  push('services.onlineShare', 'city', svcCity);
-  push('services.onlineShare', 'level:county', svcMean);
-  for (let c = 0; c < nCounty; c++) push('services.onlineShare', counties[c]!.code, svc[c]!);
-  push('collab.liveShare', 'city', collab);
-  push('sharing.connectedShare', 'city', shareAll);
-  push('sharing.connectedShare', 'level:city', shareCity);
-  if (K > 0)
-    for (let c = 0; c < nCounty; c++) push('sharing.connectedShare', counties[c]!.code, row(G.shareCounty + c, K));
-
-  // Finish dates (decimal years) and waits: one value per replication, reported in the last simulated year.
-  const endLabel = [String(Math.max(...job.years))];
-  const scalar = (metric: string, entity: string, v: number) =>
-    series.push({ metric, entity, periods: endLabel, values: [v] });
-  const threeLevelDone = Math.max(coreLive, deptDone, ...countyLive, townDone);
-  scalar('extranet.finishYear', 'city', decimalYear(threeLevelDone));
-  scalar('extranet.finishYear', 'level:city', decimalYear(Math.max(coreLive, deptDone)));
-  scalar('extranet.finishYear', 'level:county', decimalYear(Math.max(...countyLive)));
-  scalar('extranet.finishYear', 'level:town', decimalYear(townDone));
-  scalar('extranet.finishYear', 'level:village', decimalYear(villageDone));
-  let pubDone = fin[ids.corePub]!;
-  let adminDone = fin[ids.coreAdmin]!;
-  for (let c = 0; c < nCounty; c++) {
-    pubDone = Math.max(pubDone, fin[ids.countyPub[c]!]!);
-    adminDone = Math.max(adminDone, fin[ids.countyAdmin[c]!]!);
-  }
-  for (let t = 0; t < nTown; t++) {
-    pubDone = Math.max(pubDone, fin[ids.townPub[t]!]!);
-    adminDone = Math.max(adminDone, fin[ids.townAdmin[t]!]!);
-  }
-  scalar('extranet.finishYear', 'domain:public', decimalYear(pubDone));
-  scalar('extranet.finishYear', 'domain:admin', decimalYear(adminDone));
-  for (let c = 0; c < nCounty; c++) scalar('extranet.finishYear', counties[c]!.code, decimalYear(countyExtDone[c]!));
-  let townPlatDone = -Infinity;
-  for (let t = 0; t < nTown; t++) townPlatDone = Math.max(townPlatDone, fin[ids.townPub[t]!]! + platLag);
-  scalar('platform.finishYear', 'level:town', decimalYear(townPlatDone));
-  scalar('platform.finishYear', 'level:village', decimalYear(villageDone));
-  for (let c = 0; c < nCounty; c++)
-    scalar('platform.finishYear', counties[c]!.code, decimalYear(Math.max(countyVillageDone[c]!, countyPlat[c]!)));
-  scalar('services.reach90Year', 'level:county', reachYear(svcMinOver(svc), 0.9));
-  scalar('services.reach100Year', 'level:county', reachYear(svcMinOver(svc), 0.995));
-  for (let c = 0; c < nCounty; c++) {
-    scalar('services.reach90Year', counties[c]!.code, reachYear(svc[c]!, 0.9));
-    scalar('services.reach100Year', counties[c]!.code, reachYear(svc[c]!, 0.995));
-  }
-  scalar('collab.finishYear', 'city', decimalYear(collabDone));
-  scalar('sharing.finishYear', 'city', decimalYear(shareDone));
-  // Why three-level tasks waited: mean days of waiting for money, for crews, and for the sharing rule.
+/**
+ * Why three-level (non-village) tasks waited, summed over them in days: for money (funded − ready), for crews
+ * (start − max(ready, funded)) and for the sharing rule (gate beyond release and predecessors' finish + lag).
+ */
+function waitCauses(
+  inp: RolloutInputs,
+  gate: Float64Array,
+  sched: ScheduleOut,
+): { wFund: number; wCrew: number; wShare: number; nThreeLevelTasks: number } {
+  const { graph, kind } = inp;
+  const finishDay = sched.finish;
   let wFund = 0;
   let wCrew = 0;
   let wShare = 0;
-  let n3Tasks = 0;
-  for (let i = 0; i < n; i++) {
+  let nThreeLevelTasks = 0;
+  for (let i = 0; i < graph.n; i++) {
     if (kind[i] === KIND.village) continue;
-    n3Tasks++;
+    nThreeLevelTasks++;
     const ready = sched.ready[i]!;
     const funded = sched.fundedDay[i]!;
     wFund += Math.max(0, funded - ready);
     wCrew += Math.max(0, sched.start[i]! - Math.max(ready, funded));
-    // Sharing wait: how much the gate pushed ready beyond release and predecessors.
     if (gate[i]! > -Infinity) {
       let r = graph.release[i]!;
       const p1 = graph.pred1[i]!;
-      if (p1 >= 0) r = Math.max(r, fin[p1]! + graph.lag1[i]!);
+      if (p1 >= 0) r = Math.max(r, finishDay[p1]! + graph.lag1[i]!);
       const p2 = graph.pred2[i]!;
-      if (p2 >= 0) r = Math.max(r, fin[p2]! + graph.lag2[i]!);
+      if (p2 >= 0) r = Math.max(r, finishDay[p2]! + graph.lag2[i]!);
       wShare += Math.max(0, gate[i]! - r);
     }
   }
-  scalar('extranet.waitDays', 'cause:funding', wFund / n3Tasks);
-  scalar('extranet.waitDays', 'cause:crews', wCrew / n3Tasks);
-  scalar('extranet.waitDays', 'cause:sharing', wShare / n3Tasks);
-
-  const artifacts =
-    job.replication === 0
-      ? {
-          towns: {
-            codes: inp.hierarchy.counties.flatMap((c) => c.towns.map((t) => t.code)),
-            extranetLiveYear: Float64Array.from({ length: nTown }, (_, t) =>
-              decimalYear(Math.max(fin[ids.townPub[t]!]!, fin[ids.townAdmin[t]!]!)),
-            ),
-          },
-          counties: {
-            codes: counties.map((c) => c.code),
-            villagesDoneYear: Float64Array.from(countyVillageDone, (d) => decimalYear(d)),
-          },
-        }
-      : undefined;
-  return { series, artifacts };
+  return { wFund, wCrew, wShare, nThreeLevelTasks };
 }
 
 /** Month by month minimum over districts (all districts at or above a threshold). */
@@ -645,8 +709,14 @@ function svcMinOver(svc: Float64Array[]): Float64Array {
   return out;
 }
 
-/** Histogram row ids. */
-function groups(nCounty: number) {
+/** Histogram row ids by group. */
+type HistRows = ReturnType<typeof histRows>;
+
+/**
+ * Row ids of the finish-month histogram (MonthHist): one row per reported group (a level, a domain, a county, ...);
+ * per-county groups take nCounty consecutive rows from their base id. `count` = rows in all.
+ */
+function histRows(nCounty: number) {
   let r = 0;
   const next = (k = 1) => {
     const v = r;

@@ -7,7 +7,7 @@
  */
 import type { Rng } from '../../lib/rng.ts';
 import { vehiclesFromPaths, type DepartureProfile } from './demand.ts';
-import { simulate, type LinkSeries, type LoadingResult, type Trajectories } from './ltm.ts';
+import { simulate, type LinkSeries, type LoadingResult } from './ltm.ts';
 import type { DynNetwork } from './network.ts';
 import type { DynamicParams } from './params.ts';
 import { stochasticRoutes, type OdCell, type PathTable } from './routing.ts';

@@ -21,13 +21,58 @@
  * (sinks are free and ignore the signal). Conservation: released = waiting + on network + arrived, exactly.
  *
  * Nothing is allocated inside the time loop except amortised growth of the output buffers.
+ *
+ * Data layout of a run ({@link LtmRun}; every array is typed and sized once, indexed by link a, node nd or vehicle):
+ * - Vehicles are numbered internally by rank in departure order (order[i] = input index), so the vehicles on the
+ *   network at one time sit close together in the per-vehicle arrays; outputs are mapped back to input order.
+ * - Routes: routeLinks holds every path's links followed by −1; a vehicle's route position is an index into it, so the
+ *   next link is routeLinks[pos + 1] (−1 = the trip ends on this link).
+ * - Vehicles on links: one FIFO ring per link in a shared slot array. Link a owns slots qOff[a] … qOff[a] + qCap[a] − 1,
+ *   its head is slot qOff[a] + qHead[a] and count[a] entries follow (wrapping). A slot is 16 bytes seen through two
+ *   views of one buffer: qF[2·slot] (Float64) = entry time, s (slotEnterS); qI[4·slot + 2] (Int32) =
+ *   vehicle (slotVehicle), qI[4·slot + 3] = its route position on this link (slotRoutePos); Int32 words 0–1 are the
+ *   Float64's bytes.
+ * - Head cache per link: hReady (head's entry time + free-flow time; +∞ when empty), hNext (its next link) and hWake
+ *   (first step it is a node-model candidate), rewritten whenever the head changes (setHead, popLink).
+ * - N_down history per link: ring[ringOff[a] … + lag[a]] holds exit counts of the last lag + 1 step starts, written
+ *   lazily up to ringLast[a] (syncRing before an exit changes the count).
+ * - Origin queues: linked lists through vNext, from oHead[a] to oTail[a], for links listed in oPending.
+ * Invariants: count[a] ≤ storage of a (< qCap[a]); released = waiting + onNet + arrived and entered = onNet + arrived
+ * after every step (audit); nodeWake[nd] ≤ the step in which any head on an in-link of nd can move (so skipping a
+ * node before it changes nothing); sendCredit and recvCredit never exceed capStep = max(1, Q·Δt).
+ * The per-link series, the sampled trajectories and the gridlock diagnosis live in series.ts, trajectories.ts and
+ * gridlock.ts.
  */
 import type { DynNetwork } from './network.ts';
 import { cycleTime, greenFractionAt, isAdaptiveNode, resplitWebster, type SignalPlan } from './signals.ts';
-import { GrowableF32, GrowableI32, GrowableU16 } from './buffers.ts';
+import { diagnoseGridlock, GridlockError, type GridlockInfo } from './gridlock.ts';
+import { LinkSeriesRecorder, type LinkSeries } from './series.ts';
+import { TrajectoryLog, type Trajectories } from './trajectories.ts';
+
+export { GridlockError, type GridlockInfo } from './gridlock.ts';
+export type { LinkSeries } from './series.ts';
+export type { Trajectories } from './trajectories.ts';
 
 /** nodeWake value of a node with no vehicle on its in-links. */
 const NO_WAKE = 0x7fffffff;
+
+/*
+ * Ring slot accessors (layout in the header: 16 bytes per slot; Float64 word 0 = entry time, Int32 words 2 and 3 =
+ * vehicle and route position). The offsets are literals on purpose: module-level constants in their place made the
+ * loading 14–25 % slower (V8 reloads a module binding on every use; kernel-ab-bench.ts), these calls are inlined.
+ */
+/** Entry time of the vehicle in ring slot `slot`, s. */
+function slotEnterS(qF: Float64Array, slot: number): number {
+  return qF[slot * 2]!;
+}
+/** Vehicle (internal index) in ring slot `slot`. */
+function slotVehicle(qI: Int32Array, slot: number): number {
+  return qI[slot * 4 + 2]!;
+}
+/** Route position (routeLinks index of the link) of the vehicle in ring slot `slot`. */
+function slotRoutePos(qI: Int32Array, slot: number): number {
+  return qI[slot * 4 + 3]!;
+}
 
 /** Discrete vehicles and their routes (paths shared between vehicles). */
 export interface VehicleSet {
@@ -61,63 +106,6 @@ export interface LoadingOptions {
   signals: SignalPlan | null;
   /** Check released = waiting + on network + arrived after every step (tests); always checked at the end. */
   auditEveryStep?: boolean;
-}
-
-/**
- * Per-link time series in sparse columnar form: row r describes link `link[r]` during interval k where
- * intervalStart[k] ≤ r < intervalStart[k+1]. Only links with vehicles or exits in the interval have rows.
- */
-export interface LinkSeries {
-  intervalS: number;
-  startS: number;
-  numIntervals: number;
-  intervalStart: Uint32Array;
-  link: Int32Array;
-  /** Vehicles leaving the link during the interval (flow = exits·3600/interval veh/h). */
-  exitsVeh: Uint16Array;
-  /** Mean number of vehicles on the link ×10 (density = value/10 / length). */
-  meanVehX10: Uint16Array;
-  /** Queued vehicles at the end of the interval: ready to leave (free-flow time passed) but not yet gone. */
-  queueVeh: Uint16Array;
-  /** Space-mean speed of the vehicles that left during the interval, km/h ×10 (free speed when none). */
-  speedKmPerHX10: Uint16Array;
-}
-
-/**
- * Sampled trajectories, columnar, one row per link traversal, rows grouped by vehicle in time order (the shape the
- * viewer's replay reads). A traversal is three space–time points on link `link[r]`: (0 m, enterSec), the point where the
- * vehicle joined the queue (queuePosM, queueSec; NaN when it never queued) and (link length, exitSec); the vehicle moves
- * linearly between them. exitSec is the end of the run for vehicles still travelling then.
- */
-export interface Trajectories {
-  /** Input index of the vehicle of each row. */
-  vehicle: Int32Array;
-  /** Rows of the k-th sampled vehicle: offsets[k] .. offsets[k+1]). */
-  offsets: Uint32Array;
-  link: Int32Array;
-  enterSec: Float32Array;
-  exitSec: Float32Array;
-  queueSec: Float32Array;
-  queuePosM: Float32Array;
-}
-
-/** Gridlock diagnosis. */
-export interface GridlockInfo {
-  timeS: number;
-  stuckVehicles: number;
-  /** A cycle of full links each waiting for the next (link indices), or the blocked links found. */
-  links: number[];
-  message: string;
-}
-
-/** Thrown on gridlock when `onGridlock` is `error`. */
-export class GridlockError extends Error {
-  readonly info: GridlockInfo;
-  constructor(info: GridlockInfo) {
-    super(info.message);
-    this.name = 'GridlockError';
-    this.info = info;
-  }
 }
 
 /** What {@link simulate} returns. */
@@ -168,7 +156,7 @@ export function simulate(net: DynNetwork, veh: VehicleSet, o: LoadingOptions): L
     }
     // Gridlock watch: long stillness is only a gridlock if every loaded link's head is ready and stuck.
     if ((s - st.lastMoveStep) * o.dtS >= o.gridlockTimeoutS && st.onNet > 0) {
-      const info = st.diagnoseGridlock(o.startS + (s + 1) * o.dtS);
+      const info = diagnoseGridlock(net, st, o.startS + (s + 1) * o.dtS, o.gridlockTimeoutS);
       if (info) {
         st.gridlock = info;
         if (o.onGridlock === 'error') throw new GridlockError(info);
@@ -262,14 +250,8 @@ class LtmRun {
   readonly freeFlowS: Float64Array;
   /** Sample flags by internal index. */
   readonly sample: Uint8Array | null;
-  readonly vExitsAtEntry: Int32Array;
-  readonly vOrdinal: Int32Array;
-  readonly twVeh: GrowableI32;
-  readonly twLink: GrowableI32;
-  readonly twEnter: GrowableF32;
-  readonly twExit: GrowableF32;
-  readonly twQt: GrowableF32;
-  readonly twQx: GrowableF32;
+  /** Traversal log of the sampled vehicles (null when none is sampled). */
+  readonly traj: TrajectoryLog | null;
   // links
   /**
    * The vehicles on each link, a FIFO ring per link: link a owns slots qOff[a] .. qOff[a] + qCap[a] − 1, its head is at
@@ -282,7 +264,11 @@ class LtmRun {
   readonly qOff: Int32Array;
   readonly qCap: Int32Array;
   readonly qHead: Int32Array;
-  /** Ring entries, 16 bytes each so one cache line holds four: qF[2·slot] entry time; qI[4·slot + 2] vehicle, qI[4·slot + 3] route position (routeLinks index of this link). */
+  /**
+   * Ring entries, 16 bytes each so one cache line holds four: qF[2·slot] entry time, s; qI[4·slot + 2] vehicle,
+   * qI[4·slot + 3] route position (routeLinks index of this link). Two views of one buffer; read through slotEnterS,
+   * slotVehicle, slotRoutePos.
+   */
   readonly qF: Float64Array;
   readonly qI: Int32Array;
   /**
@@ -294,15 +280,22 @@ class LtmRun {
   readonly hNext: Int32Array;
   /** Per link, the first step in which its head is a candidate of the node model ({@link LtmRun.candStep}; NO_WAKE when empty). */
   readonly hWake: Int32Array;
+  /** Per link: vehicles on it now, and cumulative entries (N_up) and exits (N_down). */
   readonly count: Int32Array;
   readonly entries: Int32Array;
   readonly exits: Int32Array;
+  /** Per link: sending credit (vehicles, ≤ capStep) and the step it was last updated for. */
   readonly sendCredit: Float64Array;
   readonly sendStep: Int32Array;
+  /** Per link: receiving credit (vehicles, ≤ capStep) and the step it was last updated for. */
   readonly recvCredit: Float64Array;
   readonly recvStep: Int32Array;
+  /** Per link: credit cap max(1, Q·Δt), vehicles. */
   readonly capStep: Float64Array;
+  /** Per link: effective green fraction of this step (written for node-model candidates only). */
   readonly gfLink: Float64Array;
+  /** Per link: backward-wave lag in steps (0 = no ring), its ring's offset, the ring (N_down per step start, slot
+   * step mod (lag + 1)) and the last step written to it. */
   readonly lag: Int32Array;
   readonly ringOff: Int32Array;
   readonly ring: Int32Array;
@@ -310,8 +303,10 @@ class LtmRun {
   /** Per link, the last step whose ring slot storageLeft read, and that slot. */
   readonly rdStep: Int32Array;
   readonly rdIdx: Int32Array;
+  /** Origin queue per first link: head and tail vehicle (−1 = empty), linked through vNext. */
   readonly oHead: Int32Array;
   readonly oTail: Int32Array;
+  /** Links with a non-empty origin queue (nPending of them), flagged in isPending. */
   readonly oPending: Int32Array;
   readonly isPending: Uint8Array;
   nPending = 0;
@@ -323,12 +318,16 @@ class LtmRun {
   readonly nodeWake: Int32Array;
   /** Step being simulated (pushes during a step schedule their node from this step on). */
   curStep = 0;
+  /** Per node: the in-link slot the round robin starts from (the one after the link served last). */
   readonly rr: Int32Array;
+  /** Node-model scratch: candidate in-links of the node visited (−1 once out) and their in-link slots. */
   readonly cand: Int32Array;
   readonly candSlot: Int32Array;
+  /** Adaptive signals: entries per link in the current cycle, last cycle index per node, Webster demand scratch. */
   readonly cycleEntries: Float64Array;
   readonly lastCycle: Float64Array;
   readonly demandScratch: Float64Array;
+  /** The adaptive signalised nodes (node order), and a per-node flag of the same. */
   readonly adaptiveNodes: Int32Array;
   readonly adaptiveFlag: Uint8Array;
   /** Per link held by red: the step {@link LtmRun.greenStep} found (reused while still ahead). */
@@ -341,24 +340,13 @@ class LtmRun {
   readonly qExits: Int32Array;
   readonly qTime: Float64Array;
   // series
-  readonly iv: number;
-  readonly numIntervals: number;
-  readonly intervalStart: Uint32Array;
-  readonly sLink = new GrowableI32(4096);
-  readonly sExits = new GrowableU16(4096);
-  readonly sMean = new GrowableU16(4096);
-  readonly sQueue = new GrowableU16(4096);
-  readonly sSpeed = new GrowableU16(4096);
+  readonly series: LinkSeriesRecorder;
+  /** The series' per-link accumulators of the current interval (the same arrays; updated on every push and pop). */
   readonly ivExits: Int32Array;
   readonly ivTravelS: Float64Array;
   readonly occVehS: Float64Array;
   readonly occT: Float64Array;
-  readonly touched: Int32Array;
-  readonly isTouched: Uint8Array;
-  nTouched = 0;
-  ivIndex = 0;
-  ivEnd: number;
-  // counters
+  // counters (vehicles; see the conservation invariant in the header)
   released = 0;
   entered = 0;
   arrived = 0;
@@ -381,13 +369,11 @@ class LtmRun {
     this.o = o;
     this.dt = dt;
     this.plan = o.signals;
-    let adaptive = false;
     const adaptiveList: number[] = [];
     if (o.signals)
       for (let v = 0; v < net.numNodes; v++)
         if (o.signals.cycleS[v]! > 0 && isAdaptiveNode(o.signals.opts, v)) adaptiveList.push(v);
-    adaptive = adaptiveList.length > 0;
-    this.adaptive = adaptive;
+    this.adaptive = adaptiveList.length > 0;
     // The adaptive signals in node order (the per-step check visited every node and re-read the options each time).
     this.adaptiveNodes = Int32Array.from(adaptiveList);
     this.adaptiveFlag = new Uint8Array(net.numNodes);
@@ -451,14 +437,7 @@ class LtmRun {
       this.vFirst[i] = routeStart[p]!;
       if (mask && this.sample) this.sample[i] = mask[v]!;
     }
-    this.vExitsAtEntry = new Int32Array(this.sample ? nV : 0);
-    this.vOrdinal = new Int32Array(this.sample ? nV : 0);
-    this.twVeh = new GrowableI32(this.sample ? 1024 : 1);
-    this.twLink = new GrowableI32(this.sample ? 1024 : 1);
-    this.twEnter = new GrowableF32(this.sample ? 1024 : 1);
-    this.twExit = new GrowableF32(this.sample ? 1024 : 1);
-    this.twQt = new GrowableF32(this.sample ? 1024 : 1);
-    this.twQx = new GrowableF32(this.sample ? 1024 : 1);
+    this.traj = this.sample ? new TrajectoryLog(nV) : null;
 
     this.qOff = new Int32Array(nL);
     this.qCap = new Int32Array(nL);
@@ -507,20 +486,15 @@ class LtmRun {
     this.lastCycle = new Float64Array(this.adaptive ? nN : 0).fill(-1);
     this.demandScratch = new Float64Array(this.adaptive ? nL : 0);
 
-    this.iv = o.seriesIntervalS;
     this.stepsTotal = Math.ceil((o.endS - o.startS) / dt);
-    this.numIntervals = Math.ceil((this.stepsTotal * dt) / this.iv);
-    this.intervalStart = new Uint32Array(this.numIntervals + 1);
-    this.ivExits = new Int32Array(nL);
-    this.ivTravelS = new Float64Array(nL);
-    this.occVehS = new Float64Array(nL);
-    this.occT = new Float64Array(nL).fill(o.startS);
+    this.series = new LinkSeriesRecorder(net, this, o.startS, o.seriesIntervalS, this.stepsTotal * dt);
+    this.ivExits = this.series.ivExits;
+    this.ivTravelS = this.series.ivTravelS;
+    this.occVehS = this.series.occVehS;
+    this.occT = this.series.occT;
     this.qLen = new Int32Array(nL);
     this.qExits = new Int32Array(nL);
     this.qTime = new Float64Array(nL).fill(-Infinity);
-    this.touched = new Int32Array(nL);
-    this.isTouched = new Uint8Array(nL);
-    this.ivEnd = o.startS + this.iv;
   }
 
   step(s: number): void {
@@ -532,10 +506,7 @@ class LtmRun {
     let moved = this.nodeTransfers(s, t, tEnd);
     if (this.nPending > 0) moved += this.insertOrigins(s, t);
     if (moved > 0) this.lastMoveStep = s;
-    if (tEnd >= this.ivEnd - 1e-9) {
-      this.flushInterval(this.ivEnd);
-      this.ivEnd += this.iv;
-    }
+    this.series.advance(tEnd);
   }
 
   /** Move departures of this step into their origin queues. */
@@ -668,7 +639,7 @@ class LtmRun {
           const b = hNext[a]!;
           if (b < 0) {
             // Destination reached: leave at the link end (sinks are free and ignore the signal).
-            const h = qI[4 * this.popLink(a, tm, s) + 2]!;
+            const h = slotVehicle(qI, this.popLink(a, tm, s));
             this.arrived++;
             this.onNet--;
             arriveI[h] = tm;
@@ -689,7 +660,7 @@ class LtmRun {
           }
           const slot = this.popLink(a, tm, s);
           sendCredit[a]! -= 1;
-          this.pushLink(qI[4 * slot + 2]!, qI[4 * slot + 3]! + 1, b, tm);
+          this.pushLink(slotVehicle(qI, slot), slotRoutePos(qI, slot) + 1, b, tm);
           rr[nd] = candSlot[qi]! + 1 < deg ? candSlot[qi]! + 1 : 0;
           progress = true;
           moved++;
@@ -852,9 +823,10 @@ class LtmRun {
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
     const slot = this.qOff[a]! + j;
-    this.qF[2 * slot] = t;
-    this.qI[4 * slot + 2] = v;
-    this.qI[4 * slot + 3] = pos;
+    // The slot's three fields (see slotEnterS, slotVehicle, slotRoutePos).
+    this.qF[slot * 2] = t;
+    this.qI[slot * 4 + 2] = v;
+    this.qI[slot * 4 + 3] = pos;
     this.count[a] = n + 1;
     this.entries[a]!++;
     if (n === 0) {
@@ -865,24 +837,18 @@ class LtmRun {
       if (w < this.nodeWake[nd]!) this.nodeWake[nd] = w;
     }
     this.recvCredit[a]! -= 1;
-    if (this.isTouched[a] === 0) {
-      this.isTouched[a] = 1;
-      this.touched[this.nTouched++] = a;
-    }
+    this.series.touch(a);
     if (this.adaptive) this.cycleEntries[a]!++;
     const sample = this.sample;
-    if (sample !== null && sample[v]) {
-      this.vExitsAtEntry[v] = this.exits[a]!;
-      this.vOrdinal[v] = this.entries[a]! - 1;
-    }
+    if (sample !== null && sample[v]) this.traj!.entered(v, this.exits[a]!, this.entries[a]! - 1);
   }
 
   /** Cache the ready time and next link of link a's head entry (ring slot). */
   setHead(a: number, slot: number): void {
-    const r = this.qF[2 * slot]! + this.net.freeTimeS[a]!;
+    const r = slotEnterS(this.qF, slot) + this.net.freeTimeS[a]!;
     this.hReady[a] = r;
     this.hWake[a] = this.candStep(r, this.curStep);
-    this.hNext[a] = this.routeLinks[this.qI[4 * slot + 3]! + 1]!;
+    this.hNext[a] = this.routeLinks[slotRoutePos(this.qI, slot) + 1]!;
   }
 
   /** Remove the head vehicle of link a at time t (to the next link or to the sink); returns its ring slot (read it before the next push). */
@@ -903,45 +869,12 @@ class LtmRun {
     this.count[a] = n - 1;
     this.exits[a]!++;
     this.ivExits[a]!++;
-    const tIn = this.qF[2 * slot]!;
+    const tIn = slotEnterS(this.qF, slot);
     this.ivTravelS[a]! += t - tIn;
-    const v = this.qI[4 * slot + 2]!;
+    const v = slotVehicle(this.qI, slot);
     const sample = this.sample;
-    if (sample !== null && sample[v]) this.recordTraversal(v, a, tIn, t);
+    if (sample !== null && sample[v]) this.traj!.traversal(this.net, v, this.order[v]!, a, tIn, t);
     return slot;
-  }
-
-  /**
-   * Record a sampled vehicle's traversal of link a, with the point where it joined the queue if it was delayed: it
-   * drove at v_f from entry until it met the tail of the vehicles that were ahead of it at entry (assumed to leave at
-   * a constant rate until it reached the head, spaced 1/k_j apart).
-   */
-  recordTraversal(v: number, a: number, tIn: number, tOut: number): void {
-    const net = this.net;
-    const D = tOut - tIn;
-    const L = net.lengthM[a]!;
-    const vf = net.freeSpeedMPerS[a]!;
-    let qt = NaN;
-    let qx = NaN;
-    if (D > net.freeTimeS[a]! + 0.5) {
-      const ahead = this.vOrdinal[v]! - this.vExitsAtEntry[v]!;
-      const q = Math.max(0, ahead) / net.jamDensityVehPerM[a]!;
-      const denom = vf - q / D;
-      let tj = denom > 1e-9 ? (L - (q * tOut) / D + vf * tIn) / denom : tIn + net.freeTimeS[a]!;
-      if (!(tj >= tIn)) tj = tIn;
-      if (tj > tOut) tj = tOut;
-      const xj = Math.min(L, vf * (tj - tIn));
-      if (xj < L - 0.5 && tj < tOut - 0.5) {
-        qt = tj;
-        qx = xj;
-      }
-    }
-    this.twVeh.push(this.order[v]!);
-    this.twLink.push(a);
-    this.twEnter.push(tIn);
-    this.twExit.push(tOut);
-    this.twQt.push(qt);
-    this.twQx.push(qx);
   }
 
   /**
@@ -963,7 +896,7 @@ class LtmRun {
     const cap = this.qCap[a]!;
     let j = this.qHead[a]! + n;
     if (j >= cap) j -= cap;
-    while (n < cnt && qF[2 * (off + j)]! + ft <= tq) {
+    while (n < cnt && slotEnterS(qF, off + j) + ft <= tq) {
       n++;
       if (++j === cap) j = 0;
     }
@@ -971,39 +904,6 @@ class LtmRun {
     this.qExits[a] = this.exits[a]!;
     this.qTime[a] = tq;
     return n;
-  }
-
-  flushInterval(tB: number): void {
-    const { touched, occVehS, occT, count, ivExits, ivTravelS, isTouched } = this;
-    const net = this.net;
-    const iv = this.iv;
-    for (let k = 0; k < this.nTouched; k++) {
-      const a = touched[k]!;
-      occVehS[a]! += count[a]! * (tB - occT[a]!);
-      occT[a] = tB;
-      // Queue at tB: the FIFO prefix of vehicles whose free-flow time has passed.
-      const qn = this.queuedAt(a, tB);
-      this.sLink.push(a);
-      this.sExits.push(Math.min(65535, ivExits[a]!));
-      this.sMean.push(Math.min(65535, Math.round((occVehS[a]! / iv) * 10)));
-      this.sQueue.push(Math.min(65535, qn));
-      const sp =
-        ivExits[a]! > 0 && ivTravelS[a]! > 0 ? (ivExits[a]! * net.lengthM[a]!) / ivTravelS[a]! : net.freeSpeedMPerS[a]!;
-      this.sSpeed.push(Math.min(65535, Math.round(sp * 36)));
-      ivExits[a] = 0;
-      ivTravelS[a] = 0;
-      occVehS[a] = 0;
-    }
-    // Loaded links stay in the list for the next interval.
-    let m = 0;
-    for (let k = 0; k < this.nTouched; k++) {
-      const a = touched[k]!;
-      if (count[a]! > 0) touched[m++] = a;
-      else isTouched[a] = 0;
-    }
-    this.nTouched = m;
-    this.ivIndex++;
-    this.intervalStart[this.ivIndex] = this.sLink.length;
   }
 
   audit(s: number): void {
@@ -1020,91 +920,10 @@ class LtmRun {
       );
   }
 
-  diagnoseGridlock(tNow: number): GridlockInfo | null {
-    const net = this.net;
-    const { count, hNext, qF, qOff, qHead } = this;
-    const nL = net.numLinks;
-    let stuck = 0;
-    const blocked: number[] = [];
-    for (let a = 0; a < nL; a++) {
-      if (count[a] === 0) continue;
-      if (qF[2 * (qOff[a]! + qHead[a]!)]! + net.freeTimeS[a]! > tNow) return null; // someone still drives freely: not stuck
-      stuck += count[a]!;
-      if (hNext[a]! >= 0) blocked.push(a);
-    }
-    if (blocked.length === 0) return null;
-    // Follow "the head of a waits for link b" from a blocked link until a link repeats: that is the jammed cycle.
-    const seen = new Map<number, number>();
-    const chain: number[] = [];
-    let a = blocked[0]!;
-    while (!seen.has(a) && chain.length <= nL) {
-      seen.set(a, chain.length);
-      chain.push(a);
-      if (count[a] === 0 || hNext[a]! < 0) break;
-      a = hNext[a]!;
-    }
-    const isCycle = seen.has(a) && chain.length > 0 && count[a]! > 0;
-    const cyc = isCycle ? chain.slice(seen.get(a)!) : blocked.slice(0, 10);
-    const names = cyc.slice(0, 10).map((x) => net.linkIds[x]);
-    const message =
-      `gridlock at t=${tNow.toFixed(0)} s: ${stuck} vehicles on ${blocked.length} links have not moved for ${this.o.gridlockTimeoutS} s ` +
-      `and every head vehicle waits for a full link; jammed ${isCycle ? 'cycle' : 'links'}: ${names.join(' → ')}` +
-      `${cyc.length > 10 ? ' …' : ''}. Lower the demand, lengthen the loading period, or check turn restrictions and link storage there.`;
-    return { timeS: tNow, stuckVehicles: stuck, links: cyc, message };
-  }
-
-  /** Counting sort of the exit-ordered traversal log into per-vehicle blocks (stable: time order kept per vehicle). */
-  groupTrajectories(nV: number): Trajectories {
-    const vs = this.twVeh.view();
-    const n = vs.length;
-    const cnt = new Uint32Array(nV + 1);
-    for (let r = 0; r < n; r++) cnt[vs[r]! + 1]!++;
-    let nv = 0;
-    for (let v = 0; v < nV; v++) if (cnt[v + 1]! > 0) nv++;
-    const slot = new Int32Array(nV).fill(-1);
-    const offsets = new Uint32Array(nv + 1);
-    let k = 0;
-    for (let v = 0; v < nV; v++) {
-      if (cnt[v + 1]! === 0) continue;
-      slot[v] = k;
-      offsets[k + 1] = offsets[k]! + cnt[v + 1]!;
-      k++;
-    }
-    const fill = offsets.slice(0, nv);
-    const out: Trajectories = {
-      vehicle: new Int32Array(n),
-      offsets,
-      link: new Int32Array(n),
-      enterSec: new Float32Array(n),
-      exitSec: new Float32Array(n),
-      queueSec: new Float32Array(n),
-      queuePosM: new Float32Array(n),
-    };
-    const ls = this.twLink.view();
-    const en = this.twEnter.view();
-    const ex = this.twExit.view();
-    const qt = this.twQt.view();
-    const qx = this.twQx.view();
-    for (let r = 0; r < n; r++) {
-      const j = fill[slot[vs[r]!]!]!++;
-      out.vehicle[j] = vs[r]!;
-      out.link[j] = ls[r]!;
-      out.enterSec[j] = en[r]!;
-      out.exitSec[j] = ex[r]!;
-      out.queueSec[j] = qt[r]!;
-      out.queuePosM[j] = qx[r]!;
-    }
-    return out;
-  }
-
   finish(s: number): LoadingResult {
     const o = this.o;
     const tFinal = o.startS + s * this.dt;
-    if (this.ivIndex < this.numIntervals && this.nTouched > 0) this.flushInterval(Math.min(this.ivEnd, tFinal));
-    while (this.ivIndex < this.numIntervals) {
-      this.ivIndex++;
-      this.intervalStart[this.ivIndex] = this.sLink.length;
-    }
+    const series = this.series.finish(tFinal);
     this.audit(s);
     const nV = this.veh.count;
     // Back to input order (the sum below runs in input order, as it always has).
@@ -1117,33 +936,19 @@ class LtmRun {
     // Time on network of vehicles still travelling at the end.
     for (let v = 0; v < nV; v++)
       if (enterS[v]! === enterS[v]! && arriveS[v]! !== arriveS[v]!) this.vehicleSeconds += tFinal - enterS[v]!;
-    const series: LinkSeries = {
-      intervalS: this.iv,
-      startS: o.startS,
-      numIntervals: this.numIntervals,
-      intervalStart: this.intervalStart,
-      link: this.sLink.toArray(),
-      exitsVeh: this.sExits.toArray(),
-      meanVehX10: this.sMean.toArray(),
-      queueVeh: this.sQueue.toArray(),
-      speedKmPerHX10: this.sSpeed.toArray(),
-    };
-    if (this.sample) {
+    const traj = this.traj;
+    if (traj !== null) {
       // Sampled vehicles still travelling: their current traversal ends at the end of the run.
       for (let a = 0; a < this.net.numLinks; a++) {
         for (let k = 0, j = this.qHead[a]!; k < this.count[a]!; k++, j = j + 1 < this.qCap[a]! ? j + 1 : 0) {
-          const v = this.qI[4 * (this.qOff[a]! + j) + 2]!;
-          if (!this.sample[v]) continue;
-          this.twVeh.push(this.order[v]!);
-          this.twLink.push(a);
-          this.twEnter.push(this.qF[2 * (this.qOff[a]! + j)]!);
-          this.twExit.push(tFinal);
-          this.twQt.push(NaN);
-          this.twQx.push(NaN);
+          const slot = this.qOff[a]! + j;
+          const v = slotVehicle(this.qI, slot);
+          if (!this.sample![v]) continue;
+          traj.unfinished(this.order[v]!, a, slotEnterS(this.qF, slot), tFinal);
         }
       }
     }
-    const trajectories = this.sample ? this.groupTrajectories(nV) : null;
+    const trajectories = traj !== null ? traj.group(nV) : null;
     return {
       startS: o.startS,
       endS: tFinal,
