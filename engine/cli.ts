@@ -470,9 +470,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('serve the viewer and the JSON API on 127.0.0.1')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <n>', 'port', int('--port', 0, 65535), 8080)
+    .option('--allowed-host <name>', 'another host name the server answers to (repeatable)', collect, [])
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action(async (o) => {
-      await serveForever(openDb(o.db), o.host, o.port);
+      await serveForever(openDb(o.db), o.host, o.port, o.allowedHost);
     });
 
   program
@@ -481,6 +482,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <n>', 'port', int('--port', 0, 65535), 8080)
     .option('--threads <n>', 'worker threads', int('--threads', 1, 256))
+    .option('--allowed-host <name>', 'another host name the server answers to (repeatable)', collect, [])
     .option('--db <path>', 'SQLite store', DEFAULT_DB)
     .action(async (o) => {
       const store = openDb(o.db);
@@ -498,7 +500,7 @@ export async function main(argv: string[]): Promise<number> {
         }
       }
       await buildViewerIfNeeded();
-      await serveForever(store, o.host, o.port);
+      await serveForever(store, o.host, o.port, o.allowedHost);
     });
 
   try {
@@ -539,13 +541,18 @@ async function buildViewerIfNeeded(): Promise<void> {
   await build({ configFile: path.join(ENGINE_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 }
 
-async function serveForever(store: Store, host: string, port: number): Promise<void> {
+/** Commander collector for a repeatable option. */
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+async function serveForever(store: Store, host: string, port: number, allowedHosts: string[] = []): Promise<void> {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     process.stderr.write(
       `warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`,
     );
   }
-  const s = await serve({ store, host, port });
+  const s = await serve({ store, host, port, allowedHosts });
   process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
