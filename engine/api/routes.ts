@@ -36,8 +36,6 @@ import {
 } from './scenario-input.ts';
 import { planSensitivity, runSensitivity, type SensitivityRequest } from './sensitivity.ts';
 import { TaskQueue, type TaskEvent, type TaskKind, type TaskQueueOptions } from './tasks.ts';
-import path from 'node:path';
-import { ENGINE_ROOT } from '../paths.ts';
 
 export interface ApiOptions extends TaskQueueOptions {
   store: Store;
