@@ -94,7 +94,7 @@ function bodyLimit(pathname: string): number {
  * Check a request before routing.
  * @throws ApiError 400 (no or malformed Host), 421 (a name this server does not answer to), 403 (a state change from
  * another origin), 405 with Allow, 413 (declared body over the path's limit).
- * @returns 'options' when the request was an OPTIONS that the caller answers with 204 and `allow`.
+ * @returns the methods the path answers (undefined for a path no built-in route knows), for OPTIONS' `Allow`.
  * @example guardRequest(req, url, allowedHostNames('127.0.0.1')) // throws ApiError(421) for Host: evil.example
  */
 export function guardRequest(
@@ -131,7 +131,8 @@ export function guardRequest(
       } catch {
         originHost = undefined;
       }
-      if (originHost === undefined || originHost.toLowerCase() !== hostHeader.toLowerCase())
+      // Both through URL, so a default port (`:80`) written on one side only still compares equal.
+      if (originHost === undefined || originHost !== new URL(`http://${hostHeader}`).host)
         throw new ApiError(
           403,
           `refused: this ${method} came from the page origin "${origin}", not from this server (http://${hostHeader}); ` +

@@ -161,6 +161,12 @@ describe('other origins cannot change anything', () => {
       origin: `http://twin.lan:${port}`,
     });
     expect(lan.status).toBe(404);
+    // Case and a written-out default port do not make the same origin a foreign one.
+    const port80 = await raw(port, 'POST', '/api/runs/999/cancel', undefined, {
+      host: 'twin.lan',
+      origin: 'http://TWIN.lan:80',
+    });
+    expect(port80.status).toBe(404);
   });
 });
 
