@@ -6,15 +6,19 @@
  * GET /api/scenarios → [{ name, file }]; GET /api/targets → TargetDef[]; GET /api/health.
  * Runs, cancel, progress (SSE), saved what-ifs, parameters, model cards and sensitivity: engine/api/routes.ts.
  * Errors are JSON `{ error }` with a message a planner can act on. Paths are checked segment by segment (no `..`,
- * no encoded slashes) in the API, and by real path containment for static files.
+ * no encoded slashes) in the API, and by real path containment for static files. Before any of that, every request
+ * passes engine/api/guard.ts: its Host must be one of the server's names, a state change must come from the server's
+ * own pages, and the method must be one the path has (OPTIONS and 405 answer with `Allow`).
  */
 import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createApi } from './api/routes.ts';
 import { actualsRoute } from './api/actuals-routes.ts';
-import { ApiError, apiSegments, runIdOf, sendError, sendJson, type Route } from './api/http.ts';
+import { ApiError, apiSegments, drain, runIdOf, sendError, sendJson, type Route } from './api/http.ts';
+import { allowedHostNames, guardRequest } from './api/guard.ts';
 import type { TaskQueueOptions } from './api/tasks.ts';
+import type { ScenarioDirLimits } from './api/scenario-input.ts';
 import type { RunBundle, TargetDef } from './contract/index.ts';
 import { ENGINE_ROOT } from './paths.ts';
 import { listScenarioNames, scenarioModels } from './scenario.ts';
@@ -76,7 +80,20 @@ export interface ServeOptions extends TaskQueueOptions {
   targets?: TargetDef[];
   /** Where scenarios are listed, read and saved (default scenarios/). */
   scenariosDir?: string;
+  /** Host names the server answers to besides loopback names and the bound address (`twin serve --allowed-host`). */
+  allowedHosts?: string[];
+  /** Limits on what-ifs saved into the scenarios folder from the browser (tests pass small ones). */
+  scenarioLimits?: ScenarioDirLimits;
+  /** Time a client has to send its request headers, in ms (default 15 s). */
+  headersTimeoutMs?: number;
+  /** Time a client has to send its whole request, headers and body, in ms (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+/** Default time to send the request headers, in ms (engine/api/README.md states it). */
+export const HEADERS_TIMEOUT_MS = 15_000;
+/** Default time to send a whole request, in ms (engine/api/README.md states it). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Start the server; resolves when listening.
@@ -96,30 +113,54 @@ export async function serve(
     threads: opts.threads,
     maxQueued: opts.maxQueued,
     pool: opts.pool,
+    scenarioLimits: opts.scenarioLimits,
   });
+  const hosts = allowedHostNames(host, opts.allowedHosts);
   // Actuals and re-forecast (issue 10): engine/api/actuals-routes.ts.
   const routes: Route[] = [...(opts.routes ?? []), actualsRoute({ store, targets: opts.targets }), api.route];
 
-  const server = http.createServer(async (req, res) => {
-    try {
-      // Concatenate rather than resolve, so `//name` stays a path instead of becoming a host name.
-      const rawUrl = req.url ?? '/';
-      const url = rawUrl.startsWith('/') ? new URL(`http://localhost${rawUrl}`) : new URL(rawUrl, 'http://localhost');
-      for (const r of routes) if (await r(req, res, url)) return;
-      if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return sendJson(res, 405, { error: 'only GET is allowed for static files' });
-      // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
-      if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!))
-        return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
-      serveStatic(res, viewerDir, url.pathname);
-    } catch (e) {
-      sendError(res, e);
-    }
-  });
-  // A client must send its request within 30 s (a slow sender cannot hold a socket); responses (event streams) may last.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = http.createServer(
+    {
+      // A slow sender cannot hold a socket: headers within headersTimeout, the whole request within requestTimeout
+      // (answered 408 and closed). Node checks these only every connectionsCheckingInterval (30 s by default, which
+      // would double the stated limit), so check every second or sooner. Responses (event streams) may last.
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+    },
+    async (req, res) => {
+      try {
+        // Concatenate rather than resolve, so `//name` stays a path instead of becoming a host name.
+        const rawUrl = req.url ?? '/';
+        const url = rawUrl.startsWith('/') ? new URL(`http://localhost${rawUrl}`) : new URL(rawUrl, 'http://localhost');
+        let allow: string[] | undefined;
+        try {
+          ({ allow } = guardRequest(req, url, hosts));
+        } catch (e) {
+          // The body of a refused request is never read; discard it (bounded) so the answer reaches the client.
+          drain(req);
+          throw e;
+        }
+        if (req.method === 'OPTIONS') {
+          // No CORS headers: a cross-origin preflight fails, which is the point.
+          res.writeHead(204, { allow: (allow ?? ['GET', 'HEAD', 'OPTIONS']).join(', '), 'cache-control': 'no-store' });
+          return void res.end();
+        }
+        for (const r of routes) if (await r(req, res, url)) return;
+        if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
+        // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
+        if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!))
+          return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
+        serveStatic(res, viewerDir, url.pathname);
+      } catch (e) {
+        sendError(res, e);
+      }
+    },
+  );
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = requestTimeout;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 8080, host, () => resolve());
@@ -148,7 +189,10 @@ function handleApi(
 ): void {
   try {
     const parts = apiSegments(url.pathname);
-    if (req.method !== 'GET') throw new ApiError(405, `${req.method} is not supported on ${url.pathname}`);
+    // HEAD is answered like GET (Node leaves the body out). The guard already answered 405 for every path it knows,
+    // so another method here means a path nobody serves.
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new ApiError(404, `no API route ${req.method} ${url.pathname}`);
     if (parts[1] === 'health' && parts.length === 2) return sendJson(res, 200, { ok: true });
     if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
     if (parts[1] === 'scenarios' && parts.length === 2) {

@@ -57,16 +57,51 @@ export function sendError(res: http.ServerResponse, e: unknown): void {
   sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
 }
 
+/** Deepest nesting of objects and arrays accepted in a JSON body (a scenario nests 5 levels; 32 leaves room). */
+export const MAX_JSON_DEPTH = 32;
+
 /**
- * Read a JSON request body of at most `limit` bytes.
- * @throws ApiError 413 when too large (the connection is closed after the answer), 415 when not JSON, 400 when malformed.
+ * The deepest nesting of `{`/`[` in JSON text, by one linear scan that skips strings (so `"[["` counts nothing).
+ * Used before parsing so a deeply nested body is refused with a 400 instead of overflowing a recursive walk later.
+ * @example jsonDepth('{"a":[1,{"b":"[["}]}') // → 3
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return max;
+}
+
+/** `application/json` or a `+json` type: what a JSON body must be labelled. */
+const JSON_TYPE = /^application\/(json|[a-z0-9.+-]*\+json)\s*(;|$)/i;
+
+/**
+ * Read a JSON request body of at most `limit` bytes and `MAX_JSON_DEPTH` levels of nesting.
+ * The body must say `content-type: application/json`: a web page on another origin can send text/plain or form
+ * bodies without asking the browser (no CORS preflight), but not application/json, so this refusal is a second
+ * line of defence behind the origin check.
+ * @throws ApiError 413 when too large (the connection is closed after the answer), 415 when not labelled JSON,
+ * 400 when malformed or nested too deeply.
  * @example const body = await readJson(req); // → { scenario: 'baseline' }
  */
 export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
-  const type = String(req.headers['content-type'] ?? 'application/json');
-  if (!/^application\/(json|[a-z.+-]*\+json)\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+  const type = req.headers['content-type'];
+  if (type === undefined || !JSON_TYPE.test(type)) {
     drain(req);
-    throw new ApiError(415, `send the request body as JSON (content-type: application/json), got "${type}"`);
+    throw new ApiError(
+      415,
+      `send the request body as JSON with the header content-type: application/json, got ${type === undefined ? 'no content-type' : `"${type}"`}`,
+    );
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
@@ -93,6 +128,12 @@ export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES
   if (tooBig) throw new ApiError(413, `request body is over the limit of ${limit} bytes`, {}, { connection: 'close' });
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) throw new ApiError(400, 'the request body is empty; send a JSON object');
+  const depth = jsonDepth(text);
+  if (depth > MAX_JSON_DEPTH)
+    throw new ApiError(
+      400,
+      `the request body nests objects and arrays ${depth} levels deep; at most ${MAX_JSON_DEPTH} are allowed (a scenario needs about 5)`,
+    );
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -101,7 +142,7 @@ export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES
 }
 
 /** Discard the rest of a request body we will not read (bounded, so a huge upload cannot keep the socket busy). */
-function drain(req: http.IncomingMessage): void {
+export function drain(req: http.IncomingMessage): void {
   let seen = 0;
   req.on('data', (c: Buffer) => {
     seen += c.length;

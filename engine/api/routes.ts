@@ -27,11 +27,15 @@ import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
 import { ApiError, apiSegments, objectBody, readJson, runIdOf, sendError, sendJson, type Route } from './http.ts';
 import { paramCatalogue } from './params.ts';
-import { loadScenarioInput, saveScenario, scenarioSource, type ScenarioInput } from './scenario-input.ts';
+import {
+  loadScenarioInput,
+  saveScenario,
+  scenarioSource,
+  type ScenarioDirLimits,
+  type ScenarioInput,
+} from './scenario-input.ts';
 import { planSensitivity, runSensitivity, type SensitivityRequest } from './sensitivity.ts';
 import { TaskQueue, type TaskEvent, type TaskKind, type TaskQueueOptions } from './tasks.ts';
-import path from 'node:path';
-import { ENGINE_ROOT } from '../paths.ts';
 
 export interface ApiOptions extends TaskQueueOptions {
   store: Store;
@@ -41,6 +45,8 @@ export interface ApiOptions extends TaskQueueOptions {
   scenariosDir?: string;
   /** Open event streams allowed at once. */
   maxStreams?: number;
+  /** Limits on what-ifs saved into the scenarios folder. */
+  scenarioLimits?: ScenarioDirLimits;
 }
 
 export interface Api {
@@ -183,13 +189,20 @@ export function createApi(opts: ApiOptions): Api {
         {},
         { 'retry-after': '5' },
       );
-    streams++;
-    res.writeHead(200, {
+    const head = {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
-    });
+    };
+    // HEAD gets the stream's headers only; holding it open would tie a socket to a run for nothing.
+    if (req.method === 'HEAD') {
+      res.writeHead(200, head);
+      res.end();
+      return true;
+    }
+    streams++;
+    res.writeHead(200, head);
     res.write('retry: 3000\n\n');
     let closed = false;
     const finish = () => {
@@ -218,7 +231,8 @@ export function createApi(opts: ApiOptions): Api {
     if (!url.pathname.startsWith('/api/')) return false;
     try {
       const p = apiSegments(url.pathname);
-      const m = req.method ?? 'GET';
+      // HEAD is answered like GET; Node leaves the body out.
+      const m = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
       const [, a, b, c] = p;
       /** Answer JSON and mark the request handled. */
       const reply = (status: number, body: unknown): true => {
@@ -295,7 +309,7 @@ export function createApi(opts: ApiOptions): Api {
       if (a === 'params' && p.length === 2) return reply(200, paramCatalogue());
       if (a === 'scenarios' && p.length === 2 && m === 'POST') {
         const body = objectBody(await readJson(req));
-        const saved = saveScenario(body.name as string, scenarioInputOf(body), dir);
+        const saved = saveScenario(body.name as string, scenarioInputOf(body), dir, opts.scenarioLimits);
         return reply(201, saved);
       }
       if (a === 'scenarios' && p.length === 3 && m === 'GET') {

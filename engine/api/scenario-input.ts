@@ -7,7 +7,17 @@
  * Saving a what-if writes the same text to `scenarios/<name>.yaml` after validation: a safe file name, never the
  * baseline, never over an existing file, written atomically (temp file + exclusive link) so nothing half-written stays.
  */
-import { existsSync, linkSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -27,6 +37,31 @@ export const REQUEST_FILE = 'request body';
 
 /** Allowed names of saved what-ifs: lower-case letters, digits, dash, underscore; 2–64 characters; no dots. */
 export const SAVE_NAME = /^[a-z0-9][a-z0-9_-]{1,63}$/;
+
+/** Bounds on the scenarios folder that saving from the browser keeps (any page on the server could otherwise fill the disk). */
+export interface ScenarioDirLimits {
+  /** Most `.yaml` files the folder may hold after a save (default 200). */
+  maxFiles?: number;
+  /** Most bytes all `.yaml` files together may take after a save (default 8 MB). */
+  maxTotalBytes?: number;
+}
+
+/** Default: at most 200 scenario files in the folder. */
+export const MAX_SCENARIO_FILES = 200;
+/** Default: at most 8 MB of scenario files in the folder (a what-if is a few hundred bytes; one file ≤ 256 KB). */
+export const MAX_SCENARIOS_TOTAL_BYTES = 8 * 1024 * 1024;
+
+/** Count and total size of the `.yaml` files in a folder. */
+function yamlFilesIn(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isFile() || !e.name.endsWith('.yaml')) continue;
+    files++;
+    bytes += statSync(path.join(dir, e.name)).size;
+  }
+  return { files, bytes };
+}
 
 /** Names that must never be written over from the browser. */
 const PROTECTED = new Set(['baseline']);
@@ -103,13 +138,15 @@ export function loadScenarioInput(input: ScenarioInput, dir = SCENARIOS_DIR): Lo
 
 /**
  * Validate and save an edited what-if as `scenarios/<name>.yaml`. The file's `name:` is set to the file name.
- * @throws ApiError 400 (bad name or invalid scenario), 409 (exists or protected).
+ * @throws ApiError 400 (bad name or invalid scenario), 409 (exists, protected, or the folder holds `maxFiles` files),
+ * 413 (the folder would exceed `maxTotalBytes`).
  * @example saveScenario('more-crews', { scenario: { extends: 'baseline', rollout: { crews: { perCounty: 3 } } } }) // → { file: 'scenarios/more-crews.yaml', ... }
  */
 export function saveScenario(
   name: string,
   input: ScenarioInput,
   dir = SCENARIOS_DIR,
+  limits: ScenarioDirLimits = {},
 ): { name: string; file: string; hash: string } {
   if (typeof name !== 'string' || !SAVE_NAME.test(name)) {
     throw new ApiError(
@@ -135,7 +172,21 @@ export function saveScenario(
   if (input.scenario) text = stringify({ ...input.scenario, name }, { lineWidth: 0 });
   else if (!/^name\s*:/m.test(text)) text = `name: ${name}\n${text}`;
   const loaded = loadScenarioInput({ yaml: text }, dir);
+  const maxFiles = limits.maxFiles ?? MAX_SCENARIO_FILES;
+  const maxBytes = limits.maxTotalBytes ?? MAX_SCENARIOS_TOTAL_BYTES;
+  const have = yamlFilesIn(dir);
+  if (have.files >= maxFiles)
+    throw new ApiError(
+      409,
+      `the scenarios folder already holds ${have.files} scenario files, the most a save from the browser may leave there is ${maxFiles}; delete what-ifs you no longer need from scenarios/ and save again`,
+    );
   const header = `# yaml-language-server: $schema=./scenario.schema.json\n# Saved from the viewer's what-if panel on ${new Date().toISOString().slice(0, 10)}.\n`;
+  const size = Buffer.byteLength(header + text);
+  if (have.bytes + size > maxBytes)
+    throw new ApiError(
+      413,
+      `saving this what-if (${size} bytes) would bring the scenarios folder to ${have.bytes + size} bytes, over its limit of ${maxBytes} bytes; delete what-ifs you no longer need from scenarios/ and save again`,
+    );
   const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
   writeFileSync(tmp, header + text, { flag: 'wx' });
   try {

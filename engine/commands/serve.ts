@@ -8,7 +8,12 @@ import { int, withDbOption, withStore } from './common.ts';
  * Serve the viewer and the API on `host:port` until SIGINT/SIGTERM, then close the server (the caller closes the
  * store). Binding beyond loopback prints a warning: the API has no authentication.
  */
-export async function serveUntilSignal(store: Store, host: string, port: number): Promise<void> {
+export async function serveUntilSignal(
+  store: Store,
+  host: string,
+  port: number,
+  allowedHosts: string[] = [],
+): Promise<void> {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     process.stderr.write(
       `warning: binding to ${host} exposes the twin beyond this machine; it has no authentication\n`,
@@ -20,7 +25,7 @@ export async function serveUntilSignal(store: Store, host: string, port: number)
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const s = await serve({ store, host, port });
+    const s = await serve({ store, host, port, allowedHosts });
     process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
     await signalled;
     await s.close();
@@ -30,11 +35,17 @@ export async function serveUntilSignal(store: Store, host: string, port: number)
   }
 }
 
-/** Adds `--host` and `--port` (shared with `twin start`). */
+/** Adds `--host`, `--port` and `--allowed-host` (shared with `twin start`). */
 export function withServeOptions(cmd: Command): Command {
   return cmd
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--port <n>', 'port', int('--port', 0, 65535), 8080);
+    .option('--port <n>', 'port', int('--port', 0, 65535), 8080)
+    .option('--allowed-host <name>', 'another host name the server answers to (repeatable)', collect, []);
+}
+
+/** Commander collector for a repeatable option. */
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }
 
 /** Registers `twin serve`. */
@@ -42,6 +53,6 @@ export function registerServe(program: Command): void {
   withDbOption(
     withServeOptions(program.command('serve').description('serve the viewer and the JSON API on 127.0.0.1')),
   ).action(async (o) => {
-    await withStore(o.db, (store) => serveUntilSignal(store, o.host, o.port));
+    await withStore(o.db, (store) => serveUntilSignal(store, o.host, o.port, o.allowedHost));
   });
 }

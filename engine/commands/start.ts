@@ -41,7 +41,7 @@ export function registerStart(program: Command, cli: Cli): void {
         if (code !== 0) return cli.setExitCode(code);
       }
       await buildViewerIfNeeded();
-      await serveUntilSignal(store, o.host, o.port);
+      await serveUntilSignal(store, o.host, o.port, o.allowedHost);
     });
   });
 }

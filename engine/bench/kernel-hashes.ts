@@ -3,14 +3,14 @@
  * model (`simulate` in traffic/dynamic/ltm.ts, and the Zibo peak through the model's own run function), the greenhouse
  * climate (`simulateClimate`, and one engine job) and the rollout schedule (`runRollout` over seeds and what-ifs).
  *
- *   node --import tsx models/kernel-hashes.ts [ltm] [climate] [rollout]     # all three when none is named
+ *   node --import tsx engine/bench/kernel-hashes.ts [ltm] [climate] [rollout]     # all three when none is named
  *
  * Prints one `sha256 case` line per fixed input and a combined line per kernel. Run it before and after a change and
  * diff the output: any difference in any output number (bits, NaN payload aside) changes the hash.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createRng, mixSeed } from './lib/rng.ts';
-import type { ModelOutput } from './types.ts';
+import { createRng, mixSeed } from '../../models/lib/rng.ts';
+import type { ModelOutput } from '../../models/types.ts';
 
 /** Feed a value into the hash: typed arrays as their bytes, numbers as float64 bytes, objects with sorted keys. */
 function feed(h: Hash, x: unknown): void {
@@ -45,11 +45,11 @@ function report(name: string, x: unknown): void {
 }
 
 async function ltmHashes(): Promise<void> {
-  const { simulate, GridlockError } = await import('./traffic/dynamic/ltm.ts');
-  const { buildDynNetwork, gridNetworkSpec } = await import('./traffic/dynamic/network.ts');
-  const { randomTrips } = await import('./traffic/dynamic/routing.ts');
-  const { buildSignalPlan, DEFAULT_SIGNALS } = await import('./traffic/dynamic/signals.ts');
-  const { trafficDynamicModel, trafficDynamicParamsSchema } = await import('./traffic/dynamic/model.ts');
+  const { simulate, GridlockError } = await import('../../models/traffic/dynamic/ltm.ts');
+  const { buildDynNetwork, gridNetworkSpec } = await import('../../models/traffic/dynamic/network.ts');
+  const { randomTrips } = await import('../../models/traffic/dynamic/routing.ts');
+  const { buildSignalPlan, DEFAULT_SIGNALS } = await import('../../models/traffic/dynamic/signals.ts');
+  const { trafficDynamicModel, trafficDynamicParamsSchema } = await import('../../models/traffic/dynamic/model.ts');
   type Opts = Parameters<typeof simulate>[2];
   const base: Opts = {
     dtS: 1,
@@ -145,10 +145,11 @@ async function ltmHashes(): Promise<void> {
 }
 
 async function climateHashes(): Promise<void> {
-  const c = await import('./greenhouse/climate.ts');
-  const { WeatherGenerator, allocDaily, allocHourly, toHourly } = await import('./greenhouse/weather.ts');
-  const { climatologySeason } = await import('./greenhouse/climate-cases.ts');
-  const { greenhouseParamsSchema, loadGreenhouseInputs, runGreenhouse } = await import('./greenhouse/index.ts');
+  const c = await import('../../models/greenhouse/climate.ts');
+  const { WeatherGenerator, allocDaily, allocHourly, toHourly } = await import('../../models/greenhouse/weather.ts');
+  const { climatologySeason } = await import('../../models/greenhouse/climate-cases.ts');
+  const { greenhouseParamsSchema, loadGreenhouseInputs, runGreenhouse } =
+    await import('../../models/greenhouse/index.ts');
   const gen = new WeatherGenerator();
   const seasons = [1, 2, 3].map((s) => gen.generate(createRng(s), 213, allocDaily(365)));
   seasons.push(climatologySeason(), climatologySeason('cold-sunny'), climatologySeason('overcast'));
@@ -189,10 +190,10 @@ async function climateHashes(): Promise<void> {
 }
 
 async function rolloutHashes(): Promise<void> {
-  const { loadHierarchy } = await import('./rollout/divisions.ts');
-  const { prepareRollout, runRollout } = await import('./rollout/model.ts');
-  const { rolloutParamsSchema } = await import('./rollout/params.ts');
-  const { scenarioParams } = await import('./rollout/scenario-section.ts');
+  const { loadHierarchy } = await import('../../models/lib/divisions.ts');
+  const { prepareRollout, runRollout } = await import('../../models/rollout/model.ts');
+  const { rolloutParamsSchema } = await import('../../models/rollout/params.ts');
+  const { scenarioParams } = await import('../test/scenario-params.ts');
   const hierarchy = loadHierarchy();
   const years = [2017, 2018, 2019, 2020, 2021];
   for (const name of ['baseline', 'half-crews', 'funding-delayed', 'strict-sharing', 'accelerated-villages']) {

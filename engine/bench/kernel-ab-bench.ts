@@ -4,28 +4,32 @@
  * Not a test; prints medians and the pairwise-median ratio new/old per kernel.
  *
  *   git worktree add /tmp/old <commit>   # or: git archive <commit> | tar -x -C /tmp/old; ln -s $PWD/node_modules /tmp/old/
- *   node --import tsx models/kernel-ab-bench.ts /tmp/old [--rounds 15] [--only LTM]   # --only: kernels whose name has it
+ *   node --import tsx engine/bench/kernel-ab-bench.ts /tmp/old [--rounds 15] [--only LTM]   # --only: kernels whose name has it
  *
  * Kernels: `simulate` (LTM) on the 10×10 peer-bench grid, `simulateClimate` for one season (manual and smart, as the
  * engine job runs it: diagnostics off, 334 days), `runRollout` for 50 baseline replications.
  */
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRng, mixSeed } from './lib/rng.ts';
+import { createRng, mixSeed } from '../../models/lib/rng.ts';
 
 const args = process.argv.slice(2);
 const oldRoot = args[0];
 if (!oldRoot || oldRoot.startsWith('--')) {
-  console.error('usage: node --import tsx models/kernel-ab-bench.ts OLD_CHECKOUT [--rounds N]');
+  console.error('usage: node --import tsx engine/bench/kernel-ab-bench.ts OLD_CHECKOUT [--rounds N]');
   process.exit(2);
 }
 const ri = args.indexOf('--rounds');
 const rounds = ri >= 0 ? Math.max(1, Number(args[ri + 1])) : 15;
 const oi = args.indexOf('--only');
 const only = oi >= 0 ? args[oi + 1]! : '';
-const newRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const newRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const load = (root: string, rel: string) => import(pathToFileURL(path.join(path.resolve(root), rel)).href);
+/** The first of `rels` that exists in `root` (modules moved between checkouts, e.g. rollout/divisions.ts -> lib/). */
+const loadFirst = (root: string, ...rels: string[]) =>
+  load(root, rels.find((r) => existsSync(path.join(path.resolve(root), r))) ?? rels[0]!);
 
 type Case = { name: string; run: () => unknown };
 
@@ -73,9 +77,9 @@ async function cases(root: string): Promise<Case[]> {
   };
 
   const rollout = await load(root, 'models/rollout/model.ts');
-  const divisions = await load(root, 'models/rollout/divisions.ts');
+  const divisions = await loadFirst(root, 'models/lib/divisions.ts', 'models/rollout/divisions.ts');
   const params = await load(root, 'models/rollout/params.ts');
-  const section = await load(root, 'models/rollout/scenario-section.ts');
+  const section = await loadFirst(root, 'engine/test/scenario-params.ts', 'models/rollout/scenario-section.ts');
   const rp = section.scenarioParams('baseline', 'rollout', params.rolloutParamsSchema);
   const rin = rollout.prepareRollout(rp, divisions.loadHierarchy());
   const years = [2017, 2018, 2019, 2020, 2021];
