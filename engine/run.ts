@@ -238,6 +238,8 @@ async function executeRun(runId: number, store: Store, pool: JobPool, opts: RunO
             .map(([name, data]) => ({ model: j.model, name, year: spec.years[0]!, data }))
         : undefined;
     store.finishJob(runId, j.idx, j.attempts, res.ms, res.output, arts);
+    // A model's plausibility warnings (ModelOutput.warnings) go to the run log with the job's identity.
+    for (const w of res.warnings ?? []) log(`warning: job ${describeJob(j)}: ${w}`);
     const t = timing.get(j.model) ?? { n: 0, ms: 0 };
     t.n++;
     t.ms += res.ms;
