@@ -21,7 +21,7 @@ export interface WorkerBatchTask {
 
 export type WorkerResult =
   /** `output`: the series encoded by `encodeOutput` (engine/codec.ts); artifacts only for replication 0 (the only ones stored). */
-  | { ok: true; output: Uint8Array; artifacts?: ModelOutput['artifacts']; ms: number }
+  | { ok: true; output: Uint8Array; artifacts?: ModelOutput['artifacts']; warnings?: string[]; ms: number }
   | { ok: false; code: string; message: string; stack?: string };
 
 const inputsCache = new Map<string, unknown>();
@@ -46,7 +46,8 @@ function runJob(job: JobSpec, params: unknown, paramsJson: string): WorkerResult
     // A fresh array of exactly the encoded bytes: cloning a view would copy its whole underlying buffer.
     const bytes = new Uint8Array(encodeOutput(output));
     const artifacts = job.replication === 0 ? output.artifacts : undefined;
-    return { ok: true, output: bytes, artifacts, ms: performance.now() - t0 };
+    const warnings = output.warnings?.length ? output.warnings.map(String) : undefined;
+    return { ok: true, output: bytes, artifacts, warnings, ms: performance.now() - t0 };
   } catch (e) {
     const err = e as Error;
     return { ok: false, code: 'MODEL_ERROR', message: err?.message ?? String(e), stack: err?.stack };

@@ -51,6 +51,12 @@ export interface ModelOutput {
    * replication 0 only; values must be structured-clone-able (plain objects, typed arrays).
    */
   artifacts?: Record<string, unknown>;
+  /**
+   * Plausibility warnings for humans (a result outside the bounds the model's README states, e.g. a congested path
+   * longer than the stated limit). They do not fail the job; the engine writes each one to the run log with the job's
+   * identity. Plain strings, one finding each.
+   */
+  warnings?: string[];
 }
 
 /** Metadata of a metric, for tables, charts and exports. */

@@ -132,6 +132,8 @@ async function executeRun(runId: number, store: Store, executor: JobExecutor, op
                 .map(([name, data]) => ({ model: j.model, name, year: spec.years[0]!, data }))
             : undefined;
         store.finishJob(runId, j.idx, j.attempts, res.ms, res.output, arts);
+        // A model's plausibility warnings (ModelOutput.warnings) go to the run log with the job's identity.
+        for (const w of res.warnings ?? []) log(`warning: job ${describeJob(j)}: ${w}`);
         done++;
         emit();
         aggregator.jobStored(j.model, !failing && !opts.signal?.aborted);

@@ -96,8 +96,10 @@ export const TOMATO_LONG_SEASON: GreenhouseCrop = {
 /**
  * Winter–spring cucumber: transplant 10 January, pull out 30 June (ASSUMPTION). Species set provisional
  * (§1a), HI 0.6, I50A 400, I50B 300, Tsum 2400, fruit DMC 0.035 (UNVERIFIED typical 0.03–0.04), picking lag 12 d
- * (cucumber fruit grows flowering → harvest in ~10–14 d, UNVERIFIED), chilling below 8 °C (ASSUMPTION).
- * MARKED AS AN ASSUMPTION until calibrated to local yields.
+ * (flowering → harvest 12 d in a Chinese modern greenhouse, tcsae.org/en/article/id/20051448, grade F), chilling below
+ * 8 °C (ASSUMPTION). UNCALIBRATED: the research notes hold no firm (F) or derived (D) Shandong winter–spring cucumber
+ * yield to fit, only grade-E farmer reports for the longer overwintering crop (README §6 "Cucumber"); every output that
+ * includes cucumber says so in its metric title.
  */
 export const CUCUMBER_WINTER_SPRING: GreenhouseCrop = {
   id: 'cucumber',

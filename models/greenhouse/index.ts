@@ -14,9 +14,15 @@ export const greenhouseMetrics: MetricInfo[] = [
   {
     id: 'greenhouse.yieldKgPerM2',
     unit: 'kg/m²',
-    title: 'Marketable fresh yield per m² of greenhouse floor, per harvest year (city and site:*)',
+    title:
+      'Marketable fresh yield per m² of greenhouse floor, per harvest year (city and site:*; all crops: includes the UNCALIBRATED cucumber area)',
   },
-  { id: 'greenhouse.productionT', unit: 't', title: 'Marketable fresh production per harvest year (city and site:*)' },
+  {
+    id: 'greenhouse.productionT',
+    unit: 't',
+    title:
+      'Marketable fresh production per harvest year (city and site:*; all crops: includes the UNCALIBRATED cucumber area)',
+  },
   {
     id: 'greenhouse.smartShare',
     unit: 'share',
@@ -25,7 +31,7 @@ export const greenhouseMetrics: MetricInfo[] = [
   {
     id: 'greenhouse.smartGainPct',
     unit: '%',
-    title: 'Yield gain of smart over manual control, same weather and greenhouse mix',
+    title: 'Yield gain of smart over manual control, same weather and greenhouse mix (cucumber part UNCALIBRATED)',
   },
   {
     id: 'greenhouse.coldDamageDays',
@@ -57,23 +63,27 @@ export const greenhouseMetrics: MetricInfo[] = [
   {
     id: 'greenhouse.firstHarvestDays',
     unit: 'd',
-    title: 'Days from transplanting to the first picking (crop:tomato transplanted 25 Aug, crop:cucumber 10 Jan)',
+    title:
+      'Days from transplanting to the first picking (crop:tomato transplanted 25 Aug, crop:cucumber 10 Jan — cucumber UNCALIBRATED)',
   },
   {
     id: 'greenhouse.lastHarvestDays',
     unit: 'd',
-    title: 'Days from transplanting to the last picking (pull-out, canopy collapse or frost)',
+    title:
+      'Days from transplanting to the last picking (pull-out, canopy collapse or frost; crop:cucumber UNCALIBRATED)',
   },
   {
     id: 'greenhouse.cropYieldKgPerM2',
     unit: 'kg/m²',
-    title: 'Marketable yield per crop (crop:tomato, crop:cucumber — cucumber uncalibrated)',
+    title:
+      'Marketable yield per crop (crop:tomato; crop:cucumber UNCALIBRATED: no graded Shandong winter–spring yield to fit, README §6)',
   },
 ];
 
 export const greenhouseModel: ModelDefinition<GreenhouseParams, GreenhouseInputs> = {
   id: 'greenhouse',
-  title: 'Solar-greenhouse vegetables with smart control',
+  title:
+    'Solar-greenhouse vegetables with smart control (tomato checked against Zibo/Beijing yields; cucumber uncalibrated)',
   grain: 'year',
   paramsSchema: greenhouseParamsSchema,
   metrics: greenhouseMetrics,

@@ -350,14 +350,21 @@ export const greenhouseParamsSchema = z.strictObject({
             .min(500)
             .max(10000)
             .default(CUCUMBER_WINTER_SPRING.tsum)
-            .describe('°C·d (ASSUMPTION, uncalibrated)'),
-          hi: z.number().min(0.1).max(0.9).default(CUCUMBER_WINTER_SPRING.hi).describe('– (ASSUMPTION)'),
+            .describe(
+              '°C·d (ASSUMPTION, UNCALIBRATED: the only Shandong cucumber yields in the research notes are grade E/D, README §6)',
+            ),
+          hi: z
+            .number()
+            .min(0.1)
+            .max(0.9)
+            .default(CUCUMBER_WINTER_SPRING.hi)
+            .describe('– (ASSUMPTION, UNCALIBRATED; SIMPLE has no cucumber)'),
           fruitDmc: z
             .number()
             .min(0.02)
             .max(0.15)
             .default(CUCUMBER_WINTER_SPRING.fruitDmc)
-            .describe('– (UNVERIFIED 0.03–0.04)'),
+            .describe('– (UNVERIFIED 0.03–0.04; UNCALIBRATED)'),
           marketableShare: share(CUCUMBER_WINTER_SPRING.marketableShare, 'marketable share (ASSUMPTION)'),
         })
         .prefault({}),

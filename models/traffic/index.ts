@@ -14,6 +14,8 @@ export {
   ziboPeakHourCase,
   drawYear,
   indicators,
+  longestPath,
+  type LongestPath,
   type TrafficInputs,
   type PeakHourCase,
   type YearDraws,
@@ -83,6 +85,12 @@ export const trafficMetrics: MetricInfo[] = [
   },
   { id: 'traffic.demandVehPerH', unit: 'veh/h', title: 'Peak-hour car trips between zones loaded on the network' },
   { id: 'traffic.relativeGap', unit: '–', title: 'Relative gap of the equilibrium reached (diagnostic)' },
+  {
+    id: 'traffic.longestPathMin',
+    unit: 'min',
+    title:
+      'Longest zone-to-zone peak-hour trip, shortest path at the equilibrium costs (plausibility check; warning above traffic.plausibility.maxPathMin)',
+  },
   { id: 'traffic.linkVc', unit: '–', title: 'Peak-hour volume/capacity ratio per link (link:<id>)' },
   { id: 'traffic.linkSpeedKmPerH', unit: 'km/h', title: 'Peak-hour speed per link (link:<id>)' },
   { id: 'traffic.linkFlowVehPerH', unit: 'veh/h', title: 'Peak-hour flow per link (link:<id>)' },

@@ -33,9 +33,9 @@ export const trafficParamsSchema = z.strictObject({
         .number()
         .min(0)
         .max(1)
-        .default(0.07)
+        .default(0.05)
         .describe(
-          'car trips per registered car in the morning peak hour that use the modelled main-road network, veh/(car·h). ASSUMPTION (not calibrated to counts; README): ≈ 2.4 daily trips per car × ≈ 10 % in the peak hour × ≈ 30 % between zones on the main-road skeleton; gives a city peak congestion index of 1.2 (2017) to 1.6 (2021)',
+          'car trips per registered car in the morning peak hour that use the modelled main-road network, veh/(car·h). ASSUMPTION (no Zibo counts or survey; README "Plausibility"): ≈ 2.4 daily trips per car × ≈ 10 % in the peak hour × ≈ 20 % between zones on the main-road skeleton. Plausible range 0.045–0.055: above 0.055 the longest peak trip exceeds plausibility.maxPathMin (240 min) at P90 in 2021, below 0.045 the 2021 peak has under 5 % of links over capacity (no peak). Gives a city congestion index of 1.05 (2017) to 1.15 (2021)',
         ),
       deterrencePerMin: z
         .number()
@@ -57,7 +57,7 @@ export const trafficParamsSchema = z.strictObject({
         .max(1)
         .default(0.1)
         .describe(
-          'log-normal SD of the peak-hour demand level across replications, – (ASSUMPTION: ±10 % is a typical survey/forecast error)',
+          'log-normal SD of the peak-hour demand level across replications, – (ASSUMPTION: ±10 % is a typical survey/forecast error; its P10–P90, ×0.88–1.13, spans the plausible peakTripsPerCar range 0.045–0.055 around 0.05)',
         ),
     })
     .prefault({}),
@@ -150,6 +150,18 @@ export const trafficParamsSchema = z.strictObject({
         .default(true)
         .describe(
           "switch; true: start each replication's assignment from the year's reference equilibrium (demand factor 1, mid capacity gain; solved once per worker to the same gap) scaled by the replication's demand factor, a feasible start because the OD matrix scales with that factor: ~35 % fewer iterations (36 → 23 on average); false: start from all-or-nothing at free flow. Both stop at targetGap",
+        ),
+    })
+    .prefault({}),
+  plausibility: z
+    .strictObject({
+      maxPathMin: z
+        .number()
+        .min(1)
+        .max(1440)
+        .default(240)
+        .describe(
+          'min; a job whose longest zone-to-zone peak trip (shortest path at the equilibrium costs, metric traffic.longestPathMin) exceeds this writes a warning to the run log. Bound from the network geometry: the longest free-flow trip is ≈ 100 min, and a peak trip more than 1.5× that is beyond what a static peak-hour model can mean (README "Plausibility"; no published Zibo travel-time figures were found)',
         ),
     })
     .prefault({}),
