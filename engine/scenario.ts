@@ -8,6 +8,8 @@
  * Merge rule (documented in README): objects merge key by key, recursively; arrays and scalars in the child replace
  * the parent's value whole; `null` in the child replaces too (and then fails validation where null is not allowed).
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- this module walks zod's internal definitions (def, shape,
+   minValue) and YAML nodes, which zod 4 and yaml do not type publicly; results leave it typed (Scenario). */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';

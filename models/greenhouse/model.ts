@@ -5,9 +5,7 @@
  * greenhouse counts — every greenhouse of one design, site and control sees the same weather and rules, so
  * simulating each of them separately would give identical numbers (README "Reuse").
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT } from '../lib/paths.mjs';
+import { readFileSync } from 'node:fs';
 import { loadSites } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import {
