@@ -95,7 +95,7 @@ function bodyLimit(pathname: string): number {
  * @throws ApiError 400 (no or malformed Host), 421 (a name this server does not answer to), 403 (a state change from
  * another origin), 405 with Allow, 413 (declared body over the path's limit).
  * @returns the methods the path answers (undefined for a path no built-in route knows), for OPTIONS' `Allow`.
- * @example guardRequest(req, url, allowedHostNames('127.0.0.1')) // throws ApiError(421) for Host: evil.example
+ * @example guardRequest(req, url, allowedHostNames('127.0.0.1')) // → ApiError 421 when the Host header is evil.example
  */
 export function guardRequest(
   req: http.IncomingMessage,

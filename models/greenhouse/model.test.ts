@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { WEATHER_DIR } from './weather-dir.ts';
 import { createRng } from '../lib/rng.ts';
 import {
   GREENHOUSE_TYPES,
@@ -50,13 +50,15 @@ describe('engine contract', () => {
     );
     expect(greenhouseModel.grain).toBe('year');
   });
-  it('a type mix that does not sum to 1 is rejected naming the field', () => {
-    const p = greenhouseParamsSchema.parse({
+  it('a type mix that does not sum to 1 is rejected by the schema, naming the field', () => {
+    const r = greenhouseParamsSchema.safeParse({
       sites: {
         'site:gaoqing': { typeMix: { 'shouguang-earth-wall': 0.5, 'insulated-brick': 0.1, 'simple-earth': 0.1 } },
       },
     });
-    expect(() => loadGreenhouseInputs(p)).toThrow(/greenhouse\.sites\.site:gaoqing\.typeMix: shares sum to 0\.7000/);
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['sites', 'site:gaoqing', 'typeMix']);
+    expect(r.error!.issues[0]!.message).toMatch(/must sum to 1/);
   });
   it('emits yield per m² for the city and every site, smart share, production; same seed → same output', () => {
     const p = greenhouseParamsSchema.parse({});
@@ -108,8 +110,10 @@ describe('real weather replay', () => {
         `${d.getUTCFullYear()},${d.getUTCMonth() + 1},${d.getUTCDate()},${w.tmaxC[k].toFixed(2)},${w.tminC[k].toFixed(2)},${w.sradMJPerM2[k].toFixed(3)},${w.wet[k] ? 2 : 0}`,
       );
     }
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'power-')), 'power.csv');
-    writeFileSync(file, rows.join('\n'));
+    // Weather files are read only from data/weather/ and named relative to it.
+    const file = `test-power-${process.pid}.csv`;
+    writeFileSync(path.join(WEATHER_DIR, file), rows.join('\n'));
+    onTestFinished(() => rmSync(path.join(WEATHER_DIR, file), { force: true }));
     const p = greenhouseParamsSchema.parse({ weather: { source: 'nasa-power', file } });
     const inp = loadGreenhouseInputs(p);
     const a = runGreenhouse(p, inp, job(2019), createRng(1));
@@ -121,7 +125,7 @@ describe('real weather replay', () => {
     expect(() => runGreenhouse(p, inp, job(2021), createRng(1))).toThrow(/no weather for 2020-08-01/);
     expect(() =>
       loadGreenhouseInputs(greenhouseParamsSchema.parse({ weather: { source: 'epw', file: 'nope.epw' } })),
-    ).toThrow(/greenhouse\.weather\.file: nope\.epw not found/);
+    ).toThrow(/greenhouse\.weather\.file: no file "nope\.epw" in data\/weather\//);
   });
 });
 
