@@ -180,8 +180,10 @@ describe('crews per county', () => {
       get(a, 'platform.finishYear', '370323').values[0]! - 0.2,
     );
     expect(get(b, 'platform.finishYear', '370302').values[0]).toBe(get(a, 'platform.finishYear', '370302').values[0]);
-    const bad = rolloutParamsSchema.parse({ crews: { countyOverrides: { '370399': { perCounty: 3 } } } });
-    expect(() => prepareRollout(bad, zibo)).toThrow(/370399.*370302, 370303/);
+    // Unknown codes are refused by the schema (validate time), naming the allowed codes.
+    expect(() => rolloutParamsSchema.parse({ crews: { countyOverrides: { '370399': { perCounty: 3 } } } })).toThrow(
+      /370399.*370302, 370303/,
+    );
     expect(() => rolloutParamsSchema.parse({ crews: { countyOverrides: { Yiyuan: { perCounty: 3 } } } })).toThrow(
       /county code/,
     );
