@@ -19,6 +19,7 @@ import { scenarioModels, type LoadedScenario, type Scenario } from './scenario.t
 import { decodeOutput } from './codec.ts';
 import type { JobRow, Store } from './store.ts';
 import { evaluateTarget, loadTargets, type Trajectory } from './targets.ts';
+import { networkProvenance } from './network/provenance.ts';
 
 /** Attempts per job before the run fails (the first try plus 2 retries). */
 export const MAX_ATTEMPTS = 3;
@@ -152,7 +153,8 @@ export function createRunRecord(
       scenarioFile:
         opts.scenarioFile ?? (l.file.startsWith(ENGINE_ROOT + path.sep) ? path.relative(ENGINE_ROOT, l.file) : l.file),
       scenarioHash: l.hash,
-      scenario: { scenario, modelIds: l.modelIds, years: l.years },
+      // networks: name + content hash of the road network each traffic model runs on (issue 17).
+      scenario: { scenario, modelIds: l.modelIds, years: l.years, networks: networkProvenance(l.scenario, l.modelIds) },
       seed,
       replications,
       codeVersion: codeVersion(),
