@@ -17,9 +17,14 @@ export const SKETCH_NETWORK = 'zibo-sketch';
  * Folder holding imported networks: data/networks of this repository, or TWIN_NETWORKS_DIR (tests, site set-ups;
  * read when this module loads, like TWIN_SCENARIOS_DIR, and inherited by the pool's worker threads).
  */
-export const NETWORKS_DIR = process.env.TWIN_NETWORKS_DIR
-  ? path.resolve(process.env.TWIN_NETWORKS_DIR)
-  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'networks');
+export const NETWORKS_DIR = networksRoot();
+
+/** The networks folder as the environment says now (TWIN_NETWORKS_DIR, else data/networks): readers' default. */
+export function networksRoot(): string {
+  return process.env.TWIN_NETWORKS_DIR
+    ? path.resolve(process.env.TWIN_NETWORKS_DIR)
+    : path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'networks');
+}
 
 /**
  * A bad network source, network folder or option: names the file, where in it (line, column, element) and how to
@@ -129,7 +134,7 @@ export interface NetworkInfo {
  * Names of the imported networks in a networks folder (sub-folders holding a network.json), sorted.
  * @example listNetworks() // ['sioux-falls', 'zibo-osm']
  */
-export function listNetworks(root = NETWORKS_DIR): string[] {
+export function listNetworks(root = networksRoot()): string[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(path.join(root, d.name, 'network.json')))
@@ -142,7 +147,7 @@ export function listNetworks(root = NETWORKS_DIR): string[] {
  * network (the message lists those available and how to import one).
  * @example networkNameProblem('nope') // 'no network "nope" in data/networks (available: zibo-sketch); import it ...'
  */
-export function networkNameProblem(name: string, root = NETWORKS_DIR): string | null {
+export function networkNameProblem(name: string, root = networksRoot()): string | null {
   if (name === SKETCH_NETWORK) return null;
   if (!NAME_RE.test(name))
     return `"${name}" is not a network name (1–64 letters, digits, "-" or "_", no paths); use ${SKETCH_NETWORK} or an imported network`;
@@ -177,7 +182,7 @@ function readMeta(name: string, root: string): NetworkMetaFile {
  * an imported network's is the one network.json recorded at import.
  * @example networkInfo('zibo-sketch').contentHash // '5be1…'
  */
-export function networkInfo(name: string, root = NETWORKS_DIR): NetworkInfo {
+export function networkInfo(name: string, root = networksRoot()): NetworkInfo {
   if (name === SKETCH_NETWORK) {
     const h = createHash('sha256');
     for (const f of sketchFiles()) {
@@ -266,7 +271,7 @@ export interface NetworkFiles {
  * network.json. Dangling node ids are errors naming the file and line.
  * @example const f = readNetworkFiles('sioux-falls'); f.links.length // 76
  */
-export function readNetworkFiles(name: string, root = NETWORKS_DIR): NetworkFiles {
+export function readNetworkFiles(name: string, root = networksRoot()): NetworkFiles {
   const meta = readMeta(name, root);
   const dir = path.join(root, name);
   const nodeFile = path.join(dir, 'node.csv');
