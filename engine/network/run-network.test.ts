@@ -6,14 +6,23 @@
  * `validate` names the available networks for an unknown one.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNetworkFiles } from '../../data/networks.ts';
+import { createRng } from '../../models/lib/rng.ts';
+import {
+  loadTrafficDynamicInputs,
+  runTrafficDynamic,
+  trafficDynamicParamsSchema,
+} from '../../models/traffic/dynamic/model.ts';
+import { loadTrafficInputs, runTraffic, ziboPeakHourCase } from '../../models/traffic/model.ts';
+import { trafficParamsSchema } from '../../models/traffic/params.ts';
 import { ENGINE_ROOT } from '../paths.ts';
 import { openStore } from '../store.ts';
 import { generateCity } from './generate-city.ts';
+import { importNetwork } from './import.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'run-net-'));
 const nets = path.join(tmp, 'networks');
@@ -121,5 +130,62 @@ describe('a scenario on an imported network, through the CLI', () => {
     const v = twin(['validate', file]);
     expect(v.code).toBe(2);
     expect(v.err + v.out).toMatch(/traffic\.network: no network "nope" in .*\(available: zibo-sketch(, small)?\)/);
+  });
+});
+
+describe('a planar network with its own OD, in-process', () => {
+  it('keeps the base-year OD grown by car ownership, one pseudo-district, dynamic loading in metres', async () => {
+    const src = path.join(tmp, 'planar-src');
+    mkdirSync(src, { recursive: true });
+    const nodes = ['node_id,x_coord,y_coord'];
+    const links = ['link_id,from_node_id,to_node_id,length,lanes,capacity,free_speed'];
+    let id = 1;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) nodes.push(`${10 + i * 4 + j},${j * 1000},${i * 1000}`);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 3; j++) {
+        const a = 10 + i * 4 + j;
+        links.push(`${id++},${a},${a + 1},1000,1,1800,50`, `${id++},${a + 1},${a},1000,1,1800,50`);
+        const b = 10 + j * 4 + i;
+        links.push(`${id++},${b},${b + 4},1000,1,1800,50`, `${id++},${b + 4},${b},1000,1,1800,50`);
+      }
+    writeFileSync(path.join(src, 'node.csv'), nodes.join('\n') + '\n');
+    writeFileSync(path.join(src, 'link.csv'), links.join('\n') + '\n');
+    writeFileSync(path.join(src, 'zone.csv'), 'zone_id,x_coord,y_coord\n1,100,100\n2,2900,2900\n');
+    writeFileSync(path.join(src, 'demand.csv'), 'o_zone_id,d_zone_id,volume\n1,2,300\n2,1,200\n');
+    const root = path.join(tmp, 'planar-nets');
+    await importNetwork(src, { name: 'grid16', root, crs: 'planar' });
+    const before = process.env.TWIN_NETWORKS_DIR;
+    process.env.TWIN_NETWORKS_DIR = root;
+    try {
+      const p = trafficParamsSchema.parse({ network: 'grid16' });
+      const inp = loadTrafficInputs(p);
+      expect(inp.network.name).toBe('grid16');
+      expect(inp.network.crs).toBe('planar');
+      expect(inp.districts).toEqual([]);
+      const draws = { demandFactor: 1, capacityGain: 0.1 };
+      // 2017 is the base year of the network's own OD: exactly its 500 trips; later years grow with car ownership.
+      expect(ziboPeakHourCase(p, inp, 2017, draws).demand.total).toBeCloseTo(500, 9);
+      const cars = (y: number) => inp.carsPer1000ByYear[y]!;
+      expect(ziboPeakHourCase(p, inp, 2021, draws).demand.total).toBeCloseTo((500 * cars(2021)) / cars(2017), 6);
+      const job = { model: 'traffic', years: [2019], replication: 0, attempt: 1, seed: 3, crnSeed: 5 };
+      const out = runTraffic(p, inp, job, createRng(3));
+      const entities = new Set(out.series.map((s) => s.entity));
+      expect(entities.has('')).toBe(false);
+      expect(entities.has('city')).toBe(true);
+      expect([...entities].filter((e) => e.startsWith('link:')).length).toBe(48);
+      const dp = trafficDynamicParamsSchema.parse({ traffic: { network: 'grid16' } });
+      const dinp = loadTrafficDynamicInputs(dp);
+      // Planar coordinates are metres already: neighbouring lattice nodes 1,000 m apart.
+      const i10 = dinp.nodes.findIndex((n) => n.lon === 0 && n.lat === 0);
+      const i11 = dinp.nodes.findIndex((n) => n.lon === 1000 && n.lat === 0);
+      expect(dinp.nodeXM[i11]! - dinp.nodeXM[i10]!).toBe(1000);
+      const dyn = runTrafficDynamic(dp, dinp, { ...job, model: 'traffic-dynamic' }, createRng(3));
+      const trips = dyn.series.find((s) => s.metric === 'traffic.peakTrips' && s.entity === 'city')!.values[0]!;
+      const od = out.series.find((s) => s.metric === 'traffic.demandVehPerH' && s.entity === 'city')!.values[0]!;
+      expect(Math.abs(trips - od)).toBeLessThan(1);
+    } finally {
+      if (before === undefined) delete process.env.TWIN_NETWORKS_DIR;
+      else process.env.TWIN_NETWORKS_DIR = before;
+    }
   });
 });
