@@ -244,12 +244,14 @@ const dp: DynamicParams = {
   gridlockTimeoutS: p.gridlockTimeoutS,
   onGridlock: 'stop',
 };
+const cpu5 = process.cpuUsage();
 const t5 = performance.now();
 const dyn = runDynamicPeak(dynNet, { kind: 'paths', paths: routes.paths }, dp, createRng(2));
 const tLoadS = (performance.now() - t5) / 1000;
+const cpuLoad = process.cpuUsage(cpu5);
 const ind = dyn.indicators;
 out(
-  `4. dynamic loading of the peak (${routes.trips} vehicles, ${dynNet.numLinks} links, fixed-time signals, spill-back): routing ${(tRoutes / 1000).toFixed(1)} s + loading ${tLoadS.toFixed(1)} s; ${ind.arrived} arrived, ${ind.unfinished} unfinished${ind.gridlock ? ', GRIDLOCK' : ''}; goal ≥ 150,000 vehicles in ≤ 5 s: vehicles ${verdict(routes.trips >= 150000)}, time ${verdict(tLoadS + tRoutes / 1000 <= 5)}`,
+  `4. dynamic loading of the peak (${routes.trips} vehicles, ${dynNet.numLinks} links, fixed-time signals, spill-back): routing ${(tRoutes / 1000).toFixed(1)} s + loading ${tLoadS.toFixed(1)} s (${((cpuLoad.user + cpuLoad.system) / 1e6).toFixed(1)} s CPU); ${ind.arrived} arrived, ${ind.unfinished} unfinished${ind.gridlock ? ', GRIDLOCK' : ''}; goal ≥ 150,000 vehicles in ≤ 5 s: vehicles ${verdict(routes.trips >= 150000)}, time ${verdict(tLoadS + tRoutes / 1000 <= 5)}`,
 );
 out(
   `load average at the end: ${os
