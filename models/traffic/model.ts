@@ -66,7 +66,8 @@ function hashId(x: number): number {
 }
 
 /**
- * Read the Zibo road network, zones, population and car ownership via data/index.ts.
+ * Read the road network the scenario names (`network`: the shipped sketch via data/index.ts, or an imported network
+ * via data/networks.ts with its zones and base-year OD), population and car ownership.
  * @example const inputs = loadTrafficInputs(trafficParamsSchema.parse({})); inputs.net.numZones // → 88
  */
 export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
