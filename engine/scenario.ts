@@ -20,6 +20,8 @@ import type { ModelDefinition } from '../models/types.ts';
 import { testModelHint, testModels } from './testbed-model.ts';
 import { SCENARIOS_ROOT } from './paths.ts';
 import { deepMerge } from './contract/index.ts';
+import { SKETCH_NETWORK } from '../data/networks.ts';
+import { networkProvenance } from './network/provenance.ts';
 
 /** Largest scenario file accepted, in bytes (a real scenario is a few KB). */
 export const MAX_SCENARIO_BYTES = 256 * 1024;
@@ -535,6 +537,10 @@ export function loadScenario(
 export function scenarioHash(s: Scenario, modelIds: string[]): string {
   const content: Record<string, unknown> = { period: s.period, models: modelIds };
   for (const id of modelIds) content[id] = s[id];
+  // An imported network is user data that can be re-imported under the same name: its content is part of what
+  // determines results (the shipped sketch is code, covered by the code version, so older hashes stay valid).
+  const imported = Object.entries(networkProvenance(s, modelIds)).filter(([, n]) => n.name !== SKETCH_NETWORK);
+  if (imported.length) content.networks = Object.fromEntries(imported.map(([m, n]) => [m, n.contentHash]));
   return createHash('sha256').update(stableStringify(content)).digest('hex').slice(0, 16);
 }
 

@@ -4,6 +4,8 @@
  * last period of each year (December for monthly series), so one attribute table holds the whole plan period.
  */
 import { loadDistricts, loadRoadNetwork } from '../../data/index.ts';
+import { readNetworkFiles, SKETCH_NETWORK, type NetworkInfo } from '../../data/networks.ts';
+import { parseWktLineString } from '../network/table.ts';
 import type { SeriesRow } from '../contract/index.ts';
 import type { Store } from '../store.ts';
 
@@ -20,6 +22,10 @@ export interface FeatureCollection {
   features: Feature[];
   /** Run provenance (a foreign member; GIS tools ignore it). */
   run: { id: number; scenarioName: string; scenarioHash: string; seed: number; replications: number };
+  /** The road network the links come from (links export only): name, content hash, licence, attribution. */
+  network?: NetworkInfo;
+  /** Planar networks only: coordinates are local x/y metres, not lon/lat (RFC 7946 asks for WGS-84). */
+  crs?: 'planar';
 }
 
 /** Per entity: property name → value, for the last period of each year. */
@@ -83,43 +89,108 @@ export function districtsGeoJson(store: Store, runId: number): FeatureCollection
 }
 
 /**
- * Every road link as a LineString (from-node → to-node) with its attributes and link-level results (`link:<id>`).
- * @example linksGeoJson(store, 3).features.length // → number of links in data/zibo/network/link.csv
+ * The road network a run's traffic ran on, from its stored provenance (`networks`), else its scenario's
+ * `traffic.network`, else the sketch (runs stored before networks were selectable).
  */
-export function linksGeoJson(store: Store, runId: number): FeatureCollection {
-  const run = runInfo(store, runId);
-  const props = yearlyProperties(store.series(runId).filter((r) => r.entity.startsWith('link:')));
-  const net = loadRoadNetwork();
-  const nodes = new Map(net.nodes.map((n) => [n.nodeId, n]));
-  return {
-    type: 'FeatureCollection',
-    name: `zibo-links-run-${runId}`,
-    run,
-    features: net.links.map((l) => {
-      const a = nodes.get(l.fromNodeId)!;
-      const b = nodes.get(l.toNodeId)!;
-      return {
-        type: 'Feature',
-        id: `link:${l.linkId}`,
-        properties: {
-          linkId: l.linkId,
-          name: l.name,
-          linkType: l.linkType,
-          lanes: l.lanes,
-          lengthM: l.lengthM,
-          capacityVehPerHPerLane: l.capacityVehPerHPerLane,
-          freeSpeedKmPerH: l.freeSpeedKmPerH,
-          districtCode: l.districtCode,
-          ...(props.get(`link:${l.linkId}`) ?? {}),
-        },
-        geometry: {
-          type: 'LineString',
+export function runNetwork(store: Store, runId: number): { name: string; info: NetworkInfo | undefined } {
+  const r = store.run(runId);
+  if (!r) throw new Error(`no run ${runId} in ${store.file}`);
+  const stored = JSON.parse(r.scenarioJson) as {
+    scenario?: { traffic?: { network?: string }; 'traffic-dynamic'?: { traffic?: { network?: string } } };
+    networks?: Record<string, NetworkInfo>;
+  };
+  const info = stored.networks?.traffic ?? stored.networks?.['traffic-dynamic'];
+  const name =
+    info?.name ??
+    stored.scenario?.traffic?.network ??
+    stored.scenario?.['traffic-dynamic']?.traffic?.network ??
+    SKETCH_NETWORK;
+  return { name, info };
+}
+
+/** One link to draw: attributes and its shape (lon/lat pairs, or planar x/y). */
+interface DrawLink {
+  linkId: number;
+  name: string;
+  linkType: string;
+  lanes: number;
+  lengthM: number;
+  capacityVehPerHPerLane: number;
+  freeSpeedKmPerH: number;
+  districtCode: string;
+  coordinates: number[][];
+}
+
+/** The links of a network with their shapes: the sketch's straight from→to lines, an import's WKT geometry. */
+function drawLinks(name: string): { links: DrawLink[]; planar: boolean } {
+  if (name === SKETCH_NETWORK) {
+    const net = loadRoadNetwork();
+    const nodes = new Map(net.nodes.map((n) => [n.nodeId, n]));
+    return {
+      planar: false,
+      links: net.links.map((l) => {
+        const a = nodes.get(l.fromNodeId)!;
+        const b = nodes.get(l.toNodeId)!;
+        return {
+          ...l,
           coordinates: [
             [a.lon, a.lat],
             [b.lon, b.lat],
           ],
-        },
-      };
+        };
+      }),
+    };
+  }
+  const f = readNetworkFiles(name);
+  const nodes = new Map(f.nodes.map((n) => [n.nodeId, n]));
+  return {
+    planar: f.meta.crs === 'planar',
+    links: f.links.map((l) => {
+      const flat = parseWktLineString(l.geometry);
+      const coordinates: number[][] = [];
+      if (flat) for (let k = 0; k < flat.length; k += 2) coordinates.push([flat[k]!, flat[k + 1]!]);
+      else {
+        // No shape in the file: the straight line between the link's nodes.
+        const a = nodes.get(l.fromNodeId)!;
+        const b = nodes.get(l.toNodeId)!;
+        coordinates.push([a.lon, a.lat], [b.lon, b.lat]);
+      }
+      return { ...l, coordinates };
     }),
+  };
+}
+
+/**
+ * Every road link of the run's network as a LineString (the network's shapes: an imported network's geometry, the
+ * sketch's from-node → to-node lines) with its attributes and link-level results (`link:<id>`).
+ * @example linksGeoJson(store, 3).features.length // → number of links in the run's network
+ */
+export function linksGeoJson(store: Store, runId: number): FeatureCollection {
+  const run = runInfo(store, runId);
+  const props = yearlyProperties(store.series(runId).filter((r) => r.entity.startsWith('link:')));
+  const { name, info } = runNetwork(store, runId);
+  const { links, planar } = drawLinks(name);
+  return {
+    type: 'FeatureCollection',
+    name: `${name === SKETCH_NETWORK ? 'zibo' : name}-links-run-${runId}`,
+    run,
+    ...(info ? { network: info } : {}),
+    ...(planar ? { crs: 'planar' as const } : {}),
+    features: links.map((l) => ({
+      type: 'Feature',
+      id: `link:${l.linkId}`,
+      properties: {
+        linkId: l.linkId,
+        name: l.name,
+        linkType: l.linkType,
+        lanes: l.lanes,
+        lengthM: l.lengthM,
+        capacityVehPerHPerLane: l.capacityVehPerHPerLane,
+        freeSpeedKmPerH: l.freeSpeedKmPerH,
+        districtCode: l.districtCode,
+        ...(props.get(`link:${l.linkId}`) ?? {}),
+      },
+      geometry: { type: 'LineString', coordinates: l.coordinates },
+    })),
   };
 }

@@ -4,7 +4,11 @@
  * process (so peak RSS is that import's own), into a temporary folder; medians of the rounds are printed with the
  * machine state. Goal (issue 17): ≤ 30 s and ≤ 1 GB peak.
  *
- * Usage: npm run bench:city [-- --rounds 3]
+ * Then the traffic figures on a 28k-link city (bench-traffic.ts: Algorithm B on one thread and on the pool, warm start,
+ * dynamic loading), each with its goal.
+ *
+ * Usage: npm run bench:city [-- --rounds 3] [--no-import] [--no-traffic] [--spacing 950 --zones grid:2.75km
+ *   --budget-s 180 --demand-factor 1]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,13 +20,21 @@ import { generateCity } from './generate-city.ts';
 import { importNetwork } from './import.ts';
 
 const { values } = parseArgs({
-  options: { rounds: { type: 'string' }, child: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    rounds: { type: 'string' },
+    child: { type: 'string' },
+    out: { type: 'string' },
+    'no-import': { type: 'boolean' },
+    'no-traffic': { type: 'boolean' },
+  },
+  // Anything else (--spacing, --zones, --budget-s, --threads, --demand-factor) goes to the traffic part.
+  strict: false,
 });
 
 if (values.child) {
   // One measured import.
   const t0 = performance.now();
-  const r = await importNetwork(values.child, { name: 'bench', root: values.out!, zones: 'grid:2.5km' });
+  const r = await importNetwork(String(values.child), { name: 'bench', root: String(values.out), zones: 'grid:2.5km' });
   const s = (performance.now() - t0) / 1000;
   process.stdout.write(
     JSON.stringify({
@@ -33,7 +45,7 @@ if (values.child) {
       zones: r.meta.counts.zones,
     }) + '\n',
   );
-} else {
+} else if (!values['no-import']) {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const file = path.resolve(here, '..', '..', 'data', '.cache', 'synthetic-zibo.osm.pbf');
   if (!existsSync(file)) {
@@ -69,4 +81,21 @@ if (values.child) {
       `import of the .osm.pbf: median ${med(res.map((r) => r.s)).toFixed(1)} s over ${rounds} rounds (${res.map((r) => r.s.toFixed(1)).join(', ')}); goal ≤ 30 s\n` +
       `peak RSS: median ${med(res.map((r) => r.maxRssMB)).toFixed(0)} MB (${res.map((r) => r.maxRssMB.toFixed(0)).join(', ')}); goal ≤ 1024 MB\n`,
   );
+}
+if (!values.child && !values['no-traffic']) {
+  // The traffic figures on the 28k-link city (bench-traffic.ts), in their own process so the import's heap is gone.
+  const own = new Set(['--rounds', '--no-import', '--no-traffic']);
+  const rest: string[] = [];
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (own.has(argv[i]!)) {
+      if (argv[i] === '--rounds') i++;
+      continue;
+    }
+    rest.push(argv[i]!);
+  }
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'bench-traffic.ts'), ...rest], {
+    stdio: 'inherit',
+  });
 }

@@ -7,29 +7,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { NetworkInputError } from './errors.ts';
+import { checkNetworkName, NETWORKS_DIR } from '../../data/networks.ts';
 import type { BuiltNetwork } from './types.ts';
 
-/** data/networks of this repository. */
-export const NETWORKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'networks');
-
-const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-/**
- * Check a network name: letters, digits, `-` and `_` (1–64, starting with a letter or digit), so that
- * `data/networks/NAME` can never point outside data/networks.
- * @example checkNetworkName('zibo-osm') // ok; checkNetworkName('../x') throws
- */
-export function checkNetworkName(name: string): void {
-  if (!NAME_RE.test(name))
-    throw new NetworkInputError(
-      '--name',
-      `"${name}"`,
-      'a network name must be 1–64 letters, digits, "-" or "_", starting with a letter or digit (no paths, no dots)',
-      'choose a plain name such as zibo-osm',
-    );
-}
+// The read side (name rule, folder, TWIN_NETWORKS_DIR) lives in data/networks.ts so models can load networks.
+export { checkNetworkName, NETWORKS_DIR } from '../../data/networks.ts';
 
 function csvCell(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return '';

@@ -10,12 +10,16 @@ import type { JobSpec } from '../../models/types.ts';
 import { ENGINE_ROOT } from '../paths.ts';
 import { scenarioModels, type LoadedScenario, type Scenario } from '../scenario.ts';
 import type { JobRow, Store } from '../store.ts';
+import { networkProvenance } from '../network/provenance.ts';
+import type { NetworkInfo } from '../../data/networks.ts';
 
 /** What a stored run keeps of its scenario (runs.scenario_json), enough to rebuild every job's spec. */
 export interface StoredScenario {
   scenario: Scenario;
   modelIds: string[];
   years: number[];
+  /** Name and content hash of the road network each traffic model runs on (provenance). */
+  networks?: Record<string, NetworkInfo>;
 }
 
 /** The code version stored with each run: `git describe`, else the package version. */
@@ -114,7 +118,12 @@ export function createRunRecord(
   const seed = opts.seed ?? l.scenario.seed;
   const replications = opts.replications ?? l.scenario.replications;
   const scenario: Scenario = { ...l.scenario, seed, replications };
-  const stored: StoredScenario = { scenario, modelIds: l.modelIds, years: l.years };
+  const stored: StoredScenario = {
+    scenario,
+    modelIds: l.modelIds,
+    years: l.years,
+    networks: networkProvenance(l.scenario, l.modelIds),
+  };
   return store.createRun(
     {
       scenarioName: scenario.name,

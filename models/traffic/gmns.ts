@@ -11,6 +11,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
 import type { GmnsLink, GmnsNode } from '../../data/index.ts';
+import type { NetworkFiles } from '../../data/networks.ts';
 import { InputFileError } from './tntp.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
@@ -107,6 +108,62 @@ export function networkFromGmns(nodes: GmnsNode[], links: GmnsLink[], name = 'gm
   };
   refreshFixedCost(net);
   return { net, nodes, links, zoneIds: Int32Array.from(zoneNodes.map((z) => z.zoneId)) };
+}
+
+/** An imported network as the traffic models use it: the GMNS network plus the source's base-year OD. */
+export interface ImportedGmns {
+  gmns: GmnsNetwork;
+  /** The source's base-year OD (TNTP _trips, GMNS demand.csv), veh/h, in zone index order of `gmns.zoneIds`. */
+  demand: Demand | null;
+  /** 1 where the link brought its own BPR α/β (vdf_alpha/vdf_beta), which then win over the scenario's. */
+  ownVdf: Uint8Array;
+}
+
+/**
+ * Build the model's network from an imported network's files (data/networks.ts `readNetworkFiles`). Beyond
+ * `networkFromGmns`: `vdf_fftt` (free-flow time, min) replaces length/free_speed, tolls with network.json's factors
+ * feed the generalised cost, and zone nodes typed `zone` may be passed through (TNTP `<FIRST THRU NODE>`).
+ * @example const { gmns, demand } = gmnsFromNetworkFiles(readNetworkFiles('sioux-falls')); gmns.net.numZones // 24
+ */
+export function gmnsFromNetworkFiles(f: NetworkFiles): ImportedGmns {
+  const throughZone = new Set<number>();
+  const nodes: GmnsNode[] = f.nodes.map((n) => {
+    if (n.nodeType === 'zone') throughZone.add(n.nodeId);
+    // networkFromGmns takes zones from `centroid` nodes; TNTP zones that are also junctions are freed below.
+    return { ...n, nodeType: n.nodeType === 'zone' ? 'centroid' : n.nodeType };
+  });
+  const links: GmnsLink[] = f.links;
+  const gmns = networkFromGmns(nodes, links, f.name);
+  const net = gmns.net;
+  nodes.forEach((n, i) => {
+    if (throughZone.has(n.nodeId)) net.noThrough[i] = 0;
+  });
+  f.links.forEach((l, a) => {
+    if (l.fftMin !== null) net.fft[a] = l.fftMin;
+  });
+  net.toll = Float64Array.from(f.links, (l) => l.toll);
+  net.tollFactor = f.meta.tollFactor ?? 0;
+  net.distanceFactor = f.meta.distanceFactorPerKm ?? 0;
+  refreshFixedCost(net);
+  let demand: Demand | null = null;
+  if (f.demand) {
+    const zi = new Map<number, number>();
+    gmns.zoneIds.forEach((z, i) => zi.set(z, i));
+    const nz = net.numZones;
+    const od = new Float64Array(nz * nz);
+    for (const r of f.demand) {
+      const o = zi.get(r.o);
+      const d = zi.get(r.d);
+      if (o === undefined || d === undefined)
+        throw new Error(
+          `${f.dir}/demand.csv: zone ${o === undefined ? r.o : r.d} has no centroid in node.csv; import the network again`,
+        );
+      od[o * nz + d]! += r.volume;
+    }
+    demand = makeDemand(nz, od);
+  }
+  const ownVdf = Uint8Array.from(f.links, (l) => (l.vdfAlpha !== undefined || l.vdfBeta !== undefined ? 1 : 0));
+  return { gmns, demand, ownVdf };
 }
 
 /** Read a CSV with required columns; returns row accessors that throw `file:line:column` errors. */

@@ -3,6 +3,7 @@
  * the reusable pieces the dynamic model (models/traffic/dynamic/) builds on: readers, CSR graph, shortest paths,
  * assignment with per-origin flows, OD routes. See README.md.
  */
+import { networkNameProblem } from '../../data/networks.ts';
 import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadTrafficInputs, runTraffic, type TrafficInputs } from './model.ts';
 import { trafficParamsSchema, type TrafficParams } from './params.ts';
@@ -12,6 +13,8 @@ export {
   loadTrafficInputs,
   runTraffic,
   ziboPeakHourCase,
+  NO_DISTRICT,
+  BASE_OD_YEAR,
   drawYear,
   indicators,
   longestPath,
@@ -40,7 +43,15 @@ export {
   type TntpCase,
   type TntpFlow,
 } from './tntp.ts';
-export { readGmnsFolder, networkFromGmns, type GmnsNetwork, type GmnsNode, type GmnsLink } from './gmns.ts';
+export {
+  readGmnsFolder,
+  networkFromGmns,
+  gmnsFromNetworkFiles,
+  type ImportedGmns,
+  type GmnsNetwork,
+  type GmnsNode,
+  type GmnsLink,
+} from './gmns.ts';
 export { buildCsr, ShortestPaths, allOrNothing, shortestPathLinks, type CsrGraph } from './graph.ts';
 export { assign, EquilibriumState, type AssignOptions } from './assign.ts';
 export { originBlocks, type Algorithm, type AssignResult, type IterationLog } from './assign-result.ts';
@@ -103,5 +114,9 @@ export const trafficModel: ModelDefinition<TrafficParams, TrafficInputs> = {
   paramsSchema: trafficParamsSchema,
   metrics: trafficMetrics,
   loadInputs: (params) => loadTrafficInputs(params),
+  checkInputs: (params) => {
+    const why = networkNameProblem(params.network);
+    return why ? [{ path: ['network'], message: why }] : [];
+  },
   run: runTraffic,
 };

@@ -5,12 +5,13 @@
  * level (log-normal) and the smart-signal capacity gain (uniform in its literature range).
  */
 import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
+import { networkInfo, readNetworkFiles, SKETCH_NETWORK, type NetworkInfo } from '../../data/networks.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { createRng, mixSeed } from '../lib/rng.ts';
 import type { AssignResult } from './assign-result.ts';
 import { assign } from './assign.ts';
 import { freeFlowSkim, gravityFurness } from './demand.ts';
-import { networkFromGmns } from './gmns.ts';
+import { gmnsFromNetworkFiles, networkFromGmns, type GmnsLink, type GmnsNode } from './gmns.ts';
 import { buildCsr, ShortestPaths, type CsrGraph } from './graph.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 import { shareForYear, type TrafficParams } from './params.ts';
@@ -37,7 +38,25 @@ export interface TrafficInputs {
   /** Free-flow zone-to-zone car time, min. */
   skimMin: Float64Array;
   districts: string[];
+  /** The network's name, content hash and coordinate system (the run's provenance records name and hash). */
+  network: NetworkInfo;
+  /** The GMNS records, in the network's node and link order (the dynamic model builds on them). */
+  nodes: GmnsNode[];
+  links: GmnsLink[];
+  /** The source's base-year peak-hour OD (TNTP _trips, GMNS demand.csv), veh/h, zone-index order; null: gravity. */
+  baseOd: Float64Array | null;
+  /** 1 where the link brought its own BPR α/β, which win over the scenario's `bpr` (TNTP, GMNS vdf columns). */
+  ownVdf: Uint8Array;
 }
+
+/**
+ * District key of links and zones that lie in no district (planar networks, or outside Zibo's outline): they take the
+ * scenario-wide signal share, and no per-district series is emitted for them (the city series covers them).
+ */
+export const NO_DISTRICT = '';
+
+/** Year the base OD of an imported network stands for: the plan's first year; later years grow with car ownership. */
+export const BASE_OD_YEAR = 2017;
 
 /** Deterministic 32-bit hash of a link id, used to order signal upgrades (no RNG: the same links every year). */
 function hashId(x: number): number {
@@ -47,31 +66,66 @@ function hashId(x: number): number {
 }
 
 /**
- * Read the Zibo road network, zones, population and car ownership via data/index.ts.
+ * Read the road network the scenario names (`network`: the shipped sketch via data/index.ts, or an imported network
+ * via data/networks.ts with its zones and base-year OD), population and car ownership.
  * @example const inputs = loadTrafficInputs(trafficParamsSchema.parse({})); inputs.net.numZones // → 88
  */
-export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
-  const road = loadRoadNetwork(opts);
-  const zones = loadZones(opts);
+export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
+  const netName = params.network ?? SKETCH_NETWORK;
   const pop = loadPopulation(opts);
   const cars = loadCarOwnership(opts);
-  const gm = networkFromGmns(road.nodes, road.links, 'zibo');
+  let gm: ReturnType<typeof networkFromGmns>;
+  let zoneCounty: string[];
+  let zonePopulation: Float64Array;
+  let baseOd: Float64Array | null = null;
+  let ownVdf: Uint8Array;
+  let network: NetworkInfo;
+  if (netName === SKETCH_NETWORK) {
+    const road = loadRoadNetwork(opts);
+    const zones = loadZones(opts);
+    gm = networkFromGmns(road.nodes, road.links, 'zibo');
+    const zoneById = new Map(zones.map((z) => [z.zoneId, z]));
+    zoneCounty = [];
+    zonePopulation = new Float64Array(gm.net.numZones);
+    gm.zoneIds.forEach((id, i) => {
+      const z = zoneById.get(id);
+      if (!z) throw new Error(`data/zibo/network/node.csv: centroid of zone ${id} has no row in data/zibo/zones.csv`);
+      zoneCounty.push(z.countyCode);
+      zonePopulation[i] = z.population;
+    });
+    ownVdf = new Uint8Array(gm.net.numLinks);
+    network = opts.dir
+      ? { name: netName, contentHash: '', crs: 'wgs84', licence: '', attribution: '' }
+      : networkInfo(netName);
+  } else {
+    const files = readNetworkFiles(netName);
+    const imp = gmnsFromNetworkFiles(files);
+    gm = imp.gmns;
+    ownVdf = imp.ownVdf;
+    network = networkInfo(netName);
+    const zoneById = new Map(files.zones.map((z) => [z.zoneId, z]));
+    zoneCounty = [];
+    zonePopulation = new Float64Array(gm.net.numZones);
+    let missingPop = 0;
+    gm.zoneIds.forEach((id, i) => {
+      const z = zoneById.get(id);
+      zoneCounty.push(z?.districtCode || NO_DISTRICT);
+      if (z?.population === null || z?.population === undefined) missingPop++;
+      else zonePopulation[i] = z.population;
+    });
+    if (imp.demand) baseOd = imp.demand.od;
+    else if (missingPop > 0)
+      throw new Error(
+        `${files.dir}/zone.csv: ${missingPop} zone(s) have no population and the network has no demand.csv, so the gravity model has nothing to spread; give zone.csv a population column or import the network with its OD`,
+      );
+  }
   const net = gm.net;
-  const zoneById = new Map(zones.map((z) => [z.zoneId, z]));
-  const zoneCounty: string[] = [];
-  const zonePopulation = new Float64Array(net.numZones);
-  gm.zoneIds.forEach((id, i) => {
-    const z = zoneById.get(id);
-    if (!z) throw new Error(`data/zibo/network/node.csv: centroid of zone ${id} has no row in data/zibo/zones.csv`);
-    zoneCounty.push(z.countyCode);
-    zonePopulation[i] = z.population;
-  });
   const districtPopulation: Record<string, Record<number, number>> = {};
   for (const r of pop) (districtPopulation[r.code] ??= {})[r.year] = r.population;
   const carsPer1000ByYear: Record<number, number> = {};
   for (const r of cars) carsPer1000ByYear[r.year] = r.carsPer1000;
   const m = net.numLinks;
-  const linkDistrict = gm.links.map((l) => l.districtCode ?? '');
+  const linkDistrict = gm.links.map((l) => l.districtCode || NO_DISTRICT);
   const signalized = Uint8Array.from(gm.links, (l) => (l.signalized ? 1 : 0));
   const connector = Uint8Array.from(gm.links, (l) => (l.linkType === 'connector' ? 1 : 0));
   const upgradeRank = new Int32Array(m).fill(-1);
@@ -103,8 +157,14 @@ export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}
     zonePopulationYear: 2020,
     districtPopulation,
     carsPer1000ByYear,
-    skimMin: freeFlowSkim(net, graph),
-    districts: [...new Set(zoneCounty)].sort(),
+    // The skim feeds only the gravity model: a network with its own OD does not need it.
+    skimMin: baseOd ? new Float64Array(0) : freeFlowSkim(net, graph),
+    districts: [...new Set(zoneCounty)].filter((d) => d !== NO_DISTRICT).sort(),
+    network,
+    nodes: gm.nodes,
+    links: gm.links,
+    baseOd,
+    ownVdf,
   };
 }
 
@@ -165,6 +225,13 @@ function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float6
   return memoized(unitGravityCache, inp, `${year}|${JSON.stringify(p.demand)}`, () => {
     const nz = inp.net.numZones;
     const carsPerPerson = nearestYear(inp.carsPer1000ByYear, year) / 1000;
+    if (inp.baseOd) {
+      // The network's own OD is the base year's (BASE_OD_YEAR) peak hour; it grows with car ownership per person.
+      const g = carsPerPerson / (nearestYear(inp.carsPer1000ByYear, BASE_OD_YEAR) / 1000);
+      const od = new Float64Array(inp.baseOd.length);
+      for (let i = 0; i < od.length; i++) od[i] = inp.baseOd[i]! * g;
+      return od;
+    }
     const origins = new Float64Array(nz);
     const attractors = new Float64Array(nz);
     for (let i = 0; i < nz; i++) {
@@ -247,8 +314,8 @@ export function ziboPeakHourCase(p: TrafficParams, inp: TrafficInputs, year: num
     ...base,
     fft,
     capacity,
-    b: new Float64Array(m).fill(p.bpr.alpha),
-    power: new Float64Array(m).fill(p.bpr.beta),
+    b: Float64Array.from(base.b, (x, a) => (inp.ownVdf[a] ? x : p.bpr.alpha)),
+    power: Float64Array.from(base.power, (x, a) => (inp.ownVdf[a] ? x : p.bpr.beta)),
     fixedCost: new Float64Array(m),
   };
   refreshFixedCost(net);
@@ -397,6 +464,7 @@ export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, r
   };
   const ind = indicators(inp, c.net, r);
   for (const [entity, v] of ind) {
+    if (entity === NO_DISTRICT) continue;
     put('traffic.vktVehKm', entity, v.vktVehKm);
     put('traffic.vhtVehH', entity, v.vhtVehH);
     put('traffic.meanSpeedKmPerH', entity, v.meanSpeedKmPerH);
@@ -406,7 +474,7 @@ export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, r
   let signals = 0;
   let upgradedAll = 0;
   for (const [d, n] of Object.entries(inp.signalizedCount)) {
-    put('traffic.smartSignalShare', d, c.upgradedShare[d]!);
+    if (d !== NO_DISTRICT) put('traffic.smartSignalShare', d, c.upgradedShare[d]!);
     signals += n;
     upgradedAll += c.upgradedShare[d]! * n;
   }

@@ -27,6 +27,12 @@ export const DEFAULT_SIGNAL_SHARE_BY_DISTRICT: Record<string, Record<string, num
 };
 
 export const trafficParamsSchema = z.strictObject({
+  network: z
+    .string()
+    .default('zibo-sketch')
+    .describe(
+      "name of the road network: 'zibo-sketch' (the shipped hand-digitised sketch, data/zibo/network) or a network imported with `twin network import SOURCE --name NAME` into data/networks/NAME (TWIN_NETWORKS_DIR overrides the folder); `twin validate` checks it exists",
+    ),
   demand: z
     .strictObject({
       peakTripsPerCar: z

@@ -14,11 +14,11 @@
  * files point it at their `traffic` section with a YAML alias so both models read one set of values (README).
  */
 import { z } from 'zod';
+import { networkNameProblem } from '../../../data/networks.ts';
 import type { JobSpec, ModelDefinition, ModelOutput, Rng, SeriesOut } from '../../types.ts';
 import { createRng, mixSeed } from '../../lib/rng.ts';
-import { loadRoadNetwork } from '../../../data/index.ts';
 import { assign } from '../assign.ts';
-import { networkFromGmns, type GmnsLink, type GmnsNode } from '../gmns.ts';
+import type { GmnsLink, GmnsNode } from '../gmns.ts';
 import { drawYear, loadTrafficInputs, ziboPeakHourCase, type PeakHourCase, type TrafficInputs } from '../model.ts';
 import { trafficParamsSchema } from '../params.ts';
 import { buildInStar, sampleRoute, type InStar } from '../routes.ts';
@@ -90,17 +90,15 @@ export interface TrafficDynamicInputs {
  * @example const inp = loadTrafficDynamicInputs(trafficDynamicParamsSchema.parse({})); inp.links.length // => 724
  */
 export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynamicInputs {
+  // The static inputs carry the network the scenario names (traffic.network) in its link order; the dynamic network
+  // indexes the static arrays (capacities, UE flows) by that same position.
   const st = loadTrafficInputs(p.traffic);
-  const road = loadRoadNetwork();
-  const gm = networkFromGmns(road.nodes, road.links, 'zibo');
-  // The dynamic network indexes the static arrays (capacities, UE flows) by link position: insist they line up.
-  if (gm.links.length !== st.net.numLinks || gm.links.some((l, a) => l.linkId !== st.linkId[a])) {
-    throw new Error(
-      'traffic-dynamic: data/zibo/network/link.csv gave a different link order than the static traffic inputs; both must read the same file',
-    );
-  }
-  const lat0 = gm.nodes.reduce((a, n) => a + n.lat, 0) / gm.nodes.length;
-  const kx = 111320 * Math.cos((lat0 * Math.PI) / 180);
+  const gm = { nodes: st.nodes, links: st.links };
+  const planar = st.network.crs === 'planar';
+  // Planar networks are in metres already; lon/lat ones go to local metres (equirectangular about the mean latitude).
+  const lat0 = planar ? 0 : gm.nodes.reduce((a, n) => a + n.lat, 0) / gm.nodes.length;
+  const kx = planar ? 1 : 111320 * Math.cos((lat0 * Math.PI) / 180);
+  const ky = planar ? 1 : 110540;
   const idx = new Map<number, number>();
   gm.nodes.forEach((n, i) => idx.set(n.nodeId, i));
   const nodeSignalized = new Uint8Array(gm.nodes.length);
@@ -110,7 +108,7 @@ export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynami
     nodes: gm.nodes,
     links: gm.links,
     nodeXM: Float64Array.from(gm.nodes, (n) => n.lon * kx),
-    nodeYM: Float64Array.from(gm.nodes, (n) => n.lat * 110540),
+    nodeYM: Float64Array.from(gm.nodes, (n) => n.lat * ky),
     nodeSignalized,
     inStar: buildInStar(st.net),
   };
@@ -136,9 +134,22 @@ export function dynNetworkForCase(inp: TrafficDynamicInputs, c: PeakHourCase): D
       lanes: l.lanes,
       freeSpeedKmPerH: l.freeSpeedKmPerH,
       capacityVehPerHPerLane: c.net.capacity[a]! / l.lanes,
-      linkType: l.linkType,
+      linkType: fdClassOf(l.linkType),
     })),
   });
+}
+
+/**
+ * Fundamental-diagram class of a link type: the sketch's classes as they are, OSM highway values of imported networks
+ * mapped to them (motorway → expressway, trunk → national, primary/secondary → arterial, others → collector).
+ * @example fdClassOf('primary_link') // → 'arterial'
+ */
+export function fdClassOf(linkType: string | undefined): string {
+  const t = (linkType ?? '').toLowerCase().replace(/_link$/, '');
+  if (t === 'motorway') return 'expressway';
+  if (t === 'trunk') return 'national';
+  if (t === 'primary' || t === 'secondary') return 'arterial';
+  return t;
 }
 
 /** Routed vehicles of the period: paths (integer vehicle counts) and bookkeeping. */
@@ -399,5 +410,9 @@ export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficD
   crnKey: 'traffic',
   metrics: METRICS,
   loadInputs: loadTrafficDynamicInputs,
+  checkInputs: (p) => {
+    const why = networkNameProblem(p.traffic.network);
+    return why ? [{ path: ['traffic', 'network'], message: why }] : [];
+  },
   run: runTrafficDynamic,
 };
