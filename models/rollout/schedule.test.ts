@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/rng.ts';
 import { hierarchyFromTree, hierarchyTotals } from '../lib/divisions.ts';
-import { prepareRollout, runRollout, type RolloutInputs } from './model.ts';
+import { prepareRollout, runRollout } from './model.ts';
 import { rolloutParamsSchema } from './params.ts';
 import {
   allocSchedule,
