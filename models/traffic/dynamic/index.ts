@@ -223,7 +223,7 @@ export function peakIndicators(net: DynNetwork, r: LoadingResult): PeakIndicator
 /**
  * Why a loading ended with vehicles still travelling: the gridlock message, or the cap (`endS`) with the link that
  * holds the most vehicles, where the spill-back is longest. Null fields when the network emptied.
- * @example unfinishedDiagnosis(net, simulate(net, veh, opts)).unfinishedReason // null when every vehicle arrived
+ * @example unfinishedDiagnosis({ numLinks: 0, linkIds: [] }, { onNetwork: 0, waitingAtOrigin: 0, notReleased: 0 }) // => { unfinishedReason: null, unfinishedWorstLink: null }
  */
 export function unfinishedDiagnosis(
   net: DynNetwork,
@@ -238,7 +238,7 @@ export function unfinishedDiagnosis(
   if (r.gridlock) return { unfinishedReason: r.gridlock.message, unfinishedWorstLink: worstLink };
   const where =
     worst >= 0
-      ? `; longest spill-back at link ${worstLink} (${r.linkCountAtEnd[worst]} vehicles on it)`
+      ? `; most vehicles left on link ${worstLink} (${r.linkCountAtEnd[worst]}: the head of a spill-back or a stuck queue there)`
       : '; none on a link (all waiting to enter)';
   return {
     unfinishedReason:

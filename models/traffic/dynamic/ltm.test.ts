@@ -473,7 +473,7 @@ describe('loading until the network empties (issue #21 item 2)', () => {
     expect(short.onNetwork).toBeGreaterThan(0);
     expect(d.unfinishedWorstLink).toBe('c0');
     expect(d.unfinishedReason).toMatch(
-      /still travelling or waiting at the cap t=2100 s .*longest spill-back at link c0/,
+      /still travelling or waiting at the cap t=2100 s .*most vehicles left on link c0/,
     );
     // Only complete trips enter the delay, so a trip cut by the cap adds nothing; the count says how many were cut.
     const ind = peakIndicators(net, short);
