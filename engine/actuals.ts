@@ -205,7 +205,7 @@ export function readActuals(
 }
 
 /** The period of a series that contains a date, given the series' periods (monthly or yearly). */
-function periodIndexOf(periods: string[], date: string): number {
+export function periodIndexOf(periods: string[], date: string): number {
   for (let i = 0; i < periods.length; i++) {
     const p = periods[i]!;
     if (date.startsWith(p) && (p.length === 4 || p.length === 7 || p === date)) return i;

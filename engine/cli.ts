@@ -9,6 +9,7 @@ import { ActualsError } from './actuals.ts';
 import { registerActuals } from './commands/actuals.ts';
 import { UsageError, type Cli, type RegisterCommand } from './commands/common.ts';
 import { registerExport } from './commands/export.ts';
+import { registerHindcast } from './commands/hindcast.ts';
 import { registerList } from './commands/list.ts';
 import { registerNetworkCommand } from './commands/network.ts';
 import { registerReforecast } from './commands/reforecast.ts';
@@ -30,6 +31,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerExport,
   registerActuals,
   registerReforecast,
+  registerHindcast,
   registerReport,
   registerSchema,
   registerServe,

@@ -8,7 +8,8 @@
  */
 import type { Rng } from '../lib/rng.ts';
 import type { JobSpec, ModelOutput, SeriesOut } from '../types.ts';
-import { bassF, bassInverse, linearRamp } from './bass.ts';
+import { bassInverse } from './bass.ts';
+import { serviceItemShares, slipDays } from './items.ts';
 import { addMonthsDay, dayOf, decimalYear, monthEndDay, monthOfFinish, monthPeriods } from '../lib/calendar.ts';
 import type { Hierarchy } from '../lib/divisions.ts';
 import { DurationSampler } from '../lib/pert.ts';
@@ -615,9 +616,11 @@ function drawSharingGates(p: RolloutParams, inp: RolloutInputs, rng: Rng): numbe
 }
 
 /**
- * Step 6, online services: per district a demand curve (anchor share at the end of 2017, then Bass or linear growth
- * with a district factor) capped by the supply of interlinked platform levels; the city-level share is a ramp to 1 at
- * the end of 2017. Monthly shares on the grid.
+ * Step 6, online services: per district a finite set of service items (items.ts) — anchor share at the end of 2017,
+ * then each remaining item switches at a time drawn from the Bass or linear curve with a district speed factor, or
+ * by a mandate deadline plus the district's slip — capped by the supply of interlinked platform levels; the
+ * city-level share is a ramp to 1 at the end of 2017. Monthly shares on the grid. Draws per district, in this order:
+ * anchor, speed factor, mandate slip (always drawn), one uniform per remaining item.
  */
 function onlineServiceShares(
   p: RolloutParams,
@@ -635,27 +638,28 @@ function onlineServiceShares(
   const tmpC = new Float64Array(GRID_MONTHS);
   const tmpT = new Float64Array(GRID_MONTHS);
   const tmpV = new Float64Array(GRID_MONTHS);
+  const counts = new Float64Array(GRID_MONTHS + 1);
+  const mandateDay = sv.mandate ? dayOf(sv.mandate.date) : Infinity;
   for (let c = 0; c < nCounty; c++) {
     const anchor =
       sv.districtShareEnd2017.min + (sv.districtShareEnd2017.max - sv.districtShareEnd2017.min) * rng.next();
     const f = Math.exp(sv.districtSigma * rng.normal() - (sv.districtSigma * sv.districtSigma) / 2);
+    const slip = slipDays(rng.next(), sv.mandate?.slipMeanMonths ?? 0);
     hist.share(rows.supplyCounty + c, 1, tmpC);
     hist.share(rows.supplyTown + c, inp.townsPerCounty[c]!, tmpT);
     hist.share(rows.supplyVillage + c, inp.villagesPerCounty[c]!, tmpV);
     const out = new Float64Array(GRID_MONTHS);
+    const curve = {
+      curve: sv.curve,
+      pPerYear: sv.bassPPerYear * f,
+      qPerYear: sv.bassQPerYear * f,
+      linearRatePerYear: sv.linearRatePerYear * f,
+    };
+    const mandate = sv.mandate ? { deadlineDay: mandateDay, slipDays: slip } : null;
+    serviceItemShares(sv.itemsPerDistrict, anchor, sv.districtShareJan2017, end2017, curve, mandate, rng, counts, out);
     for (let m = 0; m < GRID_MONTHS; m++) {
-      const t = monthEndDay(m);
-      let demand: number;
-      if (t <= end2017) demand = sv.districtShareJan2017 + ((anchor - sv.districtShareJan2017) * t) / end2017;
-      else {
-        const years = (t - end2017) / 365.2425;
-        demand =
-          sv.curve === 'bass'
-            ? anchor + (1 - anchor) * bassF(years, sv.bassPPerYear * f, sv.bassQPerYear * f)
-            : linearRamp(years, anchor, sv.linearRatePerYear * f);
-      }
       const supply = w.county * tmpC[m]! + w.town * tmpT[m]! + w.village * tmpV[m]!;
-      out[m] = demand < supply ? demand : supply;
+      if (supply < out[m]!) out[m] = supply;
       svcMean[m]! += out[m]! / nCounty;
     }
     svc.push(out);

@@ -345,6 +345,31 @@ export const rolloutParamsSchema = z.strictObject({
         .max(2)
         .default(0.25)
         .describe('SD of the log of a per-district speed factor on p, q or the ramp rate; 1; assumption.'),
+      itemsPerDistrict: z
+        .number()
+        .int()
+        .min(1)
+        .max(100000)
+        .default(360)
+        .describe(
+          'Service items per district, each switching online at its own time drawn from the uptake curve; items; research (municipal centre: 205 licensing + 155 service items, people.cn 2017-07-19, F; the same count per district is an assumption).',
+        ),
+      mandate: z
+        .strictObject({
+          date: isoDate.describe('Deadline by which every remaining item must be online; date; scenario choice.'),
+          slipMeanMonths: z
+            .number()
+            .min(0)
+            .max(60)
+            .default(2)
+            .describe(
+              "Mean of a district's exponential slip past the deadline (all its remaining items switch at deadline + slip); months; assumption.",
+            ),
+        })
+        .optional()
+        .describe(
+          'Mandate: items not online by the deadline plus the district slip switch then (absent = pure diffusion).',
+        ),
     })
     .prefault({})
     .describe('Share of service items handled online with zero (A) or one (B) trip, capped by the interlinked supply.'),

@@ -36,7 +36,7 @@ export interface PeakIndicators {
   arrived: number;
   unfinished: number;
   meanTravelTimeMin: number;
-  /** Σ (time on network − free-flow time) + time waiting to enter, vehicle·h. */
+  /** Σ over complete trips of (time on network − free-flow time), + time waiting to enter, vehicle·h. */
   delayVehH: number;
   vhtVehH: number;
   vktVehKm: number;
@@ -45,6 +45,13 @@ export interface PeakIndicators {
   queueVehMinTop10: number;
   top10: Array<{ link: number; id: string; queueVehMin: number; maxQueueVeh: number }>;
   gridlock: boolean;
+  /**
+   * Why vehicles were still travelling when the loading ended (null when the network emptied): the gridlock
+   * diagnosis, or the cap with the link holding the most vehicles (the head of the longest spill-back).
+   */
+  unfinishedReason: string | null;
+  /** External id of the link with the most vehicles at the end (null when the network emptied). */
+  unfinishedWorstLink: string | null;
 }
 
 /** Everything a dynamic peak run returns. */
@@ -175,10 +182,11 @@ export function peakIndicators(net: DynNetwork, r: LoadingResult): PeakIndicator
     const e = r.enterS[v]!;
     if (e !== e) continue;
     const a = r.arriveS[v]!;
+    // Complete trips only: a trip cut by the cap has no travel time to compare with its free-flow time.
     if (a === a) {
       ttSum += a - e;
       delayS += Math.max(0, a - e - r.freeFlowS[v]!);
-    } else delayS += Math.max(0, r.endS - e - r.freeFlowS[v]!);
+    }
   }
   const s = r.series;
   const qMin = new Float64Array(net.numLinks);
@@ -208,6 +216,35 @@ export function peakIndicators(net: DynNetwork, r: LoadingResult): PeakIndicator
     queueVehMinTop10: order.reduce((acc, a) => acc + qMin[a]!, 0),
     top10: order.map((a) => ({ link: a, id: net.linkIds[a]!, queueVehMin: qMin[a]!, maxQueueVeh: qMax[a]! })),
     gridlock: r.gridlock !== null,
+    ...unfinishedDiagnosis(net, r),
+  };
+}
+
+/**
+ * Why a loading ended with vehicles still travelling: the gridlock message, or the cap (`endS`) with the link that
+ * holds the most vehicles, where the spill-back is longest. Null fields when the network emptied.
+ * @example unfinishedDiagnosis({ numLinks: 0, linkIds: [] }, { onNetwork: 0, waitingAtOrigin: 0, notReleased: 0 }) // => { unfinishedReason: null, unfinishedWorstLink: null }
+ */
+export function unfinishedDiagnosis(
+  net: DynNetwork,
+  r: LoadingResult,
+): { unfinishedReason: string | null; unfinishedWorstLink: string | null } {
+  const left = r.onNetwork + r.waitingAtOrigin + r.notReleased;
+  if (left === 0) return { unfinishedReason: null, unfinishedWorstLink: null };
+  let worst = -1;
+  for (let a = 0; a < net.numLinks; a++)
+    if (r.linkCountAtEnd[a]! > 0 && (worst < 0 || r.linkCountAtEnd[a]! > r.linkCountAtEnd[worst]!)) worst = a;
+  const worstLink = worst >= 0 ? net.linkIds[worst]! : null;
+  if (r.gridlock) return { unfinishedReason: r.gridlock.message, unfinishedWorstLink: worstLink };
+  const where =
+    worst >= 0
+      ? `; most vehicles left on link ${worstLink} (${r.linkCountAtEnd[worst]}: the head of a spill-back or a stuck queue there)`
+      : '; none on a link (all waiting to enter)';
+  return {
+    unfinishedReason:
+      `${left} vehicles still travelling or waiting at the cap t=${r.endS.toFixed(0)} s ` +
+      `(${r.onNetwork} on the network, ${r.waitingAtOrigin + r.notReleased} not yet entered)${where}`,
+    unfinishedWorstLink: worstLink,
   };
 }
 

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../lib/rng.ts';
 import { triangularFd } from './fd.ts';
 import { GridlockError, simulate, type LoadingOptions, type VehicleSet } from './ltm.ts';
-import { buildDynNetwork, type DynLinkSpec, type DynNetwork } from './network.ts';
+import { unfinishedDiagnosis, peakIndicators } from './index.ts';
+import { buildDynNetwork, gridNetworkSpec, type DynLinkSpec, type DynNetwork } from './network.ts';
 import { randomTrips } from './routing.ts';
 import { buildSignalPlan, DEFAULT_SIGNALS } from './signals.ts';
 
@@ -424,5 +425,63 @@ describe('gridlock', () => {
     expect(r.arrived + r.onNetwork + r.waitingAtOrigin).toBe(r.released);
     expect(r.released + r.notReleased).toBe(veh.count);
     expect(r.onNetwork).toBeGreaterThan(0);
+    // The unfinished reason is the gridlock diagnosis (the jammed cycle), not the cap.
+    const d = unfinishedDiagnosis(net, r);
+    expect(d.unfinishedReason).toBe(r.gridlock!.message);
+    expect(d.unfinishedWorstLink).toMatch(/^[rfx]\d$/);
+  });
+});
+
+describe('loading until the network empties (issue #21 item 2)', () => {
+  it('a grid peak that empties ends before the 3-hour cap with every vehicle arrived and no unfinished reason', () => {
+    const net = buildDynNetwork(
+      gridNetworkSpec({ size: 6, blockM: 200, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 }),
+    );
+    // 3,000 trips in 30 minutes (6,000 veh/h on a 6 × 6 one-lane grid): queues form, then clear.
+    const trips = randomTrips(net, { count: 3000, beginS: 0, periodS: 0.6, minDistanceM: 300 }, createRng(4));
+    const veh: VehicleSet = {
+      count: 3000,
+      departS: trips.departS,
+      path: Int32Array.from({ length: 3000 }, (_, i) => i),
+      pathStart: trips.paths.start,
+      pathLinks: trips.paths.links,
+    };
+    const capS = 1800 + 3 * 3600;
+    const r = simulate(net, veh, { ...baseOpts, endS: capS, auditEveryStep: false });
+    expect(r.arrived).toBe(3000);
+    expect(r.endS).toBeLessThan(capS);
+    expect(Array.from(r.linkCountAtEnd).every((c) => c === 0)).toBe(true);
+    const ind = peakIndicators(net, r);
+    expect([ind.unfinished, ind.unfinishedReason, ind.unfinishedWorstLink]).toEqual([0, null, null]);
+    // Complete trips: the delay is Σ (arrive − enter − free flow) + origin waits, recomputed here from the vehicles.
+    let delayS = r.originWaitVehS;
+    for (let v = 0; v < 3000; v++) delayS += Math.max(0, r.arriveS[v]! - r.enterS[v]! - r.freeFlowS[v]!);
+    expect(ind.delayVehH).toBeCloseTo(delayS / 3600, 9);
+    expect(ind.delayVehH).toBeGreaterThan(0);
+  });
+
+  it('a bottleneck still queued at the cap reports the unfinished vehicles and names the spill-back link', () => {
+    // 2,700 veh/h for 30 min into an 1,800 veh/h link: the queue on c0 needs 15 min after the last departure to clear.
+    const net = chain([
+      { lengthM: 3000, lanes: 2, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 },
+      { lengthM: 500, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 },
+      { lengthM: 500, lanes: 1, freeSpeedKmPerH: 50, capacityVehPerHPerLane: 1800 },
+    ]);
+    const veh = uniformVehicles([0, 1, 2], 1350, 3600 / 2700);
+    const short = simulate(net, veh, { ...baseOpts, endS: 1800 + 300 });
+    const d = unfinishedDiagnosis(net, short);
+    expect(short.onNetwork).toBeGreaterThan(0);
+    expect(d.unfinishedWorstLink).toBe('c0');
+    expect(d.unfinishedReason).toMatch(
+      /still travelling or waiting at the cap t=2100 s .*most vehicles left on link c0/,
+    );
+    // Only complete trips enter the delay, so a trip cut by the cap adds nothing; the count says how many were cut.
+    const ind = peakIndicators(net, short);
+    expect(ind.unfinished).toBe(1350 - short.arrived);
+    // With a cap of 3 h after the last departure the same peak empties.
+    const full = simulate(net, veh, { ...baseOpts, endS: 1800 + 3 * 3600 });
+    expect(full.arrived).toBe(1350);
+    expect(unfinishedDiagnosis(net, full).unfinishedReason).toBeNull();
+    expect(peakIndicators(net, full).delayVehH).toBeGreaterThan(ind.delayVehH);
   });
 });

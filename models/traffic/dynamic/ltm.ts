@@ -131,6 +131,8 @@ export interface LoadingResult {
   /** Σ over vehicles of time waiting at the origin before entering, vehicle·s. */
   originWaitVehS: number;
   gridlock: GridlockInfo | null;
+  /** Vehicles on each link at the end of the run (all 0 when the network emptied). */
+  linkCountAtEnd: Int32Array;
   series: LinkSeries;
   trajectories: Trajectories | null;
 }
@@ -965,6 +967,7 @@ class LtmRun {
       vehicleSeconds: this.vehicleSeconds,
       originWaitVehS: this.originWaitVehS,
       gridlock: this.gridlock,
+      linkCountAtEnd: Int32Array.from(this.count),
       series,
       trajectories,
     };

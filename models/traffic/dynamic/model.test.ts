@@ -94,9 +94,17 @@ describe('traffic-dynamic on Zibo, wired to the static traffic model', () => {
 
   it('does not gridlock at the defaults and emits the peak indicators and top-10 bottleneck links', () => {
     expect(cityValue(out, 'traffic.peakGridlock')).toBe(0);
-    // this draw (119k trips, a high demand level) leaves 15.0 % on the network after the 1-hour clearance: oversaturated
-    // but moving (README "Demand"); the bound guards against a loading that stalls
-    expect(cityValue(out, 'traffic.peakUnfinished')).toBeLessThan(0.2 * cityValue(out, 'traffic.peakTrips'));
+    // The loading runs until the network empties or 3 h after the last departure: this draw (85k trips) left 15 % on
+    // the network after the old 1-hour clearance and now leaves at most a handful (README "Validation"); whatever is
+    // left is reported with the link that holds it, as a warning and an artifact.
+    const left = cityValue(out, 'traffic.peakUnfinished');
+    expect(left).toBeLessThan(0.001 * cityValue(out, 'traffic.peakTrips'));
+    if (left > 0) {
+      expect(out.warnings?.[0]).toMatch(
+        /the peak did not empty: \d+ vehicles .* at the cap .*most vehicles left on link \d+/,
+      );
+      expect((out.artifacts!.unfinished as { vehicles: number }).vehicles).toBe(left);
+    } else expect(out.warnings).toBeUndefined();
     for (const id of [
       'traffic.peakDelayVehH',
       'traffic.queueMinutesTop10',

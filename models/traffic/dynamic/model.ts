@@ -293,7 +293,11 @@ const METRICS = [
     unit: 'veh/h',
     title: 'Static peak-hour OD total the period was built from (same as traffic.demandVehPerH for the same draws)',
   },
-  { id: 'traffic.peakUnfinished', unit: 'veh', title: 'Vehicles still travelling at the end of the peak loading' },
+  {
+    id: 'traffic.peakUnfinished',
+    unit: 'veh',
+    title: 'Vehicles still travelling when the loading ended (0 = the network emptied before the cap)',
+  },
   { id: 'traffic.peakGridlock', unit: '0/1', title: 'Gridlock detected in the AM peak loading' },
   {
     id: 'traffic.linkQueueVehMin',
@@ -397,6 +401,19 @@ export function runTrafficDynamic(
   if (res.replay) artifacts.replay = res.replay;
   if (res.loading.gridlock)
     artifacts.gridlock = { message: res.loading.gridlock.message, timeS: res.loading.gridlock.timeS };
+  // The loading runs until the network empties or the cap (clearanceS after the last departure); say why it did not.
+  if (ind.unfinishedReason) {
+    artifacts.unfinished = {
+      vehicles: ind.unfinished,
+      worstLink: ind.unfinishedWorstLink,
+      reason: ind.unfinishedReason,
+    };
+    return {
+      series,
+      artifacts,
+      warnings: [`traffic-dynamic ${year}: the peak did not empty: ${ind.unfinishedReason}`],
+    };
+  }
   return { series, artifacts };
 }
 

@@ -75,9 +75,9 @@ export const dynamicParamsSchema = z.strictObject({
     .number()
     .min(0)
     .max(4 * 3600)
-    .default(3600)
+    .default(3 * 3600)
     .describe(
-      's; simulated time after the last departure slice so queues can clear; vehicles still travelling then count as unfinished',
+      's; cap on the simulated time after the last departure slice: the loading runs until the network empties (all vehicles arrived) or this cap; vehicles still travelling at the cap count as unfinished, with the reason (gridlock or the link with the longest spill-back) reported',
     ),
   signals: z
     .strictObject({
