@@ -347,7 +347,7 @@ ${trows}
       t.metric,
       t.entity,
       t,
-      `<b>${esc(tTitle(t))}</b> — P(${lang === 'zh-CN' ? '达成' : 'met'}) ${fmtShare(e?.pMet)}, ${esc(S.status[st(e)]!)} · <code>${esc(t.id)}</code>`,
+      `<code>${esc(t.id)}</code> <b>${esc(tTitle(t))}</b> — P(${lang === 'zh-CN' ? '达成' : 'met'}) ${fmtShare(e?.pMet)}, ${esc(S.status[st(e)]!)}`,
     );
     return c || `<figure class="chart-missing"><p><b>${esc(tTitle(t))}</b>: ${esc(S.noSeries)}</p></figure>`;
   });
