@@ -146,7 +146,7 @@ describe('twin report (CLI)', () => {
     const out = path.join(dir, 'report.pdf');
     const r = twin(['report', 'latest', '--out', out, '--db', db]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`(pdf, run ${compareId})`);
+    expect(r.stdout).toContain('(pdf)');
     expect(readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
     // Word boxes per page, in PDF points (rendering at 72 dpi makes one point one pixel).
     const xml = execFileSync('pdftotext', ['-bbox', out, '-'], { encoding: 'utf8' });
@@ -159,6 +159,10 @@ describe('twin report (CLI)', () => {
         ),
       );
     const pageText = (i: number) => pages[i]!.map((w) => w.text).join('');
+    // `latest` reported the latest baseline run, not the newer what-if.
+    expect(pageText(0)).toContain(`${compareId}·done`);
+    expect(pageText(0)).toContain('baseline');
+    expect(pageText(0)).not.toContain('fixture-whatif');
     expect(pageText(0)).toContain('一、摘要');
     expect(pageText(0)).toContain('三大风险');
     expect(pageText(0)).toContain(titleZh(notMetIds(0)[0]!));

@@ -53,7 +53,7 @@ export function registerReport(program: Command): void {
       if (note) process.stderr.write(`twin: ${note}\n`);
       const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium, lang });
       if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
-      process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format}, run ${id})\n`);
+      process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
     });
   });
 }
