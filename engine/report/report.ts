@@ -55,6 +55,12 @@ export interface ReportOptions {
 
 const isDistrict = (e: string) => /^37\d{4}$/.test(e);
 const STATUS_ORDER: Record<string, number> = { missed: 0, 'at-risk': 1, 'no-data': 2, met: 3 };
+const STATUS_FILL: Record<string, string> = {
+  met: '#4caf6a',
+  'at-risk': '#f0b429',
+  missed: '#d64541',
+  'no-data': '#b8c0c8',
+};
 /** City-level indicators drawn in the traffic and greenhouse section, in this order when the run has them. */
 const TRAFFIC_METRICS = [
   'traffic.meanSpeedKmPerH',
@@ -214,6 +220,19 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
   const statusBoxes = (['met', 'at-risk', 'missed', 'no-data'] as const)
     .map((k) => `<div class="box ${k}"><div class="n">${counts[k]}</div><div>${esc(S.status[k])}</div></div>`)
     .join('');
+  // The same counts as one stacked bar, so the share of targets at risk is seen at a glance (print-safe SVG).
+  const total = Math.max(1, rows.length);
+  let x0 = 0;
+  const statusBar = `<svg class="statusbar" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 600 18" width="100%" height="18" preserveAspectRatio="none">${(
+    ['met', 'at-risk', 'missed', 'no-data'] as const
+  )
+    .map((k) => {
+      const w = (600 * counts[k]!) / total;
+      const r = `<rect x="${x0.toFixed(1)}" y="0" width="${w.toFixed(1)}" height="18" fill="${STATUS_FILL[k]}"><title>${esc(S.status[k])}: ${counts[k]}</title></rect>`;
+      x0 += w;
+      return r;
+    })
+    .join('')}</svg>`;
   const risks = notMet.slice(0, 3);
   const riskHtml = risks.length
     ? `<ol class="risks">${risks
@@ -298,7 +317,7 @@ export function reportHtml(store: Store, runId: number, opts: ReportOptions = {}
 <p class="muted">${esc(S.generated)} ${esc((opts.now ?? new Date()).toISOString().slice(0, 16).replace('T', ' '))} UTC</p>
 ${header}
 <h2>${esc(S.summary)}</h2>
-<h3>${esc(S.byStatus)}</h3><div class="boxes">${statusBoxes}</div>
+<h3>${esc(S.byStatus)}</h3><div class="boxes">${statusBoxes}</div>${statusBar}
 <h3>${esc(S.risks)}</h3>${riskHtml}
 <h3>${esc(S.changes)}</h3>${changesHtml}
 <p class="muted">${actualsLine}</p>
