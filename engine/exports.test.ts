@@ -21,7 +21,7 @@ describe('twin export --format csv-dir|geojson|czml', () => {
     const out = path.join(dir, 'csv');
     const r = twin(['export', String(runId), '--format', 'csv-dir', '--out', out, '--db', db]);
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['README.txt', 'rollout', 'targets.csv', 'traffic']);
+    expect(readdirSync(out).sort()).toEqual(['README.txt', 'greenhouse', 'rollout', 'targets.csv', 'traffic']);
     const csv = readFileSync(path.join(out, 'rollout', 'extranet.liveShare.csv'), 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     const lines = csv.slice(1).trim().split('\r\n');

@@ -116,6 +116,8 @@ export interface NewRun {
   replications: number;
   codeVersion: string;
   threads: number;
+  /** How the job seeds were derived (engine/run/plan.ts SEED_RULE), the run's provenance; rows not planned by the engine (test fixtures) may omit it and read back as `unspecified`. */
+  seedRule?: string;
 }
 
 export { encodeOutput, decodeOutput } from './codec.ts';
@@ -174,6 +176,9 @@ export class Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(DDL);
+    // Seed rule column (added with common random numbers): runs stored before it used the hash rule, `hash-v1`.
+    if (!(this.db.pragma('table_info(runs)') as Array<{ name: string }>).some((c) => c.name === 'seed_rule'))
+      this.db.exec(`ALTER TABLE runs ADD COLUMN seed_rule TEXT NOT NULL DEFAULT 'hash-v1'`);
     const v = this.q(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
     if (!v) this.q(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
     else if (Number(v.value) > SCHEMA_VERSION) {
@@ -210,8 +215,8 @@ export class Store {
   createRun(r: NewRun, jobs: JobRow[]): number {
     const tx = this.db.transaction(() => {
       const info = this.q(
-        `INSERT INTO runs (scenario_name, scenario_file, scenario_hash, scenario_json, seed, replications, code_version, status, started_at, threads)
-           VALUES (?,?,?,?,?,?,?,'running',?,?)`,
+        `INSERT INTO runs (scenario_name, scenario_file, scenario_hash, scenario_json, seed, replications, code_version, status, started_at, threads, seed_rule)
+           VALUES (?,?,?,?,?,?,?,'running',?,?,?)`,
       ).run(
         r.scenarioName,
         r.scenarioFile,
@@ -222,6 +227,7 @@ export class Store {
         r.codeVersion,
         new Date().toISOString(),
         r.threads,
+        r.seedRule ?? 'unspecified',
       );
       const runId = Number(info.lastInsertRowid);
       const ins = this.q(
@@ -317,10 +323,18 @@ export class Store {
     tx();
   }
 
-  run(runId: number): (RunSummary & { scenarioFile: string; scenarioJson: string; error: string | null }) | undefined {
+  run(
+    runId: number,
+  ): (RunSummary & { scenarioFile: string; scenarioJson: string; error: string | null; seedRule: string }) | undefined {
     const r = this.q(`SELECT * FROM runs WHERE id=?`).get(runId) as RunDbRow | undefined;
     return r
-      ? { ...toSummary(r), scenarioFile: r.scenario_file, scenarioJson: r.scenario_json, error: r.error }
+      ? {
+          ...toSummary(r),
+          scenarioFile: r.scenario_file,
+          scenarioJson: r.scenario_json,
+          error: r.error,
+          seedRule: r.seed_rule,
+        }
       : undefined;
   }
 
@@ -458,6 +472,7 @@ interface RunDbRow {
   finished_at: string | null;
   threads: number;
   error: string | null;
+  seed_rule: string;
 }
 
 /** A row of the `target_evals` table as SQLite returns it. */

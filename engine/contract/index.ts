@@ -10,6 +10,22 @@ export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
 export { esc, renderMarkdown, sections } from './markdown.ts';
 export {
+  decimalYearMonth,
+  fmtCount,
+  fmtDiff,
+  fmtEnergyKwh,
+  fmtMoneyCny,
+  fmtMonth,
+  fmtNumber,
+  fmtPp,
+  fmtShare,
+  fmtValue,
+  groupDigits,
+  isShareUnit,
+  unitLabel,
+  type Lang,
+} from './format.ts';
+export {
   bandChart,
   districtMap,
   niceTicks,

@@ -52,6 +52,14 @@ export interface BandChartOptions {
   deadline?: string;
   width?: number;
   height?: number;
+  /** Axis and label text of a value (default: 3 significant digits); the report passes the unit's format (shares as %). */
+  format?: (v: number) => string;
+  /** Words on the chart, for the report's language (default English). */
+  labels?: { target?: string; deadline?: string; band?: string };
+  /** Text for the deadline marker (default: the ISO date). */
+  deadlineText?: string;
+  /** Show the unit in parentheses after the title (default true). */
+  showUnit?: boolean;
 }
 
 const fmtNum = (v: number) =>
@@ -97,6 +105,8 @@ export function bandChart(o: BandChartOptions): string {
   }
   const X = (x: number) => m.l + ((x - x0) / (x1 - x0)) * (W - m.l - m.r);
   const Y = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const f = o.format ?? fmtNum;
+  const L = { target: 'target', deadline: 'deadline', band: 'P50, band P10–P90', ...o.labels };
   const parts: string[] = [];
   parts.push(
     `<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="#fbfcfd" stroke="#c9d2dc"/>`,
@@ -104,7 +114,7 @@ export function bandChart(o: BandChartOptions): string {
   for (const t of niceTicks(y0, y1, 4)) {
     parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#e3e8ee"/>`);
     parts.push(
-      `<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${esc(fmtNum(t))}</text>`,
+      `<text x="${m.l - 4}" y="${(Y(t) + 4).toFixed(1)}" text-anchor="end" font-size="10" fill="#444">${esc(f(t))}</text>`,
     );
   }
   for (let yr = x0; yr <= x1; yr++) {
@@ -143,21 +153,23 @@ export function bandChart(o: BandChartOptions): string {
       `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(o.threshold).toFixed(1)}" y2="${Y(o.threshold).toFixed(1)}" stroke="#c0392b" stroke-dasharray="4 3"/>`,
     );
     parts.push(
-      `<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">target ${esc(fmtNum(o.threshold))}</text>`,
+      `<text x="${W - m.r - 2}" y="${(Y(o.threshold) - 3).toFixed(1)}" text-anchor="end" font-size="10" fill="#c0392b">${esc(L.target)} ${esc(f(o.threshold))}</text>`,
     );
   }
   if (o.deadline) {
     const dx = X(periodX(o.deadline)).toFixed(1);
     parts.push(`<line x1="${dx}" x2="${dx}" y1="${m.t}" y2="${H - m.b}" stroke="#c0392b" stroke-width="1.2"/>`);
+    // Anchored so the label stays inside the chart when the deadline is near an edge.
+    const anchor = Number(dx) > W - 80 ? 'end' : Number(dx) < 80 ? 'start' : 'middle';
     parts.push(
-      `<text x="${dx}" y="${m.t - 3}" text-anchor="middle" font-size="10" fill="#c0392b">deadline ${esc(o.deadline)}</text>`,
+      `<text x="${dx}" y="${m.t - 3}" text-anchor="${anchor}" font-size="10" fill="#c0392b">${esc(L.deadline)} ${esc(o.deadlineText ?? o.deadline)}</text>`,
     );
   }
-  const legend = [`<tspan fill="#1f6fb2">━ ${esc(o.series.label)} P50, band P10–P90</tspan>`];
+  const legend = [`<tspan fill="#1f6fb2">━ ${esc(o.series.label)} ${esc(L.band)}</tspan>`];
   if (o.compare) legend.push(`<tspan fill="#8a5a00" dx="10">╍ ${esc(o.compare.label)}</tspan>`);
   parts.push(`<text x="${m.l}" y="${H - 4}" font-size="10">${legend.join('')}</text>`);
   parts.push(
-    `<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${esc(o.title)} <tspan font-weight="400" fill="#555">(${esc(o.unit)})</tspan></text>`,
+    `<text x="${m.l}" y="14" font-size="12" font-weight="600" fill="#111">${esc(o.title)}${o.showUnit === false || !o.unit ? '' : ` <tspan font-weight="400" fill="#555">(${esc(o.unit)})</tspan>`}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
@@ -202,8 +214,23 @@ export function ramp(t: number, stops = SEQ): string {
 export function districtMap(
   features: MapFeature[],
   values: Map<string, number>,
-  o: { title: string; unit: string; diverging?: boolean; width?: number; height?: number },
+  o: {
+    title: string;
+    unit: string;
+    diverging?: boolean;
+    width?: number;
+    height?: number;
+    /** Value text on labels and legend (default: 3 significant digits). */
+    format?: (v: number) => string;
+    /** Fixed colour scale [lo, hi] (e.g. [0, 1] for shares), so maps at different dates compare. */
+    domain?: [number, number];
+    /** Tooltip text of a district without a value (default "no data"). */
+    noData?: string;
+    /** Unique id prefix of the legend gradient (several maps in one page). */
+    id?: string;
+  },
 ): string {
+  const f = o.format ?? fmtNum;
   const W = o.width ?? 480;
   const H = o.height ?? 330;
   const pts = features.flatMap((f) => f.polygon.flat());
@@ -221,7 +248,9 @@ export function districtMap(
   const vals = [...values.values()].filter(Number.isFinite);
   let lo = Math.min(...vals);
   let hi = Math.max(...vals);
-  if (o.diverging) {
+  if (o.domain) {
+    [lo, hi] = o.domain;
+  } else if (o.diverging) {
     const a = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
     lo = -a;
     hi = a;
@@ -233,22 +262,22 @@ export function districtMap(
   const colourOf = (v: number | undefined) =>
     v === undefined || !Number.isFinite(v) ? '#e0e0e0' : ramp((v - lo) / (hi - lo), o.diverging ? DIV : SEQ);
   const parts: string[] = [];
-  for (const f of features) {
-    const v = values.get(f.code);
-    const d = f.polygon.map((ring) => `M${ring.map(P).join('L')}Z`).join('');
+  for (const ft of features) {
+    const v = values.get(ft.code);
+    const d = ft.polygon.map((ring) => `M${ring.map(P).join('L')}Z`).join('');
     parts.push(
-      `<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${esc(f.name)}: ${v === undefined ? 'no data' : esc(fmtNum(v))}</title></path>`,
+      `<path d="${d}" fill="${colourOf(v)}" stroke="#333" stroke-width="0.8"><title>${esc(ft.name)}: ${v === undefined ? esc(o.noData ?? 'no data') : esc(f(v))}</title></path>`,
     );
   }
-  for (const f of features) {
-    const ring = f.polygon[0] ?? [];
+  for (const ft of features) {
+    const ring = ft.polygon[0] ?? [];
     if (!ring.length) continue;
     const cx = ring.reduce((a, p) => a + p[0], 0) / ring.length;
     const cy = ring.reduce((a, p) => a + p[1], 0) / ring.length;
-    const v = values.get(f.code);
+    const v = values.get(ft.code);
     const [x, y] = P([cx, cy]).split(',');
     parts.push(
-      `<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${esc(f.name)}${v !== undefined ? ` ${esc(fmtNum(v))}` : ''}</text>`,
+      `<text x="${x}" y="${y}" text-anchor="middle" font-size="9" fill="#111" stroke="#fff" stroke-width="2.2" paint-order="stroke">${esc(ft.name)}${v !== undefined ? ` ${esc(f(v))}` : ''}</text>`,
     );
   }
   const lw = Math.min(240, W - 20);
@@ -257,10 +286,13 @@ export function districtMap(
     (_, i) => `<stop offset="${i * 10}%" stop-color="${ramp(i / 10, o.diverging ? DIV : SEQ)}"/>`,
   ).join('');
   const ly = H - legendH + 8;
-  parts.push(`<defs><linearGradient id="lg">${stops}</linearGradient></defs>`);
-  parts.push(`<rect x="10" y="${ly}" width="${lw}" height="9" fill="url(#lg)" stroke="#888" stroke-width="0.5"/>`);
+  const gid = `lg${o.id ?? ''}`;
+  parts.push(`<defs><linearGradient id="${esc(gid)}">${stops}</linearGradient></defs>`);
   parts.push(
-    `<text x="10" y="${ly + 21}" font-size="10">${esc(fmtNum(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${esc(fmtNum(hi))} ${esc(o.unit)}</text>`,
+    `<rect x="10" y="${ly}" width="${lw}" height="9" fill="url(#${esc(gid)})" stroke="#888" stroke-width="0.5"/>`,
+  );
+  parts.push(
+    `<text x="10" y="${ly + 21}" font-size="10">${esc(f(lo))}</text><text x="${10 + lw}" y="${ly + 21}" font-size="10" text-anchor="end">${esc(f(hi))}${o.unit ? ` ${esc(o.unit)}` : ''}</text>`,
   );
   parts.push(`<text x="10" y="14" font-size="12" font-weight="600">${esc(o.title)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;

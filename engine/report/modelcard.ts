@@ -30,6 +30,8 @@ export interface ModelCard {
     scenarioFile: string;
     scenarioHash: string;
     seed: number;
+    /** How the job seeds were derived (engine/run/plan.ts SEED_RULE; `hash-v1` for runs stored before crn-v2). */
+    seedRule: string;
     replications: number;
     codeVersion: string;
     status: string;
@@ -82,6 +84,7 @@ export function modelCard(modelId: string, store?: Store, runId?: number): Model
       scenarioFile: run.scenarioFile,
       scenarioHash: run.scenarioHash,
       seed: run.seed,
+      seedRule: run.seedRule,
       replications: run.replications,
       codeVersion: run.codeVersion,
       status: run.status,
@@ -130,7 +133,7 @@ export function modelCardHtml(c: ModelCard): string {
 <tr><td>run</td><td>${p.runId} (${esc(p.status)})</td></tr>
 <tr><td>scenario</td><td>${esc(p.scenarioName)} — <code>${esc(p.scenarioFile)}</code></td></tr>
 <tr><td>scenario hash</td><td><code>${esc(p.scenarioHash)}</code></td></tr>
-<tr><td>master seed</td><td>${p.seed}</td></tr>
+<tr><td>master seed · seed rule</td><td>${p.seed} · <code>${esc(p.seedRule)}</code></td></tr>
 <tr><td>replications</td><td>${p.replications}</td></tr>
 <tr><td>code version</td><td><code>${esc(p.codeVersion)}</code></td></tr>
 <tr><td>started / finished</td><td>${esc(p.startedAt)} / ${esc(p.finishedAt ?? '—')}</td></tr>

@@ -14,10 +14,26 @@ export function fixtureShare(k: number, m: number): number {
 
 export const FIXTURE_LINKS = [1, 2, 3];
 
+/** Status of a P(met) by the rule of engine/targets.ts (met ≥ 0.8, missed < 0.2). */
+const statusOf = (p: number): TargetEval['status'] => (p >= 0.8 ? 'met' : p < 0.2 ? 'missed' : 'at-risk');
+
+/** P(met) of the fixture's evaluated targets in a run shifted by `shift` (other targets have no evaluation: no data). */
+export function fixturePMet(shift: number): Record<string, number> {
+  return {
+    'extranet-3-levels': 0.3 + shift,
+    'extranet-city': 0.85 + shift,
+    'collab-office': Math.max(0, 0.15 + shift),
+    'traffic-congestion': 0.6 + 3 * shift,
+    'greenhouse-yield': 0.95,
+  };
+}
+
 /**
- * @example const { store, runId, compareId } = fixtureStore('/tmp/x.sqlite');
+ * Three runs: an earlier baseline (`prevId`, shift −0.1), the latest baseline (`compareId`) and a newer what-if
+ * (`runId`, shift +0.05), so `latest` (the latest baseline) is not the newest run.
+ * @example const { store, runId, compareId, prevId } = fixtureStore('/tmp/x.sqlite');
  */
-export function fixtureStore(file: string): { store: Store; runId: number; compareId: number } {
+export function fixtureStore(file: string): { store: Store; runId: number; compareId: number; prevId: number } {
   const store = openStore(file);
   const districts = loadDistricts();
   const mk = (name: string, shift: number) => {
@@ -27,7 +43,7 @@ export function fixtureStore(file: string): { store: Store; runId: number; compa
       period: { startYear: 2017, endYear: 2021 },
       seed: 1,
       replications: 10,
-      testbed: { samples: shift > 0 ? 105 : 100 },
+      testbed: { samples: shift > 0 ? 105 : shift < 0 ? 90 : 100 },
     };
     const id = store.createRun(
       {
@@ -91,23 +107,55 @@ export function fixtureStore(file: string): { store: Store; runId: number; compa
         });
       }
     }
-    const evals: TargetEval[] = [
-      {
-        targetId: 'extranet-3-levels',
-        pMet: 0.3 + shift,
-        dateP50: '2019-03',
-        dateP90: '2019-09',
-        valueP10: 0.5,
-        valueP50: 0.7,
-        valueP90: 0.9,
-        status: 'at-risk',
-      },
-    ];
+    // City indicators of the other model families, yearly and monthly as the models write them.
+    const city = (model: string, metric: string, entity: string, f: (t: number) => number, monthly = false) => {
+      for (let i = 0; i < (monthly ? 60 : 5); i++) {
+        const v = f(monthly ? i / 12 : i);
+        const period = monthly
+          ? `${2017 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`
+          : `${2017 + i}`;
+        const w = 0.1 * Math.abs(v);
+        rows.push({ model, metric, entity, period, p10: v - w, p50: v, p90: v + w, mean: v, n: 10 });
+      }
+    };
+    city('rollout', 'collab.liveShare', 'city', (t) => Math.min(1, 0.2 * t + shift), true);
+    city('traffic', 'traffic.congestionIndex', 'city', (y) => 1.3 + 0.08 * y - shift);
+    city('traffic', 'traffic.meanSpeedKmPerH', 'city', (y) => 32 - 1.5 * y + 10 * shift);
+    city('greenhouse', 'greenhouse.productionT', 'city', (y) => 2.1e6 + 4e4 * y);
+    city('greenhouse', 'greenhouse.smartShare', 'city', (y) => [0.01, 0.03, 0.06, 0.1, 0.15][y]!);
+    city('greenhouse', 'greenhouse.cropYieldKgPerM2', 'crop:tomato', (y) => 10.2 + 0.1 * y);
+    const evals: TargetEval[] = Object.entries(fixturePMet(shift)).map(([targetId, pMet]) => ({
+      targetId,
+      pMet,
+      dateP50: '2019-03',
+      dateP90: '2019-09',
+      valueP10: 0.5,
+      valueP50: 0.7,
+      valueP90: 0.9,
+      status: statusOf(pMet),
+    }));
     store.writeResults(id, rows, evals);
     store.setRunStatus(id, 'done');
     return id;
   };
-  const compareId = mk('fixture-base', 0);
+  const prevId = mk('baseline', -0.1);
+  const compareId = mk('baseline', 0);
   const runId = mk('fixture-whatif', 0.05);
-  return { store, runId, compareId };
+  store.insertActuals(
+    [
+      {
+        metric: 'extranet.liveShare',
+        scope: 'city',
+        date: '2018-06-30',
+        value: 0.6,
+        unit: 'share',
+        source: 'fixture: progress note',
+        note: '',
+        bound: '=',
+      },
+    ],
+    'fixture.csv',
+    '2026-01-01T00:00:00Z',
+  );
+  return { store, runId, compareId, prevId };
 }

@@ -3,7 +3,7 @@
  * → store each finished job → aggregate replications into P10/P50/P90/mean and evaluate targets (aggregate.ts) →
  * store. This module is the coordinator: the only one that writes the run's rows.
  *
- * Determinism: each job's seed derives from (master seed, scenario hash, model, year, replication) and results are
+ * Determinism: each job's seed derives from (master seed, model, year, replication) (plan.ts SEED_RULE) and results are
  * aggregated by replication index, never by completion order, so thread count and scheduling cannot change a bit.
  */
 import type { TargetDef } from '../contract/index.ts';

@@ -25,4 +25,14 @@ export {
   type JobResult,
 } from './dispatch.ts';
 export { resumeRun, startRun, type Progress, type RunOptions, type RunOutcome, type Runner } from './execute.ts';
-export { codeVersion, createRunRecord, crnSeed, describeJob, jobSpec, planJobs, type StoredScenario } from './plan.ts';
+export {
+  codeVersion,
+  createRunRecord,
+  crnSeed,
+  describeJob,
+  jobSeed,
+  jobSpec,
+  planJobs,
+  SEED_RULE,
+  type StoredScenario,
+} from './plan.ts';

@@ -38,12 +38,31 @@ export function codeVersion(): string {
 }
 
 /**
+ * How new runs derive their job seeds, recorded with each run (runs.seed_rule) so that provenance says which rule made
+ * its numbers. `crn-v2`: mixSeed(master seed, model, year, replication), no scenario content, so two scenarios share
+ * their random numbers (common random numbers) and a what-if that changes only the rollout leaves the greenhouse
+ * results bit-identical. Runs stored before it carry `hash-v1` (the scenario hash was mixed in); their jobs keep the
+ * seeds stored in the jobs table, so resuming one never re-derives a seed.
+ */
+export const SEED_RULE = 'crn-v2';
+
+/**
+ * The seed of one job under the current rule (SEED_RULE): master seed, model, year (0 for whole-period jobs) and
+ * replication only.
+ * @example jobSeed(1, 'greenhouse', 2019, 3) === jobSeed(1, 'greenhouse', 2019, 3) // => true
+ */
+export function jobSeed(masterSeed: number, model: string, year: number, replication: number): number {
+  return mixSeed(masterSeed, model, year, replication);
+}
+
+/**
  * The job list of a scenario, in a fixed order: model (registry order) × year × replication, or model × replication
- * for whole-period models. Seeds derive from the master seed and the job's identity only.
+ * for whole-period models. Seeds derive from the master seed and the job's identity only (SEED_RULE), never from the
+ * scenario's content.
  * @example planJobs(loaded, 10).length // → Σ over models of (years × 10 | 10)
  */
 export function planJobs(
-  l: Pick<LoadedScenario, 'modelIds' | 'years' | 'hash' | 'scenario'>,
+  l: Pick<LoadedScenario, 'modelIds' | 'years' | 'scenario'>,
   seed: number,
   replications: number,
 ): JobRow[] {
@@ -62,7 +81,7 @@ export function planJobs(
           model: id,
           year: m.grain === 'year' ? y : null,
           replication: r,
-          seed: mixSeed(seed, l.hash, id, m.grain === 'year' ? y : 0, r),
+          seed: jobSeed(seed, id, m.grain === 'year' ? y : 0, r),
           status: 'pending',
           attempts: 0,
         });
@@ -135,6 +154,7 @@ export function createRunRecord(
       replications,
       codeVersion: codeVersion(),
       threads,
+      seedRule: SEED_RULE,
     },
     planJobs(l, seed, replications),
   );
