@@ -11,6 +11,7 @@ import { UsageError, type Cli, type RegisterCommand } from './commands/common.ts
 import { registerExport } from './commands/export.ts';
 import { registerList } from './commands/list.ts';
 import { registerNetworkCommand } from './commands/network.ts';
+import { registerOptimise } from './commands/optimise.ts';
 import { registerReforecast } from './commands/reforecast.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
@@ -35,6 +36,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerStart,
   registerNetworkCommand,
+  registerOptimise,
 ];
 
 /** Exit code of an error a command threw, after printing it (one line per problem, no stack for bad input). */
