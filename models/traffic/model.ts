@@ -4,6 +4,7 @@
  * equilibrium (BFW), and network indicators per city and district. Uncertainty: each replication draws the demand
  * level (log-normal) and the smart-signal capacity gain (uniform in its literature range).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { createRng, mixSeed } from '../lib/rng.ts';
@@ -11,6 +12,7 @@ import type { AssignResult } from './assign-result.ts';
 import { assign } from './assign.ts';
 import { freeFlowSkim, gravityFurness } from './demand.ts';
 import { networkFromGmns } from './gmns.ts';
+import { calibratedOdFile, readCalibratedOd } from './odme.ts';
 import { buildCsr, ShortestPaths, type CsrGraph } from './graph.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 import { shareForYear, type TrafficParams } from './params.ts';
@@ -37,6 +39,8 @@ export interface TrafficInputs {
   /** Free-flow zone-to-zone car time, min. */
   skimMin: Float64Array;
   districts: string[];
+  /** Cell factors of the calibrated OD named by `demand.calibratedOd` (fitted / prior), or null for gravity alone. */
+  odFactors: Float64Array | null;
 }
 
 /** Deterministic 32-bit hash of a link id, used to order signal upgrades (no RNG: the same links every year). */
@@ -50,7 +54,7 @@ function hashId(x: number): number {
  * Read the Zibo road network, zones, population and car ownership via data/index.ts.
  * @example const inputs = loadTrafficInputs(trafficParamsSchema.parse({})); inputs.net.numZones // → 88
  */
-export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
+export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
   const road = loadRoadNetwork(opts);
   const zones = loadZones(opts);
   const pop = loadPopulation(opts);
@@ -105,7 +109,19 @@ export function loadTrafficInputs(_params: TrafficParams, opts: LoadOptions = {}
     carsPer1000ByYear,
     skimMin: freeFlowSkim(net, graph),
     districts: [...new Set(zoneCounty)].sort(),
+    odFactors: loadOdFactors(params.demand?.calibratedOd, gm.zoneIds),
   };
+}
+
+/** The factors of a calibrated OD (read once per worker and parameters, with the inputs), or null when none is named. */
+function loadOdFactors(name: string | undefined, zoneIds: Int32Array): Float64Array | null {
+  if (!name) return null;
+  const file = calibratedOdFile(name);
+  if (!existsSync(file))
+    throw new Error(
+      `traffic.demand.calibratedOd: no calibrated OD "${name}" (${file}); make it with \`twin traffic calibrate --counts FILE --name ${name}\``,
+    );
+  return Float64Array.from(readCalibratedOd(readFileSync(file, 'utf8'), file, zoneIds).factors);
 }
 
 /** Values nearest in year from a by-year record (clamped to its range). */
@@ -175,7 +191,10 @@ function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float6
       origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar;
       attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
     }
-    return gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin).od;
+    const od = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin).od;
+    // A calibrated OD corrects the gravity structure cell by cell; growth with population and car ownership stays.
+    if (inp.odFactors) for (let k = 0; k < od.length; k++) od[k] = od[k]! * inp.odFactors[k]!;
+    return od;
   });
 }
 
