@@ -19,6 +19,7 @@ import { registerSchema } from './commands/schema.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 import { registerTargets } from './commands/targets.ts';
+import { registerTraffic } from './commands/traffic.ts';
 import { registerValidate } from './commands/validate.ts';
 import { formatIssue, ScenarioError } from './scenario.ts';
 
@@ -37,6 +38,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerStart,
   registerNetworkCommand,
   registerOptimise,
+  registerTraffic,
 ];
 
 /** Exit code of an error a command threw, after printing it (one line per problem, no stack for bad input). */

@@ -618,8 +618,13 @@ export interface CalibratedOd {
   provenance: Record<string, unknown>;
 }
 
-/** Where calibrated ODs are stored: data/calibrated/NAME.json. */
-export const CALIBRATED_DIR = path.join(REPO_ROOT, 'data', 'calibrated');
+/**
+ * Where calibrated ODs are stored: data/calibrated/NAME.json, or the folder TWIN_CALIBRATED_DIR names (tests; worker
+ * threads inherit the environment, so the engine's runs read the same folder).
+ */
+export function calibratedDir(): string {
+  return process.env.TWIN_CALIBRATED_DIR ?? path.join(REPO_ROOT, 'data', 'calibrated');
+}
 
 /**
  * The file of a calibrated OD.
@@ -628,7 +633,7 @@ export const CALIBRATED_DIR = path.join(REPO_ROOT, 'data', 'calibrated');
 export function calibratedOdFile(name: string): string {
   if (!CALIBRATED_NAME.test(name))
     throw new Error(`calibrated OD name "${name}": use letters, digits, . _ - (at most 64), e.g. zibo-2019`);
-  return path.join(CALIBRATED_DIR, `${name}.json`);
+  return path.join(calibratedDir(), `${name}.json`);
 }
 
 /** Names a calibrated OD may have (a file name in data/calibrated/). */
@@ -643,7 +648,9 @@ export function readCalibratedOd(text: string, file: string, zoneIds: ArrayLike<
   try {
     doc = JSON.parse(text) as CalibratedOd;
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message}); recreate it with \`twin traffic calibrate\``);
+    throw new Error(`${file}: not JSON (${(e as Error).message}); recreate it with \`twin traffic calibrate\``, {
+      cause: e,
+    });
   }
   if (doc?.format !== CALIBRATED_OD_FORMAT)
     throw new Error(`${file}: format is ${JSON.stringify(doc?.format)}, expected "${CALIBRATED_OD_FORMAT}"`);
