@@ -16,6 +16,7 @@ import { registerReforecast } from './commands/reforecast.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSensitivity } from './commands/sensitivity.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 import { registerTargets } from './commands/targets.ts';
@@ -38,6 +39,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerStart,
   registerNetworkCommand,
   registerOptimise,
+  registerSensitivity,
   registerTraffic,
 ];
 

@@ -8,7 +8,8 @@
  * margin is monotone in every lever for a fixed replication. With costs 3, 2, 5 per unit (crews 0..10, speed 0..5 step
  * 0.5, sites 0..4), the cheapest setting with both P ≥ 0.8 is crews 1, speed 5, sites 2 at cost 23 (brute force in
  * models/lib/optimise.md). A third series, `leverstest.ishigami`, is the Ishigami function of (a, b, c) ∈ [−π, π]³
- * (deterministic), whose Sobol indices are known, for the sensitivity command.
+ * (deterministic), whose Sobol indices are known, and `leverstest.linear = 4a + b` (c has no effect), whose Morris μ*
+ * and σ are exact, for the sensitivity command.
  */
 import { z } from 'zod';
 import { createRng } from '../../models/lib/rng.ts';
@@ -43,6 +44,7 @@ export const leversTestModel: ModelDefinition<Params, null> = {
     { id: 'leverstest.margin1', unit: '1', title: 'Synthetic target 1 margin' },
     { id: 'leverstest.margin2', unit: '1', title: 'Synthetic target 2 margin' },
     { id: 'leverstest.ishigami', unit: '1', title: 'Ishigami function' },
+    { id: 'leverstest.linear', unit: '1', title: '4a + b (c has no effect)' },
   ],
   loadInputs: () => null,
   run(p, _inputs, job, rng) {
@@ -59,6 +61,7 @@ export const leversTestModel: ModelDefinition<Params, null> = {
         { metric: 'leverstest.margin1', entity: 'city', periods: [year], values: [p1 - u1] },
         { metric: 'leverstest.margin2', entity: 'city', periods: [year], values: [p2 - u2] },
         { metric: 'leverstest.ishigami', entity: 'city', periods: [year], values: [ish] },
+        { metric: 'leverstest.linear', entity: 'city', periods: [year], values: [4 * p.a + p.b] },
       ],
     };
   },
