@@ -220,7 +220,7 @@ export function freshPath(file: string): string {
 
 /**
  * The recommended what-if: extends the scenario by name and sets only the levers.
- * @example whatIfYaml('baseline', 'baseline-optimised', 'why', [{ path: 'rollout.crews.perCounty' } as StudyParam], [3]).includes('perCounty: 3') // => true
+ * @example whatIfYaml('baseline', 'baseline-optimised', 'why', [{ path: 'rollout.crews.perCounty' }], [3]).includes('perCounty: 3') // => true
  */
 export function whatIfYaml(
   parentName: string,

@@ -628,7 +628,7 @@ export function calibratedDir(): string {
 
 /**
  * The file of a calibrated OD.
- * @example path.basename(calibratedOdFile('zibo-2019')) // => 'zibo-2019.json'
+ * @example calibratedOdFile('zibo-2019').endsWith('zibo-2019.json') // => true
  */
 export function calibratedOdFile(name: string): string {
   if (!CALIBRATED_NAME.test(name))
