@@ -12,13 +12,16 @@ import { registerExport } from './commands/export.ts';
 import { registerHindcast } from './commands/hindcast.ts';
 import { registerList } from './commands/list.ts';
 import { registerNetworkCommand } from './commands/network.ts';
+import { registerOptimise } from './commands/optimise.ts';
 import { registerReforecast } from './commands/reforecast.ts';
 import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSchema } from './commands/schema.ts';
+import { registerSensitivity } from './commands/sensitivity.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 import { registerTargets } from './commands/targets.ts';
+import { registerTraffic } from './commands/traffic.ts';
 import { registerValidate } from './commands/validate.ts';
 import { formatIssue, ScenarioError } from './scenario.ts';
 
@@ -37,6 +40,9 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerStart,
   registerNetworkCommand,
+  registerOptimise,
+  registerSensitivity,
+  registerTraffic,
 ];
 
 /** Exit code of an error a command threw, after printing it (one line per problem, no stack for bad input). */

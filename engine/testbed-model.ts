@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ModelDefinition } from '../models/types.ts';
+import { leversTestModel } from './studies/levers-test-model.ts';
 
 const schema = z.strictObject({
   samples: z
@@ -34,10 +35,12 @@ export const TEST_MODELS_ENV = 'TWIN_TEST_MODELS';
 /**
  * The test-only models to register beside the production registry: the testbed when TWIN_TEST_MODELS=1, else none.
  * Worker threads copy the environment when they start, so a pool started after the switch registers it too.
- * @example process.env.TWIN_TEST_MODELS = '1'; testModels().map((m) => m.id) // → ['testbed']
+ * @example process.env.TWIN_TEST_MODELS = '1'; testModels().map((m) => m.id) // → ['testbed', 'leverstest']
  */
 export function testModels(): ModelDefinition[] {
-  return process.env[TEST_MODELS_ENV] === '1' ? [testbedModel as ModelDefinition] : [];
+  return process.env[TEST_MODELS_ENV] === '1'
+    ? [testbedModel as ModelDefinition, leversTestModel as ModelDefinition]
+    : [];
 }
 
 /**

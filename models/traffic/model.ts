@@ -4,6 +4,7 @@
  * equilibrium (BFW), and network indicators per city and district. Uncertainty: each replication draws the demand
  * level (log-normal) and the smart-signal capacity gain (uniform in its literature range).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
 import { networkInfo, readNetworkFiles, SKETCH_NETWORK, type NetworkInfo } from '../../data/networks.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
@@ -12,6 +13,7 @@ import type { AssignResult } from './assign-result.ts';
 import { assign } from './assign.ts';
 import { freeFlowSkim, gravityFurness } from './demand.ts';
 import { gmnsFromNetworkFiles, networkFromGmns, type GmnsLink, type GmnsNode } from './gmns.ts';
+import { calibratedOdFile, readCalibratedOd } from './odme.ts';
 import { buildCsr, ShortestPaths, type CsrGraph } from './graph.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 import { shareForYear, type TrafficParams } from './params.ts';
@@ -47,6 +49,8 @@ export interface TrafficInputs {
   baseOd: Float64Array | null;
   /** 1 where the link brought its own BPR α/β, which win over the scenario's `bpr` (TNTP, GMNS vdf columns). */
   ownVdf: Uint8Array;
+  /** Cell factors of the calibrated OD named by `demand.calibratedOd` (fitted / prior), or null for gravity alone. */
+  odFactors: Float64Array | null;
 }
 
 /**
@@ -165,7 +169,19 @@ export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {})
     links: gm.links,
     baseOd,
     ownVdf,
+    odFactors: loadOdFactors(params.demand?.calibratedOd, gm.zoneIds),
   };
+}
+
+/** The factors of a calibrated OD (read once per worker and parameters, with the inputs), or null when none is named. */
+function loadOdFactors(name: string | undefined, zoneIds: Int32Array): Float64Array | null {
+  if (!name) return null;
+  const file = calibratedOdFile(name);
+  if (!existsSync(file))
+    throw new Error(
+      `traffic.demand.calibratedOd: no calibrated OD "${name}" (${file}); make it with \`twin traffic calibrate --counts FILE --name ${name}\``,
+    );
+  return Float64Array.from(readCalibratedOd(readFileSync(file, 'utf8'), file, zoneIds).factors);
 }
 
 /** Values nearest in year from a by-year record (clamped to its range). */
@@ -230,6 +246,7 @@ function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float6
       const g = carsPerPerson / (nearestYear(inp.carsPer1000ByYear, BASE_OD_YEAR) / 1000);
       const od = new Float64Array(inp.baseOd.length);
       for (let i = 0; i < od.length; i++) od[i] = inp.baseOd[i]! * g;
+      if (inp.odFactors) for (let k = 0; k < od.length; k++) od[k] = od[k]! * inp.odFactors[k]!;
       return od;
     }
     const origins = new Float64Array(nz);
@@ -242,7 +259,10 @@ function unitGravity(p: TrafficParams, inp: TrafficInputs, year: number): Float6
       origins[i] = pop * carsPerPerson * p.demand.peakTripsPerCar;
       attractors[i] = pop * (p.demand.attractionWeight[county] ?? 1);
     }
-    return gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin).od;
+    const od = gravityFurness(origins, attractors, inp.skimMin, p.demand.deterrencePerMin).od;
+    // A calibrated OD corrects the gravity structure cell by cell; growth with population and car ownership stays.
+    if (inp.odFactors) for (let k = 0; k < od.length; k++) od[k] = od[k]! * inp.odFactors[k]!;
+    return od;
   });
 }
 

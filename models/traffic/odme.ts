@@ -25,11 +25,13 @@
  * Counts file (`parseCounts`): CSV with a header; columns `link` (TNTP: 1-based link number in the _net file; GMNS:
  * link_id) or `from`,`to` (external node ids), `hour`, `count`, optional `weight`.
  */
+import path from 'node:path';
 import { assign } from './assign.ts';
 import type { Algorithm, AssignResult } from './assign-result.ts';
 import { buildCsr, ShortestPaths } from './graph.ts';
 import { makeDemand, type Demand, type Network } from './network.ts';
 import { buildInStar, type InStar } from './routes.ts';
+import { REPO_ROOT } from './shared-data.ts';
 import { InputFileError } from './tntp.ts';
 
 /** One row of a counts file, with the link resolved to a network link index. */
@@ -591,4 +593,81 @@ export function odme(net: Network, prior: Demand, counts: LinkCounts, opts: Odme
     assignments,
     log,
   };
+}
+
+/** Format tag of a stored calibrated OD (data/calibrated/NAME.json). */
+export const CALIBRATED_OD_FORMAT = 'twin-calibrated-od/1';
+
+/**
+ * A calibrated OD as stored by `twin traffic calibrate`: the fitted peak-hour matrix as cell factors over the prior
+ * (fitted / prior, 1 where the prior is 0), so a scenario applies them to the gravity matrix of every year (the
+ * counts correct the structure; car ownership and population still grow it), with the provenance a reviewer needs.
+ */
+export interface CalibratedOd {
+  format: typeof CALIBRATED_OD_FORMAT;
+  name: string;
+  /** `zibo` (the shipped network) or an imported network's name. */
+  network: string;
+  /** Zone ids in matrix order; the model checks them against its network. */
+  zoneIds: number[];
+  /** Year and hour the counts are for. */
+  year: number;
+  hour: number;
+  /** factors[o * zones + d]. */
+  factors: number[];
+  provenance: Record<string, unknown>;
+}
+
+/**
+ * Where calibrated ODs are stored: data/calibrated/NAME.json, or the folder TWIN_CALIBRATED_DIR names (tests; worker
+ * threads inherit the environment, so the engine's runs read the same folder).
+ */
+export function calibratedDir(): string {
+  return process.env.TWIN_CALIBRATED_DIR ?? path.join(REPO_ROOT, 'data', 'calibrated');
+}
+
+/**
+ * The file of a calibrated OD.
+ * @example calibratedOdFile('zibo-2019').endsWith('zibo-2019.json') // => true
+ */
+export function calibratedOdFile(name: string): string {
+  if (!CALIBRATED_NAME.test(name))
+    throw new Error(`calibrated OD name "${name}": use letters, digits, . _ - (at most 64), e.g. zibo-2019`);
+  return path.join(calibratedDir(), `${name}.json`);
+}
+
+/** Names a calibrated OD may have (a file name in data/calibrated/). */
+export const CALIBRATED_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Read and check a stored calibrated OD against the network's zones.
+ * @throws Error naming the file and what does not match.
+ */
+export function readCalibratedOd(text: string, file: string, zoneIds: ArrayLike<number>): CalibratedOd {
+  let doc: CalibratedOd;
+  try {
+    doc = JSON.parse(text) as CalibratedOd;
+  } catch (e) {
+    throw new Error(`${file}: not JSON (${(e as Error).message}); recreate it with \`twin traffic calibrate\``, {
+      cause: e,
+    });
+  }
+  if (doc?.format !== CALIBRATED_OD_FORMAT)
+    throw new Error(`${file}: format is ${JSON.stringify(doc?.format)}, expected "${CALIBRATED_OD_FORMAT}"`);
+  const nz = zoneIds.length;
+  if (!Array.isArray(doc.zoneIds) || doc.zoneIds.length !== nz || doc.zoneIds.some((z, i) => z !== zoneIds[i]))
+    throw new Error(
+      `${file}: its zones (${doc.zoneIds?.length ?? 0}) are not the network's ${nz} zones in order; it was calibrated on network "${doc.network}"`,
+    );
+  if (!Array.isArray(doc.factors) || doc.factors.length !== nz * nz || doc.factors.some((f) => !(f >= 0 && f < 1e6)))
+    throw new Error(`${file}: factors must be ${nz}×${nz} finite numbers ≥ 0`);
+  return doc;
+}
+
+/**
+ * Cell factors fitted / prior (1 where the prior cell is 0: those cells stay 0 under Spiess' multiplicative step).
+ * @example odFactors(Float64Array.of(0, 2, 4, 0), Float64Array.of(0, 3, 2, 0)) // => [1, 1.5, 0.5, 1]
+ */
+export function odFactors(prior: Float64Array, fitted: Float64Array): number[] {
+  return Array.from(prior, (p, k) => (p > 0 ? +(fitted[k]! / p).toPrecision(8) : 1));
 }

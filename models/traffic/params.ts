@@ -65,6 +65,13 @@ export const trafficParamsSchema = z.strictObject({
         .describe(
           'log-normal SD of the peak-hour demand level across replications, – (ASSUMPTION: ±10 % is a typical survey/forecast error; its P10–P90, ×0.88–1.13, spans the plausible peakTripsPerCar range 0.045–0.055 around 0.05)',
         ),
+      calibratedOd: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of a file in data/calibrated/ (letters, digits, . _ -)')
+        .optional()
+        .describe(
+          'name of a calibrated OD in data/calibrated/NAME.json made by `twin traffic calibrate --counts FILE --name NAME`: its cell factors (fitted / prior, Spiess ODME on traffic counts) multiply the gravity matrix of every year. Unset: the gravity model alone (not calibrated)',
+        ),
     })
     .prefault({}),
   signals: z
