@@ -17,13 +17,17 @@ export function registerReport(program: Command): void {
       .requiredOption('--out <file>', 'report.pdf or report.html')
       .option('--chromium <path>', 'Chromium/Chrome binary for PDF (default: $TWIN_CHROMIUM, /usr/bin/chromium, ...)'),
   ).action(async (run: string, o) => {
-    await withStore(o.db, async (store) => {
-      const id = resolveRun(store, run).id;
-      if (o.compare !== undefined) resolveRun(store, o.compare);
-      if (!/\.(pdf|html?)$/i.test(o.out)) throw new UsageError(`--out must end in .pdf or .html, got "${o.out}"`);
-      const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium });
-      if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
-      process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
-    });
+    await withStore(
+      o.db,
+      async (store) => {
+        const id = resolveRun(store, run).id;
+        if (o.compare !== undefined) resolveRun(store, o.compare);
+        if (!/\.(pdf|html?)$/i.test(o.out)) throw new UsageError(`--out must end in .pdf or .html, got "${o.out}"`);
+        const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium });
+        if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
+        process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
+      },
+      'read',
+    );
   });
 }
