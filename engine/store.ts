@@ -263,7 +263,7 @@ export class Store {
       const code = (e as { code?: string }).code;
       if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || /malformed|not a database/i.test(String(e)))
         throw new StoreError(
-          `the store ${name} is damaged (${(e as Error).message}); nothing was written to it. Move it aside (mv ${name} ${name}.damaged) and restore a backup, or start a new store with --db PATH`,
+          `the store ${name} is damaged (${(e as Error).message.replace(/\s+/g, ' ').trim()}); nothing was written to it. Move it aside (mv ${name} ${name}.damaged) and restore a backup, or start a new store with --db PATH`,
           { cause: e },
         );
       throw new StoreError(`cannot use the store ${name}: ${(e as Error).message}; pass another path with --db PATH`, {
