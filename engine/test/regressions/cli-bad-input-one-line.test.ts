@@ -43,7 +43,10 @@ describe('CLI bad input: one line, exit 2', () => {
     expectOneLine(['targets', 'abc', '--db', db], /a run is a run id \(a positive integer\) or "latest", got "abc"/));
 
   it('a date not on the calendar', () => {
-    expectOneLine(['reforecast', '--until', '2019-13-45', '--db', db], /--until must be a calendar date.*2019-13-45/);
+    expectOneLine(
+      ['reforecast', '--until', '2019-13-45', '--db', db],
+      /--until must be an ISO date YYYY-MM-DD on the calendar.*2019-13-45/,
+    );
     expectOneLine(['reforecast', '--until', '2019-02-29', '--db', db], /2019-02-29/);
   });
 
