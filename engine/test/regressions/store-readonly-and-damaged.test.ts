@@ -2,10 +2,12 @@
 // integrity check. Now reading commands open a store they cannot write read-only, a write to it is refused with a
 // clear line, and the first open of a file by a process runs PRAGMA quick_check: a damaged file is refused (exit 2)
 // with a message naming the file and the fix, and is left byte for byte as it was.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   openSync,
   readFileSync,
   statSync,
@@ -16,7 +18,8 @@ import {
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore, StoreError } from '../../store.ts';
-import { tmpDir, twin } from '../helpers.ts';
+import { ENGINE_ROOT } from '../../paths.ts';
+import { TWIN, tmpDir, twin } from '../helpers.ts';
 
 const dir = tmpDir('twin-store-');
 const db = path.join(dir, 'good.sqlite');
@@ -48,22 +51,31 @@ describe('store: read-only', () => {
     expect(openStore(db).listRuns()[0]!.status).toBe('done');
   });
 
-  // As root, chmod does not stop writes (and access(W_OK) says yes), so this path is only testable as another user.
-  it.skipIf(isRoot)(
-    'a chmod 444 store in a read-only folder: list reads it, a write command gets one line, exit 2',
+  // As root, chmod does not stop writes (access(W_OK) says yes), so as root the CLI is run as `nobody` (runuser);
+  // without either, the test is skipped.
+  const asUser = !isRoot ? [] : existsSync('/usr/sbin/runuser') ? ['/usr/sbin/runuser', '-u', 'nobody', '--'] : null;
+  it.skipIf(asUser === null)(
+    'a chmod 444 store in a read-only folder: reading commands work, a writing one gets one line, exit 2',
     () => {
       const ro = tmpDir('twin-ro-');
       const file = path.join(ro, 'ro.sqlite');
       copyFileSync(db, file);
       chmodSync(file, 0o444);
       chmodSync(ro, 0o555);
+      const cli = (args: string[]) => {
+        const [cmd, ...pre] = [...asUser!, 'env', `HOME=${ro}`, process.execPath, TWIN, ...args];
+        return spawnSync(cmd!, pre, { encoding: 'utf8', cwd: ENGINE_ROOT, timeout: 120_000 });
+      };
       try {
-        const list = twin(['list', '--db', file]);
+        const list = cli(['list', '--db', file]);
         expect(list.status, list.stderr).toBe(0);
         expect(list.stdout).toMatch(/\s1\s+tb\s+done/);
-        const imp = twin(['actuals', 'import', 'data/actuals/seed-facts.csv', '--db', file]);
+        const targets = cli(['targets', '1', '--db', file]);
+        expect(targets.status, targets.stderr).toBe(0);
+        const imp = cli(['actuals', 'import', 'data/actuals/seed-facts.csv', '--db', file]);
         expect(imp.status).toBe(2);
         expect(imp.stderr).toMatch(/^twin: the store .* is read-only for this user and this command writes to it/);
+        expect(sha(file)).toBe(sha(db));
       } finally {
         chmodSync(ro, 0o755);
       }
