@@ -86,7 +86,9 @@ export function calendarDate(flag: string, text: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !d || d.toISOString().slice(0, 10) !== text)
-    throw new UsageError(`${flag} must be an ISO date YYYY-MM-DD on the calendar, got "${printable(text)}"`);
+    throw new UsageError(
+      `${flag} must be an ISO date YYYY-MM-DD, got "${printable(text)}"${m ? ' (no such day on the calendar)' : ''}`,
+    );
   return text;
 }
 

@@ -45,7 +45,7 @@ describe('CLI bad input: one line, exit 2', () => {
   it('a date not on the calendar', () => {
     expectOneLine(
       ['reforecast', '--until', '2019-13-45', '--db', db],
-      /--until must be an ISO date YYYY-MM-DD on the calendar.*2019-13-45/,
+      /--until must be an ISO date YYYY-MM-DD, got "2019-13-45" \(no such day on the calendar\)/,
     );
     expectOneLine(['reforecast', '--until', '2019-02-29', '--db', db], /2019-02-29/);
   });
