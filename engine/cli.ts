@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { ActualsError } from './actuals.ts';
 import { registerActuals } from './commands/actuals.ts';
-import { UsageError, type Cli, type RegisterCommand } from './commands/common.ts';
+import { printable, UsageError, type Cli, type RegisterCommand } from './commands/common.ts';
 import { registerExport } from './commands/export.ts';
 import { registerHindcast } from './commands/hindcast.ts';
 import { registerList } from './commands/list.ts';
@@ -24,6 +24,7 @@ import { registerTargets } from './commands/targets.ts';
 import { registerTraffic } from './commands/traffic.ts';
 import { registerValidate } from './commands/validate.ts';
 import { formatIssue, ScenarioError } from './scenario.ts';
+import { StoreError } from './store.ts';
 
 /** The commands in the order `twin --help` lists them. */
 const COMMANDS: readonly RegisterCommand[] = [
@@ -45,22 +46,60 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerTraffic,
 ];
 
+/**
+ * Errors of the operating system that mean "this path or port is not usable as given": bad input, not a crash. Each
+ * is printed as one line with the path (shortened) and the fix.
+ */
+const INPUT_ERRNO: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  EISDIR: 'is a folder; name a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EEXIST: 'exists and is not a folder',
+  ENOSPC: 'no space left on the device',
+  EADDRINUSE: 'address already in use; choose another --port (0 picks a free one)',
+  EADDRNOTAVAIL: 'address not available on this machine; check --host',
+};
+
+/** A path or value quoted in an error, shortened and escaped (ENAMETOOLONG paths have thousands of characters). */
+function quoted(text: string): string {
+  const t = printable(text);
+  return t.length > 120 ? `${t.slice(0, 60)}…${t.slice(-40)} (${text.length} characters)` : t;
+}
+
 /** Exit code of an error a command threw, after printing it (one line per problem, no stack for bad input). */
 function reportError(e: unknown): number {
   // Commander has already printed its own message (bad flag, missing argument, unknown command); help exits 0.
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+  // Everything below may quote what the user or a file wrote: escaped, so it cannot drive the terminal.
   if (e instanceof ScenarioError) {
-    for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
+    for (const i of e.issues) process.stderr.write(`${printable(formatIssue(i))}\n`);
     return 2;
   }
   if (e instanceof ActualsError) {
     for (const i of e.issues)
-      process.stderr.write(`${i.file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}\n`);
+      process.stderr.write(printable(`${i.file}:${i.line}: ${i.field ? `${i.field}: ` : ''}${i.message}`) + '\n');
     process.stderr.write('nothing was imported\n');
     return 2;
   }
-  if (e instanceof UsageError) {
-    process.stderr.write(`twin: ${e.message}\n`);
+  if (e instanceof UsageError || e instanceof StoreError) {
+    process.stderr.write(`twin: ${printable(e.message)}\n`);
+    return 2;
+  }
+  const err = e as NodeJS.ErrnoException & { code?: string };
+  if (err?.code === 'SQLITE_READONLY') {
+    process.stderr.write('twin: the store is read-only and this command writes to it; make it writable or use --db\n');
+    return 2;
+  }
+  if (err?.code && err.code in INPUT_ERRNO) {
+    const where = err.path ?? (err as { address?: string; port?: number }).address;
+    const port = (err as { port?: number }).port;
+    const what = where ? `${quoted(String(where))}${port !== undefined ? `:${port}` : ''}: ` : '';
+    process.stderr.write(`twin: ${what}${INPUT_ERRNO[err.code]} (${err.code})\n`);
     return 2;
   }
   process.stderr.write(`twin: ${(e as Error).stack ?? e}\n`);
@@ -68,10 +107,25 @@ function reportError(e: unknown): number {
 }
 
 /**
+ * A closed stdout (`twin actuals metrics | head`) ends the command quietly with exit 0: the reader has what it wanted.
+ * Without this, the next write raises EPIPE as an unhandled 'error' event and the process dies with a stack.
+ */
+let epipeHandled = false;
+function endQuietlyOnEpipe(): void {
+  if (epipeHandled) return;
+  epipeHandled = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
+/**
  * Entry point; returns the process exit code.
  * @example await main(['node', 'twin', 'validate', 'scenarios/baseline.yaml']) // → 0
  */
 export async function main(argv: string[]): Promise<number> {
+  endQuietlyOnEpipe();
   const program = new Command();
   // Settings first: subcommands copy them when they are created.
   program.name('twin').description('Zibo New Smart City 2017–2021 digital twin').exitOverride();

@@ -6,7 +6,8 @@
  * recomputing or duplicating anything. Aggregated series and target evaluations are written when all jobs are done.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { encodeOutput } from './codec.ts';
@@ -85,6 +86,13 @@ CREATE TABLE IF NOT EXISTS actuals (
   imported_at TEXT NOT NULL,
   UNIQUE (metric, scope, date, bound)
 );
+CREATE TABLE IF NOT EXISTS run_locks (
+  run_id INTEGER PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  acquired_at TEXT NOT NULL,
+  heartbeat_ms INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS artifacts (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   model TEXT NOT NULL,
@@ -123,11 +131,74 @@ export interface NewRun {
 export { encodeOutput, decodeOutput } from './codec.ts';
 
 /**
- * Open (and create or migrate) a store.
+ * A store that cannot be used as asked: a directory, a damaged file, a read-only file for a command that writes, a
+ * run locked by another process. The message names the file and the fix; the CLI prints it as one line (exit 2).
+ */
+export class StoreError extends Error {}
+
+/**
+ * How a command uses the store: `write` (default) needs a writable file; `read` opens read-only when the file (or
+ * its folder, where SQLite keeps the WAL) cannot be written, so listing and exporting work on a read-only copy;
+ * `readonly` always opens read-only.
+ */
+export type StoreAccess = 'write' | 'read' | 'readonly';
+
+/** Files checked with `PRAGMA quick_check` by this process (the first open of a file is when its state is unknown). */
+const checkedFiles = new Set<string>();
+
+/** A path short enough for a message (ENAMETOOLONG paths are thousands of characters). */
+function shortPath(file: string): string {
+  return file.length > 120 ? `${file.slice(0, 60)}…${file.slice(-40)} (${file.length} characters)` : file;
+}
+
+/** Whether this process may write `file` and create the WAL files beside it. */
+function canWrite(file: string): boolean {
+  try {
+    if (existsSync(file)) accessSync(file, fsConstants.W_OK);
+    let dir = path.dirname(file);
+    while (!existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    accessSync(dir, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A read-only connection. SQLite reads a WAL-mode file only if it can create the `-shm` file beside it, so in a folder
+ * this user cannot write, the file (closed cleanly: no `-wal` with content) is read into memory, its header switched
+ * from WAL to rollback mode (bytes 18-19), and opened from there, read-only.
+ */
+function openReadOnly(file: string, name: string): Database.Database {
+  if (canWriteFolder(file) || existsSync(`${file}-shm`))
+    return new Database(file, { readonly: true, fileMustExist: true });
+  if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0)
+    throw new StoreError(
+      `the store ${name} was not closed cleanly (${name}-wal) and its folder is not writable, so it cannot be read consistently; open it once where it can be written, or copy the folder somewhere writable`,
+    );
+  const bytes = readFileSync(file);
+  if (bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  return new Database(bytes, { readonly: true });
+}
+
+/** Whether this process may create files (the WAL's `-wal` and `-shm`) in the folder of `file`. */
+function canWriteFolder(file: string): boolean {
+  try {
+    accessSync(path.dirname(path.resolve(file)), fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Open (and create or migrate) a store. The first open of a file by a process runs `PRAGMA quick_check` (a damaged
+ * file is refused before anything is written into it); see `StoreAccess` for read-only opens.
+ * @throws StoreError for a directory, an unusable path, a damaged file, or a read-only file opened for writing.
  * @example const store = openStore('runs/twin.sqlite'); store.listRuns();
  */
-export function openStore(file: string): Store {
-  return new Store(file);
+export function openStore(file: string, opts: { access?: StoreAccess } = {}): Store {
+  return new Store(file, opts.access ?? 'write');
 }
 
 /** A stored actual (observed progress), as `engine/actuals.ts` validates and imports it. */
@@ -161,30 +232,78 @@ export class Store {
   readonly db: Database.Database;
   readonly file: string;
   private readonly statements = new Map<string, Database.Statement>();
-  constructor(file: string) {
+  /** True when opened read-only (a write throws SQLITE_READONLY, which the CLI reports as one line). */
+  readonly readonly: boolean;
+  constructor(file: string, access: StoreAccess = 'write') {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const name = shortPath(file);
+    const memory = file === ':memory:';
+    let readonly = access === 'readonly';
     try {
-      this.db = new Database(file);
+      if (!memory && existsSync(file) && statSync(file).isDirectory())
+        throw new StoreError(`the store ${name} is a directory; pass a file with --db PATH (e.g. ${name}/twin.sqlite)`);
+      if (!memory && !readonly && !canWrite(file)) {
+        if (access === 'write')
+          throw new StoreError(
+            `the store ${name} is read-only for this user and this command writes to it; make it writable (chmod u+w on the file and its folder) or pass another --db PATH`,
+          );
+        readonly = true;
+      }
+      if (readonly && !existsSync(file))
+        throw new StoreError(`there is no store at ${name} (and it cannot be created here); check --db PATH`);
+      if (!memory && !readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      this.db = readonly && !memory ? openReadOnly(file, name) : new Database(file);
     } catch (e) {
-      throw new Error(`cannot open the store ${file}: ${(e as Error).message}; pass another path with --db PATH`, {
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(`cannot open the store ${name}: ${(e as Error).message}; pass another path with --db PATH`, {
         cause: e,
       });
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(DDL);
-    // Seed rule column (added with common random numbers): runs stored before it used the hash rule, `hash-v1`.
-    if (!(this.db.pragma('table_info(runs)') as Array<{ name: string }>).some((c) => c.name === 'seed_rule'))
-      this.db.exec(`ALTER TABLE runs ADD COLUMN seed_rule TEXT NOT NULL DEFAULT 'hash-v1'`);
-    const v = this.q(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
-    if (!v) this.q(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(v.value) > SCHEMA_VERSION) {
-      throw new Error(
-        `the store ${file} was written by a newer version (schema ${v.value} > ${SCHEMA_VERSION}); update the twin or use another --db`,
-      );
+    this.readonly = readonly;
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      // The first open of a file by this process: its state is unknown (another process may have died while
+      // writing, or the file was copied or damaged). quick_check reads every page once (O(N): 2.1-2.5 s for 103 MB
+      // on this shared VM, about 20 ms/MB) and stops at the first problem; later opens in this process trust it.
+      const key = memory ? '' : path.resolve(file);
+      if (!memory && !checkedFiles.has(key)) {
+        const res = this.db.pragma('quick_check(1)', { simple: true });
+        if (res !== 'ok') throw Object.assign(new Error(String(res)), { code: 'SQLITE_CORRUPT' });
+        checkedFiles.add(key);
+      }
+      if (!readonly) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+      }
+      this.db.pragma('foreign_keys = ON');
+      if (!readonly) this.db.exec(DDL);
+      // Seed rule column (added with common random numbers): runs stored before it used the hash rule, `hash-v1`.
+      if (
+        !readonly &&
+        !(this.db.pragma('table_info(runs)') as Array<{ name: string }>).some((c) => c.name === 'seed_rule')
+      )
+        this.db.exec(`ALTER TABLE runs ADD COLUMN seed_rule TEXT NOT NULL DEFAULT 'hash-v1'`);
+      const v = this.q(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
+      if (!v && !readonly)
+        this.q(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
+      else if (!v) throw new StoreError(`${name} is not a twin store (no schema version); check --db PATH`);
+      else if (Number(v.value) > SCHEMA_VERSION) {
+        throw new StoreError(
+          `the store ${name} was written by a newer version (schema ${v.value} > ${SCHEMA_VERSION}); update the twin or use another --db`,
+        );
+      }
+    } catch (e) {
+      this.db.close();
+      if (e instanceof StoreError) throw e;
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || /malformed|not a database/i.test(String(e)))
+        throw new StoreError(
+          `the store ${name} is damaged (${(e as Error).message.replace(/\s+/g, ' ').trim()}); nothing was written to it. Move it aside (mv ${name} ${name}.damaged) and restore a backup, or start a new store with --db PATH`,
+          { cause: e },
+        );
+      throw new StoreError(`cannot use the store ${name}: ${(e as Error).message}; pass another path with --db PATH`, {
+        cause: e,
+      });
     }
   }
 
@@ -333,7 +452,7 @@ export class Store {
           scenarioFile: r.scenario_file,
           scenarioJson: r.scenario_json,
           error: r.error,
-          seedRule: r.seed_rule,
+          seedRule: r.seed_rule ?? 'hash-v1', // a read-only store from before the column
         }
       : undefined;
   }
@@ -451,9 +570,73 @@ export class Store {
     });
   }
 
+  /**
+   * Take the run's lock for this process (one executor per run: two `--resume` of one run would both compute it).
+   * A lock is stale, and taken over, when its owner is a dead process on this host or its heartbeat is older than
+   * RUN_LOCK_STALE_MS (an owner on another host, or a hung one).
+   * @throws StoreError naming the owner when another live process holds the lock.
+   */
+  acquireRunLock(runId: number): void {
+    const host = os.hostname();
+    this.db
+      .transaction(() => {
+        const held = this.q(`SELECT pid, host, acquired_at, heartbeat_ms FROM run_locks WHERE run_id = ?`).get(
+          runId,
+        ) as { pid: number; host: string; acquired_at: string; heartbeat_ms: number } | undefined;
+        if (held && !(held.host === host && held.pid === process.pid) && !lockIsStale(held, host))
+          throw new StoreError(
+            `run ${runId} is already being run by process ${held.pid} on ${held.host} (since ${held.acquired_at}); wait for it or stop it (kill ${held.pid}), then resume again`,
+          );
+        this.q(
+          `INSERT OR REPLACE INTO run_locks (run_id, pid, host, acquired_at, heartbeat_ms) VALUES (?,?,?,?,?)`,
+        ).run(runId, process.pid, host, new Date().toISOString(), Date.now());
+      })
+      .immediate();
+  }
+
+  /** Refresh this process's lock on a run (called every RUN_LOCK_HEARTBEAT_MS while it runs). */
+  heartbeatRunLock(runId: number): void {
+    this.q(`UPDATE run_locks SET heartbeat_ms = ? WHERE run_id = ? AND pid = ? AND host = ?`).run(
+      Date.now(),
+      runId,
+      process.pid,
+      os.hostname(),
+    );
+  }
+
+  /** Release this process's lock on a run (another process's lock is left alone). */
+  releaseRunLock(runId: number): void {
+    this.q(`DELETE FROM run_locks WHERE run_id = ? AND pid = ? AND host = ?`).run(runId, process.pid, os.hostname());
+  }
+
+  /** The process holding a run's lock, if any (stale or not). */
+  runLock(runId: number): { pid: number; host: string; heartbeatMs: number } | undefined {
+    const r = this.q(`SELECT pid, host, heartbeat_ms FROM run_locks WHERE run_id = ?`).get(runId) as
+      { pid: number; host: string; heartbeat_ms: number } | undefined;
+    return r && { pid: r.pid, host: r.host, heartbeatMs: r.heartbeat_ms };
+  }
+
   /** Rewrite the provenance file of actuals imported from `from` (an upload's temporary file) to `to`; returns rows changed. */
   relabelActualsFile(from: string, to: string): number {
     return this.q(`UPDATE actuals SET file = ? WHERE file = ?`).run(to, from).changes;
+  }
+}
+
+/** How often a running executor refreshes its run lock. */
+export const RUN_LOCK_HEARTBEAT_MS = 10_000;
+/** A lock whose heartbeat is older than this is taken over (the owner hung, or lives on a host we cannot check). */
+export const RUN_LOCK_STALE_MS = 60_000;
+
+/** Whether a lock's owner is gone: a dead pid on this host, or no heartbeat for RUN_LOCK_STALE_MS. */
+function lockIsStale(held: { pid: number; host: string; heartbeat_ms: number }, host: string): boolean {
+  if (Date.now() - held.heartbeat_ms > RUN_LOCK_STALE_MS) return true;
+  if (held.host !== host) return false;
+  try {
+    process.kill(held.pid, 0);
+    return false;
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -472,7 +655,7 @@ interface RunDbRow {
   finished_at: string | null;
   threads: number;
   error: string | null;
-  seed_rule: string;
+  seed_rule?: string;
 }
 
 /** A row of the `target_evals` table as SQLite returns it. */

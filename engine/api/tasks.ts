@@ -244,6 +244,8 @@ export class TaskQueue {
     let out: TaskOutcome;
     try {
       const pool = await this.pool();
+      // A cancel that arrived while the pool was starting is honoured by exec itself: the signal is already aborted,
+      // so the run is marked cancelled (finished jobs kept) without dispatching a job.
       out = await e.task.exec({
         pool,
         signal: e.controller.signal,

@@ -1,7 +1,7 @@
 /** `twin actuals import FILE` · `twin actuals list` · `twin actuals metrics`: observed progress. */
 import type { Command } from 'commander';
 import { importActuals, listActuals, metricUnits } from '../actuals.ts';
-import { withDbOption, withStore } from './common.ts';
+import { printable, withDbOption, withStore } from './common.ts';
 
 /** Registers `twin actuals` and its subcommands. A bad row fails the whole import (ActualsError, exit code 2). */
 export function registerActuals(program: Command): void {
@@ -18,11 +18,18 @@ export function registerActuals(program: Command): void {
   withDbOption(
     actuals.command('list').description('list stored actuals').option('--metric <id>', 'only this metric'),
   ).action(async (o) => {
-    const rows = await withStore(o.db, (store) => listActuals(store).filter((r) => !o.metric || r.metric === o.metric));
+    const rows = await withStore(
+      o.db,
+      (store) => listActuals(store).filter((r) => !o.metric || r.metric === o.metric),
+      'read',
+    );
     if (!rows.length) process.stdout.write('(no actuals; import with `twin actuals import FILE`)\n');
+    // Sources and notes come from imported files: escaped, so a field cannot drive the terminal.
     for (const r of rows)
       process.stdout.write(
-        `${r.date}  ${r.metric.padEnd(26)} ${r.scope.padEnd(12)} ${r.bound === '=' ? ' ' : r.bound}${r.value} ${r.unit}  — ${r.source}\n`,
+        printable(
+          `${r.date}  ${r.metric.padEnd(26)} ${r.scope.padEnd(12)} ${r.bound === '=' ? ' ' : r.bound}${r.value} ${r.unit}  — ${r.source}${r.note ? ` (${r.note})` : ''}`,
+        ) + '\n',
       );
   });
   actuals

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_DB } from '../paths.ts';
 import { SCENARIOS_DIR } from '../scenario.ts';
-import { openStore, type Store } from '../store.ts';
+import { openStore, type Store, type StoreAccess } from '../store.ts';
 
 /** An error caused by the user's input: printed as one line without a stack, exit code 2. */
 export class UsageError extends Error {}
@@ -45,16 +45,51 @@ export function withDbOption(cmd: Command): Command {
 }
 
 /**
- * Open the store at `db` (default runs/twin.sqlite), run `fn` with it and close it whatever happens.
- * @example const runs = await withStore(o.db, (store) => store.listRuns());
+ * Open the store at `db` (default runs/twin.sqlite), run `fn` with it and close it whatever happens. A command that
+ * only reads passes `access: 'read'`: a store this user cannot write is then opened read-only instead of refused.
+ * @example const runs = await withStore(o.db, (store) => store.listRuns(), 'read');
  */
-export async function withStore<T>(db: string | undefined, fn: (store: Store) => T | Promise<T>): Promise<T> {
-  const store = openStore(path.resolve(db ?? DEFAULT_DB));
+export async function withStore<T>(
+  db: string | undefined,
+  fn: (store: Store) => T | Promise<T>,
+  access: StoreAccess = 'write',
+): Promise<T> {
+  const store = openStore(path.resolve(db ?? DEFAULT_DB), { access });
   try {
     return await fn(store);
   } finally {
     store.close();
   }
+}
+
+/**
+ * Text that is not ours (actuals sources and notes, scenario names and descriptions, values quoted in error messages)
+ * made safe for a terminal: control characters (C0 including newline and tab, DEL, C1) and the bidirectional
+ * overrides that reorder what a terminal shows are written as escapes, so a field cannot move the cursor, recolour
+ * or retitle the terminal, or hide text.
+ * @example printable('a\x1b[31mred') // => 'a\\x1b[31mred'
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A date argument on the calendar (YYYY-MM-DD; 2019-02-29 and 2019-13-45 are refused).
+ * @throws UsageError naming the flag and the value.
+ * @example calendarDate('--until', '2019-06-30') // => '2019-06-30'
+ */
+export function calendarDate(flag: string, text: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !d || d.toISOString().slice(0, 10) !== text)
+    throw new UsageError(
+      `${flag} must be an ISO date YYYY-MM-DD, got "${printable(text)}"${m ? ' (no such day on the calendar)' : ''}`,
+    );
+  return text;
 }
 
 /** A stored run as `Store.run` returns it. */
@@ -76,7 +111,7 @@ export function resolveRun(store: Store, arg: string | number | undefined, needF
     const text = String(arg).trim();
     if (!/^[1-9]\d*$/.test(text))
       throw new UsageError(
-        `a run is a run id (a positive integer) or "latest", got "${arg}"; \`twin list\` shows the runs`,
+        `a run is a run id (a positive integer) or "latest", got "${printable(String(arg))}"; \`twin list\` shows the runs`,
       );
     run = store.run(Number(text));
   }

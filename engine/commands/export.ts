@@ -3,7 +3,7 @@
  * `twin export RUN --viewer DIR [--with RUN2,...]` (a static copy of the viewer with those runs).
  */
 import type { Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { toJson } from '../contract/index.ts';
 import { runBundle } from '../server.ts';
@@ -48,30 +48,38 @@ export function registerExport(program: Command): void {
         'with --viewer: more run ids to include, comma-separated (e.g. the baseline to compare against)',
       ),
   ).action(async (run: string, o) => {
-    if (o.viewer) return withStore(o.db, (store) => exportStaticViewer(store, run, o.with, o.viewer));
+    if (o.viewer) return withStore(o.db, (store) => exportStaticViewer(store, run, o.with, o.viewer), 'read');
     if (!(FORMATS as readonly string[]).includes(o.format))
       throw new UsageError(`--format must be ${FORMATS.join(', ')}; got "${o.format}"`);
-    await withStore(o.db, (store) => {
-      const id = resolveRun(store, run).id;
-      if (o.format !== 'json' && o.format !== 'csv') {
-        let files: string[];
-        try {
-          files = exportRun(store, id, o.format as ExportFormat, o.out, { metric: o.metric });
-        } catch (e) {
-          throw new UsageError((e as Error).message);
+    await withStore(
+      o.db,
+      (store) => {
+        const id = resolveRun(store, run).id;
+        if (o.format !== 'json' && o.format !== 'csv') {
+          let files: string[];
+          try {
+            files = exportRun(store, id, o.format as ExportFormat, o.out, { metric: o.metric });
+          } catch (e) {
+            throw new UsageError((e as Error).message);
+          }
+          process.stdout.write(
+            `wrote ${files.length} file(s): ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}\n`,
+          );
+          return;
         }
-        process.stdout.write(
-          `wrote ${files.length} file(s): ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''}\n`,
-        );
-        return;
-      }
-      const b = runBundle(store, id)!;
-      const text = o.format === 'json' ? toJson(b) : seriesCsv(id, b.series);
-      if (o.out) {
-        mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, text);
-        process.stdout.write(`wrote ${o.out}\n`);
-      } else process.stdout.write(text);
-    });
+        const b = runBundle(store, id)!;
+        const text = o.format === 'json' ? toJson(b) : seriesCsv(id, b.series);
+        if (o.out) {
+          if (existsSync(o.out) && statSync(o.out).isDirectory())
+            throw new UsageError(
+              `--out ${o.out} is a folder; name a file (e.g. ${path.join(o.out, `run-${id}.${o.format}`)})`,
+            );
+          mkdirSync(path.dirname(path.resolve(o.out)), { recursive: true });
+          writeFileSync(o.out, text);
+          process.stdout.write(`wrote ${o.out}\n`);
+        } else process.stdout.write(text);
+      },
+      'read',
+    );
   });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { reforecast } from '../actuals.ts';
 import { toJson } from '../contract/index.ts';
 import { loadTargets } from '../targets.ts';
-import { fmtPct, resolveRun, UsageError, withDbOption, withStore } from './common.ts';
+import { calendarDate, fmtPct, resolveRun, withDbOption, withStore } from './common.ts';
 
 /** Registers `twin reforecast`. A low effective sample size is a warning on stderr, not an error. */
 export function registerReforecast(program: Command): void {
@@ -15,20 +15,23 @@ export function registerReforecast(program: Command): void {
       .option('--until <date>', 'use actuals observed up to this ISO date', '2021-12-31')
       .option('--json', 'print the re-forecast as JSON'),
   ).action(async (run: string | undefined, o) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until))
-      throw new UsageError(`--until must be an ISO date YYYY-MM-DD, got "${o.until}"`);
-    await withStore(o.db, (store) => {
-      const id = resolveRun(store, run, 're-forecast').id;
-      const rf = reforecast(store, id, loadTargets(), o.until);
-      if (o.json) return void process.stdout.write(toJson(rf) + '\n');
-      process.stdout.write(
-        `re-forecast of run ${id} on ${rf.used} actuals up to ${rf.until} (${rf.unmatched} without a matching series); effective replications ${rf.ess.toFixed(1)} of ${rf.replications}\n`,
-      );
-      if (rf.warning) process.stderr.write(`warning: ${rf.warning}\n`);
-      for (const e of rf.evaluations)
+    calendarDate('--until', o.until);
+    await withStore(
+      o.db,
+      (store) => {
+        const id = resolveRun(store, run, 're-forecast').id;
+        const rf = reforecast(store, id, loadTargets(), o.until);
+        if (o.json) return void process.stdout.write(toJson(rf) + '\n');
         process.stdout.write(
-          `  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`,
+          `re-forecast of run ${id} on ${rf.used} actuals up to ${rf.until} (${rf.unmatched} without a matching series); effective replications ${rf.ess.toFixed(1)} of ${rf.replications}\n`,
         );
-    });
+        if (rf.warning) process.stderr.write(`warning: ${rf.warning}\n`);
+        for (const e of rf.evaluations)
+          process.stdout.write(
+            `  ${e.targetId.padEnd(22)} P(met) ${fmtPct(e.pMetPrior)} → ${fmtPct(e.pMet)}  ${e.status}\n`,
+          );
+      },
+      'read',
+    );
   });
 }

@@ -47,13 +47,17 @@ export function registerReport(program: Command): void {
   ).action(async (run: string, o) => {
     const lang = parseLang(o.lang);
     if (!/\.(pdf|html?)$/i.test(o.out)) throw new UsageError(`--out must end in .pdf or .html, got "${o.out}"`);
-    await withStore(o.db, async (store) => {
-      const { id, note } = reportRun(store, run);
-      if (o.compare !== undefined) resolveRun(store, o.compare);
-      if (note) process.stderr.write(`twin: ${note}\n`);
-      const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium, lang });
-      if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
-      process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
-    });
+    await withStore(
+      o.db,
+      async (store) => {
+        const { id, note } = reportRun(store, run);
+        if (o.compare !== undefined) resolveRun(store, o.compare);
+        if (note) process.stderr.write(`twin: ${note}\n`);
+        const r = await writeReport(store, id, { out: o.out, compare: o.compare, chromium: o.chromium, lang });
+        if (r.warning) process.stderr.write(`twin: ${r.warning}\n`);
+        process.stdout.write(`wrote ${path.relative(process.cwd(), r.file) || r.file} (${r.format})\n`);
+      },
+      'read',
+    );
   });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { serve } from '../server.ts';
 import type { Store } from '../store.ts';
-import { int, withDbOption, withStore } from './common.ts';
+import { int, UsageError, withDbOption, withStore } from './common.ts';
 
 /**
  * Serve the viewer and the API on `host:port` until SIGINT/SIGTERM, then close the server (the caller closes the
@@ -25,7 +25,17 @@ export async function serveUntilSignal(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const s = await serve({ store, host, port, allowedHosts });
+    const s = await serve({ store, host, port, allowedHosts }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE')
+        throw new UsageError(
+          `port ${port} on ${host} is already in use (another twin serve?); choose another with --port N`,
+        );
+      if (e.code === 'EACCES')
+        throw new UsageError(`port ${port} on ${host} needs privileges this user lacks; choose a port above 1023`);
+      if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+        throw new UsageError(`--host ${host} is not an address of this machine; use 127.0.0.1 (the default)`);
+      throw e;
+    });
     process.stdout.write(`Zibo twin viewer: ${s.url}\n`);
     await signalled;
     await s.close();

@@ -41,8 +41,12 @@ export function registerTargets(program: Command): void {
       .description('every plan target with source, deadline, P(met), projected dates and status')
       .argument('[run]', 'run id or "latest" (default: the latest finished run)'),
   ).action(async (run: string | undefined, o) => {
-    await withStore(o.db, (store) => {
-      process.stdout.write(`${targetsTable(store, resolveRun(store, run).id)}\n`);
-    });
+    await withStore(
+      o.db,
+      (store) => {
+        process.stdout.write(`${targetsTable(store, resolveRun(store, run).id)}\n`);
+      },
+      'read',
+    );
   });
 }

@@ -9,7 +9,7 @@
 import type { TargetDef } from '../contract/index.ts';
 import type { JobPool } from '../pool.ts';
 import { scenarioModels, type LoadedScenario } from '../scenario.ts';
-import type { Store } from '../store.ts';
+import { RUN_LOCK_HEARTBEAT_MS, type Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
 import { RunAggregator } from './aggregate.ts';
 import { dispatchJobs, MAX_ATTEMPTS, poolExecutor, type JobExecutor } from './dispatch.ts';
@@ -60,12 +60,14 @@ export async function startRun(
   opts: RunOptions & { replications?: number; seed?: number } = {},
 ): Promise<RunOutcome> {
   const runId = createRunRecord(l, store, runner.threads, opts);
-  return executeRun(runId, store, toExecutor(runner), opts);
+  store.acquireRunLock(runId);
+  return executeLocked(runId, store, toExecutor(runner), opts);
 }
 
 /**
  * Continue a run that was killed, cancelled or failed: finished jobs are kept, the rest run, nothing is duplicated.
- * @throws Error when the run does not exist or already finished.
+ * One executor per run: the run's lock in the store is taken first (a dead owner's lock is taken over).
+ * @throws Error when the run does not exist or already finished; StoreError when another live process runs it.
  */
 export async function resumeRun(
   runId: number,
@@ -73,12 +75,34 @@ export async function resumeRun(
   runner: Runner,
   opts: RunOptions = {},
 ): Promise<RunOutcome> {
-  const run = store.run(runId);
-  if (!run) throw new Error(`no run ${runId} in ${store.file}; list runs with \`twin list\``);
-  if (run.status === 'done') throw new Error(`run ${runId} already finished; nothing to resume`);
+  if (!store.run(runId)) throw new Error(`no run ${runId} in ${store.file}; list runs with \`twin list\``);
+  store.acquireRunLock(runId);
+  // Read the status under the lock: a concurrent resume may have finished the run since the caller looked.
+  const run = store.run(runId)!;
+  if (run.status === 'done') {
+    store.releaseRunLock(runId);
+    throw new Error(`run ${runId} already finished; nothing to resume`);
+  }
   store.setRunStatus(runId, 'running');
   store.setRunThreads(runId, runner.threads);
-  return executeRun(runId, store, toExecutor(runner), opts);
+  return executeLocked(runId, store, toExecutor(runner), opts);
+}
+
+/** Execute a run whose lock this process holds: refresh the lock while it runs, release it whatever happens. */
+async function executeLocked(
+  runId: number,
+  store: Store,
+  executor: JobExecutor,
+  opts: RunOptions,
+): Promise<RunOutcome> {
+  const heartbeat = setInterval(() => store.heartbeatRunLock(runId), RUN_LOCK_HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    return await executeRun(runId, store, executor, opts);
+  } finally {
+    clearInterval(heartbeat);
+    store.releaseRunLock(runId);
+  }
 }
 
 async function executeRun(runId: number, store: Store, executor: JobExecutor, opts: RunOptions): Promise<RunOutcome> {
@@ -103,6 +127,12 @@ async function executeRun(runId: number, store: Store, executor: JobExecutor, op
     store.setRunStatus(runId, 'failed', error);
     return { runId, status: 'failed', error };
   };
+  const cancelled = (): RunOutcome => {
+    store.setRunStatus(runId, 'cancelled', 'cancelled by the user; finished jobs are kept, continue with --resume');
+    return { runId, status: 'cancelled' };
+  };
+  // Cancelled before anything was dispatched (e.g. while the pool was starting): no job runs.
+  if (opts.signal?.aborted) return cancelled();
   // A run stored by a build that had a model this one lacks cannot run any of that model's jobs: say so before
   // spending time on the others.
   const known = new Set(scenarioModels().map((m) => m.id));
@@ -152,10 +182,7 @@ async function executeRun(runId: number, store: Store, executor: JobExecutor, op
   );
 
   if (failure) return fail(failure);
-  if (opts.signal?.aborted || done < total) {
-    store.setRunStatus(runId, 'cancelled', 'cancelled by the user; finished jobs are kept, continue with --resume');
-    return { runId, status: 'cancelled' };
-  }
+  if (opts.signal?.aborted || done < total) return cancelled();
   log('aggregating replications and evaluating targets');
   const { rows, evals } = await aggregator.finish(stored.modelIds);
   store.writeResults(runId, rows, evals);
