@@ -9,6 +9,7 @@ export const en = {
   lean: 'Low graphics',
   present: 'Present',
   exportPng: 'Export PNG',
+  exportPng2x: '2×',
   play: 'Play',
   pause: 'Pause',
   speed: 'Speed',

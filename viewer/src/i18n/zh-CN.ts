@@ -11,6 +11,7 @@ export const zhCN: Strings = {
   lean: '低画质',
   present: '汇报模式',
   exportPng: '导出 PNG',
+  exportPng2x: '2 倍',
   play: '播放',
   pause: '暂停',
   speed: '速度',
