@@ -92,3 +92,108 @@ describe('exports show the map', () => {
     await context.close();
   }, 240_000);
 });
+
+/**
+ * Latin words allowed on the zh-CN page: units (SI and the plan's), codes and proper names. Everything else (an
+ * English label, a raw parameter id, uPlot's "Time", an English date) fails the scan.
+ */
+const LATIN_ALLOWED = new Set([
+  // units
+  'kWh',
+  'MWh',
+  'GWh',
+  'km',
+  'h',
+  'min',
+  'kg',
+  'ha',
+  'mm',
+  't',
+  'd',
+  // codes and abbreviations used as such in Chinese documents
+  'PNG',
+  'P10',
+  'P50',
+  'P90',
+  'A',
+  'B',
+  'vs',
+  'AB',
+  'CPU',
+  'EN',
+  'Esc',
+  'm',
+  'SE',
+  // proper names (map credits)
+  'Cesium',
+  'Natural',
+  'Earth',
+  'II',
+]);
+
+/** The visible text of the page (text nodes whose element is rendered) plus the options of the visible selects. */
+async function visibleText(page: Page, skip: string): Promise<string> {
+  return page.evaluate((skipSel) => {
+    const parts: string[] = [];
+    const skipEls = [...document.querySelectorAll(skipSel)];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || ['SCRIPT', 'STYLE'].includes(el.tagName)) continue;
+      if (skipEls.some((s) => s.contains(el))) continue;
+      if (el.tagName === 'OPTION') {
+        const sel = el.closest('select');
+        if (sel && sel.checkVisibility()) parts.push(n.textContent ?? '');
+        continue;
+      }
+      if (!el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      if (el.closest('.visually-hidden')) continue;
+      parts.push(n.textContent ?? '');
+    }
+    return parts.join('\n');
+  }, skip);
+}
+
+/** Latin words of `text` not in the allow-list, with a little context each. */
+function latinWords(text: string): string[] {
+  const bad = new Map<string, string>();
+  for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9_.]*/g)) {
+    const w = m[0].replace(/\.$/, '');
+    if (LATIN_ALLOWED.has(w) || bad.has(w)) continue;
+    const i = m.index ?? 0;
+    bad.set(w, `${w}  «${text.slice(Math.max(0, i - 15), i + w.length + 15).replace(/\s+/g, ' ')}»`);
+  }
+  return [...bad.values()];
+}
+
+describe('zh-CN page speaks Chinese', () => {
+  it('the rendered zh-CN page (single run, compare, a chart, presentation) has no Latin word outside the allow-list', async () => {
+    const { page, problems, context } = await guardedPage(browser!);
+    await page.goto(`${site!.url}?run=1`);
+    await waitReady(page);
+    // Scenario names are the planners' own text (here the fixture's English names): not part of the scan.
+    const userText = '#run-select, #compare-select, #run-label, #banner';
+    const found: string[] = [];
+    const scan = async (where: string) => {
+      for (const w of latinWords(await visibleText(page, userText)))
+        if (!found.some((f) => f.split(': ')[1]?.split(' ')[0] === w.split(' ')[0])) found.push(`${where}: ${w}`);
+    };
+    await scan('start');
+    await page.click('.target[data-target-id="greenhouse-yield"]');
+    await page.waitForSelector('#chart-body canvas');
+    await scan('chart');
+    await page.selectOption('#compare-select', '2');
+    await page.waitForFunction(() => document.body.textContent!.includes('B:'));
+    await scan('compare');
+    await page.selectOption('#compare-select', '');
+    await page.click('#present-btn');
+    await waitPresentStep(page, 0);
+    await page.keyboard.press('ArrowRight');
+    await waitPresentStep(page, 1);
+    await scan('presentation');
+    await page.keyboard.press('Escape');
+    expect([...new Set(found)], [...new Set(found)].join('\n')).toEqual([]);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  }, 240_000);
+});

@@ -72,7 +72,10 @@ export async function bootApp(opts: BootOptions = {}): Promise<AppState> {
   });
   const app = createAppState({ settings, lean, params, viewer, geo, layers: new MapLayers(viewer, geo) });
   viewer.clock.onTick.addEventListener(() => onClockMonth(app));
-  onLangChange(() => applyTexts(app));
+  onLangChange(() => {
+    applyTexts(app);
+    app.viewer.timeline?.zoomTo(app.viewer.clock.startTime, app.viewer.clock.stopTime); // redraw the tic labels
+  });
   wireControls(app);
   listenForPicks(app);
   applyTexts(app);

@@ -8,7 +8,7 @@ import { renderProgressSummary, targetProgressHtml } from '../progress/index.ts'
 import type { TargetDef } from '../data.ts';
 import { flyToConcern } from './camera.ts';
 import { openChart } from './chart.ts';
-import { fmt, isShare, targetTitle } from './format.ts';
+import { comparatorText, fmt, fmtDiff, fmtUnit, targetTitle } from './format.ts';
 import { setMonth } from './timeline.ts';
 import { $, type AppState, type RunView } from './state.ts';
 
@@ -28,15 +28,15 @@ export function renderTargets(app: AppState): void {
         evb = evalOf(app.b, td.id);
       const st = ev?.status ?? 'no-data';
       const u = td.unit;
-      const thr = `${td.comparator} ${fmt(td.threshold, u)}${isShare(u) ? '' : ` ${u}`}`;
+      const thr = `${comparatorText(td.comparator)} ${fmtUnit(td.threshold, u)}`;
       const bNums = evb
-        ? `<span>B: ${fmt(evb.pMet, 'share')} <span class="${(ev?.pMet ?? 0) >= evb.pMet ? 'diff-up' : 'diff-down'}">(${(ev?.pMet ?? 0) >= evb.pMet ? '+' : ''}${Math.round(((ev?.pMet ?? 0) - evb.pMet) * 100)} ${t().percentPoints})</span></span>`
+        ? `<span>B: ${fmt(evb.pMet, 'share')} <span class="${(ev?.pMet ?? 0) >= evb.pMet ? 'diff-up' : 'diff-down'}">(A−B ${fmtDiff((ev?.pMet ?? 0) - evb.pMet, 'share')})</span></span>`
         : '';
       return `<div class="target" data-target-id="${td.id}" style="--status:${STATUS_COLOUR[st]}">
       <div class="title">${targetTitle(td)}</div>
       <div class="meta"><span class="badge ${td.source}" title="${td.sourceText.replace(/"/g, '&quot;')}">${td.source === 'plan' ? t().sourcePlan : t().sourceAssumption}</span>
         <span>${t().deadline} ${td.deadline}</span><span>${thr}</span></div>
-      <div class="nums"><span title="${t().projection}">${fmt(ev?.valueP50, u)} [${fmt(ev?.valueP10, u)}–${fmt(ev?.valueP90, u)}]</span>
+      <div class="nums"><span title="${t().projection}">${fmtUnit(ev?.valueP50, u)} [${fmtUnit(ev?.valueP10, u)}–${fmtUnit(ev?.valueP90, u)}]</span>
         <span>${t().pMet} <b>${fmt(ev?.pMet, 'share')}</b></span><span class="status">${statusText[st]}</span>${bNums}</div>
       ${targetProgressHtml(a.bundle, a.ix, td)}
     </div>`;

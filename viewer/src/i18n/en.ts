@@ -10,6 +10,7 @@ export const en = {
   present: 'Present',
   exportPng: 'Export PNG',
   exportPng2x: '2×',
+  timeAxis: 'Month',
   play: 'Play',
   pause: 'Pause',
   speed: 'Speed',
