@@ -11,6 +11,7 @@ export const en = {
   exportPng: 'Export PNG',
   exportPng2x: '2×',
   timeAxis: 'Month',
+  districtGridTitle: 'District A/B services online: P(met) by district and threshold',
   play: 'Play',
   pause: 'Pause',
   speed: 'Speed',

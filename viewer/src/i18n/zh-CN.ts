@@ -13,6 +13,7 @@ export const zhCN: Strings = {
   exportPng: '导出 PNG',
   exportPng2x: '2 倍',
   timeAxis: '月份',
+  districtGridTitle: '各区县AB级事项比率目标：达成概率（区县 × 阈值）',
   play: '播放',
   pause: '暂停',
   speed: '速度',

@@ -42,6 +42,7 @@ export interface ProgressHost {
 }
 
 const STATUS_CSS: Record<ProgressStatus | 'none', string> = {
+  met: 'var(--good, #3ccf91)',
   behind: 'var(--bad, #ef5a5a)',
   'on-track': 'var(--good, #3ccf91)',
   ahead: 'var(--accent, #4fd1ff)',
