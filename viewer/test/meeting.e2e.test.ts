@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { exportViewer } from '../../engine/exports/viewer-static.ts';
 import { fixtureBundle } from './fixtures/make-fixture.ts';
 import { guardedPage, launchBrowser, serveDir } from './browser.ts';
-import { buildViewerIfStale, checkPng, pngAreaStats, waitPresentStep, waitReady } from './checks.ts';
+import { buildViewerIfStale, checkPng, pngAreaStats, repoRoot, waitPresentStep, waitReady } from './checks.ts';
 
 let tmp = '';
 let site: { url: string; close: () => Promise<void> } | null = null;
@@ -46,7 +46,7 @@ afterAll(async () => {
 
 /** Clicks `selector` or presses `key`, saves the download and returns the file path. */
 async function download(page: Page, action: () => Promise<void>): Promise<string> {
-  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), action()]);
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), action()]);
   const file = path.join(tmp, d.suggestedFilename());
   await d.saveAs(file);
   checkPng(file);
@@ -196,4 +196,141 @@ describe('zh-CN page speaks Chinese', () => {
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   }, 240_000);
+});
+
+describe('targets panel', () => {
+  it('counts by status at the top, sorted by risk, district A/B targets as one grid, opaque panels when presenting', async () => {
+    const { page, problems, context } = await guardedPage(browser!);
+    await page.goto(`${site!.url}?run=1`);
+    await waitReady(page);
+    const bundle = fixtureBundle(1, 'x', 0).bundle;
+    const status = new Map(bundle.evaluations.map((e) => [e.targetId, e.status]));
+    const expected: Record<string, number> = {};
+    for (const td of bundle.targets) {
+      const s = status.get(td.id) ?? 'no-data';
+      expected[s] = (expected[s] ?? 0) + 1;
+    }
+    // Counts at the top match the run's evaluations.
+    const counts = await page.$$eval('#targets-counts .count', (els) =>
+      Object.fromEntries(els.map((e) => [e.getAttribute('data-status'), Number(e.querySelector('b')!.textContent)])),
+    );
+    for (const k of ['met', 'at-risk', 'missed']) expect(counts[k], k).toBe(expected[k] ?? 0);
+    const countsBox = await page.locator('#targets-counts').boundingBox();
+    const listBox = await page.locator('#targets-list').boundingBox();
+    expect(countsBox!.y).toBeLessThan(listBox!.y);
+
+    // Cards (and the grid as one block) go from the riskiest to the safest.
+    const risk: Record<string, number> = { missed: 0, 'at-risk': 1, 'no-data': 2, met: 3 };
+    const order = await page.$$eval('#targets-list > .target, #targets-list > .target-grid', (els) =>
+      els.map((e) =>
+        e.classList.contains('target-grid')
+          ? [...e.querySelectorAll('.target')].map((c) => c.getAttribute('data-status') ?? '')
+          : [e.getAttribute('data-status') ?? ''],
+      ),
+    );
+    const ranks = order.map((sts) => Math.min(...sts.map((s) => risk[s])));
+    expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+
+    // The per-district A/B targets: one grid, a row per district, a cell per target (no separate cards).
+    const gridTargets = bundle.targets.filter(
+      (td) => td.metric === 'services.onlineShare' && /^\d{6}$/.test(td.entity),
+    );
+    expect(gridTargets.length).toBeGreaterThan(0);
+    const cells = await page.$$eval('.target-grid td.target', (els) =>
+      els.map((e) => e.getAttribute('data-target-id')),
+    );
+    expect([...cells].sort()).toEqual(gridTargets.map((td) => td.id).sort());
+    const districts = new Set(gridTargets.map((td) => td.entity));
+    expect(await page.locator('.target-grid tbody tr').count()).toBe(districts.size);
+    // Every target is still in the panel exactly once.
+    const all = await page.$$eval('#targets-list .target', (els) => els.map((e) => e.getAttribute('data-target-id')));
+    expect([...all].sort()).toEqual(bundle.targets.map((td) => td.id).sort());
+
+    // Presentation: the panels over the globe are opaque.
+    await page.click('#present-btn');
+    await waitPresentStep(page, 0);
+    for (const sel of ['#targets-panel', '#side-panel', '#timebar']) {
+      const bg = await page.$eval(sel, (e) => getComputedStyle(e).backgroundColor);
+      expect(bg, `${sel} background`).toMatch(/^rgb\(/);
+    }
+    await page.keyboard.press('Escape');
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
+
+describe('presentation layout', () => {
+  it('at 1280×720, 1600×900 and 1920×1080 no panel overlaps another and the map keeps ≥ 50 % of its column', async () => {
+    const area = (r: { x: number; y: number; width: number; height: number }) => r.width * r.height;
+    const overlap = (
+      a: { x: number; y: number; width: number; height: number },
+      b: { x: number; y: number; width: number; height: number },
+    ) =>
+      Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x)) *
+      Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+    for (const [width, height] of [
+      [1280, 720],
+      [1600, 900],
+      [1920, 1080],
+    ]) {
+      const { page, problems, context } = await guardedPage(browser!, { width, height });
+      await page.goto(`${site!.url}?run=1`);
+      await waitReady(page);
+      await page.click('#present-btn');
+      await waitPresentStep(page, 0);
+      await page.keyboard.press('ArrowRight'); // the rollout step: map colours and its target's chart
+      await waitPresentStep(page, 1);
+      await page.waitForSelector('#chart-body canvas');
+      await page.waitForTimeout(2000);
+      const boxes = await page.evaluate(() =>
+        Object.fromEntries(
+          ['#targets-panel', '#side-panel', '#chart-panel', '#present-bar', '#timebar', '#drill', '#globe'].map((s) => {
+            const e = document.querySelector(s) as HTMLElement;
+            const r = e.getBoundingClientRect();
+            const shown = e.checkVisibility() && r.width > 0 && r.height > 0;
+            return [s, shown ? { x: r.x, y: r.y, width: r.width, height: r.height } : null];
+          }),
+        ),
+      );
+      const where = `${width}×${height}`;
+      expect(boxes['#chart-panel'], `${where}: chart shown`).not.toBeNull();
+      const panels = Object.entries(boxes).filter(([s, b]) => s !== '#globe' && b) as Array<
+        [string, { x: number; y: number; width: number; height: number }]
+      >;
+      for (let i = 0; i < panels.length; i++)
+        for (let j = i + 1; j < panels.length; j++)
+          expect(
+            overlap(panels[i][1], panels[j][1]),
+            `${where}: ${panels[i][0]} overlaps ${panels[j][0]}`,
+          ).toBeLessThan(4);
+      // The map's column: between the targets and side panels, from the step bar to the time bar.
+      const tp = boxes['#targets-panel']!,
+        sp = boxes['#side-panel']!,
+        pb = boxes['#present-bar']!,
+        tb = boxes['#timebar']!;
+      const column = {
+        x: tp.x + tp.width,
+        y: pb.y + pb.height,
+        width: sp.x - (tp.x + tp.width),
+        height: tb.y - (pb.y + pb.height),
+      };
+      const g = boxes['#globe']!;
+      const covered = panels.reduce((s, [, b]) => s + overlap(g, b), 0);
+      const visible = overlap(g, column) - covered;
+      expect(visible / area(column), `${where}: map's visible share of its column`).toBeGreaterThanOrEqual(0.5);
+      // Everything fits the screen: no panel runs past the viewport.
+      for (const [s, b] of panels) {
+        expect(b.x + b.width, `${where}: ${s} right edge`).toBeLessThanOrEqual(width + 1);
+        expect(b.y + b.height, `${where}: ${s} bottom edge`).toBeLessThanOrEqual(height + 1);
+      }
+      await page.screenshot({
+        path:
+          process.env.UPDATE_SCREENSHOT === '1'
+            ? path.join(repoRoot, `viewer/presentation-${width}x${height}.png`)
+            : path.join(tmp, `presentation-${width}x${height}.png`),
+      });
+      expect(problems, problems.join('\n')).toEqual([]);
+      await context.close();
+    }
+  }, 420_000);
 });

@@ -13,8 +13,9 @@ import { periodText, runLabel } from './format.ts';
 import { presentationTitle } from './presentation.ts';
 import { toast, type AppState } from './state.ts';
 
-/** Frames to wait at most for the globe's tiles at a new resolution before capturing anyway. */
-const MAX_TILE_FRAMES = 90;
+/** Frames, and milliseconds, to wait at most for the globe's tiles at a new resolution before capturing anyway. */
+const MAX_TILE_FRAMES = 60;
+const MAX_TILE_WAIT_MS = 4000;
 
 /** Resolves on the next completed frame of the scene, with a copy of the globe canvas taken inside that frame. */
 function nextFrameCopy(viewer: Viewer): Promise<HTMLCanvasElement> {
@@ -52,7 +53,8 @@ export async function captureGlobe(viewer: Viewer, scale: number): Promise<HTMLC
   viewer.resolutionScale = scale;
   try {
     // At a new resolution the globe refines its tiles over a few frames: wait for them (bounded).
-    for (let i = 0; i < MAX_TILE_FRAMES; i++) {
+    const t0 = performance.now();
+    for (let i = 0; i < MAX_TILE_FRAMES && performance.now() - t0 < MAX_TILE_WAIT_MS; i++) {
       await nextFrame(viewer);
       if (viewer.scene.globe.tilesLoaded && i >= 1) break;
     }
