@@ -19,6 +19,12 @@ export interface ChartSpec {
   cursor?: string;
   bandLabel: string;
   medianLabel: string;
+  /** Legend label of the x values (uPlot's default is the English "Time"). */
+  xLabel?: string;
+  /** Tick text of an x value in seconds (uPlot's default uses English month names). */
+  xTick?: (sec: number) => string;
+  /** Tick and legend text of a y value (e.g. shares as %). */
+  yTick?: (v: number) => string;
   /** Add-ons (e.g. actual points, viewer/src/progress/chart.ts): may re-align `data`, add series, bands and draw hooks before the y range is set. */
   extend?: (b: ChartBuild) => void;
 }
@@ -50,7 +56,9 @@ export function renderChart(el: HTMLElement, spec: ChartSpec, size?: { width: nu
   const periods = [...new Set(spec.runs.flatMap((r) => r.series?.periods ?? []))].sort();
   const xs = periods.map(periodSec);
   const data: Array<Array<number | null>> = [xs];
-  const series: uPlot.Series[] = [{}];
+  const series: uPlot.Series[] = [
+    spec.xTick ? { label: spec.xLabel, value: (_u, v) => (v === null ? '—' : spec.xTick!(v)) } : { label: spec.xLabel },
+  ];
   const bands: uPlot.Band[] = [];
   for (const r of spec.runs) {
     const idx = new Map((r.series?.periods ?? []).map((p, i) => [p, i]));
@@ -103,7 +111,12 @@ export function renderChart(el: HTMLElement, spec: ChartSpec, size?: { width: nu
       },
       y: { range: () => [yMin - pad, yMax + pad] },
     },
-    axes: [{ ...axisStyle }, { ...axisStyle, size: 60 }],
+    axes: [
+      spec.xTick ? { ...axisStyle, values: (_u, splits) => splits.map((v) => spec.xTick!(v)) } : { ...axisStyle },
+      spec.yTick
+        ? { ...axisStyle, size: 60, values: (_u, splits) => splits.map((v) => spec.yTick!(v)) }
+        : { ...axisStyle, size: 60 },
+    ],
     legend: { show: true },
     hooks: {
       draw: [

@@ -19,6 +19,7 @@ import {
   ClockRange,
   ClockStep,
 } from 'cesium';
+import { monthText } from './numbers.ts';
 import type { SiteSettings } from './settings.ts';
 
 export const PLAN_START = JulianDate.fromIso8601('2017-01-01T00:00:00Z');
@@ -83,6 +84,9 @@ export function createGlobe(container: HTMLElement, settings: SiteSettings, lean
   clock.clockRange = ClockRange.CLAMPED;
   clock.clockStep = ClockStep.SYSTEM_CLOCK_MULTIPLIER;
   clock.multiplier = 30 * 86400; // one month per second
+  // Cesium's tic labels are English dates with a time ("Dec 30 2017 00:00:00 UTC"): months in the viewer's language.
+  (viewer.timeline as unknown as { makeLabel: (d: JulianDate) => string }).makeLabel = (d) =>
+    monthText(JulianDate.toDate(d).getTime() / 1000);
   viewer.timeline.zoomTo(PLAN_START, PLAN_STOP);
 
   flyHome(viewer, 0);

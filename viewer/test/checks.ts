@@ -169,3 +169,46 @@ export async function jumpToYear(page: Page, year: number): Promise<void> {
   );
   await page.waitForTimeout(1500); // let the per-instance colours reach the next frames
 }
+
+/**
+ * Pixels of a downloaded PNG (decoded by the page's browser), below a header of `headPx` rows: image size, distinct
+ * colours on a 160×90 grid of that area and the standard deviation of its luminance (0–255). A black or single-colour
+ * map gives a handful of colours and a deviation near 0. @example await pngAreaStats(page, '/tmp/view.png', 56)
+ */
+export async function pngAreaStats(
+  page: Page,
+  file: string,
+  headPx: number,
+): Promise<{ width: number; height: number; distinctColours: number; lumaStd: number }> {
+  const b64 = readFileSync(file).toString('base64');
+  return page.evaluate(
+    async ([data, head]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${data}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = 160;
+      c.height = 90;
+      const ctx = c.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(img, 0, head, img.width, img.height - head, 0, 0, 160, 90);
+      const d = ctx.getImageData(0, 0, 160, 90).data;
+      const seen = new Set<number>();
+      let sum = 0,
+        sum2 = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+        const y = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+        sum += y;
+        sum2 += y * y;
+      }
+      const n = d.length / 4;
+      return {
+        width: img.width,
+        height: img.height,
+        distinctColours: seen.size,
+        lumaStd: Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2)),
+      };
+    },
+    [b64, headPx] as const,
+  );
+}

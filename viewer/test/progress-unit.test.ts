@@ -92,8 +92,13 @@ describe('target progress', () => {
     expect(p.actual).toMatchObject({ date: '2018-05-31', value: 0.35, bound: '=' });
     expect(p.band).toMatchObject({ period: '2018-05', p10: 0.5 });
     expect(p.status).toBe('behind');
-    // Up to an earlier date: the February actual (0.9 against 0.2–0.4) is ahead.
-    expect(targetProgress(bundle, ix, td('>='), '2018-04-30')!.status).toBe('ahead');
+    // Up to an earlier date: the February actual (0.9 against 0.2–0.4) is above the band AND already meets the
+    // threshold 0.9: "met" (issue 18), not merely "ahead".
+    expect(targetProgress(bundle, ix, td('>='), '2018-04-30')!.status).toBe('met');
+    // Above the band but short of the threshold: ahead.
+    expect(targetProgress({ actuals: [act('2018-02-28', 0.8)] }, ix, td('>='))!.status).toBe('ahead');
+    // A stated bound that meets the threshold ("at least 95 %" for ≥ 90 %) is met, not unclear.
+    expect(targetProgress({ actuals: [act('2018-05-31', 0.95, '>=')] }, ix, td('>='))!.status).toBe('met');
     expect(targetProgress({ actuals: [] }, ix, td('>='))).toBeNull();
     // An actual before the series starts has no band.
     expect(targetProgress({ actuals: [act('2017-06-30', 0.1)] }, ix, td('>='))).toBeNull();

@@ -72,7 +72,10 @@ export async function bootApp(opts: BootOptions = {}): Promise<AppState> {
   });
   const app = createAppState({ settings, lean, params, viewer, geo, layers: new MapLayers(viewer, geo) });
   viewer.clock.onTick.addEventListener(() => onClockMonth(app));
-  onLangChange(() => applyTexts(app));
+  onLangChange(() => {
+    applyTexts(app);
+    app.viewer.timeline?.zoomTo(app.viewer.clock.startTime, app.viewer.clock.stopTime); // redraw the tic labels
+  });
   wireControls(app);
   listenForPicks(app);
   applyTexts(app);
@@ -138,7 +141,8 @@ function wireControls(app: AppState): void {
   $('present-btn').addEventListener('click', () => enterPresentation(app));
   $('present-next').addEventListener('click', () => showStep(app, app.step + 1));
   $('present-prev').addEventListener('click', () => showStep(app, app.step - 1));
-  $('png-btn').addEventListener('click', () => exportPng(app));
+  $('png-btn').addEventListener('click', () => void exportPng(app, 1));
+  $('png2x-btn').addEventListener('click', () => void exportPng(app, 2));
   $('chart-close').addEventListener('click', () => closeChart(app));
   $('drill-close').addEventListener('click', () => closeDrill(app));
   $('replay-btn').addEventListener('click', () => void toggleReplay(app).catch((e: unknown) => toast(String(e), 5000)));
@@ -167,6 +171,7 @@ function wireControls(app: AppState): void {
       e.preventDefault();
       showStep(app, app.step - 1);
     } else if (e.key === 'Escape') exitPresentation(app);
-    else if (e.key === 'p' || e.key === 'P') exportPng(app);
+    else if (e.key === 'p') void exportPng(app, 1);
+    else if (e.key === 'P') void exportPng(app, 2); // Shift+P: 2×
   });
 }

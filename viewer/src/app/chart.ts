@@ -8,7 +8,8 @@ import { isGreenhouse } from '../layers.ts';
 import { progressChart } from '../progress/index.ts';
 import type { TargetDef } from '../data.ts';
 import { openGreenhouse, openRackHall } from './drill.ts';
-import { titleOf, unitOf } from './format.ts';
+import { fmt, isShare, titleOf, unitOf, unitText } from './format.ts';
+import { monthText } from '../numbers.ts';
 import { $, type AppState } from './state.ts';
 
 /** The model a metric belongs to, from the run's metric catalogue (the id's prefix when it is not catalogued). */
@@ -33,7 +34,7 @@ export function openChart(app: AppState, metric: string, entity: string, target?
     body,
     {
       title: titleOf(app, metric),
-      unit: unitOf(app, metric),
+      unit: isShare(unitOf(app, metric)) ? '%' : unitText(unitOf(app, metric)),
       runs,
       target: target
         ? {
@@ -47,6 +48,9 @@ export function openChart(app: AppState, metric: string, entity: string, target?
       cursor: app.month,
       bandLabel: t().band,
       medianLabel: t().median,
+      xLabel: t().timeAxis,
+      xTick: monthText,
+      yTick: (v) => fmt(v, unitOf(app, metric)),
       extend: pg.extend,
     },
     { width: body.clientWidth || 540, height: Math.max(180, (body.clientHeight || 280) - 50) },

@@ -8,7 +8,19 @@ import { isCloud, isGreenhouse } from '../layers.ts';
 import { css, diffColour, normalise, shareColour, vcColour } from '../colours.ts';
 import { redrawChart } from './chart.ts';
 import { openRackHall, rackState } from './drill.ts';
-import { districtName, fmt, isShare, longTitleOf, periodText, runLabel, siteName, titleOf, unitOf } from './format.ts';
+import {
+  districtName,
+  fmt,
+  fmtDiff,
+  fmtUnit,
+  isShare,
+  longTitleOf,
+  periodText,
+  runLabel,
+  siteName,
+  titleOf,
+  unitOf,
+} from './format.ts';
 import { LEVEL_COUNT, METRIC_PATTERN, METRIC_ROLE, targetOnMetric } from './metrics.ts';
 import { $, type AppState } from './state.ts';
 
@@ -140,9 +152,9 @@ function renderCards(app: AppState): void {
           const count = v && n && isShare(u) ? ` (${Math.round(v.p50 * n)}/${n})` : '';
           const diff =
             vb && v
-              ? ` <span class="${v.p50 >= vb.p50 ? 'diff-up' : 'diff-down'}">${v.p50 >= vb.p50 ? '+' : ''}${fmt(v.p50 - vb.p50, u)}</span>`
+              ? ` <span class="${v.p50 >= vb.p50 ? 'diff-up' : 'diff-down'}">${fmtDiff(v.p50 - vb.p50, u)}</span>`
               : '';
-          return `<tr><td title="${longTitleOf(app, m)}">${titleOf(app, m)}</td><td>${entityName(e)}</td><td class="num">${fmt(v?.p50, u)}${count}${diff}</td></tr>`;
+          return `<tr><td title="${longTitleOf(app, m)}">${titleOf(app, m)}</td><td>${entityName(e)}</td><td class="num">${fmtUnit(v?.p50, u)}${count}${diff}</td></tr>`;
         }),
       )
       .join('');
@@ -212,7 +224,7 @@ function renderDistrictList(app: AppState): void {
   const items = [...app.layers.districtCss].map(([code, colour]) => {
     const va = dm ? a.ix.at(dm, code, app.month) : undefined;
     const vb = dm && b ? b.ix.at(dm, code, app.month) : undefined;
-    const text = b ? (va && vb ? `${fmt(va.p50 - vb.p50, u)} (A−B)` : '—') : fmt(va?.p50, u);
+    const text = b ? (va && vb ? `${fmtDiff(va.p50 - vb.p50, u)} (A−B)` : '—') : fmtUnit(va?.p50, u);
     const li = document.createElement('li');
     li.dataset.code = code;
     li.dataset.colour = colour;

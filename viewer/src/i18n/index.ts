@@ -18,7 +18,7 @@ export function lang(): Lang {
 /** Switch language and notify listeners. @example setLang('en') */
 export function setLang(l: Lang): void {
   current = l;
-  document.documentElement.lang = l;
+  if (typeof document !== 'undefined') document.documentElement.lang = l; // absent in unit tests (Node)
   for (const f of listeners) f();
 }
 /** Re-render on language change. @example onLangChange(() => render()) */

@@ -8,6 +8,7 @@ import type { TargetDef } from '../../../engine/contract/index.ts';
 import type { ChartBuild, ChartRun } from '../charts.ts';
 import type { RunBundle, SeriesIndex } from '../data.ts';
 import { metricName, onLangChange } from '../i18n/index.ts';
+import { fmt, fmtDiff } from '../numbers.ts';
 import { actualsOverlay, ACTUAL_COLOUR, REFORECAST_COLOUR } from './chart.ts';
 import {
   actualsOf,
@@ -41,6 +42,7 @@ export interface ProgressHost {
 }
 
 const STATUS_CSS: Record<ProgressStatus | 'none', string> = {
+  met: 'var(--good, #3ccf91)',
   behind: 'var(--bad, #ef5a5a)',
   'on-track': 'var(--good, #3ccf91)',
   ahead: 'var(--accent, #4fd1ff)',
@@ -78,14 +80,6 @@ const esc = (s: unknown) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
-const isShare = (unit: string) => /^share|0\.\.1|fraction/i.test(unit);
-/** A value in its unit: shares as percent. */
-function fmt(v: number | null | undefined, unit: string): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  if (isShare(unit)) return `${(v * 100).toFixed(Math.abs(v) < 0.1 && v !== 0 ? 1 : 0)}%`;
-  const a = Math.abs(v);
-  return a >= 1000 ? Math.round(v).toLocaleString() : a >= 10 ? v.toFixed(1) : v.toFixed(2);
-}
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 100)}%`);
 const boundText = (a: Actual, unit: string) =>
   `${a.bound === '=' ? '' : `${a.bound === '>=' ? '≥' : '≤'} `}${fmt(a.value, unit)}`;
@@ -139,7 +133,7 @@ export function targetProgressHtml(bundle: RunBundle, ix: SeriesIndex, td: Targe
   const rf = bundle.reforecast;
   const ev = rf && rf.used > 0 ? rf.evaluations.find((e) => e.targetId === td.id) : undefined;
   const rfLine = ev
-    ? `<div class="reforecast" data-p-met-prior="${ev.pMetPrior}" data-p-met="${ev.pMet}" title="${esc(s.pMetAfter)}">P(met) ${pct(ev.pMetPrior)} → <b>${pct(ev.pMet)}</b> (${s.reforecast})</div>`
+    ? `<div class="reforecast" data-p-met-prior="${ev.pMetPrior}" data-p-met="${ev.pMet}" title="${esc(s.pMetAfter)}">${esc(s.pMetShort)} ${pct(ev.pMetPrior)} → <b>${pct(ev.pMet)}</b> (${s.reforecast})</div>`
     : '';
   return line + rfLine;
 }
@@ -205,7 +199,7 @@ async function renderPanel(): Promise<void> {
     .map((m) => {
       const u = unitOf(b, m.metric);
       const before = m.before ? `${boundText(m.before, u)} <span class="note">${m.before.date}</span>` : '—';
-      const change = m.change === null ? '' : `${m.change >= 0 ? '+' : ''}${fmt(m.change, u)}`;
+      const change = m.change === null ? '' : fmtDiff(m.change, u);
       return `<tr data-metric="${esc(m.metric)}" data-entity="${esc(m.entity)}"><td>${esc(name(m.metric))}</td><td>${esc(host!.entityLabel(m.entity))}</td>
       <td>${before}</td><td>${boundText(m.after, u)} <span class="note">${m.after.date}</span></td><td>${change}</td>
       <td>${st(m.statusBefore)} → ${st(m.statusAfter)}</td></tr>`;
@@ -249,7 +243,7 @@ async function renderPanel(): Promise<void> {
     ? `<h3>${esc(s.thTargets)}</h3><table>${rows
         .map(
           (r) => `<tr data-target-id="${esc(r.td.id)}"><td>${esc(host!.targetTitle(r.td))}</td>
-        <td>${pct(r.p0)} → <b>${pct(r.p1)}</b>${r.dp ? ` <span class="${r.dp > 0 ? 'diff-up' : 'diff-down'}">(${r.dp > 0 ? '+' : ''}${Math.round(r.dp * 100)} pp)</span>` : ''}</td>
+        <td>${pct(r.p0)} → <b>${pct(r.p1)}</b>${r.dp ? ` <span class="${r.dp > 0 ? 'diff-up' : 'diff-down'}">(${fmtDiff(r.dp, 'share')})</span>` : ''}</td>
         <td>${st(r.s0)} → ${st(r.s1)}</td></tr>`,
         )
         .join('')}</table>${host.kind === 'static' ? `<p class="note">${esc(s.staticNote)}</p>` : ''}`

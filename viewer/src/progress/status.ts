@@ -17,7 +17,7 @@ import type { RunBundle, TargetDef } from '../../../engine/contract/index.ts';
 import { valueAt, type Series, type SeriesIndex } from '../data.ts';
 
 export type Actual = NonNullable<RunBundle['actuals']>[number];
-export type ProgressStatus = 'behind' | 'on-track' | 'ahead' | 'unclear';
+export type ProgressStatus = 'met' | 'behind' | 'on-track' | 'ahead' | 'unclear';
 export interface Band {
   p10: number;
   p50: number;
@@ -92,7 +92,23 @@ export function targetProgress(
   if (!actual) return null;
   const band = bandAt(ix, td.metric, td.entity, actual.date);
   if (!band) return null;
-  return { actual, band, status: progressStatus(actual, band, td.comparator) };
+  const status = actualMeets(actual, td) ? 'met' : progressStatus(actual, band, td.comparator);
+  return { actual, band, status };
+}
+
+/**
+ * Whether an actual already meets a target's threshold whatever the true value in its interval (issue 18: say
+ * "met" rather than "unclear" when e.g. "at least 95 %" is reported for a target of 90 %).
+ * @example actualMeets({ value: 0.95, bound: '>=' }, { comparator: '>=', threshold: 0.9 }) // => true
+ * @example actualMeets({ value: 0.95, bound: '<=' }, { comparator: '>=', threshold: 0.9 }) // => false
+ */
+export function actualMeets(
+  a: Pick<Actual, 'value' | 'bound'>,
+  td: Pick<TargetDef, 'comparator' | 'threshold'>,
+): boolean {
+  const lo = a.bound === '<=' ? -Infinity : a.value;
+  const hi = a.bound === '>=' ? Infinity : a.value;
+  return td.comparator === '>=' ? lo >= td.threshold : hi <= td.threshold;
 }
 
 /**
