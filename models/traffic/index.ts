@@ -3,9 +3,8 @@
  * the reusable pieces the dynamic model (models/traffic/dynamic/) builds on: readers, CSR graph, shortest paths,
  * assignment with per-origin flows, OD routes. See README.md.
  */
-import { networkNameProblem } from '../../data/networks.ts';
 import type { MetricInfo, ModelDefinition } from '../types.ts';
-import { loadTrafficInputs, runTraffic, type TrafficInputs } from './model.ts';
+import { loadTrafficInputs, runTraffic, trafficInputProblems, type TrafficInputs } from './model.ts';
 import { trafficParamsSchema, type TrafficParams } from './params.ts';
 
 export { trafficParamsSchema, shareForYear, type TrafficParams } from './params.ts';
@@ -114,9 +113,6 @@ export const trafficModel: ModelDefinition<TrafficParams, TrafficInputs> = {
   paramsSchema: trafficParamsSchema,
   metrics: trafficMetrics,
   loadInputs: (params) => loadTrafficInputs(params),
-  checkInputs: (params) => {
-    const why = networkNameProblem(params.network);
-    return why ? [{ path: ['network'], message: why }] : [];
-  },
+  checkInputs: (params) => trafficInputProblems(params),
   run: runTraffic,
 };

@@ -6,7 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadCarOwnership, loadPopulation, loadRoadNetwork, loadZones, type LoadOptions } from '../../data/index.ts';
-import { networkInfo, readNetworkFiles, SKETCH_NETWORK, type NetworkInfo } from '../../data/networks.ts';
+import {
+  networkInfo,
+  networkNameProblem,
+  readNetworkFiles,
+  SKETCH_NETWORK,
+  type NetworkInfo,
+} from '../../data/networks.ts';
 import type { JobSpec, ModelOutput, Rng, SeriesOut } from '../types.ts';
 import { createRng, mixSeed } from '../lib/rng.ts';
 import type { AssignResult } from './assign-result.ts';
@@ -171,6 +177,23 @@ export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {})
     ownVdf,
     odFactors: loadOdFactors(params.demand?.calibratedOd, gm.zoneIds),
   };
+}
+
+/**
+ * Files a traffic section names that must exist before a run: the road network and a calibrated OD (checked at
+ * `validate` time, so a scenario that validates runs).
+ */
+export function trafficInputProblems(params: TrafficParams): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  const why = networkNameProblem(params.network);
+  if (why) out.push({ path: ['network'], message: why });
+  const od = params.demand.calibratedOd;
+  if (od && !existsSync(calibratedOdFile(od)))
+    out.push({
+      path: ['demand', 'calibratedOd'],
+      message: `no calibrated OD "${od}" in data/calibrated/; make it with \`twin traffic calibrate --counts FILE --name ${od}\``,
+    });
+  return out;
 }
 
 /** The factors of a calibrated OD (read once per worker and parameters, with the inputs), or null when none is named. */

@@ -14,12 +14,18 @@
  * files point it at their `traffic` section with a YAML alias so both models read one set of values (README).
  */
 import { z } from 'zod';
-import { networkNameProblem } from '../../../data/networks.ts';
 import type { JobSpec, ModelDefinition, ModelOutput, Rng, SeriesOut } from '../../types.ts';
 import { createRng, mixSeed } from '../../lib/rng.ts';
 import { assign } from '../assign.ts';
 import type { GmnsLink, GmnsNode } from '../gmns.ts';
-import { drawYear, loadTrafficInputs, ziboPeakHourCase, type PeakHourCase, type TrafficInputs } from '../model.ts';
+import {
+  drawYear,
+  loadTrafficInputs,
+  trafficInputProblems,
+  ziboPeakHourCase,
+  type PeakHourCase,
+  type TrafficInputs,
+} from '../model.ts';
 import { trafficParamsSchema } from '../params.ts';
 import { buildInStar, sampleRoute, type InStar } from '../routes.ts';
 import { peakWindowShare } from './demand.ts';
@@ -427,9 +433,6 @@ export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficD
   crnKey: 'traffic',
   metrics: METRICS,
   loadInputs: loadTrafficDynamicInputs,
-  checkInputs: (p) => {
-    const why = networkNameProblem(p.traffic.network);
-    return why ? [{ path: ['traffic', 'network'], message: why }] : [];
-  },
+  checkInputs: (p) => trafficInputProblems(p.traffic).map((i) => ({ ...i, path: ['traffic', ...i.path] })),
   run: runTrafficDynamic,
 };
