@@ -19,6 +19,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerStart } from './commands/start.ts';
 import { registerTargets } from './commands/targets.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWorker } from './commands/worker.ts';
 import { formatIssue, ScenarioError } from './scenario.ts';
 
 /** The commands in the order `twin --help` lists them. */
@@ -35,6 +36,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerServe,
   registerStart,
   registerNetworkCommand,
+  registerWorker,
 ];
 
 /** Exit code of an error a command threw, after printing it (one line per problem, no stack for bad input). */

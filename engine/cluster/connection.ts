@@ -88,14 +88,16 @@ export async function checkRedis(url: string): Promise<string[]> {
     retryStrategy: () => null, // one try: an unreachable server is reported, not retried forever
     enableOfflineQueue: false,
   });
-  client.on('error', () => {}); // reported through the promise below
+  // ioredis reports a refused AUTH as an 'error' event and the connect promise only as "Connection is closed".
+  let lastError = '';
+  client.on('error', (e: Error) => void (lastError = e.message));
   const warnings: string[] = [];
   try {
     try {
       await client.connect();
       await client.ping();
     } catch (e) {
-      const msg = (e as Error).message;
+      const msg = /WRONGPASS|NOAUTH|invalid username-password/i.test(lastError) ? lastError : (e as Error).message;
       if (/WRONGPASS|NOAUTH|invalid username-password|AUTH/i.test(msg))
         throw new ClusterError(
           `Redis at ${where} refused the credentials (${msg.split('\n')[0]}); check user and password in the URL (redis://user:password@host:port)`,

@@ -26,6 +26,16 @@ import {
 
 /** How often in-flight jobs are checked besides the events, ms. */
 const POLL_MS = 1000;
+/**
+ * Work per queue job, ms. A queue job costs a few ms of Redis round trips and JSON on both sides (measured by
+ * bench:cluster), so ~1 s of work makes the hand-over well under 1 %, while a run still splits into many more queue
+ * jobs than there are worker slots (the last batches finish close together).
+ */
+export const CLUSTER_BATCH_MS = 1000;
+/** Most engine jobs per queue job: bounds one job's payload and result size (results travel in the return value). */
+export const CLUSTER_MAX_BATCH_JOBS = 200;
+/** In-flight floor: a coordinator started before its workers still keeps enough queue jobs waiting for them. */
+const MIN_SLOTS = 4;
 
 export interface ClusterExecutorOptions {
   url: string;
@@ -38,6 +48,8 @@ export interface ClusterExecutorOptions {
 /** The JobExecutor shape of engine/run/dispatch.ts, plus close(). */
 export interface ClusterExecutor {
   readonly threads: number;
+  readonly batchMs: number;
+  readonly maxBatchJobs: number;
   execute(batch: { params: unknown; jobs: BatchData['jobs'] }, signal: AbortSignal): Promise<WorkerResult[]>;
   close(): Promise<void>;
 }
@@ -100,7 +112,18 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
     o.onLog?.('no cluster worker is connected yet; jobs wait in the queue until one starts (twin worker --redis URL)');
   else o.onLog?.(`${workers} cluster worker(s), ${threads} job slots, code version(s) ${versions.join(', ')}`);
 
+  // One look at a job at a time: while Redis is down, polls would otherwise pile up behind the offline queue.
+  const settling = new Set<string>();
   const settle = async (id: string): Promise<void> => {
+    if (settling.has(id)) return;
+    settling.add(id);
+    try {
+      await settleOnce(id);
+    } finally {
+      settling.delete(id);
+    }
+  };
+  const settleOnce = async (id: string): Promise<void> => {
     const w = waiters.get(id);
     if (!w) return;
     const job = await Job.fromId<BatchData, WireResult[]>(queue, id);
@@ -110,11 +133,16 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
       return;
     }
     const state = await job.getState();
+    if (process.env.TWIN_CLUSTER_DEBUG) o.onLog?.(`debug: ${id} ${state}`);
     if (state === 'completed') {
       waiters.delete(id);
       const value = job.returnvalue;
       await job.remove().catch(() => {});
-      w.resolve(fromWire(value));
+      try {
+        w.resolve(fromWire(value));
+      } catch (e) {
+        w.reject(new Error(`queue job ${id} returned an unreadable result: ${(e as Error).message}`));
+      }
     } else if (state === 'failed') {
       waiters.delete(id);
       const reason = job.failedReason || 'failed';
@@ -134,7 +162,9 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
 
   const attempts = new Map<string, number>();
   return {
-    threads: Math.max(1, threads),
+    threads: Math.max(MIN_SLOTS, threads),
+    batchMs: CLUSTER_BATCH_MS,
+    maxBatchJobs: CLUSTER_MAX_BATCH_JOBS,
     execute: async (batch, signal) => {
       const base = batchJobId(o.runId, batch.jobs, 0);
       const attempt = (attempts.get(base) ?? 0) + 1;

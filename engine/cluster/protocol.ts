@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { JobSpec } from '../../models/types.ts';
 import type { WorkerResult } from '../worker.ts';
 import { scenarioModels } from '../scenario.ts';
-import { codeVersion } from '../run.ts';
+import { codeVersion } from '../run/plan.ts';
 
 /** The BullMQ queue all runs share (jobs carry their run id). */
 export const QUEUE_NAME = 'twin-jobs';
@@ -97,9 +97,13 @@ export function fromWire(results: WireResult[]): WorkerResult[] {
   );
 }
 
-/** Deterministic queue job id of a batch: the same batch enqueued twice (resume, retry of an add) is one job. */
+/**
+ * Deterministic queue job id of a batch: the same batch enqueued twice (resume, retry of an add) is one job. The
+ * seeds are part of the hash, so run 3 of one store and run 3 of another store (other scenario) never share a job.
+ * @example batchJobId(7, [], 1).startsWith('run7-') // → true
+ */
 export function batchJobId(runId: number, jobs: JobSpec[], attempt: number): string {
-  const ids = jobs.map((j) => `${j.model}.${j.years.join('-')}.${j.replication}`).join(',');
+  const ids = jobs.map((j) => `${j.model}.${j.years.join('-')}.${j.replication}.${j.seed}`).join(',');
   const h = createHash('sha256').update(ids).digest('hex').slice(0, 20);
   return `run${runId}-${h}-a${attempt}`;
 }
