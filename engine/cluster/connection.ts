@@ -23,7 +23,7 @@ export function redactUrl(url: string): string {
 
 /**
  * Parse and check a Redis URL: `redis://[user:pass@]host[:port][/db]` or `rediss://` (TLS).
- * @example parseRedisUrl('redis://127.0.0.1:6390/2').port // → 6390
+ * @example parseRedisUrl('redis://127.0.0.1:6390/2').port // => 6390
  */
 export function parseRedisUrl(url: string): RedisOptions & { tls?: object } {
   let u: URL;

@@ -96,7 +96,8 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
   pub.on('error', () => {});
   const queue = new Queue<BatchData, WireResult[]>(QUEUE_NAME, {
     connection: conn,
-    streams: { events: { maxLen: 1000 } },
+    // Completed events carry the return value (a batch of results): a short stream keeps Redis memory small.
+    streams: { events: { maxLen: 100 } },
   });
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConn, autorun: true });
   const waiters = new Map<string, Waiter>();

@@ -80,7 +80,7 @@ export function toWire(results: WorkerResult[]): WireResult[] {
 
 /**
  * Decode results sent by `toWire` (bytes identical to what the local pool returns).
- * @example fromWire(toWire([{ ok: true, output: new Uint8Array([1, 2]), ms: 3 }]))[0] // → { ok: true, output: Uint8Array [1, 2], ms: 3 }
+ * @example fromWire(toWire([{ ok: true, output: new Uint8Array([1, 2]), ms: 3 }]))[0] // => { ok: true, output: new Uint8Array([1, 2]), ms: 3 }
  */
 export function fromWire(results: WireResult[]): WorkerResult[] {
   return results.map((r) =>
@@ -100,7 +100,7 @@ export function fromWire(results: WireResult[]): WorkerResult[] {
 /**
  * Deterministic queue job id of a batch: the same batch enqueued twice (resume, retry of an add) is one job. The
  * seeds are part of the hash, so run 3 of one store and run 3 of another store (other scenario) never share a job.
- * @example batchJobId(7, [], 1).startsWith('run7-') // → true
+ * @example batchJobId(7, [], 1).startsWith('run7-') // => true
  */
 export function batchJobId(runId: number, jobs: JobSpec[], attempt: number): string {
   const ids = jobs.map((j) => `${j.model}.${j.years.join('-')}.${j.replication}.${j.seed}`).join(',');
