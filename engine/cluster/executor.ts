@@ -115,6 +115,8 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
 
   // One look at a job at a time: while Redis is down, polls would otherwise pile up behind the offline queue.
   const settling = new Set<string>();
+  /** Ids whose add Redis acknowledged. */
+  const queued = new Set<string>();
   const settle = async (id: string): Promise<void> => {
     if (settling.has(id)) return;
     settling.add(id);
@@ -126,15 +128,22 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
   };
   const settleOnce = async (id: string): Promise<void> => {
     const w = waiters.get(id);
-    if (!w) return;
-    const job = await Job.fromId<BatchData, WireResult[]>(queue, id);
-    if (!job) {
+    // Not yet in Redis (its add is on the way): "unknown" would be read as lost.
+    if (!w || !queued.has(id)) return;
+    // State first, then the job: a job read while active and finished before its state was asked would have no
+    // return value yet.
+    const state = await queue.getJobState(id);
+    if (process.env.TWIN_CLUSTER_DEBUG) o.onLog?.(`debug: ${id} ${state}`);
+    const job =
+      state === 'completed' || state === 'failed' ? await Job.fromId<BatchData, WireResult[]>(queue, id) : null;
+    if (state === 'unknown' || ((state === 'completed' || state === 'failed') && !job)) {
       waiters.delete(id);
+      queued.delete(id);
       w.reject(new Error(`queue job ${id} disappeared from Redis (was Redis restarted without persistence?)`));
       return;
     }
-    const state = await job.getState();
-    if (process.env.TWIN_CLUSTER_DEBUG) o.onLog?.(`debug: ${id} ${state}`);
+    if (!job) return;
+    queued.delete(id);
     if (state === 'completed') {
       waiters.delete(id);
       const value = job.returnvalue;
@@ -195,7 +204,10 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
             removeOnComplete: { age: 24 * 3600 }, // removed by settle(); the age is a backstop for lost coordinators
             removeOnFail: { age: 24 * 3600 },
           })
-          .then(() => settle(id)) // already finished (an earlier coordinator's identical job)
+          .then(() => {
+            queued.add(id);
+            return settle(id);
+          }) // already finished (an earlier coordinator's identical job)
           .catch((e: Error) => {
             if (!waiters.has(id)) return;
             waiters.delete(id);
