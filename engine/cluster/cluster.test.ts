@@ -60,8 +60,13 @@ interface Proc {
   out: () => string;
   exit: Promise<number | null>;
 }
+/**
+ * Every process of these tests claims one code version: `git describe --dirty` changes when a file is edited or
+ * committed while the tests run, and workers started before would then (rightly) refuse the coordinator's jobs.
+ */
+const VERSION = { TWIN_CODE_VERSION: 'cluster-test' };
 function spawnTwin(args: string[], env: Record<string, string> = {}): Proc {
-  const child = twinAsync(args, env);
+  const child = twinAsync(args, { ...VERSION, ...env });
   let text = '';
   child.stdout!.on('data', (d) => (text += d));
   child.stderr!.on('data', (d) => (text += d));
@@ -125,7 +130,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     redis = await startTestRedis();
     redises.push(redis);
     // The references: the same scenarios on the local pool (run 1: small, run 2: slow).
-    for (const f of [small, slow]) expect(twin(['run', f, '--db', local, '--threads', '2']).status).toBe(0);
+    for (const f of [small, slow]) expect(twin(['run', f, '--db', local, '--threads', '2'], VERSION).status).toBe(0);
     await startWorkers(redis.url, 3);
   }, 120_000);
 
@@ -142,7 +147,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
       [evicting.url, /maxmemory-policy allkeys-lru.*CONFIG SET maxmemory-policy noeviction/],
     ];
     for (const [url, msg] of cases) {
-      const r = twin(['run', small, '--db', db, '--cluster', url]);
+      const r = twin(['run', small, '--db', db, '--cluster', url], VERSION);
       expect(r.status, r.stderr).toBe(2);
       expect(r.stderr).toMatch(msg);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -154,11 +159,11 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     const store = openStore(db);
     expect(store.listRuns()).toHaveLength(0);
     store.close();
-  });
+  }, 240_000); // ten CLI processes
 
   it('a run on coordinator + 3 workers is bit-identical to the local pool', async () => {
     const db = path.join(dir, 'three.sqlite');
-    const r = twin(['run', small, '--db', db, '--cluster', redis.url]);
+    const r = twin(['run', small, '--db', db, '--cluster', redis.url], VERSION);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/3 cluster worker\(s\)/);
     const a = dump(local, 1);
@@ -192,7 +197,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     coord.child.kill('SIGKILL');
     await coord.exit;
     expect(runStatus(db, 1)).toBe('running');
-    const r = twin(['run', '--resume', '1', '--db', db, '--cluster', redis.url]);
+    const r = twin(['run', '--resume', '1', '--db', db, '--cluster', redis.url], VERSION);
     expect(r.status, r.stderr).toBe(0);
     const a = dump(local, 2);
     const b = dump(db, 1);
@@ -210,7 +215,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     const code = await coord.exit;
     if (code !== 0) {
       expect(coord.out()).toMatch(/run 1 failed: .*(Redis|queue job)/);
-      const r = twin(['run', '--resume', '1', '--db', db, '--cluster', redis.url]);
+      const r = twin(['run', '--resume', '1', '--db', db, '--cluster', redis.url], VERSION);
       expect(r.status, r.stderr).toBe(0);
     }
     const a = dump(local, 2);
@@ -224,7 +229,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     redises.push(own);
     const [w] = await startWorkers(own.url, 1, { TWIN_CODE_VERSION: 'other' });
     const db = path.join(dir, 'refused-version.sqlite');
-    const r = twin(['run', small, '--db', db, '--cluster', own.url]);
+    const r = twin(['run', small, '--db', db, '--cluster', own.url], VERSION);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/run 1 failed: .*refused: .*code version .* differs from this worker's "other"/);
     await waitFor('the worker log', () => /refused: worker .* will not run job/.test(w!.out()), 10_000);
@@ -235,7 +240,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster (real redis-server and tw
     redises.push(own);
     await startWorkers(own.url, 1, { TWIN_TESTBED_EXIT_ON: '2018:3:1,2018:3:2,2018:3:3' });
     const db = path.join(dir, 'throws.sqlite');
-    const r = twin(['run', small, '--db', db, '--cluster', own.url]);
+    const r = twin(['run', small, '--db', db, '--cluster', own.url], VERSION);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/run 1 failed: job #\d+ \(model testbed, year 2018, replication 3\) failed 3 times/);
   }, 120_000);
