@@ -23,6 +23,7 @@ import { registerStart } from './commands/start.ts';
 import { registerTargets } from './commands/targets.ts';
 import { registerTraffic } from './commands/traffic.ts';
 import { registerValidate } from './commands/validate.ts';
+import { registerWorker } from './commands/worker.ts';
 import { formatIssue, ScenarioError } from './scenario.ts';
 import { StoreError } from './store.ts';
 
@@ -44,6 +45,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerOptimise,
   registerSensitivity,
   registerTraffic,
+  registerWorker,
 ];
 
 /**

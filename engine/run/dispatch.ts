@@ -42,6 +42,13 @@ export interface JobExecutor {
   /** Tasks that can run at once (the dispatcher keeps twice as many in flight). */
   readonly threads: number;
   execute(batch: JobBatch, signal: AbortSignal): Promise<WorkerResult[]>;
+  /**
+   * Preferred work per task, ms (default BATCH_MS). An executor whose hand-over is costly (a job queue over the
+   * network: a few ms per queue job) asks for longer batches so that the hand-over stays a small share of the work.
+   */
+  readonly batchMs?: number;
+  /** Most jobs per task (default BATCH_MAX_JOBS); `opts.maxBatch` of dispatchJobs overrides it. */
+  readonly maxBatchJobs?: number;
 }
 
 /**
@@ -170,12 +177,17 @@ export async function dispatchJobs(
     for (let k = 0; k < results.length; k++) if (!finish(js[k]!, specs[k]!, results[k]!)) return;
   };
 
-  /** Jobs per task for a model: 1 until 4 of its jobs have finished, then floor(BATCH_MS / mean job time), at most 8. */
+  /**
+   * Jobs per task for a model: 1 until 4 of its jobs have finished, then floor(batch ms / mean job time), at most
+   * opts.maxBatch, else the executor's maximum (BATCH_MS and BATCH_MAX_JOBS for the local pool).
+   */
+  const batchMs = executor.batchMs ?? BATCH_MS;
+  const maxJobs = opts.maxBatch ?? executor.maxBatchJobs ?? BATCH_MAX_JOBS;
   const batchSize = (modelId: string): number => {
     const t = timing.get(modelId);
     if (!t || t.n < 4) return 1;
     const mean = t.ms / t.n;
-    return Math.max(1, Math.min(opts.maxBatch ?? BATCH_MAX_JOBS, Math.floor(BATCH_MS / Math.max(mean, 1e-3))));
+    return Math.max(1, Math.min(maxJobs, Math.floor(batchMs / Math.max(mean, 1e-3))));
   };
 
   // Keep a bounded number of tasks in flight: enough to keep every thread busy, few enough to cancel quickly.
