@@ -109,7 +109,7 @@ describe('progress tracking in the viewer', () => {
       timeout: 30_000,
     });
     const line = await page.textContent('.target[data-target-id="extranet-town"] .progress');
-    expect(line).toMatch(/2018-06-30: ≤ 5\.0%.*band \d+%–\d+% → behind/);
+    expect(line).toMatch(/2018-06-30: ≤ 5%.*band \d+%–\d+% → behind/);
     // A target without its own actual keeps "no actuals yet"; P(met) before → after on the targets.
     expect(await status(page, 'extranet-county')).toBe('none');
     expect(await page.textContent('.target[data-target-id="extranet-county"] .progress')).toMatch(/no actuals yet/);
