@@ -167,7 +167,7 @@ export async function serve(
   });
   const addr = server.address() as { port: number };
   return {
-    url: `http://${host}:${addr.port}/`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/`, // IPv6 literals in brackets
     port: addr.port,
     server,
     close: async () => {

@@ -5,8 +5,9 @@
  * All variants go through the normal engine on the server's shared pool, into a private in-memory store, so the
  * runs list is not cluttered and nothing is written to disk.
  *
- * Reading the bars: seeds derive from the scenario hash, so each variant has its own random numbers; a swing smaller
- * than about two standard errors of P(met) (reported as `seP`) is noise, not an effect.
+ * Reading the bars: job seeds do not depend on the scenario (common random numbers, seed rule crn-v2), so every
+ * variant sees the same random draws as the base run and the bars compare paired runs; still, a swing smaller than
+ * about two standard errors of P(met) (reported as `seP`) is within the sampling noise of each estimate.
  */
 import {
   deepMerge,
