@@ -110,6 +110,23 @@ export interface ModelDefinition<P = any, I = any> {
    * schema so that whatever validation accepts can run. Paths are relative to this model's section.
    */
   checkInputs?: (params: P) => { path: (string | number)[]; message: string }[];
+  /**
+   * The model's main uncertain parameters with their documented ranges: the default factors of a global sensitivity
+   * study (`twin sensitivity` without `--params`). Each range names its source; see the model README.
+   */
+  sensitivityRanges?: readonly SensitivityRange[];
   /** The pure model. Must use `rng` only, never `Math.random`. */
   run: (params: P, inputs: I, job: JobSpec, rng: Rng) => ModelOutput;
+}
+
+/** One parameter's documented range for global sensitivity studies (uniform between min and max). */
+export interface SensitivityRange {
+  /** Dotted path inside the model's scenario section, e.g. `services.bassQPerYear`. */
+  path: string;
+  /** Lower end, in the parameter's own unit. */
+  min: number;
+  /** Upper end, in the parameter's own unit. */
+  max: number;
+  /** Where the range comes from: a research-note section, the literature, or `assumption:` with the reasoning. */
+  source: string;
 }

@@ -18,7 +18,10 @@ import { runSensitivity, sensitivityCsv, sensitivityTable } from '../studies/sen
 import { loadTargets, TARGETS_FILE } from '../targets.ts';
 import { int, resolveScenarioArg, UsageError, withDbOption, withStore, type Cli } from './common.ts';
 
-/** Parameters varied when --params is not given, and their range around the scenario's value. */
+/**
+ * Without --params: the model's documented ranges (ModelDefinition.sensitivityRanges, tabled in its README). A model
+ * without them (only test models) falls back to its first numeric parameters ±20 % around the scenario's value.
+ */
 const DEFAULT_PARAMS = 6;
 const DEFAULT_DELTA = 0.2;
 
@@ -33,7 +36,7 @@ export function registerSensitivity(program: Command, cli: Cli): void {
       .option('--method <m>', 'morris (cheap screening, r·(d+1) runs) or sobol (N·(d+2) runs)', 'morris')
       .option(
         '--params <list>',
-        `PATH=MIN:MAX,... (default: the first ${DEFAULT_PARAMS} numeric parameters of the target's model, ±${DEFAULT_DELTA * 100} % around the scenario's value within the schema's range)`,
+        "PATH=MIN:MAX,... (default: the main parameters of the target's model with the documented ranges in its README)",
       )
       .option(
         '--n <n>',
@@ -120,9 +123,17 @@ export function registerSensitivity(program: Command, cli: Cli): void {
   });
 }
 
-/** The default factors: the model's first numeric parameters, ±20 % around the scenario's value within the schema. */
-function defaultSpecs(model: string, scenario: Record<string, unknown>) {
+/**
+ * The default factors: the model's documented ranges; otherwise its first numeric parameters, ±20 % around the
+ * scenario's value within the schema.
+ */
+export function defaultSpecs(
+  model: string,
+  scenario: Record<string, unknown>,
+): Array<{ path: string; min: number; max: number }> {
   const def = scenarioModels().find((m) => m.id === model)!;
+  if (def.sensitivityRanges?.length)
+    return def.sensitivityRanges.map((r) => ({ path: `${model}.${r.path}`, min: r.min, max: r.max }));
   const out: Array<{ path: string; min: number; max: number }> = [];
   for (const p of variableParams(def)) {
     if (out.length >= DEFAULT_PARAMS) break;

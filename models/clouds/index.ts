@@ -6,6 +6,7 @@ import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadHierarchy, type Hierarchy } from '../lib/divisions.ts';
 import { prepareClouds, runClouds, type CloudsInputs } from './model.ts';
 import { cloudsParamsSchema, type CloudsParams } from './params.ts';
+import { cloudsSensitivityRanges } from './sensitivity-ranges.ts';
 
 export { cloudsParamsSchema, type CloudsParams } from './params.ts';
 export { prepareClouds, runClouds, type CloudsInputs } from './model.ts';
@@ -85,6 +86,7 @@ export const cloudsModel: ModelDefinition<CloudsParams, CloudsInputs> = {
   title: 'Two government clouds: migration, capacity, energy and cost',
   grain: 'run',
   paramsSchema: cloudsParamsSchema,
+  sensitivityRanges: cloudsSensitivityRanges,
   metrics: cloudsMetrics,
   loadInputs: (params) => loadCloudsInputs(params),
   run: runClouds,

@@ -6,6 +6,7 @@ import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadGreenhouseInputs, runGreenhouse, type GreenhouseInputs } from './model.ts';
 import { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
 import { resolveWeatherFile } from './weather-dir.ts';
+import { greenhouseSensitivityRanges } from './sensitivity-ranges.ts';
 
 export { greenhouseParamsSchema, type GreenhouseParams } from './params.ts';
 export { loadGreenhouseInputs, runGreenhouse, adoptionShare, type GreenhouseInputs } from './model.ts';
@@ -86,6 +87,7 @@ export const greenhouseModel: ModelDefinition<GreenhouseParams, GreenhouseInputs
     'Solar-greenhouse vegetables with smart control (tomato checked against Zibo/Beijing yields; cucumber uncalibrated)',
   grain: 'year',
   paramsSchema: greenhouseParamsSchema,
+  sensitivityRanges: greenhouseSensitivityRanges,
   metrics: greenhouseMetrics,
   loadInputs: (params) => loadGreenhouseInputs(params),
   checkInputs: (params) => {

@@ -6,6 +6,7 @@ import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadHierarchy, type Hierarchy } from '../lib/divisions.ts';
 import { prepareRollout, runRollout, type RolloutInputs } from './model.ts';
 import { rolloutParamsSchema, type RolloutParams } from './params.ts';
+import { rolloutSensitivityRanges } from './sensitivity-ranges.ts';
 
 export { rolloutParamsSchema, type RolloutParams } from './params.ts';
 export { prepareRollout, runRollout, type RolloutInputs } from './model.ts';
@@ -92,6 +93,7 @@ export const rolloutModel: ModelDefinition<RolloutParams, RolloutInputs> = {
   title: 'Extranet, service platform and online services rollout',
   grain: 'run',
   paramsSchema: rolloutParamsSchema,
+  sensitivityRanges: rolloutSensitivityRanges,
   metrics: rolloutMetrics,
   loadInputs: (params) => loadRolloutInputs(params),
   run: runRollout,

@@ -6,6 +6,7 @@
 import type { MetricInfo, ModelDefinition } from '../types.ts';
 import { loadTrafficInputs, runTraffic, trafficInputProblems, type TrafficInputs } from './model.ts';
 import { trafficParamsSchema, type TrafficParams } from './params.ts';
+import { trafficSensitivityRanges } from './sensitivity-ranges.ts';
 
 export { trafficParamsSchema, shareForYear, type TrafficParams } from './params.ts';
 export {
@@ -111,6 +112,7 @@ export const trafficModel: ModelDefinition<TrafficParams, TrafficInputs> = {
   title: 'Road traffic: yearly morning peak hour (static user equilibrium)',
   grain: 'year',
   paramsSchema: trafficParamsSchema,
+  sensitivityRanges: trafficSensitivityRanges,
   metrics: trafficMetrics,
   loadInputs: (params) => loadTrafficInputs(params),
   checkInputs: (params) => trafficInputProblems(params),

@@ -33,6 +33,7 @@ import { runDynamicPeak } from './index.ts';
 import { buildDynNetwork, type DynNetwork } from './network.ts';
 import { dynamicParamsSchema, signalTimingShape, type DynamicParams } from './params.ts';
 import { DynShortestPaths, type PathTable } from './routing.ts';
+import { trafficDynamicSensitivityRanges } from '../sensitivity-ranges.ts';
 
 const dyn = dynamicParamsSchema.shape;
 
@@ -428,6 +429,7 @@ export const trafficDynamicModel: ModelDefinition<TrafficDynamicParams, TrafficD
   title: 'Traffic II: AM peak dynamic loading (static UE routes → link transmission model with signals, replay)',
   grain: 'year',
   paramsSchema: trafficDynamicParamsSchema,
+  sensitivityRanges: trafficDynamicSensitivityRanges,
   replications: (p, n) => Math.min(n, p.maxReplications),
   // Same common random numbers as the static model, so replication r loads the demand the static model assigned.
   crnKey: 'traffic',
