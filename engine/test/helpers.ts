@@ -7,12 +7,12 @@ import { ENGINE_ROOT } from '../paths.ts';
 export const TWIN = path.join(ENGINE_ROOT, 'engine', 'bin', 'twin.mjs');
 
 /** Run the real CLI in a child process. */
-export function twin(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<string> {
+export function twin(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [TWIN, ...args], {
     encoding: 'utf8',
     cwd: ENGINE_ROOT,
     env: { ...process.env, ...env },
-    timeout: 120_000,
+    timeout: timeoutMs,
   });
 }
 
