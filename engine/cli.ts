@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 1 a run failed or a runtime error, 2 bad input (scenario, flag, unknown run),
  * 130 cancelled with Ctrl-C (finished jobs are kept; continue with `twin run --resume RUN`).
  */
+import { NetworkInputError } from '../data/networks.ts';
 import { Command, CommanderError } from 'commander';
 import { ActualsError } from './actuals.ts';
 import { registerActuals } from './commands/actuals.ts';
@@ -88,7 +89,7 @@ function reportError(e: unknown): number {
     process.stderr.write('nothing was imported\n');
     return 2;
   }
-  if (e instanceof UsageError || e instanceof StoreError) {
+  if (e instanceof UsageError || e instanceof StoreError || e instanceof NetworkInputError) {
     process.stderr.write(`twin: ${printable(e.message)}\n`);
     return 2;
   }

@@ -13,7 +13,14 @@ import path from 'node:path';
 import { loadTrafficInputs, ziboPeakHourCase } from '../../models/traffic/model.ts';
 import type { Demand, Network } from '../../models/traffic/network.ts';
 import { loadRoadNetwork } from '../../data/index.ts';
-import { networkFromGmns, readGmnsFolder } from '../../models/traffic/gmns.ts';
+import { gmnsFromNetworkFiles, networkFromGmns } from '../../models/traffic/gmns.ts';
+import {
+  NetworkInputError,
+  networkNameProblem,
+  networksRoot,
+  readNetworkFiles,
+  SKETCH_NETWORK,
+} from '../../data/networks.ts';
 import {
   CALIBRATED_NAME,
   CALIBRATED_OD_FORMAT,
@@ -88,14 +95,20 @@ function shippedZoneIds(nz: number): number[] {
 }
 
 function importedPrior(name: string): Prior {
-  if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.'))
-    throw new UsageError(`--network "${name}": a network name is letters, digits, . _ - (\`twin network list\`)`);
-  const dir = path.join(ENGINE_ROOT, 'data', 'networks', name);
-  if (!existsSync(path.join(dir, 'link.csv')))
-    throw new UsageError(
-      `--network ${name}: no imported network in ${path.relative(process.cwd(), dir)} (import one with \`twin network import\`, or omit --network for the shipped Zibo network)`,
-    );
-  const { gmns, demand } = readGmnsFolder(dir);
+  if (name === SKETCH_NETWORK)
+    throw new UsageError(`--network ${name}: that is the shipped network; omit --network (or use --scenario) for it`);
+  const problem = networkNameProblem(name);
+  if (problem) throw new UsageError(`--network ${name}: ${problem}`);
+  // The same reader and conversion the traffic models use for a scenario's network (one way to read a network).
+  let imported: ReturnType<typeof gmnsFromNetworkFiles>;
+  try {
+    imported = gmnsFromNetworkFiles(readNetworkFiles(name));
+  } catch (e) {
+    if (e instanceof NetworkInputError) throw new UsageError(`--network ${name}: ${e.message}`);
+    throw e;
+  }
+  const { gmns, demand } = imported;
+  const dir = path.join(networksRoot(), name);
   if (!demand)
     throw new UsageError(
       `--network ${name}: ${path.relative(process.cwd(), dir)}/demand.csv is missing; ODME adjusts a prior OD, so give the network a demand.csv (o_zone_id,d_zone_id,volume)`,

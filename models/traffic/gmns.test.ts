@@ -36,10 +36,16 @@ describe('GMNS reader', () => {
 
   it('reports file, line and column on bad cells and missing columns', () => {
     const bad = copyFixture((f, t) => (f === 'link.csv' ? t.replace('\n3,r3,101,104,500', '\n3,r3,101,104,abc') : t));
-    expect(() => readGmnsFolder(bad)).toThrowError(/link\.csv:4:5: length is "abc", expected a number/);
+    expect(() => readGmnsFolder(bad)).toThrowError(
+      /link\.csv: line 4, column "length": "abc" is not a number\. Fix: give a number/,
+    );
     const nocol = copyFixture((f, t) => (f === 'node.csv' ? t.replace('x_coord', 'lon') : t));
-    expect(() => readGmnsFolder(nocol)).toThrowError(/node\.csv:1:1: missing column "x_coord"/);
+    expect(() => readGmnsFolder(nocol)).toThrowError(
+      /node\.csv: line 1: missing column "x_coord" \(header has: .*\)\. Fix: add the column/,
+    );
     const zone = copyFixture((f, t) => (f === 'demand.csv' ? t + '9,1,10\n' : t));
-    expect(() => readGmnsFolder(zone)).toThrowError(/demand\.csv:11:1: zone 9 has no centroid/);
+    expect(() => readGmnsFolder(zone)).toThrowError(
+      /demand\.csv: line 11, column "o_zone_id": zone 9 has no centroid in node\.csv\. Fix: use a zone_id/,
+    );
   });
 });

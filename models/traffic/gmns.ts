@@ -7,12 +7,10 @@
  * lanes × capacity per lane. Zone centroids (node_type `centroid`, or any node with a zone_id when no node is typed
  * `centroid`) are origins/destinations that paths may not pass through.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { CsvError, parseCsv, type CsvTable } from '../../data/csv.ts';
 import type { GmnsLink, GmnsNode } from '../../data/index.ts';
-import type { NetworkFiles } from '../../data/networks.ts';
-import { InputFileError } from './tntp.ts';
+import { NetworkInputError, readTable, type NetworkFiles } from '../../data/networks.ts';
 import { makeDemand, refreshFixedCost, type Demand, type Network } from './network.ts';
 
 // The node and link types live with data's typed loader (one type per thing); re-exported for the models.
@@ -166,50 +164,6 @@ export function gmnsFromNetworkFiles(f: NetworkFiles): ImportedGmns {
   return { gmns, demand, ownVdf };
 }
 
-/** Read a CSV with required columns; returns row accessors that throw `file:line:column` errors. */
-function readTable(
-  file: string,
-  required: string[],
-): {
-  rows: { line: number; get: (col: string) => string; num: (col: string) => number }[];
-  has: (c: string) => boolean;
-} {
-  if (!existsSync(file)) throw new Error(`${file} is missing`);
-  let table: CsvTable;
-  try {
-    table = parseCsv(readFileSync(file, 'utf8'), file);
-  } catch (e) {
-    if (e instanceof CsvError) throw new InputFileError(file, e.line, e.column, e.detail);
-    throw e;
-  }
-  const { header, rows } = table;
-  const h = header.map((x) => x.trim().toLowerCase());
-  for (const c of required) {
-    if (!h.includes(c))
-      throw new InputFileError(file, 1, 1, `missing column "${c}" (header has: ${header.join(', ')})`);
-  }
-  return {
-    has: (c) => h.includes(c),
-    rows: rows.map((r) => {
-      const get = (col: string): string => {
-        const k = h.indexOf(col);
-        return k < 0 ? '' : (r.cells[k] ?? '').trim();
-      };
-      return {
-        line: r.line,
-        get,
-        num: (col: string): number => {
-          const raw = get(col);
-          const v = Number(raw);
-          if (raw === '' || !Number.isFinite(v))
-            throw new InputFileError(file, r.line, h.indexOf(col) + 1, `${col} is "${raw}", expected a number`);
-          return v;
-        },
-      };
-    }),
-  };
-}
-
 /**
  * Read a GMNS folder: node.csv, link.csv and, if present, demand.csv (o_zone_id,d_zone_id,volume).
  * @example const { gmns, demand } = readGmnsFolder('models/traffic/fixtures/gmns-small'); demand.total // => 3800
@@ -259,7 +213,13 @@ export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand
       ['capacity', l.capacityVehPerHPerLane],
       ['free_speed', l.freeSpeedKmPerH],
     ] as const) {
-      if (!(v > 0)) throw new InputFileError(linkFile, r.line, 1, `${col} must be > 0 (link ${l.linkId})`);
+      if (!(v > 0))
+        throw new NetworkInputError(
+          linkFile,
+          `line ${r.line}, column "${col}"`,
+          `${col} ${v} must be > 0 (link ${l.linkId})`,
+          'give a positive value',
+        );
     }
     if (lt.has('vdf_alpha') && r.get('vdf_alpha') !== '') l.vdfAlpha = r.num('vdf_alpha');
     if (lt.has('vdf_beta') && r.get('vdf_beta') !== '') l.vdfBeta = r.num('vdf_beta');
@@ -277,14 +237,20 @@ export function readGmnsFolder(dir: string): { gmns: GmnsNetwork; demand: Demand
     const o = zi.get(r.num('o_zone_id'));
     const d = zi.get(r.num('d_zone_id'));
     if (o === undefined || d === undefined)
-      throw new InputFileError(
+      throw new NetworkInputError(
         demandFile,
-        r.line,
-        o === undefined ? 1 : 2,
+        `line ${r.line}, column "${o === undefined ? 'o_zone_id' : 'd_zone_id'}"`,
         `zone ${o === undefined ? r.get('o_zone_id') : r.get('d_zone_id')} has no centroid in node.csv`,
+        'use a zone_id of a node in node.csv',
       );
     const v = r.num('volume');
-    if (v < 0) throw new InputFileError(demandFile, r.line, 3, `volume ${v} must be ≥ 0`);
+    if (v < 0)
+      throw new NetworkInputError(
+        demandFile,
+        `line ${r.line}, column "volume"`,
+        `volume ${v} must be ≥ 0`,
+        'give a count ≥ 0',
+      );
     od[o * nz + d]! += v;
   }
   return { gmns, demand: makeDemand(nz, od) };
