@@ -221,29 +221,53 @@ export function peakIndicators(net: DynNetwork, r: LoadingResult): PeakIndicator
 }
 
 /**
- * Why a loading ended with vehicles still travelling: the gridlock message, or the cap (`endS`) with the link that
- * holds the most vehicles, where the spill-back is longest. Null fields when the network emptied.
+ * Why a loading ended with vehicles still travelling: the gridlock message, or the cap (`endS`) with what is left —
+ * vehicles still driving toward their link's end (long trips the cap cut, named by the link holding most of them) and
+ * vehicles held in queues (named by the link with the longest one: the head of a spill-back or a stuck queue).
+ * `unfinishedWorstLink` is the queue's link when there is a queue, else the driving one. Null fields when the network
+ * emptied.
  * @example unfinishedDiagnosis({ numLinks: 0, linkIds: [] }, { onNetwork: 0, waitingAtOrigin: 0, notReleased: 0 }) // => { unfinishedReason: null, unfinishedWorstLink: null }
  */
 export function unfinishedDiagnosis(
-  net: DynNetwork,
-  r: LoadingResult,
+  net: Pick<DynNetwork, 'numLinks' | 'linkIds'> & Partial<Pick<DynNetwork, 'lengthM'>>,
+  r: Pick<LoadingResult, 'onNetwork' | 'waitingAtOrigin' | 'notReleased'> &
+    Partial<Pick<LoadingResult, 'linkCountAtEnd' | 'linkDrivingAtEnd' | 'gridlock' | 'endS'>>,
 ): { unfinishedReason: string | null; unfinishedWorstLink: string | null } {
   const left = r.onNetwork + r.waitingAtOrigin + r.notReleased;
   if (left === 0) return { unfinishedReason: null, unfinishedWorstLink: null };
-  let worst = -1;
-  for (let a = 0; a < net.numLinks; a++)
-    if (r.linkCountAtEnd[a]! > 0 && (worst < 0 || r.linkCountAtEnd[a]! > r.linkCountAtEnd[worst]!)) worst = a;
+  const count = r.linkCountAtEnd!;
+  const driving = r.linkDrivingAtEnd ?? new Int32Array(net.numLinks);
+  let worstQueue = -1;
+  let worstDriving = -1;
+  let nQueued = 0;
+  let nDriving = 0;
+  for (let a = 0; a < net.numLinks; a++) {
+    const d = driving[a]!;
+    const q = count[a]! - d;
+    nDriving += d;
+    nQueued += q;
+    if (q > 0 && (worstQueue < 0 || q > count[worstQueue]! - driving[worstQueue]!)) worstQueue = a;
+    if (d > 0 && (worstDriving < 0 || d > driving[worstDriving]!)) worstDriving = a;
+  }
+  const worst = worstQueue >= 0 ? worstQueue : worstDriving;
   const worstLink = worst >= 0 ? net.linkIds[worst]! : null;
   if (r.gridlock) return { unfinishedReason: r.gridlock.message, unfinishedWorstLink: worstLink };
-  const where =
-    worst >= 0
-      ? `; most vehicles left on link ${worstLink} (${r.linkCountAtEnd[worst]}: the head of a spill-back or a stuck queue there)`
-      : '; none on a link (all waiting to enter)';
+  const parts: string[] = [];
+  if (nQueued > 0)
+    parts.push(
+      `${nQueued} held in queues, most on link ${net.linkIds[worstQueue]} (${count[worstQueue]! - driving[worstQueue]!}: the head of a spill-back or a stuck queue there)`,
+    );
+  if (nDriving > 0) {
+    const km = net.lengthM ? ` of ${(net.lengthM[worstDriving]! / 1000).toFixed(1)} km` : '';
+    parts.push(
+      `${nDriving} still driving toward their link's end at the cap (long trips, not queues), most on link ${net.linkIds[worstDriving]}${km} (${driving[worstDriving]})`,
+    );
+  }
+  if (parts.length === 0) parts.push('none on a link (all waiting to enter)');
   return {
     unfinishedReason:
-      `${left} vehicles still travelling or waiting at the cap t=${r.endS.toFixed(0)} s ` +
-      `(${r.onNetwork} on the network, ${r.waitingAtOrigin + r.notReleased} not yet entered)${where}`,
+      `${left} vehicles still travelling or waiting at the cap t=${r.endS!.toFixed(0)} s ` +
+      `(${r.onNetwork} on the network, ${r.waitingAtOrigin + r.notReleased} not yet entered): ${parts.join('; ')}`,
     unfinishedWorstLink: worstLink,
   };
 }

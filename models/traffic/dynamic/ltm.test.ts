@@ -473,7 +473,7 @@ describe('loading until the network empties (issue #21 item 2)', () => {
     expect(short.onNetwork).toBeGreaterThan(0);
     expect(d.unfinishedWorstLink).toBe('c0');
     expect(d.unfinishedReason).toMatch(
-      /still travelling or waiting at the cap t=2100 s .*most vehicles left on link c0/,
+      /still travelling or waiting at the cap t=2100 s .*held in queues, most on link c0 \(\d+: the head of a spill-back/,
     );
     // Only complete trips enter the delay, so a trip cut by the cap adds nothing; the count says how many were cut.
     const ind = peakIndicators(net, short);
@@ -483,5 +483,22 @@ describe('loading until the network empties (issue #21 item 2)', () => {
     expect(full.arrived).toBe(1350);
     expect(unfinishedDiagnosis(net, full).unfinishedReason).toBeNull();
     expect(peakIndicators(net, full).delayVehH).toBeGreaterThan(ind.delayVehH);
+  });
+
+  it('a lone vehicle on a long link at the cap is reported as still driving (a long trip), not as a queue', () => {
+    // 26 km at 40 km/h takes 2,340 s (as the Zibo sketch's longest town connector); a cap 1,000 s after the departure
+    // cuts the trip while the vehicle drives in free flow — what the baseline once reported as "a stuck queue".
+    const net = chain([
+      { lengthM: 100, lanes: 1, freeSpeedKmPerH: 40, capacityVehPerHPerLane: 1800 },
+      { lengthM: 26000, lanes: 2, freeSpeedKmPerH: 40, capacityVehPerHPerLane: 1500 },
+    ]);
+    const r = simulate(net, uniformVehicles([0, 1], 1, 1, 10), { ...baseOpts, endS: 1000 });
+    expect([r.onNetwork, r.linkCountAtEnd[1], r.linkDrivingAtEnd[1]]).toEqual([1, 1, 1]);
+    const d = unfinishedDiagnosis(net, r);
+    expect(d.unfinishedWorstLink).toBe('c1');
+    expect(d.unfinishedReason).toMatch(
+      /1 still driving toward their link's end at the cap \(long trips, not queues\), most on link c1 of 26\.0 km \(1\)/,
+    );
+    expect(d.unfinishedReason).not.toMatch(/queue there/);
   });
 });

@@ -133,6 +133,11 @@ export interface LoadingResult {
   gridlock: GridlockInfo | null;
   /** Vehicles on each link at the end of the run (all 0 when the network emptied). */
   linkCountAtEnd: Int32Array;
+  /**
+   * Of those, the vehicles still driving toward the link's end (entered less than the free-flow time before the end):
+   * long trips cut by the cap, not queues. linkCountAtEnd − this = vehicles held at the stop line or in a queue.
+   */
+  linkDrivingAtEnd: Int32Array;
   series: LinkSeries;
   trajectories: Trajectories | null;
 }
@@ -922,6 +927,17 @@ class LtmRun {
       );
   }
 
+  /** Per link, the vehicles on it that entered less than its free-flow time before t (still driving, not queued). */
+  drivingAt(t: number): Int32Array {
+    const out = new Int32Array(this.net.numLinks);
+    for (let a = 0; a < this.net.numLinks; a++) {
+      const ft = this.net.freeTimeS[a]!;
+      for (let k = 0, j = this.qHead[a]!; k < this.count[a]!; k++, j = j + 1 < this.qCap[a]! ? j + 1 : 0)
+        if (slotEnterS(this.qF, this.qOff[a]! + j) + ft > t) out[a]!++;
+    }
+    return out;
+  }
+
   finish(s: number): LoadingResult {
     const o = this.o;
     const tFinal = o.startS + s * this.dt;
@@ -968,6 +984,7 @@ class LtmRun {
       originWaitVehS: this.originWaitVehS,
       gridlock: this.gridlock,
       linkCountAtEnd: Int32Array.from(this.count),
+      linkDrivingAtEnd: this.drivingAt(tFinal),
       series,
       trajectories,
     };
