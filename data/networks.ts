@@ -163,7 +163,9 @@ export function listNetworks(root = networksRoot()): string[] {
  * network (the message lists those available and how to import one).
  * @example
  * networkNameProblem('zibo-sketch') // => null
- * networkNameProblem('nope', 'models/traffic/fixtures') // => 'no network "nope" in models/traffic/fixtures (available: zibo-sketch); import it with `twin network import SOURCE --name nope` or choose one of those'
+ * const why = networkNameProblem('nope', 'models/traffic/fixtures');
+ * why.startsWith('no network "nope" in models/traffic/fixtures (available: zibo-sketch); import it with') // => true
+ * why.endsWith('`twin network import SOURCE --name nope` or choose one of those') // => true
  */
 export function networkNameProblem(name: string, root = networksRoot()): string | null {
   if (name === SKETCH_NETWORK) return null;
@@ -291,7 +293,8 @@ export interface NetworkFiles {
  * Read an imported network folder (`root/NAME/`): node.csv, link.csv, zone.csv, demand.csv when present,
  * network.json. Dangling node ids are errors naming the file and line.
  * @example
- * readNetworkFiles('gmns-small', 'models/traffic/fixtures') // throws 'gmns-small/network.json: cannot read the network (ENOENT). Fix: import it first'
+ * // a GMNS source folder is not an imported network until `twin network import` wrote its network.json
+ * readNetworkFiles('gmns-small', 'models/traffic/fixtures') // throws 'network.json: cannot read the network (ENOENT)'
  */
 export function readNetworkFiles(name: string, root = networksRoot()): NetworkFiles {
   const meta = readMeta(name, root);

@@ -330,10 +330,20 @@ export class Store {
    * Run `fn` in one transaction (nested calls become savepoints): all its writes are stored or none.
    * @example
    * const store = openStore(':memory:');
-   * const row = { metric: 'extranet.liveShare', scope: 'city', date: '2018-12-31', value: 0.6, unit: 'share', source: 'report', note: '', bound: '=' };
+   * const row = { metric: 'extranet.liveShare', scope: 'city', date: '2018-12-31', value: 0.6, unit: 'share',
+   *   source: 'report', note: '', bound: '=' };
    * const now = '2026-01-01T00:00:00Z';
-   * store.transaction(() => { store.insertActuals([row], '/tmp/upload-1.csv', now); return store.relabelActualsFile('/tmp/upload-1.csv', 'upload'); }) // => 1
-   * store.transaction(() => { store.insertActuals([{ ...row, date: '2019-12-31' }], 'b.csv', now); throw new Error('bad row 2'); }) // throws 'bad row 2'
+   * // an upload is imported from a temporary file, then labelled: both or neither
+   * const importUpload = () => {
+   *   store.insertActuals([row], '/tmp/upload-1.csv', now);
+   *   return store.relabelActualsFile('/tmp/upload-1.csv', 'upload');
+   * };
+   * store.transaction(importUpload) // => 1
+   * const failing = () => {
+   *   store.insertActuals([{ ...row, date: '2019-12-31' }], 'b.csv', now);
+   *   throw new Error('bad row 2');
+   * };
+   * store.transaction(failing) // throws 'bad row 2'
    * // the failed transaction left nothing behind
    * store.actuals().map((a) => a.date) // => ['2018-12-31']
    */

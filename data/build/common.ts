@@ -140,7 +140,8 @@ export type Outputs = Map<string, string>;
  * Writes every output, or in check mode compares each to the committed file and returns the list of differences.
  * @example
  * writeOrCheck(new Map([['zibo/x.csv', 'a\n']]), true) // => ['zibo/x.csv: missing (run npm run data:build)']
- * writeOrCheck(new Map([['zibo/districts.csv', 'a\n']]), true) // => ['zibo/districts.csv: differs from a fresh build (first difference at character 0)']
+ * const [diff] = writeOrCheck(new Map([['zibo/districts.csv', 'a\n']]), true);
+ * diff // => 'zibo/districts.csv: differs from a fresh build (first difference at character 0)'
  */
 export function writeOrCheck(outputs: Outputs, check: boolean): string[] {
   const diffs: string[] = [];
@@ -168,7 +169,8 @@ function firstDiff(a: string, b: string): number {
 /**
  * Stable JSON with one feature / record per line for readable diffs.
  * @example
- * jsonLines({ type: 'FeatureCollection', features: [{ id: 1 }, { id: 2 }] }, 'features') // => '{"type":"FeatureCollection","features":[\n{"id":1},\n{"id":2}\n]}\n'
+ * const text = jsonLines({ type: 'FeatureCollection', features: [{ id: 1 }, { id: 2 }] }, 'features');
+ * text.split('\n') // => ['{"type":"FeatureCollection","features":[', '{"id":1},', '{"id":2}', ']}', '']
  */
 export function jsonLines(obj: Record<string, unknown>, arrayKey: string): string {
   const arr = obj[arrayKey] as unknown[];

@@ -54,7 +54,8 @@ export function withDbOption(cmd: Command): Command {
  * const fs = process.getBuiltinModule('node:fs');
  * const db = `${fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-`)}/twin.sqlite`;
  * const scenario = { scenario: {}, modelIds: [], years: [2017] };
- * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario, seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario,
+ *   seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
  * await withStore(db, (store) => store.createRun(run, [])) // => 1
  * await withStore(db, (store) => store.listRuns().map((r) => [r.id, r.scenarioName]), 'read') // => [[1, 'baseline']]
  * fs.rmSync(db.slice(0, -'/twin.sqlite'.length), { recursive: true });
@@ -113,7 +114,8 @@ export type StoredRun = NonNullable<ReturnType<Store['run']>>;
  * const fs = process.getBuiltinModule('node:fs');
  * const db = `${fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-`)}/twin.sqlite`;
  * const scenario = { scenario: {}, modelIds: [], years: [2017] };
- * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario, seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario,
+ *   seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
  * await withStore(db, (store) => store.createRun(run, []));
  * await withStore(db, (store) => [resolveRun(store, '1').id, resolveRun(store, 1).status]) // => [1, 'running']
  * await withStore(db, (store) => resolveRun(store, 1, 'the report')) // throws 'run 1 is running; the report needs a finished run'

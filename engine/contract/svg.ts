@@ -76,7 +76,9 @@ const fmtNum = (v: number) =>
  * // the P10–P90 band (P10 forwards, P90 back) and the P50 line, at mid-2018 (x = 156) and mid-2019 (x = 364)
  * svg.match(/<polygon points="([^"]*)"/)[1] // => '156.0,128.0 364.0,77.0 364.0,111.0 156.0,162.0'
  * svg.match(/<polyline points="([^"]*)"/)[1] // => '156.0,145.0 364.0,94.0'
- * [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]).slice(5) // => ['2018', '2019', 'target 1', 'deadline 2018-12-31', '━ run 3 P50, band P10–P90', 'Extranet live share ', '(share)']
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(5, 9) // => ['2018', '2019', 'target 1', 'deadline 2018-12-31']
+ * texts.slice(9) // => ['━ run 3 P50, band P10–P90', 'Extranet live share ', '(share)']
  */
 export function bandChart(o: BandChartOptions): string {
   const W = o.width ?? 480;
@@ -224,7 +226,9 @@ export function ramp(t: number, stops = SEQ): string {
  * const svg = districtMap([zhangdian, zichuan], new Map([['370303', 0.8]]), { title: 'Services online, 2021', unit: 'share' });
  * // a district without a value is drawn grey and says so in its tooltip
  * [...svg.matchAll(/<path[^>]* fill="([^"]+)"/g)].map((m) => m[1]) // => ['#1c64a6', '#e0e0e0']
- * [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]) // => ['Zhangdian: 0.8', 'Zichuan: no data', 'Zhangdian 0.8', 'Zichuan', '0', '1 share', 'Services online, 2021']
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(0, 4) // => ['Zhangdian: 0.8', 'Zichuan: no data', 'Zhangdian 0.8', 'Zichuan']
+ * texts.slice(4) // => ['0', '1 share', 'Services online, 2021']
  */
 export function districtMap(
   features: MapFeature[],
@@ -327,7 +331,9 @@ export interface TornadoInput {
  * const svg = tornadoChart({ title: 'P(met) of extranet-3-levels', pBase: 0.6, bars });
  * // the low-value bar runs from 20 % to the base 60 %, the high-value bar from 60 % to 90 %
  * [...svg.matchAll(/<rect x="([^"]+)" y="44" width="([^"]+)"/g)].map((m) => [m[1], m[2]]) // => [['260.0', '140.0'], ['400.0', '105.0']]
- * [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]).slice(6, 10) // => ['crews.perCounty', 'crews.perCounty = 1: P(met) 20%', 'crews.perCounty = 3: P(met) 90%', 'base 60%']
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(6, 8) // => ['crews.perCounty', 'crews.perCounty = 1: P(met) 20%']
+ * texts.slice(8, 10) // => ['crews.perCounty = 3: P(met) 90%', 'base 60%']
  */
 export function tornadoChart(o: TornadoInput & { width?: number }): string {
   const W = o.width ?? 560;

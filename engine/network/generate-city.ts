@@ -46,7 +46,8 @@ const TAGS: Record<Cls, Record<string, string>> = {
  * const fs = process.getBuiltinModule('node:fs');
  * const dir = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/city-`);
  * // a 5 × 5 lattice at 1 km in a corner of Zibo (the default is the whole outline at 650 m)
- * generateCity(`${dir}/city.osm.pbf`, { spacingM: 1000, bbox: [118.0, 36.75, 118.05, 36.8] }) // => { nodes: 59, ways: 13, signals: 0, latticeNodes: 25 }
+ * const stats = generateCity(`${dir}/city.osm.pbf`, { spacingM: 1000, bbox: [118.0, 36.75, 118.05, 36.8] });
+ * stats // => { nodes: 59, ways: 13, signals: 0, latticeNodes: 25 }
  * fs.existsSync(`${dir}/city.osm.pbf`) // => true
  * fs.rmSync(dir, { recursive: true });
  */

@@ -289,7 +289,10 @@ export async function importNetwork(
  * const fs = process.getBuiltinModule('node:fs');
  * const root = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-net-`); // instead of data/networks
  * const r = await importNetwork('models/traffic/fixtures/gmns-small', { name: 'small', root });
- * formatSummary(r.meta, 'data/networks/small').split('\n').slice(0, 6) // => ['network "small" written to data/networks/small', '  13 nodes, 32 directed links, 4 zones, 1 signals, 8 connectors, 9 OD rows', '  by type:                links        km', '    arterial                   16       8.0', '    collector                   8       4.0', '    connector                   8       1.6']
+ * const lines = formatSummary(r.meta, 'data/networks/small').split('\n');
+ * lines[0] // => 'network "small" written to data/networks/small'
+ * lines[1] // => '  13 nodes, 32 directed links, 4 zones, 1 signals, 8 connectors, 9 OD rows'
+ * lines.slice(2, 4) // => ['  by type:                links        km', '    arterial                   16       8.0']
  * fs.rmSync(root, { recursive: true });
  */
 export function formatSummary(meta: NetworkMeta, dir: string): string {

@@ -183,7 +183,8 @@ async function passXml(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
  * ways.length // => 28
  * ways.slice(0, 2) // => [[1, 3, 'primary'], [2, 2, 'secondary']]
  * const signals = [];
- * await osmPass('engine/network/fixtures/rules.osm', 'nodes', { node: (id, lon, lat, tags) => tags && signals.push([id, lon, lat, tags]) });
+ * const node = (id, lon, lat, tags) => tags && signals.push([id, lon, lat, tags]);
+ * await osmPass('engine/network/fixtures/rules.osm', 'nodes', { node });
  * signals[0] // => [7, 118.046, 36.803, { highway: 'traffic_signals' }]
  */
 export async function osmPass(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Promise<void> {

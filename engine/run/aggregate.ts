@@ -93,11 +93,12 @@ export { trajectories };
  * // of one series for two years (values[k * reps + r]; a NaN is a replication without a value)
  * const keys = ['2018', '2019'].map((period) => ({ metric: 'clouds.migratedShare', entity: 'cloud:public', period }));
  * const values = Float64Array.of(0.1, 0.2, 0.3, 0.4, NaN, 0.5, 0.6, 0.7, 0.8, 0.9);
- * const target = { id: 'public-cloud', title: 'Public cloud 75 % migrated', metric: 'clouds.migratedShare', scope: 'city', entity: 'cloud:public',
- *   comparator: '>=', threshold: 0.75, deadline: '2019-12-31', source: 'assumption', sourceText: '', unit: 'share', model: 'clouds' };
+ * const target = { id: 'public-cloud', title: 'Public cloud 75 % migrated', metric: 'clouds.migratedShare',
+ *   scope: 'city', entity: 'cloud:public', comparator: '>=', threshold: 0.75, deadline: '2019-12-31',
+ *   source: 'assumption', sourceText: '', unit: 'share', model: 'clouds' };
  * const { rows, evals } = aggregateModel('clouds', { keys, values, reps: 5 }, 5, [target]);
  * // type-7 quantiles: P10 of 0.1…0.4 is 0.1 + 0.3 × 0.1
- * rows.map((r) => [r.period, r.p10, r.p50, r.p90, r.mean, r.n]) // => [['2018', 0.13, 0.25, 0.37, 0.25, 4], ['2019', 0.54, 0.7, 0.86, 0.7, 5]]
+ * rows.map((r) => [r.period, r.p10, r.p50, r.p90, r.n]) // => [['2018', 0.13, 0.25, 0.37, 4], ['2019', 0.54, 0.7, 0.86, 5]]
  * // 2 of 5 replications reach 0.75 by the deadline
  * [evals[0].targetId, evals[0].pMet, evals[0].status] // => ['public-cloud', 0.4, 'at-risk']
  */

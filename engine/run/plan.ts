@@ -62,7 +62,8 @@ export function jobSeed(masterSeed: number, model: string, year: number, replica
  * @example
  * // rollout runs once over the whole period, greenhouse once a year: 2 + 2 × 2 jobs for 2 replications
  * const jobs = planJobs({ modelIds: ['rollout', 'greenhouse'], years: [2017, 2018], scenario: {} }, 1, 2);
- * jobs.map((j) => [j.model, j.year, j.replication]) // => [['rollout', null, 0], ['rollout', null, 1], ['greenhouse', 2017, 0], ['greenhouse', 2017, 1], ['greenhouse', 2018, 0], ['greenhouse', 2018, 1]]
+ * jobs.map((j) => j.model) // => ['rollout', 'rollout', 'greenhouse', 'greenhouse', 'greenhouse', 'greenhouse']
+ * jobs.map((j) => [j.year, j.replication]) // => [[null, 0], [null, 1], [2017, 0], [2017, 1], [2018, 0], [2018, 1]]
  * jobs.every((j) => j.seed === jobSeed(1, j.model, j.year ?? 0, j.replication) && j.status === 'pending') // => true
  */
 export function planJobs(
@@ -115,7 +116,7 @@ export function crnSeed(masterSeed: number, model: string, replication: number):
  * const spec = jobSpec(stored, 1, job);
  * [spec.model, spec.years, spec.replication, spec.attempt, spec.seed] // => ['rollout', [2017, 2018], 2, 1, 77]
  * spec.crnSeed === crnSeed(1, 'rollout', 2) // => true
- * jobSpec(stored, 1, { ...job, model: 'old-model' }) // throws 'job #0 (model old-model, replication 2): model "old-model" is no longer registered'
+ * jobSpec(stored, 1, { ...job, model: 'old-model' }) // throws 'model "old-model" is no longer registered'
  */
 export function jobSpec(stored: StoredScenario, masterSeed: number, j: JobRow): JobSpec {
   const model = scenarioModels().find((m) => m.id === j.model);

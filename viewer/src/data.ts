@@ -85,8 +85,13 @@ export interface Series {
  * Index of a bundle's series rows by metric and entity, with step-hold lookup at a month.
  * @example
  * // rows as in bundle.series, in any order
- * const row = (metric, entity, period, p50) => ({ model: 'm', metric, entity, period, p10: p50 / 2, p50, p90: 2 * p50, mean: p50, n: 50 });
- * const ix = new SeriesIndex([row('extranet.liveShare', '370303', '2019-12', 0.6), row('extranet.liveShare', '370303', '2019-01', 0.4), row('clouds.hosts', 'cloud:public', '2019', 5)]);
+ * const row = (metric, entity, period, p50) =>
+ *   ({ model: 'm', metric, entity, period, p10: p50 / 2, p50, p90: 2 * p50, mean: p50, n: 50 });
+ * const ix = new SeriesIndex([
+ *   row('extranet.liveShare', '370303', '2019-12', 0.6),
+ *   row('extranet.liveShare', '370303', '2019-01', 0.4),
+ *   row('clouds.hosts', 'cloud:public', '2019', 5),
+ * ]);
  * ix.metrics() // => ['clouds.hosts', 'extranet.liveShare']
  * ix.get('extranet.liveShare', '370303').periods // => ['2019-01', '2019-12']
  * // June 2019 holds January's value; a yearly series holds all year; nothing before the first period
