@@ -13,10 +13,9 @@
 import { defineConfig, normalizePath, type Plugin } from 'vite';
 import { viteStaticCopy } from 'vite-plugin-static-copy';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT as repoRoot } from './models/lib/paths.mjs';
 import { zibGeoPlugin } from './viewer/geo-plugin.ts';
 
-const repoRoot = path.dirname(fileURLToPath(import.meta.url));
 const cesiumBuild = normalizePath(path.join(repoRoot, 'node_modules/cesium/Build/Cesium'));
 
 export default defineConfig(({ mode }) => ({

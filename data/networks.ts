@@ -49,7 +49,9 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 /**
  * Check a network name: letters, digits, `-` and `_` (1–64, starting with a letter or digit), so that
  * `data/networks/NAME` can never point outside data/networks.
- * @example checkNetworkName('zibo-osm') // ok; checkNetworkName('../x') throws
+ * @example
+ * checkNetworkName('zibo-osm') // => undefined
+ * checkNetworkName('../x') // throws 'a network name must be 1–64 letters, digits, "-" or "_"'
  */
 export function checkNetworkName(name: string): void {
   if (!NAME_RE.test(name))
@@ -73,7 +75,11 @@ export interface Row {
 
 /**
  * Read a CSV file with the required columns (names compared case-insensitively).
- * @example const t = readTable('net/link.csv', ['from_node_id', 'to_node_id']); t.rows[0].num('from_node_id')
+ * @example
+ * const t = readTable('models/traffic/fixtures/gmns-small/link.csv', ['from_node_id', 'to_node_id']);
+ * [t.rows.length, t.rows[0].num('from_node_id'), t.rows[0].num('to_node_id')] // => [32, 101, 102]
+ * t.has('capacity') // => true
+ * readTable('models/traffic/fixtures/gmns-small/link.csv', ['toll']) // throws 'line 1: missing column "toll"'
  */
 export function readTable(file: string, required: readonly string[]): { rows: Row[]; has: (c: string) => boolean } {
   if (!existsSync(file))
@@ -140,7 +146,9 @@ export interface NetworkInfo {
 
 /**
  * Names of the imported networks in a networks folder (sub-folders holding a network.json), sorted.
- * @example listNetworks() // ['sioux-falls', 'zibo-osm']
+ * @example
+ * // models/traffic/fixtures/gmns-small is a GMNS source folder, not an imported network (it has no network.json)
+ * listNetworks('models/traffic/fixtures') // => []
  */
 export function listNetworks(root = networksRoot()): string[] {
   if (!existsSync(root)) return [];
@@ -153,7 +161,11 @@ export function listNetworks(root = networksRoot()): string[] {
 /**
  * Why a network name cannot be used, or null when it can: not a plain name, or not the sketch nor an imported
  * network (the message lists those available and how to import one).
- * @example networkNameProblem('nope') // 'no network "nope" in data/networks (available: zibo-sketch); import it ...'
+ * @example
+ * networkNameProblem('zibo-sketch') // => null
+ * const why = networkNameProblem('nope', 'models/traffic/fixtures');
+ * why.startsWith('no network "nope" in models/traffic/fixtures (available: zibo-sketch); import it with') // => true
+ * why.endsWith('`twin network import SOURCE --name nope` or choose one of those') // => true
  */
 export function networkNameProblem(name: string, root = networksRoot()): string | null {
   if (name === SKETCH_NETWORK) return null;
@@ -188,7 +200,10 @@ function readMeta(name: string, root: string): NetworkMetaFile {
 /**
  * Name and content hash of a network. The sketch's hash is the sha256 of its node, link and zone files (read now);
  * an imported network's is the one network.json recorded at import.
- * @example networkInfo('zibo-sketch').contentHash // '5be1…'
+ * @example
+ * const info = networkInfo('zibo-sketch');
+ * [info.crs, info.attribution] // => ['wgs84', 'hand-digitised sketch of Zibo']
+ * /^[0-9a-f]{64}$/.test(info.contentHash) // => true
  */
 export function networkInfo(name: string, root = networksRoot()): NetworkInfo {
   if (name === SKETCH_NETWORK) {
@@ -277,7 +292,9 @@ export interface NetworkFiles {
 /**
  * Read an imported network folder (`root/NAME/`): node.csv, link.csv, zone.csv, demand.csv when present,
  * network.json. Dangling node ids are errors naming the file and line.
- * @example const f = readNetworkFiles('sioux-falls'); f.links.length // 76
+ * @example
+ * // a GMNS source folder is not an imported network until `twin network import` wrote its network.json
+ * readNetworkFiles('gmns-small', 'models/traffic/fixtures') // throws 'network.json: cannot read the network (ENOENT)'
  */
 export function readNetworkFiles(name: string, root = networksRoot()): NetworkFiles {
   const meta = readMeta(name, root);

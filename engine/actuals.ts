@@ -238,7 +238,15 @@ export interface Weighting {
 
 /**
  * Importance weights of replications given actuals (see the module comment for the observation model).
- * @example importanceWeights(matrix, rows).ess // ≤ number of replications
+ * @example
+ * // two replications of one series; the second matches the observed 0.6 exactly, the first is 1.7 σ off (σ = 0.03)
+ * const values = Float64Array.of(0.55, 0.6);
+ * const matrix = { reps: 2, keys: [{ metric: 'extranet.liveShare', entity: 'city', period: '2018' }], values };
+ * const row = { metric: 'extranet.liveShare', scope: 'city', date: '2018-12-31', value: 0.6, unit: 'share',
+ *   source: 'report', note: '', bound: '=' };
+ * const w = importanceWeights(matrix, [row, { ...row, scope: '370303' }]);
+ * Array.from(w.weights, (x) => x.toFixed(4)) // => ['0.1996', '0.8004']
+ * [w.ess.toFixed(3), w.used, w.unmatched] // => ['1.470', 1, 1]
  */
 export function importanceWeights(
   m: ReplicationMatrix,

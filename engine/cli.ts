@@ -125,7 +125,10 @@ function endQuietlyOnEpipe(): void {
 
 /**
  * Entry point; returns the process exit code.
- * @example await main(['node', 'twin', 'validate', 'scenarios/baseline.yaml']) // → 0
+ * @example
+ * await main(['node', 'twin', 'validate', 'scenarios/baseline.yaml']) // => 0
+ * // bad input: the problem on stderr, exit code 2
+ * await main(['node', 'twin', 'validate', 'scenarios/no-such-scenario.yaml']) // => 2
  */
 export async function main(argv: string[]): Promise<number> {
   endQuietlyOnEpipe();

@@ -403,7 +403,13 @@ function short(v: unknown): string {
 /**
  * Load, merge and validate a scenario file.
  * @throws ScenarioError listing every problem (file, line, field path, bad value, what is allowed).
- * @example const s = loadScenario('scenarios/half-crews.yaml'); s.hash // → '3f2a…' (stable across runs)
+ * @example
+ * const s = loadScenario('scenarios/half-crews.yaml'); // extends baseline, halves the county crews
+ * [s.scenario.extends, s.scenario.rollout.crews.perCounty, s.years] // => ['baseline', 1, [2017, 2018, 2019, 2020, 2021]]
+ * // the hash depends on the merged content only: stable across loads, different from the parent's
+ * [s.hash === loadScenario('scenarios/half-crews.yaml').hash, s.hash === loadScenario('scenarios/baseline.yaml').hash] // => [true, false]
+ * loadScenario('scenarios/half-crews.yaml', { overrides: { replications: 5 } }).scenario.replications // => 5
+ * loadScenario('scenarios/nope.yaml') // throws 'scenarios/nope.yaml: file not found'
  */
 export function loadScenario(
   file: string,

@@ -195,7 +195,11 @@ function canWriteFolder(file: string): boolean {
  * Open (and create or migrate) a store. The first open of a file by a process runs `PRAGMA quick_check` (a damaged
  * file is refused before anything is written into it); see `StoreAccess` for read-only opens.
  * @throws StoreError for a directory, an unusable path, a damaged file, or a read-only file opened for writing.
- * @example const store = openStore('runs/twin.sqlite'); store.listRuns();
+ * @example
+ * const store = openStore(':memory:'); // or a file: openStore('runs/twin.sqlite')
+ * store.listRuns() // => []
+ * store.close();
+ * openStore('engine') // throws 'the store engine is a directory; pass a file with --db PATH'
  */
 export function openStore(file: string, opts: { access?: StoreAccess } = {}): Store {
   return new Store(file, opts.access ?? 'write');
@@ -324,7 +328,24 @@ export class Store {
 
   /**
    * Run `fn` in one transaction (nested calls become savepoints): all its writes are stored or none.
-   * @example store.transaction(() => { store.insertActuals(rows, f, now); store.relabelActualsFile(f, 'upload'); });
+   * @example
+   * const store = openStore(':memory:');
+   * const row = { metric: 'extranet.liveShare', scope: 'city', date: '2018-12-31', value: 0.6, unit: 'share',
+   *   source: 'report', note: '', bound: '=' };
+   * const now = '2026-01-01T00:00:00Z';
+   * // an upload is imported from a temporary file, then labelled: both or neither
+   * const importUpload = () => {
+   *   store.insertActuals([row], '/tmp/upload-1.csv', now);
+   *   return store.relabelActualsFile('/tmp/upload-1.csv', 'upload');
+   * };
+   * store.transaction(importUpload) // => 1
+   * const failing = () => {
+   *   store.insertActuals([{ ...row, date: '2019-12-31' }], 'b.csv', now);
+   *   throw new Error('bad row 2');
+   * };
+   * store.transaction(failing) // throws 'bad row 2'
+   * // the failed transaction left nothing behind
+   * store.actuals().map((a) => a.date) // => ['2018-12-31']
    */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

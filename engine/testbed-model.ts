@@ -35,7 +35,13 @@ export const TEST_MODELS_ENV = 'TWIN_TEST_MODELS';
 /**
  * The test-only models to register beside the production registry: the testbed when TWIN_TEST_MODELS=1, else none.
  * Worker threads copy the environment when they start, so a pool started after the switch registers it too.
- * @example process.env.TWIN_TEST_MODELS = '1'; testModels().map((m) => m.id) // → ['testbed', 'leverstest']
+ * @example
+ * const was = process.env[TEST_MODELS_ENV]; // the test set-up switches it on
+ * process.env[TEST_MODELS_ENV] = '1';
+ * testModels().map((m) => m.id) // => ['testbed', 'leverstest']
+ * delete process.env[TEST_MODELS_ENV];
+ * testModels() // => []
+ * if (was !== undefined) process.env[TEST_MODELS_ENV] = was;
  */
 export function testModels(): ModelDefinition[] {
   return process.env[TEST_MODELS_ENV] === '1'

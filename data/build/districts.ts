@@ -34,7 +34,9 @@ export function readSourceDistricts(): SourceFeature[] {
 /**
  * Builds data/zibo/districts.geojson.
  * @example
- * const out = buildDistricts(); out.get('zibo/districts.geojson')
+ * const out = buildDistricts();
+ * const fc = JSON.parse(out.get('zibo/districts.geojson'));
+ * fc.features.map((f) => f.properties.code) // => ['370302', '370303', '370304', '370305', '370306', '370321', '370322', '370323']
  */
 export function buildDistricts(): Outputs {
   const src = readSourceDistricts();

@@ -57,7 +57,12 @@ function projector(ref: LonLat) {
 /**
  * Places one centroid per town/street inside the county polygon (deterministic, no RNG).
  * @example
- * placeCentroids(district, towns) // Map town code → [lon, lat]
+ * const geometry = { type: 'Polygon', coordinates: [[[118, 36.7], [118.1, 36.7], [118.1, 36.9], [118, 36.9], [118, 36.7]]] };
+ * const polygon = { type: 'Feature', properties: {}, geometry };
+ * const district = { code: '370303', seat: [118.05, 36.8], seatGcj02: [118.056, 36.801], polygon };
+ * const street = { code: '370303001', name: 'A', type: 'street', countyCode: '370303', communities: 10, villages: 0 };
+ * const town = { code: '370303100', name: 'B', type: 'town', countyCode: '370303', communities: 1, villages: 20 };
+ * [...placeCentroids(district, [street, town])] // => [['370303001', [118.05, 36.8]], ['370303100', [118.04, 36.732]]]
  */
 export function placeCentroids(d: DistrictIn, towns: readonly TownIn[]): Map<string, LonLat> {
   const out = new Map<string, LonLat>();
@@ -189,7 +194,11 @@ function segIntersect(a: LonLat, b: LonLat, c: LonLat, d: LonLat): { t: number; 
  * Cuts a road where it leaves Zibo: waypoints outside every county outline at either end are replaced by the
  * crossing with the outline, so the road ends in a gateway node on the city boundary.
  * @example
- * clipToZibo([[117.70, 36.84], [117.90, 36.85]], districts, 'g20') // first point moved onto the boundary
+ * const geometry = { type: 'Polygon', coordinates: [[[118, 36.7], [118.1, 36.7], [118.1, 36.9], [118, 36.9], [118, 36.7]]] };
+ * const polygon = { type: 'Feature', properties: {}, geometry };
+ * const district = { code: '370303', seat: [118.05, 36.8], seatGcj02: [118.056, 36.801], polygon };
+ * clipToZibo([[117.9, 36.8], [118.05, 36.8]], [district], 'g20') // => [[118, 36.8], [118.05, 36.8]]
+ * clipToZibo([[118.02, 36.8], [118.05, 36.8]], [district], 'g20') // => [[118.02, 36.8], [118.05, 36.8]]
  */
 export function clipToZibo(line: LonLat[], districts: readonly DistrictIn[], id: string): LonLat[] {
   const inside = (p: LonLat) => districts.some((d) => turf.booleanPointInPolygon(p, d.polygon));
@@ -222,7 +231,12 @@ export function clipToZibo(line: LonLat[], districts: readonly DistrictIn[], id:
 /**
  * Which district a point falls in (nearest outline when it lies just outside all of them).
  * @example
- * districtOf([118.05, 36.81], districts) // '370303'
+ * const geometry = { type: 'Polygon', coordinates: [[[118, 36.7], [118.1, 36.7], [118.1, 36.9], [118, 36.9], [118, 36.7]]] };
+ * const polygon = { type: 'Feature', properties: {}, geometry };
+ * const district = { code: '370303', seat: [118.05, 36.8], seatGcj02: [118.056, 36.801], polygon };
+ * districtOf([118.05, 36.81], [district]) // => '370303'
+ * // a point just outside every outline gets the nearest one
+ * districtOf([118.2, 36.81], [district]) // => '370303'
  */
 export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string {
   for (const d of districts) if (turf.booleanPointInPolygon(p, d.polygon)) return d.code;

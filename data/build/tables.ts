@@ -32,7 +32,8 @@ export function apportion(total: number, weights: readonly number[]): number[] {
  * interpolation between the 2010 and 2020 censuses (D). 2021: linear between the 2020 census and the end-2022
  * communiqué value (D).
  * @example
- * cityPopulation(2020) // { value: 4704138, grade: 'F', ... }
+ * cityPopulation(2020) // => { value: 4704138, grade: 'F', method: '7th census 2020' }
+ * cityPopulation(2017).grade // => 'D'
  */
 export function cityPopulation(year: number): { value: number; grade: Grade; method: string } {
   if (year === 2020) return { value: CITY.census2020, grade: 'F', method: '7th census 2020' };
@@ -147,7 +148,7 @@ export function nationalCars(t: number): number {
 /**
  * The car-ownership rows 2017–2021 (see VEHICLE_METHOD).
  * @example
- * vehicleRows()[0] // { year: 2017, cars: 1258200, ... }
+ * vehicleRows()[0] // => { year: 2017, cars: 1258200, privateCars: 1031700, carsPer1000: 270.5, growth: null }
  */
 export function vehicleRows(): {
   year: number;
@@ -177,7 +178,9 @@ export function vehicleRows(): {
 /**
  * Builds data/zibo/districts.csv and data/zibo/vehicles.csv.
  * @example
- * buildTables().get('zibo/vehicles.csv')
+ * const out = buildTables({ '370303': 2960 }); // areas from districts.geojson (km²; missing ones stay empty)
+ * [...out.keys()] // => ['zibo/districts.csv', 'zibo/vehicles.csv']
+ * out.get('zibo/vehicles.csv').split('\n')[1].split(',').slice(0, 6) // => ['2017', '1258200', '1031700', '270.5', '', 'E']
  */
 export function buildTables(areas: Readonly<Record<string, number>>): Outputs {
   const gdpBy = new Map(GDP.map((g) => [`${g.code}:${g.year}`, g]));

@@ -18,7 +18,9 @@ export function kmOutsideZibo(p: LonLat, districts: readonly District[]): number
 /**
  * Node ids not reachable from the first node forward, or not reaching it backward (empty = strongly connected).
  * @example
- * unreachable(loadRoadNetwork()) // { forward: [], backward: [] }
+ * const nodes = [{ nodeId: 1 }, { nodeId: 2 }, { nodeId: 3 }];
+ * unreachable({ nodes, links: [{ fromNodeId: 1, toNodeId: 2 }, { fromNodeId: 2, toNodeId: 1 }] }) // => { forward: [3], backward: [3] }
+ * unreachable({ nodes, links: [{ fromNodeId: 1, toNodeId: 2 }, { fromNodeId: 2, toNodeId: 3 }] }) // => { forward: [], backward: [2, 3] }
  */
 export function unreachable(net: RoadNetwork): { forward: number[]; backward: number[] } {
   const fwd = new Map<number, number[]>();

@@ -25,7 +25,10 @@ export const SAFE_METHODS = new Set(READ);
 
 /**
  * The methods a path answers, or undefined for a path no built-in route knows (left to extra routes, then 404).
- * @example allowedMethods('/api/runs') // → ['GET', 'HEAD', 'OPTIONS', 'POST']
+ * @example
+ * allowedMethods('/api/runs') // => ['GET', 'HEAD', 'OPTIONS', 'POST']
+ * allowedMethods('/index.html') // => ['GET', 'HEAD', 'OPTIONS']
+ * allowedMethods('/api/no-such-route') // => undefined
  */
 export function allowedMethods(pathname: string): string[] | undefined {
   if (!pathname.startsWith('/api/')) return READ;
@@ -69,7 +72,7 @@ function hostHeaderName(host: string): string | undefined {
 /**
  * The names this server answers to: loopback names (no outside page can make them point elsewhere), the bound
  * address, the machine's addresses and host name when bound to every interface, and the configured names.
- * @example allowedHostNames('127.0.0.1', ['twin.lan']) // → Set { 'localhost', '127.0.0.1', '[::1]', 'twin.lan' }
+ * @example [...allowedHostNames('127.0.0.1', ['twin.lan'])] // => ['localhost', '127.0.0.1', '[::1]', 'twin.lan']
  */
 export function allowedHostNames(bindHost: string, extra: readonly string[] = []): Set<string> {
   const names = ['localhost', '127.0.0.1', '::1', bindHost, ...extra];
@@ -95,7 +98,15 @@ function bodyLimit(pathname: string): number {
  * @throws ApiError 400 (no or malformed Host), 421 (a name this server does not answer to), 403 (a state change from
  * another origin), 405 with Allow, 413 (declared body over the path's limit).
  * @returns the methods the path answers (undefined for a path no built-in route knows), for OPTIONS' `Allow`.
- * @example guardRequest(req, url, allowedHostNames('127.0.0.1')) // → ApiError 421 when the Host header is evil.example
+ * @example
+ * const http = process.getBuiltinModule('node:http');
+ * const request = (method, headers) => Object.assign(new http.IncomingMessage(null), { method, headers });
+ * const hosts = allowedHostNames('127.0.0.1');
+ * const url = new URL('http://127.0.0.1:8080/api/runs');
+ * guardRequest(request('GET', { host: '127.0.0.1:8080' }), url, hosts) // => { allow: ['GET', 'HEAD', 'OPTIONS', 'POST'] }
+ * guardRequest(request('GET', { host: 'evil.example' }), url, hosts) // throws 'does not answer to the host name "evil.example"'
+ * const post = request('POST', { host: '127.0.0.1:8080', origin: 'http://evil.example' });
+ * guardRequest(post, url, hosts) // throws 'refused: this POST came from the page origin "http://evil.example"'
  */
 export function guardRequest(
   req: http.IncomingMessage,

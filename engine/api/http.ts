@@ -11,7 +11,15 @@ export type Route = (req: http.IncomingMessage, res: http.ServerResponse, url: U
 
 /**
  * Answer `body` as JSON (typed arrays as plain arrays), never cached.
- * @example sendJson(res, 200, { ok: true })
+ * @example
+ * const http = process.getBuiltinModule('node:http');
+ * const wire = new (process.getBuiltinModule('node:stream').PassThrough)(); // stands in for the client's socket
+ * const res = new http.ServerResponse(new http.IncomingMessage(wire));
+ * res.assignSocket(wire);
+ * sendJson(res, 200, { ok: true, share: new Float64Array([0.5]) });
+ * const [head, body] = String(wire.read()).split('\r\n\r\n');
+ * head.split('\r\n').slice(0, 3) // => ['HTTP/1.1 200 OK', 'content-type: application/json; charset=utf-8', 'cache-control: no-store']
+ * body // => '{"ok":true,"share":[0.5]}'
  */
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = toJson(body);
@@ -42,7 +50,14 @@ export class ApiError extends Error {
 
 /**
  * Answer an error as JSON. `ApiError` keeps its status; anything else is a 500 with its message.
- * @example sendError(res, new ApiError(404, 'no run 9; GET /api/runs lists the runs'))
+ * @example
+ * const http = process.getBuiltinModule('node:http');
+ * const wire = new (process.getBuiltinModule('node:stream').PassThrough)(); // stands in for the client's socket
+ * const res = new http.ServerResponse(new http.IncomingMessage(wire));
+ * res.assignSocket(wire);
+ * sendError(res, new ApiError(404, 'no run 9; GET /api/runs lists the runs'));
+ * const [head, body] = String(wire.read()).split('\r\n\r\n');
+ * [head.split('\r\n')[0], body] // => ['HTTP/1.1 404 Not Found', '{"error":"no run 9; GET /api/runs lists the runs"}']
  */
 export function sendError(res: http.ServerResponse, e: unknown): void {
   if (res.headersSent) {
@@ -63,7 +78,7 @@ export const MAX_JSON_DEPTH = 32;
 /**
  * The deepest nesting of `{`/`[` in JSON text, by one linear scan that skips strings (so `"[["` counts nothing).
  * Used before parsing so a deeply nested body is refused with a 400 instead of overflowing a recursive walk later.
- * @example jsonDepth('{"a":[1,{"b":"[["}]}') // → 3
+ * @example jsonDepth('{"a":[1,{"b":"[["}]}') // => 3
  */
 export function jsonDepth(text: string): number {
   let depth = 0;
@@ -92,7 +107,16 @@ const JSON_TYPE = /^application\/(json|[a-z0-9.+-]*\+json)\s*(;|$)/i;
  * line of defence behind the origin check.
  * @throws ApiError 413 when too large (the connection is closed after the answer), 415 when not labelled JSON,
  * 400 when malformed or nested too deeply.
- * @example const body = await readJson(req); // → { scenario: 'baseline' }
+ * @example
+ * const http = process.getBuiltinModule('node:http');
+ * const req = new http.IncomingMessage(null); // a request as the server hands it over, body not yet read
+ * req.headers['content-type'] = 'application/json';
+ * req.push('{"scenario":"baseline"}');
+ * req.push(null);
+ * await readJson(req) // => { scenario: 'baseline' }
+ * const form = new http.IncomingMessage(null);
+ * form.headers['content-type'] = 'text/plain';
+ * await readJson(form) // throws 'send the request body as JSON with the header content-type: application/json'
  */
 export async function readJson(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers['content-type'];

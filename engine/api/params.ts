@@ -55,7 +55,12 @@ function walk(model: string, node: Loose, defaults: Loose, prefix: string[], gro
 
 /**
  * Parameters of one model (defaults from parsing an empty section, so they are exactly what a run would use).
- * @example modelParams(testbedModel).find((p) => p.path === 'samples') // → { kind: 'integer', default: 20000, min: 1, ... }
+ * @example
+ * // paramCatalogue() holds modelParams(m) of every scenario model m
+ * const rollout = paramCatalogue().find((c) => c.model === 'rollout').params;
+ * const crews = rollout.find((p) => p.path === 'crews.perCounty');
+ * [crews.kind, crews.default, crews.min, crews.max] // => ['integer', 2, 1, 100]
+ * crews.description // => 'Crews per district/county for county and town nodes; count; assumption.'
  */
 export function modelParams(m: ModelDefinition): ParamInfo[] {
   const defaults = (m.paramsSchema as Loose).parse({});

@@ -116,7 +116,11 @@ function invalid(e: ScenarioError, tmpFile?: string): ApiError {
 /**
  * Load a scenario from a request, validated like `twin validate`.
  * @throws ApiError 400 with `issues` (file, line, path, message) for an invalid scenario; 404 for an unknown name.
- * @example loadScenarioInput({ scenario: { extends: 'baseline', name: 'x', rollout: { crews: { perCounty: 3 } } } })
+ * @example
+ * const loaded = loadScenarioInput({ scenario: { extends: 'baseline', name: 'x', rollout: { crews: { perCounty: 3 } } } });
+ * [loaded.scenario.name, loaded.scenario.extends, loaded.scenario.rollout.crews.perCounty] // => ['x', 'baseline', 3]
+ * const bad = { scenario: { extends: 'baseline', name: 'x', rollout: { crews: { perCounty: -3 } } } };
+ * loadScenarioInput(bad) // throws 'request body:5: rollout.crews.perCounty: has -3: Too small'
  */
 export function loadScenarioInput(input: ScenarioInput, dir = SCENARIOS_DIR): LoadedScenario {
   if (scenarioText(input) === undefined && typeof input.name !== 'string') {
@@ -140,7 +144,16 @@ export function loadScenarioInput(input: ScenarioInput, dir = SCENARIOS_DIR): Lo
  * Validate and save an edited what-if as `scenarios/<name>.yaml`. The file's `name:` is set to the file name.
  * @throws ApiError 400 (bad name or invalid scenario), 409 (exists, protected, or the folder holds `maxFiles` files),
  * 413 (the folder would exceed `maxTotalBytes`).
- * @example saveScenario('more-crews', { scenario: { extends: 'baseline', rollout: { crews: { perCounty: 3 } } } }) // → { file: 'scenarios/more-crews.yaml', ... }
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const dir = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-ex-`); // a scratch scenarios folder
+ * const scenario = { period: { startYear: 2017, endYear: 2018 }, seed: 1, rollout: { crews: { perCounty: 3 } } };
+ * const saved = saveScenario('more-crews', { scenario }, dir);
+ * [saved.name, saved.file, fs.readdirSync(dir)] // => ['more-crews', 'scenarios/more-crews.yaml', ['more-crews.yaml']]
+ * fs.readFileSync(`${dir}/more-crews.yaml`, 'utf8').endsWith('name: more-crews\n') // => true
+ * saveScenario('more-crews', { scenario }, dir) // throws 'scenario "more-crews" already exists'
+ * saveScenario('baseline', { scenario }) // throws '"baseline" is the plan baseline and cannot be overwritten'
+ * fs.rmSync(dir, { recursive: true });
  */
 export function saveScenario(
   name: string,
@@ -205,7 +218,11 @@ export function saveScenario(
 /**
  * Call `fn` with a scenario file for the input: the stored file for a name, else a private temporary file holding
  * the edited text (removed afterwards). Lets callers load the same scenario with different overrides.
- * @example withScenarioFile({ name: 'baseline' }, dir, (f) => loadScenario(f, { overrides: { replications: 5 } }))
+ * @example
+ * withScenarioFile({ name: 'baseline' }, 'scenarios', (file) => file) // => 'scenarios/baseline.yaml'
+ * const fs = process.getBuiltinModule('node:fs');
+ * const seen = withScenarioFile({ yaml: 'name: x\n' }, 'scenarios', (file) => [fs.readFileSync(file, 'utf8'), file]);
+ * [seen[0], fs.existsSync(seen[1])] // => ['name: x\n', false]
  */
 export function withScenarioFile<T>(input: ScenarioInput, dir: string, fn: (file: string) => T): T {
   const text = scenarioText(input);

@@ -69,7 +69,14 @@ export interface TaskQueueOptions {
 const key = (kind: TaskKind, id: number) => `${kind}:${id}`;
 
 /**
- * @example const q = new TaskQueue({ maxQueued: 4 }); q.submit({ kind: 'run', id: 1, ... }); await q.close();
+ * @example
+ * // The server queues tasks with q.submit({ kind: 'run', id, label, exec, ... }); their exec runs on the pool, which
+ * // starts on the first task. Capacity is checked before anything is started:
+ * const q = new TaskQueue({ maxQueued: 0, threads: 2 });
+ * [q.isFull(), q.threads] // => [true, 2]
+ * q.assertCapacity() // throws 'the run queue is full (0 waiting behind the running one); try again in about 10 s'
+ * await q.close();
+ * q.assertCapacity() // throws 'the server is shutting down'
  */
 export class TaskQueue {
   readonly maxQueued: number;

@@ -25,7 +25,10 @@ export type RegisterCommand = (program: Command, cli: Cli) => void;
 
 /**
  * Commander option parser for an integer in [min, max]; a bad value is reported by commander naming the flag.
- * @example cmd.option('--threads <n>', 'worker threads', int('--threads', 1, 256))
+ * @example
+ * // as in cmd.option('--threads <n>', 'worker threads', int('--threads', 1, 256))
+ * int('--threads', 1, 256)('8') // => 8
+ * int('--threads', 1, 256)('0') // throws '--threads must be an integer from 1 to 256, got "0"'
  */
 export function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (v: string) => number {
   return (v: string) => {
@@ -47,7 +50,15 @@ export function withDbOption(cmd: Command): Command {
 /**
  * Open the store at `db` (default runs/twin.sqlite), run `fn` with it and close it whatever happens. A command that
  * only reads passes `access: 'read'`: a store this user cannot write is then opened read-only instead of refused.
- * @example const runs = await withStore(o.db, (store) => store.listRuns(), 'read');
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const db = `${fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-`)}/twin.sqlite`;
+ * const scenario = { scenario: {}, modelIds: [], years: [2017] };
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario,
+ *   seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
+ * await withStore(db, (store) => store.createRun(run, [])) // => 1
+ * await withStore(db, (store) => store.listRuns().map((r) => [r.id, r.scenarioName]), 'read') // => [[1, 'baseline']]
+ * fs.rmSync(db.slice(0, -'/twin.sqlite'.length), { recursive: true });
  */
 export async function withStore<T>(
   db: string | undefined,
@@ -99,7 +110,19 @@ export type StoredRun = NonNullable<ReturnType<Store['run']>>;
  * The stored run a RUN argument names: a run id, or `latest` (or nothing) for the latest finished run.
  * @param needFinished when set, a run that is not `done` is a usage error naming this purpose.
  * @throws UsageError naming the argument and the store when the run does not exist (or is not finished).
- * @example resolveRun(store, 'latest').id // → 7
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const db = `${fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-`)}/twin.sqlite`;
+ * const scenario = { scenario: {}, modelIds: [], years: [2017] };
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h', scenario,
+ *   seed: 1, replications: 1, codeVersion: 'example', threads: 1 };
+ * await withStore(db, (store) => store.createRun(run, []));
+ * await withStore(db, (store) => [resolveRun(store, '1').id, resolveRun(store, 1).status]) // => [1, 'running']
+ * await withStore(db, (store) => resolveRun(store, 1, 'the report')) // throws 'run 1 is running; the report needs a finished run'
+ * await withStore(db, (store) => resolveRun(store, 'latest')) // throws 'no finished run in '
+ * await withStore(db, (store) => resolveRun(store, '2')) // throws 'no run 2 in '
+ * await withStore(db, (store) => resolveRun(store, 'abc')) // throws 'a run is a run id (a positive integer) or "latest", got "abc"'
+ * fs.rmSync(db.slice(0, -'/twin.sqlite'.length), { recursive: true });
  */
 export function resolveRun(store: Store, arg: string | number | undefined, needFinished?: string): StoredRun {
   let run: StoredRun | undefined;

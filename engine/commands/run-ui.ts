@@ -81,7 +81,10 @@ export async function runWithUi(
 
 /**
  * Print a run's outcome and return its exit code: 0 done, 130 cancelled, 1 failed.
- * @example outcomeCode({ runId: 3, status: 'done' }) // prints "run 3 done", → 0
+ * @example
+ * outcomeCode({ runId: 3, status: 'done' }) // => 0
+ * outcomeCode({ runId: 3, status: 'cancelled' }) // => 130
+ * outcomeCode({ runId: 3, status: 'failed', error: 'job #4 (model traffic, year 2018, replication 1): no equilibrium' }) // => 1
  */
 export function outcomeCode(o: RunOutcome): number {
   if (o.status === 'done') {

@@ -5,7 +5,7 @@
 
 /**
  * JSON with typed arrays written as plain arrays.
- * @example toJson({ x: new Float64Array([1, 2]) }) // → '{"x":[1,2]}'
+ * @example toJson({ x: new Float64Array([1, 2]) }) // => '{"x":[1,2]}'
  */
 export function toJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) =>

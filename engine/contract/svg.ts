@@ -7,7 +7,9 @@ import { esc } from './markdown.ts';
 
 /**
  * A period string or ISO date as a decimal year: `2019` → 2019.5 (mid-year), `2019-06` → 2019.458, `2018-12-31` → 2019.0.
- * @example periodX('2020-01') // → 2020.0417
+ * @example
+ * periodX('2020-01') // => 2020 + 1 / 24
+ * [periodX('2019'), periodX('2018-12-31')] // => [2019.5, 2019]
  */
 export function periodX(p: string): number {
   const y = /^(\d{4})$/.exec(p);
@@ -67,7 +69,16 @@ const fmtNum = (v: number) =>
 
 /**
  * Time series with its P10–P90 band, median line, optional target threshold and deadline marker.
- * @example bandChart({ title: 'Extranet live share', unit: 'share', series: { label: 'run 3', periods: ['2018','2019'], p10: [.2,.5], p50: [.3,.6], p90: [.4,.7] }, threshold: 1, deadline: '2018-12-31' })
+ * @example
+ * const series = { label: 'run 3', periods: ['2018', '2019'], p10: [0.2, 0.5], p50: [0.3, 0.6], p90: [0.4, 0.7] };
+ * const svg = bandChart({ title: 'Extranet live share', unit: 'share', series, threshold: 1, deadline: '2018-12-31' });
+ * svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 230"') // => true
+ * // the P10–P90 band (P10 forwards, P90 back) and the P50 line, at mid-2018 (x = 156) and mid-2019 (x = 364)
+ * svg.match(/<polygon points="([^"]*)"/)[1] // => '156.0,128.0 364.0,77.0 364.0,111.0 156.0,162.0'
+ * svg.match(/<polyline points="([^"]*)"/)[1] // => '156.0,145.0 364.0,94.0'
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(5, 9) // => ['2018', '2019', 'target 1', 'deadline 2018-12-31']
+ * texts.slice(9) // => ['━ run 3 P50, band P10–P90', 'Extranet live share ', '(share)']
  */
 export function bandChart(o: BandChartOptions): string {
   const W = o.width ?? 480;
@@ -209,7 +220,15 @@ export function ramp(t: number, stops = SEQ): string {
 
 /**
  * Choropleth of districts: a static "map snapshot" for print. `diverging` centres the colours on 0 (for differences).
- * @example districtMap(features, new Map([['370303', 0.8]]), { title: 'Services online, 2021', unit: 'share' })
+ * @example
+ * const zhangdian = { code: '370303', name: 'Zhangdian', polygon: [[[118, 36.7], [118.1, 36.7], [118.1, 36.9], [118, 36.7]]] };
+ * const zichuan = { code: '370302', name: 'Zichuan', polygon: [[[117.9, 36.6], [118, 36.6], [118, 36.7], [117.9, 36.6]]] };
+ * const svg = districtMap([zhangdian, zichuan], new Map([['370303', 0.8]]), { title: 'Services online, 2021', unit: 'share' });
+ * // a district without a value is drawn grey and says so in its tooltip
+ * [...svg.matchAll(/<path[^>]* fill="([^"]+)"/g)].map((m) => m[1]) // => ['#1c64a6', '#e0e0e0']
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(0, 4) // => ['Zhangdian: 0.8', 'Zichuan: no data', 'Zhangdian 0.8', 'Zichuan']
+ * texts.slice(4) // => ['0', '1 share', 'Services online, 2021']
  */
 export function districtMap(
   features: MapFeature[],
@@ -307,7 +326,14 @@ export interface TornadoInput {
 
 /**
  * Tornado chart of P(met): one row per parameter, a bar from its low-value P to its high-value P around the base.
- * @example tornadoChart({ title: 'P(met) of extranet-3-levels', pBase: 0.6, bars: [{ param: 'crews.perCounty', low: 1, high: 3, pLow: 0.2, pHigh: 0.9 }] })
+ * @example
+ * const bars = [{ param: 'crews.perCounty', low: 1, high: 3, pLow: 0.2, pHigh: 0.9 }];
+ * const svg = tornadoChart({ title: 'P(met) of extranet-3-levels', pBase: 0.6, bars });
+ * // the low-value bar runs from 20 % to the base 60 %, the high-value bar from 60 % to 90 %
+ * [...svg.matchAll(/<rect x="([^"]+)" y="44" width="([^"]+)"/g)].map((m) => [m[1], m[2]]) // => [['260.0', '140.0'], ['400.0', '105.0']]
+ * const texts = [...svg.matchAll(/>([^<>]+)</g)].map((m) => m[1]);
+ * texts.slice(6, 8) // => ['crews.perCounty', 'crews.perCounty = 1: P(met) 20%']
+ * texts.slice(8, 10) // => ['crews.perCounty = 3: P(met) 90%', 'base 60%']
  */
 export function tornadoChart(o: TornadoInput & { width?: number }): string {
   const W = o.width ?? 560;

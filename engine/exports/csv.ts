@@ -10,7 +10,15 @@ export const SERIES_CSV_HEADER = 'run,model,metric,entity,period,p10,p50,p90,mea
 
 /**
  * The CSV text (header, then one line per row, `\n` line ends, trailing newline) of a run's series.
- * @example seriesCsv(3, store.series(3)).split('\n')[0] // → 'run,model,metric,entity,period,p10,p50,p90,mean,n'
+ * @example
+ * // in the CLI: seriesCsv(3, store.series(3))
+ * const hosts = { model: 'clouds', metric: 'clouds.hosts', entity: 'cloud:public', period: '2019',
+ *   p10: 40, p50: 42.5, p90: 45, mean: 42.4, n: 50 };
+ * const lines = seriesCsv(3, [hosts, { ...hosts, entity: 'a,b' }]).split('\n');
+ * lines[0] // => 'run,model,metric,entity,period,p10,p50,p90,mean,n'
+ * lines[1] // => '3,clouds,clouds.hosts,cloud:public,2019,40,42.5,45,42.4,50'
+ * // a value holding a comma is quoted; the text ends with a newline
+ * lines.slice(2) // => ['3,clouds,clouds.hosts,"a,b",2019,40,42.5,45,42.4,50', '']
  */
 export function seriesCsv(runId: number, series: readonly SeriesRow[]): string {
   const rows = [SERIES_CSV_HEADER];

@@ -117,7 +117,11 @@ function isRing(r: unknown): r is Ring {
 
 /**
  * Read a boundary GeoJSON file (a Polygon or MultiPolygon geometry, Feature or FeatureCollection of them).
- * @example readBoundary('town.geojson').contains(118.05, 36.8)
+ * @example
+ * const zibo = readBoundary(ZIBO_DISTRICTS_FILE); // a FeatureCollection of the 8 county outlines
+ * [zibo.size, zibo.contains(118.05, 36.8), zibo.contains(116.4, 39.9)] // => [8, true, false]
+ * zibo.locate(118.05, 36.8) // => 'features[1]'
+ * readBoundary('engine/network/fixtures/rules.osm') // throws 'cannot read the boundary'
  */
 export function readBoundary(file: string): Regions {
   let json: unknown;

@@ -42,7 +42,14 @@ const TAGS: Record<Cls, Record<string, string>> = {
 
 /**
  * Write the synthetic city to `file` (.osm.pbf).
- * @example generateCity('/tmp/city.osm.pbf', { spacingM: 1000, bbox: [118.0, 36.75, 118.15, 36.85] })
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const dir = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/city-`);
+ * // a 5 × 5 lattice at 1 km in a corner of Zibo (the default is the whole outline at 650 m)
+ * const stats = generateCity(`${dir}/city.osm.pbf`, { spacingM: 1000, bbox: [118.0, 36.75, 118.05, 36.8] });
+ * stats // => { nodes: 59, ways: 13, signals: 0, latticeNodes: 25 }
+ * fs.existsSync(`${dir}/city.osm.pbf`) // => true
+ * fs.rmSync(dir, { recursive: true });
  */
 export function generateCity(file: string, o: CityOptions = {}): CityStats {
   const s = o.spacingM ?? 650;

@@ -28,7 +28,12 @@ const truthy = (s: string): boolean => ['1', 'true', 'yes', 'signal'].includes(s
 
 /**
  * Read a GMNS folder into the import form. Coordinates converted from GCJ-02 when `crs` is gcj02.
- * @example const s = readGmnsSource('models/traffic/fixtures/gmns-small', 'wgs84'); s.links.length
+ * @example
+ * const s = readGmnsSource('models/traffic/fixtures/gmns-small', 'wgs84');
+ * [s.nodes.length, s.links.length, s.demand.length] // => [13, 32, 9]
+ * // node ids become indexes; the source's own ids are kept for messages
+ * const l = s.links[0];
+ * [l.from, l.to, l.lengthM, l.freeSpeedKmPerH, l.shape, l.sourceId] // => [0, 1, 500, 50, [118, 36.8, 118.005, 36.8], 1]
  */
 export function readGmnsSource(dir: string, crs: Crs): SourceNetwork {
   const nodeFile = path.join(dir, 'node.csv');

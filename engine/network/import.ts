@@ -39,7 +39,9 @@ export type SourceKind = 'osm' | 'gmns' | 'tntp';
 
 /**
  * What kind of source a path is: an .osm/.osm.pbf file, a folder with node.csv + link.csv, or one with *_net.tntp.
- * @example sourceKind('data/.cache/city.osm.pbf') // 'osm'
+ * @example
+ * [sourceKind('engine/network/fixtures/rules.osm'), sourceKind('models/traffic/fixtures/gmns-small')] // => ['osm', 'gmns']
+ * sourceKind('models/traffic/fixtures') // throws 'the folder holds neither node.csv + link.csv (GMNS) nor a *_net.tntp'
  */
 export function sourceKind(source: string): SourceKind {
   if (!existsSync(source))
@@ -230,7 +232,14 @@ function buildFromSource(s: SourceNetwork, o: ImportOptions, crs: Crs, districts
 
 /**
  * Import a network source into `data/networks/NAME/` (or `root/NAME/`).
- * @example const r = await importNetwork('data/.cache/city.osm.pbf', { name: 'city' }); r.meta.counts.links
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const root = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-net-`); // instead of data/networks
+ * const r = await importNetwork('models/traffic/fixtures/gmns-small', { name: 'small', root });
+ * r.dir === `${root}/small` // => true
+ * r.meta.counts // => { nodes: 13, links: 32, zones: 4, signals: 1, connectors: 8, demandRows: 9 }
+ * fs.readdirSync(r.dir) // => ['demand.csv', 'link.csv', 'network.json', 'node.csv', 'zone.csv']
+ * fs.rmSync(root, { recursive: true });
  */
 export async function importNetwork(
   source: string,
@@ -276,7 +285,15 @@ export async function importNetwork(
 
 /**
  * The summary as printed by `twin network import`.
- * @example process.stdout.write(formatSummary(r.meta))
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const root = fs.mkdtempSync(`${process.getBuiltinModule('node:os').tmpdir()}/twin-net-`); // instead of data/networks
+ * const r = await importNetwork('models/traffic/fixtures/gmns-small', { name: 'small', root });
+ * const lines = formatSummary(r.meta, 'data/networks/small').split('\n');
+ * lines[0] // => 'network "small" written to data/networks/small'
+ * lines[1] // => '  13 nodes, 32 directed links, 4 zones, 1 signals, 8 connectors, 9 OD rows'
+ * lines.slice(2, 4) // => ['  by type:                links        km', '    arterial                   16       8.0']
+ * fs.rmSync(root, { recursive: true });
  */
 export function formatSummary(meta: NetworkMeta, dir: string): string {
   const s = meta.summary;

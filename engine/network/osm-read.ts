@@ -177,7 +177,15 @@ async function passXml(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Pro
 
 /**
  * One streaming pass over an OSM file.
- * @example await osmPass('city.osm.pbf', 'ways', { way: (id, refs, tags) => { ... } })
+ * @example
+ * const ways = [];
+ * await osmPass('engine/network/fixtures/rules.osm', 'ways', { way: (id, refs, tags) => ways.push([id, refs.length, tags.highway]) });
+ * ways.length // => 28
+ * ways.slice(0, 2) // => [[1, 3, 'primary'], [2, 2, 'secondary']]
+ * const signals = [];
+ * const node = (id, lon, lat, tags) => tags && signals.push([id, lon, lat, tags]);
+ * await osmPass('engine/network/fixtures/rules.osm', 'nodes', { node });
+ * signals[0] // => [7, 118.046, 36.803, { highway: 'traffic_signals' }]
  */
 export async function osmPass(file: string, pass: 'ways' | 'nodes', h: OsmHandler): Promise<void> {
   const kind = osmKind(file);

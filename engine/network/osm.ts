@@ -37,7 +37,11 @@ export interface OsmGraph {
 
 /**
  * Read an OSM file (two streaming passes) and build the road graph inside `boundary`.
- * @example const g = await readOsmGraph('city.osm.pbf', { boundary, crs: 'wgs84' }); g.links.length
+ * @example
+ * const g = await readOsmGraph('engine/network/fixtures/rules.osm', { boundary: null, crs: 'wgs84', boundaryName: 'none' });
+ * [g.nodes.length, g.links.length, g.summary.signals] // => [15, 29, 1]
+ * // only the largest strongly connected component is kept
+ * g.summary.dropped // => { components: 2, nodes: 3, links: 3, km: 0.481 }
  */
 export async function readOsmGraph(
   file: string,

@@ -7,7 +7,11 @@ import { networkInfo, SKETCH_NETWORK, type NetworkInfo } from '../../data/networ
 /**
  * Name, content hash, coordinate system, licence and attribution of each traffic model's network; empty when the run
  * has no traffic model.
- * @example networkProvenance(scenario, ['traffic']) // { traffic: { name: 'zibo-sketch', contentHash: '5be1…', … } }
+ * @example
+ * const p = networkProvenance({ traffic: { assignment: { algorithm: 'bfw' } } }, ['rollout', 'traffic']);
+ * Object.keys(p) // => ['traffic']
+ * [p.traffic.name, p.traffic.crs, p.traffic.contentHash.length] // => ['zibo-sketch', 'wgs84', 64]
+ * networkProvenance({}, ['rollout']) // => {}
  */
 export function networkProvenance(scenario: Record<string, unknown>, modelIds: string[]): Record<string, NetworkInfo> {
   const out: Record<string, NetworkInfo> = {};

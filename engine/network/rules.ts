@@ -84,7 +84,9 @@ const FALSE_ONEWAY = new Set(['no', '0', 'false']);
 /**
  * Parse an OSM `maxspeed` value to km/h: plain numbers are km/h, `mph` converted, `CN:*` zone values from the table;
  * `a;b` takes the lower. Returns null for values without a speed (`none`, `signals`, unknown zones).
- * @example parseMaxspeed('30 mph') // 48.28032
+ * @example
+ * parseMaxspeed('30 mph') // => 48.28032
+ * [parseMaxspeed('60;50'), parseMaxspeed('CN:urban'), parseMaxspeed('none')] // => [50, 50, null]
  */
 export function parseMaxspeed(raw: string): number | null {
   const values = raw
@@ -119,7 +121,12 @@ function positiveInt(raw: string | undefined): number | null {
 /**
  * The road a way describes, or null when the way is not a kept road (`highway` missing or outside the kept
  * classes: service, track, footway, cycleway, construction, ... are excluded; `area=yes` too).
- * @example roadOf({ highway: 'primary', oneway: 'yes', lanes: '3' })!.lanesForward // 3
+ * @example
+ * const road = roadOf({ highway: 'primary', oneway: 'yes', lanes: '3' });
+ * [road.oneway, road.lanesForward, road.lanesBackward] // => [1, 3, 0]
+ * // no maxspeed tag: the class default, flagged as defaulted
+ * [road.speedKmPerH, road.capacityVehPerHPerLane, road.defaulted] // => [60, 1600, { lanes: false, speed: true }]
+ * roadOf({ highway: 'footway' }) // => null
  */
 export function roadOf(tags: Readonly<Record<string, string>>): RoadAttrs | null {
   const hw = tags.highway;

@@ -3,7 +3,9 @@ export { readTable, type Row } from '../../data/networks.ts';
 
 /**
  * Parse a WKT `LINESTRING (x y, x y, ...)` into a flat array; null when the text is not one.
- * @example parseWktLineString('LINESTRING (1 2, 3 4)') // [1, 2, 3, 4]
+ * @example
+ * parseWktLineString('LINESTRING (1 2, 3 4)') // => [1, 2, 3, 4]
+ * parseWktLineString('POINT (1 2)') // => null
  */
 export function parseWktLineString(text: string): number[] | null {
   const m = /^\s*LINESTRING\s*Z?\s*\(([^)]*)\)\s*$/i.exec(text);

@@ -49,7 +49,16 @@ export interface NetworkMeta {
 
 /**
  * Render the GMNS files of a built network (name → text).
- * @example const files = renderGmns(built); files['link.csv'].split('\n')[0]
+ * @example
+ * const node = (id, x, type) => ({ id, x, y: 36.8, type, zoneId: null, district: '370303', name: '', sourceId: id });
+ * const nodes = [node(1, 118, 'junction'), node(2, 118.01, 'signal')];
+ * const link = { id: 1, from: 0, to: 1, lengthM: 894.456, lanes: 2, capacityVehPerHPerLane: 1800, freeSpeedKmPerH: 50,
+ *   type: 'arterial', signalized: true, district: '370303', name: 'Liuquan Rd', shape: [118, 36.8, 118.01, 36.8], sourceId: 7 };
+ * const files = renderGmns({ crs: 'wgs84', nodes, links: [link], zones: [], demand: null });
+ * Object.keys(files) // => ['node.csv', 'link.csv', 'zone.csv']
+ * // node indexes become node ids; a measured length is kept to the centimetre
+ * files['link.csv'].split('\n')[1] // => '1,Liuquan Rd,1,2,894.46,2,1800,50,arterial,1,370303,,,,,7,"LINESTRING (118 36.8, 118.01 36.8)"'
+ * files['node.csv'].split('\n')[2] // => '2,,118.01,36.8,signal,signal,,370303,2'
  */
 export function renderGmns(b: BuiltNetwork): Record<string, string> {
   const planar = b.crs === 'planar';

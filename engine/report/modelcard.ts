@@ -46,7 +46,9 @@ export interface ModelCard {
 /**
  * The README of a model: models/<id>/README.md, or for an id with a dash the nested folder (`traffic-dynamic` →
  * models/traffic/dynamic/README.md).
- * @example readmeFile('rollout') // → '<repo>/models/rollout/README.md'
+ * @example
+ * readmeFile('rollout').endsWith('/models/rollout/README.md') // => true
+ * readmeFile('traffic-dynamic').endsWith('/models/traffic/dynamic/README.md') // => true
  */
 export function readmeFile(modelId: string): string {
   const flat = path.join(ENGINE_ROOT, 'models', modelId, 'README.md');
@@ -61,7 +63,14 @@ function pick(secs: Array<{ title: string; body: string }>, re: RegExp): string 
 
 /**
  * Build the card of a model, with the provenance of a run when given.
- * @example modelCard('rollout', store, 3)?.provenance?.scenarioHash // → '9c1f…'
+ * @example
+ * // without a run: the README sections and the parameters at their defaults, no provenance
+ * const card = modelCard('rollout');
+ * [card.model.grain, card.readme.file, card.provenance] // => ['run', 'models/rollout/README.md', null]
+ * const crews = card.parameters.find((p) => p.path === 'crews.perCounty');
+ * [crews.value, crews.changed] // => [2, false]
+ * card.readme.validation.startsWith('### Validation') // => true
+ * modelCard('no-such-model') // => undefined
  */
 export function modelCard(modelId: string, store?: Store, runId?: number): ModelCard | undefined {
   const m = scenarioModels().find((x) => x.id === modelId);

@@ -576,7 +576,10 @@ export const CHROMIUM_CANDIDATES = [
 
 /**
  * The Chromium to print with: the explicit path, else $TWIN_CHROMIUM, else the first candidate that exists.
- * @example findChromium() // → '/usr/bin/chromium' (or undefined)
+ * @example
+ * findChromium('/no/such/chromium') // => undefined
+ * findChromium(process.execPath) === process.execPath // => true
+ * // with neither: $TWIN_CHROMIUM, else the first of CHROMIUM_CANDIDATES that exists ('/usr/bin/chromium' on Debian)
  */
 export function findChromium(explicit?: string): string | undefined {
   for (const c of [explicit, process.env.TWIN_CHROMIUM]) if (c) return existsSync(c) ? c : undefined;

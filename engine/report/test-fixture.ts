@@ -31,7 +31,12 @@ export function fixturePMet(shift: number): Record<string, number> {
 /**
  * Three runs: an earlier baseline (`prevId`, shift −0.1), the latest baseline (`compareId`) and a newer what-if
  * (`runId`, shift +0.05), so `latest` (the latest baseline) is not the newest run.
- * @example const { store, runId, compareId, prevId } = fixtureStore('/tmp/x.sqlite');
+ * @example
+ * const { store, runId, compareId, prevId } = fixtureStore(':memory:'); // or a file path
+ * store.listRuns().map((r) => [r.id, r.scenarioName]) // => [[3, 'fixture-whatif'], [2, 'baseline'], [1, 'baseline']]
+ * [runId, compareId, prevId] // => [3, 2, 1]
+ * // Zhangdian (district k = 1) in January 2018 (month 12): the known curve, shifted +0.05 in the what-if
+ * store.series(runId).find((r) => r.entity === '370303' && r.period === '2018-01').p50 // => fixtureShare(1, 12) + 0.05
  */
 export function fixtureStore(file: string): { store: Store; runId: number; compareId: number; prevId: number } {
   const store = openStore(file);

@@ -88,7 +88,19 @@ export { trajectories };
 
 /**
  * P10/P50/P90/mean rows of one model's matrix and the evaluations of that model's targets.
- * @example const { rows, evals } = aggregateModel('clouds', replicationMatrix(store, id, 'clouds', 50), 50, loadTargets());
+ * @example
+ * // in a run: aggregateModel('clouds', replicationMatrix(store, id, 'clouds', 50), 50, loadTargets()). Here 5 replications
+ * // of one series for two years (values[k * reps + r]; a NaN is a replication without a value)
+ * const keys = ['2018', '2019'].map((period) => ({ metric: 'clouds.migratedShare', entity: 'cloud:public', period }));
+ * const values = Float64Array.of(0.1, 0.2, 0.3, 0.4, NaN, 0.5, 0.6, 0.7, 0.8, 0.9);
+ * const target = { id: 'public-cloud', title: 'Public cloud 75 % migrated', metric: 'clouds.migratedShare',
+ *   scope: 'city', entity: 'cloud:public', comparator: '>=', threshold: 0.75, deadline: '2019-12-31',
+ *   source: 'assumption', sourceText: '', unit: 'share', model: 'clouds' };
+ * const { rows, evals } = aggregateModel('clouds', { keys, values, reps: 5 }, 5, [target]);
+ * // type-7 quantiles: P10 of 0.1…0.4 is 0.1 + 0.3 × 0.1
+ * rows.map((r) => [r.period, r.p10, r.p50, r.p90, r.n]) // => [['2018', 0.13, 0.25, 0.37, 4], ['2019', 0.54, 0.7, 0.86, 5]]
+ * // 2 of 5 replications reach 0.75 by the deadline
+ * [evals[0].targetId, evals[0].pMet, evals[0].status] // => ['public-cloud', 0.4, 'at-risk']
  */
 export function aggregateModel(
   model: string,

@@ -59,7 +59,12 @@ export function jobSeed(masterSeed: number, model: string, year: number, replica
  * The job list of a scenario, in a fixed order: model (registry order) × year × replication, or model × replication
  * for whole-period models. Seeds derive from the master seed and the job's identity only (SEED_RULE), never from the
  * scenario's content.
- * @example planJobs(loaded, 10).length // → Σ over models of (years × 10 | 10)
+ * @example
+ * // rollout runs once over the whole period, greenhouse once a year: 2 + 2 × 2 jobs for 2 replications
+ * const jobs = planJobs({ modelIds: ['rollout', 'greenhouse'], years: [2017, 2018], scenario: {} }, 1, 2);
+ * jobs.map((j) => j.model) // => ['rollout', 'rollout', 'greenhouse', 'greenhouse', 'greenhouse', 'greenhouse']
+ * jobs.map((j) => [j.year, j.replication]) // => [[null, 0], [null, 1], [2017, 0], [2017, 1], [2018, 0], [2018, 1]]
+ * jobs.every((j) => j.seed === jobSeed(1, j.model, j.year ?? 0, j.replication) && j.status === 'pending') // => true
  */
 export function planJobs(
   l: Pick<LoadedScenario, 'modelIds' | 'years' | 'scenario'>,
@@ -94,7 +99,9 @@ export function planJobs(
 /**
  * The common-random-numbers seed of a job: neither scenario hash nor year, so replication r of a baseline and of a
  * what-if, in every year, share it (a model wanting yearly variation mixes the year in itself).
- * @example crnSeed(1, 'traffic', 3) === crnSeed(1, 'traffic', 3) // true, for any scenario and year
+ * @example
+ * // the same for any scenario and year; another replication draws other numbers
+ * [crnSeed(1, 'traffic', 3) === crnSeed(1, 'traffic', 3), crnSeed(1, 'traffic', 3) === crnSeed(1, 'traffic', 4)] // => [true, false]
  */
 export function crnSeed(masterSeed: number, model: string, replication: number): number {
   return mixSeed(masterSeed, 'crn', model, replication);
@@ -103,7 +110,13 @@ export function crnSeed(masterSeed: number, model: string, replication: number):
 /**
  * The spec a worker gets for a stored job (attempt 1; the dispatcher sets the attempt it sends). Throws when the
  * job's model is not registered in this build (a run stored by another version of the code).
- * @example jobSpec(stored, run.seed, job).seed === job.seed // true
+ * @example
+ * const stored = { scenario: {}, modelIds: ['rollout'], years: [2017, 2018] };
+ * const job = { idx: 0, model: 'rollout', year: null, replication: 2, seed: 77, status: 'pending', attempts: 0 };
+ * const spec = jobSpec(stored, 1, job);
+ * [spec.model, spec.years, spec.replication, spec.attempt, spec.seed] // => ['rollout', [2017, 2018], 2, 1, 77]
+ * spec.crnSeed === crnSeed(1, 'rollout', 2) // => true
+ * jobSpec(stored, 1, { ...job, model: 'old-model' }) // throws 'model "old-model" is no longer registered'
  */
 export function jobSpec(stored: StoredScenario, masterSeed: number, j: JobRow): JobSpec {
   const model = scenarioModels().find((m) => m.id === j.model);

@@ -9,7 +9,9 @@ import { loadScenario, SCENARIOS_DIR } from '../scenario.ts';
 
 /**
  * Validated parameters of section `section` of scenarios/<name>.yaml.
- * @example scenarioParams('half-crews', 'rollout', rolloutParamsSchema).crews.perCounty // → 1
+ * @example
+ * // a model test passes its zod schema (rolloutParamsSchema); any object with parse() will do, here the identity
+ * scenarioParams('half-crews', 'rollout', { parse: (section) => section }).crews.perCounty // => 1
  */
 export function scenarioParams<S extends z.ZodType>(name: string, section: string, schema: S): z.infer<S> {
   const loaded = loadScenario(path.join(SCENARIOS_DIR, `${name}.yaml`));

@@ -39,7 +39,13 @@ const DIFF: Rgb[] = [
 export function shareColour(f: number): Rgb {
   return ramp(SHARE, f);
 }
-/** @example vcColour(1.0) // red-ish */
+/**
+ * Volume/capacity ratio: green when free-flowing, red at capacity, dark red from 1.2 on.
+ * @example
+ * vcColour(0) // => [46, 204, 113]
+ * vcColour(1.0) // => [176, 48, 50]
+ * [vcColour(1.2), vcColour(2)] // => [[120, 20, 40], [120, 20, 40]]
+ */
 export function vcColour(vc: number): Rgb {
   return ramp(VC, vc / 1.2);
 }

@@ -84,8 +84,20 @@ export interface Series {
 /**
  * Index of a bundle's series rows by metric and entity, with step-hold lookup at a month.
  * @example
- * const ix = new SeriesIndex(bundle.series);
- * ix.at('extranet.liveShare', '370303', '2019-06')?.p50
+ * // rows as in bundle.series, in any order
+ * const row = (metric, entity, period, p50) =>
+ *   ({ model: 'm', metric, entity, period, p10: p50 / 2, p50, p90: 2 * p50, mean: p50, n: 50 });
+ * const ix = new SeriesIndex([
+ *   row('extranet.liveShare', '370303', '2019-12', 0.6),
+ *   row('extranet.liveShare', '370303', '2019-01', 0.4),
+ *   row('clouds.hosts', 'cloud:public', '2019', 5),
+ * ]);
+ * ix.metrics() // => ['clouds.hosts', 'extranet.liveShare']
+ * ix.get('extranet.liveShare', '370303').periods // => ['2019-01', '2019-12']
+ * // June 2019 holds January's value; a yearly series holds all year; nothing before the first period
+ * ix.at('extranet.liveShare', '370303', '2019-06') // => { p10: 0.2, p50: 0.4, p90: 0.8, period: '2019-01' }
+ * ix.at('clouds.hosts', 'cloud:public', '2019-03').p50 // => 5
+ * ix.at('extranet.liveShare', '370303', '2018-06') // => undefined
  */
 export class SeriesIndex {
   private map = new Map<string, Series>();

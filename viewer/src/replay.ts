@@ -35,7 +35,16 @@ export interface Trajectories {
  *    row's enter; when `linkIds` is given, `link` holds indices into it; NaN/null queue values = never queued;
  * 2. per vehicle: `{ vehicles: [{ links: (string|number)[], times|enterSec: number[], exitSec?: number[] }] }`.
  * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped.
- * @example const traj = readReplayArtifact(artifact, geo.roads);
+ * @example
+ * const road = (id) => ({ id, cls: 'arterial', lanes: 2, district: '370303', lengthM: 1000, coords: [118, 36.8, 118.01, 36.8] });
+ * const roads = [road('1'), road('2')]; // geo.roads in the viewer
+ * // vehicle 0 drives link 1 then 2, vehicle 1 link 2 then 1; link 9 is not on the map and is skipped
+ * const artifact = { vehicle: [0, 0, 1, 1, 1], link: ['link:1', 'link:2', '2', '1', '9'], enterSec: [27000, 27060, 27030, 27100, 27150] };
+ * const t = readReplayArtifact(artifact, roads);
+ * [t.offsets, t.link] // => [Uint32Array.of(0, 2, 4), Uint32Array.of(0, 1, 1, 0)]
+ * // a row ends where the vehicle's next row begins
+ * [t.enterSec, t.exitSec.subarray(0, 3)] // => [Float64Array.of(27000, 27060, 27030, 27100), Float64Array.of(27060, 27090, 27100)]
+ * readReplayArtifact({ vehicle: [0], link: ['9'], enterSec: [0] }, roads) // throws 'replay artifact: no rows on known links'
  */
 export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
   const linkIndex = new Map(roads.map((r, i) => [r.id, i]));
@@ -127,7 +136,14 @@ function packRows(rows: Row[], start?: number, end?: number): Trajectories {
 /**
  * Synthetic trajectories for the benchmark only (never shown as results): `n` vehicles driving random chains of
  * links from a seeded generator over a one-hour window.
- * @example const t = syntheticTrajectories(roads, 20000, 1);
+ * @example
+ * const road = (id) => ({ id, cls: 'arterial', lanes: 2, district: '370303', lengthM: 1000, coords: [118, 36.8, 118.01, 36.8] });
+ * const roads = [road('1'), road('2')]; // geo.roads in the viewer
+ * const t = syntheticTrajectories(roads, 3, 1); // the bench uses 20000 vehicles
+ * t.offsets.length - 1 // => 3
+ * // inside the 7:00–8:00 window, on the given roads only
+ * [t.startSec >= 7 * 3600, t.endSec <= 8 * 3600, t.link.every((i) => i < roads.length)] // => [true, true, true]
+ * syntheticTrajectories(roads, 3, 1).enterSec // => t.enterSec
  */
 export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number): Trajectories {
   let s = seed >>> 0 || 1;
@@ -156,7 +172,12 @@ export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number)
 /**
  * The time (s) with the most vehicles on the network, sampled at `samples` points of the window: where a replay
  * should start so that the first view shows the peak.
- * @example const t = busiestSec(traj);
+ * @example
+ * const road = (id) => ({ id, cls: 'arterial', lanes: 2, district: '370303', lengthM: 1000, coords: [118, 36.8, 118.01, 36.8] });
+ * const roads = [road('1'), road('2')]; // geo.roads in the viewer
+ * const t = readReplayArtifact({ vehicle: [0, 0, 1, 1], link: ['1', '2', '2', '1'], enterSec: [27000, 27060, 27030, 27100] }, roads);
+ * // of the sample times 27000, 27032.5, 27065 and 27097.5, the second sees both vehicles on the road
+ * busiestSec(t, 4) // => 27032.5
  */
 export function busiestSec(t: Trajectories, samples = 24): number {
   let best = t.startSec,

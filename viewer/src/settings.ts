@@ -27,7 +27,11 @@ export const defaultSettings: SiteSettings = {
 
 /**
  * Loads settings.json (missing file → defaults); unknown keys are ignored, wrong types reported in the console.
- * @example const s = await loadSettings(); if (s.tiles3d.enabled) ...
+ * @example
+ * // in the page: `const s = await loadSettings(); if (s.tiles3d.enabled) ...`. Without a settings.json to fetch
+ * // (here: Node, where a relative URL cannot be fetched at all) every setting keeps its default
+ * await loadSettings() // => defaultSettings
+ * defaultSettings.tiles3d // => { enabled: false, url: '' }
  */
 export async function loadSettings(): Promise<SiteSettings> {
   try {

@@ -5,10 +5,11 @@ import { expect } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { REPO_ROOT } from '../../models/lib/paths.mjs';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (the one helper, models/lib/paths.mjs), re-exported for the viewer tests. */
+export const repoRoot = REPO_ROOT;
 
 /** Newest mtime (ms) of the files under `dir`. */
 function newest(dir: string): number {

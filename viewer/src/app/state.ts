@@ -93,7 +93,13 @@ export interface AppParts {
 
 /**
  * The initial state: no run loaded, January 2017, every layer shown.
- * @example const app = createAppState({ settings, lean, params, viewer, geo, layers });
+ * @example
+ * // boot.ts passes the globe's viewer, the district/road geometry and the map layers; they are only carried along
+ * const parts = { settings: {}, lean: true, params: new URLSearchParams('run=3'), viewer: null, geo: null, layers: null };
+ * const app = createAppState(parts);
+ * [app.month, app.a, app.runs, app.presenting, app.step] // => ['2017-01', null, [], false, 0]
+ * app.show // => { rollout: true, clouds: true, traffic: true, greenhouse: true }
+ * [app.lean, app.params.get('run')] // => [true, '3']
  */
 export function createAppState(parts: AppParts): AppState {
   return {

@@ -50,7 +50,17 @@ function fromColumns(o: Record<string, unknown>, label: string): HourlyDay | nul
  * The greenhouse model's `greenhouseDay` artifact (models/greenhouse/model.ts): `{ year, doy, sites: [{ site, name,
  * hours, toutC, manual: { tinC, parUmol, blanketOpen }, smart: {...} }] }` → one HourlyDay per control variant for
  * the site `siteId` (or the first site). Falls back to {@link readHourly} for other shapes.
- * @example const v = readGreenhouseDay(artifact, 'site:linzi-huangcheng'); v?.variants.smart.insideTempC
+ * @example
+ * const manual = { tinC: [8, 20], parUmol: [0, 600], blanketOpen: [0, 1] };
+ * const smart = { tinC: [10, 22], parUmol: [0, 650], blanketOpen: [0, 1] };
+ * const site = { site: 'site:linzi-huangcheng', name: 'Huangcheng', hours: [0, 12], toutC: [-6, 4], manual, smart };
+ * const day = readGreenhouseDay({ year: 2019, doy: 15, sites: [site] }, 'site:linzi-huangcheng');
+ * Object.keys(day.variants) // => ['manual', 'smart']
+ * const v = day.variants.smart;
+ * [v.insideTempC, v.outsideTempC, v.light, v.lightUnit] // => [[10, 22], [-6, 4], [0, 650], 'parUmol']
+ * // blanketOpen is stored inverted: 1 = blanket down
+ * [v.blanketClosed, v.label] // => [[1, 0], 'Huangcheng · 2019 day 15 · smart']
+ * readGreenhouseDay({}) // => null
  */
 export function readGreenhouseDay(
   a: unknown,

@@ -11,7 +11,13 @@ const listeners: Array<() => void> = [];
 export function t(): Strings {
   return tables[current];
 }
-/** @example lang() // 'zh-CN' */
+/**
+ * The current language: zh-CN until `setLang` switches it.
+ * @example
+ * lang() // => 'zh-CN'
+ * setLang('en'); [lang(), metricName('clouds.hosts')] // => ['en', 'Cloud hosts']
+ * setLang('zh-CN'); metricName('clouds.hosts') // => '云主机数'
+ */
 export function lang(): Lang {
   return current;
 }

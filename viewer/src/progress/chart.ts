@@ -15,7 +15,16 @@ const daySec = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
 
 /**
  * The chart extension that draws `actuals`; a no-op when there are none.
- * @example renderChart(el, { ...spec, extend: actualsOverlay(actualsOf(bundle, metric, entity), { actual: 'actual', bound: 'bound' }) })
+ * @example
+ * // in the viewer: renderChart(el, { ...spec, extend: actualsOverlay(actualsOf(bundle, metric, entity), labels) })
+ * const sec = (date) => Date.parse(`${date}T00:00:00Z`) / 1000;
+ * const build = { data: [[sec('2018-01-15'), sec('2018-07-15')], [0.3, 0.5]], series: [{}, { label: 'run 1' }], bands: [], draw: [] };
+ * const actual = { metric: 'extranet.liveShare', scope: 'city', date: '2018-06-30', value: 0.42, unit: 'share',
+ *   source: 'report', note: '', bound: '=' };
+ * actualsOverlay([actual], { actual: 'actual', bound: 'bound' })(build);
+ * // the actual's date joins the x values, the run's line gets a gap there, the actual a column of its own
+ * build.data // => [[sec('2018-01-15'), sec('2018-06-30'), sec('2018-07-15')], [0.3, null, 0.5], [null, 0.42, null]]
+ * build.series.map((s) => [s.label, s.spanGaps]) // => [[undefined, undefined], ['run 1', true], ['actual', undefined]]
  */
 export function actualsOverlay(actuals: Actual[], labels: { actual: string; bound: string }): (b: ChartBuild) => void {
   return (b) => {

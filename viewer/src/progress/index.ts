@@ -95,7 +95,22 @@ const rfCache = new Map<string, Promise<Reforecast | null>>();
 
 /**
  * What a chart of (metric, entity) gains: the re-forecast band as an extra run and the actual points.
- * @example const pg = progressChart(bundle, metric, entity); runs.push(...pg.runs); renderChart(el, { ...spec, extend: pg.extend });
+ * @example
+ * // in the viewer: runs.push(...pg.runs); renderChart(el, { ...spec, extend: pg.extend })
+ * const actual = { metric: 'extranet.liveShare', scope: 'city', date: '2018-06-30', value: 0.42, unit: 'share',
+ *   source: 'report', note: '', bound: '=' };
+ * const band = (period, p50) => ({ metric: 'extranet.liveShare', entity: 'city', period, p10: p50 - 0.1, p50, p90: p50 + 0.1 });
+ * const bands = [band('2018-12', 0.5), band('2018-06', 0.42)];
+ * const reforecast = { until: '2018-06-30', ess: 40, replications: 50, used: 1, warning: null, evaluations: [], bands };
+ * const pg = progressChart({ actuals: [actual], reforecast }, 'extranet.liveShare', 'city');
+ * // the re-forecast band as one more run (labels in the current language, zh-CN by default)
+ * const [rf] = pg.runs;
+ * [pg.runs.length, rf.label, rf.colour] // => [1, '重新预测', '#7ee787']
+ * [rf.series.periods, rf.series.p50] // => [['2018-06', '2018-12'], [0.42, 0.5]]
+ * const build = { data: [[Date.parse('2018-01-15') / 1000], [0.3]], series: [{}, { label: 'run 1' }], bands: [], draw: [] };
+ * pg.extend(build);
+ * build.series.map((s) => s.label) // => [undefined, 'run 1', '实际']
+ * progressChart({ actuals: [] }, 'extranet.liveShare', 'city').runs // => []
  */
 export function progressChart(
   bundle: RunBundle,

@@ -114,7 +114,10 @@ export function actualMeets(
 /**
  * Distinct actual dates and the default "since the last meeting" window: the last two dates (from the plan start
  * when there is only one).
- * @example meetingDates([{ date: '2018-06-30' }, { date: '2018-12-31' }]) // { dates: [...], from: '2018-06-30', to: '2018-12-31' }
+ * @example
+ * const m = meetingDates([{ date: '2018-12-31' }, { date: '2018-06-30' }, { date: '2018-12-31' }]);
+ * m // => { dates: ['2018-06-30', '2018-12-31'], from: '2018-06-30', to: '2018-12-31' }
+ * meetingDates([{ date: '2018-06-30' }]) // => { dates: ['2018-06-30'], from: '2017-01-01', to: '2018-06-30' }
  */
 export function meetingDates(actuals: Array<Pick<Actual, 'date'>>): { dates: string[]; from: string; to: string } {
   const dates = [...new Set(actuals.map((a) => a.date))].sort();
