@@ -18,7 +18,9 @@ export function erlangB(c: number, a: number): number {
 
 /**
  * Erlang C probability that an arrival waits (1 when a ≥ c: the queue is unstable).
- * @example erlangC(22, 20) // → ≈ 0.57 (the service-hall example of research §2.4)
+ * @example
+ * // The service-hall example of research §2.4: 22 windows, 20 erlangs offered.
+ * erlangC(22, 20).toFixed(2) // => '0.57'
  */
 export function erlangC(c: number, a: number): number {
   if (a <= 0) return 0;
@@ -29,7 +31,9 @@ export function erlangC(c: number, a: number): number {
 
 /**
  * Mean wait in queue W_q = P(wait)/(cμ − λ), in the unit of 1/μ (give the service time to get the same unit).
- * @example erlangWq(22, 20, 10) // → ≈ 2.8 (minutes, with a 10-minute mean service time)
+ * @example
+ * // Minutes of queueing with a 10-minute mean service time.
+ * erlangWq(22, 20, 10).toFixed(2) // => '2.84'
  */
 export function erlangWq(c: number, a: number, meanServiceTime: number): number {
   if (a >= c) return Infinity;
@@ -38,7 +42,9 @@ export function erlangWq(c: number, a: number, meanServiceTime: number): number 
 
 /**
  * Fewest servers c with P(wait) ≤ target (at least ⌊a⌋ + 1 for stability).
- * @example serversFor(20, 0.2) // → 26 (c = 25 gives P(wait) ≈ 0.21)
+ * @example
+ * serversFor(20, 0.2) // => 26
+ * erlangC(25, 20).toFixed(2) // => '0.21'
  */
 export function serversFor(a: number, target: number): number {
   if (a <= 0) return 1;

@@ -72,7 +72,10 @@ export const cloudsMetrics: MetricInfo[] = [
 
 /**
  * Inputs for the worker: district codes from the division tree plus samplers and scratch buffers.
- * @example const inputs = loadCloudsInputs(cloudsParamsSchema.parse({}));
+ * @example
+ * const inputs = loadCloudsInputs(cloudsParamsSchema.parse({}));
+ * inputs.countyCodes.length // => 8
+ * inputs.countyCodes[0] // => '370302'
  */
 export function loadCloudsInputs(params: CloudsParams, hierarchy: Hierarchy = loadHierarchy()): CloudsInputs {
   return prepareClouds(

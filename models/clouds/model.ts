@@ -81,7 +81,10 @@ export function prepareClouds(p: CloudsParams, countyCodes: string[]): CloudsInp
 
 /**
  * First allowed cut-over day at or after `day`: the given weekday (2017-01-01 was a Sunday), outside freeze months.
- * @example nextCutover(0.5, 6, new Uint8Array(13)) // → 6 (Saturday 2017-01-07)
+ * @example
+ * nextCutover(0.5, 6, new Uint8Array(13)) // => 6
+ * // With January frozen (months are 1-based), the first Saturday in February 2017 (2017-02-04):
+ * const freeze = new Uint8Array(13); freeze[1] = 1; nextCutover(0.5, 6, freeze) // => 34
  */
 export function nextCutover(day: number, weekday: number, freeze: Uint8Array): number {
   let d = Math.ceil(day);
@@ -95,7 +98,9 @@ const HOURS_PER_DAY = 24;
 
 /**
  * Linear server power model P(u) = P_idle + (P_max − P_idle)·u (CloudSim PowerModelLinear).
- * @example linearPowerW(0.5, 86, 117) // → 101.5 W (SPECpower table of the HP ML110 G4 says 102 W)
+ * @example
+ * // Half-loaded HP ML110 G4: the SPECpower table says 102 W.
+ * linearPowerW(0.5, 86, 117) // => 101.5
  */
 export function linearPowerW(u: number, idleW: number, maxW: number): number {
   return idleW + (maxW - idleW) * u;

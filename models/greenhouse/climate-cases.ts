@@ -26,7 +26,10 @@ export const SPELL_DAYS = 5;
 
 /**
  * A whole season (1 Aug → 31 Jul) with every day at the generator's climatology (dry), optionally with a spell.
- * @example const w = climatologySeason(); w.tminC[seasonIndex(15)] // ≈ −7.3
+ * @example
+ * // Outside minimum on 15 January at the generator's climatology:
+ * const w = climatologySeason(); w.tminC[seasonIndex(15)].toFixed(1) // => '-7.9'
+ * w.n // => 365
  */
 export function climatologySeason(spell?: 'cold-sunny' | 'overcast'): DailyWeather {
   const g = new WeatherGenerator();
@@ -63,7 +66,9 @@ export function climatologySeason(spell?: 'cold-sunny' | 'overcast'): DailyWeath
 
 /**
  * Run the climate of a design and rule set on a daily weather season.
- * @example const c = runClimateCase(climatologySeason()); c.tinMinC[seasonIndex(15)]
+ * @example
+ * // Inside minimum on 15 January of the standard design under manual control:
+ * const c = runClimateCase(climatologySeason()); c.tinMinC[seasonIndex(15)].toFixed(1) // => '11.2'
  */
 export function runClimateCase(
   w: DailyWeather,
@@ -94,7 +99,9 @@ export interface JanuaryCheck {
 
 /**
  * Compute the January design-rule figures for a design and rule set.
- * @example januaryCheck().janInsideMinMeanC // 8–12 °C for the standard Shandong design
+ * @example
+ * // 8–12 °C is the design rule for the standard Shandong greenhouse:
+ * januaryCheck().janInsideMinMeanC.toFixed(1) // => '11.5'
  */
 export function januaryCheck(
   type: GreenhouseType = GREENHOUSE_TYPES['shouguang-earth-wall'],

@@ -149,7 +149,8 @@ export const GREENHOUSE_TYPES: Record<string, GreenhouseType> = {
  * research note §2c hold (see README; this is calibration, not independent validation).
  * Remaining constants from the research note's prototype (§1c): Ca 1.5e4, hw 2.1 W K⁻¹ per m² floor scaled by wall
  * area, hs 6, ks 2, f_air 0.55, f_lat 0.30.
- * @example deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']).kNightWPerKM2 // ≈ 1.57
+ * @example
+ * deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']).kNightWPerKM2.toFixed(2) // => '1.60'
  */
 export function deriveClimateParams(t: GreenhouseType): ClimateParams {
   const roofToFloor = (1.12 * Math.hypot(t.spanM, t.ridgeHeightM)) / t.spanM;
@@ -316,7 +317,10 @@ export interface ClimateKernel {
 /**
  * Matrix exponential of an n×n matrix (row-major) by scaling and squaring with a Taylor series (adequate for the
  * small, well-conditioned matrices here; checked against the analytic 1-node solution in tests).
- * @example expm(Float64Array.of(-1), 1)[0] // ≈ Math.exp(-1)
+ * @example
+ * expm(Float64Array.of(-1), 1)[0] // => Math.exp(-1)
+ * // A 2×2 nilpotent matrix: exp([[0, 1], [0, 0]]) = [[1, 1], [0, 1]].
+ * expm(Float64Array.of(0, 1, 0, 0), 2) // => Float64Array.of(1, 1, 0, 1)
  */
 export function expm(m: Float64Array, n: number): Float64Array {
   let norm = 0;
@@ -360,7 +364,9 @@ function matmul(a: Float64Array, b: Float64Array, out: Float64Array, n: number):
 
 /**
  * Build the exact-step kernel of a greenhouse (run once per design; ~12 small matrix exponentials).
- * @example const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
+ * @example
+ * const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
+ * k.nVent // => 12
  */
 export function buildKernel(p: ClimateParams, dtS = DT_S): ClimateKernel {
   const nVent = p.ventAch.length;
@@ -504,8 +510,13 @@ export interface ClimateRunOptions {
  * the leading sub-expression of the per-step formula it replaces (same operations, same order: bit-identical).
  * @example
  * const k = buildKernel(deriveClimateParams(GREENHOUSE_TYPES['shouguang-earth-wall']));
- * const out = simulateClimate(k, SMART_RULES, { doy, wet, toutC, ghiWPerM2 }, allocClimate(365));
- * out.tinMinC[167]; // inside minimum on 15 January
+ * // Three clear January days: −5 °C outside, 400 W m⁻² from 9 to 15 h solar time, starting at 12 °C inside.
+ * const toutC = new Float64Array(72).fill(-5);
+ * const ghiWPerM2 = new Float64Array(72).map((_, i) => (i % 24 >= 9 && i % 24 < 15 ? 400 : 0));
+ * const o = { doy: [15, 16, 17], wet: [0, 0, 0], toutC, ghiWPerM2, initialC: [12, 14, 14] };
+ * const out = simulateClimate(k, SMART_RULES, o, allocClimate(3));
+ * Array.from(out.tinMinC, (t) => t.toFixed(1)) // => ['9.2', '10.1', '10.7']
+ * Array.from(out.tinMaxC, (t) => t.toFixed(1)) // => ['20.0', '20.6', '21.0']
  */
 export function simulateClimate(
   k: ClimateKernel,

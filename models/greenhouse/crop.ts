@@ -169,7 +169,14 @@ const fruitScratch = new Float64Array(400);
 /**
  * Run a greenhouse crop on daily inside climate (season indices 0…364 = 1 Aug … 31 Jul).
  * Without `water` the crop is never water-stressed (drip-irrigated, research note §0).
- * @example const r = runCrop(TOMATO_LONG_SEASON, climate, 410); r.yieldKgPerM2 // fresh marketable kg m⁻²
+ * @example
+ * // A steady inside climate (simulateClimate gives it in a run): 14–28 °C, 8 MJ m⁻² d⁻¹ at the canopy, no frost.
+ * const day = (v) => new Float64Array(365).fill(v);
+ * const climate = { n: 365, tinMinC: day(14), tinMaxC: day(28), tinMeanC: day(21), canopyMJPerM2: day(8),
+ *   frostH: day(0) };
+ * const r = runCrop(TOMATO_LONG_SEASON, climate, 410);
+ * r.yieldKgPerM2.toFixed(2) // => '10.50'
+ * [r.firstHarvestIndex, r.lastHarvestIndex] // => [98, 307]
  */
 export function runCrop(c: GreenhouseCrop, cl: ClimateDaily, co2Ppm: number, water?: WaterOptions): CropResult {
   const sp = c.species;

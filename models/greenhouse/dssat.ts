@@ -29,8 +29,19 @@ export function isoFromYearDoy(year: number, doy: number): string {
  * experiment's sowing year); without it, YY < 30 → 20YY, otherwise 19YY (the usual DSSAT pivot).
  * Throws naming the file and line when a required column (DATE, SRAD, TMAX, TMIN) is missing or a value is bad.
  * @example
- * const w = parseWth(readFileSync('UFBR9401.WTH', 'utf8'), 'UFBR9401.WTH', 1994);
- * w.date[59]; // '1994-03-01'
+ * // The first lines of UFBR9401.WTH (SIMPLE's tomato experiment at Bradenton, Florida):
+ * const text = [
+ *   '*WEATHER : BRADENTON, FLORIDA',
+ *   '@ INSI      LAT     LONG  ELEV   TAV   AMP REFHT WNDHT',
+ *   '  UFBR   27.600  -82.600    10 -99.0 -99.0 -99.0 -99.0',
+ *   '@DATE  SRAD  TMAX  TMIN  RAIN',
+ *   '94001 14.98  20.0   8.9   0.0',
+ *   '94002  6.94  25.0  15.0  18.5',
+ * ].join('\n');
+ * const w = parseWth(text, 'UFBR9401.WTH', 1994);
+ * w.site // => { insi: 'UFBR', latDeg: 27.6, lonDeg: -82.6, elevM: 10 }
+ * [w.date, w.tmaxC, w.rainMm] // => [['1994-01-01', '1994-01-02'], Float64Array.of(20, 25), Float64Array.of(0, 18.5)]
+ * parseWth(text.replace('6.94', '-99'), 'UFBR9401.WTH') // throws 'UFBR9401.WTH:6: SRAD is missing'
  */
 export function parseWth(text: string, file = '<wth>', referenceYear?: number): DssatWeather {
   const lines = text.split(/\r?\n/);

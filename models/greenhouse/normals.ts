@@ -87,7 +87,9 @@ export const MONTH_START_DOY: readonly number[] = [1, 32, 60, 91, 121, 152, 182,
 
 /**
  * Month index (0–11) of a 1-based non-leap day of year.
- * @example monthOfDoy(32) // → 1 (February)
+ * @example
+ * monthOfDoy(31) // => 0
+ * monthOfDoy(32) // => 1
  */
 export function monthOfDoy(doy: number): number {
   let m = 11;
@@ -98,7 +100,11 @@ export function monthOfDoy(doy: number): number {
 /**
  * Turn 12 monthly means into 365 smooth daily values whose monthly means equal the inputs (piecewise-linear through
  * mid-month anchors, anchors corrected iteratively until each month's mean matches to 1e-9).
- * @example meanPreservingDaily([0,0,0,0,0,0,10,0,0,0,0,0])[196] // ≈ 13 (peak of July)
+ * @example
+ * const d = meanPreservingDaily([0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0]);
+ * d[196].toFixed(2) // => '14.18'
+ * // July (days 181–211, 0-based) keeps its mean of 10 (to 1e-9):
+ * (d.subarray(181, 212).reduce((s, v) => s + v, 0) / 31).toFixed(6) // => '10.000000'
  */
 export function meanPreservingDaily(monthly: ArrayLike<number>): Float64Array {
   const anchors = Float64Array.from(monthly as ArrayLike<number>);

@@ -123,7 +123,7 @@ export function fCo2(co2Ppm: number, sCo2: number): number {
 
 /**
  * Priestley–Taylor potential evapotranspiration as in the SIMPLE R code (`petpt`, after DSSAT), mm d⁻¹.
- * @example priestleyTaylorMm(20, 30, 18) // ≈ 4.62 mm/d
+ * @example priestleyTaylorMm(20, 30, 18).toFixed(2) // => '4.62'
  */
 export function priestleyTaylorMm(sradMJPerM2: number, tmaxC: number, tminC: number, albedo = 0.23): number {
   const td = 0.6 * tmaxC + 0.4 * tminC;
@@ -138,7 +138,13 @@ export function priestleyTaylorMm(sradMJPerM2: number, tmaxC: number, tminC: num
 /**
  * The ARID drought index per day (Woli et al. 2012, used by SIMPLE): one-layer bucket with SCS runoff, drainage
  * and transpiration TR = min(WUC·W, ETo); ARID = 1 − TR/ETo. Bucket starts full (RZD·AWC).
- * @example aridIndex({ tmaxC: [30], tminC: [18], sradMJPerM2: [20], rainMm: [0], n: 1 }, { awc: 0.13, rcn: 65, ddc: 0.55, rzd: 400, wuc: 0.096 })[0] // ≈ 0
+ * @example
+ * const soil = { awc: 0.13, rcn: 65, ddc: 0.55, rzd: 400, wuc: 0.096 };
+ * // A full bucket meets a hot dry day's demand: no drought.
+ * const hotDay = { tmaxC: [30], tminC: [18], sradMJPerM2: [20], rainMm: [0], n: 1 };
+ * aridIndex(hotDay, soil) // => Float64Array.of(0)
+ * // A shallow bucket holding 1 mm cannot:
+ * aridIndex(hotDay, { ...soil, awc: 0.01, rzd: 100 })[0].toFixed(2) // => '0.98'
  */
 export function aridIndex(w: SimpleWeather, soil: SimpleSoil): Float64Array {
   const arid = new Float64Array(w.n);
@@ -162,8 +168,16 @@ export function aridIndex(w: SimpleWeather, soil: SimpleSoil): Float64Array {
  * Run SIMPLE for one crop from sowing. Weather arrays start on the sowing day; the run stops at the first of:
  * thermal time > Tsum (lagged), interception falling to ≤ 0.005 while declining, the end of the weather/maxDays.
  * @example
- * const r = runSimple(weather, { species, cultivar, co2Ppm: 350, waterStress: false, initial: { biomassKgPerHa: 1, fSolar: 0.001, thermalTime: 0 } });
- * r.yieldKgPerHa[r.days - 1]; // kg DM/ha at maturity or harvest
+ * // The paper's tomato (Table 1a), a tomato cultivar, and 200 steady days of 16–28 °C at 18 MJ m⁻² d⁻¹.
+ * const species = { tbase: 6, topt: 26, rue: 1, i50maxH: 100, i50maxW: 5, theat: 32, text: 45, sCo2: 0.07,
+ *   sWater: 2.5 };
+ * const cultivar = { tsum: 2800, hi: 0.68, i50a: 520, i50b: 400, fSolarMax: 0.95 };
+ * const steady = (v) => new Float64Array(200).fill(v);
+ * const weather = { n: 200, tmaxC: steady(28), tminC: steady(16), sradMJPerM2: steady(18), rainMm: steady(0) };
+ * const initial = { biomassKgPerHa: 1, fSolar: 0.001, thermalTime: 0 };
+ * const r = runSimple(weather, { species, cultivar, co2Ppm: 350, waterStress: false, initial });
+ * [r.days, r.endReason] // => [176, 'tsum']
+ * Math.round(r.yieldKgPerHa[r.days - 1]) // => 10916
  */
 export function runSimple(w: SimpleWeather, o: SimpleRunOptions): SimpleResult {
   const sp = o.species;

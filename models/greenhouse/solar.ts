@@ -12,7 +12,10 @@ const DEG = Math.PI / 180;
 /**
  * Declination (rad) and inverse relative Earth–Sun distance factor for day of year (Spencer 1971; error < 0.0006 rad).
  * Writes into `out` (length ≥ 2) to keep hot paths allocation-free.
- * @example const o = new Float64Array(2); solarDeclination(172, o); o[0] / (Math.PI / 180) // ≈ 23.44
+ * @example
+ * // June solstice: declination ≈ 23.44°, Earth near aphelion (factor < 1).
+ * const o = new Float64Array(2); solarDeclination(172, o); (o[0] / (Math.PI / 180)).toFixed(2) // => '23.45'
+ * o[1].toFixed(4) // => '0.9674'
  */
 export function solarDeclination(doy: number, out: Float64Array): Float64Array {
   const g = (2 * Math.PI * (doy - 1)) / 365;
@@ -33,7 +36,10 @@ const scratch = new Float64Array(2);
 
 /**
  * Day length in hours between sunrise and sunset (upper limb at the apparent horizon, altitude −0.833°).
- * @example dayLengthH(36.8, 172) // ≈ 14.57 h (14 h 34 min) at Zibo's latitude on the June solstice
+ * @example
+ * // Zibo's latitude on the June and December solstices (14 h 41 min and 9 h 38 min):
+ * dayLengthH(36.8, 172).toFixed(2) // => '14.69'
+ * dayLengthH(36.8, 355).toFixed(2) // => '9.64'
  */
 export function dayLengthH(latDeg: number, doy: number, horizonAltDeg = -0.833): number {
   const dec = solarDeclination(doy, scratch)[0];
@@ -46,7 +52,10 @@ export function dayLengthH(latDeg: number, doy: number, horizonAltDeg = -0.833):
 
 /**
  * Daily extraterrestrial radiation on a horizontal surface Ra, MJ m⁻² d⁻¹ (FAO-56 eq. 21, geometric sunset).
- * @example extraterrestrialDailyMJ(36.8, 15) // ≈ 15.2 (mid-January at Zibo)
+ * @example
+ * // Mid-January and mid-July at Zibo, MJ m⁻² d⁻¹:
+ * extraterrestrialDailyMJ(36.8, 15).toFixed(1) // => '17.0'
+ * extraterrestrialDailyMJ(36.8, 196).toFixed(1) // => '40.9'
  */
 export function extraterrestrialDailyMJ(latDeg: number, doy: number): number {
   const o = solarDeclination(doy, scratch);
@@ -66,7 +75,11 @@ export function extraterrestrialDailyMJ(latDeg: number, doy: number): number {
  * Fill `out[0..23]` with the share of the day's extraterrestrial radiation falling in each solar-time hour
  * (hour h covers h:00–h+1:00; integrated exactly over the hour, clipped at sunrise/sunset). Sums to 1.
  * Used to disaggregate daily global radiation to hours with a constant daily clearness index.
- * @example const w = new Float64Array(24); hourlyRadiationWeights(36.8, 15, w); w[12] // ≈ 0.155 (noon hour in January)
+ * @example
+ * // Mid-January: nothing before sunrise, the most in the hours around noon, and the day sums to 1.
+ * const w = new Float64Array(24);
+ * hourlyRadiationWeights(36.8, 15, w); [w[6], w[11].toFixed(3), w[12].toFixed(3)] // => [0, '0.156', '0.156']
+ * w.reduce((s, x) => s + x, 0).toFixed(12) // => '1.000000000000'
  */
 export function hourlyRadiationWeights(latDeg: number, doy: number, out: Float64Array): Float64Array {
   const dec = solarDeclination(doy, scratch)[0];
@@ -91,7 +104,7 @@ export function hourlyRadiationWeights(latDeg: number, doy: number, out: Float64
 
 /**
  * Sunrise hour (local solar time) with the almanac horizon; sunset = 24 − sunrise.
- * @example sunriseSolarH(36.8, 355) // ≈ 7.1
+ * @example sunriseSolarH(36.8, 355).toFixed(2) // => '7.18'
  */
 export function sunriseSolarH(latDeg: number, doy: number): number {
   return 12 - dayLengthH(latDeg, doy) / 2;

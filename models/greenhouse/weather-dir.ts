@@ -15,7 +15,13 @@ export const WEATHER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
  * Resolve a scenario's weather file name to a readable file inside {@link WEATHER_DIR}.
  * @returns `{ file }` or `{ error }` saying what is wrong and what is allowed (the message never reveals whether a
  * path outside the folder exists).
- * @example resolveWeatherFile('../../etc/passwd').error // → 'greenhouse.weather.file: "../../etc/passwd" is not a file name inside data/weather/ ...'
+ * @example
+ * const outside = 'greenhouse.weather.file: "../../etc/passwd" is not a file name inside data/weather/ ' +
+ *   '(relative to it, no "..", ending in .csv or .epw)';
+ * resolveWeatherFile('../../etc/passwd').error === outside // => true
+ * // A good name of a file that is not there:
+ * const missing = resolveWeatherFile('zibo-2019.csv').error;
+ * missing // => 'greenhouse.weather.file: no file "zibo-2019.csv" in data/weather/; put the file there first'
  */
 export function resolveWeatherFile(
   name: string,

@@ -28,7 +28,13 @@ function isoDate(y: number, m: number, d: number): string {
 /**
  * Parse a NASA POWER daily CSV. Missing values (−999) are errors naming the line, because silently filling them
  * would bias a replay; fill gaps before use.
- * @example const w = parseNasaPowerCsv(text, 'POWER_Point_Daily.csv'); w.date[0] // '2017-01-01'
+ * @example
+ * const text = 'YEAR,MO,DY,T2M_MAX,T2M_MIN,ALLSKY_SFC_SW_DWN,PRECTOTCORR\n' +
+ *   '2017,1,1,4.1,-6.2,9.8,0\n2017,1,2,5.0,-5.1,7.5,1.2\n';
+ * const w = parseNasaPowerCsv(text, 'POWER_Point_Daily.csv');
+ * w.date // => ['2017-01-01', '2017-01-02']
+ * [w.tminC, w.rainMm] // => [Float64Array.of(-6.2, -5.1), Float64Array.of(0, 1.2)]
+ * parseNasaPowerCsv(text.replace('7.5', '-999'), 'p.csv') // throws 'p.csv:3: ALLSKY_SFC_SW_DWN missing'
  */
 export function parseNasaPowerCsv(text: string, file = '<power.csv>'): DatedDaily {
   const lines = text.split(/\r?\n/);
@@ -114,7 +120,15 @@ export interface EpwWeather {
 
 /**
  * Parse an EnergyPlus weather file (typical year). Dates use the file's own year field.
- * @example const e = parseEpw(text, 'CHN_Shandong.Jinan.548230_CSWD.epw'); e.tempC.length // 8760
+ * @example
+ * // One day of a typical-year file: LOCATION, 7 more header lines, 24 hourly rows of 35 fields
+ * // (year, month, day, hour, minute, flags, dry bulb °C at 6, …, global horizontal W m⁻² at 13, …).
+ * const head = ['LOCATION,Jinan,SD,CHN,CSWD,548230,36.60,117.05,8.0,170.3', ...Array(7).fill('HEADER')];
+ * const row = (h) => [2005, 1, 15, h + 1, 0, '?', h < 12 ? -4 : 3, 0, 0, 0, 0, 0, 0, h >= 8 && h < 16 ? 300 : 0];
+ * const rows = Array.from({ length: 24 }, (_, h) => [...row(h), ...Array(21).fill(0)].join(','));
+ * const e = parseEpw([...head, ...rows].join('\n'), 'one-day.epw');
+ * [e.latDeg, e.tempC.length, e.daily.date[0], e.daily.tminC[0], e.daily.tmaxC[0]] // => [36.6, 24, '2005-01-15', -4, 3]
+ * e.daily.sradMJPerM2[0] // => 8.64
  */
 export function parseEpw(text: string, file = '<file.epw>'): EpwWeather {
   const lines = text.split(/\r?\n/);
@@ -182,7 +196,18 @@ export function parseEpw(text: string, file = '<file.epw>'): EpwWeather {
  * Cut a greenhouse season (1 Aug of `harvestYear − 1` to 31 Jul of `harvestYear`, 365 days, 29 Feb dropped) out
  * of dated daily weather into `out`. A typical-year file (EPW) is used cyclically: month and day are matched and
  * the year is ignored when `cyclic` is true. Throws naming the first missing date.
- * @example toSeason(power, 2019, allocDaily(365)) // season harvested in 2019
+ * @example
+ * // Daily weather from 1 August 2018 for 365 days, Tmax = the day's index; the season harvested in 2019:
+ * const date = Array.from({ length: 365 }, (_, i) => new Date(Date.UTC(2018, 7, 1 + i)).toISOString().slice(0, 10));
+ * const tmaxC = Float64Array.from(date, (_, i) => i);
+ * const zeros = new Float64Array(365);
+ * const power = { source: 'power.csv', date, tmaxC, tminC: zeros, sradMJPerM2: zeros, rainMm: zeros };
+ * // `out` as allocDaily(365) of weather.ts makes it:
+ * const out = { n: 365, doy: new Int16Array(365), tmaxC: new Float64Array(365), tminC: new Float64Array(365),
+ *   sradMJPerM2: new Float64Array(365), wet: new Uint8Array(365) };
+ * const s = toSeason(power, 2019, out);
+ * [s.doy[0], s.tmaxC[0], s.doy[364], s.tmaxC[364]] // => [213, 0, 212, 364]
+ * toSeason(power, 2020, out) // throws 'power.csv: no weather for 2019-08-01'
  */
 export function toSeason(w: DatedDaily, harvestYear: number, out: DailyWeather, cyclic = false): DailyWeather {
   const index = new Map<string, number>();
@@ -213,7 +238,12 @@ export function toSeason(w: DatedDaily, harvestYear: number, out: DailyWeather, 
 
 /**
  * Season-aligned hourly EPW values (1 Aug → 31 Jul of a typical year) into `out` (365·24 values).
- * @example epwSeasonHourly(epw, allocHourly(365))
+ * @example
+ * // A typical year whose hourly temperature is the day's index (0 = 1 January):
+ * const tempC = Float64Array.from({ length: 8760 }, (_, i) => Math.floor(i / 24));
+ * const epw = { source: 'typical.epw', tempC, ghiWPerM2: new Float64Array(8760) };
+ * const h = epwSeasonHourly(epw, { nHours: 8760, tempC: new Float64Array(8760), ghiWPerM2: new Float64Array(8760) });
+ * [h.tempC[0], h.tempC[24 * 152], h.tempC[24 * 153]] // => [212, 364, 0]
  */
 export function epwSeasonHourly(e: EpwWeather, out: HourlyWeather): HourlyWeather {
   const nd = e.tempC.length / 24;

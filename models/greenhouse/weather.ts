@@ -72,7 +72,11 @@ const inWindow = (doy: number, start: number, len: number): boolean => {
  * @example
  * const g = new WeatherGenerator();
  * const w = allocDaily(365);
- * g.generate(createRng(1), 1, w); // one calendar year from 1 January
+ * // One calendar year from 1 January. Runs pass createRng(seed); this stand-in always draws u = 0.5 and z = 0.
+ * g.generate({ next: () => 0.5, normal: () => 0 }, 1, w);
+ * [w.doy[0], w.doy[364]] // => [1, 365]
+ * // 15 January and 15 July without random anomalies, °C:
+ * [w.tmaxC[14].toFixed(1), w.tminC[14].toFixed(1), w.tmaxC[195].toFixed(1)] // => ['2.8', '-8.0', '32.7']
  */
 export class WeatherGenerator {
   readonly latDeg: number;
@@ -148,7 +152,11 @@ export class WeatherGenerator {
 
   /**
    * Fill `out` with `out.n` consecutive days starting at `startDoy` (wrapping from 365 to 1).
-   * @example g.generate(rng, 213, allocDaily(365)) // 1 August → 31 July, one greenhouse season
+   * @example
+   * // 1 August → 31 July, one greenhouse season (a run passes createRng(seed) as the generator):
+   * const g = new WeatherGenerator();
+   * const w = g.generate({ next: () => 0.5, normal: () => 0 }, 213, allocDaily(365));
+   * [w.doy[0], w.doy[152], w.doy[153], w.doy[364]] // => [213, 365, 1, 212]
    */
   generate(rng: Rng, startDoy: number, out: DailyWeather, shocks?: WeatherShocks): DailyWeather {
     const C = GENERATOR_CONSTANTS;
@@ -265,7 +273,7 @@ export interface SolarDays {
 
 /**
  * Build the solar table for a latitude (≈ 1 ms).
- * @example const s = solarDays(36.8); s.sunriseH[355] // ≈ 7.1
+ * @example const s = solarDays(36.8); s.sunriseH[355].toFixed(2) // => '7.18'
  */
 export function solarDays(latDeg: number): SolarDays {
   const sunriseH = new Float64Array(366);
@@ -302,7 +310,15 @@ export function solarDays(latDeg: number): SolarDays {
 /**
  * Disaggregate daily weather to hours (see module doc). `out` must hold 24·n values. With `solar` (built by
  * `solarDays` for the same latitude) the per-day geometry is read from the table: same numbers, no trig per job.
- * @example const h = toHourly(daily, 36.8, allocHourly(daily.n)); h.tempC[14] // ≈ daily.tmaxC[0] (hour 14–15)
+ * @example
+ * // One January day, −6 to 4 °C, 10 MJ m⁻² of sun: the curve peaks at 14:00 solar time, no sun before dawn.
+ * const daily = allocDaily(2);
+ * daily.doy.set([15, 16]); daily.tmaxC.fill(4); daily.tminC.fill(-6); daily.sradMJPerM2.fill(10);
+ * const h = toHourly(daily, 36.8, allocHourly(daily.n));
+ * h.tempC[14].toFixed(2) // => '3.98'
+ * [h.ghiWPerM2[5], h.ghiWPerM2[12].toFixed(1)] // => [0, '433.3']
+ * // The day's hourly GHI (W m⁻² = Wh m⁻² per hour) adds up to the daily total:
+ * (h.ghiWPerM2.subarray(0, 24).reduce((s, x) => s + x, 0) * 3600 / 1e6).toFixed(6) // => '10.000000'
  */
 export function toHourly(daily: DailyWeather, latDeg: number, out: HourlyWeather, solar?: SolarDays): HourlyWeather {
   const n = daily.n;

@@ -34,7 +34,7 @@ export function dayOf(iso: string): number {
 
 /**
  * Day number of the first day of month `monthIndex` (0 = 2017-01); works past the table through plain Date maths.
- * @example monthStartDay(12) // → 365 (2018-01-01)
+ * @example monthStartDay(12) // => dayOf('2018-01-01')
  */
 export function monthStartDay(monthIndex: number): number {
   if (monthIndex >= 0 && monthIndex <= N_MONTHS) return MONTH_START[monthIndex]!;
@@ -53,7 +53,9 @@ export function monthEndDay(monthIndex: number): number {
 /**
  * Index of the first month whose end is at or after `day` (the month in which something finishing at `day` is first
  * counted as done). Days past the table give the table length (beyond any reported month).
- * @example monthOfFinish(31) // → 0 (finished exactly at the end of January 2017)
+ * @example
+ * monthOfFinish(31) // => 0
+ * monthOfFinish(31.5) // => 1
  */
 export function monthOfFinish(day: number): number {
   if (!(day <= MONTH_START[N_MONTHS]!)) return N_MONTHS;
@@ -64,7 +66,7 @@ export function monthOfFinish(day: number): number {
 
 /**
  * Month of the calendar (1–12) in which `day` lies.
- * @example calendarMonthOf(40) // → 2 (2017-02-10)
+ * @example calendarMonthOf(dayOf('2017-02-10')) // => 2
  */
 export function calendarMonthOf(day: number): number {
   const k = monthOfFinish(Math.floor(day) + 1);
@@ -73,7 +75,9 @@ export function calendarMonthOf(day: number): number {
 
 /**
  * Days in month `monthIndex` (0 = 2017-01).
- * @example daysInMonth(37) // → 29 (2020-02)
+ * @example
+ * daysInMonth(37) // => 29
+ * daysInMonth(25) // => 28
  */
 export function daysInMonth(monthIndex: number): number {
   return monthStartDay(monthIndex + 1) - monthStartDay(monthIndex);
@@ -82,7 +86,9 @@ export function daysInMonth(monthIndex: number): number {
 /**
  * Decimal year of a day number: 2018-12-31 ends at 2019.0; mid-2018 ≈ 2018.5. Used for finish dates so P10/P50/P90
  * over replications are ordinary numbers.
- * @example decimalYear(dayOf('2018-07-02')) // → ≈ 2018.5
+ * @example
+ * decimalYear(dayOf('2019-01-01')) // => 2019
+ * decimalYear(dayOf('2018-07-02')).toFixed(3) // => '2018.499'
  */
 export function decimalYear(day: number): number {
   if (!Number.isFinite(day)) return day;

@@ -9,7 +9,9 @@ let cached: string[] | undefined;
 
 /**
  * The 8 county-level codes of Zibo, ascending (read once from data/zibo/districts.csv).
- * @example countyCodes().length // → 8
+ * @example
+ * countyCodes().length // => 8
+ * countyCodes()[0] // => '370302'
  */
 export function countyCodes(): string[] {
   cached ??= loadDistricts()

@@ -29,7 +29,12 @@ export interface Hierarchy {
  * Reduce a division tree (province → city → county → town → village, as written by the data build and returned by
  * `loadDivisions`) to a Hierarchy of counts. A city-rooted tree is accepted too. Throws naming `file` and the field
  * when the shape is wrong.
- * @example hierarchyFromTree(loadDivisions(), 'data/zibo/divisions.json').counties.length // → 8
+ * @example
+ * // A city-rooted tree with one county, one town and two villages:
+ * const tree = { code: '3703', name: '淄博市', children: [{ code: '370302', name: '淄川区', children: [
+ *   { code: '370302001', name: '般阳路街道', children: [{ code: '370302001001' }, { code: '370302001002' }] }] }] };
+ * hierarchyFromTree(tree, 'tree.json').counties[0].towns // => [{ code: '370302001', name: '般阳路街道', villages: 2 }]
+ * hierarchyFromTree({ code: '3702' }, 'tree.json') // throws 'tree.json: children: no city node with code "3703"'
  */
 export function hierarchyFromTree(doc: unknown, file: string): Hierarchy {
   function fail(where: string, what: string): never {
@@ -97,7 +102,7 @@ export function loadHierarchy(dir?: string): Hierarchy {
 
 /**
  * Totals of a hierarchy, for conservation checks and reports.
- * @example hierarchyTotals(h) // → { counties: 8, towns: 88, villages: 2931 }
+ * @example hierarchyTotals(loadHierarchy()) // => { counties: 8, towns: 88, villages: 2931 }
  */
 export function hierarchyTotals(h: Hierarchy): { counties: number; towns: number; villages: number } {
   let towns = 0;

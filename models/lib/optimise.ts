@@ -162,7 +162,7 @@ export function normalQuantile(q: number): number {
 /**
  * Wilson score interval for k successes in n trials with z = the normal quantile (one-sided bounds at 1 − α use
  * z = Φ⁻¹(1 − α)).
- * @example wilson(8, 10, 1.96) // → [0.49, 0.94]
+ * @example wilson(8, 10, 1.96).map((x) => x.toFixed(2)) // => ['0.49', '0.94']
  */
 export function wilson(k: number, n: number, z: number): [number, number] {
   if (n <= 0) return [0, 1];
@@ -266,8 +266,13 @@ function solve(a: number[][], b: number[]): number[] {
 /**
  * Find the cheapest lever setting whose targets all reach P(met) ≥ p (see the header for the method).
  * @example
- * const r = await optimiseLevers(levers, (x, reps) => runModel(x, reps), { p: 0.8 });
- * r.best?.values // → [4, 2.5]; r.pareto: cost vs min P(met)
+ * // One lever, crews 0–10 at 2 per crew; the one target is met in every replication once there are ≥ 4 crews.
+ * const levers = [{ name: 'crews', min: 0, max: 10, costPerUnit: 2 }];
+ * const evaluate = (x, reps) => [x[0] >= 4 ? reps.count : 0];
+ * const r = await optimiseLevers(levers, evaluate, { p: 0.8 });
+ * r.best.values // => [4]
+ * r.best.cost // => 8
+ * r.pareto.map((c) => [c.cost, c.minP]) // => [[0, 0], [8, 1]]
  */
 export async function optimiseLevers(
   levers: readonly Lever[],
@@ -506,7 +511,9 @@ export async function optimiseLevers(
 
 /**
  * Candidates not dominated in (lower cost, higher min P̂), sorted by cost.
- * @example paretoFront(result.candidates).map((c) => [c.cost, c.minP])
+ * @example
+ * const cands = [{ cost: 10, minP: 0.9 }, { cost: 5, minP: 0.5 }, { cost: 8, minP: 0.4 }, { cost: 12, minP: 0.95 }];
+ * paretoFront(cands).map((c) => [c.cost, c.minP]) // => [[5, 0.5], [10, 0.9], [12, 0.95]]
  */
 export function paretoFront<T extends { cost: number; minP: number }>(cands: readonly T[]): T[] {
   const sorted = [...cands].sort((a, b) => a.cost - b.cost || b.minP - a.minP);

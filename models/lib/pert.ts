@@ -31,7 +31,7 @@ export function pertMean(t: ThreePoint): number {
 
 /**
  * PERT standard deviation (b − a)/6 (the classical rule; exact for the `classic` shape).
- * @example pertSd({ a: 5, m: 10, b: 30 }) // → 4.1666…
+ * @example pertSd({ a: 5, m: 10, b: 30 }) // => 25 / 6
  */
 export function pertSd(t: ThreePoint): number {
   return (t.b - t.a) / 6;
@@ -39,7 +39,7 @@ export function pertSd(t: ThreePoint): number {
 
 /**
  * Exact SD of the `vose` Beta-PERT: √((μ − a)(b − μ)/7).
- * @example voseSd({ a: 0, m: 0.5, b: 1 }) // → 1/√28 ≈ 0.189
+ * @example voseSd({ a: 0, m: 0.5, b: 1 }) // => 1 / Math.sqrt(28)
  */
 export function voseSd(t: ThreePoint): number {
   const mu = pertMean(t);
@@ -71,7 +71,9 @@ export function triangularCdf(x: number, a: number, m: number, b: number): numbe
 
 /**
  * Gamma(k, 1) variate by Marsaglia & Tsang (2000); k < 1 via the boost Gamma(k + 1)·U^(1/k).
- * @example gamma(createRng(1), 3) // > 0, mean 3 over many draws
+ * @example
+ * // With a generator whose normal draw is 0 and uniform 0.5, the first proposal d = k − 1/3 is accepted.
+ * gamma({ next: () => 0.5, normal: () => 0 }, 3) // => 3 - 1 / 3
  */
 export function gamma(rng: Rng, k: number): number {
   if (k < 1) {
@@ -104,7 +106,9 @@ const CDF_CELLS = 1 << 16;
  * Quantile function of Beta(α, β) on [0, 1] at u = k/TABLE_SIZE, k = 0…TABLE_SIZE, from a numerical CDF:
  * midpoint rule on 65,536 cells, with the first and last cells integrated in closed form (x^(α−1) and (1−x)^(β−1)
  * are integrable but may be unbounded there).
- * @example betaQuantileTable(1, 1)[2048] // → 0.5 (uniform)
+ * @example
+ * betaQuantileTable(1, 1)[TABLE_SIZE / 2] // => 0.5
+ * betaQuantileTable(2, 2)[TABLE_SIZE / 4].toFixed(4) // => '0.3264'
  */
 export function betaQuantileTable(alpha: number, beta: number): Float64Array {
   const n = CDF_CELLS;
@@ -135,7 +139,9 @@ export function betaQuantileTable(alpha: number, beta: number): Float64Array {
  * A prepared sampler for one three-point estimate: shape constants are computed once, `sample` allocates nothing.
  * @example
  * const s = new DurationSampler({ a: 5, m: 10, b: 30 }, 'classic');
- * const days = s.sample(createRng(7)); // 5 ≤ days ≤ 30
+ * s.mean() // => 12.5
+ * // u = 0.5 from the generator gives the median of the Beta-PERT.
+ * s.sample({ next: () => 0.5 }).toFixed(3) // => '11.968'
  */
 export class DurationSampler {
   readonly a: number;

@@ -18,7 +18,7 @@ export interface Rng {
 
 /**
  * One step of splitmix32: a good 32-bit mixer to spread a seed into independent state words.
- * @example splitmix32(0) // → 0x92f1f8bf... (see rng.test.ts golden values)
+ * @example splitmix32(0) // => 2462723854
  */
 export function splitmix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;
@@ -29,7 +29,10 @@ export function splitmix32(x: number): number {
 
 /**
  * Mix any number of 32-bit words (or strings) into one 32-bit seed. Order matters.
- * @example mixSeed(42, 'rollout', 2019, 3) // same inputs → same seed, on any machine
+ * @example
+ * // Same inputs → same seed, on any machine; order matters.
+ * mixSeed(42, 'rollout', 2019, 3) // => 3923745206
+ * mixSeed(42, 'rollout', 2019, 3) === mixSeed(42, 'rollout', 3, 2019) // => false
  */
 export function mixSeed(...parts: Array<number | string>): number {
   let h = 0x6a09e667;
@@ -49,7 +52,10 @@ export function mixSeed(...parts: Array<number | string>): number {
 
 /**
  * Create an sfc32 generator from a 32-bit seed.
- * @example const rng = createRng(42); rng.next(); // 0 ≤ x < 1, same sequence for seed 42 everywhere
+ * @example
+ * // 0 ≤ x < 1; the same sequence for seed 42 everywhere.
+ * const rng = createRng(42); rng.next() // => 0.1185868966858834
+ * rng.int(6) // => 0
  */
 export function createRng(seed: number): Rng {
   let a = splitmix32(seed >>> 0);

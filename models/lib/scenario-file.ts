@@ -13,7 +13,9 @@ const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
 /**
  * Validated parameters of section `section` of scenarios/<name>.yaml, which must not extend another file.
- * @example scenarioParams('baseline', 'rollout', rolloutParamsSchema).crews.city // → 6
+ * @example
+ * // Any object with `parse` is a schema; the identity shows the section as written in scenarios/baseline.yaml.
+ * const s = scenarioParams('baseline', 'rollout', { parse: (x) => x }); s.crews.city // => 6
  */
 export function scenarioParams<S extends z.ZodType>(name: string, section: string, schema: S): z.infer<S> {
   const file = `${SCENARIOS}${name}.yaml`;

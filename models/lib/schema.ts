@@ -14,7 +14,9 @@ export const isoDate = z
 
 /**
  * True when `YYYY-MM-DD` names a real day (leap years included).
- * @example isCalendarDate('2020-02-29') // → true
+ * @example
+ * isCalendarDate('2020-02-29') // => true
+ * isCalendarDate('2019-02-29') // => false
  */
 export function isCalendarDate(iso: string): boolean {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
@@ -24,7 +26,11 @@ export function isCalendarDate(iso: string): boolean {
 
 /**
  * A three-point estimate (optimistic a ≤ most likely m ≤ pessimistic b).
- * @example threePoint({ a: 5, m: 10, b: 30 }, 'days; assumption').parse({}) // → { a: 5, m: 10, b: 30 }
+ * @example
+ * const t = threePoint({ a: 5, m: 10, b: 30 }, 'days; assumption');
+ * t.parse({}) // => { a: 5, m: 10, b: 30 }
+ * t.parse({ b: 40 }) // => { a: 5, m: 10, b: 40 }
+ * t.parse({ m: 50 }) // throws 'a ≤ m ≤ b'
  */
 export function threePoint(def: { a: number; m: number; b: number }, describe: string, max = 10 * def.b) {
   // Every value that drives work needs an upper bound (a huge duration or count must not hang a run); the default

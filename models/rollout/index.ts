@@ -82,7 +82,9 @@ export const rolloutMetrics: MetricInfo[] = [
 
 /**
  * Inputs for the worker: the division tree from data/zibo/divisions.json reduced to counts, and the task network.
- * @example const inputs = loadRolloutInputs(rolloutParamsSchema.parse({}));
+ * @example
+ * const inputs = loadRolloutInputs(rolloutParamsSchema.parse({}));
+ * [inputs.nCounty, inputs.nTown, inputs.nVillage, inputs.graph.n] // => [8, 88, 2931, 3185]
  */
 export function loadRolloutInputs(params: RolloutParams, hierarchy: Hierarchy = loadHierarchy()): RolloutInputs {
   return prepareRollout(params, hierarchy);

@@ -263,7 +263,13 @@ export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
 
 /**
  * Funding plan from the scenario: tranche dates shifted by `delayMonths`, cumulative budget, repeating last tranche.
- * @example makeFunding(rolloutParamsSchema.parse({})).cumBudgetCny[0] // → 12e6
+ * @example
+ * // Only the scenario's `funding` section is read: two tranches, released six months late.
+ * const tranches = [{ date: '2018-03-01', amountCny: 8e6 }, { date: '2017-03-01', amountCny: 12e6 }];
+ * const plan = makeFunding({ funding: { tranches, delayMonths: 6, repeatEveryMonths: 12 } });
+ * plan.cumBudgetCny // => Float64Array.of(12e6, 20e6)
+ * // Days since 2017-01-01 of 2017-09-01 and 2018-09-01; the last tranche repeats.
+ * [plan.releaseDay, plan.repeatCny] // => [Float64Array.of(243, 608), 8000000]
  */
 export function makeFunding(p: RolloutParams): FundingPlan {
   const tr = [...p.funding.tranches].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));

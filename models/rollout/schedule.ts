@@ -66,8 +66,14 @@ export interface ScheduleOut {
 /**
  * Build a TaskGraph from plain arrays; checks that predecessors sit in lower generations.
  * @example
+ * // Task 1 follows task 0 after a lag of 2 days; both use the one crew of pool 0.
  * const g = buildGraph({ gen: [0, 1], pool: [0, 0], pred1: [-1, 0], pred2: [-1, -1], lag1: [0, 2], lag2: [0, 0],
  *   release: [0, 0], costCny: [1, 1], poolCrews: [1] });
+ * [g.n, g.poolOff, g.genStart] // => [2, Int32Array.of(0, 1), Int32Array.of(0, 1, 2)]
+ * // A predecessor in the same generation is refused:
+ * const flat = { gen: [0, 0], pool: [0, 0], pred1: [-1, 0], pred2: [-1, -1], lag1: [0, 0], lag2: [0, 0],
+ *   release: [0, 0], costCny: [0, 0], poolCrews: [1] };
+ * buildGraph(flat) // throws 'task 1: predecessor 0 must be in a lower generation'
  */
 export function buildGraph(a: {
   gen: ArrayLike<number>;
@@ -121,7 +127,7 @@ export function buildGraph(a: {
 
 /**
  * Allocate an output record for a graph.
- * @example const out = allocSchedule(graph.n);
+ * @example const out = allocSchedule(3); [out.start.length, out.crew] // => [3, Int32Array.of(0, 0, 0)]
  */
 export function allocSchedule(n: number): ScheduleOut {
   return {
@@ -135,7 +141,12 @@ export function allocSchedule(n: number): ScheduleOut {
 
 /**
  * Day when a cumulative cost is covered by the funding plan (monotone in cost).
- * @example fundedAt(plan, 10e6) // release day of the first tranche that brings the cumulative budget to 10 M CNY
+ * @example
+ * // 6 M CNY on day 0 and 6 M more on day 365, then 6 M every 365 days.
+ * const plan = { releaseDay: Float64Array.of(0, 365), cumBudgetCny: Float64Array.of(6e6, 12e6), repeatCny: 6e6,
+ *   repeatEveryDays: 365 };
+ * [fundedAt(plan, 5e6), fundedAt(plan, 10e6), fundedAt(plan, 15e6)] // => [0, 365, 730]
+ * fundedAt({ ...plan, repeatCny: 0 }, 15e6) // => Infinity
  */
 export function fundedAt(plan: FundingPlan, cumCostCny: number): number {
   const { releaseDay, cumBudgetCny } = plan;
@@ -153,7 +164,17 @@ export function fundedAt(plan: FundingPlan, cumCostCny: number): number {
  * Run the serial schedule generation scheme. `gate` (optional, per task) adds an external earliest start such as
  * the sharing-platform rule. `order` is a scratch buffer of length n (sorted in place per generation).
  * @example
- * scheduleSerial(graph, durations, null, plan, out, new Uint32Array(graph.n), new Float64Array(sumOfCrews));
+ * // Task 0, then tasks 1 (2 days after task 0) and 2, one crew, 10 days each; money is no constraint.
+ * const graph = buildGraph({ gen: [0, 1, 1], pool: [0, 0, 0], pred1: [-1, 0, 0], pred2: [-1, -1, -1],
+ *   lag1: [0, 2, 0], lag2: [0, 0, 0], release: [0, 0, 0], costCny: [0, 0, 0], poolCrews: [1] });
+ * const plan = { releaseDay: Float64Array.of(0), cumBudgetCny: Float64Array.of(1e9), repeatCny: 0, repeatEveryDays: 0 };
+ * const out = allocSchedule(graph.n);
+ * const durations = Float64Array.of(10, 10, 10);
+ * scheduleSerial(graph, durations, null, plan, out, new Uint32Array(graph.n), new Float64Array(1));
+ * // Task 2 is ready first (no lag), so it takes the crew before task 1:
+ * out.ready // => Float64Array.of(0, 12, 10)
+ * out.start // => Float64Array.of(0, 20, 10)
+ * out.finish // => Float64Array.of(10, 30, 20)
  */
 export function scheduleSerial(
   g: TaskGraph,

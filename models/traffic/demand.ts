@@ -10,7 +10,15 @@ import type { Network } from './network.ts';
 
 /**
  * Zone-to-zone shortest free-flow cost matrix (network cost units; min for GMNS networks). Infinity when unreachable.
- * @example const skim = freeFlowSkim(net); skim[o * net.numZones + d]
+ * @example
+ * // Zones 0 and 1 at nodes 0 and 1, a through node 2; links 0→2, 2→1 (5 min each), 0→1 (12 min), 1→0 (8 min).
+ * // These are the fields it reads (parseTntpNet or loadTrafficInputs give whole Networks).
+ * const net = { numNodes: 3, numLinks: 4, numZones: 2, zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3),
+ *   from: Int32Array.of(0, 2, 0, 1), to: Int32Array.of(2, 1, 1, 0), fft: Float64Array.of(5, 5, 12, 8),
+ *   fixedCost: new Float64Array(4) };
+ * const skim = freeFlowSkim(net); const o = 0; const d = 1;
+ * skim[o * net.numZones + d] // => 10
+ * skim // => Float64Array.of(0, 10, 8, 0)
  */
 export function freeFlowSkim(net: Network, graph: CsrGraph = buildCsr(net)): Float64Array {
   const nz = net.numZones;
@@ -37,7 +45,13 @@ export interface FurnessResult {
  * Doubly constrained gravity with exponential deterrence, balanced by Furness iterations.
  * Origins/destinations with zero total get zero trips; unreachable pairs get none.
  * @example
- * const { od } = gravityFurness(Float64Array.from([100, 50]), Float64Array.from([60, 90]), skim, 0.08);
+ * // Three zones, minutes between them (intrazonal trips are not generated):
+ * const skim = Float64Array.of(0, 10, 20, 10, 0, 15, 20, 15, 0);
+ * const origins = Float64Array.from([100, 50, 30]);
+ * const { od } = gravityFurness(origins, Float64Array.from([60, 90, 30]), skim, 0.08);
+ * Array.from(od, (v) => v.toFixed(1)) // => ['0.0', '78.0', '22.0', '42.0', '0.0', '8.0', '18.0', '12.0', '0.0']
+ * // Rows sum to the origins, columns to the destinations:
+ * [od[0] + od[1] + od[2], od[0] + od[3] + od[6]].map((v) => v.toFixed(6)) // => ['100.000000', '60.000000']
  */
 export function gravityFurness(
   origins: Float64Array,

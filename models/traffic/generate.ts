@@ -150,7 +150,22 @@ export function generateChicagoLike(seed = 1, demandScale = 1): GeneratedCase {
 
 /**
  * Write a network and demand as TNTP `_net` and `_trips` files (so other tools and the validate CLI can read them).
- * @example writeTntp('/tmp/chicago-like', generateChicagoLike(1))
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const fs = process.getBuiltinModule('node:fs');
+ * const dir = fs.mkdtempSync(process.getBuiltinModule('node:os').tmpdir() + '/tntp-');
+ * writeTntp(dir, { net, demand }); fs.readdirSync(dir).sort() // => ['two-routes_net.tntp', 'two-routes_trips.tntp']
+ * const trips = fs.readFileSync(dir + '/two-routes_trips.tntp', 'utf8').split('\n');
+ * trips.slice(0, 3) // => ['<NUMBER OF ZONES> 2', '<TOTAL OD FLOW> 1500', '<END OF METADATA>']
+ * fs.rmSync(dir, { recursive: true });
  */
 export function writeTntp(dir: string, c: { net: Network; demand: Demand }): void {
   mkdirSync(dir, { recursive: true });

@@ -121,7 +121,16 @@ export interface ImportedGmns {
  * Build the model's network from an imported network's files (data/networks.ts `readNetworkFiles`). Beyond
  * `networkFromGmns`: `vdf_fftt` (free-flow time, min) replaces length/free_speed, tolls with network.json's factors
  * feed the generalised cost, and zone nodes typed `zone` may be passed through (TNTP `<FIRST THRU NODE>`).
- * @example const { gmns, demand } = gmnsFromNetworkFiles(readNetworkFiles('sioux-falls')); gmns.net.numZones // 24
+ * @example
+ * // An imported network's files (readNetworkFiles of data/networks.ts gives them), made here from the GMNS fixture
+ * // with a given free-flow time of 2 min on link 0, a toll of 5 on link 1 and 900 trips from zone 1 to zone 4:
+ * const { gmns } = readGmnsFolder('models/traffic/fixtures/gmns-small');
+ * const links = gmns.links.map((l, a) => ({ ...l, fftMin: a === 0 ? 2 : null, toll: a === 1 ? 5 : 0 }));
+ * const files = { name: 'small', dir: 'data/networks/small', meta: { tollFactor: 0.5 }, nodes: gmns.nodes, links,
+ *   zones: [], demand: [{ o: 1, d: 4, volume: 900 }] };
+ * const imp = gmnsFromNetworkFiles(files);
+ * [imp.gmns.net.numZones, imp.gmns.net.fft[0], imp.gmns.net.fixedCost[1], imp.demand.total] // => [4, 2, 2.5, 900]
+ * gmnsFromNetworkFiles({ ...files, demand: [{ o: 1, d: 9, volume: 1 }] }) // throws 'zone 9 has no centroid'
  */
 export function gmnsFromNetworkFiles(f: NetworkFiles): ImportedGmns {
   const throughZone = new Set<number>();

@@ -28,7 +28,14 @@ export interface CsrGraph {
 
 /**
  * Build the CSR graph of a network (counting sort by tail node; links with the same tail keep file order).
- * @example const g = buildCsr(net); g.firstOut.length // → net.numNodes + 1
+ * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+ * const g = buildCsr(net);
+ * g.firstOut // => Int32Array.of(0, 2, 4, 5, 6)
+ * g.link // => Int32Array.of(0, 2, 1, 4, 3, 5)
  */
 export function buildCsr(net: Network): CsrGraph {
   const n = net.numNodes;
@@ -62,10 +69,15 @@ export function buildCsr(net: Network): CsrGraph {
  * or unreached), `order[0..settledCount)` the nodes in settling order (non-decreasing distance).
  *
  * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
  * const sp = new ShortestPaths(buildCsr(net));
- * sp.setCosts(costs);      // per network link
+ * sp.setCosts(Float64Array.of(1, 1, 1, 3, 1, 1)); // per network link
  * sp.run(net.zoneNode[0]);
- * sp.dist[net.zoneNode[5]] // shortest cost zone 1 → zone 6
+ * sp.dist // => Float64Array.of(0, 1, 1, 2)
+ * sp.predLink // => Int32Array.of(-1, 0, 2, 1)
  */
 export class ShortestPaths {
   readonly g: CsrGraph;
@@ -108,7 +120,15 @@ export class ShortestPaths {
 
   /**
    * Copy per-link costs (network link order) into CSR order. Costs must be ≥ 0.
-   * @example sp.setCosts(costs)
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const sp = new ShortestPaths(buildCsr(net));
+   * sp.setCosts(Float64Array.of(1, 1, 1, 3, 1, 1)); sp.run(0); sp.dist[3] // => 2
+   * sp.setCosts(Float64Array.of(1, 5, 1, 3, 1, 1)); sp.run(0); sp.dist[3] // => 4
    */
   setCosts(linkCost: ArrayLike<number>): void {
     const { link, firstOut, head, noThrough } = this.g;
@@ -168,7 +188,16 @@ export class ShortestPaths {
   /**
    * Shortest-path tree from `origin`: the bucket queue when `setCosts` found it applicable, else the binary heap.
    * Both give the same labels (exact Dijkstra); among exactly tied paths the trees may differ.
-   * @example sp.run(0); sp.dist[5]
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+   * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+   * sp.run(0); sp.dist[3] // => 2
+   * sp.run(2); sp.dist // => Float64Array.of(Infinity, Infinity, 0, 3)
    */
   run(origin: number): void {
     if (this.bucketWidth > 0) this.runBuckets(origin);
@@ -181,7 +210,15 @@ export class ShortestPaths {
    * cost, so every node in the lowest non-empty bucket already has its final label and can be settled in any
    * order — no heap sifts, O(1) per relaxation. Buckets are a circular array (labels in the queue span at most the
    * largest arc cost) with doubly linked lists for decrease-key.
-   * @example sp.setCosts(costs); if (sp.bucketWidth > 0) sp.runBuckets(0);
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const sp = new ShortestPaths(buildCsr(net), 'buckets');
+   * sp.setCosts(Float64Array.of(1, 1, 1, 3, 1, 1)); sp.bucketWidth > 0 // => true
+   * sp.runBuckets(0); sp.dist // => Float64Array.of(0, 1, 1, 2)
    */
   runBuckets(origin: number): void {
     const { firstOut, head, link, noThrough } = this.g;
@@ -268,7 +305,16 @@ export class ShortestPaths {
 
   /**
    * Dijkstra from `origin` over the whole graph (binary heap with decrease-key, keys stored in the heap).
-   * @example sp.runHeap(0); sp.settledCount // nodes reached
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+   * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+   * // Node 3 is a no-through zone: reached as a sink, not settled.
+   * sp.runHeap(0); [sp.settledCount, sp.sinkCount] // => [3, 1]
    */
   runHeap(origin: number): void {
     const { firstOut, head, link, noThrough } = this.g;
@@ -377,7 +423,18 @@ export class ShortestPaths {
    * `flow` (per network link). Walks settled nodes in reverse order so each link is touched once: O(nodes).
    * Returns Σ_d demand·dist (the shortest-path travel cost of this origin) — the gap's lower bound term.
    * Throws when a destination with demand is unreachable.
-   * @example sp.run(g.zoneNode[o]); sp.loadOrigin(o, demand.od, flows)
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+   * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+   * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+   * const flows = new Float64Array(net.numLinks);
+   * sp.run(net.zoneNode[0]); sp.loadOrigin(0, od, flows) // => 25
+   * flows // => Float64Array.of(10, 10, 5, 0, 0, 0)
    */
   loadOrigin(o: number, od: ArrayLike<number>, flow: Float64Array): number {
     const sptt = this.addDemandRow(o, od, 0);
@@ -388,7 +445,17 @@ export class ShortestPaths {
   /**
    * Put the demand row of zone `o` on its destination nodes (labels of the last run + `offset`, the cost of a shared
    * connector). Returns Σ demand × cost. Loads stay in the workspace until `pushLoads`.
-   * @example sp.addDemandRow(o, od, 0); sp.pushLoads(flow);
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+   * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+   * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+   * sp.run(0); sp.addDemandRow(0, od, 0) // => 25
+   * const flow = new Float64Array(net.numLinks); sp.pushLoads(flow); flow // => Float64Array.of(10, 10, 5, 0, 0, 0)
    */
   addDemandRow(o: number, od: ArrayLike<number>, offset: number): number {
     const { zoneNode, numZones } = this.g;
@@ -413,7 +480,19 @@ export class ShortestPaths {
   /**
    * Move the node loads down the last tree onto its links (reverse settling order, each link touched once), adding
    * to `flow`, and clear the loads.
-   * @example sp.pushLoads(flow)
+   * @example
+   * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+   * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+   * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+   *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3),
+   *   to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+   * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+   * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+   * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+   * const flow = new Float64Array(net.numLinks);
+   * sp.run(0); sp.addDemandRow(0, od, 0); sp.pushLoads(flow); flow // => Float64Array.of(10, 10, 5, 0, 0, 0)
+   * // The loads were cleared: pushing again adds nothing.
+   * sp.pushLoads(flow); flow // => Float64Array.of(10, 10, 5, 0, 0, 0)
    */
   pushLoads(flow: Float64Array): void {
     const load = this.load;
@@ -449,7 +528,16 @@ export class ShortestPaths {
 
 /**
  * All-or-nothing loading of origins [o0, o1) at fixed link costs, adding into `flow`. Returns Σ demand × shortest cost.
- * @example const y = new Float64Array(net.numLinks); allOrNothing(sp, demand.od, 0, demand.numZones, y);
+ * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+ * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+ * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+ * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+ * const y = new Float64Array(net.numLinks); allOrNothing(sp, od, 0, net.numZones, y) // => 25
+ * y // => Float64Array.of(10, 10, 5, 0, 0, 0)
  */
 export function allOrNothing(
   sp: ShortestPaths,
@@ -496,7 +584,13 @@ export interface AonPlan {
 
 /**
  * Group origins into tree-sharing units (see AonPlan).
- * @example const plan = planAon(g); plan.numUnits // ≤ g.numZones
+ * @example
+ * // Three centroids (nodes 0–2, no through traffic), each with one link to road node 3 and one back from it:
+ * // all three trees are node 3's tree plus the connector, so one unit serves them.
+ * const net = { numNodes: 4, numLinks: 6, numZones: 3, zoneNode: Int32Array.of(0, 1, 2),
+ *   noThrough: Uint8Array.of(1, 1, 1, 0), from: Int32Array.of(0, 1, 2, 3, 3, 3), to: Int32Array.of(3, 3, 3, 0, 1, 2) };
+ * const plan = planAon(buildCsr(net)); plan.numUnits // => 1
+ * [plan.unitRoot, plan.unitZones] // => [Int32Array.of(3), Int32Array.of(0, 1, 2)]
  */
 export function planAon(g: CsrGraph): AonPlan {
   const nz = g.numZones;
@@ -559,7 +653,17 @@ function rowTotals(od: ArrayLike<number>, nz: number): Float64Array {
  * All-or-nothing loading of units [u0, u1) of a plan, adding into `flow`; returns Σ demand × shortest cost.
  * One shortest-path tree per unit; the unit's zones add their rows (plus their connector) before one downward pass.
  * Row totals are cached per `od` object: do not modify a demand matrix in place between calls (make a new one).
- * @example const plan = planAon(g); aonUnits(sp, plan, demand.od, 0, plan.numUnits, y);
+ * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+ * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+ * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+ * const g = buildCsr(net); const sp = new ShortestPaths(g); sp.setCosts(costs);
+ * const plan = planAon(g); const y = new Float64Array(net.numLinks);
+ * aonUnits(sp, plan, od, 0, plan.numUnits, y) // => 25
+ * y // => Float64Array.of(10, 10, 5, 0, 0, 0)
  */
 export function aonUnits(
   sp: ShortestPaths,
@@ -595,7 +699,16 @@ export function aonUnits(
 /**
  * Σ demand × shortest cost of units [u0, u1) (the lower-bound term of the relative gap) without loading any flow:
  * the same trees and the same summation order as `aonUnits`' return value.
- * @example const plan = planAon(g); sp.setCosts(costs); spttUnits(sp, plan, demand.od, 0, plan.numUnits)
+ * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+ * const od = new Float64Array(16); od[0 * 4 + 3] = 10; od[0 * 4 + 2] = 5; // trips 0 → 3 and 0 → 2
+ * const g = buildCsr(net); const sp = new ShortestPaths(g); const plan = planAon(g);
+ * sp.setCosts(Float64Array.of(1, 1, 1, 3, 1, 1)); spttUnits(sp, plan, od, 0, plan.numUnits) // => 25
+ * // With link 1→3 congested (cost 5) the trips to zone 3 go 0 → 2 → 3:
+ * sp.setCosts(Float64Array.of(1, 5, 1, 3, 1, 1)); spttUnits(sp, plan, od, 0, plan.numUnits) // => 45
  */
 export function spttUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number>, u0: number, u1: number): number {
   const { zoneNode, numZones } = sp.g;
@@ -634,7 +747,15 @@ export function spttUnits(sp: ShortestPaths, plan: AonPlan, od: ArrayLike<number
 
 /**
  * The node path (as network link indices, origin → destination) of the last tree to `destNode`, or null if unreached.
- * @example sp.run(g.zoneNode[0]); shortestPathLinks(sp, g.zoneNode[3]) // → [0, 5, 17]
+ * @example
+ * // Four nodes, each a zone; zone 3 is a centroid that paths may not pass through. buildCsr reads only these fields
+ * // of a Network (parseTntpNet or loadTrafficInputs give whole ones).
+ * const net = { numNodes: 4, numLinks: 6, numZones: 4, zoneNode: Int32Array.of(0, 1, 2, 3),
+ *   noThrough: Uint8Array.of(0, 0, 0, 1), from: Int32Array.of(0, 1, 0, 2, 1, 3), to: Int32Array.of(1, 3, 2, 3, 2, 1) };
+ * const costs = Float64Array.of(1, 1, 1, 3, 1, 1); // per link
+ * const sp = new ShortestPaths(buildCsr(net)); sp.setCosts(costs);
+ * sp.run(net.zoneNode[0]); shortestPathLinks(sp, net.zoneNode[3]) // => [0, 1]
+ * sp.run(net.zoneNode[2]); shortestPathLinks(sp, net.zoneNode[0]) // => null
  */
 export function shortestPathLinks(sp: ShortestPaths, destNode: number): number[] | null {
   if (sp.dist[destNode] === Infinity) return null;

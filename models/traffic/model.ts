@@ -78,7 +78,10 @@ function hashId(x: number): number {
 /**
  * Read the road network the scenario names (`network`: the shipped sketch via data/index.ts, or an imported network
  * via data/networks.ts with its zones and base-year OD), population and car ownership.
- * @example const inputs = loadTrafficInputs(trafficParamsSchema.parse({})); inputs.net.numZones // → 88
+ * @example
+ * // Of the traffic section only `network` and `demand.calibratedOd` are read; {} loads the shipped sketch network.
+ * const inputs = loadTrafficInputs({}); inputs.net.numZones // => 88
+ * [inputs.net.numNodes, inputs.net.numLinks] // => [325, 724]
  */
 export function loadTrafficInputs(params: TrafficParams, opts: LoadOptions = {}): TrafficInputs {
   const netName = params.network ?? SKETCH_NETWORK;
@@ -227,7 +230,11 @@ export interface YearDraws {
 
 /**
  * Draw the replication's uncertain parameters: demand level ~ log-normal with mean 1, capacity gain ~ U(min, max).
- * @example drawYear(params, createRng(1)) // { demandFactor: 1.04, capacityGain: 0.11 }
+ * @example
+ * // Only these parameters are read. A run passes createRng(seed); with a normal draw of 0 and u = 0.5 the demand
+ * // factor is the log-normal's median exp(−σ²/2) and the gain the middle of its range.
+ * const p = { demand: { uncertaintySd: 0.1 }, signals: { capacityGainMin: 0.05, capacityGainMax: 0.15 } };
+ * drawYear(p, { normal: () => 0, next: () => 0.5 }) // => { demandFactor: Math.exp(-0.005), capacityGain: 0.1 }
  */
 export function drawYear(p: TrafficParams, rng: Rng): YearDraws {
   const sd = p.demand.uncertaintySd;
@@ -439,7 +446,12 @@ export interface LongestPath {
  * The longest shortest path over the OD pairs that carry demand, at the given link costs: what the slowest trip of
  * the peak takes at equilibrium (all used paths of a pair cost the same at UE, so this is every such trip's time).
  * One Dijkstra per origin zone (88 on the Zibo network, < 1 ms).
- * @example longestPath(inputs.graph, c.net, c.demand.od, result.cost).timeMin // → e.g. 95 (min)
+ * @example
+ * // On the sketch network at free-flow costs, with one trip from every zone to every other:
+ * const inputs = loadTrafficInputs({}); const net = inputs.net;
+ * const od = new Float64Array(net.numZones * net.numZones).fill(1);
+ * const lp = longestPath(inputs.graph, net, od, net.fft);
+ * [lp.origin, lp.destination, lp.timeMin.toFixed(1), lp.timeMin === lp.freeFlowMin] // => [74, 81, '187.6', true]
  */
 export function longestPath(
   graph: CsrGraph,

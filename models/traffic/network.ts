@@ -76,7 +76,12 @@ export function makeDemand(numZones: number, od: Float64Array): Demand {
 
 /**
  * Recompute `fixedCost` from toll, length and the two factors (after editing any of them).
- * @example net.distanceFactor = 0.04; refreshFixedCost(net);
+ * @example
+ * const net = { numLinks: 2, toll: Float64Array.of(0, 5), length: Float64Array.of(10, 20), tollFactor: 1,
+ *   distanceFactor: 0, fixedCost: new Float64Array(2) };
+ * refreshFixedCost(net); net.fixedCost // => Float64Array.of(0, 5)
+ * // Charge 0.04 per unit of length on top of the tolls:
+ * net.distanceFactor = 0.04; refreshFixedCost(net); net.fixedCost // => Float64Array.of(0.4, 5.8)
  */
 export function refreshFixedCost(net: Network): void {
   for (let a = 0; a < net.numLinks; a++)
@@ -86,7 +91,12 @@ export function refreshFixedCost(net: Network): void {
 /**
  * Link cost c_a(v) for every link (generalized: BPR time + fixed part), written into `out`.
  * `power` 4 gets a multiplication fast path (the common case); other powers use Math.pow (0^0 = 1, harmless).
- * @example linkCosts(net, flows, costs) // costs[a] = fft·(1+B(v/c)^p) + fixed
+ * @example
+ * // Two links with the fields this reads (parseTntpNet and loadTrafficInputs give whole Networks):
+ * const net = { numLinks: 2, fft: Float64Array.of(10, 6), b: Float64Array.of(0.15, 0.15), power: Float64Array.of(4, 4),
+ *   capacity: Float64Array.of(1000, 500), fixedCost: Float64Array.of(0, 2) };
+ * // Link 0 at capacity: 10·(1 + 0.15) = 11.5; link 1 empty: its free-flow time plus the fixed cost.
+ * linkCosts(net, Float64Array.of(1000, 0), new Float64Array(2)) // => Float64Array.of(11.5, 8)
  */
 export function linkCosts(net: Network, flow: ArrayLike<number>, out: Float64Array): Float64Array {
   const { fft, b, power, capacity, fixedCost } = net;
@@ -106,7 +116,9 @@ export function linkCosts(net: Network, flow: ArrayLike<number>, out: Float64Arr
 /**
  * (v/cap)^p and (v/cap)^(p−1) of a BPR term into `out[0]`, `out[1]` (power 4 by multiplication; r^(p−1) = 0 at r = 0).
  * Shared by the exact line search (assign.ts) and Algorithm B's cost updates (bush.ts), so both use the same bits.
- * @example const o = new Float64Array(2); bprPowers(0.5, 4, o); o[0] // → 0.0625, o[1] // → 0.125
+ * @example
+ * const o = new Float64Array(2); bprPowers(0.5, 4, o); o // => Float64Array.of(0.0625, 0.125)
+ * bprPowers(0, 4, o); o // => Float64Array.of(0, 0)
  */
 export function bprPowers(r: number, p: number, out: Float64Array): void {
   if (p === 4) {
@@ -123,7 +135,12 @@ export function bprPowers(r: number, p: number, out: Float64Array): void {
 /**
  * Beckmann objective Z(v) = Σ_a ∫_0^{v_a} c_a(w) dw
  *   = Σ_a fft_a·(v_a + B_a·v_a^{p+1} / ((p+1)·cap_a^p)) + fixed_a·v_a.
- * @example beckmann(net, flows) // SiouxFalls best-known flows → 4,231,335.287
+ * @example
+ * // Two links with the fields this reads (parseTntpNet and loadTrafficInputs give whole Networks):
+ * const net = { numLinks: 2, fft: Float64Array.of(10, 6), b: Float64Array.of(0.15, 0.15), power: Float64Array.of(4, 4),
+ *   capacity: Float64Array.of(1000, 500), fixedCost: Float64Array.of(0, 2) };
+ * // Link 0: 10·(1000 + 0.15·1000⁵/(5·1000⁴)) = 10,300; link 1: 6·(200 + 0.15·200⁵/(5·500⁴)) + 2·200 = 1,600.9216.
+ * beckmann(net, Float64Array.of(1000, 200)) // => 11900.9216
  */
 export function beckmann(net: Network, flow: ArrayLike<number>): number {
   const { fft, b, power, capacity, fixedCost } = net;
@@ -141,7 +158,12 @@ export function beckmann(net: Network, flow: ArrayLike<number>): number {
 /**
  * Derivative of each link cost with respect to its flow, dc_a/dv_a = fft·B·p·v^{p−1}/cap^p (0 at v = 0 when p > 1).
  * Used by the conjugate directions (the Hessian of the Beckmann objective is this diagonal).
- * @example linkCostDerivatives(net, flows, der)
+ * @example
+ * // Two links with the fields this reads (parseTntpNet and loadTrafficInputs give whole Networks):
+ * const net = { numLinks: 2, fft: Float64Array.of(10, 6), b: Float64Array.of(0.15, 0.15), power: Float64Array.of(4, 4),
+ *   capacity: Float64Array.of(1000, 500), fixedCost: Float64Array.of(0, 2) };
+ * // dc/dv = fft·B·p·v³/cap⁴: 10·0.15·4/1000 at capacity; 0 on an empty link.
+ * linkCostDerivatives(net, Float64Array.of(1000, 0), new Float64Array(2)) // => Float64Array.of(0.006, 0)
  */
 export function linkCostDerivatives(net: Network, flow: ArrayLike<number>, out: Float64Array): Float64Array {
   const { fft, b, power, capacity } = net;

@@ -27,7 +27,18 @@ export interface SfExperiment {
 
 /**
  * Run the experiment: `share` of links counted (default 0.3), lognormal σ (default 0.3), one seed for both draws.
- * @example const x = sfExperiment(net, trips, 1); x.result.after.gehBelow5 // → 1
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const x = sfExperiment(net, demand, 1, { share: 0.5 });
+ * [x.result.before.gehBelow5, x.result.after.gehBelow5] // => [0, 1]
  */
 export function sfExperiment(
   net: Network,

@@ -71,7 +71,14 @@ function splitCsv(line: string): { text: string; col: number }[] {
  * field and the fix. Rules: a header naming `count`, `hour` and either `link` or both `from` and `to`; `weight`
  * optional (default 1, must be > 0); counts finite and ≥ 0; hour an integer 0..23; links must exist (a from/to pair
  * with parallel links is ambiguous: use the link id); one row per link and hour.
- * @example parseCounts('link,hour,count\n1,8,4500\n', 'counts.csv', net) // → [{ link: 0, hour: 8, count: 4500, weight: 1, line: 2 }]
+ * @example
+ * // Links 1 → 3 and 3 → 2 between nodes numbered 1, 2, 3 (the fields read; loadTrafficInputs gives whole Networks):
+ * const net = { name: 'three-nodes', numNodes: 3, numLinks: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   from: Int32Array.of(0, 2), to: Int32Array.of(2, 1) };
+ * parseCounts('link,hour,count\n1,8,4500\n', 'c.csv', net) // => [{ link: 0, hour: 8, count: 4500, weight: 1, line: 2 }]
+ * // By node numbers, with a weight:
+ * parseCounts('from,to,hour,count,weight\n3,2,8,900,2\n', 'c.csv', net)[0] // => { link: 1, hour: 8, count: 900, weight: 2, line: 2 }
+ * parseCounts('link,hour,count\n7,8,4500\n', 'c.csv', net) // throws 'c.csv:2:1: link 7 is not in network three-nodes'
  */
 export function parseCounts(text: string, file: string, net: Network): CountRow[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -199,7 +206,15 @@ export function parseCounts(text: string, file: string, net: Network): CountRow[
 
 /**
  * The counts of one hour as arrays. Without `hour`, the file must hold a single hour.
- * @example countsForHour(parseCounts(text, 'c.csv', net), 8).link.length
+ * @example
+ * const rows = [
+ *   { link: 0, hour: 8, count: 4500, weight: 1, line: 2 },
+ *   { link: 1, hour: 8, count: 900, weight: 2, line: 3 },
+ *   { link: 0, hour: 17, count: 5200, weight: 1, line: 4 },
+ * ];
+ * const c8 = countsForHour(rows, 8); [c8.link, c8.count] // => [Int32Array.of(0, 1), Float64Array.of(4500, 900)]
+ * c8.weight // => Float64Array.of(1, 2)
+ * countsForHour(rows) // throws 'counts: counts for hours 8, 17; choose one (--hour H)'
  */
 export function countsForHour(rows: readonly CountRow[], hour?: number, file = 'counts'): LinkCounts {
   const hours = [...new Set(rows.map((r) => r.hour))].sort((a, b) => a - b);
@@ -229,7 +244,9 @@ export interface CountFit {
 
 /**
  * GEH statistic of a modelled hourly flow against a count (0 when both are 0).
- * @example geh(1100, 1000) // → 3.086
+ * @example
+ * geh(1100, 1000).toFixed(3) // => '3.086'
+ * geh(0, 0) // => 0
  */
 export function geh(flow: number, count: number): number {
   const s = flow + count;
@@ -238,7 +255,11 @@ export function geh(flow: number, count: number): number {
 
 /**
  * Fit of link flows (network order) to counts.
- * @example countFit(result.flow, counts).gehBelow5 // → 0.91
+ * @example
+ * // Two counted links (0 and 2) of a three-link network:
+ * const counts = { link: Int32Array.of(0, 2), count: Float64Array.of(1000, 400), weight: Float64Array.of(1, 1) };
+ * const fit = countFit(Float64Array.of(1100, 700, 300), counts);
+ * [fit.links, fit.gehBelow5, fit.meanGeh.toFixed(3), fit.rmse.toFixed(2)] // => [2, 0.5, '4.216', '100.00']
  */
 export function countFit(flow: ArrayLike<number>, counts: LinkCounts): CountFit {
   const n = counts.link.length;
@@ -286,7 +307,9 @@ export interface OdChange {
 
 /**
  * Compare a fitted OD with its prior.
- * @example odChange(prior.od, fitted.od, prior.numZones).correlation // → 0.98
+ * @example
+ * const c = odChange(Float64Array.of(0, 100, 50, 0), Float64Array.of(0, 120, 45, 0), 2);
+ * [c.totalPrior, c.totalFitted, c.maxFactor, c.minFactor, c.meanAbsRelChange] // => [150, 165, 1.2, 0.9, 0.15]
  */
 export function odChange(prior: Float64Array, fitted: Float64Array, nz: number): OdChange {
   let n = 0;
@@ -483,8 +506,19 @@ function gradient(
 /**
  * Fit the OD matrix to link counts (Spiess 1990, see the header). The prior is not modified.
  * @example
- * const r = odme(net, prior, countsForHour(parseCounts(text, 'counts.csv', net)));
- * console.log(`GEH<5 ${(100 * r.before.gehBelow5).toFixed(0)} % → ${(100 * r.after.gehBelow5).toFixed(0)} %`);
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const prior = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * // 1,300 vehicles counted on link 0 → 2 where the prior's equilibrium puts 1,137:
+ * const r = odme(net, prior, countsForHour(parseCounts('link,hour,count\n1,8,1300\n', 'counts.csv', net)));
+ * [r.before.meanGeh.toFixed(2), r.after.meanGeh.toFixed(2)] // => ['4.68', '0.00']
+ * [r.demand.total.toFixed(0), r.assignment.flow[0].toFixed(0)] // => ['1831', '1300']
  */
 export function odme(net: Network, prior: Demand, counts: LinkCounts, opts: OdmeOptions = {}): OdmeResult {
   const nz = net.numZones;

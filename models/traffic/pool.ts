@@ -25,7 +25,18 @@ export interface AonPool {
 
 /**
  * Bundle the worker (models/lib/worker-build.mjs: Node 20 cannot load .ts in worker threads), start `threads` workers.
- * @example const pool = await createAonPool(2); const r = await assignParallel(net, demand, pool); await pool.close();
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const pool = await createAonPool(2); const r = await assignParallel(net, demand, pool); await pool.close();
+ * [r.converged, Array.from(r.flow, (v) => v.toFixed(0))] // => [true, ['1137', '1137', '363']]
  */
 export async function createAonPool(threads: number): Promise<AonPool> {
   const filename = await buildWorkerEntry(new URL('./aon-worker.ts', import.meta.url), 'traffic-aon-worker');
@@ -51,7 +62,20 @@ let keySeq = 0;
 
 /**
  * Same algorithm and result as `assign()`, with all-or-nothing blocks run on the pool.
- * @example const r = await assignParallel(net, demand, pool, { algorithm: 'bfw', targetGap: 1e-5 });
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const pool = await createAonPool(2);
+ * const r = await assignParallel(net, demand, pool, { algorithm: 'bfw', targetGap: 1e-5 }); await pool.close();
+ * [r.algorithm, r.relativeGap <= 1e-5] // => ['bfw', true]
+ * Array.from(r.flow, (v) => v.toFixed(0)) // => ['1137', '1137', '363']
  */
 export async function assignParallel(
   net: Network,
@@ -91,7 +115,20 @@ export async function assignParallel(
  * compute Σ D·SP for the flows after sweep k, the main thread already runs sweep k + 1. If sweep k's flows meet the
  * target, they are returned and the extra sweep is discarded. Same blocks and summation order as the single-thread
  * `assignBush`, so the result is bit-identical to it.
- * @example const r = await assignBushParallel(net, demand, pool, { targetGap: 1e-5 });
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const pool = await createAonPool(2);
+ * const r = await assignBushParallel(net, demand, pool, { targetGap: 1e-5 }); await pool.close();
+ * [r.algorithm, r.relativeGap <= 1e-5] // => ['b', true]
+ * Array.from(r.flow, (v) => v.toFixed(0)) // => ['1137', '1137', '363']
  */
 export async function assignBushParallel(
   net: Network,

@@ -19,7 +19,11 @@ export interface InStar {
 
 /**
  * Build the incoming-link index of a network.
- * @example const ins = buildInStar(net); // links into node v: ins.inLink[ins.firstIn[v] .. ins.firstIn[v+1])
+ * @example
+ * // Links 0→2, 2→1 and 0→1 (buildInStar reads numNodes, numLinks and `to` of a Network):
+ * const net = { numNodes: 3, numLinks: 3, to: Int32Array.of(2, 1, 1) };
+ * // Links into node v: ins.inLink[ins.firstIn[v] .. ins.firstIn[v + 1]).
+ * const ins = buildInStar(net); [ins.firstIn, ins.inLink] // => [Int32Array.of(0, 0, 2, 3), Int32Array.of(1, 2, 0)]
  */
 export function buildInStar(net: Network): InStar {
   const n = net.numNodes;
@@ -43,8 +47,19 @@ export interface Route {
  * Enumerate the routes of OD pair (o, d) by the proportional backward split, most likely first, until `maxRoutes`
  * routes or `coverage` of the probability mass. Shares are renormalised to sum to 1 over the returned routes.
  * @example
- * const r = assign(net, demand, { trackOrigins: true });
- * const routes = odRoutes(net, buildInStar(net), r.originFlow!, 0, 5); routes[0].links // → [3, 17, 42]
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * // Origin 0's flow per link, then origin 1's (assign(net, demand, { trackOrigins: true }).originFlow in a run):
+ * const originFlow = Float64Array.of(1200, 1200, 300, 0, 0, 0);
+ * const routes = odRoutes(net, buildInStar(net), originFlow, 0, 1);
+ * routes.map((r) => [r.links, r.share]) // => [[[0, 1], 0.8], [[2], 0.2]]
  */
 export function odRoutes(
   net: Network,
@@ -98,7 +113,22 @@ export function odRoutes(
 /**
  * Draw one route of OD pair (o, d) (network link indices, origin → destination) with the proportional backward split.
  * Returns null when no flow from o reaches d (e.g. zero demand) or the walk runs into a cycle.
- * @example const links = sampleRoute(net, ins, r.originFlow!, 0, 5, rng);
+ * @example
+ * // Zone 0 → zone 1 (nodes 0 and 1) by a fast route through node 2 (links 0→2, 2→1: 5 min, 1000 veh/h each) or
+ * // a slow direct link (12 min, 500 veh/h); parseTntpNet or loadTrafficInputs make such Networks from files.
+ * const net = { name: 'two-routes', numNodes: 3, numLinks: 3, numZones: 2, nodeIds: Int32Array.of(1, 2, 3),
+ *   zoneNode: Int32Array.of(0, 1), noThrough: new Uint8Array(3), from: Int32Array.of(0, 2, 0),
+ *   to: Int32Array.of(2, 1, 1), capacity: Float64Array.of(1000, 1000, 500), length: Float64Array.of(5, 5, 12),
+ *   fft: Float64Array.of(5, 5, 12),
+ *   b: Float64Array.of(0.15, 0.15, 0.15), power: Float64Array.of(4, 4, 4), toll: new Float64Array(3),
+ *   fixedCost: new Float64Array(3), tollFactor: 0, distanceFactor: 0 };
+ * const demand = { numZones: 2, od: Float64Array.of(0, 1500, 0, 0), total: 1500, intrazonal: 0 };
+ * const ins = buildInStar(net);
+ * const originFlow = Float64Array.of(1200, 1200, 300, 0, 0, 0); // per origin and link, as in the odRoutes example
+ * // A run passes createRng(seed); u below 0.8 picks the route through node 2, above it the direct link.
+ * sampleRoute(net, ins, originFlow, 0, 1, { next: () => 0.5 }) // => [0, 1]
+ * sampleRoute(net, ins, originFlow, 0, 1, { next: () => 0.9 }) // => [2]
+ * sampleRoute(net, ins, originFlow, 1, 0, { next: () => 0.5 }) // => null
  */
 export function sampleRoute(
   net: Network,

@@ -14,7 +14,9 @@ export const SIOUX_FALLS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'validati
 
 /**
  * Whether a validation folder is present; throws under CI when it is not (so CI cannot pass by skipping).
- * @example const have = requireSharedData(SIOUX_FALLS_DIR); it.skipIf(!have)('...', () => {...})
+ * @example
+ * requireSharedData(REPO_ROOT) // => true
+ * // In a test file: const have = requireSharedData(SIOUX_FALLS_DIR); it.skipIf(!have)('…', () => { … });
  */
 export function requireSharedData(dir: string): boolean {
   const have = existsSync(dir);

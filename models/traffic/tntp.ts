@@ -13,7 +13,10 @@ import { makeDemand, refreshFixedCost, type Demand, type Network } from './netwo
 
 /**
  * A malformed input file: message names file, line (1-based) and column (1-based, field start).
- * @example throw new InputFileError('x_net.tntp', 12, 5, 'capacity is "abc", expected a number')
+ * @example
+ * const e = new InputFileError('x_net.tntp', 12, 5, 'capacity is "abc", expected a number');
+ * [e.name, e.message] // => ['InputFileError', 'x_net.tntp:12:5: capacity is "abc", expected a number']
+ * [e.file, e.line, e.column] // => ['x_net.tntp', 12, 5]
  */
 export class InputFileError extends Error {
   constructor(
@@ -93,7 +96,17 @@ function num(f: { text: string; col: number }, file: string, line: number, what:
 
 /**
  * Parse a TNTP `_net.tntp` text.
- * @example const net = parseTntpNet(readFileSync('SiouxFalls_net.tntp', 'utf8'), 'SiouxFalls_net.tntp'); net.numLinks // → 76
+ * @example
+ * // Two zones (nodes 1 and 2) and a through node 3: a fast route 1 → 3 → 2 and a slow direct link 1 → 2.
+ * const text = [
+ *   '<NUMBER OF ZONES> 2', '<NUMBER OF NODES> 3', '<FIRST THRU NODE> 1', '<NUMBER OF LINKS> 3', '<END OF METADATA>',
+ *   '~ init_node term_node capacity length free_flow_time b power speed toll link_type ;',
+ *   '1 3 1000 5 5 0.15 4 0 0 1 ;', '3 2 1000 5 5 0.15 4 0 0 1 ;', '1 2 500 12 12 0.15 4 0 0 1 ;',
+ * ].join('\n');
+ * const net = parseTntpNet(text, 'tiny_net.tntp');
+ * [net.numNodes, net.numLinks, net.numZones] // => [3, 3, 2]
+ * [net.from, net.to, net.fft] // => [Int32Array.of(0, 2, 0), Int32Array.of(2, 1, 1), Float64Array.of(5, 5, 12)]
+ * parseTntpNet(text.replace('500 12', 'abc 12'), 'tiny_net.tntp') // throws 'tiny_net.tntp:9:'
  */
 export function parseTntpNet(text: string, file = '_net.tntp'): Network {
   const lines = text.split(/\r?\n/);
@@ -198,7 +211,11 @@ export function parseTntpNet(text: string, file = '_net.tntp'): Network {
 
 /**
  * Parse a TNTP `_trips.tntp` text into a dense OD matrix (intrazonal cells kept, never assigned).
- * @example const d = parseTntpTrips(text, 'SiouxFalls_trips.tntp'); d.total // → 360600
+ * @example
+ * const text = '<NUMBER OF ZONES> 2\n<TOTAL OD FLOW> 150.0\n<END OF METADATA>\n' +
+ *   'Origin 1\n    1 : 0.0;    2 : 100.0;\nOrigin 2\n    1 : 50.0;    2 : 0.0;\n';
+ * const d = parseTntpTrips(text, 'tiny_trips.tntp');
+ * [d.numZones, d.total, d.od] // => [2, 150, Float64Array.of(0, 100, 50, 0)]
  */
 export function parseTntpTrips(text: string, file = '_trips.tntp'): Demand {
   const lines = text.split(/\r?\n/);
@@ -264,7 +281,17 @@ export interface TntpFlow {
 
 /**
  * Parse a `_flow.tntp` text (header `From To Volume Cost`) and align it to the links of `net` by (from, to).
- * @example const best = parseTntpFlow(text, net, 'SiouxFalls_flow.tntp'); best.volume[0] // → 4494.657...
+ * @example
+ * const text = [
+ *   '<NUMBER OF ZONES> 2', '<NUMBER OF NODES> 3', '<FIRST THRU NODE> 1', '<NUMBER OF LINKS> 3', '<END OF METADATA>',
+ *   '~ init_node term_node capacity length free_flow_time b power speed toll link_type ;',
+ *   '1 3 1000 5 5 0.15 4 0 0 1 ;', '3 2 1000 5 5 0.15 4 0 0 1 ;', '1 2 500 12 12 0.15 4 0 0 1 ;',
+ * ].join('\n');
+ * const net = parseTntpNet(text, 'tiny_net.tntp');
+ * // Links in any order, matched to the network's links by (from, to):
+ * const flowText = 'From To Volume Cost\n1 2 10 12.0\n1 3 90 5.1\n3 2 90 5.1\n';
+ * const best = parseTntpFlow(flowText, net, 'tiny_flow.tntp');
+ * [best.volume, best.cost] // => [Float64Array.of(90, 90, 10), Float64Array.of(5.1, 5.1, 12)]
  */
 export function parseTntpFlow(text: string, net: Network, file = '_flow.tntp'): TntpFlow {
   const index = new Map<number, number>();
@@ -295,7 +322,9 @@ export function parseTntpFlow(text: string, net: Network, file = '_flow.tntp'): 
 
 /**
  * Parse a `_node.tntp` text (`Node X Y ;`) into coordinate arrays indexed by node (NaN where absent).
- * @example const xy = parseTntpNodes(text, 24); xy.x[0] // → -96.77041974
+ * @example
+ * const xy = parseTntpNodes('Node X Y ;\n1 -96.77041974 43.61282792 ;\n3 -96.7 43.6 ;\n', 3);
+ * [xy.x, xy.y] // => [Float64Array.of(-96.77041974, NaN, -96.7), Float64Array.of(43.61282792, NaN, 43.6)]
  */
 export function parseTntpNodes(
   text: string,

@@ -40,7 +40,13 @@ export interface MorrisIndex {
 
 /**
  * Random trajectories (seeded). `levels` p must be even and ≥ 2 (default 4) so that Δ = p/(2(p−1)) keeps the grid.
- * @example const des = morrisDesign(factors, 20, createRng(7)); des.x.length // → 20 * (d + 1) * d
+ * @example
+ * // Any { next, int } generator will do; runs pass createRng(seed).
+ * const rng = { next: () => 0.25, int: (n) => n - 1 };
+ * const factors = [{ name: 'crews', lo: 1, hi: 10 }, { name: 'delayMonths', lo: 0, hi: 12 }];
+ * const des = morrisDesign(factors, 20, rng); des.x.length // => 20 * (2 + 1) * 2
+ * des.delta // => 2 / 3
+ * Array.from(des.x.subarray(0, 6)) // => [4, 4, 10, 4, 10, 12]
  */
 export function morrisDesign(factors: readonly Factor[], r: number, rng: Rng, levels = 4): MorrisDesign {
   checkFactors(factors);
@@ -93,7 +99,12 @@ export function morrisDesign(factors: readonly Factor[], r: number, rng: Rng, le
 
 /**
  * μ, μ*, σ from the outputs y (one per design row, r·(d+1)).
- * @example morrisIndices(names, des, y)[0].muStar
+ * @example
+ * const rng = { next: () => 0.25, int: (n) => n - 1 };
+ * const des = morrisDesign([{ name: 'a', lo: 0, hi: 1 }, { name: 'b', lo: 0, hi: 2 }], 4, rng);
+ * // y = a − b on every design row (r·(d + 1) rows of d values):
+ * const y = new Float64Array(des.x.length / 2).map((_, k) => des.x[2 * k] - des.x[2 * k + 1]);
+ * morrisIndices(['a', 'b'], des, y).map((m) => [m.name, m.mu, m.muStar, m.sigma]) // => [['a', 1, 1, 0], ['b', -2, 2, 0]]
  */
 export function morrisIndices(names: readonly string[], des: MorrisDesign, y: Float64Array): MorrisIndex[] {
   const { r, d } = des;
@@ -126,7 +137,11 @@ export function morrisIndices(names: readonly string[], des: MorrisDesign, y: Fl
 
 /**
  * A whole Morris screening of a synchronous model.
- * @example morrisAnalysis(factors, (x) => 3 * x[0], 10, createRng(1))[0].muStar // → 3 × range of factor 1
+ * @example
+ * // A linear model: μ* is the slope times the factor's range, σ is 0, an unused factor gets 0.
+ * const rng = { next: () => 0.75, int: (n) => n - 1 };
+ * const m = morrisAnalysis([{ name: 'x1', lo: 0, hi: 2 }, { name: 'x2', lo: 0, hi: 1 }], (x) => 3 * x[0], 10, rng);
+ * m.map((k) => [k.name, k.muStar, k.sigma]) // => [['x1', 6, 0], ['x2', 0, 0]]
  */
 export function morrisAnalysis(
   factors: readonly Factor[],

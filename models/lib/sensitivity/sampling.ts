@@ -95,7 +95,7 @@ function directionNumbers(dims: number): Uint32Array[] {
 /**
  * The first `n` points of the unscrambled Sobol' sequence in `dims` dimensions, row-major (point i, dimension j at
  * i·dims + j), values in [0, 1). The first point is the origin (as in scipy; skip it with `skip: 1` if wanted).
- * @example sobolSequence(4, 2) // → Float64Array [0, 0, 0.5, 0.5, 0.75, 0.25, 0.25, 0.75]
+ * @example sobolSequence(4, 2) // => Float64Array.of(0, 0, 0.5, 0.5, 0.75, 0.25, 0.25, 0.75)
  */
 export function sobolSequence(n: number, dims: number, opts: { skip?: number } = {}): Float64Array {
   if (!Number.isInteger(dims) || dims < 1 || dims > SOBOL_MAX_DIMENSIONS)
@@ -137,7 +137,9 @@ export interface SaltelliDesign {
 
 /**
  * Check factor ranges (finite, lo < hi) and names; throws naming the factor and the fix.
- * @example checkFactors([{ name: 'x1', lo: 0, hi: 1 }])
+ * @example
+ * checkFactors([{ name: 'x1', lo: 0, hi: 1 }]) // => undefined
+ * checkFactors([{ name: 'x1', lo: 1, hi: 1 }]) // throws 'x1'
  */
 export function checkFactors(factors: readonly Factor[]): void {
   if (factors.length === 0) throw new Error('no factors: give at least one {name, lo, hi}');
@@ -153,7 +155,11 @@ export function checkFactors(factors: readonly Factor[]): void {
 /**
  * Build the Saltelli design of N base samples: from the Sobol' sequence (default, 2·d ≤ 40 dimensions) or from a
  * seeded Rng (`rng` given: plain Monte Carlo, for bootstrap-free replication studies or more than 20 factors).
- * @example const des = saltelliDesign([{ name: 'x', lo: 0, hi: 1 }], 1024); des.ab.length // → 1
+ * @example
+ * const des = saltelliDesign([{ name: 'x', lo: 0, hi: 1 }, { name: 'y', lo: 10, hi: 20 }], 4);
+ * des.ab.length // => 2
+ * des.a // => Float64Array.of(0.5, 15, 0.75, 12.5, 0.25, 17.5, 0.375, 13.75)
+ * des.b // => Float64Array.of(0.5, 15, 0.25, 12.5, 0.75, 17.5, 0.625, 18.75)
  */
 export function saltelliDesign(factors: readonly Factor[], n: number, rng?: Rng): SaltelliDesign {
   checkFactors(factors);

@@ -101,9 +101,12 @@ function quantileSorted(x: Float64Array, q: number): number {
 /**
  * Sobol' indices from the outputs on a Saltelli design: `fa`, `fb` (N each) and `fab[i]` (N each, one per factor).
  * @example
- * const des = saltelliDesign(factors, 4096);
- * const r = sobolIndices(names, evalRows(des.a), evalRows(des.b), des.ab.map(evalRows));
- * r.indices[0].st // total-order index of factor 1
+ * // Outputs of y = x1 on a Saltelli design of N = 4 (from saltelliDesign and evalRows): swapping in B's column of
+ * // x2 changes nothing, so fab[1] = fa and x2's indices are 0 (x1's are rough at N = 4: use thousands).
+ * const fa = Float64Array.of(0.1, 0.9, 0.4, 0.6);
+ * const fb = Float64Array.of(0.8, 0.2, 0.7, 0.3);
+ * const r = sobolIndices(['x1', 'x2'], fa, fb, [fb, fa], { bootstrap: 0 });
+ * r.indices.map((k) => [k.name, k.s1, k.st]) // => [['x1', 1.8, 1.9333333333333333], ['x2', 0, 0]]
  */
 export function sobolIndices(
   names: readonly string[],
@@ -166,7 +169,7 @@ export function sobolIndices(
 
 /**
  * Evaluate a model on every row of an n × d row-major matrix.
- * @example evalRows(des.a, des.d, (x) => x[0] + 2 * x[1])
+ * @example evalRows(Float64Array.of(1, 2, 3, 4, 5, 6), 2, (x) => x[0] + 2 * x[1]) // => Float64Array.of(5, 11, 17)
  */
 export function evalRows(m: Float64Array, d: number, f: (x: Float64Array) => number): Float64Array {
   const n = m.length / d;
@@ -177,7 +180,13 @@ export function evalRows(m: Float64Array, d: number, f: (x: Float64Array) => num
 
 /**
  * A whole Sobol' study of a synchronous model: Saltelli design, N·(d + 2) runs, indices with intervals.
- * @example sobolAnalysis(ishigamiFactors, ishigami, 8192).indices.map((k) => k.s1)
+ * @example
+ * // The Ishigami function; analytic first-order indices 0.314, 0.442, 0.
+ * const ishigami = (x) => Math.sin(x[0]) + 7 * Math.sin(x[1]) ** 2 + 0.1 * x[2] ** 4 * Math.sin(x[0]);
+ * const factors = ['x1', 'x2', 'x3'].map((name) => ({ name, lo: -Math.PI, hi: Math.PI }));
+ * const r = sobolAnalysis(factors, ishigami, 8192, { bootstrap: 100 });
+ * r.runs // => 8192 * 5
+ * r.indices.map((k) => k.s1.toFixed(2)) // => ['0.31', '0.44', '0.00']
  */
 export function sobolAnalysis(
   factors: readonly Factor[],

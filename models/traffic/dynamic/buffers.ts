@@ -3,7 +3,11 @@
  * Capacity doubles, so a run does O(log n) allocations in all, never one per step.
  */
 
-/** @example const b = new GrowableI32(4); b.push(7); b.toArray() // → Int32Array [7] */
+/**
+ * @example
+ * const b = new GrowableI32(1); b.push(7); b.push(-2); b.toArray() // => Int32Array.of(7, -2)
+ * b.length // => 2
+ */
 export class GrowableI32 {
   private buf: Int32Array;
   length = 0;
@@ -28,7 +32,7 @@ export class GrowableI32 {
   }
 }
 
-/** @example const b = new GrowableF32(4); b.push(1.5); b.toArray() // → Float32Array [1.5] */
+/** @example const b = new GrowableF32(4); b.push(1.5); b.toArray() // => Float32Array.of(1.5) */
 export class GrowableF32 {
   private buf: Float32Array;
   length = 0;
@@ -51,7 +55,7 @@ export class GrowableF32 {
   }
 }
 
-/** @example const b = new GrowableU16(4); b.push(3); b.toArray() // → Uint16Array [3] */
+/** @example const b = new GrowableU16(4); b.push(3); b.toArray() // => Uint16Array.of(3) */
 export class GrowableU16 {
   private buf: Uint16Array;
   length = 0;

@@ -46,8 +46,13 @@ export function peakWindowShare(p: DepartureProfile, windowS: number): number {
 /**
  * Discrete vehicles on the given paths, departures drawn from the profile.
  * @example
- * const vs = vehiclesFromPaths(paths, DEFAULT_AM_PROFILE, rng);
- * vs.count // ≈ Σ paths.veh
+ * // Two paths (links 0, 1 and link 2) carrying 3 and 2 vehicles:
+ * const paths = { start: Int32Array.of(0, 2, 3), links: Int32Array.of(0, 1, 2), veh: Float64Array.of(3, 2) };
+ * // A run passes createRng(seed); u = 0.5 puts every departure in the middle of its draw.
+ * const vs = vehiclesFromPaths(paths, DEFAULT_AM_PROFILE, { next: () => 0.5 });
+ * [vs.count, vs.path] // => [5, Int32Array.of(0, 0, 0, 1, 1)]
+ * // Middle of the profile's middle: 06:30 + 1.5 h + 450 s (seconds after midnight).
+ * vs.departS[0] // => 28350
  */
 export function vehiclesFromPaths(paths: PathTable, profile: DepartureProfile, rng: Rng): VehicleSet {
   const nP = paths.veh.length;

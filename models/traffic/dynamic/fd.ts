@@ -52,8 +52,9 @@ export interface TriangularFd {
  *
  * @example
  * const fd = triangularFd(50, 1800, 143, 2);
- * fd.capacityVehPerS   // → 1 (2 lanes × 1800 veh/h)
- * fd.waveSpeedMPerS*3.6 // → ≈ 16.8 km/h
+ * fd.capacityVehPerS // => 1
+ * (fd.waveSpeedMPerS * 3.6).toFixed(1) // => '16.8'
+ * triangularFd(50, 9000, 143, 2) // throws 'capacity'
  */
 export function triangularFd(
   freeSpeedKmPerH: number,

@@ -38,7 +38,16 @@ export interface HeadState {
  * The gridlock at time tNow, or null when some head vehicle is still driving freely (not stuck) or no head waits for
  * another link. Follows "the head of link a waits for link b" from a blocked link until a link repeats: that is the
  * jammed cycle (else the first blocked links are named).
- * @example const info = diagnoseGridlock(net, st, 1234, 600); if (info) throw new GridlockError(info);
+ * @example
+ * // Links AB and BA (the fields read), both loaded, each head vehicle ready and waiting for the other link:
+ * const net = { numLinks: 2, linkIds: ['AB', 'BA'] };
+ * const st = { count: Int32Array.of(20, 25), hReady: Float64Array.of(600, 610), hNext: Int32Array.of(1, 0) };
+ * const info = diagnoseGridlock(net, st, 1234, 600); [info.stuckVehicles, info.links] // => [45, [0, 1]]
+ * const e = new GridlockError(info); [e.name, e.info === info] // => ['GridlockError', true]
+ * e.message.startsWith('gridlock at t=1234 s: 45 vehicles on 2 links have not moved for 600 s') // => true
+ * e.message.includes('jammed cycle: AB → BA') // => true
+ * // A head vehicle still driving freely (ready at 1300 s) means no gridlock yet:
+ * diagnoseGridlock(net, { ...st, hReady: Float64Array.of(600, 1300) }, 1234, 600) // => null
  */
 export function diagnoseGridlock(net: DynNetwork, h: HeadState, tNow: number, timeoutS: number): GridlockInfo | null {
   const { count, hReady, hNext } = h;

@@ -146,9 +146,20 @@ export interface LoadingResult {
  * Run the dynamic network loading.
  *
  * @example
+ * // One 500 m, 2-lane link from node 0 to node 1 (36 s at 50 km/h, 1 veh/s, room for 143): the fields read
+ * // (buildDynNetwork makes whole DynNetworks).
+ * const net = { numNodes: 2, numLinks: 1, linkIds: ['a'], from: Int32Array.of(0), to: Int32Array.of(1),
+ *   lengthM: Float64Array.of(500), freeTimeS: Float64Array.of(36), capacityVehPerS: Float64Array.of(1),
+ *   storageVeh: Float64Array.of(143), waveSpeedMPerS: Float64Array.of(4.67), inStart: Int32Array.of(0, 0, 1),
+ *   inLinks: Int32Array.of(0), maxInDegree: 1 };
+ * // Ten vehicles all leaving at t = 0 (vehiclesFromPaths draws them in a run):
+ * const vehicles = { count: 10, departS: new Float64Array(10), path: new Int32Array(10),
+ *   pathStart: Int32Array.of(0, 1), pathLinks: Int32Array.of(0) };
  * const r = simulate(net, vehicles, { dtS: 1, startS: 0, endS: 7200, gridlockTimeoutS: 600, onGridlock: 'error',
- *   seriesIntervalS: 60, sampleMask: null, signals: buildSignalPlan(net, DEFAULT_SIGNALS) });
- * r.arrived + r.onNetwork + r.waitingAtOrigin === r.released // → true
+ *   seriesIntervalS: 60, sampleMask: null, signals: null });
+ * r.arrived + r.onNetwork + r.waitingAtOrigin === r.released // => true
+ * // One vehicle enters per second (capacity 1 veh/s), each needs 36 s: the last arrives at about 9 + 36 s.
+ * [r.arrived, r.enterS[9], r.arriveS[9]] // => [10, 9, 45]
  */
 export function simulate(net: DynNetwork, veh: VehicleSet, o: LoadingOptions): LoadingResult {
   const st = new LtmRun(net, veh, o);

@@ -149,7 +149,9 @@ export function dynNetworkForCase(inp: TrafficDynamicInputs, c: PeakHourCase): D
 /**
  * Fundamental-diagram class of a link type: the sketch's classes as they are, OSM highway values of imported networks
  * mapped to them (motorway → expressway, trunk → national, primary/secondary → arterial, others → collector).
- * @example fdClassOf('primary_link') // → 'arterial'
+ * @example
+ * [fdClassOf('primary_link'), fdClassOf('motorway'), fdClassOf('trunk')] // => ['arterial', 'expressway', 'national']
+ * fdClassOf('residential') // => 'residential'
  */
 export function fdClassOf(linkType: string | undefined): string {
   const t = (linkType ?? '').toLowerCase().replace(/_link$/, '');
@@ -269,7 +271,11 @@ function findRoute(ids: number[] | undefined, route: number[], starts: number[],
 /**
  * Period trips per peak-hour trip for a departure profile: 1 for `peak-hour-over-period`, 1 / (busiest-hour share)
  * for `peak-hour-is-busiest-hour`.
- * @example periodFactor(params) // → 1
+ * @example
+ * const params = trafficDynamicParamsSchema.parse({});
+ * periodFactor(params) // => 1
+ * // When the period's trips are the busiest hour's (its share of the profile: peakWindowShare):
+ * periodFactor({ ...params, periodTrips: 'peak-hour-is-busiest-hour' }).toFixed(4) // => '2.2222'
  */
 export function periodFactor(p: Pick<TrafficDynamicParams, 'periodTrips' | 'profile'>): number {
   return p.periodTrips === 'peak-hour-is-busiest-hour' ? 1 / peakWindowShare(p.profile, 3600) : 1;

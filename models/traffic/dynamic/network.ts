@@ -66,8 +66,10 @@ export interface DynNetwork {
 /**
  * Build a {@link DynNetwork}, checking every link and naming the bad one.
  * @example
- * const net = buildDynNetwork({ nodeXM: [0, 500], nodeYM: [0, 0], links: [{ id: 'a', from: 0, to: 1, lengthM: 500, lanes: 2 }] });
- * net.storageVeh[0] // → 143 (0.5 km × 2 lanes × 143 veh/km/lane)
+ * const net = buildDynNetwork({ nodeXM: [0, 500], nodeYM: [0, 0], links: [{ id: 'a', from: 0, to: 1, lengthM: 500,
+ *   lanes: 2 }] });
+ * // 0.5 km × 2 lanes × the class's jam density (veh/km/lane); free-flow time at the class's speed:
+ * [net.storageVeh[0], net.freeTimeS[0].toFixed(1)] // => [143, '36.0']
  */
 export function buildDynNetwork(spec: DynNetworkSpec): DynNetwork {
   const classes = spec.classes ?? DEFAULT_LINK_CLASSES;

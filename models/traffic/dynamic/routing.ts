@@ -21,7 +21,14 @@ export interface PathTable {
 /**
  * Reusable Dijkstra on a DynNetwork (lazy-deletion binary heap, buffers allocated once).
  * @example
- * const sp = new DynShortestPaths(net); sp.run(0, net.freeTimeS); sp.pathTo(5) // → [link indices 0 → 5]
+ * // Nodes 0 → 1 → 2 (links a, b: 30 s each) and a direct link c 0 → 2 (50 s); the fields read here
+ * // (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 3, numLinks: 3, linkIds: ['a', 'b', 'c'], from: Int32Array.of(0, 1, 0),
+ *   to: Int32Array.of(1, 2, 2), outStart: Int32Array.of(0, 2, 3, 3), outLinks: Int32Array.of(0, 2, 1),
+ *   freeTimeS: Float64Array.of(30, 30, 50), nodeXM: Float64Array.of(0, 400, 800), nodeYM: Float64Array.of(0, 0, 0) };
+ * const sp = new DynShortestPaths(net); sp.run(0, net.freeTimeS); sp.pathTo(2) // => [2]
+ * sp.dist // => Float64Array.of(0, 30, 50)
+ * sp.run(2, net.freeTimeS); sp.pathTo(0) // => null
  */
 export class DynShortestPaths {
   readonly dist: Float64Array;
@@ -125,8 +132,17 @@ export interface OdCell {
  * Stochastic route choice from link costs (e.g. UE link travel times): `draws` perturbed shortest-path trees per
  * origin, OD trips split evenly over the drawn routes, identical routes merged.
  * @example
- * const paths = stochasticRoutes(net, [{ originNode: 0, destNode: 8, veh: 100 }], net.freeTimeS, { draws: 4, sigma: 0.2 }, rng);
- * paths.veh.reduce((x, y) => x + y) // → 100
+ * // Nodes 0 → 1 → 2 (links a, b: 30 s each) and a direct link c 0 → 2 (50 s); the fields read here
+ * // (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 3, numLinks: 3, linkIds: ['a', 'b', 'c'], from: Int32Array.of(0, 1, 0),
+ *   to: Int32Array.of(1, 2, 2), outStart: Int32Array.of(0, 2, 3, 3), outLinks: Int32Array.of(0, 2, 1),
+ *   freeTimeS: Float64Array.of(30, 30, 50), nodeXM: Float64Array.of(0, 400, 800), nodeYM: Float64Array.of(0, 0, 0) };
+ * // A run passes createRng(seed); here the normal draws alternate +1 and −1 link by link, so the two draws
+ * // (σ = 0.5) see different fastest routes and split the 100 trips between them.
+ * let k = 0; const rng = { normal: () => (k++ % 2 === 0 ? 1 : -1) };
+ * const od = [{ originNode: 0, destNode: 2, veh: 100 }];
+ * const paths = stochasticRoutes(net, od, net.freeTimeS, { draws: 2, sigma: 0.5 }, rng);
+ * paths // => { start: Int32Array.of(0, 2, 3), links: Int32Array.of(0, 1, 2), veh: Float64Array.of(50, 50) }
  */
 export function stochasticRoutes(
   net: DynNetwork,
@@ -189,7 +205,17 @@ export function stochasticRoutes(
  * the straight-line distance from the origin link's start to the destination link's end is below `minDistanceM`;
  * departures evenly spaced every `periodS` from `beginS`; each routed on free-flow time (as duarouter does on an
  * empty network): first link, shortest path between them, last link.
- * @example const { paths, departS } = randomTrips(net, { count: 100, beginS: 0, periodS: 36, minDistanceM: 300 }, rng);
+ * @example
+ * // Nodes 0 → 1 → 2 (links a, b: 30 s each) and a direct link c 0 → 2 (50 s); the fields read here
+ * // (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 3, numLinks: 3, linkIds: ['a', 'b', 'c'], from: Int32Array.of(0, 1, 0),
+ *   to: Int32Array.of(1, 2, 2), outStart: Int32Array.of(0, 2, 3, 3), outLinks: Int32Array.of(0, 2, 1),
+ *   freeTimeS: Float64Array.of(30, 30, 50), nodeXM: Float64Array.of(0, 400, 800), nodeYM: Float64Array.of(0, 0, 0) };
+ * // A run passes createRng(seed); this stand-in draws links a, b, a, b, …: every trip starts on a and ends on b.
+ * let i = 0; const rng = { int: () => i++ % 2 };
+ * const { paths, departS } = randomTrips(net, { count: 2, beginS: 0, periodS: 36, minDistanceM: 300 }, rng);
+ * paths // => { start: Int32Array.of(0, 2, 4), links: Int32Array.of(0, 1, 0, 1), veh: Float64Array.of(1, 1) }
+ * departS // => Float64Array.of(0, 36)
  */
 export function randomTrips(
   net: DynNetwork,

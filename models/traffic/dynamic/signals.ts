@@ -70,8 +70,18 @@ export interface SignalPlan {
 /**
  * Build fixed-time plans (equal displayed greens) for all signalised nodes of a network.
  * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
  * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
- * greenFraction(plan, link, 0, 1) // 1 while the link's phase shows effective green at t = 0
+ * // Two phases (west–east, south–north) of the 90 s cycle, equal greens:
+ * [plan.cycleS[0], plan.phaseGreenS, plan.linkPhase] // => [90, Float64Array.of(42, 42), Int32Array.of(0, 0, 1, 1)]
+ * [plan.greenStartS, plan.greenEndS] // => [Float64Array.of(2, 2, 47, 47), Float64Array.of(44, 44, 89, 89)]
+ * // 1 while a link's phase shows effective green:
+ * [greenFraction(plan, 0, 0, 10, 1), greenFraction(plan, 2, 0, 10, 1)] // => [1, 0]
  */
 export function buildSignalPlan(net: DynNetwork, opts: SignalOptions): SignalPlan {
   if (!(opts.cycleS > 0)) throw new Error(`signal cycle ${opts.cycleS} s must be > 0`);
@@ -127,7 +137,10 @@ export function buildSignalPlan(net: DynNetwork, opts: SignalOptions): SignalPla
 
 /**
  * True when node v re-splits its greens every cycle (mode `adaptive`, or marked in `adaptiveNode`).
- * @example isAdaptiveNode(plan.opts, v)
+ * @example
+ * isAdaptiveNode(DEFAULT_SIGNALS, 0) // => false
+ * isAdaptiveNode({ ...DEFAULT_SIGNALS, mode: 'adaptive' }, 0) // => true
+ * isAdaptiveNode({ ...DEFAULT_SIGNALS, adaptiveNode: [0, 1] }, 1) // => true
  */
 export function isAdaptiveNode(opts: SignalOptions, v: number): boolean {
   return opts.mode === 'adaptive' || (opts.adaptiveNode !== undefined && Number(opts.adaptiveNode[v] ?? 0) > 0);
@@ -144,7 +157,16 @@ function linkAxis(net: DynNetwork, a: number): number {
 
 /**
  * Recompute the effective-green windows of node v's in-links from its phase greens.
- * @example plan.phaseGreenS[plan.phaseStart[v]] = 50; updateWindows(plan, net, v);
+ * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
+ * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
+ * const v = 0; plan.phaseGreenS[plan.phaseStart[v]] = 50; updateWindows(plan, net, v);
+ * [plan.greenStartS, plan.greenEndS] // => [Float64Array.of(2, 2, 55, 55), Float64Array.of(52, 52, 97, 97)]
  */
 export function updateWindows(plan: SignalPlan, net: DynNetwork, v: number): void {
   const o = plan.opts;
@@ -164,7 +186,17 @@ export function updateWindows(plan: SignalPlan, net: DynNetwork, v: number): voi
 
 /**
  * Share of the step [t, t+dt) during which link a (at its downstream node) has effective green; 1 if uncontrolled.
- * @example greenFraction(plan, a, 10.5, 1) // → 0.5 when the green window ends at 11 s of the cycle
+ * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
+ * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
+ * // Link 0's effective green ends at plan.greenEndS[0] s of the cycle: a step straddling it is half green.
+ * const end = plan.greenEndS[0]; greenFraction(plan, 0, 0, end - 0.5, 1) // => 0.5
+ * greenFraction(plan, 0, 1, end - 0.5, 1) // => 1
  */
 export function greenFraction(plan: SignalPlan, a: number, node: number, t: number, dt: number): number {
   const c = plan.cycleS[node]!;
@@ -174,7 +206,16 @@ export function greenFraction(plan: SignalPlan, a: number, node: number, t: numb
 
 /**
  * Position of time t in node `node`'s signal cycle, s (0 ≤ tc < cycle); the node must be signalised.
- * @example cycleTime(plan, v, 95) // → 5 with a 90 s cycle and offset 0
+ * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
+ * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
+ * // A 90 s cycle with offset 0:
+ * cycleTime(plan, 0, 95) // => 5
  */
 export function cycleTime(plan: SignalPlan, node: number, t: number): number {
   const c = plan.cycleS[node]!;
@@ -187,7 +228,16 @@ export function cycleTime(plan: SignalPlan, node: number, t: number): number {
  * {@link greenFraction} from the cycle position tc = cycleTime(plan, node, t) and the cycle c of a's downstream node
  * (0 = uncontrolled → 1): the node model computes tc once per node and step instead of once per in-link (the float
  * modulo was a fifth of its time on the signalised grid). Same arithmetic, same result.
- * @example greenFractionAt(plan, a, cycleTime(plan, v, t), plan.cycleS[v], 1) === greenFraction(plan, a, v, t, 1) // → true
+ * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
+ * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
+ * const a = 0; const v = 0; const t = 1000.5;
+ * greenFractionAt(plan, a, cycleTime(plan, v, t), plan.cycleS[v], 1) === greenFraction(plan, a, v, t, 1) // => true
  */
 export function greenFractionAt(plan: SignalPlan, a: number, tc: number, c: number, dt: number): number {
   if (c === 0 || plan.linkPhase[a]! < 0) return 1;
@@ -211,7 +261,16 @@ export function greenFractionAt(plan: SignalPlan, a: number, tc: number, c: numb
 /**
  * Webster equisaturation re-split of node v's phase greens from measured demands `demandVeh[a]` (vehicles arriving
  * on each in-link during the last cycle) and saturation flows. Keeps the cycle and `minGreenS` per phase.
- * @example resplitWebster(plan, net, v, arrivalsLastCycle)
+ * @example
+ * // One signalised crossing (node 0) entered from the west, east, south and north (nodes 1–4 → node 0 by links
+ * // 0–3); the fields read here (buildDynNetwork makes whole DynNetworks):
+ * const net = { numNodes: 5, numLinks: 4, nodeXM: Float64Array.of(0, -200, 200, 0, 0),
+ *   nodeYM: Float64Array.of(0, 0, 0, -200, 200), nodeSignalized: Uint8Array.of(1, 0, 0, 0, 0),
+ *   from: Int32Array.of(1, 2, 3, 4), to: Int32Array.of(0, 0, 0, 0), inStart: Int32Array.of(0, 4, 4, 4, 4, 4),
+ *   inLinks: Int32Array.of(0, 1, 2, 3), capacityVehPerS: Float64Array.of(1, 1, 1, 1) };
+ * const plan = buildSignalPlan(net, DEFAULT_SIGNALS);
+ * // 30 vehicles arrived on each west–east approach in the last cycle, 10 on each south–north one:
+ * resplitWebster(plan, net, 0, Float64Array.of(30, 30, 10, 10)); plan.phaseGreenS // => Float64Array.of(58, 26)
  */
 export function resplitWebster(plan: SignalPlan, net: DynNetwork, v: number, demandVeh: Float64Array): void {
   const o = plan.opts;

@@ -162,7 +162,17 @@ export function runSumo(net: string, routes: string, mode: 'micro' | 'meso' | 'm
 
 /**
  * Read a SUMO route file (`<vehicle depart=…><route edges="…"/>`) into paths over links named like SUMO edges.
- * @example const { paths, departS } = readSumoRoutes(routesXml, new Map(net.linkIds.map((id, i) => [id, i])));
+ * @example
+ * const fs = process.getBuiltinModule('node:fs');
+ * const dir = fs.mkdtempSync(process.getBuiltinModule('node:os').tmpdir() + '/sumo-');
+ * fs.writeFileSync(dir + '/grid.rou.xml', '<routes>\n' +
+ *   '<vehicle id="0" depart="0.00"><route edges="A0B0 B0B1"/></vehicle>\n' +
+ *   '<vehicle id="1" depart="0.36"><route edges="B1B0"/></vehicle>\n</routes>\n');
+ * const linkIndex = new Map([['A0B0', 0], ['B0B1', 1], ['B1B0', 2]]); // net.linkIds of a grid, by index
+ * const { paths, departS } = readSumoRoutes(dir + '/grid.rou.xml', linkIndex);
+ * paths // => { start: Int32Array.of(0, 2, 3), links: Int32Array.of(0, 1, 2), veh: Float64Array.of(1, 1) }
+ * departS // => Float64Array.of(0, 0.36)
+ * fs.rmSync(dir, { recursive: true });
  */
 export function readSumoRoutes(
   file: string,
