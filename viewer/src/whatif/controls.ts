@@ -52,7 +52,7 @@ function tableRows(m: string, p: ParamInfo, years: string[], label: string): str
           return `<td><input class="wi-cell${bad ? ' invalid' : ''}${changed ? ' changed' : ''}" inputmode="decimal" data-model="${esc(m)}" data-path="${esc(p.path)}" data-key="${esc(key)}" data-year="${y}" value="${esc(v)}" aria-label="${esc(`${name} ${y}`)}"></td>`;
         })
         .join('');
-      return `<tr class="wi-base-row"><th>${esc(s().baseline)}${name ? ` · ${esc(name)}` : ''}</th>${baseCells}</tr><tr><th>${esc(name || s().now)}</th>${cells}</tr>`;
+      return `<tr class="wi-base-row"><th>${esc(s().baseline)}</th>${baseCells}</tr><tr><th title="${esc(name)}">${esc(name || s().now)}</th>${cells}</tr>`;
     })
     .join('');
 }

@@ -284,9 +284,9 @@ async function onTornado(): Promise<void> {
         return;
       }
       const res = (await api<{ result: SensitivityResult }>(`api/sensitivity/${r.id}`)).result;
-      out.innerHTML += `<div class="tn-chart">${tornadoChart({ title: `P(met) — ${res.target.id}`, pBase: res.pBase, seP: res.seP, bars: res.bars, width: 380 })}</div>${
+      out.innerHTML += `<div class="tn-chart">${tornadoChart({ title: `P(met) — ${res.target.id}`, pBase: res.pBase, seP: res.seP, bars: res.bars.map((b) => ({ ...b, param: nameOf(res.target.model, b.param) })), width: 380 })}</div>${
         res.skipped.length
-          ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(k.param)}: ${esc(k.reason)}</li>`).join('')}</ul>`
+          ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(nameOf(res.target.model, k.param))}: ${esc(k.reason)}</li>`).join('')}</ul>`
           : ''
       }`;
     });

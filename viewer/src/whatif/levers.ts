@@ -173,7 +173,7 @@ function renderLever(l: Lever): string {
     const b = String(baseValue(l.model, l.path));
     const label = (o: string) => tx(l.options?.[o]) || o;
     body = `<select class="wi-lever-select" ${ref}>${(p.options ?? []).map((o) => `<option value="${esc(o)}"${o === v ? ' selected' : ''}>${esc(label(o))}</option>`).join('')}</select>`;
-    baseText = `${s().baseline}:${label(b)}`;
+    baseText = `${s().baseline}${zh() ? ':' : ': '}${label(b)}`;
   } else {
     const f = st.factors.get(l.id) ?? 1;
     const capped = cappedYears(l, f);

@@ -90,7 +90,7 @@ const zh: S = {
   advanced: '高级:全部参数({0} 项)',
   baseline: '基准',
   now: '当前',
-  citywide: '各区县(未单独设定)',
+  citywide: '全市通用',
   factor: '× 倍数',
   factorHint: '按基准逐年数值乘以该倍数',
   capped: '以下年份超过上限 {0},按上限计:{1}',

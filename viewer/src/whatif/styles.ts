@@ -1,6 +1,6 @@
-/** Styles of the what-if and expert-review panel: a right-hand overlay in the viewer's dark theme (variables from ../style.css). Injected as a <style> element so the panel stays one import. */
+/** Styles of the what-if and expert-review panel: a right-hand overlay in the viewer's dark theme (variables from ../style.css), opaque because it lies over the map and the info panels. Injected as a <style> element so the panel stays one import. */
 export const WHATIF_CSS = `
-#whatif-panel { position: fixed; top: 52px; right: 8px; bottom: 52px; width: 440px; z-index: 40; overflow-y: auto; background: var(--panel, #0c1422); border: 1px solid var(--line, #1f2c44); border-radius: 6px; padding: 8px 10px; box-shadow: 0 6px 24px rgba(0,0,0,0.5); }
+#whatif-panel { position: fixed; top: 52px; right: 8px; bottom: 52px; width: 440px; z-index: 40; overflow-y: auto; background: #0c1422; border: 1px solid var(--line, #1f2c44); border-radius: 6px; padding: 8px 10px; box-shadow: 0 6px 24px rgba(0,0,0,0.5); }
 #whatif-panel[hidden] { display: none; }
 #whatif-panel .wi-head { display: flex; gap: 8px; align-items: center; margin-bottom: 6px; }
 #whatif-panel .wi-head .wi-title { flex: 1; color: var(--accent, #4fd1ff); font-size: 15px; }

@@ -237,6 +237,18 @@ describe('what-if panel in the viewer', () => {
     expect(boxes.panel.right).toBeLessThanOrEqual(1280);
     expect(boxes.panel.bottom).toBeLessThanOrEqual(720);
     expect(boxes.panel.height).toBeGreaterThan(300);
+    // Nothing lies on top of it: sampled points across the panel hit the panel itself.
+    const covered = await page.evaluate(() => {
+      const r = document.getElementById('whatif-panel')!.getBoundingClientRect();
+      const out: string[] = [];
+      for (const fx of [0.1, 0.5, 0.9])
+        for (const fy of [0.1, 0.5, 0.9]) {
+          const el = document.elementFromPoint(r.left + fx * r.width, r.top + fy * r.height);
+          if (!el?.closest('#whatif-panel')) out.push(`${fx},${fy}: ${el?.tagName}#${el?.id}.${el?.className}`);
+        }
+      return out;
+    });
+    expect(covered).toEqual([]);
 
     // The curated section names its levers in Chinese and shows no raw parameter id.
     const catalogue = (await (await page.request.get(`${url}api/params`)).json()) as Array<{
