@@ -3,8 +3,10 @@
  * bar and one side panel, talks only to the twin server's API, and opens results through the viewer's own URL
  * parameters (`?run=<what-if>&compare=<baseline>`), so the viewer's code is not touched beyond one import.
  *
- * - What-if: every parameter of each model in the baseline as a control (unit, range, source from the schema's
- *   description); Run posts `{ extends: 'baseline', <only the changed values> }`, follows progress over SSE, then
+ * - What-if: about ten curated levers first (levers.ts: sliders, × factor and year-table editors for year-by-year
+ *   lists, named in Chinese/English from engine/contract/param-names.ts), then every parameter of each model in the
+ *   baseline behind 「高级」/"Advanced" (controls.ts; unit, range, source from the schema's description; year-table
+ *   cells checked like the server, a refused cell blocks Run and Save); shared edits in state.ts. Run posts `{ extends: 'baseline', <only the changed values> }`, follows progress over SSE, then
  *   opens the result in compare mode against the latest finished baseline run. "Save as YAML" writes
  *   scenarios/<name>.yaml through the API (validated there; never over an existing file).
  * - Expert review: links to each model's card for the shown run; a one-at-a-time tornado of a target's P(met).
