@@ -50,7 +50,26 @@ function walk(model: string, node: Loose, defaults: Loose, prefix: string[], gro
   else if (type === 'enum') out.push({ ...base, kind: 'enum', options: Object.values(t.def.entries).map(String) });
   else if (type === 'boolean') out.push({ ...base, kind: 'boolean' });
   else if (type === 'string') out.push({ ...base, kind: /\d{4}-/.test(String(defaults)) ? 'date' : 'string' });
-  else out.push({ ...base, kind: 'list' });
+  else out.push({ ...base, kind: 'list', ...yearTableOf(t) });
+}
+
+/** A record keyed by year ("2019") whose values are numbers: the value rule; else nothing. */
+function yearRule(t: Loose): { min?: number; max?: number; integer: boolean } | undefined {
+  if (t?.def?.type !== 'record') return undefined;
+  const key = t.def.keyType;
+  // The key schema itself decides: it accepts a year and refuses a word (models spell the year regex differently).
+  if (!key?.safeParse?.('2019')?.success || key.safeParse('x').success) return undefined;
+  const v = unwrap(t.def.valueType).t;
+  if (v?.def?.type !== 'number') return undefined;
+  return { min: finite(v.minValue), max: finite(v.maxValue), integer: Boolean(v.isInt) };
+}
+
+/** `{ yearTable }` for a year-by-year list or a map of them (e.g. per county), else `{}`. */
+function yearTableOf(t: Loose): Pick<ParamInfo, 'yearTable'> {
+  const flat = yearRule(t);
+  if (flat) return { yearTable: { ...flat, byKey: false } };
+  const nested = t?.def?.type === 'record' ? yearRule(unwrap(t.def.valueType).t) : undefined;
+  return nested ? { yearTable: { ...nested, byKey: true } } : {};
 }
 
 /**

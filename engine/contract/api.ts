@@ -20,6 +20,12 @@ export interface ParamInfo {
   description: string;
   /** Descriptions of the enclosing objects, outermost first (for grouping in the panel). */
   groups: string[];
+  /**
+   * Set when the parameter is a year-by-year list (`{ "2019": 0.35, … }`, kind `list`), or a map of such lists by key
+   * (`byKey`, e.g. per county code): the value rule every year's entry must meet, so an editor checks cells the way
+   * the server will.
+   */
+  yearTable?: { min?: number; max?: number; integer: boolean; byKey: boolean };
 }
 
 /** One bar of a tornado chart: P(met) with the parameter at its low and its high value. */

@@ -8,7 +8,8 @@ import { renderProgressSummary, targetProgressHtml } from '../progress/index.ts'
 import type { TargetDef } from '../data.ts';
 import { flyToConcern } from './camera.ts';
 import { openChart } from './chart.ts';
-import { comparatorText, districtName, fmt, fmtDiff, fmtUnit, targetTitle } from './format.ts';
+import { comparatorText, districtName, fmt, fmtUnit, targetTitle } from './format.ts';
+import { pMetDiffHtml } from '../whatif/compare-se.ts';
 import { setMonth } from './timeline.ts';
 import { $, type AppState, type RunView } from './state.ts';
 
@@ -36,7 +37,7 @@ export function renderTargets(app: AppState): void {
     const u = td.unit;
     const thr = `${comparatorText(td.comparator)} ${fmtUnit(td.threshold, u)}`;
     const bNums = evb
-      ? `<span>B: ${fmt(evb.pMet, 'share')} <span class="${(ev?.pMet ?? 0) >= evb.pMet ? 'diff-up' : 'diff-down'}">(A−B ${fmtDiff((ev?.pMet ?? 0) - evb.pMet, 'share')})</span></span>`
+      ? `<span>B: ${fmt(evb.pMet, 'share')} ${pMetDiffHtml(ev?.pMet ?? 0, a.bundle.run.replications, evb.pMet, app.b!.bundle.run.replications)}</span>`
       : '';
     return `<div class="target" data-target-id="${td.id}" data-status="${st}" style="--status:${STATUS_COLOUR[st]}">
       <div class="title">${targetTitle(td)}</div>

@@ -3,8 +3,10 @@
  * bar and one side panel, talks only to the twin server's API, and opens results through the viewer's own URL
  * parameters (`?run=<what-if>&compare=<baseline>`), so the viewer's code is not touched beyond one import.
  *
- * - What-if: every parameter of each model in the baseline as a control (unit, range, source from the schema's
- *   description); Run posts `{ extends: 'baseline', <only the changed values> }`, follows progress over SSE, then
+ * - What-if: about ten curated levers first (levers.ts: sliders, × factor and year-table editors for year-by-year
+ *   lists, named in Chinese/English from engine/contract/param-names.ts), then every parameter of each model in the
+ *   baseline behind 「高级」/"Advanced" (controls.ts; unit, range, source from the schema's description; year-table
+ *   cells checked like the server, a refused cell blocks Run and Save); shared edits in state.ts. Run posts `{ extends: 'baseline', <only the changed values> }`, follows progress over SSE, then
  *   opens the result in compare mode against the latest finished baseline run. "Save as YAML" writes
  *   scenarios/<name>.yaml through the API (validated there; never over an existing file).
  * - Expert review: links to each model's card for the shown run; a one-at-a-time tornado of a target's P(met).
@@ -13,20 +15,17 @@
 import {
   esc,
   tornadoChart,
-  type ParamInfo,
   type RunSummary,
   type SensitivityResult,
   type TargetDef,
 } from '../../../engine/contract/index.ts';
 import { onLangChange } from '../i18n/index.ts';
+import { control, readCell, readInput } from './controls.ts';
+import { changedCount, onLeverEvent, refreshParams, renderLevers } from './levers.ts';
+import { nameOf, setPath, st, type Catalogue } from './state.ts';
 import { fill, s } from './strings.ts';
 import { WHATIF_CSS } from './styles.ts';
 
-interface Catalogue {
-  model: string;
-  title: string;
-  params: ParamInfo[];
-}
 interface ApiFailure {
   status: number;
   error: string;
@@ -50,88 +49,39 @@ async function api<T>(p: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-type Tree = Record<string, unknown>;
-/** The value at a dotted path of a parsed scenario (undefined where a level is missing). */
-const getPath = (o: unknown, p: string): unknown =>
-  p.split('.').reduce<unknown>((c, k) => (c !== null && typeof c === 'object' ? (c as Tree)[k] : undefined), o);
-/** Sets a dotted path, creating the missing levels. */
-function setPath(o: Tree, p: string, v: unknown): void {
-  const ks = p.split('.');
-  let c = o;
-  for (const k of ks.slice(0, -1)) c = (c[k] ??= {}) as Tree;
-  c[ks[ks.length - 1]!] = v;
-}
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-const st = {
-  catalogue: [] as Catalogue[],
-  base: {} as Record<string, unknown>,
-  baseModels: [] as string[],
-  /** model → path → edited value. */
-  edits: new Map<string, Map<string, unknown>>(),
-  targets: [] as TargetDef[],
-  tab: 'whatif' as 'whatif' | 'review',
-  es: null as EventSource | null,
-  runId: null as number | null,
-};
-
 let panel: HTMLElement;
 
-function control(m: string, p: ParamInfo): string {
-  const base = getPath(st.base[m], p.path);
-  const v = st.edits.get(m)?.get(p.path) ?? base;
-  const id = `wi-${m}-${p.path}`;
-  const attrs = `data-model="${esc(m)}" data-path="${esc(p.path)}" data-kind="${p.kind}"`;
-  const range = p.min !== undefined || p.max !== undefined ? ` · ${s().range} ${p.min ?? '−∞'}…${p.max ?? '∞'}` : '';
-  let input: string;
-  if (p.kind === 'number' || p.kind === 'integer') {
-    input = `<input id="${esc(id)}" type="number" ${attrs} value="${esc(v)}"${p.min !== undefined ? ` min="${p.min}"` : ''}${p.max !== undefined ? ` max="${p.max}"` : ''} step="${p.kind === 'integer' ? 1 : 'any'}">`;
-  } else if (p.kind === 'enum') {
-    input = `<select id="${esc(id)}" ${attrs}>${(p.options ?? []).map((o) => `<option${o === v ? ' selected' : ''}>${esc(o)}</option>`).join('')}</select>`;
-  } else if (p.kind === 'boolean') {
-    input = `<input id="${esc(id)}" type="checkbox" ${attrs}${v ? ' checked' : ''}>`;
-  } else if (p.kind === 'date') {
-    input = `<input id="${esc(id)}" type="date" ${attrs} value="${esc(v)}">`;
-  } else if (p.kind === 'threePoint') {
-    const t = v as { a: number; m: number; b: number };
-    input = (['a', 'm', 'b'] as const)
-      .map(
-        (k) =>
-          `<input type="number" class="tp" step="any" ${attrs} data-part="${k}" value="${esc(t?.[k])}" title="${k}">`,
-      )
-      .join('');
-  } else {
-    input = `<code class="ro">${esc(JSON.stringify(v))}</code>`;
-  }
-  const changed = !same(v, base);
-  return `<div class="wi-param${changed ? ' changed' : ''}"><label for="${esc(id)}">${esc(p.path)}</label>${input}
-<div class="wi-desc">${esc(p.description)}${range} · ${s().default} ${esc(JSON.stringify(p.default))}</div></div>`;
-}
-
-function renderWhatIf(): string {
+/** The advanced list: every parameter of every model the baseline runs, grouped, behind one disclosure. */
+function renderAdvanced(): string {
   const models = st.catalogue.filter((c) => st.baseModels.includes(c.model));
+  const total = models.reduce((a, c) => a + c.params.length, 0);
   const groups = models
     .map((c) => {
-      const byGroup = new Map<string, ParamInfo[]>();
+      const byGroup = new Map<string, typeof c.params>();
       for (const p of c.params) {
-        const g = p.groups[0] ?? '';
+        // Group by the first path segment (named in param-names), single-segment parameters stand alone.
+        const g = p.path.includes('.') ? p.path.split('.')[0]! : '';
         byGroup.set(g, [...(byGroup.get(g) ?? []), p]);
       }
-      const n = st.edits.get(c.model)?.size ?? 0;
       const inner = [...byGroup]
         .map(([g, ps]) =>
           g
-            ? `<details class="wi-group"><summary>${esc(g)}</summary>${ps.map((p) => control(c.model, p)).join('')}</details>`
+            ? `<details class="wi-group"><summary>${esc(nameOf(c.model, g))}</summary>${ps.map((p) => control(c.model, p)).join('')}</details>`
             : ps.map((p) => control(c.model, p)).join(''),
         )
         .join('');
-      return `<details class="wi-model" data-model="${esc(c.model)}"><summary>${esc(c.title)} <span class="muted">(${esc(c.model)})</span>${n ? ` <b class="wi-count">${n} ${s().changed}</b>` : ''}</summary>${inner}</details>`;
+      return `<details class="wi-model" data-model="${esc(c.model)}"><summary>${esc(nameOf(c.model))} <b class="wi-count">${esc(changedCount(c.model))}</b></summary>${inner}</details>`;
     })
     .join('');
+  return `<details id="wi-advanced"><summary>${esc(fill(s().advanced, total))}</summary>${groups}</details>`;
+}
+
+function renderWhatIf(): string {
   return `<p class="muted">${esc(s().intro)}</p>
 <div class="wi-row"><label>${s().name} <input id="wi-name" value="what-if" maxlength="64"></label>
 <label>${s().replications} <input id="wi-reps" type="number" min="1" max="10000" value="${esc(st.base.replications ?? 50)}"></label></div>
-${groups}
+${renderLevers()}
+${renderAdvanced()}
 <div class="wi-row"><button id="wi-run" class="accent">${s().run}</button><button id="wi-cancel" disabled>${s().cancel}</button><button id="wi-save">${s().save}</button><button id="wi-reset">${s().reset}</button></div>
 <div id="wi-progress" hidden><progress id="wi-bar" max="1" value="0"></progress><div id="wi-status"></div></div>
 <div id="wi-msg"></div>`;
@@ -176,7 +126,7 @@ function renderTornadoParams(): void {
   box.innerHTML = `<div class="muted">${s().params}</div>${ps
     .map(
       (p, i) =>
-        `<label class="tn-p"><input type="checkbox" value="${esc(p.path)}"${i < 6 ? ' checked' : ''}> ${esc(p.path)}</label>`,
+        `<label class="tn-p" title="${esc(p.path)}"><input type="checkbox" value="${esc(p.path)}"${i < 6 ? ' checked' : ''}> ${esc(nameOf(t.model, p.path))}</label>`,
     )
     .join('')}`;
 }
@@ -190,30 +140,30 @@ function render(): void {
   if (st.tab === 'review') renderTornadoParams();
 }
 
-function readInput(el: HTMLInputElement | HTMLSelectElement): void {
-  const m = el.dataset.model!;
-  const p = el.dataset.path!;
-  const kind = el.dataset.kind;
-  const base = getPath(st.base[m], p);
-  const cur = st.edits.get(m)?.get(p) ?? base;
-  let v: unknown;
-  if (kind === 'number' || kind === 'integer') v = el.value === '' ? base : Number(el.value);
-  else if (kind === 'boolean') v = (el as HTMLInputElement).checked;
-  else if (kind === 'threePoint') v = { ...(cur as object), [el.dataset.part!]: Number(el.value) };
-  else v = el.value;
-  const edits = st.edits.get(m) ?? new Map<string, unknown>();
-  if (same(v, base)) edits.delete(p);
-  else edits.set(p, v);
-  st.edits.set(m, edits);
-  el.closest('.wi-param')?.classList.toggle('changed', !same(v, base));
-}
-
-/** The edited scenario: extends the baseline and holds only the changed values. */
+/**
+ * The edited scenario: extends the baseline and holds only the changed values. The dynamic traffic model embeds the
+ * static section (scenario files share it with a YAML alias), so a change under `traffic` is written there too; the
+ * dynamic replay then follows the same demand and signal rollout, as it does for a file like fast-signals.yaml.
+ */
 function scenarioBody(): Record<string, unknown> {
   const name = (document.getElementById('wi-name') as HTMLInputElement).value.trim() || 'what-if';
   const sc: Record<string, unknown> = { extends: 'baseline', name, description: 'What-if from the viewer panel' };
-  for (const [m, edits] of st.edits) for (const [p, v] of edits) setPath(sc, `${m}.${p}`, v);
+  for (const [m, edits] of st.edits)
+    for (const [p, v] of edits) {
+      setPath(sc, `${m}.${p}`, v);
+      if (m === 'traffic' && st.baseModels.includes('traffic-dynamic')) setPath(sc, `traffic-dynamic.traffic.${p}`, v);
+    }
   return sc;
+}
+
+/** Refuses Run and Save while a year-table cell holds a value the schema would refuse (named in the message). */
+function blockedByInvalid(): boolean {
+  if (!st.invalid.size) return false;
+  message(
+    `${esc(fill(s().cellsInvalid, st.invalid.size))}<ul>${[...st.invalid.values()].map((v) => `<li>${esc(v.message)}</li>`).join('')}</ul>`,
+    'err',
+  );
+  return true;
 }
 
 function message(html: string, kind: 'ok' | 'err' = 'ok'): void {
@@ -269,6 +219,7 @@ function follow(url: string, bar: string, status: string, onEnd: (state: string,
 }
 
 async function onRun(): Promise<void> {
+  if (blockedByInvalid()) return;
   const reps = Number((document.getElementById('wi-reps') as HTMLInputElement).value);
   const runBtn = document.getElementById('wi-run') as HTMLButtonElement;
   const cancelBtn = document.getElementById('wi-cancel') as HTMLButtonElement;
@@ -303,6 +254,7 @@ async function onRun(): Promise<void> {
 }
 
 async function onSave(): Promise<void> {
+  if (blockedByInvalid()) return;
   const body = scenarioBody();
   try {
     const r = await api<{ file: string }>('api/scenarios', {
@@ -334,9 +286,9 @@ async function onTornado(): Promise<void> {
         return;
       }
       const res = (await api<{ result: SensitivityResult }>(`api/sensitivity/${r.id}`)).result;
-      out.innerHTML += `<div class="tn-chart">${tornadoChart({ title: `P(met) — ${res.target.id}`, pBase: res.pBase, seP: res.seP, bars: res.bars, width: 380 })}</div>${
+      out.innerHTML += `<div class="tn-chart">${tornadoChart({ title: `P(met) — ${res.target.id}`, pBase: res.pBase, seP: res.seP, bars: res.bars.map((b) => ({ ...b, param: nameOf(res.target.model, b.param) })), width: 380 })}</div>${
         res.skipped.length
-          ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(k.param)}: ${esc(k.reason)}</li>`).join('')}</ul>`
+          ? `<ul class="muted">${res.skipped.map((k) => `<li>${esc(nameOf(res.target.model, k.param))}: ${esc(k.reason)}</li>`).join('')}</ul>`
           : ''
       }`;
     });
@@ -405,16 +357,45 @@ async function mount(): Promise<void> {
     else if (el.id === 'wi-save') void onSave();
     else if (el.id === 'wi-reset') {
       st.edits.clear();
+      st.invalid.clear();
+      st.factors.clear();
       render();
+    } else if (el.matches('.wi-x2')) {
+      const r = onLeverEvent(el, false);
+      if (r) refreshParams(r.model, r.paths);
     } else if (el.id === 'wi-cancel' && st.runId !== null)
       void api(`api/runs/${st.runId}/cancel`, { method: 'POST', body: '{}' }).catch((x) => message(failure(x), 'err'));
     else if (el.id === 'tn-run') void onTornado();
   });
   panel.addEventListener('change', (e) => {
     const el = e.target as HTMLInputElement;
-    if (el.dataset.path) readInput(el);
+    // Views are redrawn after the focus has moved on (change fires before it does), so Tab through a table works.
+    const later = (model: string, paths: string[]) => setTimeout(() => refreshParams(model, paths), 0);
+    if (el.dataset.lever) {
+      const r = onLeverEvent(el, false);
+      if (r) later(r.model, r.paths);
+    } else if (el.classList.contains('wi-cell')) {
+      readCell(el);
+      later(el.dataset.model!, [el.dataset.path!]);
+    } else if (el.dataset.path) {
+      readInput(el);
+      later(el.dataset.model!, [el.dataset.path]);
+    }
     if (el.id === 'tn-target') renderTornadoParams();
   });
+  // A slider's number box follows it while dragging; the value is recorded on release (the change event).
+  panel.addEventListener('input', (e) => {
+    const el = e.target as HTMLElement;
+    if (el.dataset.lever) onLeverEvent(el, true);
+  });
+  // The panel sits under the top bar whatever its height (it wraps on narrow screens) and inside the viewport.
+  const place = () => {
+    const top = Math.ceil(document.getElementById('topbar')?.getBoundingClientRect().bottom ?? 44) + 6;
+    panel.style.top = `${top}px`;
+  };
+  place();
+  window.addEventListener('resize', place);
+  new ResizeObserver(place).observe(document.getElementById('topbar') ?? document.body);
 }
 
 void mount().catch((e: unknown) => console.warn('what-if panel unavailable:', e));

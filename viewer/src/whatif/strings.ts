@@ -34,6 +34,22 @@ const en = {
   tornadoNote:
     'Each parameter is set low and high (±change), everything else unchanged; {0} runs of {1} replications on the server’s pool. Grey band: ±2 standard errors of P(met) — differences inside it are noise.',
   report: 'Report (HTML, printable)',
+  levers: 'Main levers',
+  leversIntro: 'The levers planners change most; every other parameter is under “Advanced”.',
+  advanced: 'Advanced: all parameters ({0})',
+  baseline: 'baseline',
+  now: 'now',
+  citywide: 'all districts',
+  factor: '× factor',
+  factorHint: 'multiplies the baseline’s year-by-year values',
+  capped: 'capped at the maximum {0} in: {1}',
+  cellEmpty: '{0}: enter a value',
+  cellNotNumber: '{0}: “{1}” is not a number',
+  cellNotInteger: '{0}: “{1}” must be a whole number',
+  cellBelow: '{0}: {1} is below the minimum {2}',
+  cellAbove: '{0}: {1} is above the maximum {2}',
+  cellsInvalid: 'Correct the refused year-table values first ({0}):',
+  year: 'year',
 };
 type S = typeof en;
 const zh: S = {
@@ -69,6 +85,22 @@ const zh: S = {
   tornadoNote:
     '每个参数分别取低值和高值(±变动),其余不变;在服务器的计算池上运行 {0} 次,每次 {1} 次重复。灰带:P(达成) 的 ±2 倍标准误,其内的差异属于随机噪声。',
   report: '报告(HTML,可打印)',
+  levers: '主要调节手段',
+  leversIntro: '规划人员最常调整的参数;其余全部参数见“高级”。',
+  advanced: '高级:全部参数({0} 项)',
+  baseline: '基准',
+  now: '当前',
+  citywide: '全市通用',
+  factor: '× 倍数',
+  factorHint: '按基准逐年数值乘以该倍数',
+  capped: '以下年份超过上限 {0},按上限计:{1}',
+  cellEmpty: '{0}:请填写数值',
+  cellNotNumber: '{0}:“{1}”不是数字',
+  cellNotInteger: '{0}:“{1}”须为整数',
+  cellBelow: '{0}:{1} 低于下限 {2}',
+  cellAbove: '{0}:{1} 超过上限 {2}',
+  cellsInvalid: '请先改正被拒绝的逐年数值({0} 处):',
+  year: '年份',
 };
 
 /** The panel's strings in the viewer's current language. @example s().run */
