@@ -37,3 +37,4 @@ export {
   type MapFeature,
   type TornadoInput,
 } from './svg.ts';
+export { PARAM_NAMES, paramName, type ParamName } from './param-names.ts';

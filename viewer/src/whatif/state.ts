@@ -5,7 +5,7 @@
  * so the three views of one parameter always agree.
  */
 import type { ParamInfo, TargetDef } from '../../../engine/contract/index.ts';
-import { paramName } from '../../../engine/contract/param-names.ts';
+import { paramName } from '../../../engine/contract/index.ts';
 import { lang } from '../i18n/index.ts';
 
 /** One model's entry of `GET /api/params`. */

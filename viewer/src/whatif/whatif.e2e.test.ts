@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { paramName } from '../../../engine/contract/param-names.ts';
+import { paramName } from '../../../engine/contract/index.ts';
 import { guardedPage, launchBrowser, type Guarded } from '../../test/browser.ts';
 import { buildViewerIfStale, repoRoot, waitReady } from '../../test/checks.ts';
 
