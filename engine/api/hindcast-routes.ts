@@ -9,7 +9,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { HindcastResponse } from '../contract/index.ts';
 import { hindcastRun } from '../hindcast.ts';
+import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
 import { ApiError, apiSegments, runIdOf, sendError, sendJson, type Route } from './http.ts';
 
@@ -59,7 +61,11 @@ export function hindcastRoute(store: Store): Route {
         if (!run) throw new ApiError(404, `no run ${id}; GET /api/runs lists the runs`);
         if (run.status !== 'done')
           throw new ApiError(409, `run ${id} is ${run.status}; a hindcast needs a finished run`);
-        sendJson(res, 200, hindcastRun(store, id));
+        const h = hindcastRun(store, id);
+        const catalogue = new Map(scenarioModels().flatMap((x) => (x.metrics ?? []).map((mi) => [mi.id, mi.unit])));
+        const units = Object.fromEntries(h.rows.map((r) => [r.metric, catalogue.get(r.metric) ?? '']));
+        const body: HindcastResponse = { ...h, units };
+        sendJson(res, 200, body);
         return true;
       }
       const file = katexAsset(p.slice(3));

@@ -1,7 +1,8 @@
 /**
  * Shapes of a run's hindcast (engine/hindcast.ts computes it; `twin hindcast --json`, `GET /api/runs/:id/hindcast`,
- * the report's section and the viewer's expert review show it). Types only, so the viewer can import them.
+ * the report's section and the viewer's expert review show it), and the one formatting rule of a CRPS both use.
  */
+import { fmtNumber, fmtValue, isShareUnit, type Lang } from './format.ts';
 
 /** One actual's line of the hindcast. */
 export interface HindcastRow {
@@ -49,5 +50,21 @@ export interface Hindcast {
   unmatched: number;
 }
 
-/** `GET /api/runs/:id/hindcast`: the hindcast of a finished run, with the run and its replication count. */
-export type HindcastResponse = Hindcast & { runId: number; replications: number };
+/**
+ * `GET /api/runs/:id/hindcast`: the hindcast of a finished run, with the run, its replication count and the unit of
+ * each metric in it (NaN fields arrive as null in JSON).
+ */
+export type HindcastResponse = Hindcast & { runId: number; replications: number; units: Record<string, string> };
+
+/**
+ * A CRPS (a distance in the metric's unit) for people: shares in 百分点/pp, decimal years in months, money, energy and
+ * everything else as a value of the unit.
+ * @example crpsText(0.031, 'share', 'zh-CN') // => '3.1 个百分点'
+ * @example crpsText(0.25, 'decimal year', 'en') // => '3 months'
+ */
+export function crpsText(x: number | null, unit: string, lang: Lang): string {
+  if (x === null || !Number.isFinite(x)) return '—';
+  if (isShareUnit(unit)) return `${(100 * x).toFixed(1)}${lang === 'zh-CN' ? ' 个百分点' : ' pp'}`;
+  if (unit === 'decimal year') return `${fmtNumber(12 * x, 2)}${lang === 'zh-CN' ? ' 个月' : ' months'}`;
+  return fmtValue(x, unit, lang);
+}

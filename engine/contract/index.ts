@@ -5,7 +5,7 @@
  * through this file only (engine/test/architecture.test.ts checks both).
  */
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
-export type { Hindcast, HindcastFamily, HindcastResponse, HindcastRow } from './hindcast.ts';
+export { crpsText, type Hindcast, type HindcastFamily, type HindcastResponse, type HindcastRow } from './hindcast.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';

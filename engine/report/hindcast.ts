@@ -6,7 +6,9 @@
  */
 import { hindcastRun, type Hindcast } from '../hindcast.ts';
 import type { Store } from '../store.ts';
-import { esc, fmtMonth, fmtNumber, fmtShare, fmtValue, isShareUnit, modelName, type Lang } from '../contract/index.ts';
+import { crpsText, esc, fmtMonth, fmtNumber, fmtShare, fmtValue, modelName, type Lang } from '../contract/index.ts';
+
+export { crpsText };
 
 /** What the section needs from the report: names and units in the report's language. */
 export interface HindcastContext {
@@ -78,19 +80,6 @@ const T = {
     runs: (n: number) => `Each band is over ${n} replications.`,
   },
 } as const;
-
-/**
- * A CRPS (a distance in the metric's unit) for people: shares in 百分点/pp, decimal years in months, money, energy and
- * everything else as a value of the unit.
- * @example crpsText(0.031, 'share', 'zh-CN') // => '3.1 个百分点'
- * @example crpsText(0.25, 'decimal year', 'en') // => '3 months'
- */
-export function crpsText(x: number, unit: string, lang: Lang): string {
-  if (!Number.isFinite(x)) return '—';
-  if (isShareUnit(unit)) return `${(100 * x).toFixed(1)}${lang === 'zh-CN' ? ' 个百分点' : ' pp'}`;
-  if (unit === 'decimal year') return `${fmtNumber(12 * x, 2)}${lang === 'zh-CN' ? ' 个月' : ' months'}`;
-  return fmtValue(x, unit, lang);
-}
 
 const boundSign = (b: string) => (b === '>=' ? '≥ ' : b === '<=' ? '≤ ' : '');
 

@@ -261,7 +261,7 @@ export function modelCardHtml(c: ModelCard, o: { lang?: Lang; katexCss?: string 
   const prov = p
     ? `<table class="kv"><tbody>
 ${kv(P.run, `${p.runId} (<code>${esc(p.status)}</code>)`)}
-${kv(P.scenario, `${esc(p.scenarioName)} — <code>${esc(p.scenarioFile)}</code>`)}
+${kv(P.scenario, `<code>${esc(p.scenarioName)}</code> — <code>${esc(p.scenarioFile)}</code>`)}
 ${kv(P.hash, `<code>${esc(p.scenarioHash)}</code>`)}
 ${kv(P.seed, `${p.seed} · <code>${esc(p.seedRule)}</code>`)}
 ${kv(P.replications, String(p.replications))}
