@@ -28,7 +28,8 @@ const TYPES: Record<string, string> = {
 /**
  * The file of KaTeX's dist folder a request names, or undefined: only `katex.min.css` / `katex.css` at the top and
  * font files under `fonts/`, names of letters, digits, `_`, `-` and `.` (so nothing outside the folder can be named).
- * @example katexAsset(['katex.min.css']) // => '<repo>/node_modules/katex/dist/katex.min.css'
+ * @example katexAsset(['katex.min.css']).endsWith('/katex/dist/katex.min.css') // => true
+ * @example katexAsset(['katex.min.js']) // => undefined
  */
 export function katexAsset(rest: string[]): string | undefined {
   const ok = (s: string | undefined) => s !== undefined && /^[\w.-]+$/.test(s) && !s.startsWith('.');
@@ -43,7 +44,6 @@ export function katexAsset(rest: string[]): string | undefined {
 
 /**
  * The route for `/api/runs/:id/hindcast` and `/api/assets/katex/…`; returns false for every other path.
- * @example await serve({ store, routes: [hindcastRoute(store)] }); // GET /api/runs/3/hindcast
  */
 export function hindcastRoute(store: Store): Route {
   return (req, res, url) => {

@@ -85,7 +85,7 @@ const boundSign = (b: string) => (b === '>=' ? '≥ ' : b === '<=' ? '≤ ' : ''
 
 /**
  * The hindcast section as HTML (an `<h3>` block for the report's actuals page).
- * @example hindcastHtml(hindcastRun(store, 3), { lang: 'en', metricName: (m) => m, entityName: (e) => e, unitOf: (_m, u) => u })
+ * @example hindcastHtml({ rows: [], families: [], unmatched: 0 }, { lang: 'en', metricName: (m) => m, entityName: (e) => e, unitOf: () => '' }).includes('No actuals recorded yet') // => true
  */
 export function hindcastHtml(h: Hindcast & { replications?: number }, ctx: HindcastContext): string {
   const S = T[ctx.lang];
@@ -131,7 +131,6 @@ export function hindcastHtml(h: Hindcast & { replications?: number }, ctx: Hindc
 /**
  * The hindcast section of a stored run: the hindcast over every actual in the store, or a line saying why there is
  * none (no actuals, run not finished).
- * @example reportHindcast(store, 3, ctx) // => '<h3 id="hindcast">回测：预测区间与实际值</h3>…'
  */
 export function reportHindcast(store: Store, runId: number, ctx: HindcastContext): string {
   const S = T[ctx.lang];

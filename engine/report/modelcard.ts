@@ -235,7 +235,7 @@ const TEX_TOKEN = (i: number) => `KATEXBLOCK${i}KATEXBLOCK`;
 /**
  * README markdown to HTML, with `$$…$$` display-math blocks typeset by KaTeX (the rest through the contract's
  * escaping renderer, so README text cannot inject markup).
- * @example readmeHtml('Cost:\n\n$$c = a + b$$') // => '<p>Cost:</p>\n<span class="katex-display">…'
+ * @example readmeHtml('Cost:\n\n$$c = a + b$$').startsWith('<p>Cost:</p>\n<span class="katex-display">') // => true
  */
 export function readmeHtml(md: string): string {
   const blocks: string[] = [];
@@ -249,7 +249,7 @@ export function readmeHtml(md: string): string {
  * A standalone HTML page of a model card in zh-CN (default) or English: the card's headings, provenance, parameter
  * names and metric names in the language, equations typeset by KaTeX; README excerpts stay in their own language,
  * marked `lang="en"`.
- * @example modelCardHtml(modelCard('traffic')!, { lang: 'zh-CN' })
+ * @example modelCardHtml(modelCard('traffic'), { lang: 'zh-CN' }).includes('<h1>模型卡：早高峰交通（静态均衡）') // => true
  */
 export function modelCardHtml(c: ModelCard, o: { lang?: Lang; katexCss?: string } = {}): string {
   const lang: Lang = o.lang ?? 'zh-CN';

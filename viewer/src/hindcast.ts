@@ -66,7 +66,7 @@ type Wire = HindcastResponse;
 
 /**
  * The hindcast of a run as HTML for the review panel (pure: the answer of the API in, markup out).
- * @example hindcastPanelHtml(await (await fetch('api/runs/3/hindcast')).json())
+ * @example hindcastPanelHtml({ rows: [], families: [], unmatched: 0, units: {}, runId: 1, replications: 10 }).includes('尚未录入实际进展') // => true
  */
 export function hindcastPanelHtml(h: Wire): string {
   const l = lang();
@@ -110,7 +110,6 @@ const CSS = `
 
 /**
  * Fill `box` with the hindcast of `runId` (a line instead when no run is shown or the server answers an error).
- * @example mountHindcast(document.getElementById('hc-box')!, 3)
  */
 export async function mountHindcast(box: HTMLElement, runId: number | null): Promise<void> {
   const S = T[lang()];
