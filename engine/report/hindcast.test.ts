@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../api/test-client.ts';
-import { fmtShare, type HindcastResponse } from '../contract/index.ts';
+import { esc, fmtShare, paramName, type HindcastResponse } from '../contract/index.ts';
 import { hindcast, hindcastRun, type HindcastInput } from '../hindcast.ts';
 import { ENGINE_ROOT } from '../paths.ts';
 import { serve } from '../server.ts';
@@ -105,6 +105,14 @@ describe('hindcast of a real run: report section, API route; model cards and KaT
       expect(fam).toContain(fmtShare(f.coverage));
     }
     expect(reportHtml(store, runId)).toContain('回测：预测区间与实际值');
+  });
+
+  it('the zh-CN report names each listed parameter in Chinese before its id', () => {
+    const zh = reportHtml(store, runId);
+    const params = zh.slice(zh.indexOf('七、参数'));
+    const rows = [...params.matchAll(/<td>([^<]*)<br><code>([^<]+)<\/code><\/td>/g)];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [, name, p] of rows) expect(name, p).toBe(esc(paramName('rollout', p!)!.zh));
   });
 
   it('GET /api/runs/:id/hindcast answers the hindcast; unknown run 404, bad id 400', async () => {

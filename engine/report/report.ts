@@ -504,6 +504,11 @@ ${trows}
   const runScenario = scenarioOf(run);
   const cmpScenario = cmp ? scenarioOf(cmp) : undefined;
   const paramSections: string[] = [];
+  // The parameter's short name in the report's language (engine/contract/param-names.ts) before its id.
+  const paramLabel = (model: string, p: string) => {
+    const n = paramName(model, p);
+    return n ? `${esc(lang === 'zh-CN' ? n.zh : n.en)}<br>` : '';
+  };
   for (const m of models) {
     const all = modelParams(m).map((p) => {
       const v = getPath(runScenario[m.id], p.path);
@@ -524,7 +529,7 @@ ${trows}
         return `<tr class="group"><td colspan="${cmp ? 5 : 4}">${esc(g)}</td></tr>${xs
           .map(
             (x) =>
-              `<tr class="${x.changed ? 'chg' : ''}"><td>${esc(paramName(m.id, x.p.path)?.[lang === 'zh-CN' ? 'zh' : 'en'] ?? '')} <code>${esc(x.p.path)}</code></td><td>${esc(fmtParam(x.v))}</td>${cmp ? `<td>${esc(fmtParam(x.cv))}</td>` : ''}<td>${esc(fmtParam(x.p.default))}</td><td>${esc(x.p.description)}</td></tr>`,
+              `<tr class="${x.changed ? 'chg' : ''}"><td>${paramLabel(m.id, x.p.path)}<code>${esc(x.p.path)}</code></td><td>${esc(fmtParam(x.v))}</td>${cmp ? `<td>${esc(fmtParam(x.cv))}</td>` : ''}<td>${esc(fmtParam(x.p.default))}</td><td>${esc(x.p.description)}</td></tr>`,
           )
           .join('')}`;
       })
