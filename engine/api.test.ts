@@ -320,7 +320,7 @@ describe('server API over HTTP', () => {
     });
     expect(json.json.provenance.jobs.count).toBeGreaterThan(0);
     expect(json.json.parameters.find((p: { path: string }) => p.path === 'samples').value).toBeGreaterThan(0);
-    const html = await raw(port, 'GET', `/api/models/testbed/card?run=${run.id}`);
+    const html = await raw(port, 'GET', `/api/models/testbed/card?run=${run.id}&lang=en`);
     expect(html.headers['content-type']).toContain('text/html');
     expect(html.text).toContain(run.scenarioHash);
     expect(html.text).toContain('Parameters and sources');

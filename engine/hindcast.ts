@@ -15,6 +15,9 @@ import type { ActualRecord, Store } from './store.ts';
 import { replicationMatrix, type ReplicationMatrix } from './run.ts';
 import { scenarioModels } from './scenario.ts';
 import { alignedSeries } from './targets.ts';
+import type { Hindcast, HindcastFamily, HindcastRow } from './contract/index.ts';
+
+export type { Hindcast, HindcastFamily, HindcastRow };
 
 /**
  * CRPS of the empirical distribution of `values` (NaN dropped) against the outcome `y`, in O(n log n) from the
@@ -41,50 +44,6 @@ export interface HindcastInput {
   /** Model family of the metric (null when no model reports it). */
   model: string | null;
   values: ArrayLike<number> | null;
-}
-
-/** One actual's line of the hindcast. */
-export interface HindcastRow {
-  metric: string;
-  scope: string;
-  date: string;
-  bound: ActualRecord['bound'];
-  actual: number;
-  model: string | null;
-  /** Period of the run's series used for the date, and its P10/P50/P90 over replications (NaN when unmatched). */
-  period: string | null;
-  p10: number;
-  p50: number;
-  p90: number;
-  /** null when unmatched. */
-  inside: boolean | null;
-  /** NaN for bounds and unmatched rows. */
-  crps: number;
-  /** Replications with a value (the sample behind P10–P90 and CRPS). */
-  replications: number;
-}
-
-/** Per model family: coverage of the P10–P90 band and mean CRPS, with the counts behind each figure. */
-export interface HindcastFamily {
-  model: string;
-  /** Actuals of this family matched to a series (observed values and bounds). */
-  matched: number;
-  /** Observed values (`=`) among them: coverage and CRPS are over these. */
-  nValues: number;
-  /** Share of observed values inside P10–P90 (nominal 0.8); NaN when nValues = 0. */
-  coverage: number;
-  /** Mean CRPS over the observed values (metric units; families mixing units add them); NaN when nValues = 0. */
-  meanCrps: number;
-  /** Stated bounds among the matched, and how many of them the band reaches. */
-  nBounds: number;
-  boundsReached: number;
-}
-
-export interface Hindcast {
-  rows: HindcastRow[];
-  families: HindcastFamily[];
-  /** Actuals without a series in the run (other model, scope or date). */
-  unmatched: number;
 }
 
 /**

@@ -9,16 +9,17 @@
  * | DELETE, POST | /api/runs/:id, /api/runs/:id/cancel | cancel a queued or running run → 202; 409 when already finished |
  * | GET | /api/runs/:id/targets | target definitions joined with this run's evaluations |
  * | GET | /api/runs/:id/series?metric=&entity=&model= | aggregated rows |
- * | GET | /api/runs/:id/report.html?compare=ID | the printable report |
+ * | GET | /api/runs/:id/report.html?compare=ID&lang=en | the printable report |
+ * | GET | /api/runs/:id/hindcast | the hindcast on the stored actuals (engine/api/hindcast-routes.ts) |
  * | GET | /api/queue | running and waiting tasks, limits |
  * | GET | /api/params | every model's parameters: default, range, unit and source text |
  * | GET | /api/scenarios/:name | the stored YAML and its normalised form |
  * | POST | /api/scenarios | `{ name, scenario | yaml }` → 201; validated; no overwrite, never the baseline |
- * | GET | /api/models | models with metrics; `/api/models/:id/card?run=ID` the model card (HTML; `&format=json`) |
+ * | GET | /api/models | models with metrics; `/api/models/:id/card?run=ID&lang=en` the model card (HTML, zh-CN by default; `&format=json`) |
  * | POST | /api/sensitivity | `{ target, params?, delta?, replications?, scenario? }` → 202; GET /api/sensitivity/:id, /events |
  */
 import type http from 'node:http';
-import type { TargetDef } from '../contract/index.ts';
+import type { Lang, TargetDef } from '../contract/index.ts';
 import { modelCard, modelCardHtml } from '../report/modelcard.ts';
 import { reportHtml } from '../report/report.ts';
 import { createRunRecord, resumeRun } from '../run.ts';
@@ -26,6 +27,7 @@ import { scenarioModels, SCENARIOS_DIR, type LoadedScenario } from '../scenario.
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
 import { ApiError, apiSegments, objectBody, readJson, runIdOf, sendError, sendJson, type Route } from './http.ts';
+import { hindcastRoute } from './hindcast-routes.ts';
 import { paramCatalogue } from './params.ts';
 import {
   loadScenarioInput,
@@ -68,6 +70,13 @@ function createQueuedRun(
     seed: o.seed,
     scenarioFile: o.edited ? 'request body' : undefined,
   });
+}
+
+/** `?lang=zh-CN|en` of a card or report (zh-CN when absent). */
+function langOf(url: URL): Lang {
+  const l = url.searchParams.get('lang');
+  if (l === null || l === '' || l === 'zh-CN' || l === 'en') return l === 'en' ? 'en' : 'zh-CN';
+  throw new ApiError(400, `lang must be zh-CN or en, got "${l.slice(0, 20)}"`);
 }
 
 function intField(b: Record<string, unknown>, name: string, min: number, max: number): number | undefined {
@@ -227,8 +236,11 @@ export function createApi(opts: ApiOptions): Api {
     return true;
   }
 
+  const hindcastAndAssets = hindcastRoute(store);
   const route: Route = async (req, res, url) => {
     if (!url.pathname.startsWith('/api/')) return false;
+    // GET /api/runs/:id/hindcast and the model cards' KaTeX assets (engine/api/hindcast-routes.ts).
+    if (await hindcastAndAssets(req, res, url)) return true;
     try {
       const p = apiSegments(url.pathname);
       // HEAD is answered like GET; Node leaves the body out.
@@ -291,8 +303,9 @@ export function createApi(opts: ApiOptions): Api {
           const cmp = url.searchParams.get('compare');
           const compare = cmp ? runIdOf(cmp) : undefined;
           if (compare !== undefined) runOr404(compare);
+          const html = reportHtml(store, id, { compare, targets, lang: langOf(url) });
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-          res.end(reportHtml(store, id, { compare, targets }));
+          res.end(html);
           return true;
         }
         return false;
@@ -341,8 +354,9 @@ export function createApi(opts: ApiOptions): Api {
         const card = modelCard(b!, store, runId);
         if (!card) throw new ApiError(404, `no model "${b}"; GET /api/models lists them`);
         if (url.searchParams.get('format') === 'json') return reply(200, card);
+        const html = modelCardHtml(card, { lang: langOf(url) });
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(modelCardHtml(card));
+        res.end(html);
         return true;
       }
       if (a === 'sensitivity' && p.length === 2 && m === 'POST') {

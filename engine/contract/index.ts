@@ -5,9 +5,12 @@
  * through this file only (engine/test/architecture.test.ts checks both).
  */
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
+export { crpsText, type Hindcast, type HindcastFamily, type HindcastResponse, type HindcastRow } from './hindcast.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
+export { paramName, PARAM_NAMES, type ParamName } from './param-names.ts';
+export { ENTITY_NAMES_ZH, METRIC_NAMES_ZH, MODEL_NAMES_ZH, modelName } from './names.ts';
 export { esc, renderMarkdown, sections } from './markdown.ts';
 export {
   decimalYearMonth,
@@ -37,4 +40,3 @@ export {
   type MapFeature,
   type TornadoInput,
 } from './svg.ts';
-export { PARAM_NAMES, paramName, type ParamName } from './param-names.ts';

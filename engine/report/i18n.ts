@@ -1,8 +1,8 @@
 /**
- * The report's words in zh-CN (default) and English. Metric and entity names follow the viewer's dictionary
- * (viewer/src/i18n/zh-CN.ts; the engine cannot import the viewer, so the report keeps the names it needs here).
+ * The report's words in zh-CN (default) and English. Metric and entity names come from engine/contract/names.ts, the
+ * one table the viewer reads too.
  */
-import type { Lang } from '../contract/index.ts';
+import { ENTITY_NAMES_ZH, METRIC_NAMES_ZH, type Lang } from '../contract/index.ts';
 
 export const STRINGS = {
   'zh-CN': {
@@ -175,79 +175,12 @@ export const STRINGS = {
 
 export type ReportStrings = (typeof STRINGS)['zh-CN'] | (typeof STRINGS)['en'];
 
-const METRIC_ZH: Record<string, string> = {
-  'extranet.liveShare': '外网节点开通率',
-  'extranet.departmentsMergedShare': '部门专网整合率',
-  'extranet.finishYear': '外网完成时间',
-  'extranet.waitDays': '外网任务等待',
-  'platform.liveShare': '政务服务平台联通率',
-  'platform.finishYear': '平台联通完成时间',
-  'services.onlineShare': 'A、B级事项比率',
-  'services.reach90Year': 'A、B级达90%时间',
-  'services.reach100Year': 'A、B级达100%时间',
-  'collab.liveShare': '协同办公上线率',
-  'collab.finishYear': '协同办公完成时间',
-  'sharing.connectedShare': '共享平台接入率',
-  'sharing.finishYear': '共享接入完成时间',
-  'clouds.migratedShare': '系统上云率',
-  'clouds.systemsMigrated': '已迁移系统',
-  'clouds.hosts': '云主机数',
-  'clouds.utilisation': 'CPU利用率',
-  'clouds.energyKwh': '用电量',
-  'clouds.costCny': '支出',
-  'clouds.standaloneCostCny': '不上云时的支出',
-  'clouds.savingShare': '较分散机房节省',
-  'clouds.legacyServers': '剩余独立服务器',
-  'clouds.frontendServers': '前端服务实例',
-  'clouds.frontendPWait': '前端排队概率',
-  'clouds.finishYear': '迁移完成时间',
-  'greenhouse.yieldKgPerM2': '单位面积产量',
-  'greenhouse.cropYieldKgPerM2': '作物单产',
-  'greenhouse.productionT': '温室蔬菜总产量',
-  'greenhouse.smartShare': '智能控制温室比例',
-  'greenhouse.smartGainPct': '智能控制增产',
-  'greenhouse.coldDamageDays': '冷害天数',
-  'greenhouse.frostLossShare': '冻害减产比例',
-  'greenhouse.janInsideMinC': '1月室内最低气温',
-  'greenhouse.irrigationMm': '灌溉量',
-  'greenhouse.waterSavingPct': '节水率',
-  'traffic.meanSpeedKmPerH': '高峰平均车速',
-  'traffic.congestionIndex': '拥堵指数',
-  'traffic.vhtVehH': '车辆小时',
-  'traffic.vktVehKm': '车公里',
-  'traffic.congestedLengthShare': '拥堵路段里程比例',
-  'traffic.smartSignalShare': '智能信号覆盖率',
-  'traffic.capacityGainShare': '通行能力提升',
-  'traffic.demandVehPerH': '高峰小汽车出行需求',
-  'traffic.longestPathMin': '最长路径行程时间',
-  'traffic.linkVc': '路段饱和度',
-  'traffic.linkSpeedKmPerH': '路段车速',
-  'traffic.linkFlowVehPerH': '路段流量',
-};
-
-const ENTITY_ZH: Record<string, string> = {
-  city: '全市',
-  'level:province': '省级',
-  'level:city': '市级',
-  'level:county': '区县',
-  'level:town': '镇(街道)',
-  'level:village': '村(居)',
-  'cloud:public': '公共服务云',
-  'cloud:admin': '行政服务云',
-  'domain:public': '公共服务域',
-  'domain:admin': '行政服务域',
-  standalone: '独立机房',
-  service: '云服务',
-  'crop:tomato': '番茄',
-  'crop:cucumber': '黄瓜',
-};
-
 /**
  * A metric's name in a language: the Chinese name when known, else the catalogue's English title, else the id.
  * @example metricLabel('traffic.meanSpeedKmPerH', 'zh-CN') // => '高峰平均车速'
  */
 export function metricLabel(id: string, lang: Lang, englishTitle?: string): string {
-  return (lang === 'zh-CN' ? METRIC_ZH[id] : undefined) ?? englishTitle ?? id;
+  return (lang === 'zh-CN' ? METRIC_NAMES_ZH[id] : undefined) ?? englishTitle ?? id;
 }
 
 /**
@@ -257,6 +190,6 @@ export function metricLabel(id: string, lang: Lang, englishTitle?: string): stri
 export function entityLabel(id: string, lang: Lang, districts: Map<string, { zh: string; en: string }>): string {
   const d = districts.get(id);
   if (d) return lang === 'zh-CN' ? d.zh : d.en;
-  if (lang === 'zh-CN') return ENTITY_ZH[id] ?? id;
+  if (lang === 'zh-CN') return ENTITY_NAMES_ZH[id] ?? id;
   return id === 'city' ? 'city' : id.replace(/^level:/, '').replace(/^cloud:/, 'cloud ');
 }

@@ -17,6 +17,7 @@ import { getPath, modelParams } from '../api/params.ts';
 import { scenarioModels } from '../scenario.ts';
 import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
+import { reportHindcast } from './hindcast.ts';
 import { DOC_CSS } from './modelcard.ts';
 import { entityLabel, metricLabel, STRINGS, type ReportStrings } from './i18n.ts';
 import {
@@ -31,6 +32,7 @@ import {
   fmtMoneyCny,
   fmtEnergyKwh,
   isShareUnit,
+  paramName,
   unitLabel,
   type BandSeries,
   type Lang,
@@ -423,7 +425,7 @@ ${trows}
     actuals.length
       ? `<table><thead><tr><th>${esc(S.th.metric)}</th><th>${esc(S.th.scope)}</th><th>${esc(S.th.date2)}</th><th>${esc(S.th.actual)}</th><th>${esc(S.th.from)}</th></tr></thead><tbody>${actualRows}</tbody></table>`
       : `<p>${esc(S.noActuals)}</p>`
-  }${rfHtml}</section>`;
+  }${rfHtml}${reportHindcast(store, runId, { lang, metricName: mName, entityName: eName, unitOf: (m, u) => unitOf(m) || u })}</section>`;
 
   // ---- Maps at each target's deadline: one per (metric, deadline month) with district series.
   const features: MapFeature[] = districts.map((d) => ({
@@ -502,6 +504,11 @@ ${trows}
   const runScenario = scenarioOf(run);
   const cmpScenario = cmp ? scenarioOf(cmp) : undefined;
   const paramSections: string[] = [];
+  // The parameter's short name in the report's language (engine/contract/param-names.ts) before its id.
+  const paramLabel = (model: string, p: string) => {
+    const n = paramName(model, p);
+    return n ? `${esc(lang === 'zh-CN' ? n.zh : n.en)}<br>` : '';
+  };
   for (const m of models) {
     const all = modelParams(m).map((p) => {
       const v = getPath(runScenario[m.id], p.path);
@@ -522,7 +529,7 @@ ${trows}
         return `<tr class="group"><td colspan="${cmp ? 5 : 4}">${esc(g)}</td></tr>${xs
           .map(
             (x) =>
-              `<tr class="${x.changed ? 'chg' : ''}"><td><code>${esc(x.p.path)}</code></td><td>${esc(fmtParam(x.v))}</td>${cmp ? `<td>${esc(fmtParam(x.cv))}</td>` : ''}<td>${esc(fmtParam(x.p.default))}</td><td>${esc(x.p.description)}</td></tr>`,
+              `<tr class="${x.changed ? 'chg' : ''}"><td>${paramLabel(m.id, x.p.path)}<code>${esc(x.p.path)}</code></td><td>${esc(fmtParam(x.v))}</td>${cmp ? `<td>${esc(fmtParam(x.cv))}</td>` : ''}<td>${esc(fmtParam(x.p.default))}</td><td>${esc(x.p.description)}</td></tr>`,
           )
           .join('')}`;
       })

@@ -19,7 +19,8 @@ import {
   type SensitivityResult,
   type TargetDef,
 } from '../../../engine/contract/index.ts';
-import { onLangChange } from '../i18n/index.ts';
+import { mountHindcast } from '../hindcast.ts';
+import { lang, onLangChange } from '../i18n/index.ts';
 import { control, readCell, readInput } from './controls.ts';
 import { changedCount, onLeverEvent, refreshParams, renderLevers } from './levers.ts';
 import { nameOf, setPath, st, type Catalogue } from './state.ts';
@@ -94,7 +95,7 @@ function shownRun(): number | null {
 
 function renderReview(): string {
   const run = shownRun();
-  const q = run ? `?run=${run}` : '';
+  const q = `?${run ? `run=${run}&` : ''}lang=${lang()}`;
   const cards = st.catalogue
     .filter((c) => st.baseModels.includes(c.model))
     .map(
@@ -104,7 +105,8 @@ function renderReview(): string {
     .join('');
   const targets = st.targets.filter((t) => st.baseModels.includes(t.model));
   return `<h3>${s().modelCards}</h3><ul>${cards}</ul>
-${run ? `<p><a href="api/runs/${run}/report.html" target="_blank" rel="noopener">${s().report}</a></p>` : ''}
+${run ? `<p><a href="api/runs/${run}/report.html?lang=${lang()}" target="_blank" rel="noopener">${s().report}</a></p>` : ''}
+<div id="hc-box" data-run="${run ?? ''}"></div>
 <h3>${s().tornado}</h3>
 <div class="wi-row"><label>${s().target} <select id="tn-target">${targets.map((t) => `<option value="${esc(t.id)}">${esc(t.id)} — ${esc(t.title)}</option>`).join('')}</select></label></div>
 <div id="tn-params"></div>
@@ -137,7 +139,10 @@ function render(): void {
     .querySelectorAll<HTMLButtonElement>('.wi-tabs button')
     .forEach((b) => b.classList.toggle('active', b.dataset.tab === st.tab));
   panel.querySelector('.wi-title')!.textContent = st.tab === 'whatif' ? s().whatIf : s().review;
-  if (st.tab === 'review') renderTornadoParams();
+  if (st.tab === 'review') {
+    renderTornadoParams();
+    void mountHindcast(document.getElementById('hc-box')!, shownRun());
+  }
 }
 
 /**

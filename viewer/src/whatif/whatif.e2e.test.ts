@@ -177,7 +177,7 @@ describe('what-if panel in the viewer', () => {
     // Expert review: the model card of the shown run, and a small tornado.
     await page.click('#review-btn');
     const href = await page.getAttribute('a.wi-card[data-model="rollout"]', 'href');
-    expect(href).toBe(`api/models/rollout/card?run=${runId}`);
+    expect(href).toBe(`api/models/rollout/card?run=${runId}&lang=en`);
     const card = await page.request.get(`${url}${href}`);
     expect(card.status()).toBe(200);
     const cardHtml = await card.text();
