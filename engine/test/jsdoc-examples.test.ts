@@ -1,5 +1,6 @@
 /**
- * Every JSDoc `@example` in engine/, models/, data/ and viewer/src/ is run.
+ * Every JSDoc `@example` in engine/, models/, data/ and viewer/src/ is run: a tag at the start of a comment line, or
+ * after the description in a one-line comment (`/** Doubles. @example g(2) // => 4 *\/`).
  *
  * An executable example is JavaScript (no TypeScript syntax) that uses the exports of its own module and checks
  * itself with trailing comments:
@@ -127,7 +128,8 @@ export function examplesOf(file: string, text: string): Example[] {
       cur = null;
     };
     lines.forEach((l, i) => {
-      const tag = /^\s*@(\w+)\s?(.*)$/.exec(l);
+      // A tag starts a line, or follows the description in a one-line comment (`/** Text. @example f() // => 1 */`).
+      const tag = /^\s*@(\w+)\s?(.*)$/.exec(l) ?? (cur ? null : /^.*?\s@(example)\b\s?(.*)$/.exec(l));
       if (tag) {
         flush();
         if (tag[1] === 'example') cur = { line: startLine + i, body: [tag[2]!] };
@@ -332,6 +334,9 @@ describe('JSDoc @example blocks', () => {
     const [ex] = examplesOf('x.ts', src);
     expect(ex).toMatchObject({ line: 3, code: 'const a = 2;\nf(a); a * 3 // => 6', key: 'x.ts :: const a = 2;' });
     expect(compileExample(ex!.code)).toBe('const a = 2;\nf(a);\nawait __eq(0, async () => ( a * 3), () => (6));');
+    expect(examplesOf('y.ts', '/** Doubles. @example g(2) // => 4 */')).toMatchObject([
+      { line: 1, code: 'g(2) // => 4' },
+    ]);
     expect(isExecutable("f() // throws 'bad'")).toBe(true);
     expect(isExecutable('f() // → 3')).toBe(false);
     expect(close(0.1 + 0.2, 0.3)).toBeNull();

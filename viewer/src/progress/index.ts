@@ -396,7 +396,11 @@ export function mountProgress(h: ProgressHost): void {
   onLangChange(applyTexts);
 }
 
-/** Title of the presentation step. @example progressStepTitle() */
+/**
+ * Title of the presentation step.
+ * @example
+ * progressStepTitle() // => '上次会议以来的进展'
+ */
 export function progressStepTitle(): string {
   return ps().stepProgress;
 }
