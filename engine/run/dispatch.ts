@@ -53,7 +53,20 @@ export interface JobExecutor {
 
 /**
  * The local executor: the engine's piscina pool. A single job goes as a `WorkerTask`, several as one batch task.
- * @example const ex = poolExecutor(createPool({ threads: 2 })); await ex.execute({ params, jobs: [spec] }, signal);
+ * @example
+ * import runTask from '../worker.ts';
+ * import { cloudsParamsSchema } from '../../models/clouds/params.ts';
+ * // In the engine: poolExecutor(createPool({ threads: 2 })). Here a pool that calls the same worker entry on this
+ * // thread, and notes which of its methods ran:
+ * const calls = [];
+ * const pool = { threads: 1, run: async (t) => (calls.push('run'), runTask(t)),
+ *   runBatch: async (t) => (calls.push('batch'), runTask(t)), close: async () => {} };
+ * const ex = poolExecutor(pool);
+ * const job = (replication) => ({ model: 'clouds', years: [2019], replication, attempt: 1, seed: 1 + replication });
+ * const params = cloudsParamsSchema.parse({}); const signal = new AbortController().signal;
+ * const one = await ex.execute({ params, jobs: [job(0)] }, signal);
+ * const two = await ex.execute({ params, jobs: [job(0), job(1)] }, signal);
+ * [one.length, two.length, two.every((r) => r.ok), calls] // => [1, 2, true, ['run', 'batch']]
  */
 export function poolExecutor(pool: JobPool): JobExecutor {
   return {

@@ -101,7 +101,17 @@ export interface TargetProgress {
 
 /**
  * Progress of a target from its latest actual: null when the target has no actual or the run has no band at that date.
- * @example targetProgress(bundle, ix, td)?.status // 'behind'
+ * @example
+ * import { SeriesIndex } from '../data.ts';
+ * // The run's band for the month of the latest actual, and one reported actual below it:
+ * const row = { model: 'rollout', metric: 'extranet.liveShare', entity: 'level:town', period: '2018-06', p10: 0.5, p50: 0.6,
+ *   p90: 0.7, mean: 0.6, n: 10 };
+ * const ix = new SeriesIndex([row]);
+ * const actual = { metric: 'extranet.liveShare', scope: 'level:town', date: '2018-06-30', value: 0.4, bound: '=', source: 'city report' };
+ * const bundle = { actuals: [actual] };
+ * const td = { id: 'extranet-town', metric: 'extranet.liveShare', entity: 'level:town', comparator: '>=', threshold: 1, unit: 'share' };
+ * targetProgress(bundle, ix, td) // => { actual, band: { p10: 0.5, p50: 0.6, p90: 0.7, period: '2018-06' }, status: 'behind' }
+ * targetProgress({ actuals: [] }, ix, td) // => null
  */
 export function targetProgress(
   bundle: Pick<RunBundle, 'actuals'>,
