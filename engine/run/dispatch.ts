@@ -93,7 +93,24 @@ export interface DispatchHooks {
  * Run `pending` (in order) on `executor`: at most 2 × threads tasks in flight, short jobs of one model batched once
  * their mean time is known, a job whose worker died retried up to MAX_ATTEMPTS times. Resolves with null when every
  * job finished or `signal` aborted, else with the run's failure message (the first failure stops the dispatch).
- * @example const failure = await dispatchJobs(jobs, (j) => jobSpec(stored, seed, j), paramsOf, poolExecutor(pool), hooks);
+ * @example
+ * import runTask from '../worker.ts';
+ * import { cloudsParamsSchema } from '../../models/clouds/params.ts';
+ * // In the engine: dispatchJobs(jobs, (j) => jobSpec(stored, seed, j), paramsOf, poolExecutor(pool), hooks). Here
+ * // three clouds jobs on an executor that calls the worker entry on this thread:
+ * const rows = [0, 1, 2].map((r) => ({ idx: r, model: 'clouds', year: 2019, replication: r, seed: 10 + r,
+ *   status: 'pending', attempts: 0 }));
+ * const specOf = (j) => ({ model: j.model, years: [j.year], replication: j.replication, attempt: 1, seed: j.seed });
+ * const executor = { threads: 1, execute: async (batch) => runTask(batch) };
+ * const done = []; const failed = [];
+ * const hooks = { onDone: (j) => done.push(j.idx), onAttemptFailed: (j, e, final) => failed.push([j.idx, final]),
+ *   onRetry: () => {}, onLog: () => {} };
+ * await dispatchJobs(rows, specOf, () => cloudsParamsSchema.parse({}), executor, hooks) // => null
+ * done.sort() // => [0, 1, 2]
+ * // A model error is not retried (the same seed fails again): the dispatch stops with the run's failure message.
+ * const bad = [{ ...rows[0], idx: 3, model: 'nope', attempts: 0 }];
+ * await dispatchJobs(bad, specOf, () => ({}), executor, hooks) // => 'job #3 (model nope, year 2019, replication 0) failed in the model: model "nope" is not registered in this worker'
+ * failed // => [[3, true]]
  */
 export async function dispatchJobs(
   pending: JobRow[],
