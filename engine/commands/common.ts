@@ -41,7 +41,12 @@ export function int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (
 
 /**
  * Adds the `--db PATH` option every store-using command takes.
- * @example withDbOption(program.command('list')).action((o) => withStore(o.db, (s) => s.listRuns()))
+ * @example
+ * import { Command } from 'commander';
+ * import { DEFAULT_DB } from '../paths.ts';
+ * // A command then reads it as in .action((o) => withStore(o.db, (s) => s.listRuns())):
+ * withDbOption(new Command('list')).parse(['--db', 'x.sqlite'], { from: 'user' }).opts().db // => 'x.sqlite'
+ * withDbOption(new Command('list')).parse([], { from: 'user' }).opts().db === DEFAULT_DB // => true
  */
 export function withDbOption(cmd: Command): Command {
   return cmd.option('--db <path>', 'SQLite store', DEFAULT_DB);

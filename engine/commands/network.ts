@@ -12,7 +12,11 @@ import { NETWORKS_DIR } from '../network/write.ts';
 /**
  * Register `twin network` (subcommand `import`) on the program. The optional second argument is ignored: it lets the
  * function be used where command modules get `(program, cli)`.
- * @example registerNetworkCommand(program)
+ * @example
+ * import { Command } from 'commander';
+ * const program = new Command(); registerNetworkCommand(program);
+ * program.commands.map((c) => c.name()) // => ['network']
+ * program.commands[0].commands.map((c) => c.name()) // => ['import']
  */
 export function registerNetworkCommand(program: Command, _cli?: unknown): void {
   const network = program.command('network').description('road networks: import OpenStreetMap, GMNS or TNTP');

@@ -6,7 +6,21 @@ import { fmtPct, resolveRun, withDbOption, withStore } from './common.ts';
 
 /**
  * The targets table of a run (title line, blank line, header, one line per target of data/plan/targets.yaml).
- * @example targetsTable(store, 3).split('\n')[2] // → 'target    source  deadline  P(met)  date P50  date P90  status' (padded)
+ * @example
+ * import { openStore } from '../store.ts';
+ * // A run in a store in memory with one evaluated target (a finished run has one per target of targets.yaml):
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: [], years: [2017] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const id = store.createRun(run, []);
+ * const met = { targetId: 'extranet-3-levels', pMet: 0.85, dateP50: '2018-06', dateP90: '2018-11',
+ *   valueP10: 1, valueP50: 1, valueP90: 1, status: 'met' };
+ * store.writeResults(id, [], [met]);
+ * const lines = targetsTable(store, id).split('\n');
+ * lines[2] // => 'target                  source      deadline    P(met)  date P50  date P90  status'
+ * lines[3] // => 'extranet-3-levels       plan        2018-12-31     85%  2018-06   2018-11   met'
+ * lines[4] // => 'extranet-city           plan        2018-12-31       —  —         —         no-data'
+ * store.close();
  */
 export function targetsTable(store: Store, runId: number): string {
   const evals = new Map(store.targetEvals(runId).map((e) => [e.targetId, e]));

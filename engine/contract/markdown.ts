@@ -5,7 +5,12 @@
  * which means nothing inside a report).
  */
 
-/** Escape text for HTML. @example esc('<a & b>') // → '&lt;a &amp; b&gt;' */
+/**
+ * Escape text for HTML.
+ * @example
+ * esc('<a & b>') // => '&lt;a &amp; b&gt;'
+ * esc('"x"') // => '&quot;x&quot;'
+ */
 export function esc(s: unknown): string {
   return String(s).replace(
     /[&<>"']/g,

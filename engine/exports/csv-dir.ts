@@ -14,14 +14,36 @@ import { loadTargets } from '../targets.ts';
 
 const BOM = '\uFEFF';
 
-/** A file-name-safe version of a metric id. @example safeName('traffic.linkVc') // → 'traffic.linkVc' */
+/**
+ * A file-name-safe version of a metric id.
+ * @example
+ * safeName('traffic.linkVc') // => 'traffic.linkVc'
+ * safeName('a/b c') // => 'a_b_c'
+ * safeName('..x') // => '_x'
+ */
 export function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
 }
 
 /**
  * Write the CSV folder of a run; returns the files written (relative to `outDir`).
- * @example writeCsvDir(store, 3, 'out/run-3-csv') // → ['README.txt', 'targets.csv', 'rollout/extranet.liveShare.csv', ...]
+ * @example
+ * import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { openStore } from '../store.ts';
+ * // A run in a store in memory with district rows of one metric, as a finished run's aggregation writes them:
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: ['rollout'], years: [2021] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const id = store.createRun(run, []);
+ * const row = (entity, period, p50) => ({ model: 'rollout', metric: 'extranet.liveShare', entity, period,
+ *   p10: p50, p50, p90: p50, mean: p50, n: 1 });
+ * store.writeResults(id, [row('370303', '2021-06', 0.5), row('370303', '2021-12', 0.9), row('370302', '2021-12', 0.7)], []);
+ * const dir = mkdtempSync(`${tmpdir()}/twin-csv-`);
+ * writeCsvDir(store, id, dir) // => ['rollout/extranet.liveShare.csv', 'targets.csv', 'README.txt']
+ * // One file per model and metric, with a BOM (for spreadsheet programs) and CRLF line ends:
+ * readFileSync(`${dir}/rollout/extranet.liveShare.csv`, 'utf8').split('\r\n').slice(0, 2) // => ['\uFEFFentity,period,p10,p50,p90,mean,n', '370302,2021-12,0.7,0.7,0.7,0.7,1']
+ * rmSync(dir, { recursive: true });
  */
 export function writeCsvDir(
   store: Store,

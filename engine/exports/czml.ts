@@ -34,7 +34,21 @@ function rgba(v: number): number[] {
 /**
  * Build the CZML document (an array of packets) of a run.
  * @throws Error when the run has no district-level series of the metric.
- * @example const czml = rolloutCzml(store, 3); czml[0].id // → 'document'
+ * @example
+ * import { openStore } from '../store.ts';
+ * // A run in a store in memory with district rows of one metric, as a finished run's aggregation writes them:
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: ['rollout'], years: [2021] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const id = store.createRun(run, []);
+ * const row = (entity, period, p50) => ({ model: 'rollout', metric: 'extranet.liveShare', entity, period,
+ *   p10: p50, p50, p90: p50, mean: p50, n: 1 });
+ * store.writeResults(id, [row('370303', '2021-06', 0.5), row('370303', '2021-12', 0.9), row('370302', '2021-12', 0.7)], []);
+ * const czml = rolloutCzml(store, id);
+ * czml.map((p) => p.id) // => ['document', 'district-370302', 'district-370303']
+ * czml[0].clock.interval // => '2021-06-01T00:00:00Z/2022-01-01T00:00:00Z'
+ * czml[1].description[0].string // => '<p>Zichuan 2021-12: extranet.liveShare P50 0.700 (P10 0.700, P90 0.700)</p>'
+ * rolloutCzml(store, id, 'platform.liveShare') // throws 'platform.liveShare'
  */
 export function rolloutCzml(store: Store, runId: number, metric?: string): Array<Record<string, unknown>> {
   const run = store.run(runId);

@@ -64,7 +64,21 @@ function runInfo(store: Store, runId: number): FeatureCollection['run'] {
 
 /**
  * The 8 districts with every district-level result.
- * @example districtsGeoJson(store, 3).features[0].properties['services.onlineShare.2021.p50'] // → 0.93
+ * @example
+ * import { openStore } from '../store.ts';
+ * // A run in a store in memory with district rows of one metric, as a finished run's aggregation writes them:
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: ['rollout'], years: [2021] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const id = store.createRun(run, []);
+ * const row = (entity, period, p50) => ({ model: 'rollout', metric: 'extranet.liveShare', entity, period,
+ *   p10: p50, p50, p90: p50, mean: p50, n: 1 });
+ * store.writeResults(id, [row('370303', '2021-06', 0.5), row('370303', '2021-12', 0.9), row('370302', '2021-12', 0.7)], []);
+ * const g = districtsGeoJson(store, id);
+ * [g.name, g.features.length, g.features[1].properties.nameEn] // => ['zibo-districts-run-1', 8, 'Zhangdian']
+ * // A year's value is its last period's (2021-12 for Zhangdian); districts without rows get no such property:
+ * g.features[1].properties['extranet.liveShare.2021.p50'] // => 0.9
+ * 'extranet.liveShare.2021.p50' in g.features[2].properties // => false
  */
 export function districtsGeoJson(store: Store, runId: number): FeatureCollection {
   const run = runInfo(store, runId);
@@ -163,7 +177,14 @@ function drawLinks(name: string): { links: DrawLink[]; planar: boolean } {
 /**
  * Every road link of the run's network as a LineString (the network's shapes: an imported network's geometry, the
  * sketch's from-node → to-node lines) with its attributes and link-level results (`link:<id>`).
- * @example linksGeoJson(store, 3).features.length // → number of links in the run's network
+ * @example
+ * import { openStore } from '../store.ts';
+ * // A run without traffic results whose scenario names no network: the sketch's 724 links, attributes only.
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: [], years: [2021] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const l = linksGeoJson(store, store.createRun(run, []));
+ * [l.name, l.features.length, l.features[0].id, l.features[0].geometry.type] // => ['zibo-links-run-1', 724, 'link:1', 'LineString']
  */
 export function linksGeoJson(store: Store, runId: number): FeatureCollection {
   const run = runInfo(store, runId);

@@ -17,7 +17,24 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /**
  * Write an export; returns the paths written.
  * @throws Error with a message for the user (bad --out, missing series).
- * @example exportRun(store, 3, 'czml', 'out/rollout.czml') // → ['out/rollout.czml']
+ * @example
+ * import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { openStore } from '../store.ts';
+ * // A run in a store in memory with district rows of one metric, as a finished run's aggregation writes them:
+ * const store = openStore(':memory:');
+ * const run = { scenarioName: 'baseline', scenarioFile: 'scenarios/baseline.yaml', scenarioHash: 'h',
+ *   scenario: { scenario: {}, modelIds: ['rollout'], years: [2021] }, seed: 1, replications: 1, codeVersion: 'x', threads: 1 };
+ * const id = store.createRun(run, []);
+ * const row = (entity, period, p50) => ({ model: 'rollout', metric: 'extranet.liveShare', entity, period,
+ *   p10: p50, p50, p90: p50, mean: p50, n: 1 });
+ * store.writeResults(id, [row('370303', '2021-06', 0.5), row('370303', '2021-12', 0.9), row('370302', '2021-12', 0.7)], []);
+ * const dir = mkdtempSync(`${tmpdir()}/twin-export-`);
+ * exportRun(store, id, 'czml', `${dir}/rollout.czml`) // => [`${dir}/rollout.czml`]
+ * JSON.parse(readFileSync(`${dir}/rollout.czml`, 'utf8'))[0].id // => 'document'
+ * exportRun(store, id, 'czml', `${dir}/rollout.json`) // throws 'must be a .czml file'
+ * exportRun(store, id, 'geojson', undefined) // throws '--out is required for --format geojson'
+ * rmSync(dir, { recursive: true });
  */
 export function exportRun(
   store: Store,

@@ -16,7 +16,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRng } from '../../models/lib/rng.ts';
 import { assign } from '../../models/traffic/assign.ts';
@@ -32,6 +31,7 @@ import {
 import type { DynamicParams } from '../../models/traffic/dynamic/params.ts';
 import { ziboPeakHourCase } from '../../models/traffic/model.ts';
 import { assignParallel, createAonPool } from '../../models/traffic/pool.ts';
+import { ENGINE_ROOT } from '../paths.ts';
 import { generateCity } from './generate-city.ts';
 import { importNetwork } from './import.ts';
 
@@ -52,8 +52,7 @@ const threads = Number(values.threads);
 // Scales the model's own peak-hour demand (1 = as the traffic model builds it), e.g. to reach the issue's 150,000 vehicles.
 const demandFactor = Number(values['demand-factor']);
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cache = path.resolve(here, '..', '..', 'data', '.cache');
+const cache = path.join(ENGINE_ROOT, 'data', '.cache');
 const name = `bench-city-${spacingM}-${values.zones!.replace(/[^A-Za-z0-9]/g, '')}`;
 const netRoot = path.join(cache, 'networks');
 const out = (s: string): boolean => process.stdout.write(s + '\n');

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ENGINE_ROOT } from '../paths.ts';
 import { generateCity } from './generate-city.ts';
 import { importNetwork } from './import.ts';
 
@@ -46,8 +47,7 @@ if (values.child) {
     }) + '\n',
   );
 } else if (!values['no-import']) {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const file = path.resolve(here, '..', '..', 'data', '.cache', 'synthetic-zibo.osm.pbf');
+  const file = path.join(ENGINE_ROOT, 'data', '.cache', 'synthetic-zibo.osm.pbf');
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     const st = generateCity(file);

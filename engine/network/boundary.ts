@@ -5,18 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ENGINE_ROOT } from '../paths.ts';
 import { NetworkInputError } from './errors.ts';
 
 /** Zibo's districts: the default boundary of OSM imports and where links are located. */
-export const ZIBO_DISTRICTS_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'data',
-  'zibo',
-  'districts.geojson',
-);
+export const ZIBO_DISTRICTS_FILE = path.join(ENGINE_ROOT, 'data', 'zibo', 'districts.geojson');
 
 type Ring = number[][];
 

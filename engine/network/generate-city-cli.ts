@@ -4,16 +4,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ENGINE_ROOT } from '../paths.ts';
 import { generateCity } from './generate-city.ts';
 
 const { values } = parseArgs({
   options: { out: { type: 'string' }, spacing: { type: 'string' }, seed: { type: 'string' } },
 });
-const out =
-  values.out ??
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', '.cache', 'synthetic-zibo.osm.pbf');
+const out = values.out ?? path.join(ENGINE_ROOT, 'data', '.cache', 'synthetic-zibo.osm.pbf');
 mkdirSync(path.dirname(out), { recursive: true });
 const t0 = performance.now();
 const st = generateCity(out, {

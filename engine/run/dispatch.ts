@@ -53,7 +53,20 @@ export interface JobExecutor {
 
 /**
  * The local executor: the engine's piscina pool. A single job goes as a `WorkerTask`, several as one batch task.
- * @example const ex = poolExecutor(createPool({ threads: 2 })); await ex.execute({ params, jobs: [spec] }, signal);
+ * @example
+ * import runTask from '../worker.ts';
+ * import { cloudsParamsSchema } from '../../models/clouds/params.ts';
+ * // In the engine: poolExecutor(createPool({ threads: 2 })). Here a pool that calls the same worker entry on this
+ * // thread, and notes which of its methods ran:
+ * const calls = [];
+ * const pool = { threads: 1, run: async (t) => (calls.push('run'), runTask(t)),
+ *   runBatch: async (t) => (calls.push('batch'), runTask(t)), close: async () => {} };
+ * const ex = poolExecutor(pool);
+ * const job = (replication) => ({ model: 'clouds', years: [2019], replication, attempt: 1, seed: 1 + replication });
+ * const params = cloudsParamsSchema.parse({}); const signal = new AbortController().signal;
+ * const one = await ex.execute({ params, jobs: [job(0)] }, signal);
+ * const two = await ex.execute({ params, jobs: [job(0), job(1)] }, signal);
+ * [one.length, two.length, two.every((r) => r.ok), calls] // => [1, 2, true, ['run', 'batch']]
  */
 export function poolExecutor(pool: JobPool): JobExecutor {
   return {
@@ -80,7 +93,24 @@ export interface DispatchHooks {
  * Run `pending` (in order) on `executor`: at most 2 × threads tasks in flight, short jobs of one model batched once
  * their mean time is known, a job whose worker died retried up to MAX_ATTEMPTS times. Resolves with null when every
  * job finished or `signal` aborted, else with the run's failure message (the first failure stops the dispatch).
- * @example const failure = await dispatchJobs(jobs, (j) => jobSpec(stored, seed, j), paramsOf, poolExecutor(pool), hooks);
+ * @example
+ * import runTask from '../worker.ts';
+ * import { cloudsParamsSchema } from '../../models/clouds/params.ts';
+ * // In the engine: dispatchJobs(jobs, (j) => jobSpec(stored, seed, j), paramsOf, poolExecutor(pool), hooks). Here
+ * // three clouds jobs on an executor that calls the worker entry on this thread:
+ * const rows = [0, 1, 2].map((r) => ({ idx: r, model: 'clouds', year: 2019, replication: r, seed: 10 + r,
+ *   status: 'pending', attempts: 0 }));
+ * const specOf = (j) => ({ model: j.model, years: [j.year], replication: j.replication, attempt: 1, seed: j.seed });
+ * const executor = { threads: 1, execute: async (batch) => runTask(batch) };
+ * const done = []; const failed = [];
+ * const hooks = { onDone: (j) => done.push(j.idx), onAttemptFailed: (j, e, final) => failed.push([j.idx, final]),
+ *   onRetry: () => {}, onLog: () => {} };
+ * await dispatchJobs(rows, specOf, () => cloudsParamsSchema.parse({}), executor, hooks) // => null
+ * done.sort() // => [0, 1, 2]
+ * // A model error is not retried (the same seed fails again): the dispatch stops with the run's failure message.
+ * const bad = [{ ...rows[0], idx: 3, model: 'nope', attempts: 0 }];
+ * await dispatchJobs(bad, specOf, () => ({}), executor, hooks) // => 'job #3 (model nope, year 2019, replication 0) failed in the model: model "nope" is not registered in this worker'
+ * failed // => [[3, true]]
  */
 export async function dispatchJobs(
   pending: JobRow[],

@@ -1,5 +1,6 @@
 /**
- * Every JSDoc `@example` in engine/, models/, data/ and viewer/src/ is run.
+ * Every JSDoc `@example` in engine/, models/, data/ and viewer/src/ is run: a tag at the start of a comment line, or
+ * after the description in a one-line comment (`/** Doubles. @example g(2) // => 4 *\/`).
  *
  * An executable example is JavaScript (no TypeScript syntax) that uses the exports of its own module and checks
  * itself with trailing comments:
@@ -9,9 +10,23 @@
  * Lines without such a comment are set-up statements run before the checks below them, in the same scope; on a
  * check line, statements before the last `;` are set-up too (`const g = f(); g.x // => 3`).
  *
- * Strict: an example with no `// =>` or `// throws` check fails this test, unless it is listed in
- * `jsdoc-examples.pending.txt` (examples written before this mechanism; each needs a store, a pool, a browser or
- * real files to run). That list may only shrink: an entry that is now executable, or whose example is gone, fails too.
+ * The module's own exports are in scope. Anything else the example needs (a params schema, `createRng`, a sibling
+ * module's loader) comes from ES import lines at the very start of the example, one per line:
+ *   import { createRng } from '../lib/rng.ts';       named (also `{ a as b }`), default (`import x from`) or
+ *   import * as yaml from 'yaml';                    namespace; a relative specifier resolves against the source
+ *                                                    file, a bare one as from this test; each is imported before
+ *                                                    the example runs and its bindings shadow same-named exports.
+ * The import lines are not part of the example's key (below): its first line after them is.
+ *
+ * Strict: an example with no `// =>` or `// throws` check fails this test, unless it is listed in one of two files:
+ * - `jsdoc-examples.covered.txt`: examples that cannot run here in isolation (a worker pool, a server socket, a
+ *   browser/DOM/Cesium, SUMO, a Vite build, a finished run in a store) but whose call a real test makes. Format
+ *   `file :: first line of the example :: test file`; this test checks that the test file exists, is a `*.test.ts`,
+ *   and contains the example's called function (the first `name(` / `new Name(` in the example that the source file
+ *   exports), so an entry cannot point at a test that never calls it.
+ * - `jsdoc-examples.pending.txt`: examples neither executable nor exercised by any test (each needs one). It may
+ *   only shrink.
+ * An entry in either list that is now executable, or whose example is gone, fails too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +36,7 @@ import { ENGINE_ROOT } from '../paths.ts';
 
 const ROOTS = ['engine', 'models', 'data', 'viewer/src'];
 const PENDING_FILE = path.join(ENGINE_ROOT, 'engine', 'test', 'jsdoc-examples.pending.txt');
+const COVERED_FILE = path.join(ENGINE_ROOT, 'engine', 'test', 'jsdoc-examples.covered.txt');
 
 interface Example {
   /** Repo-relative file. */
@@ -42,6 +58,52 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+/** One import line of an example: where from, and its bindings as [local name, imported name or '*']. */
+export interface ExampleImport {
+  specifier: string;
+  bindings: [local: string, imported: string][];
+}
+
+const IMPORT_LINE = /^import\s+(.+?)\s+from\s+(['"])([^'"]+)\2;?\s*$/;
+
+/**
+ * Splits the leading `import ... from '...';` lines off an example. Only value imports in one line: a default
+ * binding, a namespace (`* as ns`) or named bindings (`{ a, b as c }`), or a default followed by one of the others.
+ */
+export function splitImports(code: string): { imports: ExampleImport[]; body: string } {
+  const lines = code.split('\n');
+  const imports: ExampleImport[] = [];
+  let i = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line.startsWith('import ')) break;
+    const m = IMPORT_LINE.exec(line);
+    if (!m) throw new Error(`unsupported import line in an example: ${line} (write it on one line, without 'type')`);
+    const bindings: [string, string][] = [];
+    const clause = m[1]!.trim();
+    const parts = /^(?:([A-Za-z_$][\w$]*)\s*,\s*)?(\{[^}]*\}|\*\s*as\s+[A-Za-z_$][\w$]*|[A-Za-z_$][\w$]*)$/.exec(
+      clause,
+    );
+    if (!parts || /^type\b/.test(clause)) throw new Error(`unsupported import clause in an example: ${line}`);
+    if (parts[1]) bindings.push([parts[1], 'default']);
+    const rest = parts[2]!;
+    if (rest.startsWith('{')) {
+      for (const item of rest
+        .slice(1, -1)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
+        const b = /^([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?$/.exec(item);
+        if (!b) throw new Error(`unsupported import binding '${item}' in an example: ${line}`);
+        bindings.push([b[2] ?? b[1]!, b[1]!]);
+      }
+    } else if (rest.startsWith('*')) bindings.push([rest.replace(/^\*\s*as\s+/, ''), '*']);
+    else bindings.push([rest, 'default']);
+    imports.push({ specifier: m[3]!, bindings });
+  }
+  return { imports, body: lines.slice(i).join('\n').trim() };
+}
+
 /** The `@example` blocks of one source file: from the tag to the next tag or the end of the comment. */
 export function examplesOf(file: string, text: string): Example[] {
   const out: Example[] = [];
@@ -57,12 +119,17 @@ export function examplesOf(file: string, text: string): Example[] {
     const flush = () => {
       if (!cur) return;
       const code = cur.body.join('\n').trim();
-      const first = code.split('\n')[0]!.trim();
+      // The key skips the import lines: they say what the example needs, its first statement says what it shows.
+      const first = code
+        .split('\n')
+        .find((l) => !l.trim().startsWith('import '))!
+        .trim();
       out.push({ file, line: cur.line, code, key: `${file} :: ${first}` });
       cur = null;
     };
     lines.forEach((l, i) => {
-      const tag = /^\s*@(\w+)\s?(.*)$/.exec(l);
+      // A tag starts a line, or follows the description in a one-line comment (`/** Text. @example f() // => 1 */`).
+      const tag = /^\s*@(\w+)\s?(.*)$/.exec(l) ?? (cur ? null : /^.*?\s@(example)\b\s?(.*)$/.exec(l));
       if (tag) {
         flush();
         if (tag[1] === 'example') cur = { line: startLine + i, body: [tag[2]!] };
@@ -157,9 +224,33 @@ export function compileExample(code: string): string {
 type AsyncFn = (...args: unknown[]) => Promise<void>;
 const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => AsyncFn;
 
-async function runExample(ex: Example): Promise<void> {
+/** The module a specifier of an example names: relative ones against the example's source file. */
+function resolveSpecifier(file: string, specifier: string): string {
+  return specifier.startsWith('.')
+    ? pathToFileURL(path.resolve(path.dirname(path.join(ENGINE_ROOT, file)), specifier)).href
+    : specifier;
+}
+
+/** The names in scope of an example and their values: the module's exports, then its imports (these win). */
+async function scopeOf(ex: Example, imports: ExampleImport[]): Promise<Map<string, unknown>> {
+  const scope = new Map<string, unknown>();
   const mod = (await import(pathToFileURL(path.join(ENGINE_ROOT, ex.file)).href)) as Record<string, unknown>;
-  const names = Object.keys(mod).filter(isIdentifier);
+  for (const k of Object.keys(mod).filter(isIdentifier)) scope.set(k, mod[k]);
+  for (const imp of imports) {
+    const m = (await import(resolveSpecifier(ex.file, imp.specifier))) as Record<string, unknown>;
+    for (const [local, imported] of imp.bindings) {
+      if (imported !== '*' && !(imported in m))
+        throw new Error(`${ex.file}:${ex.line}: '${imp.specifier}' has no export '${imported}'`);
+      scope.set(local, imported === '*' ? m : m[imported]);
+    }
+  }
+  return scope;
+}
+
+async function runExample(ex: Example): Promise<void> {
+  const { imports, body } = splitImports(ex.code);
+  const scope = await scopeOf(ex, imports);
+  const names = [...scope.keys()];
   const failures: string[] = [];
   const eq = async (i: number, actual: () => Promise<unknown>, expected: () => unknown) => {
     const d = close(await actual(), expected());
@@ -175,9 +266,46 @@ async function runExample(ex: Example): Promise<void> {
     }
     failures.push(`check ${i + 1}: did not throw (expected "${text}")`);
   };
-  const fn = new AsyncFunction('__eq', '__throws', ...names, compileExample(ex.code));
-  await fn(eq, throws, ...names.map((k) => mod[k]));
+  const fn = new AsyncFunction('__eq', '__throws', ...names, compileExample(body));
+  await fn(eq, throws, ...names.map((k) => scope.get(k)));
   if (failures.length) throw new Error(`${ex.file}:${ex.line}: ${failures.join('; ')}\n${ex.code}`);
+}
+
+/**
+ * The function an example is about: the first called name (`name(` or `new Name(`) that its source file exports
+ * (`export function|class|const|let name`, `export async function name`, or `export { name }`). Null when none.
+ */
+export function calledExport(code: string, source: string): string | null {
+  const exported = (name: string) => {
+    const n = name.replace(/\$/g, '\\$');
+    return (
+      new RegExp(`export\\s+(?:declare\\s+)?(?:async\\s+)?(?:function\\*?|class|const|let)\\s+${n}\\b`).test(source) ||
+      new RegExp(`export\\s*\\{[^}]*\\b${n}\\b[^}]*\\}`).test(source)
+    );
+  };
+  for (const m of splitImports(code).body.matchAll(/([A-Za-z_$][\w$]*)\s*(?:<[^>()]*>)?\s*\(/g)) {
+    if (exported(m[1]!)) return m[1]!;
+  }
+  return null;
+}
+
+/** One line of the covered list, checked: the reason it is wrong, or null. */
+function coveredProblem(entry: { key: string; test: string }, byKey: Map<string, Example>): string | null {
+  const ex = byKey.get(entry.key);
+  if (!ex) return 'no such example (moved or changed? update the entry)';
+  if (isExecutable(ex.code)) return 'the example is executable now: delete the entry';
+  if (!/\.test\.ts$/.test(entry.test)) return `${entry.test} is not a *.test.ts file`;
+  const testFile = path.join(ENGINE_ROOT, entry.test);
+  let testText: string;
+  try {
+    testText = readFileSync(testFile, 'utf8');
+  } catch {
+    return `test file ${entry.test} not found`;
+  }
+  const fn = calledExport(ex.code, readFileSync(path.join(ENGINE_ROOT, ex.file), 'utf8'));
+  if (!fn) return `no call of an export of ${ex.file} found in the example`;
+  if (!new RegExp(`\\b${fn.replace(/\$/g, '\\$')}\\b`).test(testText)) return `${entry.test} never mentions ${fn}`;
+  return null;
 }
 
 const all = ROOTS.flatMap((r) => sourceFiles(path.join(ENGINE_ROOT, r)))
@@ -190,12 +318,25 @@ const pending = new Set(
     .filter((l) => l !== '' && !l.startsWith('#')),
 );
 
+const covered = readFileSync(COVERED_FILE, 'utf8')
+  .split('\n')
+  .map((l) => l.trimEnd())
+  .filter((l) => l !== '' && !l.startsWith('#'))
+  .map((l) => {
+    const i = l.lastIndexOf(' :: ');
+    return { line: l, key: l.slice(0, i), test: l.slice(i + 4) };
+  });
+const coveredKeys = new Set(covered.map((c) => c.key));
+
 describe('JSDoc @example blocks', () => {
   it('the extractor and the compiler do what the header says', () => {
     const src = '/**\n * Doc.\n * @example\n * const a = 2;\n * f(a); a * 3 // => 6\n * @param x\n */';
     const [ex] = examplesOf('x.ts', src);
     expect(ex).toMatchObject({ line: 3, code: 'const a = 2;\nf(a); a * 3 // => 6', key: 'x.ts :: const a = 2;' });
     expect(compileExample(ex!.code)).toBe('const a = 2;\nf(a);\nawait __eq(0, async () => ( a * 3), () => (6));');
+    expect(examplesOf('y.ts', '/** Doubles. @example g(2) // => 4 */')).toMatchObject([
+      { line: 1, code: 'g(2) // => 4' },
+    ]);
     expect(isExecutable("f() // throws 'bad'")).toBe(true);
     expect(isExecutable('f() // → 3')).toBe(false);
     expect(close(0.1 + 0.2, 0.3)).toBeNull();
@@ -203,9 +344,79 @@ describe('JSDoc @example blocks', () => {
     expect(close({ a: [1, NaN] }, { a: [1, NaN] })).toBeNull();
   });
 
-  it('every example is executable or listed as pending, and the pending list only shrinks', () => {
+  it('import lines at the start of an example are split off, parsed and kept out of its key', async () => {
+    const code =
+      "import { createRng, mixSeed as mix } from '../lib/rng.ts';\nimport * as yaml from 'yaml';\nf() // => 1";
+    expect(splitImports(code)).toEqual({
+      imports: [
+        {
+          specifier: '../lib/rng.ts',
+          bindings: [
+            ['createRng', 'createRng'],
+            ['mix', 'mixSeed'],
+          ],
+        },
+        { specifier: 'yaml', bindings: [['yaml', '*']] },
+      ],
+      body: 'f() // => 1',
+    });
+    expect(splitImports("import d, { a } from './x.ts';\nd").imports).toEqual([
+      {
+        specifier: './x.ts',
+        bindings: [
+          ['d', 'default'],
+          ['a', 'a'],
+        ],
+      },
+    ]);
+    expect(() => splitImports("import type { A } from './x.ts';")).toThrow('unsupported import');
+    expect(() => splitImports("import {\n  a,\n} from './x.ts';")).toThrow('on one line');
+    expect(examplesOf('m/a.ts', `/**\n * @example\n * ${code.split('\n').join('\n * ')}\n */`)[0]!.key).toBe(
+      'm/a.ts :: f() // => 1',
+    );
+    // Resolved against the source file, imported before the body runs, and shadowing the module's own exports.
+    const scope = await scopeOf(
+      { file: 'models/clouds/model.ts', line: 1, code: '', key: '' },
+      splitImports("import { createRng as runClouds } from '../lib/rng.ts';").imports,
+    );
+    const { createRng } = await import('../../models/lib/rng.ts');
+    expect(scope.get('runClouds')).toBe(createRng);
+    expect(typeof scope.get('prepareClouds')).toBe('function');
+  });
+
+  it('the covered list names the function the example calls, and a test that calls it', () => {
+    const src = 'export function f() {}\nexport class Pool {}\nconst g = () => 1;\nexport { g };';
+    expect(calledExport('const x = await f(1);', src)).toBe('f');
+    expect(calledExport("import { h } from './h.ts';\nif (h()) new Pool(2)", src)).toBe('Pool');
+    expect(calledExport('console.log(g())', src)).toBe('g');
+    expect(calledExport('other(1)', src)).toBeNull();
+    const byKey = new Map(all.map((e) => [e.key, e]));
+    const ex = all.find((e) => !isExecutable(e.code) && e.file === 'engine/pool.ts')!;
+    expect(coveredProblem({ key: ex.key, test: 'engine/engine.test.ts' }, byKey)).toBeNull();
+    expect(coveredProblem({ key: ex.key, test: 'engine/no-such.test.ts' }, byKey)).toMatch('not found');
+    expect(coveredProblem({ key: ex.key, test: 'models/lib/rng.test.ts' }, byKey)).toMatch('never mentions createPool');
+    expect(coveredProblem({ key: ex.key, test: 'engine/pool.ts' }, byKey)).toMatch('not a *.test.ts');
+    expect(coveredProblem({ key: 'x.ts :: f()', test: 'engine/engine.test.ts' }, byKey)).toMatch('no such example');
+  });
+
+  it('every covered entry is a non-executable example whose function its test file calls', () => {
+    const byKey = new Map(all.map((e) => [e.key, e]));
+    const problems = covered.flatMap((c) => {
+      const p = coveredProblem(c, byKey);
+      return p ? [`${c.line}: ${p}`] : [];
+    });
+    expect(problems, path.relative(ENGINE_ROOT, COVERED_FILE)).toEqual([]);
+    expect(
+      [...coveredKeys].filter((k) => pending.has(k)),
+      'entries in both lists',
+    ).toEqual([]);
+  });
+
+  it('every example is executable, covered, or listed as pending, and the pending list only shrinks', () => {
     const keys = new Set(all.map((e) => e.key));
-    const bad = all.filter((e) => !isExecutable(e.code) && !pending.has(e.key)).map((e) => `${e.file}:${e.line}`);
+    const bad = all
+      .filter((e) => !isExecutable(e.code) && !pending.has(e.key) && !coveredKeys.has(e.key))
+      .map((e) => `${e.file}:${e.line}`);
     expect(bad, 'examples without a `// =>` or `// throws` check (make them executable)').toEqual([]);
     const stale = [...pending].filter((k) => !keys.has(k) || all.some((e) => e.key === k && isExecutable(e.code)));
     expect(stale, `entries to delete from ${path.relative(ENGINE_ROOT, PENDING_FILE)}`).toEqual([]);

@@ -46,7 +46,11 @@ export interface CloudsInputs {
 
 /**
  * Prepare samplers and scratch buffers.
- * @example const inputs = prepareClouds(cloudsParamsSchema.parse({}), ['370302', '370303']);
+ * @example
+ * import { cloudsParamsSchema } from './params.ts';
+ * // Scratch sized for the most systems the inventory can draw: the city departments' plus two districts'.
+ * const inputs = prepareClouds(cloudsParamsSchema.parse({}), ['370302', '370303']);
+ * [inputs.maxSystems, inputs.scratch.owner.length, inputs.countyCodes] // => [502, 502, ['370302', '370303']]
  */
 export function prepareClouds(p: CloudsParams, countyCodes: string[]): CloudsInputs {
   const inv = p.inventory;
@@ -108,7 +112,15 @@ export function linearPowerW(u: number, idleW: number, maxW: number): number {
 
 /**
  * One replication of the clouds model.
- * @example const out = runClouds(params, prepareClouds(params, codes), job, createRng(1));
+ * @example
+ * import { cloudsParamsSchema } from './params.ts';
+ * import { createRng } from '../lib/rng.ts';
+ * const params = cloudsParamsSchema.parse({});
+ * const job = { model: 'clouds', years: [2019], replication: 0, attempt: 1, seed: 1 };
+ * const out = runClouds(params, prepareClouds(params, ['370302', '370303']), job, createRng(1));
+ * const share = out.series.find((s) => s.metric === 'clouds.migratedShare' && s.entity === 'cloud:public');
+ * // Monthly series: 60 of the 83 public-cloud systems had moved by January 2019, all by December.
+ * [share.periods.length, share.values[0] * 83, share.values[11]] // => [12, 60, 1]
  */
 export function runClouds(p: CloudsParams, inp: CloudsInputs, job: JobSpec, rng: Rng): ModelOutput {
   const inv = p.inventory;

@@ -83,7 +83,12 @@ const sIdx = (doy: number): number => (doy - 213 + 365) % 365;
 /**
  * Read sites (data/zibo/sites.json via data/index.ts) and the optional weather file; build kernels and crops.
  * Throws naming the scenario field when a site id is unknown or a mix does not sum to 1.
- * @example const inputs = loadGreenhouseInputs(greenhouseParamsSchema.parse({}));
+ * @example
+ * import { greenhouseParamsSchema } from './params.ts';
+ * // The defaults: three sites, the weather generator (no real weather file).
+ * const inputs = loadGreenhouseInputs(greenhouseParamsSchema.parse({}));
+ * inputs.sites.map((s) => s.id) // => ['site:linzi-huangcheng', 'site:gaoqing', 'site:zichuan-zhaili']
+ * [inputs.realDaily, inputs.epw] // => [null, null]
  */
 export function loadGreenhouseInputs(p: GreenhouseParams): GreenhouseInputs {
   const known = new Map(
@@ -251,7 +256,14 @@ interface Cell {
 
 /**
  * One job: harvest year `job.years[0]`, weather replication `job.replication`.
- * @example greenhouseModel.run(params, inputs, { model: 'greenhouse', years: [2019], replication: 0, attempt: 1, seed: 1 }, createRng(1))
+ * @example
+ * import { greenhouseParamsSchema } from './params.ts';
+ * import { createRng } from '../lib/rng.ts';
+ * const params = greenhouseParamsSchema.parse({}); const inputs = loadGreenhouseInputs(params);
+ * const job = { model: 'greenhouse', years: [2019], replication: 0, attempt: 1, seed: 1 };
+ * const out = runGreenhouse(params, inputs, job, createRng(1));
+ * const city = (id) => out.series.find((s) => s.metric === id && s.entity === 'city').values[0];
+ * [city('greenhouse.yieldKgPerM2').toFixed(2), city('greenhouse.smartShare')] // => ['9.45', 0.06]
  */
 export function runGreenhouse(p: GreenhouseParams, inputs: GreenhouseInputs, job: JobSpec, rng: Rng): ModelOutput {
   const year = job.years[0];

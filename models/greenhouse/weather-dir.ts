@@ -5,11 +5,11 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../lib/paths.mjs';
 import { WEATHER_FILE_NAME } from './params.ts';
 
 /** The weather folder, absolute. */
-export const WEATHER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'weather');
+export const WEATHER_DIR = path.join(REPO_ROOT, 'data', 'weather');
 
 /**
  * Resolve a scenario's weather file name to a readable file inside {@link WEATHER_DIR}.

@@ -100,7 +100,12 @@ export interface RolloutInputs {
 
 /**
  * Build the static task network for a hierarchy and parameters.
- * @example const inputs = prepareRollout(rolloutParamsSchema.parse({}), loadHierarchy());
+ * @example
+ * import { rolloutParamsSchema } from './params.ts';
+ * import { loadHierarchy } from '../lib/divisions.ts';
+ * // Zibo's 8 districts, 88 towns and 2,931 villages with the default 60 departments: 3,185 tasks.
+ * const inputs = prepareRollout(rolloutParamsSchema.parse({}), loadHierarchy());
+ * [inputs.nCounty, inputs.nTown, inputs.nVillage, inputs.nDept, inputs.kind.length] // => [8, 88, 2931, 60, 3185]
  */
 export function prepareRollout(p: RolloutParams, h: Hierarchy): RolloutInputs {
   const nCounty = h.counties.length;
@@ -336,7 +341,16 @@ function reachYear(share: Float64Array, threshold: number): number {
  * connection day per sharing entry, one switch-over per collaborative-office unit, then two draws per county for the
  * online services — so a what-if that changes no count draws the same numbers (common random numbers across
  * scenarios, whatifs.test.ts); every share is in [0, 1], and the histogram shares are nondecreasing in time.
- * @example const out = runRollout(params, prepareRollout(params, hierarchy), { model: 'rollout', years: [2017, 2018, 2019, 2020, 2021], replication: 0, attempt: 1, seed: 1 }, createRng(1));
+ * @example
+ * import { rolloutParamsSchema } from './params.ts';
+ * import { loadHierarchy } from '../lib/divisions.ts';
+ * import { createRng } from '../lib/rng.ts';
+ * const params = rolloutParamsSchema.parse({});
+ * const job = { model: 'rollout', years: [2017, 2018], replication: 0, attempt: 1, seed: 1 };
+ * const out = runRollout(params, prepareRollout(params, loadHierarchy()), job, createRng(1));
+ * const live = out.series.find((s) => s.metric === 'extranet.liveShare' && s.entity === 'city');
+ * // Monthly over both years: the extranet's first share goes live in December 2017, all of it by December 2018.
+ * [live.periods.length, live.values[10], live.values[11], live.values[23]] // => [24, 0, 1 / 157, 1]
  */
 export function runRollout(p: RolloutParams, inp: RolloutInputs, job: JobSpec, rng: Rng): ModelOutput {
   const { graph, scratch, ids, nDept, nCounty, nTown, nVillage } = inp;

@@ -378,7 +378,17 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /**
  * Single-thread all-or-nothing by blocks of work units (tree-sharing origin groups, `planAon`): each block into its
  * own zeroed buffer, then summed in block order. This is the arithmetic the pool reproduces exactly.
- * @example const plan = planAon(g); aonByBlocks(sp, plan, demand.od, originBlocks(plan.numUnits, 16), bufs, y)
+ * @example
+ * import { buildCsr, planAon, ShortestPaths } from './graph.ts';
+ * import { originBlocks } from './assign-result.ts';
+ * // Three centroids (nodes 0–2), each linked to and from road node 3 (links 0–2 in, 3–5 out); one trip per OD pair.
+ * const net = { numNodes: 4, numLinks: 6, numZones: 3, zoneNode: Int32Array.of(0, 1, 2),
+ *   noThrough: Uint8Array.of(1, 1, 1, 0), from: Int32Array.of(0, 1, 2, 3, 3, 3), to: Int32Array.of(3, 3, 3, 0, 1, 2) };
+ * const g = buildCsr(net); const sp = new ShortestPaths(g); sp.setCosts(new Float64Array(6).fill(1));
+ * const plan = planAon(g); const blocks = originBlocks(plan.numUnits, 16);
+ * const bufs = [new Float64Array(6)]; const y = new Float64Array(6);
+ * const od = Float64Array.of(0, 1, 1, 1, 0, 1, 1, 1, 0);
+ * aonByBlocks(sp, plan, od, blocks, bufs, y); y // => Float64Array.of(2, 2, 2, 2, 2, 2)
  */
 export function aonByBlocks(
   sp: ShortestPaths,

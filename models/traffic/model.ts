@@ -334,7 +334,12 @@ export interface PeakHourCase {
 
 /**
  * Build the peak-hour network (capacities after the signal rollout, BPR α/β) and OD demand of a year.
- * @example const c = ziboPeakHourCase(params, inputs, 2019, { demandFactor: 1, capacityGain: 0.1 }); c.demand.total
+ * @example
+ * import { trafficParamsSchema } from './params.ts';
+ * const params = trafficParamsSchema.parse({}); const inputs = loadTrafficInputs(params);
+ * const c = ziboPeakHourCase(params, inputs, 2019, { demandFactor: 1, capacityGain: 0.1 });
+ * // Peak-hour trips, veh/h, and Zhangdian's share of signalised links upgraded by 2019:
+ * [c.demand.total.toFixed(1), c.upgradedShare['370303'].toFixed(3)] // => ['76085.1', '0.552']
  */
 export function ziboPeakHourCase(p: TrafficParams, inp: TrafficInputs, year: number, draws: YearDraws): PeakHourCase {
   const base = inp.net;
@@ -393,7 +398,14 @@ export interface Indicators {
 
 /**
  * Sum VKT, VHT and free-flow VHT per district and city.
- * @example const ind = indicators(inputs, c.net, result); ind.get('city')!.meanSpeedKmPerH
+ * @example
+ * import { trafficParamsSchema } from './params.ts';
+ * import { assign } from './assign.ts';
+ * const params = trafficParamsSchema.parse({}); const inputs = loadTrafficInputs(params);
+ * const c = ziboPeakHourCase(params, inputs, 2019, { demandFactor: 1, capacityGain: 0.1 });
+ * const result = assign(c.net, c.demand, { algorithm: 'bfw', targetGap: 1e-5 }, inputs.graph);
+ * const city = indicators(inputs, c.net, result).get('city');
+ * [city.meanSpeedKmPerH.toFixed(2), city.congestionIndex.toFixed(3)] // => ['70.89', '1.104']
  */
 export function indicators(inp: TrafficInputs, net: Network, r: AssignResult): Map<string, Indicators> {
   const acc = new Map<string, { vkt: number; vht: number; vht0: number; len: number; congLen: number }>();
@@ -483,7 +495,14 @@ export function longestPath(
 
 /**
  * The engine entry point: one year × one replication.
- * @example const out = runTraffic(params, inputs, { model: 'traffic', years: [2019], replication: 0, attempt: 1, seed: 7 }, createRng(7));
+ * @example
+ * import { trafficParamsSchema } from './params.ts';
+ * import { createRng } from '../lib/rng.ts';
+ * const params = trafficParamsSchema.parse({}); const inputs = loadTrafficInputs(params);
+ * const out = runTraffic(params, inputs, { model: 'traffic', years: [2019], replication: 0, attempt: 1, seed: 7 }, createRng(7));
+ * const city = (id) => out.series.find((s) => s.metric === id && s.entity === 'city').values[0];
+ * // The replication's drawn demand level and capacity gain make it differ from the case above.
+ * [city('traffic.meanSpeedKmPerH').toFixed(2), city('traffic.congestionIndex').toFixed(3)] // => ['68.34', '1.146']
  */
 export function runTraffic(p: TrafficParams, inp: TrafficInputs, job: JobSpec, rng: Rng): ModelOutput {
   const year = job.years[0]!;

@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { quantileSorted } from 'simple-statistics';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '../lib/paths.mjs';
 import { createRng } from '../lib/rng.ts';
 import type { ModelOutput } from '../types.ts';
 import { loadTrafficInputs, runTraffic, type TrafficInputs } from './model.ts';
@@ -187,7 +187,7 @@ function main(): void {
   const reps = Number(opt('replications') ?? '20');
   if (!Number.isInteger(reps) || reps < 1)
     throw new Error(`--replications ${opt('replications')}: give a whole number ≥ 1 (e.g. --replications 20)`);
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const root = REPO_ROOT;
   const file = opt('scenario') ?? path.join(root, 'scenarios/baseline.yaml');
   const doc = parse(readFileSync(file, 'utf8')) as { traffic?: unknown };
   const base = trafficParamsSchema.parse(doc.traffic ?? {});

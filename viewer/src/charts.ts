@@ -36,7 +36,12 @@ export interface ChartBuild {
   draw: Array<(u: uPlot) => void>;
 }
 
-/** Seconds since epoch of a period ('2019' → mid-year, '2019-06' → mid-month, '2019-06-15' → that day). @example periodSec('2019') */
+/**
+ * Seconds since epoch of a period ('2019' → mid-year, '2019-06' → mid-month, '2019-06-15' → that day).
+ * @example
+ * periodSec('2019') // => Date.UTC(2019, 6, 1) / 1000
+ * [periodSec('2019-06'), periodSec('2019-06-15')] // => [1560556800, 1560556800]
+ */
 export function periodSec(p: string): number {
   if (p.length === 4) return Date.UTC(Number(p), 6, 1) / 1000;
   if (p.length === 7) return Date.UTC(Number(p.slice(0, 4)), Number(p.slice(5, 7)) - 1, 15) / 1000;

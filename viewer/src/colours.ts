@@ -49,12 +49,20 @@ export function shareColour(f: number): Rgb {
 export function vcColour(vc: number): Rgb {
   return ramp(VC, vc / 1.2);
 }
-/** Signed difference scaled by `scale` (value at which the colour saturates). @example diffColour(0.1, 0.2) */
+/**
+ * Signed difference scaled by `scale` (value at which the colour saturates).
+ * @example
+ * [diffColour(0, 0.2), diffColour(0.1, 0.2), diffColour(-0.1, 0.2)] // => [[90, 100, 120], [173, 120, 80], [71, 110, 183]]
+ */
 export function diffColour(d: number, scale: number): Rgb {
   return ramp(DIFF, 0.5 + 0.5 * (d / (scale || 1)));
 }
 
-/** `rgb()` CSS string. @example css([1,2,3]) // 'rgb(1,2,3)' */
+/**
+ * `rgb()` CSS string.
+ * @example
+ * css([1, 2, 3]) // => 'rgb(1,2,3)'
+ */
 export function css(c: Rgb): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }

@@ -28,7 +28,11 @@ async function getJson(url: string): Promise<unknown> {
   return res.json();
 }
 
-/** Path of an artifact file inside a static export, relative to the export's data/ folder. @example artifactFile(3, {model:'greenhouse',name:'hourly',year:2019}) // 'run-3/greenhouse-hourly-2019.json' */
+/**
+ * Path of an artifact file inside a static export, relative to the export's data/ folder.
+ * @example
+ * artifactFile(3, { model: 'greenhouse', name: 'hourly', year: 2019 }) // => 'run-3/greenhouse-hourly-2019.json'
+ */
 export function artifactFile(runId: number, ref: ArtifactRef): string {
   return `run-${runId}/${ref.model}-${ref.name}-${ref.year}.json`;
 }
@@ -155,7 +159,14 @@ export class SeriesIndex {
   }
 }
 
-/** Step-hold lookup (see SeriesIndex.at). @example valueAt(s, '2019-06') */
+/**
+ * Step-hold lookup (see SeriesIndex.at).
+ * @example
+ * const s = { metric: 'm', entity: 'city', periods: ['2018', '2019-03', '2019-09'], p10: [1, 2, 3], p50: [1, 2, 3], p90: [1, 2, 3] };
+ * valueAt(s, '2019-06') // => { p10: 2, p50: 2, p90: 2, period: '2019-03' }
+ * // A year holds until the next period; before the first there is no value:
+ * [valueAt(s, '2019-01').period, valueAt(s, '2017-12')] // => ['2018', undefined]
+ */
 export function valueAt(s: Series, ym: string): { p10: number; p50: number; p90: number; period: string } | undefined {
   const year = ym.slice(0, 4);
   let best = -1;

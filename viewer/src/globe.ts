@@ -163,12 +163,23 @@ function addSiteLayers(viewer: Viewer, settings: SiteSettings): void {
   }
 }
 
-/** ISO month 'YYYY-MM' of a Julian date (UTC). @example monthOf(viewer.clock.currentTime) // '2019-03' */
+/**
+ * ISO month 'YYYY-MM' of a Julian date (UTC).
+ * @example
+ * import { JulianDate } from 'cesium';
+ * // In the app: monthOf(viewer.clock.currentTime).
+ * monthOf(JulianDate.fromIso8601('2019-03-31T23:00:00Z')) // => '2019-03'
+ */
 export function monthOf(t: JulianDate): string {
   return JulianDate.toIso8601(t, 0).slice(0, 7);
 }
 
-/** Julian date at the middle of a month, so that the month is unambiguous under the cursor. @example midMonth('2019-06') */
+/**
+ * Julian date at the middle of a month, so that the month is unambiguous under the cursor.
+ * @example
+ * import { JulianDate } from 'cesium';
+ * JulianDate.toIso8601(midMonth('2019-06'), 0) // => '2019-06-15T00:00:00Z'
+ */
 export function midMonth(ym: string): JulianDate {
   return JulianDate.fromIso8601(`${ym}-15T00:00:00Z`);
 }

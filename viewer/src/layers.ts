@@ -42,16 +42,28 @@ const ROAD_STYLE: Array<{ re: RegExp; widthPx: number; colour: string }> = [
   { re: /.*/, widthPx: 1.5, colour: '#8395a7' },
 ];
 
-/** Road style by GMNS link_type. @example roadStyle('expressway').widthPx // 4 */
+/**
+ * Road style by GMNS link_type.
+ * @example
+ * [roadStyle('expressway').widthPx, roadStyle('residential').widthPx] // => [4, 1.5]
+ */
 export function roadStyle(cls: string): { widthPx: number; colour: string } {
   return ROAD_STYLE.find((s) => s.re.test(cls))!;
 }
 
-/** A greenhouse site (by its `kind`). @example isGreenhouse({ kind: 'greenhouse' } as GeoSite) // true */
+/**
+ * A greenhouse site (by its `kind`).
+ * @example
+ * [isGreenhouse({ kind: 'greenhouse' }), isGreenhouse({ kind: 'cloud' })] // => [true, false]
+ */
 export function isGreenhouse(s: GeoSite): boolean {
   return /greenhouse|温室|agri|farm/i.test(s.kind);
 }
-/** The cloud computing centre (by its `kind`). @example isCloud({ kind: 'cloud' } as GeoSite) // true */
+/**
+ * The cloud computing centre (by its `kind`).
+ * @example
+ * [isCloud({ kind: 'cloud' }), isCloud({ kind: 'data centre' }), isCloud({ kind: 'greenhouse' })] // => [true, true, false]
+ */
 export function isCloud(s: GeoSite): boolean {
   return /cloud|data.?cent|云/i.test(s.kind);
 }

@@ -124,7 +124,14 @@ export function loadTrafficDynamicInputs(p: TrafficDynamicParams): TrafficDynami
 /**
  * The dynamic network of a year's case, in the static link order: lanes, speeds and lengths from link.csv, capacity =
  * the case's (so links with smart signals discharge at the drawn higher saturation flow, as the static model assumes).
- * @example const net = dynNetworkForCase(inputs, ziboPeakHourCase(params.traffic, inputs.static, 2019, draws));
+ * @example
+ * import { ziboPeakHourCase } from '../model.ts';
+ * const params = trafficDynamicParamsSchema.parse({}); const inputs = loadTrafficDynamicInputs(params);
+ * const c = ziboPeakHourCase(params.traffic, inputs.static, 2019, { demandFactor: 1, capacityGain: 0.1 });
+ * const net = dynNetworkForCase(inputs, c);
+ * [net.numNodes, net.numLinks] // => [325, 724]
+ * // The case's capacity (veh/h, upgraded links raised by the gain) in veh/s:
+ * net.capacityVehPerS.every((q, a) => Math.abs(q * 3600 - c.net.capacity[a]) < 1e-9) // => true
  */
 export function dynNetworkForCase(inp: TrafficDynamicInputs, c: PeakHourCase): DynNetwork {
   const idx = new Map<number, number>();
@@ -176,7 +183,16 @@ export interface PeriodRoutes {
  * Period trips from the hour's OD and one UE route per vehicle. Each OD cell's expected trips are integerised by
  * cumulative rounding over the cells (Σ is the rounded total exactly, each cell off by < 1); each vehicle then draws its
  * route from the per-origin UE flows (`sampleRoute`), so route shares follow the UE solution.
- * @example const r = periodRoutes(inputs, c, dynNetworkForCase(inputs, c), ue.originFlow!, ue.cost, 1, rng); r.trips // ≈ c.demand.total
+ * @example
+ * import { ziboPeakHourCase } from '../model.ts';
+ * import { assign } from '../assign.ts';
+ * import { createRng } from '../../lib/rng.ts';
+ * const params = trafficDynamicParamsSchema.parse({}); const inputs = loadTrafficDynamicInputs(params);
+ * const c = ziboPeakHourCase(params.traffic, inputs.static, 2019, { demandFactor: 1, capacityGain: 0.1 });
+ * const ue = assign(c.net, c.demand, { algorithm: 'bfw', targetGap: 1e-5, trackOrigins: true }, inputs.static.graph);
+ * const r = periodRoutes(inputs, c, dynNetworkForCase(inputs, c), ue.originFlow, ue.cost, 1, createRng(3));
+ * // One vehicle per trip: the hour's 76,085.1 veh/h rounded once in total, every route drawn from the UE flows.
+ * [r.trips, Math.round(c.demand.total), r.fallbackRoutes] // => [76085, 76085, 0]
  */
 export function periodRoutes(
   inp: TrafficDynamicInputs,
@@ -321,7 +337,16 @@ const METRICS = [
 
 /**
  * One year × replication: static case → UE with origin flows → routed vehicles → dynamic loading.
- * @example const out = runTrafficDynamic(params, inputs, { model: 'traffic-dynamic', years: [2019], replication: 0, attempt: 1, seed: 7, crnSeed: 11 }, createRng(7));
+ * @example
+ * import { createRng } from '../../lib/rng.ts';
+ * // A light case to keep it quick: a tenth of the default peak demand, 5 s steps.
+ * const params = trafficDynamicParamsSchema.parse({ dtS: 5, traffic: { demand: { peakTripsPerCar: 0.005 } } });
+ * const inputs = loadTrafficDynamicInputs(params);
+ * const job = { model: 'traffic-dynamic', years: [2019], replication: 0, attempt: 1, seed: 7, crnSeed: 11 };
+ * const out = runTrafficDynamic(params, inputs, job, createRng(7));
+ * const city = (id) => out.series.find((s) => s.metric === id && s.entity === 'city').values[0];
+ * [city('traffic.peakTrips'), city('traffic.peakUnfinished'), city('traffic.peakGridlock')] // => [7605, 0, 0]
+ * city('traffic.peakMeanSpeedKmPerH').toFixed(2) // => '59.93'
  */
 export function runTrafficDynamic(
   p: TrafficDynamicParams,

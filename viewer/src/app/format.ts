@@ -26,7 +26,11 @@ export function districtName(app: AppState, code: string): string | undefined {
   return d && (lang() === 'zh-CN' ? d.name : d.nameEn);
 }
 
-/** A run in the selects and labels. @example runLabel(run) // '#3 baseline (2026-05-01 10:00)' */
+/**
+ * A run in the selects and labels.
+ * @example
+ * runLabel({ id: 3, scenarioName: 'baseline', startedAt: '2026-05-01T10:00:00.000Z' }) // => '#3 baseline (2026-05-01 10:00)'
+ */
 export function runLabel(r: RunSummary): string {
   return `#${r.id} ${r.scenarioName} (${r.startedAt.slice(0, 16).replace('T', ' ')})`;
 }

@@ -40,12 +40,24 @@ export const LEVEL_COUNT: Readonly<Record<string, number>> = {
   'level:village': 2931,
 };
 
-/** The first target on a metric, if the run has one. @example targetOnMetric(bundle, METRIC_ROLE.cloudMigrated) */
+/**
+ * The first target on a metric, if the run has one.
+ * @example
+ * const bundle = { targets: [{ id: 'a', metric: 'clouds.migratedShare', model: 'clouds' }, { id: 'b', metric: 'traffic.x', model: 'traffic' }] };
+ * targetOnMetric(bundle, METRIC_ROLE.cloudMigrated).id // => 'a'
+ * [targetOnMetric(bundle, 'no.such'), targetOnMetric(undefined, 'traffic.x')] // => [undefined, undefined]
+ */
 export function targetOnMetric(bundle: RunBundle | undefined, metric: string): TargetDef | undefined {
   return bundle?.targets.find((x) => x.metric === metric);
 }
 
-/** The first target concerning a model (`traffic`, `greenhouse`, ...). @example targetOfModel(bundle, 'traffic') */
+/**
+ * The first target concerning a model (`traffic`, `greenhouse`, ...).
+ * @example
+ * const bundle = { targets: [{ id: 'a', metric: 'clouds.migratedShare', model: 'clouds' }, { id: 'b', metric: 'traffic.x', model: 'traffic' }] };
+ * targetOfModel(bundle, 'traffic').id // => 'b'
+ * targetOfModel(bundle, 'greenhouse') // => undefined
+ */
 export function targetOfModel(bundle: RunBundle | undefined, model: string): TargetDef | undefined {
   return bundle?.targets.find((x) => x.model === model);
 }

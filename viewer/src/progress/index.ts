@@ -131,7 +131,18 @@ export function progressChart(
 /**
  * The lines a target card gains: its status from the latest actual against the projection band, and P(met) before →
  * after the re-forecast. `data-status` is behind / on-track / ahead / unclear, or none without an actual.
- * @example `<div class="target">…${targetProgressHtml(bundle, ix, td)}</div>`
+ * @example
+ * import { SeriesIndex } from '../data.ts';
+ * // The run's band for the month of the latest actual, and one reported actual below it:
+ * const row = { model: 'rollout', metric: 'extranet.liveShare', entity: 'level:town', period: '2018-06', p10: 0.5, p50: 0.6,
+ *   p90: 0.7, mean: 0.6, n: 10 };
+ * const ix = new SeriesIndex([row]);
+ * const actual = { metric: 'extranet.liveShare', scope: 'level:town', date: '2018-06-30', value: 0.4, bound: '=', source: 'city report' };
+ * const bundle = { actuals: [actual] };
+ * const td = { id: 'extranet-town', metric: 'extranet.liveShare', entity: 'level:town', comparator: '>=', threshold: 1, unit: 'share' };
+ * // The card shows `<div class="target">…${targetProgressHtml(bundle, ix, td)}</div>`; in zh-CN, the default:
+ * targetProgressHtml(bundle, ix, td) // => '<div class="progress" data-status="behind" style="--pcol:var(--bad, #ef5a5a)" title="city report">实际 2018-06-30: 40% · 预测区间 50%–70% → <b>落后</b></div>'
+ * targetProgressHtml({ actuals: [] }, ix, td) // => '<div class="progress none" data-status="none"></div>'
  */
 export function targetProgressHtml(bundle: RunBundle, ix: SeriesIndex, td: TargetDef): string {
   const s = ps();
@@ -396,7 +407,11 @@ export function mountProgress(h: ProgressHost): void {
   onLangChange(applyTexts);
 }
 
-/** Title of the presentation step. @example progressStepTitle() */
+/**
+ * Title of the presentation step.
+ * @example
+ * progressStepTitle() // => '上次会议以来的进展'
+ */
 export function progressStepTitle(): string {
   return ps().stepProgress;
 }

@@ -25,14 +25,28 @@ export interface Band {
   period: string;
 }
 
-/** Actuals of one metric and entity (the actual's scope is the series entity), oldest first. @example actualsOf(bundle, 'extranet.liveShare', 'level:town') */
+/**
+ * Actuals of one metric and entity (the actual's scope is the series entity), oldest first.
+ * @example
+ * const a = (metric, date, value) => ({ metric, scope: 'level:town', date, value, bound: '=' });
+ * const bundle = { actuals: [a('extranet.liveShare', '2018-06-30', 0.5), a('extranet.liveShare', '2018-03-31', 0.2), a('x', '2018-01-01', 1)] };
+ * actualsOf(bundle, 'extranet.liveShare', 'level:town').map((x) => x.date) // => ['2018-03-31', '2018-06-30']
+ */
 export function actualsOf(bundle: Pick<RunBundle, 'actuals'>, metric: string, entity: string): Actual[] {
   return (bundle.actuals ?? [])
     .filter((a) => a.metric === metric && a.scope === entity)
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
-/** The projection band in force at an ISO date (the period that contains it; step-hold as everywhere in the viewer). @example bandAt(ix, 'services.onlineShare', '370303', '2018-06-30') */
+/**
+ * The projection band in force at an ISO date (the period that contains it; step-hold as everywhere in the viewer).
+ * @example
+ * import { SeriesIndex } from '../data.ts';
+ * const row = { model: 'rollout', metric: 'services.onlineShare', entity: '370303', period: '2018', p10: 0.5, p50: 0.6, p90: 0.7, mean: 0.6, n: 10 };
+ * const ix = new SeriesIndex([row]);
+ * bandAt(ix, 'services.onlineShare', '370303', '2018-06-30') // => { p10: 0.5, p50: 0.6, p90: 0.7, period: '2018' }
+ * bandAt(ix, 'services.onlineShare', '370302', '2018-06-30') // => undefined
+ */
 export function bandAt(ix: SeriesIndex, metric: string, entity: string, date: string): Band | undefined {
   const s = ix.get(metric, entity);
   return s ? valueAt(s, date.slice(0, 7)) : undefined;
@@ -64,7 +78,14 @@ function pick(list: Actual[]): Actual | undefined {
   return list.find((a) => a.bound === '=') ?? list[0];
 }
 
-/** The latest actual of a series on or before a date (an observed value preferred on that date). @example latestActual(list, '2018-06-30') */
+/**
+ * The latest actual of a series on or before a date (an observed value preferred on that date).
+ * @example
+ * const list = [{ date: '2018-03-31', value: 0.2, bound: '=' }, { date: '2018-06-30', value: 0.4, bound: '>=' },
+ *   { date: '2018-06-30', value: 0.5, bound: '=' }, { date: '2018-09-30', value: 0.7, bound: '=' }];
+ * latestActual(list, '2018-06-30') // => { date: '2018-06-30', value: 0.5, bound: '=' }
+ * latestActual(list, '2017-12-31') // => undefined
+ */
 export function latestActual(list: Actual[], until = '9999-12-31'): Actual | undefined {
   const upTo = list.filter((a) => a.date <= until);
   if (!upTo.length) return undefined;
@@ -80,7 +101,17 @@ export interface TargetProgress {
 
 /**
  * Progress of a target from its latest actual: null when the target has no actual or the run has no band at that date.
- * @example targetProgress(bundle, ix, td)?.status // 'behind'
+ * @example
+ * import { SeriesIndex } from '../data.ts';
+ * // The run's band for the month of the latest actual, and one reported actual below it:
+ * const row = { model: 'rollout', metric: 'extranet.liveShare', entity: 'level:town', period: '2018-06', p10: 0.5, p50: 0.6,
+ *   p90: 0.7, mean: 0.6, n: 10 };
+ * const ix = new SeriesIndex([row]);
+ * const actual = { metric: 'extranet.liveShare', scope: 'level:town', date: '2018-06-30', value: 0.4, bound: '=', source: 'city report' };
+ * const bundle = { actuals: [actual] };
+ * const td = { id: 'extranet-town', metric: 'extranet.liveShare', entity: 'level:town', comparator: '>=', threshold: 1, unit: 'share' };
+ * targetProgress(bundle, ix, td) // => { actual, band: { p10: 0.5, p50: 0.6, p90: 0.7, period: '2018-06' }, status: 'behind' }
+ * targetProgress({ actuals: [] }, ix, td) // => null
  */
 export function targetProgress(
   bundle: Pick<RunBundle, 'actuals'>,
@@ -187,7 +218,15 @@ export function progressBetween(
   return out.sort((a, b) => (a.metric + a.entity < b.metric + b.entity ? -1 : 1));
 }
 
-/** The re-forecast P10–P90 band of a (metric, entity) as a chart series, when the bundle has one. @example reforecastSeries(bundle, 'extranet.liveShare', 'level:town') */
+/**
+ * The re-forecast P10–P90 band of a (metric, entity) as a chart series, when the bundle has one.
+ * @example
+ * const band = (period, p50) => ({ metric: 'extranet.liveShare', entity: 'level:town', period, p10: p50 - 0.1, p50, p90: p50 + 0.1 });
+ * const bundle = { reforecast: { bands: [band('2019', 0.7), band('2018', 0.4)] } };
+ * const s = reforecastSeries(bundle, 'extranet.liveShare', 'level:town');
+ * [s.periods, s.p50] // => [['2018', '2019'], [0.4, 0.7]]
+ * reforecastSeries(bundle, 'extranet.liveShare', '370303') // => undefined
+ */
 export function reforecastSeries(
   bundle: Pick<RunBundle, 'reforecast'>,
   metric: string,

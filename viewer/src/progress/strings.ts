@@ -78,12 +78,20 @@ const zh: S = {
   close: '关闭',
 };
 
-/** The current language's strings. @example ps().importActuals */
+/**
+ * The current language's strings.
+ * @example
+ * ps().importActuals // => '导入实际进度'
+ */
 export function ps(): S {
   return lang() === 'zh-CN' ? zh : en;
 }
 
-/** Fill {0}, {1}, … @example fill('{0} of {1}', 3, 4) // '3 of 4' */
+/**
+ * Fill {0}, {1}, …
+ * @example
+ * fill('{0} of {1}', 3, 4) // => '3 of 4'
+ */
 export function fill(s: string, ...v: Array<string | number>): string {
   return s.replace(/\{(\d+)\}/g, (_, i: string) => String(v[Number(i)] ?? ''));
 }

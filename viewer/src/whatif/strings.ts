@@ -103,12 +103,20 @@ const zh: S = {
   year: '年份',
 };
 
-/** The panel's strings in the viewer's current language. @example s().run */
+/**
+ * The panel's strings in the viewer's current language.
+ * @example
+ * s().run // => '运行'
+ */
 export function s(): S {
   return lang() === 'zh-CN' ? zh : en;
 }
 
-/** Fill `{0}`, `{1}`… placeholders. @example fill('{0} of {1}', 2, 5) // '2 of 5' */
+/**
+ * Fill `{0}`, `{1}`… placeholders.
+ * @example
+ * fill('{0} of {1}', 2, 5) // => '2 of 5'
+ */
 export function fill(text: string, ...args: unknown[]): string {
   return text.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
 }
