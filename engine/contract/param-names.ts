@@ -333,8 +333,8 @@ export const PARAM_NAMES: Record<string, ParamName> = {
 /**
  * A parameter's (or a group heading's, or a model's) name, or undefined when the table has none. The dynamic traffic
  * model's embedded `traffic.*` section takes the static model's names.
- * @example paramName('rollout', 'crews.perCounty')?.zh // '每个区县的施工队数'
- * @example paramName('traffic-dynamic', 'traffic.demand.peakTripsPerCar')?.en // 'Peak-hour trips per car'
+ * @example paramName('rollout', 'crews.perCounty')?.zh // => '每个区县的施工队数'
+ * @example paramName('traffic-dynamic', 'traffic.demand.peakTripsPerCar')?.en // => 'Peak-hour trips per car'
  */
 export function paramName(model: string, path?: string): ParamName | undefined {
   const key = path ? `${model}.${path}` : model;

@@ -12,7 +12,7 @@ import { lang } from '../i18n/index.ts';
 
 /**
  * Standard error of pA − pB for shares of nA and nB replications (Agresti & Caffo 2000).
- * @example pMetDiffSe(0.5, 50, 0.5, 50) // → 0.0981 (≈ √(2 · 0.25 / 52))
+ * @example pMetDiffSe(0.5, 50, 0.5, 50) // => Math.sqrt((2 * 0.25) / 52)
  */
 export function pMetDiffSe(pA: number, nA: number, pB: number, nB: number): number {
   const adj = (p: number, n: number) => {
@@ -30,7 +30,7 @@ const pp = (d: number) => {
 /**
  * The compare text of a target's P(met): `A−B +12 pp ±8 pp`, with the ± part (2 SE) in its own element and the
  * class `diff-noise` on the whole when the difference lies inside the band.
- * @example pMetDiffHtml(0.8, 50, 0.6, 50) // '<span class="diff-se diff-up" …>A−B +20 pp <small>±16 pp</small></span>'
+ * @example pMetDiffHtml(0.8, 50, 0.6, 50).includes('A−B +20 百分点 <small class="se-band">±18 百分点</small>') // => true
  */
 export function pMetDiffHtml(pA: number, nA: number, pB: number, nB: number): string {
   const d = pA - pB;

@@ -21,8 +21,8 @@ export type CellProblem =
 /**
  * Checks one cell the way the server's schema does: a finite number, an integer when the rule says so, inside
  * [min, max]. Returns the number or the problem.
- * @example checkCell('1.5', { min: 0, max: 1, integer: false, byKey: false }) // → { problem: { kind: 'aboveMax', max: 1 } }
- * @example checkCell('0.4', { min: 0, max: 1, integer: false, byKey: false }) // → { value: 0.4 }
+ * @example checkCell('1.5', { min: 0, max: 1, integer: false, byKey: false }) // => { problem: { kind: 'aboveMax', max: 1 } }
+ * @example checkCell('0.4', { min: 0, max: 1, integer: false, byKey: false }) // => { value: 0.4 }
  */
 export function checkCell(text: string, rule: YearRule): { value: number } | { problem: CellProblem } {
   const t = text.trim();
@@ -39,8 +39,7 @@ export function checkCell(text: string, rule: YearRule): { value: number } | { p
  * The baseline table times a factor, kept inside the rule: values above the maximum are capped at it (a share
  * doubled past 100 % means "all of it"), integers rounded, and the result rounded to 6 decimals so 0.1 × 3 stores as
  * 0.3 rather than 0.30000000000000004. Returns the table and the years that were capped.
- * @example scaleTable({ '2017': 0.1, '2021': 0.6 }, 2, { min: 0, max: 1, integer: false, byKey: false })
- * // → { table: { '2017': 0.2, '2021': 1 }, capped: ['2021'] }
+ * @example scaleTable({ '2017': 0.1, '2021': 0.6 }, 2, { min: 0, max: 1, integer: false, byKey: false }) // => { table: { '2017': 0.2, '2021': 1 }, capped: ['2021'] }
  */
 export function scaleTable(base: YearTable, factor: number, rule: YearRule): { table: YearTable; capped: string[] } {
   if (!Number.isFinite(factor) || factor < 0) throw new RangeError(`factor ${factor} is not a number ≥ 0`);
@@ -62,7 +61,7 @@ export function scaleTable(base: YearTable, factor: number, rule: YearRule): { t
 /**
  * The years a table editor shows: the scenario's period and every year the table already lists, ascending (a year
  * missing from the table takes the latest earlier value in the models, so the editor fills the period in).
- * @example tableYears({ startYear: 2017, endYear: 2019 }, [{ '2016': 0 }]) // → ['2016', '2017', '2018', '2019']
+ * @example tableYears({ startYear: 2017, endYear: 2019 }, [{ '2016': 0 }]) // => ['2016', '2017', '2018', '2019']
  */
 export function tableYears(
   period: { startYear?: number; endYear?: number } | undefined,
@@ -79,7 +78,7 @@ export function tableYears(
 /**
  * The value a model uses for a year: the table's own entry, else the latest earlier one, else 0 (the rule the traffic
  * and greenhouse models document for missing years).
- * @example valueForYear({ '2017': 0.1, '2019': 0.35 }, '2018') // → 0.1
+ * @example valueForYear({ '2017': 0.1, '2019': 0.35 }, '2018') // => 0.1
  */
 export function valueForYear(table: YearTable, year: string): number {
   if (table[year] !== undefined) return table[year]!;
