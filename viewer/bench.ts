@@ -7,12 +7,22 @@
  * Cesium's first rendered frame), frame time, JS time per frame spent moving the vehicles (jsMs), and the main
  * thread's whole time per frame from Cesium's preUpdate to postRender (mainThreadMs: our update plus Cesium's own
  * JS and WebGL command submission).
- * Options: --vehicles N (default 20000), --seconds S sampling window (default 8), --no-build (reuse the last bench build).
+ * Start-up (issue 18 §9): the bench page with `runs=1` loads the TEST FIXTURE runs (viewer/test/fixtures, synthetic,
+ * written into the bench build's data/ as a static export) through the twin's own server (engine/server.ts, so with
+ * its compression), `--start-runs N` times (default 3) in the default and the lean mode, and prints the medians of
+ * first frame, targets shown and the first meaningful view (both: globe drawn and targets shown), goal ≤ 5 s.
+ * Options: --vehicles N (default 20000), --seconds S sampling window (default 8), --no-build (reuse the last bench
+ * build), --start-runs N, --start-only (skip the replay part).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { guardedPage, launchBrowser, serveDir } from './test/browser.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { guardedPage, launchBrowser } from './test/browser.ts';
+import { writeFixture } from './test/fixtures/make-fixture.ts';
+import { serve } from '../engine/server.ts';
+import { openStore } from '../engine/store.ts';
 import type {} from './src/bench/entry.ts'; // window.__twinBench
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +33,8 @@ const arg = (name: string, def: number) => {
 };
 const vehicles = arg('--vehicles', 20000);
 const seconds = arg('--seconds', 8);
+const startRuns = arg('--start-runs', 3);
+const startOnly = process.argv.includes('--start-only');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,11 +45,11 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))] : NaN;
 };
 
-let nodeLine: string;
+let nodeLine = '';
 // 1. The vehicle update alone, in Node, with the same code and Cesium's real PointPrimitiveCollection (no WebGL is
 //    touched by the update): process CPU time per update, so the figure is not inflated by a loaded machine's
 //    wall clock as much as the in-browser timings are.
-{
+if (!startOnly) {
   const { VehicleReplay, syntheticTrajectories } = await import('./src/replay.ts');
   const { buildGeo } = await import('./geo.ts');
   const roads = buildGeo(repoRoot).roads;
@@ -73,21 +85,55 @@ if (!process.argv.includes('--no-build')) {
   );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = await serveDir(benchDist);
+// The fixture runs as a static export inside the bench build, served by the twin's server (compression included).
+writeFixture(path.join(benchDist, 'data'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'viewer-bench-'));
+const store = openStore(path.join(tmp, 'empty.sqlite'));
+const server = await serve({ store, port: 0, viewerDir: benchDist });
 const browser = await launchBrowser();
+const startLines: string[] = [];
 const rows: string[] = [];
 const markLines: string[] = [];
 const updateOnly: string[] = [];
 const cpuLines: string[] = [];
 let renderer = '';
 try {
+  // Start-up: first meaningful view = the later of the globe's first frame and the targets panel.
+  for (const lean of [false, true]) {
+    const ff: number[] = [],
+      tg: number[] = [],
+      mv: number[] = [],
+      loads: number[] = [];
+    for (let k = 0; k < startRuns; k++) {
+      const { page, problems, context } = await guardedPage(browser);
+      await page.goto(`${server.url}?source=static&runs=1&lean=${lean ? 1 : 0}`);
+      await page.waitForFunction(() => window.__twinBench?.ready, null, { timeout: 120_000 });
+      const error = await page.evaluate(() => window.__twinBench.error);
+      if (error) throw new Error(`bench page failed at start-up: ${error}`);
+      const marks = await page.evaluate(() => window.__twinBench.marks);
+      if (problems.length) throw new Error(`page problems at start-up:\n${problems.join('\n')}`);
+      ff.push(marks.firstFrame);
+      tg.push(marks.targets);
+      mv.push(Math.max(marks.firstFrame, marks.targets));
+      loads.push(os.loadavg()[0]);
+      await context.close();
+    }
+    const s = (xs: number[]) =>
+      `${(median(xs) / 1000).toFixed(2)} s (${xs.map((x) => (x / 1000).toFixed(1)).join(' / ')})`;
+    const m = median(mv);
+    startLines.push(
+      `${lean ? 'lean' : 'default'}: first frame ${s(ff)}, targets ${s(tg)}, first meaningful view ${s(mv)} — goal ≤ 5 s: ${m <= 5000 ? 'MET' : 'NOT MET'} (load average ${loads.map((x) => x.toFixed(1)).join(' / ')})`,
+    );
+  }
   // default and lean as the app runs (GPU interpolation: one uniform per frame), and lean with the JavaScript
   // replay (gpu=0) rewriting every point every frame (subpixel=0): the CPU path's worst case.
-  for (const { mode, lean, subpixel, gpu } of [
-    { mode: 'default', lean: false, subpixel: true, gpu: true },
-    { mode: 'lean', lean: true, subpixel: true, gpu: true },
-    { mode: 'lean-js', lean: true, subpixel: false, gpu: false },
-  ] as Array<{ mode: string; lean: boolean; subpixel: boolean; gpu?: boolean }>) {
+  for (const { mode, lean, subpixel, gpu } of (startOnly
+    ? []
+    : [
+        { mode: 'default', lean: false, subpixel: true, gpu: true },
+        { mode: 'lean', lean: true, subpixel: true, gpu: true },
+        { mode: 'lean-js', lean: true, subpixel: false, gpu: false },
+      ]) as Array<{ mode: string; lean: boolean; subpixel: boolean; gpu?: boolean }>) {
     const { page, problems, context } = await guardedPage(browser);
     const t0 = Date.now();
     await page.goto(
@@ -171,6 +217,8 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  store.close();
+  rmSync(tmp, { recursive: true, force: true });
 }
 console.log(
   `viewer bench: ${vehicles} moving vehicles (synthetic), 1280x720, headless Chromium, software GL: ${renderer}`,
@@ -181,6 +229,9 @@ console.log(
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );
+console.log(`start-up, TEST FIXTURE runs from a static export through the twin server, ${startRuns} loads per mode:`);
+for (const l of startLines) console.log(`  ${l}`);
+if (startOnly) process.exit(0);
 console.log('mode     firstFrameMs readyMs frameMsP50   fps  jsMsP50  jsMsP95 mainThreadMs  frames  active written');
 for (const r of rows) console.log(r);
 console.log(nodeLine);

@@ -6,6 +6,7 @@
  */
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
+export type { NetworkRef, NetworkRoads } from './network.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
 export { esc, renderMarkdown, sections } from './markdown.ts';

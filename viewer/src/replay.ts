@@ -9,6 +9,7 @@
  */
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive, type Viewer } from 'cesium';
 import { numArray } from './data.ts';
+import { isHiddenClass } from './network.ts';
 import type { GeoRoad } from '../geo.ts';
 
 /** Columnar trajectories: vehicle v's traversals are rows offsets[v] .. offsets[v+1]-1. */
@@ -34,11 +35,15 @@ export interface Trajectories {
  *    grouped by vehicle, in time order; `t`/`time`/`enter` also accepted for enterSec) — exit defaults to the next
  *    row's enter; when `linkIds` is given, `link` holds indices into it; NaN/null queue values = never queued;
  * 2. per vehicle: `{ vehicles: [{ links: (string|number)[], times|enterSec: number[], exitSec?: number[] }] }`.
- * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped.
+ * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped, and so are rows on links the map
+ * hides (zone connectors, `isHiddenClass`): a vehicle is not drawn while it is on one (issue 18 §9).
  * @example const traj = readReplayArtifact(artifact, geo.roads);
  */
 export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
-  const linkIndex = new Map(roads.map((r, i) => [r.id, i]));
+  const linkIndex = new Map<string, number>();
+  roads.forEach((r, i) => {
+    if (!isHiddenClass(r.cls) && !(r as { hidden?: boolean }).hidden) linkIndex.set(r.id, i);
+  });
   const o = (a ?? {}) as Record<string, unknown>;
   const linkIds = Array.isArray(o.linkIds) ? (o.linkIds as unknown[]).map(String) : null;
   const lk = (x: unknown) => linkIndex.get((linkIds ? (linkIds[Number(x)] ?? '') : String(x)).replace(/^link:/, ''));

@@ -77,7 +77,9 @@ export async function toggleReplay(app: AppState): Promise<void> {
   if (app.replay) return stopReplay(app);
   const ref = replayRef(app);
   if (!ref || !app.source || !app.a) return toast(t().replayNone);
-  const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), app.geo.roads);
+  // On an imported network the vehicles drive on its roads (the artifact's link ids are that network's).
+  const roads = app.network?.roads ?? app.geo.roads;
+  const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), roads);
   flyToConcern(app, 'traffic', 'city');
-  startReplay(app, newReplay(app, app.geo.roads, traj), 60, busiestSec(traj));
+  startReplay(app, newReplay(app, roads, traj), 60, busiestSec(traj));
 }

@@ -2,7 +2,8 @@
  * The benchmark page's entry (built only by `npm run bench:viewer`, `vite build --mode bench`; never part of the
  * viewer's production build): the viewer without runs, N synthetic vehicles (seeded random link chains, not model
  * results) replayed on the road network, and per-frame timings for viewer/bench.ts in `window.__twinBench`.
- * URL parameters: bench=<vehicles>, plus the viewer's lean, gpu, subpixel.
+ * URL parameters: bench=<vehicles>, plus the viewer's lean, gpu, subpixel; runs=1 loads the runs of the data source
+ * (the start-up benchmark: first meaningful view = globe drawn and targets shown) instead of the vehicles.
  */
 import { bootApp } from '../app/boot.ts';
 import { newReplay, startReplay } from '../app/vehicles.ts';
@@ -14,7 +15,7 @@ export interface BenchProbe {
   /** True once the vehicles run (or `error` is set). */
   ready: boolean;
   error: string | null;
-  /** Milestones in ms since navigation start: moduleStart, settings, globeCreated, firstFrame, fullQuality. */
+  /** Milestones in ms since navigation start: moduleStart, settings, globeCreated, firstFrame, fullQuality, targets. */
   marks: Record<string, number>;
   frameMs: number[];
   /** Vehicle update per frame (ms), Cesium preUpdate→postRender per frame (ms), points rewritten per frame. */
@@ -78,9 +79,12 @@ function startBench(app: AppState, n: number): void {
   });
 }
 
-const vehicles = Number(new URLSearchParams(location.search).get('bench') ?? 20000);
-bootApp({ loadRuns: false, mark: (name) => (probe.marks[name] = performance.now()) })
-  .then((app) => startBench(app, vehicles))
+const query = new URLSearchParams(location.search);
+const vehicles = Number(query.get('bench') ?? 20000);
+// runs=1: the start-up as the viewer does it (runs from the data source, targets panel), no synthetic vehicles.
+const withRuns = query.get('runs') === '1';
+bootApp({ loadRuns: withRuns, mark: (name) => (probe.marks[name] = performance.now()) })
+  .then((app) => (withRuns ? undefined : startBench(app, vehicles)))
   .then(() => {
     probe.ready = true;
   })
