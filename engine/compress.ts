@@ -80,7 +80,10 @@ export async function sendCompressed(
   body: Buffer,
 ): Promise<void> {
   const type = String(headers['content-type'] ?? '');
-  const enc = body.length >= MIN_COMPRESS_BYTES && compressibleType(type) ? negotiateEncoding(req.headers['accept-encoding']) : null;
+  const enc =
+    body.length >= MIN_COMPRESS_BYTES && compressibleType(type)
+      ? negotiateEncoding(req.headers['accept-encoding'])
+      : null;
   const out = enc ? await compressBody(body, enc, 'dynamic') : body;
   res.writeHead(status, {
     ...headers,

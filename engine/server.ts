@@ -195,7 +195,12 @@ function sendJsonZ(req: http.IncomingMessage, res: http.ServerResponse, status: 
   return sendJsonText(req, res, status, toJson(body));
 }
 
-function sendJsonText(req: http.IncomingMessage, res: http.ServerResponse, status: number, text: string): Promise<void> {
+function sendJsonText(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+): Promise<void> {
   return sendCompressed(
     req,
     res,

@@ -94,7 +94,8 @@ export function netRoads(n: NetworkRoads): NetRoad[] {
   const out: NetRoad[] = [];
   for (let i = 0; i < n.id.length; i++) {
     const shape: number[] = [];
-    for (let p = n.offsets[i]!; p < n.offsets[i + 1]!; p++) shape.push(toLon(n.coords[2 * p]!), toLat(n.coords[2 * p + 1]!));
+    for (let p = n.offsets[i]!; p < n.offsets[i + 1]!; p++)
+      shape.push(toLon(n.coords[2 * p]!), toLat(n.coords[2 * p + 1]!));
     const cls = n.classes[n.cls[i]!] ?? 'road';
     const k = shape.length;
     out.push({
@@ -317,7 +318,9 @@ export class NetworkLayer {
         const attrs = p.getGeometryInstanceAttributes(pick);
         if (!attrs) continue;
         const c = this.colourOf(r.id);
-        const col = c ? Color.fromBytes(c[0], c[1], c[2], 255, scratch) : Color.fromCssColorString(roadStyle(r.cls).colour, scratch);
+        const col = c
+          ? Color.fromBytes(c[0], c[1], c[2], 255, scratch)
+          : Color.fromCssColorString(roadStyle(r.cls).colour, scratch);
         attrs.color = ColorGeometryInstanceAttribute.toValue(col, attrs.color as Uint8Array);
       }
       this.applied[lvl] = this.colourVersion;
