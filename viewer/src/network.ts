@@ -202,6 +202,8 @@ export class NetworkLayer {
   level = -1;
   /** Links drawn per level (built levels only). */
   readonly drawn: number[] = [];
+  /** JS time (ms) of the layer's own work at the last frame (choosing the level; the bench reads it). */
+  lastFrameMs = 0;
   /** Last colour applied per link id (CSS `rgb(...)` or 'class'), for tests and the legend. */
   readonly roadCss = new Map<string, string>();
   private viewer: Viewer;
@@ -238,6 +240,7 @@ export class NetworkLayer {
 
   /** The level for the camera's height, built on first use; only that level is shown. */
   private pickLevel(): void {
+    const t0 = performance.now();
     const h = this.viewer.camera.positionCartographic.height;
     const lvl = NETWORK_LODS.findIndex((l) => h >= l.minHeightM);
     const on = this.visible();
@@ -249,6 +252,7 @@ export class NetworkLayer {
     this.prims.forEach((p, i) => {
       if (p) p.show = on && i === lvl;
     });
+    this.lastFrameMs = performance.now() - t0;
   }
 
   private build(lvl: number): Primitive {
