@@ -141,7 +141,7 @@ try {
       loads: number[] = [];
     for (let k = 0; k < startRuns; k++) {
       const { page, problems, context } = await guardedPage(browser);
-      await page.goto(`${server.url}?source=static&runs=1&lean=${lean ? 1 : 0}`);
+      await page.goto(`${server.url}?source=static&runs=1&lean=${lean ? 1 : 0}`, { timeout: 180_000 });
       await page.waitForFunction(() => window.__twinBench?.ready, null, { timeout: 120_000 });
       const error = await page.evaluate(() => window.__twinBench.error);
       if (error) throw new Error(`bench page failed at start-up: ${error}`);
@@ -166,7 +166,9 @@ try {
   for (const lean of startOnly ? [] : [false, true]) {
     const mode = lean ? 'lean' : 'default';
     const { page, problems, context } = await guardedPage(browser);
-    await page.goto(`${server.url}?source=static&network=1&bench=${networkVehicles}&lean=${lean ? 1 : 0}`);
+    await page.goto(`${server.url}?source=static&network=1&bench=${networkVehicles}&lean=${lean ? 1 : 0}`, {
+      timeout: 180_000,
+    });
     await page.waitForFunction(() => window.__twinBench?.ready, null, { timeout: 300_000 });
     const error = await page.evaluate(() => window.__twinBench.error);
     if (error) throw new Error(`network bench page failed in ${mode} mode: ${error}`);

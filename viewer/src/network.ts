@@ -295,6 +295,31 @@ export class NetworkLayer {
     ) as Primitive;
   }
 
+  /**
+   * Centre of the network's drawn roads and a camera height that shows them whole (at least 8 km): where the
+   * traffic view looks on an imported network.
+   * @example const [lon, lat, heightM] = layer.view();
+   */
+  view(): [number, number, number] {
+    let x0 = Infinity,
+      x1 = -Infinity,
+      y0 = Infinity,
+      y1 = -Infinity;
+    for (const r of this.roads) {
+      if (r.hidden) continue;
+      for (let i = 0; i < r.shape.length; i += 2) {
+        x0 = Math.min(x0, r.shape[i]!);
+        x1 = Math.max(x1, r.shape[i]!);
+        y0 = Math.min(y0, r.shape[i + 1]!);
+        y1 = Math.max(y1, r.shape[i + 1]!);
+      }
+    }
+    if (!Number.isFinite(x0)) return [PLANAR_ORIGIN.lon, PLANAR_ORIGIN.lat, 35_000];
+    const cy = (y0 + y1) / 2;
+    const extentM = Math.max((x1 - x0) * 111_320 * Math.cos((cy * Math.PI) / 180), (y1 - y0) * 110_540);
+    return [(x0 + x1) / 2, cy, Math.max(8_000, extentM * 1.1)];
+  }
+
   /** True once the level for the current camera is built and drawable. */
   get ready(): boolean {
     return this.level >= 0 && !!this.prims[this.level]?.ready;

@@ -26,6 +26,8 @@ export async function showRunNetwork(app: AppState): Promise<void> {
   app.network?.destroy();
   app.network = null;
   app.layers.roads.show = app.show.traffic;
+  const globe = document.getElementById('globe');
+  if (globe) for (const k of ['network', 'networkLevel', 'networkLinks']) delete globe.dataset[k];
   if (!name || !app.source) return;
   try {
     const n = await app.source.networkRoads(name);
@@ -38,6 +40,16 @@ export async function showRunNetwork(app: AppState): Promise<void> {
       return app.show.traffic;
     });
     renderMonth(app); // colours the new roads by the run's link results
+    // What the map shows, for tests and assistive tools (the globe is a canvas): the network, the level of detail
+    // drawn and its link count, updated on each frame whose level is ready.
+    const layer = app.network;
+    const off = app.viewer.scene.postRender.addEventListener(() => {
+      if (app.network !== layer) return off();
+      if (!globe || !layer.ready) return;
+      globe.dataset.network = name;
+      globe.dataset.networkLevel = String(layer.level);
+      globe.dataset.networkLinks = String(layer.drawn[layer.level] ?? 0);
+    });
   } catch (e) {
     console.warn(`network ${name}: ${String(e)}`);
     toast(t().networkFailed, 6000);

@@ -8,6 +8,7 @@ import { GpuVehicleReplay } from '../replay-gpu.ts';
 import type { ArtifactRef } from '../data.ts';
 import type { ZiboGeo } from '../../geo.ts';
 import { flyToConcern } from './camera.ts';
+import { flyToPoint } from '../globe.ts';
 import { updatePlayLabel } from './timeline.ts';
 import { $, toast, type AppState, type Replay, type ReplayState } from './state.ts';
 
@@ -80,6 +81,9 @@ export async function toggleReplay(app: AppState): Promise<void> {
   // On an imported network the vehicles drive on its roads (the artifact's link ids are that network's).
   const roads = app.network?.roads ?? app.geo.roads;
   const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), roads);
-  flyToConcern(app, 'traffic', 'city');
+  if (app.network) {
+    const [lon, lat, heightM] = app.network.view();
+    flyToPoint(app.viewer, lon, lat, heightM);
+  } else flyToConcern(app, 'traffic', 'city');
   startReplay(app, newReplay(app, roads, traj), 60, busiestSec(traj));
 }
