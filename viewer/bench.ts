@@ -208,7 +208,10 @@ try {
         `(of which making the synthetic trajectories ${(marks.trajectoriesMs! / 1000).toFixed(2)} s) — goal ≤ 4 s: ${first <= 4000 ? 'MET' : 'NOT MET'}; ` +
         `JS per frame ${js.toFixed(2)} ms median, ${pct(b.jsMs, 0.95).toFixed(2)} ms p95 — goal ≤ 4 ms: ${js <= 4 ? 'MET' : 'NOT MET'}; ` +
         `frame ${median(b.frameMs).toFixed(0)} ms median (${frames} frames), main-thread CPU ${(((c1.TaskDuration - c0.TaskDuration) * 1000) / frames).toFixed(1)} ms per frame (script ${(((c1.ScriptDuration - c0.ScriptDuration) * 1000) / frames).toFixed(1)} ms); ` +
-        `zoom to 15 km: level ${zoom.level} (${zoom.drawn} links) drawn in ${(zoom.ms / 1000).toFixed(2)} s; load average ${os.loadavg()[0]!.toFixed(1)}`,
+        `zoom to 15 km: level ${zoom.level} (${zoom.drawn} links) drawn in ${(zoom.ms / 1000).toFixed(2)} s; load average ${os.loadavg()[0]!.toFixed(1)}; ` +
+        `milestones (ms since navigation start): ${Object.entries(marks)
+          .map(([k, v]) => `${k} ${Math.round(v)}`)
+          .join(', ')}`,
     );
     await context.close();
   }

@@ -7,7 +7,7 @@
  * Level of detail by camera height: far away only the major classes with shapes simplified (Douglas–Peucker) to
  * 150 m, in between secondary roads too at 40 m, close up every road at 5 m. Each level is one Cesium Primitive of
  * polyline instances (one draw call; per-instance colours, so recolouring a month touches a batch table, not
- * thousands of materials), built in Cesium's workers the first time the camera needs it.
+ * thousands of materials), built the first time the camera needs it (in Cesium's workers when it is large).
  */
 import {
   ArcType,
@@ -289,7 +289,9 @@ export class NetworkLayer {
       new Primitive({
         geometryInstances: instances,
         appearance: new PolylineColorAppearance({ translucent: false }),
-        asynchronous: true,
+        // A few thousand links are built at once in the next frame (the far level, which the first view shows); more
+        // go to Cesium's workers so that the main thread keeps drawing while they are built.
+        asynchronous: instances.length > 5000,
         releaseGeometryInstances: true,
       }),
     ) as Primitive;

@@ -87,11 +87,13 @@ async function startNetworkBench(app: AppState, n: number, pending: Promise<Netw
   const roads = netRoads(net);
   const layer = new NetworkLayer(app.viewer, { name: net.name, attribution: net.attribution, roads }, () => true);
   app.network = layer;
+  probe.marks.networkLayer = performance.now();
   const drivable: NetRoad[] = roads.filter((r) => !r.hidden);
   const t0 = performance.now();
   const traj = syntheticTrajectories(drivable, n, 42);
   probe.marks.trajectoriesMs = performance.now() - t0;
   const r = newReplay(app, drivable, traj);
+  probe.marks.replayBuilt = performance.now();
   probeReplay(app, r, n, () => layer.lastFrameMs);
   await frameWhere(app, () => layer.ready);
   probe.marks.networkFrame = performance.now();
