@@ -18,7 +18,6 @@ export const HIDDEN_LINK_TYPE = /connector|centroid/i;
 /**
  * The roads of network `name` under `root`: every link with its shape (the WKT geometry written at import, else the
  * straight line between its nodes), class, lanes, length and whether the map hides it.
- * @example const r = networkRoads('small'); r.id.length // links
  */
 export function networkRoads(name: string, root = networksRoot()): NetworkRoads {
   checkNetworkName(name);
@@ -73,7 +72,8 @@ const cache = new Map<string, { key: string; json: string }>();
  * The roads of network `name` as JSON text, cached while the folder's network.json and link.csv are unchanged.
  * Unknown or malformed names are 404/400 ApiErrors naming the fix; the shipped sketch has no route (the viewer
  * draws it from geo/zibo.json).
- * @example res.end(networkRoadsJson('small'));
+ * @example networkRoadsJson('zibo-sketch') // throws 'shipped sketch'
+ * @example networkRoadsJson('../etc') // throws 'network name'
  */
 export function networkRoadsJson(name: string, root = networksRoot()): string {
   if (name === SKETCH_NETWORK)

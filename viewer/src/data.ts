@@ -76,7 +76,11 @@ export async function openDataSource(): Promise<{ source: DataSource; runs: RunS
   return { source: st, runs: await st.listRuns() };
 }
 
-/** The run the viewer opens first: the one the URL names, else the latest finished baseline, else the latest run. */
+/**
+ * The run the viewer opens first: the one the URL names, else the latest finished baseline, else the latest run.
+ * @example firstRun([{ id: 1, status: 'done', scenarioName: 'baseline' }, { id: 2, status: 'done', scenarioName: 'x' }], NaN).id // => 1
+ * @example firstRun([{ id: 1, status: 'done', scenarioName: 'baseline' }, { id: 2, status: 'done', scenarioName: 'x' }], 2).id // => 2
+ */
 export function firstRun(runs: RunSummary[], wanted: number): RunSummary | undefined {
   const sorted = [...runs].sort((x, y) => y.id - x.id);
   const done = sorted.filter((r) => r.status === 'done');
@@ -86,7 +90,7 @@ export function firstRun(runs: RunSummary[], wanted: number): RunSummary | undef
 /**
  * The data source with each run's bundle fetched once: `bundle(id)` returns the same promise until it fails, so the
  * start-up can request the first run's bundle while the globe is being created and selectRun later picks it up.
- * @example const src = withBundleCache(source); void src.bundle(3); ...; await src.bundle(3) // one request
+ * @example const src = withBundleCache({ kind: 'static', bundle: async (id) => ({ id }) }); src.bundle(3) === src.bundle(3) // => true
  */
 export function withBundleCache(source: DataSource): DataSource {
   const bundles = new Map<number, Promise<RunBundle>>();
@@ -108,7 +112,6 @@ export function withBundleCache(source: DataSource): DataSource {
 /**
  * Opens the data source, lists the runs and starts fetching the first run's bundle (see firstRun) without waiting
  * for it: what the start-up calls before creating the globe, so the requests run while Cesium builds the scene.
- * @example const pending = prefetchFirstRun(3); ... const { source, runs } = await pending;
  */
 export async function prefetchFirstRun(wanted: number): Promise<{ source: DataSource; runs: RunSummary[] }> {
   const { source, runs } = await openDataSource();

@@ -37,7 +37,7 @@ export interface NetRoad extends GeoRoad {
   rank: number;
 }
 
-/** Links the map never draws (zone connectors): the same rule as the sketch's layer. @example isHiddenClass('connector') // true */
+/** Links the map never draws (zone connectors): the same rule as the sketch's layer. @example isHiddenClass('connector') // => true */
 export function isHiddenClass(cls: string): boolean {
   return /connector|centroid/i.test(cls);
 }
@@ -45,8 +45,8 @@ export function isHiddenClass(cls: string): boolean {
 /**
  * Drawing rank of a road class: 0 motorway/expressway/trunk, 1 primary/arterial, 2 secondary/tertiary/collector and
  * ramps (`*_link`), 3 the rest.
- * @example roadRank('motorway') // 0
- * @example roadRank('residential') // 3
+ * @example roadRank('motorway') // => 0
+ * @example roadRank('residential') // => 3
  */
 export function roadRank(cls: string): number {
   if (/_link|ramp/i.test(cls)) return 2;
@@ -69,7 +69,7 @@ const PLANAR_ORIGIN = { lon: 118.05, lat: 36.8 };
 /**
  * The roads of a network answer (engine/contract/network.ts) as records the layers and the replay use. A planar
  * network (local x/y metres) is placed with its bounding box centred on Zibo, so it can be looked at on the globe.
- * @example const roads = netRoads(await source.networkRoads('zibo-osm'));
+ * @example netRoads({ crs: 'wgs84', id: ['7'], cls: [0], classes: ['primary'], lanes: [2], lengthM: [900], hidden: [0], offsets: [0, 2], coords: [118, 36.8, 118.01, 36.8] })[0].coords // => [118, 36.8, 118.01, 36.8]
  */
 export function netRoads(n: NetworkRoads): NetRoad[] {
   let toLon = (x: number) => x,
@@ -116,7 +116,7 @@ export function netRoads(n: NetworkRoads): NetRoad[] {
 /**
  * Douglas–Peucker simplification of a flat lon/lat line to `tolM` metres (local equirectangular metres): keeps the
  * end points and every point farther than the tolerance from the simplified line.
- * @example simplifyLine([0, 0, 0.0001, 0.00001, 0.001, 0], 50) // [0, 0, 0.001, 0]
+ * @example simplifyLine([0, 0, 0.0001, 0.00001, 0.001, 0], 50) // => [0, 0, 0.001, 0]
  */
 export function simplifyLine(flat: number[], tolM: number): number[] {
   const n = flat.length / 2;
@@ -193,7 +193,6 @@ export function runNetworkName(bundle: RunBundle): string | null {
 /**
  * The drawn network: one Primitive per level of detail (built when first needed), the level chosen by the camera's
  * height before each frame, per-link colours kept and applied to every level once it is ready.
- * @example const layer = new NetworkLayer(viewer, roads, () => true); layer.colourRoads((id) => null);
  */
 export class NetworkLayer {
   readonly roads: NetRoad[];
@@ -300,7 +299,6 @@ export class NetworkLayer {
   /**
    * Centre of the network's drawn roads and a camera height that shows them whole (at least 8 km): where the
    * traffic view looks on an imported network.
-   * @example const [lon, lat, heightM] = layer.view();
    */
   view(): [number, number, number] {
     let x0 = Infinity,

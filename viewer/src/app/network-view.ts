@@ -15,7 +15,6 @@ const requestSeq = new WeakMap<AppState, number>();
 /**
  * Draws the shown run's imported network (fetched once per switch), or goes back to the sketch's roads.
  * A network that cannot be loaded leaves the sketch on the map with a message.
- * @example await showRunNetwork(app);
  */
 export async function showRunNetwork(app: AppState): Promise<void> {
   const name = app.a ? runNetworkName(app.a.bundle) : null;
