@@ -5,15 +5,16 @@
  * Chromium (software GL). Checks: the viewer draws that network (the globe says which network, level and link
  * count), the roads change the pixels of the map (same camera, traffic layer on vs off, and back on gives the same
  * picture), the vehicle replay runs on it, the server sent its roads compressed, and the page made no request off
- * 127.0.0.1 and logged no console error.
+ * 127.0.0.1 and logged no console error; a static export of the run carries the network's roads.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNetworkFiles } from '../../data/networks.ts';
+import type { NetworkRoads } from '../../engine/contract/index.ts';
 import { generateCity } from '../../engine/network/generate-city.ts';
 import { importNetwork } from '../../engine/network/import.ts';
 import { guardedPage, launchBrowser, type Guarded } from './browser.ts';
@@ -23,6 +24,7 @@ const twin = path.join(repoRoot, 'engine/bin/twin.mjs');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'viewer-net-e2e-'));
 const nets = path.join(tmp, 'networks');
 const env = { ...process.env, TWIN_NETWORKS_DIR: nets, NO_COLOR: '1' };
+const db = path.join(tmp, 'tiny.sqlite');
 let server: ChildProcess | null = null;
 let url = '';
 let browser: Browser | null = null;
@@ -47,7 +49,6 @@ traffic: { network: tiny }
 traffic-dynamic: { traffic: { network: tiny } }
 `,
   );
-  const db = path.join(tmp, 'tiny.sqlite');
   const r = spawnSync(process.execPath, [twin, 'run', scenario, '--db', db, '--threads', '2'], {
     cwd: repoRoot,
     env,
@@ -141,4 +142,18 @@ describe('a run on an imported network, in the viewer', () => {
     expect(changedFraction(withRoads.grid, again.grid)).toBeLessThan(0.002);
     expect(problems).toEqual([]);
   }, 240_000);
+
+  it('a static export of the run carries the network’s roads', () => {
+    const out = path.join(tmp, 'export');
+    const r = spawnSync(process.execPath, [twin, 'export', 'latest', '--db', db, '--viewer', out], {
+      cwd: repoRoot,
+      env,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const roads = JSON.parse(readFileSync(path.join(out, 'data', 'network-tiny.json'), 'utf8')) as NetworkRoads;
+    expect(roads.name).toBe('tiny');
+    expect(roads.id.length).toBe(readNetworkFiles('tiny', nets).links.length);
+  }, 300_000);
 });
