@@ -3,14 +3,18 @@
  *
  * API (all JSON): GET /api/runs → RunSummary[]; GET /api/runs/:id/bundle → RunBundle;
  * GET /api/runs/:id/artifacts/:model/:name/:year → the artifact (JSON; binary when it is bytes);
- * GET /api/scenarios → [{ name, file }]; GET /api/targets → TargetDef[]; GET /api/health.
+ * GET /api/scenarios → [{ name, file }]; GET /api/targets → TargetDef[]; GET /api/health;
+ * GET /api/networks/:name/roads → NetworkRoads (an imported network's links and shapes, for the map; read from
+ * data/networks/NAME/ only, the name checked by data/networks.ts checkNetworkName).
+ * Answers are compressed (brotli, else gzip, by Accept-Encoding; engine/compress.ts): the JSON answers here and the
+ * static files (compressed once per file and cached).
  * Runs, cancel, progress (SSE), saved what-ifs, parameters, model cards and sensitivity: engine/api/routes.ts.
  * Errors are JSON `{ error }` with a message a planner can act on. Paths are checked segment by segment (no `..`,
  * no encoded slashes) in the API, and by real path containment for static files. Before any of that, every request
  * passes engine/api/guard.ts: its Host must be one of the server's names, a state change must come from the server's
  * own pages, and the method must be one the path has (OPTIONS and 405 answer with `Allow`).
  */
-import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync, type Stats } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createApi } from './api/routes.ts';
@@ -25,6 +29,9 @@ import { listScenarioNames, scenarioModels } from './scenario.ts';
 import type { Store } from './store.ts';
 import { loadTargets } from './targets.ts';
 import { listActuals, reforecast } from './actuals.ts';
+import { compressedFile, compressibleType, negotiateEncoding, sendCompressed } from './compress.ts';
+import { toJson } from './contract/index.ts';
+import { networkRoadsJson } from './network-roads.ts';
 
 export const VIEWER_DIST = path.join(ENGINE_ROOT, 'viewer', 'dist');
 
@@ -57,9 +64,12 @@ export function runBundle(store: Store, runId: number): RunBundle | undefined {
   const { scenarioFile: _f, scenarioJson, error: _e, ...summary } = run;
   const targets = loadTargets();
   const actuals = listActuals(store);
+  const stored = JSON.parse(scenarioJson) as { scenario: RunBundle['scenario']; networks?: RunBundle['networks'] };
   return {
     run: summary,
-    scenario: JSON.parse(scenarioJson).scenario,
+    scenario: stored.scenario,
+    // Provenance: the network each traffic model ran on (the viewer draws an imported one's roads).
+    ...(stored.networks ? { networks: stored.networks } : {}),
     series: store.series(runId),
     targets,
     evaluations: store.targetEvals(runId),
@@ -149,11 +159,11 @@ export async function serve(
           return void res.end();
         }
         for (const r of routes) if (await r(req, res, url)) return;
-        if (url.pathname.startsWith('/api/')) return handleApi(req, res, url, store, opts.scenariosDir);
+        if (url.pathname.startsWith('/api/')) return await handleApi(req, res, url, store, opts.scenariosDir);
         // Raw `..` segments never reach a file (the URL parser resolves them); encoded ones are refused explicitly.
         if (/%2e%2e|%2f|%5c/i.test(rawUrl.split('?')[0]!))
           return sendJson(res, 400, { error: 'encoded dots or slashes are not allowed in paths' });
-        serveStatic(res, viewerDir, url.pathname);
+        await serveStatic(req, res, viewerDir, url.pathname);
       } catch (e) {
         sendError(res, e);
       }
@@ -180,13 +190,33 @@ export async function serve(
   };
 }
 
-function handleApi(
+/** A JSON answer, compressed when the client accepts it (the bundle of a 200-replication run is megabytes). */
+function sendJsonZ(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: unknown): Promise<void> {
+  return sendJsonText(req, res, status, toJson(body));
+}
+
+function sendJsonText(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+): Promise<void> {
+  return sendCompressed(
+    req,
+    res,
+    status,
+    { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+    Buffer.from(text),
+  );
+}
+
+async function handleApi(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
   store: Store,
   scenariosDir?: string,
-): void {
+): Promise<void> {
   try {
     const parts = apiSegments(url.pathname);
     // HEAD is answered like GET (Node leaves the body out). The guard already answered 405 for every path it knows,
@@ -194,7 +224,9 @@ function handleApi(
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new ApiError(404, `no API route ${req.method} ${url.pathname}`);
     if (parts[1] === 'health' && parts.length === 2) return sendJson(res, 200, { ok: true });
-    if (parts[1] === 'runs' && parts.length === 2) return sendJson(res, 200, store.listRuns());
+    if (parts[1] === 'runs' && parts.length === 2) return await sendJsonZ(req, res, 200, store.listRuns());
+    if (parts[1] === 'networks' && parts.length === 4 && parts[3] === 'roads')
+      return await sendJsonText(req, res, 200, networkRoadsJson(parts[2]!));
     if (parts[1] === 'scenarios' && parts.length === 2) {
       return sendJson(
         res,
@@ -202,11 +234,11 @@ function handleApi(
         listScenarioNames(scenariosDir).map((name) => ({ name, file: `scenarios/${name}.yaml` })),
       );
     }
-    if (parts[1] === 'targets' && parts.length === 2) return sendJson(res, 200, loadTargets());
+    if (parts[1] === 'targets' && parts.length === 2) return await sendJsonZ(req, res, 200, loadTargets());
     if (parts[1] === 'runs' && parts.length >= 4) {
       const id = runIdOf(parts[2]);
       if (!store.run(id)) throw new ApiError(404, `no run ${id}; GET /api/runs lists the runs`);
-      if (parts[3] === 'bundle' && parts.length === 4) return sendJson(res, 200, runBundle(store, id));
+      if (parts[3] === 'bundle' && parts.length === 4) return await sendJsonZ(req, res, 200, runBundle(store, id));
       if (parts[3] === 'artifacts' && parts.length === 7) {
         const year = Number(parts[6]);
         const a = store.artifact(id, parts[4]!, parts[5]!, year);
@@ -216,7 +248,7 @@ function handleApi(
           res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
           return void res.end(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
         }
-        return sendJson(res, 200, a);
+        return await sendJsonZ(req, res, 200, a);
       }
     }
     throw new ApiError(404, `no API route ${url.pathname}`);
@@ -230,7 +262,12 @@ const PLACEHOLDER = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><h1>Zibo smart-city twin</h1><p>The viewer is not built yet. Results are in the store; the API is at
 <a href="/api/runs" style="color:#7cc4ff">/api/runs</a>.</p></body></html>`;
 
-function serveStatic(res: http.ServerResponse, root: string, pathname: string): void {
+async function serveStatic(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  root: string,
+  pathname: string,
+): Promise<void> {
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
@@ -254,10 +291,29 @@ function serveStatic(res: http.ServerResponse, root: string, pathname: string): 
   if (real !== rootReal && !real.startsWith(rootReal + path.sep))
     return sendJson(res, 403, { error: 'forbidden path' });
   const st = statSync(real);
-  if (st.isDirectory()) return serveStatic(res, root, pathname.replace(/\/?$/, '/'));
+  if (st.isDirectory()) return serveStatic(req, res, root, pathname.replace(/\/?$/, '/'));
+  await sendFile(req, res, real, st);
+}
+
+/** A checked file of the viewer folder: compressed (cached) when the type and the client allow, else streamed. */
+async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, st: Stats): Promise<void> {
+  const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const compressible = compressibleType(type);
+  const enc = compressible && st.size >= 1024 ? negotiateEncoding(req.headers['accept-encoding']) : null;
+  const z = enc ? await compressedFile(file, st, enc) : null;
+  if (enc && z) {
+    res.writeHead(200, {
+      'content-type': type,
+      'content-encoding': enc,
+      vary: 'accept-encoding',
+      'content-length': z.length,
+    });
+    return void res.end(z);
+  }
   res.writeHead(200, {
-    'content-type': MIME[path.extname(real).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': type,
     'content-length': st.size,
+    ...(compressible ? { vary: 'accept-encoding' } : {}),
   });
-  createReadStream(real).pipe(res);
+  createReadStream(file).pipe(res);
 }

@@ -3,6 +3,7 @@
  * The server answers `GET /api/runs/:id/bundle` with it, and `twin export RUN --viewer DIR` writes the same object
  * to `DIR/data/run-<id>.json` (plus `DIR/data/runs.json` = RunSummary[]), so the viewer has one data layer with two sources.
  */
+import type { NetworkRef } from './network.ts';
 
 /** A row of the runs list (`GET /api/runs`, `data/runs.json`). */
 export interface RunSummary {
@@ -72,6 +73,8 @@ export interface RunBundle {
   run: RunSummary;
   /** The normalised scenario (after extends and defaults). */
   scenario: Record<string, unknown>;
+  /** The road network each traffic model ran on (the run's provenance; absent for runs without traffic). */
+  networks?: Record<string, NetworkRef>;
   series: SeriesRow[];
   targets: TargetDef[];
   evaluations: TargetEval[];

@@ -7,6 +7,7 @@
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
 export { crpsText, type Hindcast, type HindcastFamily, type HindcastResponse, type HindcastRow } from './hindcast.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
+export type { NetworkRef, NetworkRoads } from './network.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
 export { paramName, PARAM_NAMES, type ParamName } from './param-names.ts';

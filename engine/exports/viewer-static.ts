@@ -16,6 +16,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { networksRoot, SKETCH_NETWORK } from '../../data/networks.ts';
+import { networkRoadsJson } from '../network-roads.ts';
 import type { RunBundle } from '../contract/index.ts';
 import { ENGINE_ROOT } from '../paths.ts';
 
@@ -81,5 +83,12 @@ export function exportViewer(
       kept.push(ref);
     }
     writeFileSync(path.join(dataDir, `run-${id}.json`), toJson({ ...b, artifacts: kept }));
+  }
+  // The roads of the imported networks the runs used (the viewer draws them, issue 17); one no longer imported is
+  // left out and the viewer shows the sketch with a message.
+  const networks = new Set(bundles.flatMap((b) => Object.values(b.networks ?? {}).map((n) => n.name)));
+  for (const name of networks) {
+    if (name === SKETCH_NETWORK || !existsSync(path.join(networksRoot(), name, 'network.json'))) continue;
+    writeFileSync(path.join(dataDir, `network-${name}.json`), networkRoadsJson(name));
   }
 }

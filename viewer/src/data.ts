@@ -1,13 +1,14 @@
 /**
  * The viewer's one data layer, with two sources:
- * - `api`: the twin server (`npm start` / `twin serve`): `api/runs`, `api/runs/:id/bundle`, `api/runs/:id/artifacts/:model/:name/:year`;
+ * - `api`: the twin server (`npm start` / `twin serve`): `api/runs`, `api/runs/:id/bundle`, `api/runs/:id/artifacts/:model/:name/:year`,
+ *   `api/networks/:name/roads`;
  * - `static`: a static export (`twin export RUN --viewer DIR`): `data/runs.json`, `data/run-<id>.json`,
- *   `data/run-<id>/<model>-<name>-<year>.json`.
+ *   `data/run-<id>/<model>-<name>-<year>.json`, `data/network-<name>.json`.
  * The export marks its index.html with `<meta name="twin-source" content="static">`, so an export never probes the
  * API (no 404 in the console); otherwise the API is tried first and `data/` is the fallback.
  * All URLs are relative, so the viewer works under any sub-path.
  */
-import type { RunBundle, RunSummary, SeriesRow } from '../../engine/contract/index.ts';
+import type { NetworkRoads, RunBundle, RunSummary, SeriesRow } from '../../engine/contract/index.ts';
 
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from '../../engine/contract/index.ts';
 export type ArtifactRef = RunBundle['artifacts'][number];
@@ -17,6 +18,8 @@ export interface DataSource {
   listRuns(): Promise<RunSummary[]>;
   bundle(id: number): Promise<RunBundle>;
   artifact(id: number, ref: ArtifactRef): Promise<unknown>;
+  /** The roads of an imported network (engine/contract/network.ts). */
+  networkRoads(name: string): Promise<NetworkRoads>;
 }
 
 async function getJson(url: string): Promise<unknown> {
@@ -44,6 +47,7 @@ function apiSource(): DataSource {
     bundle: async (id) => (await getJson(`api/runs/${id}/bundle`)) as RunBundle,
     artifact: (id, r) =>
       getJson(`api/runs/${id}/artifacts/${encodeURIComponent(r.model)}/${encodeURIComponent(r.name)}/${r.year}`),
+    networkRoads: async (name) => (await getJson(`api/networks/${encodeURIComponent(name)}/roads`)) as NetworkRoads,
   };
 }
 
@@ -53,6 +57,7 @@ function staticSource(): DataSource {
     listRuns: async () => (await getJson('data/runs.json')) as RunSummary[],
     bundle: async (id) => (await getJson(`data/run-${id}.json`)) as RunBundle,
     artifact: (id, r) => getJson(`data/${artifactFile(id, r)}`),
+    networkRoads: async (name) => (await getJson(`data/network-${encodeURIComponent(name)}.json`)) as NetworkRoads,
   };
 }
 
@@ -73,6 +78,52 @@ export async function openDataSource(): Promise<{ source: DataSource; runs: RunS
   }
   const st = staticSource();
   return { source: st, runs: await st.listRuns() };
+}
+
+/**
+ * The run the viewer opens first: the one the URL names, else the latest finished baseline, else the latest run.
+ * @example firstRun([{ id: 1, status: 'done', scenarioName: 'baseline' }, { id: 2, status: 'done', scenarioName: 'x' }], NaN).id // => 1
+ * @example firstRun([{ id: 1, status: 'done', scenarioName: 'baseline' }, { id: 2, status: 'done', scenarioName: 'x' }], 2).id // => 2
+ */
+export function firstRun(runs: RunSummary[], wanted: number): RunSummary | undefined {
+  const sorted = [...runs].sort((x, y) => y.id - x.id);
+  const done = sorted.filter((r) => r.status === 'done');
+  return sorted.find((r) => r.id === wanted) ?? done.find((r) => r.scenarioName === 'baseline') ?? done[0] ?? sorted[0];
+}
+
+/**
+ * The data source with each run's bundle fetched once: `bundle(id)` returns the same promise until it fails, so the
+ * start-up can request the first run's bundle while the globe is being created and selectRun later picks it up.
+ * @example const src = withBundleCache({ kind: 'static', bundle: async (id) => ({ id }) }); src.bundle(3) === src.bundle(3) // => true
+ */
+export function withBundleCache(source: DataSource): DataSource {
+  const bundles = new Map<number, Promise<RunBundle>>();
+  return {
+    ...source,
+    bundle(id) {
+      let p = bundles.get(id);
+      if (!p) {
+        p = source.bundle(id);
+        bundles.set(id, p);
+        // A failed fetch is not kept: the next call tries again.
+        p.catch(() => bundles.delete(id));
+      }
+      return p;
+    },
+  };
+}
+
+/**
+ * Opens the data source, lists the runs and starts fetching the first run's bundle (see firstRun) without waiting
+ * for it: what the start-up calls before creating the globe, so the requests run while Cesium builds the scene.
+ */
+export async function prefetchFirstRun(wanted: number): Promise<{ source: DataSource; runs: RunSummary[] }> {
+  const { source, runs } = await openDataSource();
+  const cached = withBundleCache(source);
+  const first = firstRun(runs, wanted);
+  // Errors surface when selectRun awaits the same promise; here the request only starts.
+  if (first) cached.bundle(first.id).catch(() => {});
+  return { source: cached, runs };
 }
 
 /** Aggregated series of one (metric, entity), sorted by period. */

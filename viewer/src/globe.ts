@@ -69,7 +69,9 @@ export function createGlobe(container: HTMLElement, settings: SiteSettings, lean
   scene.globe.showGroundAtmosphere = false;
   if (scene.skyAtmosphere) scene.skyAtmosphere.show = false;
   if (lean) {
-    viewer.resolutionScale = 0.5;
+    // Lean saves on MSAA, translucency, sky and coarser imagery tiles, but keeps the full resolution: at half
+    // resolution the district and site labels (Chinese glyphs at 14–17 px) were unreadable (issue 18 §9).
+    viewer.resolutionScale = 1;
     scene.globe.maximumScreenSpaceError = 4;
   }
   // Darken the blurry world imagery so our vector layers carry the map.

@@ -2,7 +2,9 @@
  * Vehicle replay with the interpolation on the GPU (the deck.gl TripsLayer idea, in Cesium's public Primitive /
  * Appearance / Material API): one point vertex per link traversal carries its start position, the vector to the
  * link's end, and its enter / queue / exit times; the vertex shader places it for the current time uniform and
- * hides it outside its traversal. JavaScript per frame: one uniform write — independent of the vehicle count.
+ * hides it outside its traversal. Traversals are grouped in time slices by entry time (one Primitive each, shown
+ * only while it can hold a vehicle on the road), so a frame shades the traversals near now rather than the whole
+ * peak. JavaScript per frame: one uniform write and a show flag per slice — independent of the vehicle count.
  * Same inputs and semantics as VehicleReplay (replay.ts); positions are the same straight-line interpolation.
  */
 import {
@@ -82,69 +84,37 @@ export class GpuVehicleReplay {
   /** Points written by JavaScript at the last update: none (the GPU places them). */
   written = 0;
   minMoveM = 0;
+  /** Time slices (one Primitive each) and how many were drawn at the last update. */
+  readonly slices: number;
+  slicesShown = 0;
   private viewer: Viewer;
-  private primitive: Primitive;
+  private chunks: Array<{ primitive: Primitive; fromSec: number; toSec: number }> = [];
   private material: Material;
   private t0: number;
   private enterSorted: Float64Array;
   private exitSorted: Float64Array;
 
-  constructor(viewer: Viewer, roads: GeoRoad[], traj: Trajectories, colour = '#ffe27a') {
+  /**
+   * Traversals are grouped by entry time into slices of `sliceS` seconds, one Primitive each, shown only while the
+   * current time lies between the slice's first entry and last exit: a frame shades the traversals near now, not
+   * the whole peak (100,000 vehicles are over a million traversals; software GL shades every vertex it is given).
+   */
+  constructor(viewer: Viewer, roads: GeoRoad[], traj: Trajectories, colour = '#ffe27a', sliceS = 120) {
     this.viewer = viewer;
     this.traj = traj;
     this.count = traj.offsets.length - 1;
     const n = traj.link.length;
     this.t0 = traj.startSec;
-    const start = new Float64Array(n * 3),
-      delta = new Float32Array(n * 3),
-      timing = new Float32Array(n * 4);
-    const a = new Cartesian3(),
-      b = new Cartesian3();
-    const ends = roads.map((r) => [
-      Cartesian3.fromDegrees(r.coords[0], r.coords[1], 150),
-      Cartesian3.fromDegrees(r.coords[2], r.coords[3], 150),
-    ]);
-    for (let i = 0; i < n; i++) {
-      const [p0, p1] = ends[traj.link[i]];
-      Cartesian3.clone(p0, a);
-      Cartesian3.subtract(p1, p0, b);
-      start[i * 3] = a.x;
-      start[i * 3 + 1] = a.y;
-      start[i * 3 + 2] = a.z;
-      delta[i * 3] = b.x;
-      delta[i * 3 + 1] = b.y;
-      delta[i * 3 + 2] = b.z;
-      // Times relative to the window start keep float32 precision (ms over a 3-hour peak).
-      const q = traj.queueSec[i];
-      timing[i * 4] = traj.enterSec[i] - this.t0;
-      timing[i * 4 + 1] = traj.exitSec[i] - this.t0;
-      timing[i * 4 + 2] = q === q ? q - this.t0 : -1;
-      timing[i * 4 + 3] = q === q ? traj.queueFrac[i] : 0;
-    }
-    this.enterSorted = Float64Array.from(traj.enterSec).sort();
-    this.exitSorted = Float64Array.from(traj.exitSec).sort();
-    const positions = start;
-    const geometry = new Geometry({
-      attributes: {
-        position: new GeometryAttribute({
-          componentDatatype: ComponentDatatype.DOUBLE,
-          componentsPerAttribute: 3,
-          values: positions,
-        }),
-        delta: new GeometryAttribute({
-          componentDatatype: ComponentDatatype.FLOAT,
-          componentsPerAttribute: 3,
-          values: delta,
-        }),
-        timing: new GeometryAttribute({
-          componentDatatype: ComponentDatatype.FLOAT,
-          componentsPerAttribute: 4,
-          values: timing,
-        }),
-      } as never,
-      primitiveType: PrimitiveType.POINTS,
-      boundingSphere: BoundingSphere.fromVertices(Array.from(positions)),
-    });
+    // Counting sort of the traversals by slice of entry time (stable, O(n)).
+    const sliceOf = (i: number) => Math.max(0, Math.floor((traj.enterSec[i]! - this.t0) / sliceS));
+    let k = 0;
+    for (let i = 0; i < n; i++) k = Math.max(k, sliceOf(i) + 1);
+    const counts = new Uint32Array(k + 1);
+    for (let i = 0; i < n; i++) counts[sliceOf(i) + 1]!++;
+    for (let j = 0; j < k; j++) counts[j + 1]! += counts[j]!;
+    const order = new Uint32Array(n);
+    const fill = counts.slice(0, k);
+    for (let i = 0; i < n; i++) order[fill[sliceOf(i)]!++] = i;
     this.material = new Material({
       fabric: {
         uniforms: { simTime: 0, colour: Cartesian3.fromElements(0, 0, 0) },
@@ -158,7 +128,74 @@ export class GpuVehicleReplay {
       parseInt(c.slice(2, 4), 16) / 255,
       parseInt(c.slice(4, 6), 16) / 255,
     );
-    this.primitive = viewer.scene.primitives.add(
+    const ends = roads.map((r) => [
+      Cartesian3.fromDegrees(r.coords[0], r.coords[1], 150),
+      Cartesian3.fromDegrees(r.coords[2], r.coords[3], 150),
+    ]);
+    for (let j = 0; j < k; j++) {
+      const lo = counts[j]!,
+        hi = counts[j + 1]!;
+      if (hi > lo) this.chunks.push(this.buildChunk(order.subarray(lo, hi), ends, traj));
+    }
+    this.slices = this.chunks.length;
+    this.enterSorted = Float64Array.from(traj.enterSec).sort();
+    this.exitSorted = Float64Array.from(traj.exitSec).sort();
+  }
+
+  private buildChunk(
+    rows: Uint32Array,
+    ends: Cartesian3[][],
+    traj: Trajectories,
+  ): { primitive: Primitive; fromSec: number; toSec: number } {
+    const m = rows.length;
+    const start = new Float64Array(m * 3),
+      delta = new Float32Array(m * 3),
+      timing = new Float32Array(m * 4);
+    const b = new Cartesian3();
+    let fromSec = Infinity,
+      toSec = -Infinity;
+    for (let r = 0; r < m; r++) {
+      const i = rows[r]!;
+      const [p0, p1] = ends[traj.link[i]!]!;
+      Cartesian3.subtract(p1!, p0!, b);
+      start[r * 3] = p0!.x;
+      start[r * 3 + 1] = p0!.y;
+      start[r * 3 + 2] = p0!.z;
+      delta[r * 3] = b.x;
+      delta[r * 3 + 1] = b.y;
+      delta[r * 3 + 2] = b.z;
+      // Times relative to the window start keep float32 precision (ms over a 3-hour peak).
+      const q = traj.queueSec[i]!;
+      timing[r * 4] = traj.enterSec[i]! - this.t0;
+      timing[r * 4 + 1] = traj.exitSec[i]! - this.t0;
+      timing[r * 4 + 2] = q === q ? q - this.t0 : -1;
+      timing[r * 4 + 3] = q === q ? traj.queueFrac[i]! : 0;
+      fromSec = Math.min(fromSec, traj.enterSec[i]!);
+      toSec = Math.max(toSec, traj.exitSec[i]!);
+    }
+    const geometry = new Geometry({
+      attributes: {
+        position: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.DOUBLE,
+          componentsPerAttribute: 3,
+          values: start,
+        }),
+        delta: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.FLOAT,
+          componentsPerAttribute: 3,
+          values: delta,
+        }),
+        timing: new GeometryAttribute({
+          componentDatatype: ComponentDatatype.FLOAT,
+          componentsPerAttribute: 4,
+          values: timing,
+        }),
+      } as never,
+      primitiveType: PrimitiveType.POINTS,
+      // fromVertices only indexes its argument: the typed array avoids a JS array copy of every coordinate.
+      boundingSphere: BoundingSphere.fromVertices(start as unknown as number[]),
+    });
+    const primitive = this.viewer.scene.primitives.add(
       new Primitive({
         geometryInstances: new GeometryInstance({ geometry }),
         appearance: new Appearance({
@@ -175,25 +212,37 @@ export class GpuVehicleReplay {
         interleave: false,
         allowPicking: false,
         releaseGeometryInstances: true,
+        show: false,
       }),
     ) as Primitive;
+    return { primitive, fromSec, toSec };
   }
 
   update(tSec: number): void {
     const t0 = performance.now();
     this.material.uniforms.simTime = tSec - this.t0;
+    let shown = 0;
+    for (const ch of this.chunks) {
+      const on = this.visible && tSec >= ch.fromSec && tSec <= ch.toSec;
+      ch.primitive.show = on;
+      if (on) shown++;
+    }
+    this.slicesShown = shown;
     // Vehicles on the network = traversals entered minus traversals left (a vehicle's traversals never overlap).
     this.active = lowerBound(this.enterSorted, tSec + 1e-9) - lowerBound(this.exitSorted, tSec);
     this.lastUpdateMs = performance.now() - t0;
     this.viewer.scene.requestRender();
   }
 
+  private visible = true;
+
   setVisible(on: boolean): void {
-    this.primitive.show = on;
+    this.visible = on;
+    if (!on) for (const ch of this.chunks) ch.primitive.show = false;
     this.viewer.scene.requestRender();
   }
 
   destroy(): void {
-    this.viewer.scene.primitives.remove(this.primitive);
+    for (const ch of this.chunks) this.viewer.scene.primitives.remove(ch.primitive);
   }
 }

@@ -9,6 +9,7 @@
  */
 import { Cartesian3, Color, PointPrimitiveCollection, type PointPrimitive, type Viewer } from 'cesium';
 import { numArray } from './data.ts';
+import { isHiddenClass } from './network.ts';
 import type { GeoRoad } from '../geo.ts';
 
 /** Columnar trajectories: vehicle v's traversals are rows offsets[v] .. offsets[v+1]-1. */
@@ -34,7 +35,8 @@ export interface Trajectories {
  *    grouped by vehicle, in time order; `t`/`time`/`enter` also accepted for enterSec) — exit defaults to the next
  *    row's enter; when `linkIds` is given, `link` holds indices into it; NaN/null queue values = never queued;
  * 2. per vehicle: `{ vehicles: [{ links: (string|number)[], times|enterSec: number[], exitSec?: number[] }] }`.
- * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped.
+ * Link ids may carry the `link:` prefix. Rows on links not in `roads` are skipped, and so are rows on links the map
+ * hides (zone connectors, `isHiddenClass`): a vehicle is not drawn while it is on one (issue 18 §9).
  * @example
  * const road = (id) => ({ id, cls: 'arterial', lanes: 2, district: '370303', lengthM: 1000, coords: [118, 36.8, 118.01, 36.8] });
  * const roads = [road('1'), road('2')]; // geo.roads in the viewer
@@ -47,7 +49,10 @@ export interface Trajectories {
  * readReplayArtifact({ vehicle: [0], link: ['9'], enterSec: [0] }, roads) // throws 'replay artifact: no rows on known links'
  */
 export function readReplayArtifact(a: unknown, roads: GeoRoad[]): Trajectories {
-  const linkIndex = new Map(roads.map((r, i) => [r.id, i]));
+  const linkIndex = new Map<string, number>();
+  roads.forEach((r, i) => {
+    if (!isHiddenClass(r.cls) && !(r as { hidden?: boolean }).hidden) linkIndex.set(r.id, i);
+  });
   const o = (a ?? {}) as Record<string, unknown>;
   const linkIds = Array.isArray(o.linkIds) ? (o.linkIds as unknown[]).map(String) : null;
   const lk = (x: unknown) => linkIndex.get((linkIds ? (linkIds[Number(x)] ?? '') : String(x)).replace(/^link:/, ''));
@@ -155,18 +160,39 @@ export function syntheticTrajectories(roads: GeoRoad[], n: number, seed: number)
     s >>>= 0;
     return s / 4294967296;
   };
-  const rows: Row[] = [];
+  // Written straight into the columns (rows come in vehicle and time order): 100,000 vehicles are 1.2 million rows.
+  const per = 12,
+    rows = n * per;
+  const t: Trajectories = {
+    startSec: Infinity,
+    endSec: -Infinity,
+    offsets: new Uint32Array(n + 1),
+    link: new Uint32Array(rows),
+    enterSec: new Float64Array(rows),
+    exitSec: new Float64Array(rows),
+    queueSec: new Float64Array(rows),
+    queueFrac: new Float64Array(rows),
+  };
+  let i = 0;
   for (let v = 0; v < n; v++) {
-    let t = 7 * 3600 + rnd() * 600;
-    for (let k = 0; k < 12; k++) {
+    t.offsets[v] = i;
+    let time = 7 * 3600 + rnd() * 600;
+    for (let k = 0; k < per; k++, i++) {
       const li = Math.floor(rnd() * roads.length);
       const dur = 30 + rnd() * 150;
+      t.link[i] = li;
+      t.enterSec[i] = time;
+      t.exitSec[i] = time + dur;
       // Every third traversal ends in a queue over its last 30% (exercises the queue branch of the update).
-      rows.push(k % 3 === 2 ? [v, li, t, t + dur, t + dur * 0.4, 0.7] : [v, li, t, t + dur, NaN, NaN]);
-      t += dur;
+      t.queueSec[i] = k % 3 === 2 ? time + dur * 0.4 : NaN;
+      t.queueFrac[i] = k % 3 === 2 ? 0.7 : NaN;
+      if (time < t.startSec) t.startSec = time;
+      if (time + dur > t.endSec) t.endSec = time + dur;
+      time += dur;
     }
   }
-  return packRows(rows);
+  t.offsets[n] = rows;
+  return t;
 }
 
 /**

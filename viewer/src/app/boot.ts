@@ -9,7 +9,7 @@ import { createGlobe, enableFullEffects } from '../globe.ts';
 import { MapLayers } from '../layers.ts';
 import { loadSettings } from '../settings.ts';
 import { mountProgress } from '../progress/index.ts';
-import { openDataSource } from '../data.ts';
+import { firstRun, prefetchFirstRun, type DataSource, type RunSummary } from '../data.ts';
 import type { ZiboGeo } from '../../geo.ts';
 import { closeChart } from './chart.ts';
 import { closeDrill } from './drill.ts';
@@ -26,7 +26,10 @@ import { $, createAppState, toast, type AppState } from './state.ts';
 
 /** Start-up options; the viewer page uses the defaults, the benchmark page (viewer/src/bench/) its own. */
 export interface BootOptions {
-  /** Called with a milestone's name when it is reached ('settings', 'globeCreated', 'firstFrame', 'fullQuality'). */
+  /**
+   * Called with a milestone's name when it is reached ('settings', 'globeCreated', 'firstFrame', 'fullQuality',
+   * 'targets' = the first run's targets panel and map colours are drawn).
+   */
   mark?: (name: string) => void;
   /** Load the runs from the data source (default true). */
   loadRuns?: boolean;
@@ -45,6 +48,10 @@ export async function bootApp(opts: BootOptions = {}): Promise<AppState> {
   const geoP = fetch('geo/zibo.json')
     .then(async (r) => (r.ok ? ((await r.json()) as ZiboGeo) : null))
     .catch(() => null);
+  // The runs list and the first run's bundle are requested now, so they travel while the settings load and Cesium
+  // builds the scene (issue 18 §9: they used to be requested only after the globe was created).
+  const runsP = opts.loadRuns === false ? null : prefetchFirstRun(Number(params.get('run') ?? NaN));
+  runsP?.catch(() => {}); // reported by loadRuns below
   const settings = await loadSettings();
   const lean = params.has('lean') ? params.get('lean') === '1' : settings.lean;
   const l = (params.get('lang') ?? settings.language) as Lang;
@@ -80,9 +87,9 @@ export async function bootApp(opts: BootOptions = {}): Promise<AppState> {
   listenForPicks(app);
   applyTexts(app);
 
-  if (opts.loadRuns !== false) {
+  if (runsP) {
     try {
-      await loadRuns(app);
+      await loadRuns(app, await runsP);
     } catch (e) {
       const list = $('targets-list');
       list.textContent = `${t().loadFailed}: ${String(e)}`;
@@ -90,14 +97,14 @@ export async function bootApp(opts: BootOptions = {}): Promise<AppState> {
     }
     const month = params.get('month') ?? '';
     setMonth(app, /^\d{4}-\d{2}$/.test(month) ? month : app.month);
+    mark('targets');
   } else renderMonth(app);
   await firstFrame;
   $('app').setAttribute('aria-busy', 'false');
   return app;
 }
 
-async function loadRuns(app: AppState): Promise<void> {
-  const { source, runs } = await openDataSource();
+async function loadRuns(app: AppState, { source, runs }: { source: DataSource; runs: RunSummary[] }): Promise<void> {
   app.source = source;
   mountProgress({
     kind: source.kind,
@@ -110,10 +117,8 @@ async function loadRuns(app: AppState): Promise<void> {
     entityLabel: (e) => districtName(app, e) ?? entityName(e),
   });
   app.runs = [...runs].sort((x, y) => y.id - x.id);
-  const done = app.runs.filter((r) => r.status === 'done');
-  const wanted = Number(app.params.get('run') ?? NaN);
-  const first =
-    app.runs.find((r) => r.id === wanted) ?? done.find((r) => r.scenarioName === 'baseline') ?? done[0] ?? app.runs[0];
+  // The same choice prefetchFirstRun made, so selectRun finds its bundle already on the way.
+  const first = firstRun(app.runs, Number(app.params.get('run') ?? NaN));
   if (!first) {
     $('targets-list').textContent = t().noRuns;
     return;

@@ -100,7 +100,7 @@ export function renderMonth(app: AppState): void {
   const rAll = rm ? a.ix.where(rm, (e) => e.startsWith('link:')).flatMap((s) => s.p50) : [];
   const rlo = Math.min(...rAll),
     rhi = Math.max(...rAll);
-  app.layers.colourRoads((id) => {
+  const roadColour = (id: string): [number, number, number] | null => {
     if (!app.show.traffic || !rm) return null;
     const va = a.ix.at(rm, `link:${id}`, ym);
     if (!va) return null;
@@ -110,7 +110,9 @@ export function renderMonth(app: AppState): void {
     }
     // v/c: green→red; speeds: high speed = green.
     return isVc ? vcColour(va.p50) : vcColour(1.2 * (1 - normalise(va.p50, '', rlo, rhi)));
-  });
+  };
+  app.layers.colourRoads(roadColour);
+  app.network?.colourRoads(roadColour); // an imported network's roads, when the run used one
   // Sites: greenhouses by yield vs expectation; the cloud centre labelled with its migrated share.
   const yieldM = METRIC_ROLE.greenhouseYield;
   const expect = targetOnMetric(a.bundle, yieldM)?.threshold ?? a.ix.at(yieldM, 'city', ym)?.p50;

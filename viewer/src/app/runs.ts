@@ -5,6 +5,7 @@
 import { onProgressRun } from '../progress/index.ts';
 import { SeriesIndex } from '../data.ts';
 import { fillSelects, renderMonth } from './mapview.ts';
+import { showRunNetwork } from './network-view.ts';
 import { renderTargets } from './targets.ts';
 import { $, type AppState, type RunView } from './state.ts';
 
@@ -22,6 +23,7 @@ export async function selectRun(app: AppState, id: number): Promise<void> {
   fillSelects(app);
   renderTargets(app);
   renderMonth(app);
+  await showRunNetwork(app);
   $<HTMLButtonElement>('replay-btn').disabled = !app.a.bundle.artifacts.some((r) => r.name === 'replay');
 }
 

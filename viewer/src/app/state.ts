@@ -9,6 +9,7 @@ import type { MapLayers } from '../layers.ts';
 import type { SiteSettings } from '../settings.ts';
 import type { VehicleReplay } from '../replay.ts';
 import type { GpuVehicleReplay } from '../replay-gpu.ts';
+import type { NetworkLayer } from '../network.ts';
 import type { ZiboGeo } from '../../geo.ts';
 
 /** A loaded run: its bundle and the index over its series. */
@@ -61,6 +62,8 @@ export interface AppState {
   readonly viewer: Viewer;
   readonly geo: ZiboGeo;
   readonly layers: MapLayers;
+  /** The imported road network the shown run used, drawn instead of the sketch's roads (null: the sketch). */
+  network: NetworkLayer | null;
   /** Where runs come from: null until opened (and in the bench page, which has no runs). */
   source: DataSource | null;
   runs: RunSummary[];
@@ -104,6 +107,7 @@ export interface AppParts {
 export function createAppState(parts: AppParts): AppState {
   return {
     ...parts,
+    network: null,
     source: null,
     runs: [],
     a: null,

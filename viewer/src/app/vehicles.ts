@@ -8,6 +8,7 @@ import { GpuVehicleReplay } from '../replay-gpu.ts';
 import type { ArtifactRef } from '../data.ts';
 import type { ZiboGeo } from '../../geo.ts';
 import { flyToConcern } from './camera.ts';
+import { flyToPoint } from '../globe.ts';
 import { updatePlayLabel } from './timeline.ts';
 import { $, toast, type AppState, type Replay, type ReplayState } from './state.ts';
 
@@ -77,7 +78,12 @@ export async function toggleReplay(app: AppState): Promise<void> {
   if (app.replay) return stopReplay(app);
   const ref = replayRef(app);
   if (!ref || !app.source || !app.a) return toast(t().replayNone);
-  const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), app.geo.roads);
-  flyToConcern(app, 'traffic', 'city');
-  startReplay(app, newReplay(app, app.geo.roads, traj), 60, busiestSec(traj));
+  // On an imported network the vehicles drive on its roads (the artifact's link ids are that network's).
+  const roads = app.network?.roads ?? app.geo.roads;
+  const traj = readReplayArtifact(await app.source.artifact(app.a.bundle.run.id, ref), roads);
+  if (app.network) {
+    const [lon, lat, heightM] = app.network.view();
+    flyToPoint(app.viewer, lon, lat, heightM);
+  } else flyToConcern(app, 'traffic', 'city');
+  startReplay(app, newReplay(app, roads, traj), 60, busiestSec(traj));
 }

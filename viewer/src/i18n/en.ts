@@ -56,6 +56,8 @@ export const en = {
   replay: 'Peak-hour replay',
   replayExit: 'Back to timeline',
   replayNone: 'This run has no vehicle replay artifact (traffic dynamic model)',
+  networkFailed: 'The road network of this run could not be loaded; the map shows the sketch network',
+  networkChanged: 'The road network was re-imported since this run: its roads may differ from the run',
   vehicles: 'vehicles',
   cloudCentre: 'Cloud computing centre',
   migrated: 'migrated',

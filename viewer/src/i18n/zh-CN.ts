@@ -58,6 +58,8 @@ export const zhCN: Strings = {
   replay: '高峰小时回放',
   replayExit: '返回时间轴',
   replayNone: '本次运行没有车辆回放数据（交通动态模型）',
+  networkFailed: '无法加载本次运行的路网，地图显示示意路网',
+  networkChanged: '本次运行之后路网已重新导入，道路可能与运行时不同',
   vehicles: '辆车',
   cloudCentre: '云计算中心',
   migrated: '已迁移',
