@@ -6,6 +6,26 @@
  */
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
+export {
+  paramLabel,
+  PARAM_LABELS,
+  type CuratedLever,
+  type OptimiseData,
+  type OptimiseSpec,
+  type SensitivityData,
+  type SensitivitySpec,
+  type StudyCandidate,
+  type StudyConfirmation,
+  type StudyKind,
+  type StudyLever,
+  type StudyMorrisIndex,
+  type StudyOutputIndices,
+  type StudyProgress,
+  type StudyRecord,
+  type StudySobolIndex,
+  type StudyStatus,
+  type StudySummary,
+} from './studies.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
 export { esc, renderMarkdown, sections } from './markdown.ts';
