@@ -30,7 +30,7 @@ import {
   type StudyParam,
 } from '../studies/levers.ts';
 import { runOptimise, whatIfYaml } from '../studies/optimise.ts';
-import { asStoredStudy, latestRunOf, optimiseData, specLevers, studyCandidate } from '../studies/records.ts';
+import { latestRunOf, optimiseData, specLevers, studyCandidate } from '../studies/records.ts';
 import { StudyRunner } from '../studies/runner.ts';
 import { ApiError, objectBody, readJson, runIdOf } from './http.ts';
 import { withScenarioFile } from './scenario-input.ts';
@@ -245,7 +245,7 @@ export function studyRoutes(ctx: StudyRouteContext) {
           onRun: () => (live.engineRuns = runner.runs.length),
         });
         try {
-          // The row exists already (so a queued study is listed); asStoredStudy's bookkeeping is done here by hand.
+          // The row exists from submission (a queued study is listed), so it is finished here rather than by asStoredStudy.
           const res = await runOptimise({
             runner,
             levers: plan.levers,
