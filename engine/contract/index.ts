@@ -6,7 +6,9 @@
  */
 export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './bundle.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
+export { indexBarChart, paretoChart, type IndexBarRow } from './studies-svg.ts';
 export {
+  fmtStudyCost,
   paramLabel,
   PARAM_LABELS,
   type CuratedLever,

@@ -4,6 +4,7 @@
  * models' own types (engine/studies/, models/lib/optimise.ts, models/lib/sensitivity/), so the viewer's bundle needs
  * nothing of the engine outside the contract.
  */
+import { fmtMoneyCny, type Lang } from './format.ts';
 
 /** What a study computes. */
 export type StudyKind = 'optimise' | 'sensitivity';
@@ -223,4 +224,14 @@ export const PARAM_LABELS: Record<string, { 'zh-CN': string; en: string }> = {
  */
 export function paramLabel(path: string, lang: 'zh-CN' | 'en'): string {
   return PARAM_LABELS[path]?.[lang] ?? path;
+}
+
+/**
+ * A study's cost in its unit: money for CNY (万元/亿元, CNY m), else the number with "cost units".
+ * @example fmtStudyCost(1_600_000, 'CNY', 'zh-CN') // => '160.0 万元'
+ * @example fmtStudyCost(23, '1', 'en') // => '23 cost units'
+ */
+export function fmtStudyCost(v: number, unit: string, lang: Lang): string {
+  if (unit === 'CNY') return fmtMoneyCny(v, lang);
+  return `${String(+v.toPrecision(6))} ${lang === 'zh-CN' ? '成本单位' : 'cost units'}`;
 }

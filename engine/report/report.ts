@@ -19,6 +19,7 @@ import type { Store } from '../store.ts';
 import { loadTargets } from '../targets.ts';
 import { DOC_CSS } from './modelcard.ts';
 import { entityLabel, metricLabel, STRINGS, type ReportStrings } from './i18n.ts';
+import { studySections } from './studies.ts';
 import {
   bandChart,
   districtMap,
@@ -547,6 +548,7 @@ ${notMetHtml}
 ${tgHtml}
 ${actualsHtml}
 ${mapsHtml}
+${studySections(store, run.scenarioName, targets, lang)}
 ${paramsHtml}
 </body></html>`;
 }
