@@ -6,7 +6,7 @@
  * | method | path | answer |
  * | --- | --- | --- |
  * | GET | /api/studies?kind=&scenario=&target= | stored studies, newest first, with `live` state while this server runs them |
- * | GET | /api/studies/levers?scenario=NAME | the curated levers with the scenario's current value of each |
+ * | GET | /api/studies/levers?scenario=NAME | the curated levers with the scenario's current value of each, and the targets of its models |
  * | POST | /api/studies | `{ scenario: NAME, targets: [ID…], p, levers: [{ path, min, max, step?, costPerUnit }…], replications?, maxReplications?, confirm?, maxCandidates? }` → 202 `{ id, state, position, links }` |
  * | GET | /api/studies/:id | the study (spec, result) with `live` state and progress: candidates so far, best so far |
  * | GET | /api/studies/:id/events | Server-Sent Events: `state`, `progress` `{ done: candidates, total: most candidates }` |
@@ -340,7 +340,9 @@ export function studyRoutes(ctx: StudyRouteContext) {
           for (const k of rest) v = (v as Record<string, unknown> | undefined)?.[k];
           return typeof v === 'number' ? [{ ...l, model, base: v }] : [];
         });
-        return out.reply(200, { scenario: name, levers });
+        // The targets a study of this scenario can aim at (its models'), from the server's own target list.
+        const targets = ctx.targets.filter((t) => loaded.modelIds.includes(t.model));
+        return out.reply(200, { scenario: name, modelIds: loaded.modelIds, levers, targets });
       }
       const id = runIdOf(b);
       const study = studyOr404(id);

@@ -19,6 +19,7 @@ import {
   type TargetDef,
 } from '../../../engine/contract/index.ts';
 import { onLangChange } from '../i18n/index.ts';
+import { showStudyIndices } from '../studies/index.ts';
 import { fill, s } from './strings.ts';
 import { WHATIF_CSS } from './styles.ts';
 
@@ -162,13 +163,17 @@ ${run ? `<p><a href="api/runs/${run}/report.html" target="_blank" rel="noopener"
 <label>${s().replications} <input id="tn-reps" type="number" min="2" max="1000" value="20"></label>
 <button id="tn-run" class="accent">${s().runTornado}</button></div>
 <div id="tn-progress" hidden><progress id="tn-bar" max="1" value="0"></progress><div id="tn-status"></div></div>
-<div id="tn-result"></div>`;
+<div id="tn-result"></div>
+<div id="tn-gs"></div>`;
 }
 
 function renderTornadoParams(): void {
   const t = st.targets.find((x) => x.id === (document.getElementById('tn-target') as HTMLSelectElement | null)?.value);
   const box = document.getElementById('tn-params');
   if (!t || !box) return;
+  // Beside the one-at-a-time tornado: the latest global (Sobol'/Morris) study of the target (viewer/src/studies/).
+  const gs = document.getElementById('tn-gs');
+  if (gs) void showStudyIndices(t.id, gs).catch((e: unknown) => console.warn('sensitivity study unavailable:', e));
   const ps =
     st.catalogue
       .find((c) => c.model === t.model)
