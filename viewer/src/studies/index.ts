@@ -243,9 +243,9 @@ function follow(id: number): void {
   es.addEventListener('state', (ev) => {
     const d = JSON.parse((ev as MessageEvent).data) as { state: string; error?: string };
     if (!['done', 'failed', 'cancelled'].includes(d.state)) return update();
+    // The server ends the stream after the final state; it is closed on that end (the 'error' event), not here:
+    // closing a stream mid-response aborts its request.
     finished = true;
-    es.close();
-    st.es = null;
     (document.getElementById('st-start') as HTMLButtonElement | null)?.removeAttribute('disabled');
     (document.getElementById('st-cancel') as HTMLButtonElement | null)?.setAttribute('disabled', '');
     if (d.state === 'failed') msg(esc(fill(s().failed, d.error ?? '')), 'err');
@@ -253,7 +253,9 @@ function follow(id: number): void {
     void refresh(id).catch((e) => msg(esc(errText(e)), 'err'));
   });
   es.addEventListener('error', () => {
-    if (finished) es.close();
+    if (!finished) return;
+    es.close();
+    if (st.es === es) st.es = null;
   });
 }
 

@@ -175,6 +175,8 @@ describe('「需要做什么？」 panel and the Sobol box of Expert review', ()
     const yaml = await page.$eval('#st-download', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
     expect(YAML.parse(yaml)).toMatchObject({ extends: 'lt', leverstest: { crews: 1, speed: 5, sites: 2 } });
     expect(await page.getAttribute('#st-open', 'href')).toMatch(/run=\d+/);
+    // STUDIES_SCREENSHOT=FILE keeps a picture of the finished panel for a human look (not compared).
+    if (process.env.STUDIES_SCREENSHOT) await page.screenshot({ path: process.env.STUDIES_SCREENSHOT });
 
     // Expert review (the top bar stays clickable above the panel; opening it closes this panel): the seeded Sobol'
     // study of extranet-3-levels beside the tornado.
@@ -188,6 +190,8 @@ describe('「需要做什么？」 panel and the Sobol box of Expert review', ()
     expect(gs).toContain('每县施工队数');
     expect(gs).toContain('市级施工队数');
     expect(gs).toContain('在这些范围内该输出保持不变');
+    if (process.env.STUDIES_SCREENSHOT)
+      await page.screenshot({ path: process.env.STUDIES_SCREENSHOT.replace(/\.png$/, '-review.png') });
     expect(problems).toEqual([]);
   }, 600_000);
 });
