@@ -185,7 +185,7 @@ function drawStudy(x: OptStudy): void {
           const cl = st.info?.levers.find((q) => q.path === l.path);
           return `${leverName(l)} ${leverValue(cl, l.base)} → ${leverValue(cl, best.values[i]!)}`;
         })
-        .join('; ');
+        .join(lang() === 'zh-CN' ? '；' : '; ');
       const blob = URL.createObjectURL(new Blob([r.whatIfYaml ?? ''], { type: 'application/yaml' }));
       head = `<div class="st-result" id="st-result"><b>${esc(fill(s().recommended, what, costOf(best.cost, spec.costUnit)))}</b>${
         conf
@@ -198,6 +198,8 @@ function drawStudy(x: OptStudy): void {
           : ''
       }</div></div>`;
     } else head = `<div class="st-result st-err">${esc(fill(s().notFound, fmtShare(spec.p), r.stop))}</div>`;
+    const bar = document.getElementById('st-bar') as HTMLProgressElement | null;
+    if (bar) bar.value = bar.max; // finished: the search stopped before its candidate budget
     box.innerHTML = head + drawCandidates(spec, r.candidates, r.bestOrder);
     return;
   }

@@ -166,7 +166,7 @@ describe('「需要做什么？」 panel and the Sobol box of Expert review', ()
     await page.waitForSelector('#st-result', { timeout: 300_000 });
     const result = (await page.textContent('#st-result'))!;
     expect(result).toContain('推荐方案');
-    expect(result).toMatch(/测试：施工队 0 个 → 1 个; 测试：速度 0 → 5; 测试：站点 0 个 → 2 个；成本 23 成本单位/);
+    expect(result).toMatch(/测试：施工队 0 个 → 1 个；测试：速度 0 → 5；测试：站点 0 个 → 2 个；成本 23 成本单位/);
     const rows = await page.locator('#st-table tbody tr').count();
     expect(rows).toBeGreaterThan(3);
     expect(await page.locator('#st-table tbody tr.best').count()).toBe(1);

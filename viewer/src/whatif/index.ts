@@ -158,13 +158,13 @@ function renderReview(): string {
 ${run ? `<p><a href="api/runs/${run}/report.html" target="_blank" rel="noopener">${s().report}</a></p>` : ''}
 <h3>${s().tornado}</h3>
 <div class="wi-row"><label>${s().target} <select id="tn-target">${targets.map((t) => `<option value="${esc(t.id)}">${esc(t.id)} — ${esc(t.title)}</option>`).join('')}</select></label></div>
+<div id="tn-gs"></div>
 <div id="tn-params"></div>
 <div class="wi-row"><label>${s().delta} <input id="tn-delta" type="number" min="0.05" max="0.9" step="0.05" value="0.2"></label>
 <label>${s().replications} <input id="tn-reps" type="number" min="2" max="1000" value="20"></label>
 <button id="tn-run" class="accent">${s().runTornado}</button></div>
 <div id="tn-progress" hidden><progress id="tn-bar" max="1" value="0"></progress><div id="tn-status"></div></div>
-<div id="tn-result"></div>
-<div id="tn-gs"></div>`;
+<div id="tn-result"></div>`;
 }
 
 function renderTornadoParams(): void {
