@@ -2,6 +2,9 @@
  * The store's methods that replaced SQL written elsewhere (actuals, job statistics, transactions), on an in-memory
  * SQLite database, and the statement cache (a statement is prepared once per store, not per call).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, type ActualRecord } from './store.ts';
 
@@ -100,5 +103,66 @@ describe('Store', () => {
     }
     expect(prepared).toBe(2);
     store.close();
+  });
+
+  it('keeps studies: created running, finished with a result or an error, listed newest first and filtered', () => {
+    const store = openStore(':memory:');
+    const spec = { target: 'lin', method: 'sobol' };
+    const a = store.createStudy({ kind: 'sensitivity', scenarioName: 'lt', baseRunId: null, targets: ['lin'], spec });
+    const b = store.createStudy({
+      kind: 'optimise',
+      scenarioName: 'lt',
+      baseRunId: 7,
+      targets: ['t1', 't2'],
+      spec: {},
+    });
+    const c = store.createStudy({ kind: 'sensitivity', scenarioName: 'other', baseRunId: null, targets: ['x'], spec });
+    expect(store.study(a)).toMatchObject({ status: 'running', result: null, finishedAt: null, spec });
+    // Nothing finished yet: no latest study.
+    expect(store.latestStudy('sensitivity')).toBeUndefined();
+    store.finishStudy(a, 'done', { outputs: [1, 2] });
+    store.finishStudy(b, 'failed', null, 'run 3 failed: boom');
+    store.finishStudy(c, 'cancelled', null, 'cancelled');
+    expect(store.listStudies().map((x) => x.id)).toEqual([c, b, a]);
+    expect(store.listStudies({ kind: 'optimise' })).toEqual([
+      expect.objectContaining({
+        id: b,
+        baseRunId: 7,
+        status: 'failed',
+        error: 'run 3 failed: boom',
+        targets: ['t1', 't2'],
+      }),
+    ]);
+    expect(store.listStudies({ target: 't2' }).map((x) => x.id)).toEqual([b]);
+    expect(store.listStudies({ target: 't' })).toEqual([]);
+    expect(store.listStudies({ scenarioName: 'other' }).map((x) => x.id)).toEqual([c]);
+    expect(store.latestStudy('sensitivity', { target: 'lin' })).toMatchObject({ id: a, result: { outputs: [1, 2] } });
+    expect(store.latestStudy('sensitivity', { scenarioName: 'other' })).toBeUndefined();
+    expect(store.latestStudy('optimise')).toBeUndefined();
+    expect(store.study(a)!.finishedAt).not.toBeNull();
+    expect(store.study(999)).toBeUndefined();
+    store.close();
+  });
+
+  it('adds the studies table to a store written before it, and reads an old read-only store as having none', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'twin-store-studies-'));
+    try {
+      const file = path.join(dir, 'old.sqlite');
+      const s0 = openStore(file);
+      const runId = s0.createRun(newRun, []);
+      s0.db.exec('DROP TABLE studies'); // what a store from before the studies table looks like
+      s0.close();
+      const ro = openStore(file, { access: 'readonly' });
+      expect(ro.listStudies()).toEqual([]);
+      expect(ro.study(1)).toBeUndefined();
+      ro.close();
+      const s1 = openStore(file);
+      expect(s1.run(runId)?.scenarioName).toBe('s');
+      const id = s1.createStudy({ kind: 'optimise', scenarioName: 's', baseRunId: runId, targets: ['t'], spec: {} });
+      expect(s1.listStudies().map((x) => x.id)).toEqual([id]);
+      s1.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,7 +12,15 @@ import path from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import { encodeOutput } from './codec.ts';
 import type { ModelOutput } from '../models/types.ts';
-import type { RunSummary, SeriesRow, TargetEval } from './contract/index.ts';
+import type {
+  RunSummary,
+  SeriesRow,
+  StudyKind,
+  StudyRecord,
+  StudyStatus,
+  StudySummary,
+  TargetEval,
+} from './contract/index.ts';
 
 const SCHEMA_VERSION = 1;
 
@@ -101,6 +109,20 @@ CREATE TABLE IF NOT EXISTS artifacts (
   data BLOB NOT NULL,
   PRIMARY KEY (run_id, model, name, year)
 );
+CREATE TABLE IF NOT EXISTS studies (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('optimise','sensitivity')),
+  scenario_name TEXT NOT NULL,
+  base_run_id INTEGER,
+  created_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL CHECK (status IN ('running','done','failed','cancelled')),
+  targets TEXT NOT NULL,
+  spec_json TEXT NOT NULL,
+  result_json TEXT,
+  error TEXT
+);
+CREATE INDEX IF NOT EXISTS studies_scenario ON studies (scenario_name, kind, status, id);
 `;
 
 /** A job row as the engine plans it. */
@@ -238,6 +260,8 @@ export class Store {
   private readonly statements = new Map<string, Database.Statement>();
   /** True when opened read-only (a write throws SQLITE_READONLY, which the CLI reports as one line). */
   readonly readonly: boolean;
+  /** Whether the store has the `studies` table (false only for an older store opened read-only). */
+  private hasStudies = false;
   constructor(file: string, access: StoreAccess = 'write') {
     this.file = file;
     const name = shortPath(file);
@@ -287,6 +311,10 @@ export class Store {
         !(this.db.pragma('table_info(runs)') as Array<{ name: string }>).some((c) => c.name === 'seed_rule')
       )
         this.db.exec(`ALTER TABLE runs ADD COLUMN seed_rule TEXT NOT NULL DEFAULT 'hash-v1'`);
+      // Studies (added with `twin optimise`/`sensitivity` in the store): CREATE TABLE IF NOT EXISTS above adds the table to
+      // an older writable store; an older store opened read-only has none, and reads as having no studies.
+      this.hasStudies =
+        this.db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='studies'`).get() !== undefined;
       const v = this.q(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
       if (!v && !readonly)
         this.q(`INSERT INTO meta(key,value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
@@ -637,6 +665,86 @@ export class Store {
     return r && { pid: r.pid, host: r.host, heartbeatMs: r.heartbeat_ms };
   }
 
+  /**
+   * Record a study as running; returns its id. The spec is stored as JSON; `targets` lets lists filter without
+   * parsing it.
+   * @example const id = store.createStudy({ kind: 'optimise', scenarioName: 'baseline', baseRunId: 3, targets: ['t'], spec });
+   */
+  createStudy(s: {
+    kind: StudyKind;
+    scenarioName: string;
+    baseRunId: number | null;
+    targets: readonly string[];
+    spec: unknown;
+  }): number {
+    const info = this.q(
+      `INSERT INTO studies (kind, scenario_name, base_run_id, created_at, status, targets, spec_json) VALUES (?,?,?,?,'running',?,?)`,
+    ).run(
+      s.kind,
+      s.scenarioName,
+      s.baseRunId,
+      new Date().toISOString(),
+      JSON.stringify(s.targets),
+      JSON.stringify(s.spec),
+    );
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Finish a study: its status, its result (done) or error (failed, cancelled), and the finish time. */
+  finishStudy(id: number, status: Exclude<StudyStatus, 'running'>, result: unknown, error: string | null = null): void {
+    this.q(`UPDATE studies SET status=?, result_json=?, error=?, finished_at=? WHERE id=?`).run(
+      status,
+      result === null || result === undefined ? null : JSON.stringify(result),
+      error,
+      new Date().toISOString(),
+      id,
+    );
+  }
+
+  /** Studies, newest first, optionally of one kind, scenario or target (without spec and result). */
+  listStudies(
+    filter: { kind?: StudyKind; scenarioName?: string; status?: StudyStatus; target?: string } = {},
+  ): StudySummary[] {
+    if (!this.hasStudies) return [];
+    return (
+      this.q(
+        `SELECT id, kind, scenario_name, base_run_id, created_at, finished_at, status, error, targets FROM studies
+           WHERE (@kind IS NULL OR kind=@kind) AND (@scenario IS NULL OR scenario_name=@scenario)
+             AND (@status IS NULL OR status=@status)
+             AND (@target IS NULL OR EXISTS (SELECT 1 FROM json_each(studies.targets) WHERE value=@target))
+           ORDER BY id DESC`,
+      ).all({
+        kind: filter.kind ?? null,
+        scenario: filter.scenarioName ?? null,
+        status: filter.status ?? null,
+        target: filter.target ?? null,
+      }) as StudyDbRow[]
+    ).map(toStudySummary);
+  }
+
+  /** One study with its spec and result, or undefined. */
+  study(id: number): StudyRecord<unknown, unknown> | undefined {
+    if (!this.hasStudies) return undefined;
+    const r = this.q(`SELECT * FROM studies WHERE id=?`).get(id) as
+      (StudyDbRow & { spec_json: string; result_json: string | null }) | undefined;
+    return r
+      ? {
+          ...toStudySummary(r),
+          spec: JSON.parse(r.spec_json),
+          result: r.result_json === null ? null : JSON.parse(r.result_json),
+        }
+      : undefined;
+  }
+
+  /** The latest finished study of a kind (and scenario, and target when given), with spec and result. */
+  latestStudy(
+    kind: StudyKind,
+    filter: { scenarioName?: string; target?: string } = {},
+  ): StudyRecord<unknown, unknown> | undefined {
+    const [s] = this.listStudies({ kind, status: 'done', ...filter });
+    return s && this.study(s.id);
+  }
+
   /** Rewrite the provenance file of actuals imported from `from` (an upload's temporary file) to `to`; returns rows changed. */
   relabelActualsFile(from: string, to: string): number {
     return this.q(`UPDATE actuals SET file = ? WHERE file = ?`).run(to, from).changes;
@@ -677,6 +785,33 @@ interface RunDbRow {
   threads: number;
   error: string | null;
   seed_rule?: string;
+}
+
+/** A row of the `studies` table as SQLite returns it (spec and result left out). */
+interface StudyDbRow {
+  id: number;
+  kind: StudyKind;
+  scenario_name: string;
+  base_run_id: number | null;
+  created_at: string;
+  finished_at: string | null;
+  status: StudyStatus;
+  error: string | null;
+  targets: string;
+}
+
+function toStudySummary(r: StudyDbRow): StudySummary {
+  return {
+    id: r.id,
+    kind: r.kind,
+    scenarioName: r.scenario_name,
+    baseRunId: r.base_run_id,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    error: r.error,
+    targets: JSON.parse(r.targets) as string[],
+  };
 }
 
 /** A row of the `target_evals` table as SQLite returns it. */

@@ -17,6 +17,7 @@
  * | POST | /api/scenarios | `{ name, scenario | yaml }` → 201; validated; no overwrite, never the baseline |
  * | GET | /api/models | models with metrics; `/api/models/:id/card?run=ID&lang=en` the model card (HTML, zh-CN by default; `&format=json`) |
  * | POST | /api/sensitivity | `{ target, params?, delta?, replications?, scenario? }` → 202; GET /api/sensitivity/:id, /events |
+ * | GET, POST | /api/studies, /api/studies/levers, /api/studies/:id[/events\|/cancel] | stored studies; start and follow an optimise study (engine/api/studies.ts) |
  */
 import type http from 'node:http';
 import type { Lang, TargetDef } from '../contract/index.ts';
@@ -37,6 +38,7 @@ import {
   type ScenarioInput,
 } from './scenario-input.ts';
 import { planSensitivity, runSensitivity, type SensitivityRequest } from './sensitivity.ts';
+import { studyRoutes } from './studies.ts';
 import { TaskQueue, type TaskEvent, type TaskKind, type TaskQueueOptions } from './tasks.ts';
 
 export interface ApiOptions extends TaskQueueOptions {
@@ -115,6 +117,7 @@ export function createApi(opts: ApiOptions): Api {
   const maxStreams = opts.maxStreams ?? 64;
   let streams = 0;
   let sensSeq = 0;
+  const studies = studyRoutes({ store, targets, dir, queue });
 
   const live = (kind: TaskKind, id: number) => {
     const t = queue.get(kind, id);
@@ -176,6 +179,11 @@ export function createApi(opts: ApiOptions): Api {
       return true;
     }
     const s = state();
+    if (s === 'running' && kind === 'study')
+      throw new ApiError(
+        409,
+        `study ${id} is marked running but is not running in this server (it was started elsewhere or the server restarted); start it again`,
+      );
     if (s === 'running')
       throw new ApiError(
         409,
@@ -310,6 +318,12 @@ export function createApi(opts: ApiOptions): Api {
         }
         return false;
       }
+      if (a === 'studies')
+        return await studies.handle(req, url, p, m, {
+          reply,
+          stream: (fin) => stream(req, res, 'study', runIdOf(b), fin),
+          cancel: (state) => cancel(res, 'study', runIdOf(b), state),
+        });
       if (m !== 'GET' && m !== 'POST') throw new ApiError(405, `${m} is not supported on ${url.pathname}`);
       if (a === 'queue' && p.length === 2) {
         const tasks = queue.list().filter((t) => t.state === 'queued' || t.state === 'running');

@@ -11,7 +11,7 @@ import type { Progress } from '../run.ts';
 import { ApiError } from './http.ts';
 
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-export type TaskKind = 'run' | 'sensitivity';
+export type TaskKind = 'run' | 'sensitivity' | 'study';
 
 export interface TaskProgress {
   done: number;

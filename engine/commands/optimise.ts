@@ -20,6 +20,7 @@ import {
   whatIfYaml,
   writeWhole,
 } from '../studies/optimise.ts';
+import { asStoredStudy, latestRunOf, optimiseData, specLevers } from '../studies/records.ts';
 import { StudyRunner } from '../studies/runner.ts';
 import { loadTargets, TARGETS_FILE } from '../targets.ts';
 import { int, resolveScenarioArg, UsageError, withDbOption, withStore, type Cli } from './common.ts';
@@ -112,60 +113,83 @@ export function registerOptimise(program: Command, cli: Cli): void {
           models,
           runOptions: { signal: ac.signal },
         });
-        const res = await runOptimise({
-          runner,
-          levers,
-          targets,
-          p: o.p,
-          n0: o.replications,
+        const spec = {
+          targets: targets.map((t) => t.id),
+          p: o.p as number,
+          levers: specLevers(levers),
+          n0: o.replications as number,
           nMax,
-          confirm: o.confirm,
-          maxCandidates: o.maxCandidates,
-          onCandidate: (c, k) =>
-            process.stderr.write(
-              `candidate ${k}: ${c.values.join(', ')} cost ${+c.cost.toPrecision(6)} · ${c.n} reps · min P(met) ${(100 * c.minP).toFixed(0)}% · ${c.feasible ? 'feasible' : 'not feasible'}\n`,
-            ),
-        });
-        // Outputs, only now that the study is complete.
-        const md = candidatesMarkdown(res, levers, targets, o.p);
-        writeWhole(path.join(outDir, 'candidates.csv'), candidatesCsv(res, levers, targets));
-        writeWhole(path.join(outDir, 'candidates.md'), md);
-        writeWhole(
-          path.join(outDir, 'pareto.svg'),
-          paretoChart({
-            title: `${name}: cost vs min P(met) of ${targets.map((t) => t.id).join(', ')}`,
-            p: o.p,
-            points: res.candidates.map((c) => ({
-              cost: c.cost,
-              minP: c.minP,
-              front: res.pareto.includes(c),
-              best: c === res.best,
-              label: c.values.join(', '),
-            })),
-          }),
-        );
-        const written = [
-          path.join(outDir, 'candidates.csv'),
-          path.join(outDir, 'candidates.md'),
-          path.join(outDir, 'pareto.svg'),
-        ];
-        if (res.best) {
-          const wf = freshPath(whatifFile);
-          const conf = res.confirmations.find((c) => c.passed)!;
-          writeWhole(
-            wf,
-            whatIfYaml(
-              path.basename(file).replace(/\.ya?ml$/, ''),
-              path.basename(wf).replace(/\.ya?ml$/, ''),
-              `Cheapest setting found by twin optimise with P(met) ≥ ${o.p} for ${targets.map((t) => t.id).join(', ')}: cost ${+res.best.cost.toPrecision(6)}; confirmed on ${conf.n} fresh replications at ${conf.pHat.map((x) => `${(100 * x).toFixed(1)}%`).join(', ')}.`,
+          confirm: o.confirm as number,
+          maxCandidates: o.maxCandidates as number,
+          costUnit: '1',
+        };
+        // The study is also kept in the store (kind optimise), so the viewer and the report find it.
+        const { studyId } = await asStoredStudy(
+          store,
+          { kind: 'optimise', scenarioName: name, baseRunId: latestRunOf(store, name), targets: spec.targets, spec },
+          ac.signal,
+          async () => {
+            const res = await runOptimise({
+              runner,
               levers,
-              res.best.values,
-            ),
-          );
-          written.unshift(wf);
-        }
-        process.stdout.write(md.split('\n').slice(0, 5).join('\n') + '\n');
-        process.stdout.write(`written: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+              targets,
+              p: o.p,
+              n0: o.replications,
+              nMax,
+              confirm: o.confirm,
+              maxCandidates: o.maxCandidates,
+              onCandidate: (c, k) =>
+                process.stderr.write(
+                  `candidate ${k}: ${c.values.join(', ')} cost ${+c.cost.toPrecision(6)} · ${c.n} reps · min P(met) ${(100 * c.minP).toFixed(0)}% · ${c.feasible ? 'feasible' : 'not feasible'}\n`,
+                ),
+            });
+            // Outputs, only now that the study is complete.
+            const md = candidatesMarkdown(res, levers, targets, o.p);
+            writeWhole(path.join(outDir, 'candidates.csv'), candidatesCsv(res, levers, targets));
+            writeWhole(path.join(outDir, 'candidates.md'), md);
+            writeWhole(
+              path.join(outDir, 'pareto.svg'),
+              paretoChart({
+                title: `${name}: cost vs min P(met) of ${targets.map((t) => t.id).join(', ')}`,
+                p: o.p,
+                points: res.candidates.map((c) => ({
+                  cost: c.cost,
+                  minP: c.minP,
+                  front: res.pareto.includes(c),
+                  best: c === res.best,
+                  label: c.values.join(', '),
+                })),
+              }),
+            );
+            const written = [
+              path.join(outDir, 'candidates.csv'),
+              path.join(outDir, 'candidates.md'),
+              path.join(outDir, 'pareto.svg'),
+            ];
+            let whatIf: { yaml: string; name: string; file: string } | null = null;
+            if (res.best) {
+              const wf = freshPath(whatifFile);
+              const conf = res.confirmations.find((c) => c.passed)!;
+              const wname = path.basename(wf).replace(/\.ya?ml$/, '');
+              const yaml = whatIfYaml(
+                path.basename(file).replace(/\.ya?ml$/, ''),
+                wname,
+                `Cheapest setting found by twin optimise with P(met) ≥ ${o.p} for ${targets.map((t) => t.id).join(', ')}: cost ${+res.best.cost.toPrecision(6)}; confirmed on ${conf.n} fresh replications at ${conf.pHat.map((x) => `${(100 * x).toFixed(1)}%`).join(', ')}.`,
+                levers,
+                res.best.values,
+              );
+              writeWhole(wf, yaml);
+              written.unshift(wf);
+              whatIf = { yaml, name: wname, file: path.relative(process.cwd(), wf) };
+            }
+            process.stdout.write(md.split('\n').slice(0, 5).join('\n') + '\n');
+            process.stdout.write(`written: ${written.map((f) => path.relative(process.cwd(), f)).join(', ')}\n`);
+            return { value: res, result: optimiseData(res, whatIf) };
+          },
+        );
+        process.stdout.write(
+          `stored as study ${studyId} in the store (the viewer's "What would it take?" and twin report show it)\n`,
+        );
       });
     } finally {
       process.off('SIGINT', onSigint);

@@ -13,6 +13,7 @@ import { createPool, defaultThreads } from '../pool.ts';
 import { loadScenario, scenarioModels } from '../scenario.ts';
 import { checkParams, parseParamSpec, pickTargets } from '../studies/levers.ts';
 import { writeWhole } from '../studies/optimise.ts';
+import { asStoredStudy, latestRunOf, sensitivityData, sensitivitySpec } from '../studies/records.ts';
 import { StudyRunner } from '../studies/runner.ts';
 import { runSensitivity, sensitivityCsv, sensitivityTable } from '../studies/sensitivity.ts';
 import { loadTargets, TARGETS_FILE } from '../targets.ts';
@@ -93,27 +94,46 @@ export function registerSensitivity(program: Command, cli: Cli): void {
           runOptions: { signal: ac.signal },
         });
         let last = 0;
-        const res = await runSensitivity({
-          runner,
-          target: target!,
-          params,
+        const name = loaded.scenario.name;
+        const spec = sensitivitySpec({
+          target: target!.id,
           method,
+          params,
           n,
           replications: o.replications,
           seed: o.seed,
-          onPoint: (done, total) => {
-            const pct = Math.floor((100 * done) / total);
-            if (pct >= last + 10 || done === total) {
-              last = pct;
-              process.stderr.write(`${done}/${total} design points\n`);
-            }
-          },
         });
-        const table = sensitivityTable(res);
-        writeWhole(path.join(outDir, 'sensitivity.json'), JSON.stringify(res, null, 1) + '\n');
-        writeWhole(path.join(outDir, 'sensitivity.csv'), sensitivityCsv(res));
-        process.stdout.write(table);
-        process.stdout.write(`written: ${path.relative(process.cwd(), outDir)}/sensitivity.{json,csv}\n`);
+        // The study is also kept in the store (kind sensitivity): Expert review and the report show the latest one.
+        const { studyId } = await asStoredStudy(
+          store,
+          { kind: 'sensitivity', scenarioName: name, baseRunId: latestRunOf(store, name), targets: [target!.id], spec },
+          ac.signal,
+          async () => {
+            const res = await runSensitivity({
+              runner,
+              target: target!,
+              params,
+              method,
+              n,
+              replications: o.replications,
+              seed: o.seed,
+              onPoint: (done, total) => {
+                const pct = Math.floor((100 * done) / total);
+                if (pct >= last + 10 || done === total) {
+                  last = pct;
+                  process.stderr.write(`${done}/${total} design points\n`);
+                }
+              },
+            });
+            const table = sensitivityTable(res);
+            writeWhole(path.join(outDir, 'sensitivity.json'), JSON.stringify(res, null, 1) + '\n');
+            writeWhole(path.join(outDir, 'sensitivity.csv'), sensitivityCsv(res));
+            process.stdout.write(table);
+            process.stdout.write(`written: ${path.relative(process.cwd(), outDir)}/sensitivity.{json,csv}\n`);
+            return { value: res, result: sensitivityData(res) };
+          },
+        );
+        process.stdout.write(`stored as study ${studyId} in the store (Expert review and twin report show it)\n`);
       });
     } finally {
       process.off('SIGINT', onSigint);

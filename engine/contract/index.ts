@@ -8,6 +8,28 @@ export type { RunBundle, RunSummary, SeriesRow, TargetDef, TargetEval } from './
 export { crpsText, type Hindcast, type HindcastFamily, type HindcastResponse, type HindcastRow } from './hindcast.ts';
 export type { ParamInfo, SensitivityResult, TornadoBar } from './api.ts';
 export type { NetworkRef, NetworkRoads } from './network.ts';
+export { indexBarChart, paretoChart, type IndexBarRow } from './studies-svg.ts';
+export {
+  fmtStudyCost,
+  paramLabel,
+  PARAM_LABELS,
+  type CuratedLever,
+  type OptimiseData,
+  type OptimiseSpec,
+  type SensitivityData,
+  type SensitivitySpec,
+  type StudyCandidate,
+  type StudyConfirmation,
+  type StudyKind,
+  type StudyLever,
+  type StudyMorrisIndex,
+  type StudyOutputIndices,
+  type StudyProgress,
+  type StudyRecord,
+  type StudySobolIndex,
+  type StudyStatus,
+  type StudySummary,
+} from './studies.ts';
 export { deepMerge } from './scenario-merge.ts';
 export { toJson } from './json.ts';
 export { paramName, PARAM_NAMES, type ParamName } from './param-names.ts';

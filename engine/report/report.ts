@@ -20,6 +20,7 @@ import { loadTargets } from '../targets.ts';
 import { reportHindcast } from './hindcast.ts';
 import { DOC_CSS } from './modelcard.ts';
 import { entityLabel, metricLabel, STRINGS, type ReportStrings } from './i18n.ts';
+import { studySections } from './studies.ts';
 import {
   bandChart,
   districtMap,
@@ -554,6 +555,7 @@ ${notMetHtml}
 ${tgHtml}
 ${actualsHtml}
 ${mapsHtml}
+${studySections(store, run.scenarioName, targets, lang)}
 ${paramsHtml}
 </body></html>`;
 }

@@ -4,7 +4,8 @@
  * extreme values as overrides, and target ids checked against the targets file. Every problem is a UsageError (one
  * line, exit code 2) raised before anything runs or is written.
  */
-import type { TargetDef } from '../contract/index.ts';
+import type { CuratedLever, TargetDef } from '../contract/index.ts';
+import { testModels } from '../testbed-model.ts';
 import { UsageError } from '../commands/common.ts';
 import { formatIssue, loadScenario, ScenarioError, suggest, type LoadedScenario } from '../scenario.ts';
 
@@ -103,6 +104,7 @@ export function checkParams(
   loaded: LoadedScenario,
   specs: ReadonlyArray<Omit<StudyParam, 'base' | 'integer'>>,
   flag: string,
+  scenariosDir?: string,
 ): StudyParam[] {
   const seen = new Set<string>();
   return specs.map((s) => {
@@ -110,7 +112,7 @@ export function checkParams(
     seen.add(s.path);
     const probe = (v: number) => {
       try {
-        loadScenario(file, { overrides: overridesFor([s.path], [v]) });
+        loadScenario(file, { scenariosDir, overrides: overridesFor([s.path], [v]) });
       } catch (e) {
         if (e instanceof ScenarioError) throw new UsageError(`${flag} ${s.path}=${v}: ${firstIssue(e)}`);
         throw e;
@@ -131,15 +133,16 @@ export function checkParams(
     probe(s.min);
     probe(s.max);
     if (s.step !== undefined && s.max > s.min) probe(s.min + s.step);
-    const integer = Number.isInteger(s.min) && Number.isInteger(s.max) && Number.isInteger(base) && isIntOnly(file, s);
+    const integer =
+      Number.isInteger(s.min) && Number.isInteger(s.max) && Number.isInteger(base) && isIntOnly(file, s, scenariosDir);
     return { ...s, base, integer };
   });
 }
 
 /** Whether the schema refuses a non-integer value of the parameter (probing min + 0.5). */
-function isIntOnly(file: string, s: Omit<StudyParam, 'base' | 'integer'>): boolean {
+function isIntOnly(file: string, s: Omit<StudyParam, 'base' | 'integer'>, scenariosDir?: string): boolean {
   try {
-    loadScenario(file, { overrides: overridesFor([s.path], [Math.min(s.max, s.min + 0.5)]) });
+    loadScenario(file, { scenariosDir, overrides: overridesFor([s.path], [Math.min(s.max, s.min + 0.5)]) });
     return false;
   } catch {
     return true;
@@ -167,4 +170,111 @@ export function pickTargets(ids: readonly string[], all: readonly TargetDef[], l
       );
     return t;
   });
+}
+
+/**
+ * The levers the viewer's "What would it take?" panel offers: parameters a planner can buy more of, with a range
+ * around the baseline, a grid step and a cost per unit in CNY. The costs are the team's assumptions (no budget lines
+ * of the plan give them), stated in `costNote`; the CLI takes any lever and cost with `--lever`.
+ */
+export const CURATED_LEVERS: readonly CuratedLever[] = [
+  {
+    path: 'rollout.crews.perCounty',
+    min: 2,
+    max: 6,
+    step: 1,
+    costPerUnit: 800_000,
+    unit: 'crews',
+    label: { 'zh-CN': '每县施工队数', en: 'crews per county' },
+    costNote: 'assumption: a crew of five technicians with vehicle and tools for the 2017–2021 rollout, CNY 0.8 M',
+  },
+  {
+    path: 'rollout.crews.villagePerCounty',
+    min: 4,
+    max: 10,
+    step: 1,
+    costPerUnit: 400_000,
+    unit: 'crews',
+    label: { 'zh-CN': '每县村级施工队数', en: 'village crews per county' },
+    costNote: 'assumption: a two-person village crew for the rollout, CNY 0.4 M',
+  },
+  {
+    path: 'rollout.crews.city',
+    min: 6,
+    max: 12,
+    step: 1,
+    costPerUnit: 800_000,
+    unit: 'crews',
+    label: { 'zh-CN': '市级施工队数', en: 'city crews' },
+    costNote: 'assumption: as a county crew, CNY 0.8 M',
+  },
+  {
+    path: 'clouds.migration.lanesPublic',
+    min: 5,
+    max: 12,
+    step: 1,
+    costPerUnit: 500_000,
+    unit: 'lanes',
+    label: { 'zh-CN': '公共服务云迁移并行数', en: 'public cloud migration lanes' },
+    costNote: "assumption: one more parallel migration team at the cloud provider's rates, CNY 0.5 M",
+  },
+  {
+    path: 'clouds.migration.lanesAdmin',
+    min: 7,
+    max: 14,
+    step: 1,
+    costPerUnit: 500_000,
+    unit: 'lanes',
+    label: { 'zh-CN': '政务服务云迁移并行数', en: 'administrative cloud migration lanes' },
+    costNote: "assumption: one more parallel migration team at the cloud provider's rates, CNY 0.5 M",
+  },
+  {
+    path: 'traffic.signals.delayReduction',
+    min: 0.2,
+    max: 0.4,
+    step: 0.05,
+    costPerUnit: 50_000_000,
+    unit: 'share',
+    label: { 'zh-CN': '智能信号延误削减比例', en: 'delay removed by smart signals' },
+    costNote: 'assumption: better adaptive-signal control software and detectors, CNY 0.5 M per percentage point',
+  },
+];
+
+/** The synthetic levers of the test model (engine/studies/levers-test-model.ts), offered only when it is registered. */
+const TEST_LEVERS: readonly CuratedLever[] = [
+  {
+    path: 'leverstest.crews',
+    min: 0,
+    max: 10,
+    step: 1,
+    costPerUnit: 3,
+    unit: 'count',
+    label: { 'zh-CN': '测试：施工队', en: 'test: crews' },
+    costNote: 'synthetic',
+  },
+  {
+    path: 'leverstest.speed',
+    min: 0,
+    max: 5,
+    step: 0.5,
+    costPerUnit: 2,
+    unit: '1',
+    label: { 'zh-CN': '测试：速度', en: 'test: speed' },
+    costNote: 'synthetic',
+  },
+  {
+    path: 'leverstest.sites',
+    min: 0,
+    max: 4,
+    step: 1,
+    costPerUnit: 5,
+    unit: 'count',
+    label: { 'zh-CN': '测试：站点', en: 'test: sites' },
+    costNote: 'synthetic',
+  },
+];
+
+/** The curated levers, with the synthetic test levers when the test models are registered (TWIN_TEST_MODELS=1). */
+export function curatedLevers(): CuratedLever[] {
+  return [...CURATED_LEVERS, ...(testModels().some((m) => m.id === 'leverstest') ? TEST_LEVERS : [])];
 }

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { OptimiseData, OptimiseSpec } from '../contract/index.ts';
 import { loadScenario } from '../scenario.ts';
 import { openStore } from '../store.ts';
 import { tmpDir, twin } from '../test/helpers.ts';
@@ -96,6 +97,24 @@ describe('twin optimise', () => {
     try {
       const runIds = new Set(store.listRuns().map((x) => x.id));
       for (const row of rows) expect(runIds.has(Number(row[head.indexOf('run')]))).toBe(true);
+      // The study is stored: the same candidates as the CSV, the recommendation and its what-if YAML.
+      const [sum] = store.listStudies({ kind: 'optimise' });
+      expect(sum).toMatchObject({ kind: 'optimise', scenarioName: 'lt', status: 'done', targets: ['t-one', 't-two'] });
+      const st = store.study(sum!.id)!;
+      const data = st.result as OptimiseData;
+      expect((st.spec as OptimiseSpec).levers.map((l) => l.path)).toEqual([
+        'leverstest.crews',
+        'leverstest.speed',
+        'leverstest.sites',
+      ]);
+      expect(data.candidates).toHaveLength(rows.length);
+      expect(data.candidates.map((c) => c.run)).toEqual(rows.map((row) => Number(row[head.indexOf('run')])));
+      const best = data.candidates.find((c) => c.order === data.bestOrder)!;
+      expect(best.values).toEqual([1, 5, 2]);
+      expect(best.cost).toBe(23);
+      expect(best.pareto).toBe(true);
+      expect(data.whatIfYaml).toBe(readFileSync(wf, 'utf8'));
+      expect(r.stdout).toMatch(new RegExp(`stored as study ${sum!.id} `));
     } finally {
       store.close();
     }

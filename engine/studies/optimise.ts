@@ -9,7 +9,10 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { optimiseLevers, type Candidate, type OptimiseResult } from '../../models/lib/optimise.ts';
-import { esc, niceTicks, type TargetDef } from '../contract/index.ts';
+import { esc, type TargetDef } from '../contract/index.ts';
+
+// The chart is drawn by the contract (the viewer draws the same one while a study runs).
+export { paretoChart } from '../contract/index.ts';
 import { overridesFor, type StudyParam } from './levers.ts';
 import type { StudyRunner } from './runner.ts';
 
@@ -150,64 +153,6 @@ export function candidatesMarkdown(
       );
   }
   return lines.join('\n') + '\n';
-}
-
-/**
- * Cost vs min-over-targets P̂ of every candidate, the Pareto front as a step line, the required p as a dashed line and
- * the recommended setting ringed.
- * @example paretoChart({ title: 't', p: 0.8, points: [{ cost: 1, minP: 0.5, front: true }] }).startsWith('<svg') // => true
- */
-export function paretoChart(o: {
-  title: string;
-  p: number;
-  points: Array<{ cost: number; minP: number; front: boolean; best?: boolean; label?: string }>;
-  width?: number;
-  height?: number;
-}): string {
-  const W = o.width ?? 520;
-  const H = o.height ?? 300;
-  const m = { l: 52, r: 16, t: 30, b: 40 };
-  const costs = o.points.map((q) => q.cost);
-  let c0 = Math.min(0, ...costs);
-  let c1 = Math.max(...costs, c0 + 1e-9);
-  const ticks = niceTicks(c0, c1);
-  c0 = Math.min(c0, ticks[0]!);
-  c1 = Math.max(c1, ticks[ticks.length - 1]!);
-  const X = (c: number) => m.l + ((c - c0) / (c1 - c0 || 1)) * (W - m.l - m.r);
-  const Y = (p: number) => H - m.b - p * (H - m.t - m.b);
-  const parts: string[] = [];
-  for (const t of [0, 0.2, 0.4, 0.6, 0.8, 1])
-    parts.push(
-      `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(t)}" y2="${Y(t)}" stroke="#e3e8ee"/><text x="${m.l - 6}" y="${Y(t) + 3}" font-size="10" text-anchor="end" fill="#444">${t * 100}%</text>`,
-    );
-  for (const t of ticks)
-    parts.push(
-      `<text x="${X(t).toFixed(1)}" y="${H - m.b + 14}" font-size="10" text-anchor="middle" fill="#444">${t}</text>`,
-    );
-  parts.push(
-    `<text x="${(m.l + W - m.r) / 2}" y="${H - 6}" font-size="10" text-anchor="middle">cost (lever units × cost per unit)</text>`,
-  );
-  parts.push(
-    `<line x1="${m.l}" x2="${W - m.r}" y1="${Y(o.p)}" y2="${Y(o.p)}" stroke="#c0392b" stroke-dasharray="4 3"><title>required P(met) ${pct(o.p)}</title></line>`,
-  );
-  const front = o.points.filter((q) => q.front).sort((a, b) => a.cost - b.cost);
-  if (front.length > 1) {
-    let d = `M${X(front[0]!.cost).toFixed(1)},${Y(front[0]!.minP).toFixed(1)}`;
-    for (const q of front.slice(1)) d += ` H${X(q.cost).toFixed(1)} V${Y(q.minP).toFixed(1)}`;
-    parts.push(`<path d="${d}" fill="none" stroke="#1f6fb2" stroke-width="1.5"/>`);
-  }
-  for (const q of o.points) {
-    const tip = `${q.label ?? ''} cost ${fmt(q.cost)}, min P(met) ${pct(q.minP)}`.trim();
-    parts.push(
-      `<circle cx="${X(q.cost).toFixed(1)}" cy="${Y(q.minP).toFixed(1)}" r="${q.front ? 4 : 3}" fill="${q.front ? '#1f6fb2' : '#9aa5b1'}"><title>${esc(tip)}</title></circle>`,
-    );
-    if (q.best)
-      parts.push(
-        `<circle cx="${X(q.cost).toFixed(1)}" cy="${Y(q.minP).toFixed(1)}" r="8" fill="none" stroke="#c0392b" stroke-width="2"><title>recommended</title></circle>`,
-      );
-  }
-  parts.push(`<text x="8" y="16" font-size="12" font-weight="600">${esc(o.title)}</text>`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif">${parts.join('')}</svg>`;
 }
 
 /** A file name that does not exist yet: `name.yaml`, else `name-2.yaml`, … (a study never overwrites a what-if). */

@@ -30,6 +30,8 @@ export interface StudyRunnerOptions {
   /** Run only these models (the targets' models); the levers' sections of other models have no effect then. */
   models: string[];
   runOptions?: RunOptions;
+  /** Folder `extends` resolves in (default: scenarios/). */
+  scenariosDir?: string;
   /** Called after each engine run. */
   onRun?: (runId: number, overrides: Record<string, unknown>, replications: number, ms: number) => void;
 }
@@ -43,7 +45,10 @@ export class StudyRunner {
 
   /** The scenario with the overrides and the study's model list (throws ScenarioError when they are invalid). */
   load(overrides: Record<string, unknown>): LoadedScenario {
-    return loadScenario(this.o.file, { overrides: { ...overrides, models: this.o.models } });
+    return loadScenario(this.o.file, {
+      scenariosDir: this.o.scenariosDir,
+      overrides: { ...overrides, models: this.o.models },
+    });
   }
 
   /**

@@ -7,6 +7,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { SensitivityData, SensitivitySpec } from '../contract/index.ts';
+import { openStore } from '../store.ts';
 import { tmpDir, twin } from '../test/helpers.ts';
 import type { SensitivityStudyResult } from './sensitivity.ts';
 
@@ -106,6 +108,18 @@ describe('twin sensitivity', () => {
     expect(by('leverstest.a').st).toBeGreaterThan(by('leverstest.b').st);
     // P(met) (4a + b ≥ 0) is an output too, with its own indices.
     expect(res.outputs.find((o) => o.output === 'pMet')!.sobol).toBeDefined();
+    // The study is in the store too, with the same indices as the JSON file (what Expert review and the report read).
+    const store = openStore(path.join(dir, 'sobol.sqlite'));
+    try {
+      const st = store.latestStudy('sensitivity', { target: 'lin' })!;
+      expect(st).toMatchObject({ kind: 'sensitivity', scenarioName: 'lt', status: 'done', targets: ['lin'] });
+      expect((st.spec as SensitivitySpec).method).toBe('sobol');
+      expect((st.result as SensitivityData).outputs).toEqual(JSON.parse(JSON.stringify(res.outputs)));
+      expect(store.latestStudy('sensitivity', { target: 'other' })).toBeUndefined();
+      expect(store.latestStudy('optimise')).toBeUndefined();
+    } finally {
+      store.close();
+    }
   }, 300_000);
 
   it('refuses a parameter path the schema does not know, with nothing written', () => {

@@ -24,6 +24,7 @@ import { lang, onLangChange } from '../i18n/index.ts';
 import { control, readCell, readInput } from './controls.ts';
 import { changedCount, onLeverEvent, refreshParams, renderLevers } from './levers.ts';
 import { nameOf, setPath, st, type Catalogue } from './state.ts';
+import { showStudyIndices } from '../studies/index.ts';
 import { fill, s } from './strings.ts';
 import { WHATIF_CSS } from './styles.ts';
 
@@ -109,6 +110,7 @@ ${run ? `<p><a href="api/runs/${run}/report.html?lang=${lang()}" target="_blank"
 <div id="hc-box" data-run="${run ?? ''}"></div>
 <h3>${s().tornado}</h3>
 <div class="wi-row"><label>${s().target} <select id="tn-target">${targets.map((t) => `<option value="${esc(t.id)}">${esc(t.id)} — ${esc(t.title)}</option>`).join('')}</select></label></div>
+<div id="tn-gs"></div>
 <div id="tn-params"></div>
 <div class="wi-row"><label>${s().delta} <input id="tn-delta" type="number" min="0.05" max="0.9" step="0.05" value="0.2"></label>
 <label>${s().replications} <input id="tn-reps" type="number" min="2" max="1000" value="20"></label>
@@ -121,6 +123,9 @@ function renderTornadoParams(): void {
   const t = st.targets.find((x) => x.id === (document.getElementById('tn-target') as HTMLSelectElement | null)?.value);
   const box = document.getElementById('tn-params');
   if (!t || !box) return;
+  // Beside the one-at-a-time tornado: the latest global (Sobol'/Morris) study of the target (viewer/src/studies/).
+  const gs = document.getElementById('tn-gs');
+  if (gs) void showStudyIndices(t.id, gs).catch((e: unknown) => console.warn('sensitivity study unavailable:', e));
   const ps =
     st.catalogue
       .find((c) => c.model === t.model)
