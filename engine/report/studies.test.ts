@@ -143,8 +143,8 @@ describe('report study sections', () => {
     expect(sec).toContain(`data-study="${id}"`);
     expect(sec).toContain('需要做什么？');
     const rec = /<p class="recommended">([\s\S]*?)<\/p>/.exec(sec)![1]!;
-    expect(rec).toContain('每县施工队数');
-    expect(rec).toMatch(/每县施工队数 <code class="muted">rollout\.crews\.perCounty<\/code> 4 \(现值 2\)/);
+    expect(rec).toContain('每个区县的施工队数');
+    expect(rec).toMatch(/每个区县的施工队数 <code class="muted">rollout\.crews\.perCounty<\/code> 4 \(现值 2\)/);
     expect(rec).toContain('<b>160.0 万元</b>');
     expect(rec).toContain('在 400 次新的重复中确认');
     // The chart: one point per candidate plus the ring of the recommended one; the front as a step line.
@@ -159,7 +159,7 @@ describe('report study sections', () => {
     const en = reportHtml(store, compareId, { lang: 'en' });
     const secEn = en.slice(en.indexOf('study-optimise'));
     expect(secEn).toContain('What would it take?');
-    expect(secEn).toContain('crews per county');
+    expect(secEn).toContain('Crews per county');
     expect(secEn).toContain('<b>CNY 1.60 m</b>');
   });
 
@@ -183,14 +183,14 @@ describe('report study sections', () => {
     const svg = /<svg[\s\S]*?<\/svg>/.exec(zh)![0];
     expect((svg.match(/class="ix-bar"/g) ?? []).length).toBe(4);
     expect((svg.match(/class="ix-ci"/g) ?? []).length).toBe(4);
-    expect(svg).toContain('每县施工队数');
+    expect(svg).toContain('每个区县的施工队数');
     expect(svg).toContain('协同办公创新系数 p');
     // The output that did not vary says so instead of a table.
     expect(zh).toContain('在这些范围内该输出保持不变');
     const en = sensitivitySection(store, 'baseline', targets, 'en');
     expect(en).toContain('Sobol&#39; global sensitivity indices');
     expect(en).toContain('Constant over the design');
-    expect(en).toContain('crews per county');
+    expect(en).toContain('Crews per county');
     // In the report, after the optimise section and before the parameters.
     const html = reportHtml(store, compareId, { lang: 'en' });
     expect(html.indexOf('study-optimise')).toBeLessThan(html.indexOf('study-sensitivity'));

@@ -4,7 +4,7 @@
  * extreme values as overrides, and target ids checked against the targets file. Every problem is a UsageError (one
  * line, exit code 2) raised before anything runs or is written.
  */
-import type { CuratedLever, TargetDef } from '../contract/index.ts';
+import { paramLabel, type CuratedLever, type TargetDef } from '../contract/index.ts';
 import { testModels } from '../testbed-model.ts';
 import { UsageError } from '../commands/common.ts';
 import { formatIssue, loadScenario, ScenarioError, suggest, type LoadedScenario } from '../scenario.ts';
@@ -177,7 +177,7 @@ export function pickTargets(ids: readonly string[], all: readonly TargetDef[], l
  * around the baseline, a grid step and a cost per unit in CNY. The costs are the team's assumptions (no budget lines
  * of the plan give them), stated in `costNote`; the CLI takes any lever and cost with `--lever`.
  */
-export const CURATED_LEVERS: readonly CuratedLever[] = [
+const LEVERS: readonly Omit<CuratedLever, 'label'>[] = [
   {
     path: 'rollout.crews.perCounty',
     min: 2,
@@ -185,7 +185,6 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 800_000,
     unit: 'crews',
-    label: { 'zh-CN': '每县施工队数', en: 'crews per county' },
     costNote: 'assumption: a crew of five technicians with vehicle and tools for the 2017–2021 rollout, CNY 0.8 M',
   },
   {
@@ -195,7 +194,6 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 400_000,
     unit: 'crews',
-    label: { 'zh-CN': '每县村级施工队数', en: 'village crews per county' },
     costNote: 'assumption: a two-person village crew for the rollout, CNY 0.4 M',
   },
   {
@@ -205,7 +203,6 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 800_000,
     unit: 'crews',
-    label: { 'zh-CN': '市级施工队数', en: 'city crews' },
     costNote: 'assumption: as a county crew, CNY 0.8 M',
   },
   {
@@ -215,7 +212,6 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 500_000,
     unit: 'lanes',
-    label: { 'zh-CN': '公共服务云迁移并行数', en: 'public cloud migration lanes' },
     costNote: "assumption: one more parallel migration team at the cloud provider's rates, CNY 0.5 M",
   },
   {
@@ -225,7 +221,6 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 500_000,
     unit: 'lanes',
-    label: { 'zh-CN': '政务服务云迁移并行数', en: 'administrative cloud migration lanes' },
     costNote: "assumption: one more parallel migration team at the cloud provider's rates, CNY 0.5 M",
   },
   {
@@ -235,13 +230,12 @@ export const CURATED_LEVERS: readonly CuratedLever[] = [
     step: 0.05,
     costPerUnit: 50_000_000,
     unit: 'share',
-    label: { 'zh-CN': '智能信号延误削减比例', en: 'delay removed by smart signals' },
     costNote: 'assumption: better adaptive-signal control software and detectors, CNY 0.5 M per percentage point',
   },
 ];
 
 /** The synthetic levers of the test model (engine/studies/levers-test-model.ts), offered only when it is registered. */
-const TEST_LEVERS: readonly CuratedLever[] = [
+const TEST_LEVERS: readonly Omit<CuratedLever, 'label'>[] = [
   {
     path: 'leverstest.crews',
     min: 0,
@@ -249,7 +243,6 @@ const TEST_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 3,
     unit: 'count',
-    label: { 'zh-CN': '测试：施工队', en: 'test: crews' },
     costNote: 'synthetic',
   },
   {
@@ -259,7 +252,6 @@ const TEST_LEVERS: readonly CuratedLever[] = [
     step: 0.5,
     costPerUnit: 2,
     unit: '1',
-    label: { 'zh-CN': '测试：速度', en: 'test: speed' },
     costNote: 'synthetic',
   },
   {
@@ -269,12 +261,20 @@ const TEST_LEVERS: readonly CuratedLever[] = [
     step: 1,
     costPerUnit: 5,
     unit: 'count',
-    label: { 'zh-CN': '测试：站点', en: 'test: sites' },
     costNote: 'synthetic',
   },
 ];
 
 /** The curated levers, with the synthetic test levers when the test models are registered (TWIN_TEST_MODELS=1). */
 export function curatedLevers(): CuratedLever[] {
-  return [...CURATED_LEVERS, ...(testModels().some((m) => m.id === 'leverstest') ? TEST_LEVERS : [])];
+  return [...LEVERS, ...(testModels().some((m) => m.id === 'leverstest') ? TEST_LEVERS : [])].map(withLabel);
 }
+
+/** A lever's names come from the one parameter-name table (engine/contract/param-names.ts via paramLabel). */
+const withLabel = (l: Omit<CuratedLever, 'label'>): CuratedLever => ({
+  ...l,
+  label: { 'zh-CN': paramLabel(l.path, 'zh-CN'), en: paramLabel(l.path, 'en') },
+});
+
+/** The curated levers of the shipped models (names from the parameter-name table). */
+export const CURATED_LEVERS: readonly CuratedLever[] = LEVERS.map(withLabel);

@@ -187,7 +187,7 @@ describe('「需要做什么？」 panel and the Sobol box of Expert review', ()
     expect(await page.locator('#tn-gs .gs-chart svg .ix-bar').count()).toBe(4);
     expect(await page.locator('#tn-gs .gs-chart svg .ix-ci').count()).toBe(4);
     const gs = (await page.textContent('#tn-gs'))!;
-    expect(gs).toContain('每县施工队数');
+    expect(gs).toContain('每个区县的施工队数');
     expect(gs).toContain('市级施工队数');
     expect(gs).toContain('在这些范围内该输出保持不变');
     if (process.env.STUDIES_SCREENSHOT)
