@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDir, twin } from '../test/helpers.ts';
-import { QUEUE_NAME } from './protocol.ts';
+import { QUEUE_NAME, WORKER_KEY_PREFIX } from './protocol.ts';
 import { haveRedis, startTestRedis, type TestRedis } from './test-redis.ts';
 import {
   doneAtLeast,
@@ -112,7 +112,7 @@ describe.runIf(haveRedis() || process.env.CI)('cluster operations (real redis-se
   const small = scenario(dir, 'small', 20, 10);
   const slow = scenario(dir, 'slow', 150, 30);
   const long = scenario(dir, 'long', 2500, 1);
-  const wide = scenario(dir, 'wide', 300, 30);
+  const wide = scenario(dir, 'wide', 1000, 10);
 
   beforeAll(() => {
     // The references on the local pool: run 1 small, 2 slow, 3 long, 4 wide.
@@ -214,14 +214,21 @@ describe.runIf(haveRedis() || process.env.CI)('cluster operations (real redis-se
     const redis = await startTestRedis();
     redises.push(redis);
     const db = path.join(dir, 'late.sqlite');
+    // The late worker is started first (a process takes seconds to start on a busy machine), then frozen with SIGSTOP
+    // and its heartbeat removed: the coordinator starts seeing one worker, and SIGCONT makes the other join mid-run.
+    const [late] = await startWorkers(redis.url, 1, ['--concurrency', '8']);
+    late!.child.kill('SIGSTOP');
+    const c = new Redis(redis.url);
+    await c.del(...(await c.keys(`${WORKER_KEY_PREFIX}*`)));
     const [first] = await startWorkers(redis.url, 1);
     const coord = spawnTwin(['run', wide, '--db', db, '--cluster', redis.url]);
     procs.push(coord);
-    await waitFor('some progress', () => doneAtLeast(coord, 6));
-    // At start: 1 worker × 2 slots, floored at 4 slots, so at most 8 queue jobs in flight. The late worker takes
-    // up to 8 at once: more than 8 running together is only possible when the window follows the live workers.
-    const [late] = await startWorkers(redis.url, 1, ['--concurrency', '8']);
-    const c = new Redis(redis.url);
+    await waitFor('some progress', () => doneAtLeast(coord, 2));
+    expect(coord.out()).toMatch(/1 cluster worker\(s\), 2 job slots/);
+    // At start: 1 worker × 2 slots, floored at 4 slots, so at most 8 queue jobs in flight (jobs of 1 s: one job per
+    // queue job). The late worker takes up to 8 at once: more than 8 running together is only possible when the
+    // window follows the live workers.
+    late!.child.kill('SIGCONT');
     let maxActive = 0;
     const sampler = setInterval(() => void activeCount(c).then((n) => (maxActive = Math.max(maxActive, n))), 100);
     try {
