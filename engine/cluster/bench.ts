@@ -15,7 +15,7 @@
  * Sizes: full (default) = the whole baseline (200 replications) × 3 repeats; `--quick` = 50 replications × 3
  * (≤ 5 minutes on an idle 2-core machine). BENCH_REPLICATIONS and BENCH_REPEATS override either.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,12 +48,17 @@ const median = (xs: number[]) => {
 const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
-/** Run `twin ARGS` to the end; wall time in ms. */
-function timedRun(args: string[]): number {
+/** Run `twin ARGS` to the end; wall time in ms. Asynchronous, so that the Redis memory sampler keeps running. */
+async function timedRun(args: string[]): Promise<number> {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [TWIN, ...args], { encoding: 'utf8', env });
+  let stderr = '';
+  const code = await new Promise<number | null>((resolve) => {
+    const c = spawn(process.execPath, [TWIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    c.stderr!.on('data', (d) => (stderr += d));
+    c.once('exit', resolve);
+  });
   const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`twin ${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  if (code !== 0) throw new Error(`twin ${args.join(' ')} failed (${code}):\n${stderr}`);
   return ms;
 }
 
@@ -136,12 +141,25 @@ const client = new Redis(redis.url);
 const workers: ChildProcess[] = [];
 const exited = (w: ChildProcess) =>
   new Promise<number | null>((resolve) => (w.exitCode !== null ? resolve(w.exitCode) : w.once('exit', resolve)));
+/** Redis used_memory, bytes. */
+const memOf = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
+/** The phase whose peak the sampler records (every 250 ms), or null between phases. */
+let phase: { max: number; samples: number } | null = null;
+const sampler = setInterval(() => {
+  const p = phase;
+  if (p)
+    void memOf().then((m) => {
+      p.max = Math.max(p.max, m);
+      p.samples++;
+    });
+}, 250);
 try {
   for (let i = 0; i < 2; i++)
     workers.push(
       spawn(process.execPath, [TWIN, 'worker', '--redis', redis.url, '--threads', '1'], { stdio: 'ignore', env }),
     );
   const loadBefore = load();
+  const baselineMem = { max: await memOf(), samples: 0 };
   const localMs: number[] = [];
   const clusterMs: number[] = [];
   let identical = true;
@@ -151,12 +169,16 @@ try {
     const localDb = path.join(dir, `local-${i}.sqlite`);
     clusterDb = path.join(dir, `cluster-${i}.sqlite`);
     say(`[${i + 1}/${repeats}] baseline, ${reps} replications: local pool, 2 threads (load ${load()}) …`);
-    localMs.push(timedRun(['run', 'baseline', '--replications', String(reps), '--threads', '2', '--db', localDb]));
+    localMs.push(
+      await timedRun(['run', 'baseline', '--replications', String(reps), '--threads', '2', '--db', localDb]),
+    );
     while ((await client.keys(`${WORKER_KEY_PREFIX}*`)).length < 2) await new Promise((r) => setTimeout(r, 200));
     say(`[${i + 1}/${repeats}] coordinator + 2 workers × 1 thread (load ${load()}) …`);
+    phase = baselineMem;
     clusterMs.push(
-      timedRun(['run', 'baseline', '--replications', String(reps), '--db', clusterDb, '--cluster', redis.url]),
+      await timedRun(['run', 'baseline', '--replications', String(reps), '--db', clusterDb, '--cluster', redis.url]),
     );
+    phase = null;
     const a = seriesOf(localDb);
     const b = seriesOf(clusterDb);
     identical &&= a.text === b.text;
@@ -171,20 +193,13 @@ try {
     `name: ten-thousand\nmodels: [testbed]\nperiod: { startYear: 2017, endYear: 2019 }\n` +
       `replications: ${BIG_REPLICATIONS}\ntestbed: { samples: 1000 }\n`,
   );
-  const memOf = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))![1]);
   const memStart = await memOf();
-  let memMax = memStart;
-  let samples = 0;
-  const sampler = setInterval(() => {
-    void memOf().then((m) => {
-      memMax = Math.max(memMax, m);
-      samples++;
-    });
-  }, 250);
+  const big = { max: memStart, samples: 0 };
+  phase = big;
   say(`10,002-job run on the cluster (load ${load()}) …`);
   const bigDb = path.join(dir, 'big.sqlite');
-  const bigMs = timedRun(['run', bigYaml, '--db', bigDb, '--cluster', redis.url]);
-  clearInterval(sampler);
+  const bigMs = await timedRun(['run', bigYaml, '--db', bigDb, '--cluster', redis.url]);
+  phase = null;
   const memEnd = await memOf();
   const bigJobs = seriesOf(bigDb).jobs;
   const streamLen = await client.xlen('bull:twin-jobs:events');
@@ -201,14 +216,16 @@ try {
     `  coordinator + 2 workers × 1 thread: ${(cm / 1000).toFixed(1)} s  (${clusterMs.map((m) => (m / 1000).toFixed(1)).join(', ')})`,
     `  queue overhead (median vs median):  ${((100 * (cm - lm)) / lm).toFixed(1)} %`,
     `  aggregates bit-identical to the local pool in every run: ${identical ? 'yes' : 'NO'}`,
+    `  Redis used_memory peak during the cluster runs: ${mib(baselineMem.max)} (${baselineMem.samples} samples)`,
     `10,002-job run on the cluster: ${(bigMs / 1000).toFixed(1)} s (${(bigJobs / (bigMs / 1000)).toFixed(0)} jobs/s end to end, ${bigJobs} jobs)`,
-    `  Redis used_memory: start ${mib(memStart)}, peak ${mib(memMax)} (${samples} samples, every 250 ms), end ${mib(memEnd)}; events stream ${streamLen} entries`,
+    `  Redis used_memory: start ${mib(memStart)}, peak ${mib(big.max)} (${big.samples} samples, every 250 ms), end ${mib(memEnd)}; events stream ${streamLen} entries`,
     `per-job bytes (baseline, measured on the stored outputs):`,
     ...bytes,
     `single writer (decode + store.finishJob, one transaction per job): ${w.rows} rows in ${(w.ms / 1000).toFixed(2)} s = ${(w.rows / (w.ms / 1000)).toFixed(0)} rows/s, ${(w.bytes / 1024 / 1024 / (w.ms / 1000)).toFixed(1)} MB/s of outputs`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
+  clearInterval(sampler);
   // Workers first (they stop within seconds on SIGTERM), then Redis: a worker closing against a stopped Redis waits.
   for (const w of workers) w.kill('SIGTERM');
   const codes = await Promise.all(
