@@ -158,6 +158,9 @@ try {
     workers.push(
       spawn(process.execPath, [TWIN, 'worker', '--redis', redis.url, '--threads', '1'], { stdio: 'ignore', env }),
     );
+  // Workers ready before the first local run: each `twin` process rewrites dist/worker.mjs at start (not atomically),
+  // and a pool thread that loads the bundle while another process writes it finds no handler.
+  while ((await client.keys(`${WORKER_KEY_PREFIX}*`)).length < 2) await new Promise((r) => setTimeout(r, 200));
   const loadBefore = load();
   const baselineMem = { max: await memOf(), samples: 0 };
   const localMs: number[] = [];
@@ -172,7 +175,6 @@ try {
     localMs.push(
       await timedRun(['run', 'baseline', '--replications', String(reps), '--threads', '2', '--db', localDb]),
     );
-    while ((await client.keys(`${WORKER_KEY_PREFIX}*`)).length < 2) await new Promise((r) => setTimeout(r, 200));
     say(`[${i + 1}/${repeats}] coordinator + 2 workers × 1 thread (load ${load()}) …`);
     phase = baselineMem;
     clusterMs.push(
