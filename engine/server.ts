@@ -123,6 +123,7 @@ export async function serve(
     threads: opts.threads,
     maxQueued: opts.maxQueued,
     pool: opts.pool,
+    executorFor: opts.executorFor,
     scenarioLimits: opts.scenarioLimits,
   });
   const hosts = allowedHostNames(host, opts.allowedHosts);

@@ -8,6 +8,7 @@
 import { buildWorker } from '../build-worker.mjs';
 import { createPool, defaultThreads, type JobPool } from '../pool.ts';
 import type { Progress } from '../run.ts';
+import type { JobExecutor } from '../run/dispatch.ts';
 import { ApiError } from './http.ts';
 
 export type TaskState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -25,8 +26,12 @@ export interface TaskEvent {
   data: Record<string, unknown>;
 }
 
+/** An executor opened for one task and closed after it (`twin serve --cluster`: the Redis queue). */
+export type TaskExecutor = JobExecutor & { close(): Promise<void> };
+
 export interface TaskContext {
-  pool: JobPool;
+  /** Where the task's jobs run: the shared local pool, or the task's own executor (`executorFor`). */
+  pool: JobPool | JobExecutor;
   signal: AbortSignal;
   onProgress: (p: Pick<Progress, 'done' | 'total' | 'elapsedMs' | 'etaMs'>) => void;
 }
@@ -64,6 +69,11 @@ export interface TaskQueueOptions {
   maxQueued?: number;
   /** A pool to use instead of creating one (tests, or a host process that already has one). */
   pool?: JobPool;
+  /**
+   * Run each task's jobs elsewhere instead of on a local pool (`twin serve --cluster URL`: the cluster's queue).
+   * Called once per task with its owner name (`run12`, `sensitivity3`); the executor is closed when the task ends.
+   */
+  executorFor?: (owner: string) => Promise<TaskExecutor>;
 }
 
 const key = (kind: TaskKind, id: number) => `${kind}:${id}`;
@@ -86,6 +96,7 @@ export class TaskQueue {
   private active: Entry | null = null;
   private poolPromise: Promise<JobPool> | null = null;
   private readonly ownPool: boolean;
+  private readonly executorFor?: (owner: string) => Promise<TaskExecutor>;
   /** Recent task durations (ms), for the Retry-After estimate. */
   private readonly durations: number[] = [];
   private closed = false;
@@ -95,6 +106,7 @@ export class TaskQueue {
     this.maxQueued = opts.maxQueued ?? 4;
     this.threads = opts.pool?.threads ?? opts.threads ?? defaultThreads();
     this.ownPool = !opts.pool;
+    this.executorFor = opts.executorFor;
     if (opts.pool) this.poolPromise = Promise.resolve(opts.pool);
   }
 
@@ -249,8 +261,11 @@ export class TaskQueue {
     const t0 = performance.now();
     this.setState(e, 'running');
     let out: TaskOutcome;
+    let own: TaskExecutor | null = null;
     try {
-      const pool = await this.pool();
+      // With a cluster, a task opens its own executor (the queue job ids and the cleanup of a killed server's
+      // leftovers are per run); otherwise all tasks share the one local pool.
+      const pool = this.executorFor ? (own = await this.executorFor(`${e.task.kind}${e.task.id}`)) : await this.pool();
       // A cancel that arrived while the pool was starting is honoured by exec itself: the signal is already aborted,
       // so the run is marked cancelled (finished jobs kept) without dispatching a job.
       out = await e.task.exec({
@@ -273,6 +288,8 @@ export class TaskQueue {
       });
     } catch (err) {
       out = { status: 'failed', error: (err as Error)?.message ?? String(err) };
+    } finally {
+      await own?.close().catch(() => {});
     }
     this.durations.push(performance.now() - t0);
     if (this.durations.length > 10) this.durations.shift();

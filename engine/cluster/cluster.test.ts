@@ -3,98 +3,26 @@
  * results bit-identical to the local pool, and the failures of issue #19 (a worker or the coordinator killed, Redis
  * restarted, a worker of another code version, a job that kills its worker every time). Nothing is mocked.
  */
-import { type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../store.ts';
-import { tmpDir, twin, twinAsync } from '../test/helpers.ts';
-import { WORKER_KEY_PREFIX } from './protocol.ts';
+import { tmpDir, twin } from '../test/helpers.ts';
 import { haveRedis, startTestRedis, type TestRedis } from './test-redis.ts';
+import {
+  dump,
+  doneAtLeast,
+  FAST_STALL,
+  liveWorkers,
+  runStatus,
+  scenario as scenarioIn,
+  spawnTwin,
+  VERSION,
+  waitFor,
+  type Proc,
+} from './test-support.ts';
 
 const dir = tmpDir('twin-cluster-');
-/** Short lock and stall check so that a killed worker's jobs come back within seconds. */
-const FAST_STALL = { TWIN_WORKER_LOCK_MS: '1500', TWIN_WORKER_STALLED_MS: '500' };
-
-function scenario(name: string, delayMs: number, replications: number): string {
-  const f = path.join(dir, `${name}.yaml`);
-  writeFileSync(
-    f,
-    `name: ${name}\nmodels: [testbed]\nperiod: { startYear: 2017, endYear: 2019 }\nreplications: ${replications}\n` +
-      `testbed: { delayMs: ${delayMs}, samples: 5000 }\n`,
-  );
-  return f;
-}
-
-/** Everything a run stored that must not depend on where jobs ran: aggregates, job outputs, artifacts. */
-function dump(db: string, runId: number): { series: string; outputs: string[]; artifacts: number; jobs: number } {
-  const store = openStore(db);
-  try {
-    const series = JSON.stringify(
-      store.series(runId).map((r) => [r.metric, r.entity, r.period, r.p10, r.p50, r.p90, r.mean, r.n]),
-    );
-    const blobs = store.jobOutputBlobs(runId, 'testbed');
-    return {
-      series,
-      outputs: blobs.map((b) => `${b.idx}:${b.output.toString('base64')}`),
-      artifacts: store.artifactList(runId).length,
-      jobs: store.jobs(runId).length,
-    };
-  } finally {
-    store.close();
-  }
-}
-
-function runStatus(db: string, runId: number): string | undefined {
-  const store = openStore(db);
-  try {
-    return store.run(runId)?.status;
-  } finally {
-    store.close();
-  }
-}
-
-interface Proc {
-  child: ChildProcess;
-  out: () => string;
-  exit: Promise<number | null>;
-}
-/**
- * Every process of these tests claims one code version: `git describe --dirty` changes when a file is edited or
- * committed while the tests run, and workers started before would then (rightly) refuse the coordinator's jobs.
- */
-const VERSION = { TWIN_CODE_VERSION: 'cluster-test' };
-function spawnTwin(args: string[], env: Record<string, string> = {}): Proc {
-  const child = twinAsync(args, { ...VERSION, ...env });
-  let text = '';
-  child.stdout!.on('data', (d) => (text += d));
-  child.stderr!.on('data', (d) => (text += d));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, out: () => text, exit };
-}
-
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await cond())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Number of live worker heartbeats in Redis. */
-async function liveWorkers(url: string): Promise<number> {
-  const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    return (await c.keys(`${WORKER_KEY_PREFIX}*`)).length;
-  } catch {
-    return 0;
-  } finally {
-    c.disconnect();
-  }
-}
+const scenario = (name: string, delayMs: number, replications: number) => scenarioIn(dir, name, delayMs, replications);
 
 const procs: Proc[] = [];
 function startWorker(url: string, env: Record<string, string> = {}): Proc {
@@ -107,10 +35,6 @@ async function startWorkers(url: string, n: number, env: Record<string, string> 
   const ws = Array.from({ length: n }, () => startWorker(url, env));
   await waitFor(`${n} workers`, async () => (await liveWorkers(url)) >= before + n);
   return ws;
-}
-/** Progress lines say "k/N jobs": true once at least `k` jobs are done. */
-function doneAtLeast(p: Proc, k: number): boolean {
-  return [...p.out().matchAll(/(\d+)\/\d+ jobs/g)].some((m) => Number(m[1]) >= k);
 }
 
 const redises: TestRedis[] = [];

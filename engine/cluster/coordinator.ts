@@ -26,7 +26,7 @@ export async function preflight(url: string): Promise<void> {
  */
 export async function runOnCluster(url: string, runId: number, label: string, go: ClusterGo): Promise<RunOutcome> {
   const log = (l: string) => process.stderr.write(`${l}\n`);
-  const executor = await createClusterExecutor({ url, runId, identity: localIdentity(), onLog: log });
+  const executor = await createClusterExecutor({ url, owner: `run${runId}`, identity: localIdentity(), onLog: log });
   const ac = new AbortController();
   const onSigint = () => {
     log('\ncancelling: queued jobs are removed, running ones stopped; continue later with --resume');

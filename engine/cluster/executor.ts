@@ -36,10 +36,18 @@ export const CLUSTER_BATCH_MS = 1000;
 export const CLUSTER_MAX_BATCH_JOBS = 200;
 /** In-flight floor: a coordinator started before its workers still keeps enough queue jobs waiting for them. */
 const MIN_SLOTS = 4;
+/** How often the live workers are counted again, ms: a worker that joins mid-run gets batches within this time. */
+const RECOUNT_MS = 2000;
+/** How long close() waits for cancelled running queue jobs to stop so that it can remove them, ms. */
+const CANCEL_WAIT_MS = 15_000;
 
 export interface ClusterExecutorOptions {
   url: string;
-  runId: number;
+  /**
+   * What the queue jobs belong to: the prefix of their ids and the name workers log (`run12` for stored run 12,
+   * `sensitivity3` for a server task). Leftover queue jobs with this prefix are removed when the executor opens.
+   */
+  owner: string;
   identity: Identity;
   /** Log lines (workers seen, Redis trouble). */
   onLog?: (line: string) => void;
@@ -47,10 +55,15 @@ export interface ClusterExecutorOptions {
 
 /** The JobExecutor shape of engine/run/dispatch.ts, plus close(). */
 export interface ClusterExecutor {
+  /** Job slots of the live workers (at least MIN_SLOTS), counted again every RECOUNT_MS. */
   readonly threads: number;
   readonly batchMs: number;
   readonly maxBatchJobs: number;
   execute(batch: { params: unknown; jobs: BatchData['jobs'] }, signal: AbortSignal): Promise<WorkerResult[]>;
+  /**
+   * Stop: pending waits are rejected, and queue jobs of cancelled batches that were running get up to
+   * CANCEL_WAIT_MS to stop on their worker (told over pub/sub) and are then removed, so Redis keeps nothing of them.
+   */
   close(): Promise<void>;
 }
 
@@ -83,8 +96,8 @@ export async function liveWorkerThreads(
 }
 
 /**
- * Open the queue for one run. Leftover queue jobs of this run (a killed coordinator's) are removed first, except
- * running ones, whose results are simply not waited for.
+ * Open the queue for one owner (a run, or a server task). Leftover queue jobs of the owner (a killed coordinator's)
+ * are removed first, except running ones, whose results are simply not waited for.
  */
 export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<ClusterExecutor> {
   const conn = openRedis(o.url);
@@ -102,7 +115,7 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConn, autorun: true });
   const waiters = new Map<string, Waiter>();
 
-  const prefix = `run${o.runId}-`;
+  const prefix = `${o.owner}-`;
   for (const state of ['waiting', 'delayed', 'prioritized', 'completed', 'failed'] as const) {
     const jobs = await queue.getJobs([state], 0, -1);
     for (const j of jobs) if (j?.id?.startsWith(prefix)) await j.remove().catch(() => {});
@@ -112,11 +125,30 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
   if (workers === 0)
     o.onLog?.('no cluster worker is connected yet; jobs wait in the queue until one starts (twin worker --redis URL)');
   else o.onLog?.(`${workers} cluster worker(s), ${threads} job slots, code version(s) ${versions.join(', ')}`);
+  // The dispatcher reads `threads` after every batch: workers that join later widen the in-flight window.
+  let slots = Math.max(MIN_SLOTS, threads);
+  let lastWorkers = workers;
+  let counting = false;
+  const recount = setInterval(() => {
+    if (counting) return;
+    counting = true;
+    liveWorkerThreads(conn)
+      .then((live) => {
+        if (live.workers !== lastWorkers) o.onLog?.(`${live.workers} cluster worker(s) now, ${live.threads} job slots`);
+        lastWorkers = live.workers;
+        // Never below what the run started with: a worker that leaves only makes queue jobs wait a little longer.
+        slots = Math.max(slots, live.threads);
+      })
+      .catch(() => {}) // Redis down: keep the last count
+      .finally(() => (counting = false));
+  }, RECOUNT_MS);
 
   // One look at a job at a time: while Redis is down, polls would otherwise pile up behind the offline queue.
   const settling = new Set<string>();
   /** Ids whose add Redis acknowledged. */
   const queued = new Set<string>();
+  /** Queue jobs of cancelled batches that could not be removed yet (running on a worker): removed by close(). */
+  const cancelled = new Set<string>();
   const settle = async (id: string): Promise<void> => {
     if (settling.has(id)) return;
     settling.add(id);
@@ -164,6 +196,17 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
     }
   };
 
+  /** Remove a cancelled batch's queue job; one that is running (locked) is kept in `cancelled` for close(). */
+  const dropCancelled = async (id: string): Promise<boolean> => {
+    const state = await queue.getJobState(id);
+    if (state === 'unknown') return true;
+    if (state === 'active') return false;
+    const job = await Job.fromId(queue, id);
+    if (!job) return true;
+    await job.remove();
+    return true;
+  };
+
   events.on('completed', ({ jobId }) => void settle(jobId).catch(() => {}));
   events.on('failed', ({ jobId }) => void settle(jobId).catch(() => {}));
   const poll = setInterval(() => {
@@ -172,22 +215,26 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
 
   const attempts = new Map<string, number>();
   return {
-    threads: Math.max(MIN_SLOTS, threads),
+    get threads() {
+      return slots;
+    },
     batchMs: CLUSTER_BATCH_MS,
     maxBatchJobs: CLUSTER_MAX_BATCH_JOBS,
     execute: async (batch, signal) => {
-      const base = batchJobId(o.runId, batch.jobs, 0);
+      const base = batchJobId(o.owner, batch.params, batch.jobs, 0);
       const attempt = (attempts.get(base) ?? 0) + 1;
       attempts.set(base, attempt);
-      const id = batchJobId(o.runId, batch.jobs, attempt);
-      const data: BatchData = { runId: o.runId, identity: o.identity, params: batch.params, jobs: batch.jobs };
+      const id = batchJobId(o.owner, batch.params, batch.jobs, attempt);
+      const data: BatchData = { owner: o.owner, identity: o.identity, params: batch.params, jobs: batch.jobs };
       return new Promise<WorkerResult[]>((resolve, reject) => {
         const onAbort = () => {
           waiters.delete(id);
-          void Job.fromId(queue, id)
-            .then((j) => j?.remove())
-            .catch(() => {}); // running: the cancel message below stops it
-          void pub.publish(CANCEL_CHANNEL, JSON.stringify({ runId: o.runId, jobId: id })).catch(() => {});
+          cancelled.add(id);
+          // Waiting: removed now. Running: its worker is told to stop (below) and close() removes the job after.
+          void dropCancelled(id)
+            .then((gone) => gone && cancelled.delete(id))
+            .catch(() => {});
+          void pub.publish(CANCEL_CHANNEL, JSON.stringify({ owner: o.owner, jobId: id })).catch(() => {});
           reject(new Error('cancelled'));
         };
         if (signal.aborted) return onAbort();
@@ -205,6 +252,11 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
             removeOnFail: { age: 24 * 3600 },
           })
           .then(() => {
+            // Cancelled while the add was on its way: the job exists now and must not stay.
+            if (cancelled.has(id))
+              void dropCancelled(id)
+                .then((gone) => gone && cancelled.delete(id))
+                .catch(() => {});
             queued.add(id);
             return settle(id);
           }) // already finished (an earlier coordinator's identical job)
@@ -217,8 +269,21 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
     },
     close: async () => {
       clearInterval(poll);
+      clearInterval(recount);
       for (const [, w] of waiters) w.reject(new Error('cluster executor closed'));
       waiters.clear();
+      // Cancelled batches still running on a worker stop within moments (the worker aborts its pool task and fails
+      // the queue job); remove them then, so that a cancelled run leaves nothing in Redis.
+      const t0 = Date.now();
+      while (cancelled.size && Date.now() - t0 < CANCEL_WAIT_MS) {
+        for (const id of [...cancelled])
+          if (await within(2000, dropCancelled(id), false).catch(() => false)) cancelled.delete(id);
+        if (cancelled.size) await new Promise((r) => setTimeout(r, 200));
+      }
+      if (cancelled.size)
+        o.onLog?.(
+          `${cancelled.size} cancelled queue job(s) still running on a worker; Redis removes them after 24 h (${[...cancelled].slice(0, 3).join(', ')})`,
+        );
       await events.close().catch(() => {});
       await queue.close().catch(() => {});
       conn.disconnect();
@@ -226,6 +291,13 @@ export async function createClusterExecutor(o: ClusterExecutorOptions): Promise<
       pub.disconnect();
     },
   };
+}
+
+/** `p`, or `fallback` after `ms` (a command to a Redis that is down waits for its return, for ever). */
+function within<T>(ms: number, p: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
 /** A batch answered with one model-style error (the dispatcher fails the run naming the batch's first job). */

@@ -53,7 +53,8 @@ export function identityMismatch(mine: Identity, theirs: Identity): string | nul
 
 /** A queue job's data. */
 export interface BatchData {
-  runId: number;
+  /** What the batch belongs to, for logs: `run12` (a stored run) or `sensitivity3` (a server task). */
+  owner: string;
   identity: Identity;
   params: unknown;
   jobs: JobSpec[];
@@ -99,11 +100,18 @@ export function fromWire(results: WireResult[]): WorkerResult[] {
 
 /**
  * Deterministic queue job id of a batch: the same batch enqueued twice (resume, retry of an add) is one job. The
- * seeds are part of the hash, so run 3 of one store and run 3 of another store (other scenario) never share a job.
- * @example batchJobId(7, [], 1).startsWith('run7-') // => true
+ * parameters are part of the hash as well as the seeds: what-ifs share their seeds (common random numbers), so run 3
+ * of one store and run 3 of another store, or two runs of one sensitivity study, never share a job unless they would
+ * compute the same bytes.
+ * @example batchJobId('run7', { a: 1 }, [], 1).startsWith('run7-') // => true
+ * @example batchJobId('run7', { a: 1 }, [], 1) === batchJobId('run7', { a: 2 }, [], 1) // => false
  */
-export function batchJobId(runId: number, jobs: JobSpec[], attempt: number): string {
+export function batchJobId(owner: string, params: unknown, jobs: JobSpec[], attempt: number): string {
   const ids = jobs.map((j) => `${j.model}.${j.years.join('-')}.${j.replication}.${j.seed}`).join(',');
-  const h = createHash('sha256').update(ids).digest('hex').slice(0, 20);
-  return `run${runId}-${h}-a${attempt}`;
+  const h = createHash('sha256')
+    .update(JSON.stringify(params) ?? '')
+    .update('\0')
+    .update(ids)
+    .digest('hex');
+  return `${owner}-${h.slice(0, 20)}-a${attempt}`;
 }

@@ -1,18 +1,21 @@
-/** `twin serve [--host H] [--port P]`: the viewer and the JSON API until SIGINT or SIGTERM. */
+/** `twin serve [--host H] [--port P] [--cluster URL]`: the viewer and the JSON API until SIGINT or SIGTERM. */
 import type { Command } from 'commander';
+import type { TaskExecutor } from '../api/tasks.ts';
 import { serve } from '../server.ts';
 import type { Store } from '../store.ts';
 import { int, UsageError, withDbOption, withStore } from './common.ts';
 
 /**
  * Serve the viewer and the API on `host:port` until SIGINT/SIGTERM, then close the server (the caller closes the
- * store). Binding beyond loopback prints a warning: the API has no authentication.
+ * store). Binding beyond loopback prints a warning: the API has no authentication. `executorFor` runs submitted
+ * tasks elsewhere (`--cluster`).
  */
 export async function serveUntilSignal(
   store: Store,
   host: string,
   port: number,
   allowedHosts: string[] = [],
+  executorFor?: (owner: string) => Promise<TaskExecutor>,
 ): Promise<void> {
   if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
     process.stderr.write(
@@ -25,7 +28,7 @@ export async function serveUntilSignal(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const s = await serve({ store, host, port, allowedHosts }).catch((e: NodeJS.ErrnoException) => {
+    const s = await serve({ store, host, port, allowedHosts, executorFor }).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE')
         throw new UsageError(
           `port ${port} on ${host} is already in use (another twin serve?); choose another with --port N`,
@@ -58,11 +61,42 @@ function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
 }
 
+/**
+ * The executor factory of `twin serve --cluster URL`: Redis is checked first (bad URL, unreachable, wrong password,
+ * an evicting Redis: UsageError, exit 2, before the server listens); then each submitted run or sensitivity study
+ * opens its own queue executor, and this server stays the only store writer.
+ */
+async function clusterExecutors(url: string): Promise<(owner: string) => Promise<TaskExecutor>> {
+  // Loaded here so that a plain `twin serve` does not pay for BullMQ at start-up.
+  const { ClusterError } = await import('../cluster/connection.ts');
+  const { preflight } = await import('../cluster/coordinator.ts');
+  const { createClusterExecutor } = await import('../cluster/executor.ts');
+  const { localIdentity } = await import('../cluster/protocol.ts');
+  try {
+    await preflight(url);
+  } catch (e) {
+    if (e instanceof ClusterError) throw new UsageError(e.message);
+    throw e;
+  }
+  const identity = localIdentity();
+  return (owner) =>
+    createClusterExecutor({
+      url,
+      owner,
+      identity,
+      onLog: (l) => process.stderr.write(`${owner} (cluster): ${l}\n`),
+    });
+}
+
 /** Registers `twin serve`. */
 export function registerServe(program: Command): void {
   withDbOption(
-    withServeOptions(program.command('serve').description('serve the viewer and the JSON API on 127.0.0.1')),
+    withServeOptions(program.command('serve').description('serve the viewer and the JSON API on 127.0.0.1')).option(
+      '--cluster <url>',
+      'run submitted runs on `twin worker` processes through Redis (redis://HOST:PORT)',
+    ),
   ).action(async (o) => {
-    await withStore(o.db, (store) => serveUntilSignal(store, o.host, o.port, o.allowedHost));
+    const executorFor = o.cluster === undefined ? undefined : await clusterExecutors(o.cluster);
+    await withStore(o.db, (store) => serveUntilSignal(store, o.host, o.port, o.allowedHost, executorFor));
   });
 }

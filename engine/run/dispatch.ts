@@ -220,10 +220,11 @@ export async function dispatchJobs(
     return Math.max(1, Math.min(maxJobs, Math.floor(batchMs / Math.max(mean, 1e-3))));
   };
 
-  // Keep a bounded number of tasks in flight: enough to keep every thread busy, few enough to cancel quickly.
-  const inFlight = Math.max(2, executor.threads * 2);
+  // Keep a bounded number of tasks in flight: enough to keep every thread busy, few enough to cancel quickly. The
+  // executor's `threads` is read again after each task: a cluster whose workers join mid-run grows the window.
+  const inFlight = () => Math.max(2, executor.threads * 2);
   let next = 0;
-  const lanes = Array.from({ length: Math.min(inFlight, pending.length) }, async () => {
+  const lane = async (): Promise<void> => {
     while (next < pending.length && !inner.signal.aborted) {
       const first = pending[next++]!;
       const k = batchSize(first.model);
@@ -232,10 +233,21 @@ export async function dispatchJobs(
         batch.push(pending[next++]!);
       if (batch.length === 1) await runOne(first);
       else await runBatch(batch);
+      addLanes();
     }
-  });
+  };
+  const lanes: Promise<void>[] = [];
+  const addLanes = () => {
+    while (lanes.length < Math.min(inFlight(), pending.length) && next < pending.length && !stopped())
+      lanes.push(lane());
+  };
+  addLanes();
   try {
-    await Promise.all(lanes);
+    // Lanes may be added while others run: wait until a pass adds none.
+    for (let n = -1; n !== lanes.length;) {
+      n = lanes.length;
+      await Promise.all(lanes);
+    }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
