@@ -99,12 +99,12 @@ describe('map tells the story', () => {
     expect(differing(at[2019].css, at[2021].css)).toBeGreaterThanOrEqual(2);
     expect(changedFraction(at[2018].grid, at[2019].grid)).toBeGreaterThan(0.01);
     expect(changedFraction(at[2019].grid, at[2021].grid)).toBeGreaterThan(0.003);
-    // The legend: title, unit, a progress scale whose last tick is the target's threshold, then "reached".
+    // The legend: title, unit, a progress scale whose last tick is the target's threshold, the "reached" colour.
     const ticks = await page.$$eval('#legend-card .legend-bar[data-scale="progress"] + .legend-ticks span', (els) =>
       els.map((e) => e.textContent ?? ''),
     );
-    expect(ticks.at(-2)).toBe('100%');
-    expect(ticks.at(-1)).toBe('已达标');
+    expect(ticks.at(-1)).toBe('100%');
+    expect(await page.textContent('#legend-card .legend-reached')).toBe('已达标 (≥ 100%)');
     expect(await page.textContent('#legend-card .legend-unit')).toContain('%');
     if (process.env.UPDATE_SCREENSHOT === '1') {
       await jumpToYear(page, 2019);

@@ -297,7 +297,7 @@ function renderLegend(app: AppState, L: LegendSpec): void {
     const v = a.ix.at(td.metric, td.entity, app.month),
       vb = app.b?.ix.at(td.metric, td.entity, app.month);
     parts.push(
-      `<div class="legend-sub">${titleOf(app, td.metric)} · ${entityName(td.entity)} · ${month}</div>`,
+      `<div class="legend-sub">${titleOf(app, td.metric)} · ${month}</div>`,
       `<div class="legend-value"><b>${fmtUnit(v?.p50, td.unit)}</b>${vb && v ? ` <span>(A − B ${fmtDiff(v.p50 - vb.p50, td.unit)})</span>` : ''} · ${t().targetLine} ${comparatorText(td.comparator)} ${fmtUnit(td.threshold, td.unit)}</div>`,
       `<div class="legend-note">${t().legendCityOnly}</div>`,
     );
@@ -331,8 +331,10 @@ function renderLegend(app: AppState, L: LegendSpec): void {
         [0, fmt(s.from, L.unit)],
         [w / 2, fmt(mid, L.unit)],
         [w, fmt(s.to, L.unit)],
-        ...(hasThr ? ([[1, t().legendReached]] as Array<[number, string]>) : []),
       ]),
+      hasThr
+        ? `<div class="legend-reached"><i style="background:${css(REACHED)}"></i>${t().legendReached} (${comparatorText(s.comparator)} ${fmtUnit(s.threshold, L.unit)})</div>`
+        : '',
       unitLine(L.unit),
     );
   }
@@ -454,7 +456,7 @@ export function renderKpiStrip(app: AppState): void {
     if (!v) return [];
     const met = td.comparator === '<=' ? v.p50 <= td.threshold : v.p50 >= td.threshold;
     return [
-      `<div class="kpi figure${met ? ' reached' : ''}" data-target-id="${td.id}" title="${targetTitle(td)}"><span class="kpi-label">${targetTitle(td)}</span><b>${fmtUnit(v.p50, td.unit)}</b><span class="kpi-sub">${t().targetLine} ${comparatorText(td.comparator)} ${fmtUnit(td.threshold, td.unit)} · ${periodText(td.deadline.slice(0, 7))}</span></div>`,
+      `<div class="kpi figure${met ? ' reached' : ''}" data-target-id="${td.id}" title="${targetTitle(td)}"><span class="kpi-label">${targetTitle(td)}</span><span class="kpi-line"><b>${fmtUnit(v.p50, td.unit)}</b><span class="kpi-sub">${t().targetLine} ${comparatorText(td.comparator)} ${fmtUnit(td.threshold, td.unit)} · ${periodText(td.deadline.slice(0, 7))}</span></span></div>`,
     ];
   });
   strip.innerHTML = `${counts.join('')}<span class="kpi-month">${periodText(app.month)}</span>${figures.join('')}`;
