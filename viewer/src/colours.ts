@@ -5,8 +5,9 @@
  * - the target's threshold and deadline are red, target statuses green / amber / red / grey;
  * - the progress ramp of the map runs from dark slate through plum to gold, and a district that has reached the
  *   target's threshold is drawn in the status colour "met" (green);
- * - differences A − B use their own diverging pair, olive (A lower) ↔ magenta (A higher), with a grey neutral
- *   band: neither end reuses a run's colour, so "orange" never means both "B" and "A higher".
+ * - actual observations are magenta and the re-forecast light green (progress/chart.ts);
+ * - differences A − B use their own diverging pair, olive (A lower) ↔ violet (A higher), with a grey neutral
+ *   band: neither end reuses a run's colour (nor the actuals'), so "orange" never means both "B" and "A higher".
  */
 
 type Rgb = [number, number, number];
@@ -54,9 +55,9 @@ const VC: Rgb[] = [
   [231, 76, 60],
   [120, 20, 40],
 ];
-/** Difference A − B: olive (A lower) → grey → magenta (A higher); the ends are the saturated colours. */
-const DIFF_LOW: Rgb = [150, 178, 52];
-const DIFF_HIGH: Rgb = [214, 84, 170];
+/** Difference A − B: olive (A lower) → grey → violet (A higher); the ends are the saturated colours. */
+const DIFF_LOW: Rgb = [168, 170, 56];
+const DIFF_HIGH: Rgb = [132, 112, 250];
 /** Differences inside the neutral band: grey, the same grey in the legend. */
 export const DIFF_NEUTRAL: Rgb = [104, 112, 128];
 
@@ -82,7 +83,7 @@ export function vcColour(vc: number): Rgb {
  * A signed difference on a fixed symmetric scale: |d| below `neutralBand` is the neutral grey (noise is not blown
  * up into colour); beyond it the colour grows from a light tint to the saturated end at |d| = `scale`.
  * @example diffColour(0.001, 0.2, 0.01) // => DIFF_NEUTRAL
- * @example diffColour(0.2, 0.2, 0.01) // => magenta (A higher)
+ * @example diffColour(0.2, 0.2, 0.01) // => violet (A higher)
  */
 export function diffColour(d: number, scale: number, neutralBand = 0): Rgb {
   const s = scale > 0 ? scale : 1;

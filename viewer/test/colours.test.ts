@@ -3,6 +3,7 @@
  * neutral band, and one meaning per colour (the difference palette does not reuse the runs' chart colours).
  */
 import { describe, expect, it } from 'vitest';
+import { ACTUAL_COLOUR, REFORECAST_COLOUR } from '../src/progress/chart.ts';
 import {
   css,
   DIFF_NEUTRAL,
@@ -69,9 +70,9 @@ describe('difference scale', () => {
   it('other metrics: a round quarter of their range, neutral within 5 % of it', () => {
     expect(diffScale([10, 14], false)).toEqual({ scale: 1, band: 0.05 });
   });
-  it('"A higher" and "A lower" do not reuse the runs\' chart colours (one meaning per colour)', () => {
+  it('"A higher" and "A lower" do not reuse the chart colours of the runs or the actuals (one meaning per colour)', () => {
     for (const end of [diffColour(1, 1, 0), diffColour(-1, 1, 0)])
-      for (const run of [ROLE_COLOUR.runA, ROLE_COLOUR.runB])
+      for (const run of [ROLE_COLOUR.runA, ROLE_COLOUR.runB, ACTUAL_COLOUR, REFORECAST_COLOUR])
         expect(dist(end, run), `${css(end)} vs ${run}`).toBeGreaterThan(60 ** 2);
   });
 });
