@@ -130,7 +130,7 @@ describe('map tells the story', () => {
     expect(second.title).toContain(targetDef('online-city').titleZh);
     expect(differing(first.css, second.css)).toBeGreaterThanOrEqual(4);
     expect(changedFraction(first.s.grid, second.s.grid)).toBeGreaterThan(0.01);
-    // A metric chosen in the select wins over the target: its own title, no target threshold.
+    // A metric chosen in the select wins over the target: its own title.
     await page.selectOption('#district-metric', 'extranet.liveShare');
     await page.waitForFunction(
       () => document.getElementById('district-values')?.dataset.metric === 'extranet.liveShare',

@@ -101,13 +101,23 @@ export function showTargetOnMap(app: AppState, td: TargetDef | undefined): void 
   app.mapTarget = { target: td, districtMetric: app.districtMetric };
 }
 
-/** What the districts show: the metric (or '' for none), the target whose scale it uses, its unit. */
-function districtView(app: AppState): { metric: string; target: TargetDef | null; unit: string } {
+/**
+ * What the districts show: the metric (or '' for none), the selected target (null when none), the threshold whose
+ * scale colours it (the selected target's, else the plan's first target on the metric, so districts that reach the
+ * plan's goal turn "met" green also in the default view), and the unit.
+ */
+function districtView(app: AppState): {
+  metric: string;
+  target: TargetDef | null;
+  scaleTarget: TargetDef | null;
+  unit: string;
+} {
   // A metric picked in the select after the target was shown wins over the target.
   if (app.mapTarget && app.mapTarget.districtMetric !== app.districtMetric) app.mapTarget = null;
   const td = app.mapTarget?.target ?? null;
   const metric = td ? (hasDistricts(app, td.metric) ? td.metric : '') : app.districtMetric;
-  return { metric, target: td, unit: unitOf(app, td?.metric ?? metric) };
+  const scaleTarget = td ?? (metric ? (targetOnMetric(app.a?.bundle, metric) ?? null) : null);
+  return { metric, target: td, scaleTarget, unit: unitOf(app, td?.metric ?? metric) };
 }
 
 /** District P50 values of a metric over the whole period (both runs in compare mode): the fixed colour scales. */
@@ -129,10 +139,10 @@ export function renderMonth(app: AppState): void {
     b = app.b;
   if (!a) return;
   // Districts: the target's metric on a progress scale, or the chosen metric; A − B on a fixed symmetric scale.
-  const { metric: dm, target, unit: dUnit } = districtView(app);
+  const { metric: dm, target, scaleTarget, unit: dUnit } = districtView(app);
   const share = isShare(dUnit);
   const dValues = dm ? districtValues(app, dm) : [];
-  const pScale = progressScale(dValues, share, target);
+  const pScale = progressScale(dValues, share, scaleTarget);
   const dScale = diffScale(dValues, share);
   app.layers.colourDistricts((code) => {
     if (!app.show.rollout || !dm) return null;
