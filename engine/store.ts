@@ -668,7 +668,10 @@ export class Store {
   /**
    * Record a study as running; returns its id. The spec is stored as JSON; `targets` lets lists filter without
    * parsing it.
-   * @example const id = store.createStudy({ kind: 'optimise', scenarioName: 'baseline', baseRunId: 3, targets: ['t'], spec });
+   * @example
+   * const store = openStore(':memory:');
+   * const id = store.createStudy({ kind: 'optimise', scenarioName: 'baseline', baseRunId: null, targets: ['t'], spec: { p: 0.8 } });
+   * [store.study(id).status, store.study(id).spec] // => ['running', { p: 0.8 }]
    */
   createStudy(s: {
     kind: StudyKind;

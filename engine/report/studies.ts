@@ -105,7 +105,9 @@ function pname(path: string, lang: Lang): string {
 
 /**
  * The section of the latest finished optimise study of a scenario, or '' when there is none.
- * @example optimiseSection(store, 'baseline', targets, 'en') // => '<section class="page study-optimise">…' or ''
+ * @example
+ * import { openStore } from '../store.ts';
+ * optimiseSection(openStore(':memory:'), 'baseline', [], 'en') // => ''
  */
 export function optimiseSection(store: Store, scenarioName: string, targets: readonly TargetDef[], lang: Lang): string {
   const st = store.latestStudy('optimise', { scenarioName }) as StudyRecord<OptimiseSpec, OptimiseData> | undefined;
@@ -192,7 +194,9 @@ export function optimiseSection(store: Store, scenarioName: string, targets: rea
 
 /**
  * The section of the latest finished sensitivity study of a scenario, or '' when there is none.
- * @example sensitivitySection(store, 'baseline', targets, 'zh-CN') // => '<section class="page study-sensitivity">…' or ''
+ * @example
+ * import { openStore } from '../store.ts';
+ * sensitivitySection(openStore(':memory:'), 'baseline', [], 'zh-CN') // => ''
  */
 export function sensitivitySection(
   store: Store,
@@ -273,7 +277,9 @@ export function sensitivitySection(
 
 /**
  * Both study sections of a scenario ('' when it has no finished study).
- * @example studySections(store, run.scenarioName, targets, lang)
+ * @example
+ * import { openStore } from '../store.ts';
+ * studySections(openStore(':memory:'), 'baseline', [], 'en') // => ''
  */
 export function studySections(store: Store, scenarioName: string, targets: readonly TargetDef[], lang: Lang): string {
   return [optimiseSection(store, scenarioName, targets, lang), sensitivitySection(store, scenarioName, targets, lang)]

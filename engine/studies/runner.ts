@@ -6,6 +6,7 @@
  */
 import type { TargetDef } from '../contract/index.ts';
 import type { JobPool } from '../pool.ts';
+import type { JobExecutor } from '../run/dispatch.ts';
 import { replicationMatrix, startRun, type RunOptions } from '../run.ts';
 import { loadScenario, type LoadedScenario } from '../scenario.ts';
 import type { Store } from '../store.ts';
@@ -25,7 +26,8 @@ export interface ReplicationOutcomes {
 export interface StudyRunnerOptions {
   file: string;
   store: Store;
-  pool: JobPool;
+  /** The local pool, or a cluster executor (`twin serve --cluster`): candidates are ordinary engine runs. */
+  pool: JobPool | JobExecutor;
   targets: TargetDef[];
   /** Run only these models (the targets' models); the levers' sections of other models have no effect then. */
   models: string[];

@@ -1,5 +1,6 @@
 /**
- * For the meeting room (issue 18), on the static export of two TEST FIXTURE runs (synthetic; no engine needed):
+ * For the meeting room (issue 18), on the static export of two TEST FIXTURE runs (synthetic; no engine needed)
+ * (the map's colours, legend and presentation steps: map.e2e.test.ts):
  * - exports show the map: the "Export PNG" button, its 2× twin and the presentation's "P" key write PNGs whose globe
  *   area is not uniform (pixels, not just the file signature), the 2× one at twice the width;
  * - the zh-CN page speaks Chinese: the rendered text of the visible page has no Latin word outside an allow-list of
@@ -284,7 +285,16 @@ describe('presentation layout', () => {
       await page.waitForTimeout(2000);
       const boxes = await page.evaluate(() =>
         Object.fromEntries(
-          ['#targets-panel', '#side-panel', '#chart-panel', '#present-bar', '#timebar', '#drill', '#globe'].map((s) => {
+          [
+            '#targets-panel',
+            '#side-panel',
+            '#chart-panel',
+            '#present-bar',
+            '#kpi-strip',
+            '#timebar',
+            '#drill',
+            '#globe',
+          ].map((s) => {
             const e = document.querySelector(s) as HTMLElement;
             const r = e.getBoundingClientRect();
             const shown = e.checkVisibility() && r.width > 0 && r.height > 0;
@@ -294,6 +304,7 @@ describe('presentation layout', () => {
       );
       const where = `${width}×${height}`;
       expect(boxes['#chart-panel'], `${where}: chart shown`).not.toBeNull();
+      expect(boxes['#kpi-strip'], `${where}: KPI strip shown`).not.toBeNull();
       const panels = Object.entries(boxes).filter(([s, b]) => s !== '#globe' && b) as Array<
         [string, { x: number; y: number; width: number; height: number }]
       >;
@@ -303,16 +314,20 @@ describe('presentation layout', () => {
             overlap(panels[i][1], panels[j][1]),
             `${where}: ${panels[i][0]} overlaps ${panels[j][0]}`,
           ).toBeLessThan(4);
-      // The map's column: between the targets and side panels, from the step bar to the time bar.
+      // The map's column: between the targets and side panels, from the header rows (step bar and KPI strip
+      // across the top) to the time bar.
       const tp = boxes['#targets-panel']!,
         sp = boxes['#side-panel']!,
         pb = boxes['#present-bar']!,
+        kp = boxes['#kpi-strip']!,
         tb = boxes['#timebar']!;
+      const top = Math.max(pb.y + pb.height, kp.y + kp.height);
+      expect(kp.width, `${where}: KPI strip across the top`).toBeGreaterThan(0.9 * width);
       const column = {
         x: tp.x + tp.width,
-        y: pb.y + pb.height,
+        y: top,
         width: sp.x - (tp.x + tp.width),
-        height: tb.y - (pb.y + pb.height),
+        height: tb.y - top,
       };
       const g = boxes['#globe']!;
       const covered = panels.reduce((s, [, b]) => s + overlap(g, b), 0);

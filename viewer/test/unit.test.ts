@@ -220,7 +220,8 @@ describe('colours and charts', () => {
     expect(lum(shareColour(1))).toBeGreaterThan(lum(shareColour(0)) + 60);
     expect(vcColour(0)[1]).toBeGreaterThan(vcColour(0)[0]);
     expect(vcColour(1)[0]).toBeGreaterThan(vcColour(1)[1]);
-    expect(diffColour(1, 1)[0]).toBeGreaterThan(diffColour(-1, 1)[0]);
+    // A higher = violet (blue-heavy), B higher = olive (red/green-heavy): the two ends differ in their blue.
+    expect(diffColour(1, 1)[2]).toBeGreaterThan(diffColour(-1, 1)[2] + 100);
   });
   it('places periods on the time axis', () => {
     expect(periodSec('2019')).toBe(Date.UTC(2019, 6, 1) / 1000);

@@ -3,6 +3,7 @@
  * their re-forecast, the target's threshold and deadline, and buttons to the matching drill-down.
  */
 import { renderChart } from '../charts.ts';
+import { ROLE_COLOUR } from '../colours.ts';
 import { t } from '../i18n/index.ts';
 import { isGreenhouse } from '../layers.ts';
 import { progressChart } from '../progress/index.ts';
@@ -25,8 +26,9 @@ export function openChart(app: AppState, metric: string, entity: string, target?
   panel.hidden = false;
   $('chart-title').textContent = app.chartSpec.title;
   app.chart?.destroy();
-  const runs = [{ label: `A #${app.a.bundle.run.id}`, series: app.a.ix.get(metric, entity), colour: '#4fd1ff' }];
-  if (app.b) runs.push({ label: `B #${app.b.bundle.run.id}`, series: app.b.ix.get(metric, entity), colour: '#ff9f43' });
+  const runs = [{ label: `A #${app.a.bundle.run.id}`, series: app.a.ix.get(metric, entity), colour: ROLE_COLOUR.runA }];
+  if (app.b)
+    runs.push({ label: `B #${app.b.bundle.run.id}`, series: app.b.ix.get(metric, entity), colour: ROLE_COLOUR.runB });
   const pg = progressChart(app.a.bundle, metric, entity); // actual points and the re-forecast band (issue 10)
   runs.push(...pg.runs);
   const body = $('chart-body');

@@ -7,8 +7,13 @@ import type { RunBundle, TargetDef } from '../data.ts';
 
 /** Metric ids with a fixed role in the viewer. */
 export const METRIC_ROLE = {
-  /** Default district colouring: the share of the e-government extranet live (rollout model). */
-  districtDefault: 'extranet.liveShare',
+  /**
+   * Default district colouring: the service platform's nodes linked per district, villages included (rollout
+   * model), a metric that still moves after 2018 (the extranet is complete by then); the extranet when a run
+   * has no district platform series.
+   */
+  districtDefault: 'platform.liveShare',
+  districtFallback: 'extranet.liveShare',
   /** The cloud centre's label and chart: share of systems migrated (clouds model). */
   cloudMigrated: 'clouds.migratedShare',
   /** Greenhouse sites' colour and chart: yield per m² (greenhouse model). */

@@ -73,6 +73,11 @@ export interface AppState {
   /** The month under the timeline cursor, `YYYY-MM`. */
   month: string;
   districtMetric: string;
+  /**
+   * The target the map shows (its metric, scale 0 → threshold): set by selecting a target or a presentation step;
+   * `districtMetric` is the metric it put in the select, so a later pick in the select (a different metric) wins.
+   */
+  mapTarget: { target: TargetDef; districtMetric: string } | null;
   roadMetric: string;
   show: LayerSwitches;
   chart: uPlot | null;
@@ -114,6 +119,7 @@ export function createAppState(parts: AppParts): AppState {
     b: null,
     month: '2017-01',
     districtMetric: '',
+    mapTarget: null,
     roadMetric: '',
     show: { rollout: true, clouds: true, traffic: true, greenhouse: true },
     chart: null,

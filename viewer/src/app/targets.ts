@@ -9,6 +9,7 @@ import type { TargetDef } from '../data.ts';
 import { flyToConcern } from './camera.ts';
 import { openChart } from './chart.ts';
 import { comparatorText, districtName, fmt, fmtUnit, targetTitle } from './format.ts';
+import { showTargetOnMap } from './mapview.ts';
 import { pMetDiffHtml } from '../whatif/compare-se.ts';
 import { setMonth } from './timeline.ts';
 import { $, type AppState, type RunView } from './state.ts';
@@ -39,7 +40,7 @@ export function renderTargets(app: AppState): void {
     const bNums = evb
       ? `<span>B: ${fmt(evb.pMet, 'share')} ${pMetDiffHtml(ev?.pMet ?? 0, a.bundle.run.replications, evb.pMet, app.b!.bundle.run.replications)}</span>`
       : '';
-    return `<div class="target" data-target-id="${td.id}" data-status="${st}" style="--status:${STATUS_COLOUR[st]}">
+    return `<div class="target" data-target-id="${td.id}" data-model="${td.model}" data-status="${st}" style="--status:${STATUS_COLOUR[st]}">
       <div class="title">${targetTitle(td)}</div>
       <div class="meta"><span class="badge ${td.source}" title="${td.sourceText.replace(/"/g, '&quot;')}">${td.source === 'plan' ? t().sourcePlan : t().sourceAssumption}</span>
         <span>${t().deadline} ${td.deadline}</span><span>${thr}</span></div>
@@ -81,7 +82,7 @@ export function renderTargets(app: AppState): void {
     items.push({
       risk: Math.min(...gridTargets.map((td) => RISK_ORDER[statusOf(td)])),
       pMet: Math.min(...gridTargets.map((td) => evalOf(a, td.id)?.pMet ?? 0)),
-      html: `<div class="target-grid"><div class="title">${t().districtGridTitle}</div>
+      html: `<div class="target-grid" data-model="${gridTargets[0].model}"><div class="title">${t().districtGridTitle}</div>
         <table><thead><tr><th></th>${head}</tr></thead><tbody>${body}</tbody></table></div>`,
     });
   }
@@ -114,16 +115,21 @@ export function renderTargets(app: AppState): void {
     );
 }
 
-/** Selects a target: highlights it, flies to its scope, moves to its deadline and charts it. */
+/**
+ * Selects a target: highlights it, flies to its scope, colours the map by its metric (scale up to its threshold),
+ * moves to its deadline and charts it.
+ */
 export function focusTarget(app: AppState, td: TargetDef): void {
   document.querySelectorAll('.target.selected').forEach((e) => e.classList.remove('selected'));
   document.querySelector(`.target[data-target-id="${td.id}"]`)?.classList.add('selected');
   flyToConcern(app, td.model, td.scope);
+  showTargetOnMap(app, td);
   setMonth(app, td.deadline.slice(0, 7));
   openChart(app, td.metric, td.entity, td, targetTitle(td));
 }
 
-/** Charts a target, when the run has it. */
+/** Charts a target and shows it on the map, when the run has it (a redraw follows with the next setMonth). */
 export function chartTarget(app: AppState, td: TargetDef | undefined): void {
+  showTargetOnMap(app, td);
   if (td) openChart(app, td.metric, td.entity, td, targetTitle(td));
 }

@@ -96,6 +96,14 @@ export const en = {
   legendMax: 'max',
   percentPoints: 'pp',
   manualControl: 'manual practice',
+  legendUnit: 'unit',
+  legendReached: 'target reached',
+  legendAHigher: 'A higher',
+  legendBHigher: 'B higher',
+  legendNeutralBelow: 'grey: |A − B| below',
+  legendCityOnly: 'City-wide target, no district breakdown: districts not coloured',
+  legendProgressFrom: 'progress from',
+  kpiStrip: 'Headline figures',
 } as const;
 
 export type Strings = { [K in keyof typeof en]: string };

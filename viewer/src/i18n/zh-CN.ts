@@ -98,6 +98,14 @@ export const zhCN: Strings = {
   legendMax: '最高',
   percentPoints: '个百分点',
   manualControl: '人工管理',
+  legendUnit: '单位',
+  legendReached: '已达标',
+  legendAHigher: 'A 较高',
+  legendBHigher: 'B 较高',
+  legendNeutralBelow: '灰色：|A−B| 小于',
+  legendCityOnly: '全市指标，无区县分项：区县不着色',
+  legendProgressFrom: '进度起点',
+  kpiStrip: '核心指标',
 };
 
 /** 指标简称与非地理实体名称：与报告、模型卡共用一张表（engine/contract/names.ts）。 */

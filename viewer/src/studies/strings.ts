@@ -106,12 +106,12 @@ const zh: S = {
   gsMorrisNote: 'μ*：参数在其整个范围内变化时输出的平均绝对变化。',
 };
 
-/** The panel's strings in the viewer's current language. @example s().start */
+/** The panel's strings in the viewer's current language (zh-CN by default). @example s().start // => '开始' */
 export function s(): S {
   return lang() === 'zh-CN' ? zh : en;
 }
 
-/** Fill `{0}`, `{1}`… placeholders. @example fill('{0} of {1}', 2, 5) // '2 of 5' */
+/** Fill `{0}`, `{1}`… placeholders. @example fill('{0} of {1}', 2, 5) // => '2 of 5' */
 export function fill(text: string, ...args: unknown[]): string {
   return text.replace(/\{(\d+)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
 }
