@@ -4,7 +4,8 @@
 // tsx's loader hooks inside a worker ran several times slower, so no worker registers tsx.
 // Plain JavaScript so that `node engine/build-worker.mjs` runs without tsx.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DIST_DIR } from './paths.mjs';
@@ -32,7 +33,7 @@ const keepImportMetaUrl = {
 export async function buildWorkerEntry(entry, name) {
   const entryFile = entry instanceof URL || String(entry).startsWith('file:') ? fileURLToPath(entry) : String(entry);
   const outfile = path.join(DIST_DIR, `${name}.mjs`);
-  await build({
+  const result = await build({
     entryPoints: [entryFile],
     outfile,
     bundle: true,
@@ -43,6 +44,19 @@ export async function buildWorkerEntry(entry, name) {
     sourcemap: true,
     logLevel: 'warning',
     plugins: [keepImportMetaUrl],
+    write: false,
   });
+  // Several twin processes (a coordinator and its workers, parallel tests) build the same bundle at once while other
+  // processes' worker threads load it: each file is written to a private temporary name and renamed into place
+  // (atomic on one file system), and left alone when its content is already the same, so a loader never reads a
+  // half-written bundle ("No handler function exported").
+  await mkdir(DIST_DIR, { recursive: true });
+  for (const f of result.outputFiles) {
+    const old = await readFile(f.path).catch(() => null);
+    if (old && Buffer.compare(old, Buffer.from(f.contents)) === 0) continue;
+    const tmp = `${f.path}.${process.pid}.${randomUUID()}.tmp`;
+    await writeFile(tmp, f.contents);
+    await rename(tmp, f.path);
+  }
   return outfile;
 }
