@@ -5,10 +5,9 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import path from 'node:path';
-// @ts-expect-error plain ESM build script without types
-import { buildWorker } from '../build-worker.mjs';
 import { ENGINE_ROOT } from '../paths.ts';
-import { createPool, defaultThreads } from '../pool.ts';
+import { defaultThreads } from '../pool.ts';
+import { studyExecutor } from './cluster-option.ts';
 import { loadScenario } from '../scenario.ts';
 import { checkParams, parseParamSpec, pickTargets } from '../studies/levers.ts';
 import {
@@ -54,6 +53,7 @@ export function registerOptimise(program: Command, cli: Cli): void {
       .option('--confirm <n>', 'fresh replications to confirm the best setting', int('--confirm', 4, 100000), 400)
       .option('--max-candidates <n>', 'most candidates to evaluate', int('--max-candidates', 1, 10000), 200)
       .option('--threads <n>', 'worker threads (default: all cores)', int('--threads', 1, 256))
+      .option('--cluster <url>', 'run the candidate runs on `twin worker` processes through Redis (redis://HOST:PORT)')
       .option('--targets-file <file>', 'targets file', TARGETS_FILE)
       .option('--out <dir>', 'folder for the candidates table and the chart (default runs/optimise/NAME)')
       .option(
@@ -97,9 +97,8 @@ export function registerOptimise(program: Command, cli: Cli): void {
         `--lever ${ignored[0]!.path}: its section is not a model of the targets (${models.join(', ')}); the candidate runs run only those models`,
       );
 
-    await buildWorker();
     const threads = o.threads ?? defaultThreads();
-    const pool = createPool({ threads });
+    const pool = await studyExecutor(o.cluster, threads, 'optimise');
     const ac = new AbortController();
     const onSigint = () => ac.abort(new Error('cancelled'));
     process.once('SIGINT', onSigint);

@@ -5,11 +5,10 @@
  */
 import type { Command } from 'commander';
 import path from 'node:path';
-// @ts-expect-error plain ESM build script without types
-import { buildWorker } from '../build-worker.mjs';
 import { variableParams } from '../api/params.ts';
 import { ENGINE_ROOT } from '../paths.ts';
-import { createPool, defaultThreads } from '../pool.ts';
+import { defaultThreads } from '../pool.ts';
+import { studyExecutor } from './cluster-option.ts';
 import { loadScenario, scenarioModels } from '../scenario.ts';
 import { checkParams, parseParamSpec, pickTargets } from '../studies/levers.ts';
 import { writeWhole } from '../studies/optimise.ts';
@@ -47,6 +46,7 @@ export function registerSensitivity(program: Command, cli: Cli): void {
       .option('--replications <n>', 'replications per design point', int('--replications', 1, 10000), 8)
       .option('--seed <s>', 'seed of the design and the bootstrap', int('--seed', 0, 4294967295), 1)
       .option('--threads <n>', 'worker threads (default: all cores)', int('--threads', 1, 256))
+      .option('--cluster <url>', 'run the candidate runs on `twin worker` processes through Redis (redis://HOST:PORT)')
       .option('--targets-file <file>', 'targets file', TARGETS_FILE)
       .option('--out <dir>', 'folder for sensitivity.json and sensitivity.csv (default runs/sensitivity/NAME-TARGET)'),
   ).action(async (scenarioArg: string, o) => {
@@ -78,8 +78,7 @@ export function registerSensitivity(program: Command, cli: Cli): void {
       `${runs} design points × ${o.replications} replications (${method}, ${params.length} parameters)\n`,
     );
 
-    await buildWorker();
-    const pool = createPool({ threads: o.threads ?? defaultThreads() });
+    const pool = await studyExecutor(o.cluster, o.threads ?? defaultThreads(), 'sensitivity');
     const ac = new AbortController();
     const onSigint = () => ac.abort(new Error('cancelled'));
     process.once('SIGINT', onSigint);

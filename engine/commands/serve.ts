@@ -4,6 +4,7 @@ import type { TaskExecutor } from '../api/tasks.ts';
 import { serve } from '../server.ts';
 import type { Store } from '../store.ts';
 import { int, UsageError, withDbOption, withStore } from './common.ts';
+import { clusterExecutors } from './cluster-option.ts';
 
 /**
  * Serve the viewer and the API on `host:port` until SIGINT/SIGTERM, then close the server (the caller closes the
@@ -59,33 +60,6 @@ export function withServeOptions(cmd: Command): Command {
 /** Commander collector for a repeatable option. */
 function collect(v: string, prev: string[]): string[] {
   return [...prev, v];
-}
-
-/**
- * The executor factory of `twin serve --cluster URL`: Redis is checked first (bad URL, unreachable, wrong password,
- * an evicting Redis: UsageError, exit 2, before the server listens); then each submitted run or sensitivity study
- * opens its own queue executor, and this server stays the only store writer.
- */
-async function clusterExecutors(url: string): Promise<(owner: string) => Promise<TaskExecutor>> {
-  // Loaded here so that a plain `twin serve` does not pay for BullMQ at start-up.
-  const { ClusterError } = await import('../cluster/connection.ts');
-  const { preflight } = await import('../cluster/coordinator.ts');
-  const { createClusterExecutor } = await import('../cluster/executor.ts');
-  const { localIdentity } = await import('../cluster/protocol.ts');
-  try {
-    await preflight(url);
-  } catch (e) {
-    if (e instanceof ClusterError) throw new UsageError(e.message);
-    throw e;
-  }
-  const identity = localIdentity();
-  return (owner) =>
-    createClusterExecutor({
-      url,
-      owner,
-      identity,
-      onLog: (l) => process.stderr.write(`${owner} (cluster): ${l}\n`),
-    });
 }
 
 /** Registers `twin serve`. */
