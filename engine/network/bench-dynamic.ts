@@ -9,13 +9,14 @@
  * --no-import --dynamic-only` once first, or let this script do it the same way).
  *
  * Usage: node --import tsx engine/network/bench-dynamic.ts [--demand-factor 1.45] [--rounds 3] [--spacing 950]
- *   [--zones grid:2.75km] [--skip-routing-rounds]
+ *   [--zones grid:2.75km] [--old OLD_CHECKOUT]
+ * With --old: the loading of OLD_CHECKOUT and of this checkout, interleaved, CPU medians and the median per-pair ratio.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRng } from '../../models/lib/rng.ts';
 import { assign } from '../../models/traffic/assign.ts';
@@ -38,6 +39,9 @@ const { values } = parseArgs({
     zones: { type: 'string', default: 'grid:2.75km' },
     'demand-factor': { type: 'string', default: '1.45' },
     rounds: { type: 'string', default: '3' },
+    // Another checkout (e.g. `git archive <commit> | tar -x -C /tmp/old`): its runDynamicPeak and this one's are run
+    // alternately (old new, new old, …) on the same routes, so both see the same machine load.
+    old: { type: 'string' },
   },
 });
 const spacingM = Number(values.spacing);
@@ -119,6 +123,30 @@ const dp: DynamicParams = {
   onGridlock: 'stop',
 };
 out(`network ${name}: ${dynNet.numNodes} nodes, ${dynNet.numLinks} links; demand × ${demandFactor}`);
+if (values.old) {
+  const oldMod = (await import(
+    pathToFileURL(path.join(path.resolve(values.old), 'models/traffic/dynamic/index.ts')).href
+  )) as { runDynamicPeak: typeof runDynamicPeak };
+  const routes = periodRoutes(dinp, c, dynNet, ue.originFlow!, ue.cost, periodFactor(p), createRng(1));
+  const cpu: Record<'old' | 'new', number[]> = { old: [], new: [] };
+  const hashes: Record<'old' | 'new', Set<string>> = { old: new Set(), new: new Set() };
+  for (let r = 0; r < rounds; r++) {
+    const seq: ('old' | 'new')[] = r % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
+    for (const which of seq) {
+      const run = which === 'old' ? oldMod.runDynamicPeak : runDynamicPeak;
+      const c0 = process.cpuUsage();
+      const dyn = run(dynNet, { kind: 'paths', paths: routes.paths }, dp, createRng(2));
+      cpu[which].push(cpuS(c0));
+      hashes[which].add(digest(dyn));
+    }
+    out(`round ${r + 1}: old ${cpu.old[r]!.toFixed(2)} s, new ${cpu.new[r]!.toFixed(2)} s CPU; load ${load()}`);
+  }
+  const ratios = cpu.old.map((x, i) => cpu.new[i]! / x);
+  out(
+    `${routes.trips} vehicles; loading CPU median old ${med(cpu.old).toFixed(2)} s, new ${med(cpu.new).toFixed(2)} s; median ratio new/old ${med(ratios).toFixed(3)} (${ratios.map((x) => x.toFixed(2)).join(', ')}); hashes old ${[...hashes.old].join(',')} new ${[...hashes.new].join(',')}${[...hashes.old].join() === [...hashes.new].join() ? ' (identical)' : ' DIFFER'}`,
+  );
+  process.exit(0);
+}
 const routeCpu: number[] = [];
 const loadCpu: number[] = [];
 for (let r = 0; r < rounds; r++) {

@@ -289,7 +289,9 @@ function findRoute(
  * `sampleRoute` (routes.ts) for many draws from one origin: the same backward proportional walk, the same random
  * numbers and the same arithmetic (so the same routes, bit for bit), but each node's in-link total and its list of
  * eligible in-links (origin flow > 0 and ≥ minShare × total, in in-star order) are computed once per origin, on first
- * use, instead of twice per visit. Most of the routing time was those two scans of the 865 × 28k origin-flow table.
+ * use, instead of twice per visit, and the route is built in one scratch array instead of a new array per vehicle.
+ * Measured on the 28k-link city (152,171 vehicles): routing CPU 0.74–1.15 s before, 0.78–0.88 s after, at load
+ * average 16–31: no gain beyond the machine's noise; kept because it allocates less and draws the same routes.
  */
 class OriginRouteSampler {
   private readonly m: number;
