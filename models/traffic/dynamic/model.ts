@@ -27,7 +27,8 @@ import {
   type TrafficInputs,
 } from '../model.ts';
 import { trafficParamsSchema } from '../params.ts';
-import { buildInStar, sampleRoute, type InStar } from '../routes.ts';
+import type { Network } from '../network.ts';
+import { buildInStar, type InStar } from '../routes.ts';
 import { peakWindowShare } from './demand.ts';
 import { runDynamicPeak } from './index.ts';
 import { buildDynNetwork, type DynNetwork } from './network.ts';
@@ -218,7 +219,11 @@ export function periodRoutes(
   let fallbackRoutes = 0;
   let sp: DynShortestPaths | null = null;
   let spOrigin = -1;
+  const sampler = new OriginRouteSampler(net, inp.inStar, originFlow);
+  // The drawn route, origin → destination, in route[0 .. len).
+  const route = new Int32Array(net.numNodes + 1);
   for (let o = 0; o < nz; o++) {
+    let originReady = false;
     for (let d = 0; d < nz; d++) {
       if (o === d) continue;
       const q = od[o * nz + d]!;
@@ -226,29 +231,35 @@ export function periodRoutes(
       cum += q * factor;
       const n = Math.round(cum) - given;
       given += n;
+      if (n > 0 && !originReady) {
+        sampler.setOrigin(o);
+        originReady = true;
+      }
       for (let k = 0; k < n; k++) {
-        let route: number[] | null = null;
-        for (let tries = 0; tries < 5 && !route; tries++) route = sampleRoute(net, inp.inStar, originFlow, o, d, rng);
-        if (!route) {
+        let len = -1;
+        for (let tries = 0; tries < 5 && len < 0; tries++) len = sampler.draw(d, rng, route);
+        if (len < 0) {
           // FW round-off can leave a cycle in x_o; fall back to the shortest path on UE costs (rare).
           if (!sp) sp = new DynShortestPaths(dynNet, net.noThrough);
           if (spOrigin !== o) {
             sp.run(net.zoneNode[o]!, ueCostMin);
             spOrigin = o;
           }
-          route = sp.pathTo(net.zoneNode[d]!);
-          if (!route)
+          const path = sp.pathTo(net.zoneNode[d]!);
+          if (!path)
             throw new Error(`traffic-dynamic: zone index ${d} cannot be reached from zone index ${o} on the network`);
+          for (let j = 0; j < path.length; j++) route[j] = path[j]!;
+          len = path.length;
           fallbackRoutes++;
         }
-        const key = routeHash(route);
-        let id = findRoute(index.get(key), route, starts, links);
+        const key = routeHash(route, len);
+        let id = findRoute(index.get(key), route, len, starts, links);
         if (id < 0) {
           id = veh.length;
           const same = index.get(key);
           if (same) same.push(id);
           else index.set(key, [id]);
-          for (const a of route) links.push(a);
+          for (let j = 0; j < len; j++) links.push(route[j]!);
           starts.push(links.length);
           veh.push(0);
         }
@@ -264,24 +275,131 @@ export function periodRoutes(
   };
 }
 
-/** 32-bit FNV-1a hash of a route's link indices (and its length). */
-function routeHash(route: number[]): number {
-  let h = 0x811c9dc5 ^ route.length;
-  for (let k = 0; k < route.length; k++) h = Math.imul(h ^ route[k]!, 0x01000193);
+/** 32-bit FNV-1a hash of a route's link indices route[0 .. len) (and its length). */
+function routeHash(route: Int32Array, len: number): number {
+  let h = 0x811c9dc5 ^ len;
+  for (let k = 0; k < len; k++) h = Math.imul(h ^ route[k]!, 0x01000193);
   return h >>> 0;
 }
 
-/** The id among `ids` whose links (links[starts[id] .. starts[id+1])) equal `route`, or −1. */
-function findRoute(ids: number[] | undefined, route: number[], starts: number[], links: number[]): number {
+/** The id among `ids` whose links (links[starts[id] .. starts[id+1])) equal route[0 .. len), or −1. */
+function findRoute(
+  ids: number[] | undefined,
+  route: Int32Array,
+  len: number,
+  starts: number[],
+  links: number[],
+): number {
   if (!ids) return -1;
   for (const id of ids) {
     const s0 = starts[id]!;
-    if (starts[id + 1]! - s0 !== route.length) continue;
+    if (starts[id + 1]! - s0 !== len) continue;
     let k = 0;
-    while (k < route.length && links[s0 + k] === route[k]) k++;
-    if (k === route.length) return id;
+    while (k < len && links[s0 + k] === route[k]) k++;
+    if (k === len) return id;
   }
   return -1;
+}
+
+/**
+ * `sampleRoute` (routes.ts) for many draws from one origin: the same backward proportional walk, the same random
+ * numbers and the same arithmetic (so the same routes, bit for bit), but each node's in-link total and its list of
+ * eligible in-links (origin flow > 0 and ≥ minShare × total, in in-star order) are computed once per origin, on first
+ * use, instead of twice per visit, and the route is built in one scratch array instead of a new array per vehicle.
+ * Measured on the 28k-link city (152,171 vehicles): routing CPU 0.74–1.15 s before, 0.78–0.88 s after, at load
+ * average 16–31: no gain beyond the machine's noise; kept because it allocates less and draws the same routes.
+ */
+class OriginRouteSampler {
+  private readonly m: number;
+  /** Per node: the origin whose lists are built (−1 = none), the in-flow total, and its eligible in-links. */
+  private readonly builtFor: Int32Array;
+  private readonly total: Float64Array;
+  private readonly candStart: Int32Array;
+  private readonly candEnd: Int32Array;
+  /** Eligible in-links and their origin flows, appended per node as built (reset per origin). */
+  private candLink: Int32Array;
+  private candFlow: Float64Array;
+  private nCand = 0;
+  private origin = -1;
+  private off = 0;
+  private originNode = -1;
+
+  constructor(
+    private readonly net: Network,
+    private readonly ins: InStar,
+    private readonly originFlow: Float64Array,
+    private readonly minShare = 1e-6,
+  ) {
+    const n = net.numNodes;
+    this.m = net.numLinks;
+    this.builtFor = new Int32Array(n).fill(-1);
+    this.total = new Float64Array(n);
+    this.candStart = new Int32Array(n);
+    this.candEnd = new Int32Array(n);
+    this.candLink = new Int32Array(this.m);
+    this.candFlow = new Float64Array(this.m);
+  }
+
+  /** Draws from origin o from now on. */
+  setOrigin(o: number): void {
+    this.origin = o;
+    this.off = o * this.m;
+    this.originNode = this.net.zoneNode[o]!;
+    this.nCand = 0;
+  }
+
+  /** The total and eligible in-links of node v for the current origin (as sampleRoute's two scans compute them). */
+  private build(v: number): void {
+    const { ins, originFlow, off } = this;
+    let total = 0;
+    for (let k = ins.firstIn[v]!; k < ins.firstIn[v + 1]!; k++) {
+      const f = originFlow[off + ins.inLink[k]!]!;
+      if (f > 0) total += f;
+    }
+    this.total[v] = total;
+    this.candStart[v] = this.nCand;
+    if (total > 0)
+      for (let k = ins.firstIn[v]!; k < ins.firstIn[v + 1]!; k++) {
+        const a = ins.inLink[k]!;
+        const f = originFlow[off + a]!;
+        if (!(f > 0) || f < this.minShare * total) continue;
+        this.candLink[this.nCand] = a;
+        this.candFlow[this.nCand++] = f;
+      }
+    this.candEnd[v] = this.nCand;
+    this.builtFor[v] = this.origin;
+  }
+
+  /**
+   * One route from the current origin to zone d into route[0 .. len) (origin → destination); returns len, or −1
+   * where sampleRoute returns null (no flow reaches d, or the walk runs into a cycle).
+   */
+  draw(d: number, rng: Rng, route: Int32Array): number {
+    const net = this.net;
+    const { total, candStart, candEnd, candLink, candFlow, builtFor } = this;
+    let v = net.zoneNode[d]!;
+    let len = 0;
+    for (let steps = 0; v !== this.originNode; steps++) {
+      if (steps > net.numNodes) return -1;
+      if (builtFor[v] !== this.origin) this.build(v);
+      const tot = total[v]!;
+      if (!(tot > 0)) return -1;
+      let r = rng.next() * tot;
+      let chosen = -1;
+      for (let k = candStart[v]!; k < candEnd[v]!; k++) {
+        chosen = candLink[k]!;
+        r -= candFlow[k]!;
+        if (r <= 0) break;
+      }
+      if (chosen < 0) return -1;
+      // Backward walk: links are written from the end and reversed below (route has room for numNodes + 1 links).
+      if (len >= route.length) return -1;
+      route[len++] = chosen;
+      v = net.from[chosen]!;
+    }
+    route.subarray(0, len).reverse();
+    return len;
+  }
 }
 
 /**
