@@ -145,6 +145,12 @@ describe('twin optimise', () => {
     [['--lever', 'leverstest.speed=0:5:1'], /add the cost per unit/],
     [['--lever', 'leverstest.crews=0:20@1'], /leverstest\.crews=20: .*leverstest\.crews/],
     [['--lever', 'leverstest.crews=0:3@1', '--targets', 't-on'], /unknown target "t-on" \(did you mean "t-one"\?\)/],
+    // --cluster: Redis is checked before any candidate runs (port 1: nothing listens there).
+    [
+      ['--lever', 'leverstest.crews=0:3@1', '--cluster', 'redis://127.0.0.1:1'],
+      /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/,
+    ],
+    [['--lever', 'leverstest.crews=0:3@1', '--cluster', 'http://x'], /uses http:\/\/; use redis:\/\/ or rediss:\/\//],
   ])('refuses bad input %j with one line, exit 2, nothing written', (args, msg) => {
     const out = path.join(dir, `bad-${Math.random().toString(36).slice(2)}`);
     const db = path.join(out, 'x.sqlite');
