@@ -12,7 +12,7 @@ import { UsageError } from './common.ts';
 
 /**
  * The executor factory for a Redis URL, after the pre-flight checks.
- * @example const executorFor = await clusterExecutors('redis://127.0.0.1:6379'); const ex = await executorFor('study3');
+ * @example await clusterExecutors('http://127.0.0.1:6379') // throws 'use redis:// or rediss://'
  */
 export async function clusterExecutors(url: string): Promise<(owner: string) => Promise<TaskExecutor>> {
   // Loaded here so that a plain `twin serve` does not pay for BullMQ at start-up.

@@ -92,23 +92,33 @@ export function firstRun(runs: RunSummary[], wanted: number): RunSummary | undef
 }
 
 /**
- * The data source with each run's bundle fetched once: `bundle(id)` returns the same promise until it fails, so the
- * start-up can request the first run's bundle while the globe is being created and selectRun later picks it up.
- * @example const src = withBundleCache({ kind: 'static', bundle: async (id) => ({ id }) }); src.bundle(3) === src.bundle(3) // => true
+ * The data source with an early fetch: `prefetch(id)` starts a run's bundle request while the globe is being created,
+ * and the next `bundle(id)` (selectRun) takes that same request. It is handed out once: later calls fetch again, so a
+ * bundle re-read after an actuals import or a finished run is never a stale copy.
+ * @example
+ * let n = 0;
+ * const src = withBundleCache({ kind: 'static', bundle: async (id) => ({ id, fetch: ++n }) });
+ * src.prefetch(3);
+ * [(await src.bundle(3)).fetch, (await src.bundle(3)).fetch] // => [1, 2]
  */
-export function withBundleCache(source: DataSource): DataSource {
-  const bundles = new Map<number, Promise<RunBundle>>();
+export function withBundleCache(source: DataSource): DataSource & { prefetch(id: number): void } {
+  const early = new Map<number, Promise<RunBundle>>();
   return {
     ...source,
+    prefetch(id) {
+      if (early.has(id)) return;
+      const p = source.bundle(id);
+      early.set(id, p);
+      // A failed early fetch is dropped: selectRun then tries again.
+      p.catch(() => early.delete(id));
+    },
     bundle(id) {
-      let p = bundles.get(id);
-      if (!p) {
-        p = source.bundle(id);
-        bundles.set(id, p);
-        // A failed fetch is not kept: the next call tries again.
-        p.catch(() => bundles.delete(id));
+      const p = early.get(id);
+      if (p) {
+        early.delete(id);
+        return p;
       }
-      return p;
+      return source.bundle(id);
     },
   };
 }
@@ -122,7 +132,7 @@ export async function prefetchFirstRun(wanted: number): Promise<{ source: DataSo
   const cached = withBundleCache(source);
   const first = firstRun(runs, wanted);
   // Errors surface when selectRun awaits the same promise; here the request only starts.
-  if (first) cached.bundle(first.id).catch(() => {});
+  if (first) cached.prefetch(first.id);
   return { source: cached, runs };
 }
 
