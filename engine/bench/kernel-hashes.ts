@@ -8,38 +8,14 @@
  * Prints one `sha256 case` line per fixed input and a combined line per kernel. Run it before and after a change and
  * diff the output: any difference in any output number (bits, NaN payload aside) changes the hash.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { digestOf } from './hash.ts';
 import { createRng, mixSeed } from '../../models/lib/rng.ts';
 import type { ModelOutput } from '../../models/types.ts';
 
-/** Feed a value into the hash: typed arrays as their bytes, numbers as float64 bytes, objects with sorted keys. */
-function feed(h: Hash, x: unknown): void {
-  if (x === null || x === undefined) h.update(`<${String(x)}>`);
-  else if (ArrayBuffer.isView(x)) {
-    h.update(`<${x.constructor.name}:${x.byteLength}>`);
-    h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
-  } else if (typeof x === 'number') h.update(new Uint8Array(Float64Array.of(x).buffer));
-  else if (typeof x === 'string' || typeof x === 'boolean') h.update(`${typeof x}:${String(x)};`);
-  else if (Array.isArray(x)) {
-    h.update(`[${x.length}`);
-    for (const e of x) feed(h, e);
-    h.update(']');
-  } else if (typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    h.update('{');
-    for (const k of Object.keys(o).sort()) {
-      h.update(`${k}:`);
-      feed(h, o[k]);
-    }
-    h.update('}');
-  } else h.update(`?${typeof x}`);
-}
-
 const all = createHash('sha256');
 function report(name: string, x: unknown): void {
-  const h = createHash('sha256');
-  feed(h, x);
-  const d = h.digest('hex');
+  const d = digestOf(x);
   all.update(d);
   console.log(`${d}  ${name}`);
 }

@@ -12,11 +12,10 @@
  *   [--zones grid:2.75km] [--old OLD_CHECKOUT]
  * With --old: the loading of OLD_CHECKOUT and of this checkout, interleaved, CPU medians and the median per-pair ratio.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRng } from '../../models/lib/rng.ts';
 import { assign } from '../../models/traffic/assign.ts';
@@ -30,6 +29,8 @@ import {
 } from '../../models/traffic/dynamic/model.ts';
 import type { DynamicParams } from '../../models/traffic/dynamic/params.ts';
 import { ziboPeakHourCase } from '../../models/traffic/model.ts';
+import { digestOf } from '../bench/hash.ts';
+import { ENGINE_ROOT } from '../paths.ts';
 import { generateCity } from './generate-city.ts';
 import { importNetwork } from './import.ts';
 
@@ -47,8 +48,7 @@ const { values } = parseArgs({
 const spacingM = Number(values.spacing);
 const demandFactor = Number(values['demand-factor']);
 const rounds = Number(values.rounds);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cache = path.resolve(here, '..', '..', 'data', '.cache');
+const cache = path.join(ENGINE_ROOT, 'data', '.cache');
 const name = `bench-city-${spacingM}-${values.zones!.replace(/[^A-Za-z0-9]/g, '')}`;
 const netRoot = path.join(cache, 'networks');
 const out = (s: string): boolean => process.stdout.write(s + '\n');
@@ -58,33 +58,7 @@ const load = (): string =>
     .map((x) => x.toFixed(1))
     .join(' ');
 
-/** Feeds a value into a hash: typed arrays as bytes, numbers as float64 bytes, objects with sorted keys. */
-function feed(h: Hash, x: unknown): void {
-  if (x === null || x === undefined) h.update(`<${String(x)}>`);
-  else if (ArrayBuffer.isView(x)) {
-    h.update(`<${x.constructor.name}:${x.byteLength}>`);
-    h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
-  } else if (typeof x === 'number') h.update(new Uint8Array(Float64Array.of(x).buffer));
-  else if (typeof x === 'string' || typeof x === 'boolean') h.update(`${typeof x}:${String(x)};`);
-  else if (Array.isArray(x)) {
-    h.update(`[${x.length}`);
-    for (const e of x) feed(h, e);
-    h.update(']');
-  } else if (typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    h.update('{');
-    for (const k of Object.keys(o).sort()) {
-      h.update(`${k}:`);
-      feed(h, o[k]);
-    }
-    h.update('}');
-  } else h.update(`?${typeof x}`);
-}
-const digest = (x: unknown): string => {
-  const h = createHash('sha256');
-  feed(h, x);
-  return h.digest('hex').slice(0, 16);
-};
+const digest = (x: unknown): string => digestOf(x).slice(0, 16);
 /** CPU seconds (user + system) of this process since `from`. */
 const cpuS = (from: NodeJS.CpuUsage): number => {
   const u = process.cpuUsage(from);
