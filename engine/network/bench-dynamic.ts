@@ -12,7 +12,6 @@
  *   [--zones grid:2.75km] [--old OLD_CHECKOUT]
  * With --old: the loading of OLD_CHECKOUT and of this checkout, interleaved, CPU medians and the median per-pair ratio.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,12 +26,9 @@ import {
   periodRoutes,
   trafficDynamicParamsSchema,
 } from '../../models/traffic/dynamic/model.ts';
-import type { DynamicParams } from '../../models/traffic/dynamic/params.ts';
 import { ziboPeakHourCase } from '../../models/traffic/model.ts';
 import { digestOf } from '../bench/hash.ts';
-import { ENGINE_ROOT } from '../paths.ts';
-import { generateCity } from './generate-city.ts';
-import { importNetwork } from './import.ts';
+import { benchDynamicParams, ensureBenchCity } from './bench-city.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,9 +44,6 @@ const { values } = parseArgs({
 const spacingM = Number(values.spacing);
 const demandFactor = Number(values['demand-factor']);
 const rounds = Number(values.rounds);
-const cache = path.join(ENGINE_ROOT, 'data', '.cache');
-const name = `bench-city-${spacingM}-${values.zones!.replace(/[^A-Za-z0-9]/g, '')}`;
-const netRoot = path.join(cache, 'networks');
 const out = (s: string): boolean => process.stdout.write(s + '\n');
 const load = (): string =>
   os
@@ -67,13 +60,7 @@ const cpuS = (from: NodeJS.CpuUsage): number => {
 const med = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 out(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, Node ${process.version}, load average ${load()}`);
-if (!existsSync(path.join(netRoot, name, 'network.json'))) {
-  mkdirSync(cache, { recursive: true });
-  const pbf = path.join(cache, `${name}.osm.pbf`);
-  generateCity(pbf, { spacingM });
-  await importNetwork(pbf, { name, root: netRoot, zones: values.zones! });
-}
-process.env.TWIN_NETWORKS_DIR = netRoot;
+const { name } = await ensureBenchCity(spacingM, values.zones!);
 const p = trafficDynamicParamsSchema.parse({ traffic: { network: name } });
 const dinp = loadTrafficDynamicInputs(p);
 const c = ziboPeakHourCase(p.traffic, dinp.static, 2019, { demandFactor, capacityGain: 0.1 });
@@ -84,18 +71,7 @@ const ue = assign(
   dinp.static.graph,
 );
 const dynNet = dynNetworkForCase(dinp, c);
-const dp: DynamicParams = {
-  dtS: p.dtS,
-  demandScale: 1,
-  profile: p.profile,
-  clearanceS: p.clearanceS,
-  signals: { ...p.signals, mode: p.signals.mode === 'adaptive' ? 'adaptive' : 'fixed' },
-  routeChoice: { draws: 1, sigma: 0 },
-  sampleShare: p.sampleShare,
-  seriesIntervalS: p.seriesIntervalS,
-  gridlockTimeoutS: p.gridlockTimeoutS,
-  onGridlock: 'stop',
-};
+const dp = benchDynamicParams(p);
 out(`network ${name}: ${dynNet.numNodes} nodes, ${dynNet.numLinks} links; demand × ${demandFactor}`);
 if (values.old) {
   const oldMod = (await import(

@@ -13,9 +13,7 @@
  *
  * Usage: node --import tsx engine/network/bench-traffic.ts [--spacing 900] [--zones grid:2.75km] [--budget-s 180]
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRng } from '../../models/lib/rng.ts';
 import { assign } from '../../models/traffic/assign.ts';
@@ -28,12 +26,9 @@ import {
   periodRoutes,
   trafficDynamicParamsSchema,
 } from '../../models/traffic/dynamic/model.ts';
-import type { DynamicParams } from '../../models/traffic/dynamic/params.ts';
 import { ziboPeakHourCase } from '../../models/traffic/model.ts';
 import { assignParallel, createAonPool } from '../../models/traffic/pool.ts';
-import { ENGINE_ROOT } from '../paths.ts';
-import { generateCity } from './generate-city.ts';
-import { importNetwork } from './import.ts';
+import { benchDynamicParams, ensureBenchCity } from './bench-city.ts';
 
 const { values } = parseArgs({
   options: {
@@ -52,9 +47,6 @@ const threads = Number(values.threads);
 // Scales the model's own peak-hour demand (1 = as the traffic model builds it), e.g. to reach the issue's 150,000 vehicles.
 const demandFactor = Number(values['demand-factor']);
 
-const cache = path.join(ENGINE_ROOT, 'data', '.cache');
-const name = `bench-city-${spacingM}-${values.zones!.replace(/[^A-Za-z0-9]/g, '')}`;
-const netRoot = path.join(cache, 'networks');
 const out = (s: string): boolean => process.stdout.write(s + '\n');
 const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
@@ -65,14 +57,7 @@ out(
     .map((x) => x.toFixed(1))
     .join(' ')}; step budget ${budgetMs / 1000} s`,
 );
-if (!existsSync(path.join(netRoot, name, 'network.json'))) {
-  mkdirSync(cache, { recursive: true });
-  const pbf = path.join(cache, `${name}.osm.pbf`);
-  generateCity(pbf, { spacingM });
-  await importNetwork(pbf, { name, root: netRoot, zones: values.zones! });
-}
-// The models read the network a scenario names from TWIN_NETWORKS_DIR (data/networks.ts reads it at each call).
-process.env.TWIN_NETWORKS_DIR = netRoot;
+const { name } = await ensureBenchCity(spacingM, values.zones!);
 const p = trafficDynamicParamsSchema.parse({ traffic: { network: name } });
 const tLoad = performance.now();
 const dinp = loadTrafficDynamicInputs(p);
@@ -231,18 +216,7 @@ const dynNet = dynNetworkForCase(dinp, c);
 const t4 = performance.now();
 const routes = periodRoutes(dinp, c, dynNet, ue.originFlow!, ue.cost, periodFactor(p), createRng(1));
 const tRoutes = performance.now() - t4;
-const dp: DynamicParams = {
-  dtS: p.dtS,
-  demandScale: 1,
-  profile: p.profile,
-  clearanceS: p.clearanceS,
-  signals: { ...p.signals, mode: p.signals.mode === 'adaptive' ? 'adaptive' : 'fixed' },
-  routeChoice: { draws: 1, sigma: 0 },
-  sampleShare: p.sampleShare,
-  seriesIntervalS: p.seriesIntervalS,
-  gridlockTimeoutS: p.gridlockTimeoutS,
-  onGridlock: 'stop',
-};
+const dp = benchDynamicParams(p);
 const cpu5 = process.cpuUsage();
 const t5 = performance.now();
 const dyn = runDynamicPeak(dynNet, { kind: 'paths', paths: routes.paths }, dp, createRng(2));
