@@ -4,27 +4,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OptimiseData, StudyProgress, TargetDef } from '../contract/index.ts';
+import type { OptimiseData, StudyProgress } from '../contract/index.ts';
 import { serve } from '../server.ts';
 import { openStore, type Store } from '../store.ts';
+import { leversTestTarget } from '../studies/levers-test-model.ts';
 import { tmpDir } from '../test/helpers.ts';
 import { postJson, raw, readSse } from './test-client.ts';
 
 const dir = tmpDir('twin-studies-api-');
-const TARGET = (id: string, metric: string): TargetDef => ({
-  id,
-  title: `synthetic ${id}`,
-  metric,
-  scope: 'city',
-  entity: 'city',
-  comparator: '>=',
-  threshold: 0,
-  deadline: '2017-12-31',
-  source: 'assumption',
-  sourceText: 'synthetic test target',
-  unit: '1',
-  model: 'leverstest',
-});
+const TARGET = leversTestTarget;
 const LEVERS = [
   { path: 'leverstest.crews', min: 0, max: 10, costPerUnit: 3 },
   { path: 'leverstest.speed', min: 0, max: 5, step: 0.5, costPerUnit: 2 },

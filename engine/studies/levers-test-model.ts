@@ -14,6 +14,7 @@
 import { z } from 'zod';
 import { createRng } from '../../models/lib/rng.ts';
 import type { ModelDefinition } from '../../models/types.ts';
+import type { TargetDef } from '../contract/index.ts';
 
 const schema = z.strictObject({
   crews: z.number().int().min(0).max(10).default(0).describe('Synthetic lever; count.'),
@@ -66,3 +67,24 @@ export const leversTestModel: ModelDefinition<Params, null> = {
     };
   },
 };
+
+/**
+ * A plan-style target on one of the synthetic series ("margin ≥ 0" by the end of 2017), for the study tests.
+ * @example leversTestTarget('t-one', 'leverstest.margin1').model // => 'leverstest'
+ */
+export function leversTestTarget(id: string, metric: string): TargetDef {
+  return {
+    id,
+    title: `synthetic ${id}`,
+    metric,
+    scope: 'city',
+    entity: 'city',
+    comparator: '>=',
+    threshold: 0,
+    deadline: '2017-12-31',
+    source: 'assumption',
+    sourceText: 'synthetic test target',
+    unit: '1',
+    model: 'leverstest',
+  };
+}

@@ -11,26 +11,13 @@ import type { OptimiseData, OptimiseSpec } from '../contract/index.ts';
 import { loadScenario } from '../scenario.ts';
 import { openStore } from '../store.ts';
 import { tmpDir, twin } from '../test/helpers.ts';
-import { leversTestP } from './levers-test-model.ts';
+import { leversTestP, leversTestTarget } from './levers-test-model.ts';
 
 let dir: string;
 let scenario: string;
 let targetsFile: string;
 
-const TARGET = (id: string, metric: string) => ({
-  id,
-  title: `synthetic ${id}`,
-  metric,
-  scope: 'city',
-  entity: 'city',
-  comparator: '>=',
-  threshold: 0,
-  deadline: '2017-12-31',
-  source: 'assumption',
-  sourceText: 'synthetic test target',
-  unit: '1',
-  model: 'leverstest',
-});
+const TARGET = leversTestTarget;
 
 beforeAll(() => {
   dir = tmpDir('twin-optimise-');
